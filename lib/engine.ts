@@ -1,0 +1,214 @@
+// The pure failover engine: turns ticks, packets and deadlines into sends and link changes.
+//
+// It reads no clock and does no I/O: every call takes `now` (monotonic ms) and returns effects
+// for the daemon to carry out, like dhcpleased's engine.c composing imsgs for the parent.
+import { FORGET_INTERVALS, FORGET_MIN_MS, INQ_GRACE_FRACTION, INQ_GRACE_MIN_MS, MAX_DOWN_IDS } from './constants.js'
+import { LinkEvent, LinkState, linkStep, type Link, type Thresholds } from './link-health.js'
+import { effectiveState, newPeer, PeerTable, type Peer, type PeerLan } from './peer-table.js'
+import { ackTimeoutMs, NO_RTT, rttSample, type Rtt } from './rtt.js'
+import type { Message } from './wire.js'
+
+export interface EngineConfig extends Thresholds {
+  readonly nodeId: number
+  readonly boot: number
+  /** This host's address on each LAN, in LAN order (index 0 is LAN A). */
+  readonly addresses: readonly number[]
+  /** Send INQs every intervalMs (-r); otherwise answer only. */
+  readonly requestor: boolean
+  readonly intervalMs: number
+}
+
+export type DropReason = 'wrong-lan' | 'spoofed-source' | 'not-for-us' | 'unsolicited-ack' | 'late-ack' | 'duplicate-ack'
+
+export type Effect =
+  | { readonly kind: 'send'; readonly lan: number; readonly to: number | 'broadcast'; readonly msg: Message }
+  | {
+      readonly kind: 'link'
+      readonly peer: number
+      readonly lan: number
+      /** Effective states, before and after (see effectiveState). */
+      readonly from: LinkState
+      readonly to: LinkState
+      readonly link: Link
+      readonly hearsUs: boolean
+    }
+  | { readonly kind: 'peer'; readonly peer: number; readonly event: 'discovered' | 'restarted' | 'forgotten' }
+  | { readonly kind: 'drop'; readonly lan: number; readonly reason: DropReason; readonly from: number }
+
+interface Pending {
+  readonly seq: number
+  readonly sentAt: number
+  readonly due: number
+}
+
+export class Engine {
+  readonly #cfg: EngineConfig
+  readonly #peers = new PeerTable()
+  #seq = 0
+  /** By LAN index: the INQ whose ACKs are awaited, and the RTT measured there. */
+  readonly #pending: Array<Pending | undefined>
+  readonly #rtt: Rtt[]
+
+  constructor(cfg: EngineConfig) {
+    this.#cfg = cfg
+    this.#pending = cfg.addresses.map(() => undefined)
+    this.#rtt = cfg.addresses.map(() => NO_RTT)
+  }
+
+  get peers(): Iterable<Peer> {
+    return this.#peers
+  }
+
+  /** Requestor: broadcast an INQ on every LAN and start waiting for ACKs. */
+  tick(now: number): Effect[] {
+    if (!this.#cfg.requestor) return []
+    const out = this.expire(now) // judge a late-firing deadline before it is overwritten
+    this.#seq = (this.#seq + 1) >>> 0
+    this.#cfg.addresses.forEach((_, lan) => {
+      const due = now + ackTimeoutMs(this.#rtt[lan]!, this.#cfg.intervalMs)
+      this.#pending[lan] = { seq: this.#seq, sentAt: now, due }
+      const down = [...this.#peers].filter((p) => p.lans[lan]!.link.state === LinkState.Down).map((p) => p.id)
+      out.push({ kind: 'send', lan, to: 'broadcast', msg: this.#message('inq', lan, this.#seq, down.slice(0, MAX_DOWN_IDS)) })
+    })
+    return out
+  }
+
+  /** A decoded packet that arrived on LAN `lan` from source address `src`. */
+  receive(now: number, lan: number, src: number, msg: Message): Effect[] {
+    const cfg = this.#cfg
+    if (msg.from === cfg.nodeId) return [] // our own broadcast, looped back
+    const drop = (reason: DropReason): Effect[] => [{ kind: 'drop', lan, reason, from: msg.from }]
+    if (msg.lan !== lan || lan >= cfg.addresses.length) return drop('wrong-lan')
+    if (msg.addresses[lan] !== src) return drop('spoofed-source')
+    if (msg.kind === 'ack') {
+      if (msg.to !== cfg.nodeId) return drop('not-for-us')
+      const p = this.#pending[lan]
+      if (!cfg.requestor) return drop('unsolicited-ack')
+      if (!p || p.seq !== msg.seq) return drop('late-ack')
+      if (this.#peers.get(msg.from)?.lans[lan]?.ackedSeq === msg.seq) return drop('duplicate-ack')
+    }
+    const out: Effect[] = []
+    const peer = this.#learn(now, msg, out)
+    const pl = peer.lans[lan]!
+    const before = { state: effectiveState(pl), local: pl.link.state }
+    pl.hearsUs = !msg.down.includes(cfg.nodeId)
+    if (msg.kind === 'inq') {
+      out.push({ kind: 'send', lan, to: src, msg: this.#message('ack', lan, msg.seq, pl.link.state === LinkState.Down ? [msg.from] : [], msg.from) })
+      if (!cfg.requestor) {
+        pl.link = linkStep(pl.link, LinkEvent.Good, cfg)
+        this.#expectInqs(peer, now, lan)
+      }
+    } else {
+      pl.ackedSeq = msg.seq
+      this.#rtt[lan] = rttSample(this.#rtt[lan]!, now - this.#pending[lan]!.sentAt)
+      pl.link = linkStep(pl.link, LinkEvent.Good, cfg)
+    }
+    this.#report(peer, lan, before, out)
+    return out
+  }
+
+  /** Judge every deadline that has passed: overdue ACKs and INQs count as missed; silent peers are forgotten. */
+  expire(now: number): Effect[] {
+    const out: Effect[] = []
+    this.#pending.forEach((p, lan) => {
+      if (!p || p.due > now) return
+      this.#pending[lan] = undefined
+      for (const peer of this.#peers) {
+        const pl = peer.lans[lan]!
+        if (pl.address !== 0 && peer.since < p.sentAt && pl.ackedSeq !== p.seq) this.#miss(peer, lan, out)
+      }
+    })
+    for (const peer of this.#peers) {
+      peer.lans.forEach((pl, lan) => {
+        // One miss per overdue interval, but no more than it takes to go down (a paused daemon).
+        for (let n = 0; pl.inqDue <= now && n <= this.#cfg.failAfter; n++) {
+          pl.inqDue += peer.intervalMs
+          this.#miss(peer, lan, out)
+        }
+        if (pl.inqDue <= now) pl.inqDue = now + peer.intervalMs
+      })
+      if (now - peer.lastHeard >= this.#forgetMs(peer)) {
+        this.#peers.delete(peer.id)
+        out.push({ kind: 'peer', peer: peer.id, event: 'forgotten' })
+      }
+    }
+    return out
+  }
+
+  /** The earliest time at which expire() has something to judge. */
+  nextDeadline(): number {
+    let next = Infinity
+    for (const p of this.#pending) if (p) next = Math.min(next, p.due)
+    for (const peer of this.#peers) {
+      next = Math.min(next, peer.lastHeard + this.#forgetMs(peer))
+      for (const pl of peer.lans) next = Math.min(next, pl.inqDue)
+    }
+    return next
+  }
+
+  #forgetMs(peer: Peer): number {
+    return Math.max(FORGET_MIN_MS, FORGET_INTERVALS * Math.max(peer.intervalMs, this.#cfg.intervalMs))
+  }
+
+  #message(kind: 'inq' | 'ack', lan: number, seq: number, down: number[], to = 0): Message {
+    const cfg = this.#cfg
+    const common = {
+      from: cfg.nodeId,
+      boot: cfg.boot,
+      lan,
+      seq,
+      intervalMs: cfg.requestor ? cfg.intervalMs : 0,
+      addresses: cfg.addresses,
+      down,
+    }
+    return kind === 'inq' ? { kind, ...common } : { kind, to, ...common }
+  }
+
+  /** Find or create the sender's entry and refresh what it advertises. */
+  #learn(now: number, msg: Message, out: Effect[]): Peer {
+    let peer = this.#peers.get(msg.from)
+    if (!peer) {
+      peer = newPeer(msg.from, now, this.#cfg.addresses.length)
+      this.#peers.add(peer)
+      out.push({ kind: 'peer', peer: peer.id, event: 'discovered' })
+    } else if (peer.boot !== msg.boot) {
+      out.push({ kind: 'peer', peer: peer.id, event: 'restarted' })
+    }
+    peer.boot = msg.boot
+    peer.lastHeard = now
+    peer.intervalMs = msg.kind === 'inq' ? msg.intervalMs : peer.intervalMs
+    peer.lans.forEach((pl, lan) => {
+      pl.address = msg.addresses[lan] ?? 0
+      const stale = pl.address !== 0 ? this.#peers.holderOf(lan, pl.address, peer.id) : undefined
+      if (stale) {
+        // The same host under a new node id: the old entry would fight over the same routes.
+        this.#peers.delete(stale.id)
+        out.push({ kind: 'peer', peer: stale.id, event: 'forgotten' })
+      }
+    })
+    return peer
+  }
+
+  /** Responder: after an INQ on `lan`, expect the next one there, and start expecting on LANs never heard. */
+  #expectInqs(peer: Peer, now: number, lan: number): void {
+    const grace = Math.max(INQ_GRACE_MIN_MS, INQ_GRACE_FRACTION * peer.intervalMs)
+    peer.lans.forEach((pl, i) => {
+      if (pl.address !== 0 && (i === lan || pl.inqDue === Infinity)) pl.inqDue = now + peer.intervalMs + grace
+    })
+  }
+
+  #miss(peer: Peer, lan: number, out: Effect[]): void {
+    const pl = peer.lans[lan]!
+    const before = { state: effectiveState(pl), local: pl.link.state }
+    pl.link = linkStep(pl.link, LinkEvent.Miss, this.#cfg)
+    this.#report(peer, lan, before, out)
+  }
+
+  /** One 'link' effect when the path's effective or observed state changed. */
+  #report(peer: Peer, lan: number, before: { state: LinkState; local: LinkState }, out: Effect[]): void {
+    const pl: PeerLan = peer.lans[lan]!
+    const to = effectiveState(pl)
+    if (to === before.state && pl.link.state === before.local) return
+    out.push({ kind: 'link', peer: peer.id, lan, from: before.state, to, link: pl.link, hearsUs: pl.hearsUs })
+  }
+}

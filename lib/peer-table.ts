@@ -1,0 +1,78 @@
+// The peers this host has heard, keyed by node id, with each peer's view on every LAN.
+import { LinkState, NEW_LINK, type Link } from './link-health.js'
+
+export interface PeerLan {
+  /** The peer's address on this LAN, as it advertises it; 0 if it has none. */
+  address: number
+  /** What this host observes of the path (ACKs as a requestor, INQs as a responder). */
+  link: Link
+  /** False while the peer's latest packet on this LAN says it does not hear us there. */
+  hearsUs: boolean
+  /** Sequence number of the last INQ of ours the peer answered on this LAN. */
+  ackedSeq: number
+  /** Responder side: when the peer's next INQ on this LAN is overdue (Infinity: not expected). */
+  inqDue: number
+}
+
+export interface Peer {
+  readonly id: number
+  boot: number
+  /** The peer's INQ interval in ms; 0 while it is a responder only. */
+  intervalMs: number
+  /** When a packet was last accepted from the peer (monotonic ms). */
+  lastHeard: number
+  /** Monotonic ms of discovery: INQs sent before it are not judged for this peer. */
+  readonly since: number
+  /** By LAN index, one per local LAN. */
+  readonly lans: PeerLan[]
+}
+
+/**
+ * The path state that routes follow: down when we do not hear the peer, or when it says it
+ * does not hear us (so a one-way failure reroutes both directions).
+ */
+export function effectiveState(pl: PeerLan): LinkState {
+  return pl.hearsUs ? pl.link.state : LinkState.Down
+}
+
+export function newPeer(id: number, now: number, lanCount: number): Peer {
+  const lans = Array.from({ length: lanCount }, () => ({
+    address: 0,
+    link: NEW_LINK,
+    hearsUs: true,
+    ackedSeq: -1,
+    inqDue: Infinity,
+  }))
+  return { id, boot: 0, intervalMs: 0, lastHeard: now, since: now, lans }
+}
+
+/** BOUNDED: one entry per peer heard within the forget time. */
+export class PeerTable {
+  readonly #peers = new Map<number, Peer>() // keyed by node id
+
+  get(id: number): Peer | undefined {
+    return this.#peers.get(id)
+  }
+
+  add(peer: Peer): void {
+    this.#peers.set(peer.id, peer)
+  }
+
+  delete(id: number): void {
+    this.#peers.delete(id)
+  }
+
+  /** Another peer that claims `address` on LAN `lan`: a host that restarted under a new id. */
+  holderOf(lan: number, address: number, except: number): Peer | undefined {
+    for (const p of this.#peers.values()) if (p.id !== except && p.lans[lan]?.address === address) return p
+    return undefined
+  }
+
+  get size(): number {
+    return this.#peers.size
+  }
+
+  [Symbol.iterator](): IterableIterator<Peer> {
+    return this.#peers.values()
+  }
+}

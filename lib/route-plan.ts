@@ -1,0 +1,85 @@
+// The pure route planner: which host routes faild wants, and the ip-batch lines that get there.
+import { formatIPv4 } from './ipv4.js'
+import { LinkState } from './link-health.js'
+
+/** Route peer address `dst` via the peer's address `via` out of `dev`, keeping source `src`. */
+export interface HostRoute {
+  readonly dst: number
+  readonly via: number
+  readonly dev: string
+  readonly src: number
+}
+
+export interface PlanLan {
+  readonly iface: string
+  /** This host's address on the LAN. */
+  readonly address: number
+}
+
+export interface PlanPeer {
+  /** By LAN index: the peer's address there (0 if none) and the effective state of that path. */
+  readonly lans: ReadonlyArray<{ readonly address: number; readonly state: LinkState }>
+}
+
+/**
+ * For every peer path that is down, route the peer's address on that LAN via its address on the
+ * first LAN (in LAN order) where it is up, keeping our own address on the dead LAN as the source,
+ * so connections between addresses on the dead LAN carry on. A peer down everywhere is gone, not
+ * a path: nothing is routed for it. Unknown paths (never heard) take no action.
+ */
+export function planRoutes(lans: readonly PlanLan[], peers: Iterable<PlanPeer>): HostRoute[] {
+  const routes = new Map<number, HostRoute>() // keyed by dst; BOUNDED: peers x LANs
+  for (const peer of peers) {
+    const alt = peer.lans.findIndex((p, i) => p.state === LinkState.Up && p.address !== 0 && lans[i] !== undefined)
+    if (alt < 0) continue
+    peer.lans.forEach((p, x) => {
+      const mine = lans[x]
+      const via = lans[alt]
+      if (p.state !== LinkState.Down || p.address === 0 || !mine || !via || routes.has(p.address)) return
+      routes.set(p.address, { dst: p.address, via: peer.lans[alt]!.address, dev: via.iface, src: mine.address })
+    })
+  }
+  return [...routes.values()]
+}
+
+export interface RouteDiff {
+  readonly replace: readonly HostRoute[]
+  readonly remove: readonly HostRoute[]
+}
+
+const same = (a: HostRoute, b: HostRoute): boolean =>
+  a.dst === b.dst && a.via === b.via && a.dev === b.dev && a.src === b.src
+
+/** What to change to get from `installed` to `desired`: withdraw only what is no longer wanted. */
+export function diffRoutes(desired: readonly HostRoute[], installed: readonly HostRoute[]): RouteDiff {
+  const want = new Map(desired.map((r) => [r.dst, r]))
+  return {
+    replace: desired.filter((r) => !installed.some((i) => same(i, r))),
+    remove: installed.filter((i) => !want.has(i.dst)),
+  }
+}
+
+export function isEmptyDiff(d: RouteDiff): boolean {
+  return d.replace.length === 0 && d.remove.length === 0
+}
+
+export interface RouteOwner {
+  readonly table: number
+  readonly proto: number
+}
+
+/** `ip -batch` lines for a diff. `replace` is idempotent; a missing route on delete is tolerated by the applier. */
+export function batchLines(diff: RouteDiff, owner: RouteOwner): string[] {
+  const tail = `table ${owner.table} proto ${owner.proto}`
+  return [
+    ...diff.remove.map((r) => `route del ${formatIPv4(r.dst)}/32 ${tail}`),
+    ...diff.replace.map(
+      (r) => `route replace ${formatIPv4(r.dst)}/32 via ${formatIPv4(r.via)} dev ${r.dev} src ${formatIPv4(r.src)} ${tail}`,
+    ),
+  ]
+}
+
+/** "198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1" for logs. */
+export function describeRoute(r: HostRoute): string {
+  return `${formatIPv4(r.dst)} via ${formatIPv4(r.via)} dev ${r.dev} src ${formatIPv4(r.src)}`
+}

@@ -1,0 +1,142 @@
+// The failover engine of lib/engine.ts under virtual time: requestor and responder detection,
+// one-way failures, genuine-answer checks, pauses and peer lifecycle.
+import t from 'tap'
+import { Engine, type EngineConfig, type Effect } from '../lib/engine.js'
+import { LinkState } from '../lib/link-health.js'
+import type { Message } from '../lib/wire.js'
+
+const ME = 0xc6120101
+const PEER = 0xc6120102
+const MY_ADDR = [0xc6120101, 0xc6120201]
+const PEER_ADDR = [0xc6120102, 0xc6120202]
+const base: EngineConfig = { nodeId: ME, boot: 1, addresses: MY_ADDR, requestor: true, intervalMs: 100, failAfter: 3, upAfter: 2 }
+
+const ack = (lan: number, seq: number, over: Partial<Message> = {}): Message =>
+  ({ kind: 'ack', from: PEER, to: ME, boot: 9, lan, seq, intervalMs: 0, addresses: PEER_ADDR, down: [], ...over }) as Message
+const inq = (lan: number, seq: number, over: Partial<Message> = {}): Message =>
+  ({ kind: 'inq', from: PEER, boot: 9, lan, seq, intervalMs: 100, addresses: PEER_ADDR, down: [], ...over }) as Message
+
+const links = (fx: Effect[]) => fx.filter((e) => e.kind === 'link').map((e) => `${e.lan}:${e.from}->${e.to}`)
+const sends = (fx: Effect[]) => fx.flatMap((e) => (e.kind === 'send' ? [e] : []))
+const drops = (fx: Effect[]) => fx.flatMap((e) => (e.kind === 'drop' ? [e.reason] : []))
+
+/** Drive a requestor one interval: tick at `now`, deliver ACKs on the given LANs, judge at now + 50. */
+function interval(e: Engine, now: number, ackOn: number[]): Effect[] {
+  const out = e.tick(now)
+  const seq = sends(out)[0]!.msg.seq
+  for (const lan of ackOn) out.push(...e.receive(now + 1, lan, PEER_ADDR[lan]!, ack(lan, seq)))
+  return [...out, ...e.expire(now + 50)]
+}
+
+t.test('requestor broadcasts one INQ per LAN carrying its interval and addresses', async (t) => {
+  const e = new Engine(base)
+  const out = sends(e.tick(0))
+  t.same(
+    out.map((s) => [s.lan, s.to, s.msg.kind, s.msg.seq, s.msg.intervalMs, s.msg.addresses]),
+    [
+      [0, 'broadcast', 'inq', 1, 100, MY_ADDR],
+      [1, 'broadcast', 'inq', 1, 100, MY_ADDR],
+    ],
+  )
+  t.equal(e.nextDeadline(), 50, 'ACK timeout is half the interval before any RTT sample')
+})
+
+t.test('requestor: f missed ACKs take a path down, s good ACKs bring it back', async (t) => {
+  const e = new Engine(base)
+  const first = interval(e, 0, [0, 1])
+  t.same(first.filter((x) => x.kind === 'peer').map((x) => x.kind === 'peer' && x.event), ['discovered'])
+  t.same(links(first), ['0:unknown->up', '1:unknown->up'])
+  t.same(links(interval(e, 100, [1])), [], 'one miss is not enough')
+  t.same(links(interval(e, 200, [1])), [])
+  t.same(links(interval(e, 300, [1])), ['0:up->down'], 'the third miss in a row takes LAN A down')
+  const next = sends(e.tick(400))
+  t.same(next.map((s) => s.msg.down), [[PEER], []], 'INQs on LAN A now tell the peer we do not hear it')
+  e.expire(450)
+  t.same(links(interval(e, 500, [0, 1])), [])
+  t.same(links(interval(e, 600, [0, 1])), ['0:down->up'], 'two good in a row bring it back')
+})
+
+t.test('the ACK timeout follows the measured round-trip time, with a floor', async (t) => {
+  const e = new Engine(base)
+  interval(e, 0, [0, 1])
+  e.tick(100)
+  t.equal(e.nextDeadline(), 110, 'a 1 ms RTT gives the 10 ms floor')
+})
+
+t.test('only genuine answers count', async (t) => {
+  const e = new Engine(base)
+  e.tick(0)
+  const cases: Array<[string, number, number, Message, string[]]> = [
+    ['ACK for another requestor', 0, PEER_ADDR[0]!, ack(0, 1, { to: 0xc6120109 } as Partial<Message>), ['not-for-us']],
+    ['ACK for an INQ never sent', 0, PEER_ADDR[0]!, ack(0, 7), ['late-ack']],
+    ['source address not the one advertised', 0, 0xc6120163, ack(0, 1), ['spoofed-source']],
+    ['packet for LAN B arriving on LAN A', 0, PEER_ADDR[1]!, ack(1, 1), ['wrong-lan']],
+    ['our own broadcast looped back', 0, MY_ADDR[0]!, inq(0, 1, { from: ME, addresses: MY_ADDR }), []],
+  ]
+  for (const [name, lan, src, msg, want] of cases) t.same(drops(e.receive(1, lan, src, msg)), want, name)
+  t.same(drops(e.receive(1, 0, PEER_ADDR[0]!, ack(0, 1))), [], 'the real ACK counts')
+  t.same(drops(e.receive(1, 0, PEER_ADDR[0]!, ack(0, 1))), ['duplicate-ack'], 'once')
+  e.expire(50)
+  t.same(drops(e.receive(60, 1, PEER_ADDR[1]!, ack(1, 1))), ['late-ack'], 'an ACK after its deadline is not good')
+  const responder = new Engine({ ...base, requestor: false })
+  t.same(drops(responder.receive(1, 0, PEER_ADDR[0]!, ack(0, 1))), ['unsolicited-ack'])
+})
+
+t.test('a peer discovered after an INQ went out is not judged for that INQ', async (t) => {
+  const e = new Engine(base)
+  e.tick(0)
+  e.receive(10, 0, PEER_ADDR[0]!, inq(0, 5))
+  t.same(links(e.expire(50)), [])
+})
+
+t.test('responder: answers every INQ on the same LAN and counts overdue INQs as missed', async (t) => {
+  const e = new Engine({ ...base, requestor: false })
+  const out = e.receive(0, 0, PEER_ADDR[0]!, inq(0, 5))
+  const [reply] = sends(out)
+  t.same([reply?.lan, reply?.to, reply?.msg.kind, reply?.msg.seq, reply?.msg.intervalMs], [0, PEER_ADDR[0], 'ack', 5, 0])
+  t.same(links(out), ['0:unknown->up'])
+  t.equal(e.nextDeadline(), 120, 'next INQ due after the interval plus a 20% grace')
+  e.receive(1, 1, PEER_ADDR[1]!, inq(1, 5))
+  let missed: string[] = []
+  for (let now = 100, seq = 6; now < 1000; now += 100, seq++) {
+    missed = missed.concat(links(e.receive(now, 1, PEER_ADDR[1]!, inq(1, seq))), links(e.expire(now + 30)))
+  }
+  t.same(missed, ['0:up->down'], 'LAN A silent, LAN B alive: only A goes down')
+  const ackOnA = sends(e.receive(1000, 0, PEER_ADDR[0]!, inq(0, 15)))[0]
+  t.same(ackOnA?.msg.down, [PEER], 'an ACK on a path we hold down tells the requestor so')
+})
+
+t.test('a peer that does not hear us makes the path down at both ends (one-way loss)', async (t) => {
+  const e = new Engine({ ...base, requestor: false })
+  e.receive(0, 0, PEER_ADDR[0]!, inq(0, 1))
+  t.same(links(e.receive(100, 0, PEER_ADDR[0]!, inq(0, 2, { down: [ME] }))), ['0:up->down'])
+  t.same(links(e.receive(200, 0, PEER_ADDR[0]!, inq(0, 3))), ['0:down->up'])
+})
+
+t.test('a daemon paused for seconds counts at most enough misses to go down, then re-arms', async (t) => {
+  const e = new Engine({ ...base, requestor: false })
+  e.receive(0, 0, PEER_ADDR[0]!, inq(0, 1))
+  const out = e.expire(5000)
+  t.same(links(out), ['0:up->down', '1:unknown->down'], 'LAN B was expected since the first INQ, too')
+  t.equal(e.nextDeadline(), 5100)
+})
+
+t.test('peer lifecycle: restart, forget after silence, a new id on the same address replaces the old', async (t) => {
+  const e = new Engine(base)
+  const events = (fx: Effect[]) => fx.flatMap((x) => (x.kind === 'peer' ? [`${x.peer.toString(16)}:${x.event}`] : []))
+  t.same(events(e.receive(0, 0, PEER_ADDR[0]!, inq(0, 1))), ['c6120102:discovered'])
+  t.same(events(e.receive(1, 0, PEER_ADDR[0]!, inq(0, 1, { boot: 10 }))), ['c6120102:restarted'])
+  t.same(events(e.receive(2, 0, PEER_ADDR[0]!, inq(0, 1, { from: 0x77 }))), ['77:discovered', 'c6120102:forgotten'])
+  t.equal(e.nextDeadline(), 30002, 'forgotten after 30 s of silence')
+  t.same(events(e.expire(30002)), ['77:forgotten'])
+  t.same([...e.peers], [])
+})
+
+t.test('an unknown path that never answers goes down once the peer is known elsewhere', async (t) => {
+  const e = new Engine(base)
+  let seen: string[] = []
+  for (let i = 0; i < 4; i++) seen = seen.concat(links(interval(e, i * 100, [1])))
+  t.same(seen, ['1:unknown->up', '0:unknown->down'])
+  const peer = [...e.peers][0]!
+  t.equal(peer.lans[0]!.link.state, LinkState.Down)
+})

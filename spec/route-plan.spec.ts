@@ -1,0 +1,79 @@
+// The pure route planner of lib/route-plan.ts: which host routes, their diff, and the batch lines.
+import t from 'tap'
+import { parseIPv4 } from '../lib/ipv4.js'
+import { LinkState } from '../lib/link-health.js'
+import { batchLines, describeRoute, diffRoutes, isEmptyDiff, planRoutes, type HostRoute } from '../lib/route-plan.js'
+
+const ip = (s: string): number => parseIPv4(s)!
+const { Up, Down, Unknown } = LinkState
+const lans2 = [
+  { iface: 'etha', address: ip('198.18.1.1') },
+  { iface: 'ethb', address: ip('198.18.2.1') },
+]
+const lans3 = [...lans2, { iface: 'ethc', address: ip('198.18.3.1') }]
+const peer = (...states: LinkState[]) => ({
+  lans: states.map((state, i) => ({ address: ip(`198.18.${i + 1}.2`), state })),
+})
+
+const cases: Array<{ name: string; lans: typeof lans2; peers: ReturnType<typeof peer>[]; want: string[] }> = [
+  { name: 'all up: nothing', lans: lans2, peers: [peer(Up, Up)], want: [] },
+  { name: 'never heard: nothing', lans: lans2, peers: [peer(Unknown, Unknown)], want: [] },
+  { name: 'A unknown, B up: nothing without evidence', lans: lans2, peers: [peer(Unknown, Up)], want: [] },
+  { name: 'A down: A via B', lans: lans2, peers: [peer(Down, Up)], want: ['198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1'] },
+  { name: 'B down: B via A', lans: lans2, peers: [peer(Up, Down)], want: ['198.18.2.2 via 198.18.1.2 dev etha src 198.18.2.1'] },
+  { name: 'down everywhere: the peer is gone, not a path', lans: lans2, peers: [peer(Down, Down)], want: [] },
+  { name: 'A down, B unknown: no proven alternative', lans: lans2, peers: [peer(Down, Unknown)], want: [] },
+  {
+    name: 'three LANs, A down: via B, the first up in LAN order',
+    lans: lans3,
+    peers: [peer(Down, Up, Up)],
+    want: ['198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1'],
+  },
+  {
+    name: 'three LANs, A and B down: both via C',
+    lans: lans3,
+    peers: [peer(Down, Down, Up)],
+    want: ['198.18.1.2 via 198.18.3.2 dev ethc src 198.18.1.1', '198.18.2.2 via 198.18.3.2 dev ethc src 198.18.2.1'],
+  },
+  {
+    name: 'a peer with no address on a LAN is not routed there',
+    lans: lans2,
+    peers: [{ lans: [{ address: ip('198.18.1.2'), state: Down }, { address: 0, state: Up }] }],
+    want: [],
+  },
+  {
+    name: 'two entries claiming one address: the first wins',
+    lans: lans2,
+    peers: [peer(Down, Up), peer(Down, Up)],
+    want: ['198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1'],
+  },
+]
+
+for (const c of cases) {
+  t.test(c.name, async (t) => {
+    t.same(planRoutes(c.lans, c.peers).map(describeRoute), c.want)
+  })
+}
+
+const r = (dst: string, via: string, dev = 'ethb'): HostRoute => ({ dst: ip(dst), via: ip(via), dev, src: ip('198.18.1.1') })
+
+t.test('diff withdraws only what is no longer wanted and replaces what changed', async (t) => {
+  const installed = [r('198.18.1.2', '198.18.2.2'), r('198.18.1.3', '198.18.2.3'), r('198.18.1.4', '198.18.2.4')]
+  const desired = [r('198.18.1.2', '198.18.2.2'), r('198.18.1.3', '198.18.3.3', 'ethc'), r('198.18.1.5', '198.18.2.5')]
+  const d = diffRoutes(desired, installed)
+  t.same(d.remove.map(describeRoute), ['198.18.1.4 via 198.18.2.4 dev ethb src 198.18.1.1'])
+  t.same(d.replace.map(describeRoute), [
+    '198.18.1.3 via 198.18.3.3 dev ethc src 198.18.1.1',
+    '198.18.1.5 via 198.18.2.5 dev ethb src 198.18.1.1',
+  ])
+  t.ok(isEmptyDiff(diffRoutes(desired, desired)), 'a second pass changes nothing')
+  t.notOk(isEmptyDiff(d))
+})
+
+t.test('batch lines are tagged with the owned table and protocol', async (t) => {
+  const d = { replace: [r('198.18.1.2', '198.18.2.2')], remove: [r('198.18.1.4', '198.18.2.4')] }
+  t.same(batchLines(d, { table: 4207, proto: 250 }), [
+    'route del 198.18.1.4/32 table 4207 proto 250',
+    'route replace 198.18.1.2/32 via 198.18.2.2 dev ethb src 198.18.1.1 table 4207 proto 250',
+  ])
+})
