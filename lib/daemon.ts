@@ -1,0 +1,242 @@
+// The composition root: wires interfaces, transport, engine and route table, and owns the timers.
+import { randomInt } from 'node:crypto'
+import type { Clock, Timer } from './clock.js'
+import { Engine, type Effect } from './engine.js'
+import { discoverLans, type Lan } from './interfaces.js'
+import type { IpRunner } from './ip.js'
+import { formatIPv4 } from './ipv4.js'
+import { describeLink } from './link-health.js'
+import type { Logger } from './log.js'
+import type { Options } from './options.js'
+import { effectiveState } from './peer-table.js'
+import { describeRoute, planRoutes, type HostRoute } from './route-plan.js'
+import { RouteTable } from './routes.js'
+import { Transport, type SocketFactory } from './transport.js'
+import { decode, encode } from './wire.js'
+import { DEFAULTS } from './constants.js'
+
+export interface DaemonDeps {
+  readonly clock: Clock
+  readonly log: Logger
+  readonly ip: IpRunner
+  readonly socketFactory?: SocketFactory
+}
+
+/** Packets dropped, by reason (decode error codes and engine drop reasons). */
+export type DropCounters = Map<string, number> // BOUNDED: one key per reason
+
+export class Daemon {
+  readonly #opt: Options
+  readonly #deps: DaemonDeps
+  #lans: Lan[] = []
+  #engine: Engine | undefined
+  #transport: Transport | undefined
+  #routes: RouteTable | undefined
+  #tickTimer: Timer | undefined
+  #deadlineTimer: Timer | undefined
+  #nextTick = 0
+  /** The routes the engine wants now; the route table catches up with it one batch at a time. */
+  #target: HostRoute[] = []
+  #applying: Promise<void> | undefined
+  #dirty = false
+  #stopped = false
+  /** True once the route table is ours: only then does stop() have something to undo. */
+  #owning = false
+  readonly drops: DropCounters = new Map()
+  received = 0
+
+  constructor(opt: Options, deps: DaemonDeps) {
+    this.#opt = opt
+    this.#deps = deps
+  }
+
+  get lans(): readonly Lan[] {
+    return this.#lans
+  }
+
+  /** Everything that can be refused (interfaces, permissions, the port) is checked before routes change. */
+  async start(): Promise<void> {
+    const { log, ip, clock } = this.#deps
+    const o = this.#opt
+    this.#lans = await discoverLans(ip, o.interfaces)
+    const lanA = this.#lans[0]!
+    const nodeId = o.nodeId ?? lanA.address
+    const intervalMs = Math.round(o.interval * 1000)
+    this.#engine = new Engine({
+      nodeId,
+      boot: randomInt(1, 2 ** 32 - 1),
+      addresses: this.#lans.map((l) => l.address),
+      requestor: o.requestor,
+      intervalMs,
+      failAfter: o.failAfter,
+      upAfter: o.upAfter,
+    })
+    this.#transport = new Transport(this.#lans, o.port, this.#deps.socketFactory)
+    this.#routes = new RouteTable(
+      { table: o.table, proto: DEFAULTS.routeProto, rulePriority: o.rulePriority, port: o.port, dryRun: o.dryRun },
+      { ip, log },
+    )
+    await this.#transport.start(
+      (lan, src, data) => this.#onPacket(lan, src, data),
+      (lan, err) => log.warn(`LAN ${this.#label(lan)} socket error: ${err.message}`),
+    )
+    try {
+      this.#owning = true
+      await this.#routes.start()
+    } catch (err) {
+      await this.#transport.stop()
+      throw err
+    }
+    const lanList = this.#lans.map((l) => `${l.label}=${l.iface} ${formatIPv4(l.address)}/${l.prefixLen}`).join(', ')
+    log.info(
+      `started as node ${formatIPv4(nodeId)}, ${o.requestor ? `requestor every ${o.interval}s` : 'responder only'}, ` +
+        `-f ${o.failAfter} -s ${o.upAfter}, port ${o.port}, table ${o.table}${o.dryRun ? ', dry run' : ''}; LANs ${lanList}`,
+    )
+    if (o.requestor) {
+      this.#nextTick = clock.now()
+      this.#tick()
+    }
+  }
+
+  async stop(): Promise<void> {
+    if (this.#stopped) return
+    this.#stopped = true
+    this.#tickTimer?.cancel()
+    this.#deadlineTimer?.cancel()
+    await this.#transport?.stop()
+    await this.#applying
+    if (!this.#owning) return
+    await this.#routes?.stop()
+    this.#deps.log.info('stopped: every route and rule faild added is removed')
+  }
+
+  /** Requestor: one INQ per LAN per interval, on an absolute schedule so the interval does not drift. */
+  #tick(): void {
+    const now = this.#deps.clock.now()
+    this.#run(this.#engine!.tick(now))
+    const step = this.#opt.interval * 1000
+    this.#nextTick += step
+    if (this.#nextTick < now) this.#nextTick = now + step // the loop was stalled: do not burst
+    this.#tickTimer = this.#deps.clock.setTimeout(() => this.#tick(), this.#nextTick - now)
+  }
+
+  #onPacket(lan: number, src: number, data: Buffer): void {
+    if (this.#stopped) return
+    this.received++
+    const r = decode(data)
+    if (!r.ok) {
+      this.#count(r.code)
+      this.#deps.log.debug(`LAN ${this.#label(lan)}: dropped ${data.length} bytes from ${formatIPv4(src)}: ${r.code}`)
+      return
+    }
+    if (this.#opt.verbose > 0) {
+      const m = r.msg
+      this.#deps.log.debug(`LAN ${this.#label(lan)}: ${m.kind.toUpperCase()} seq ${m.seq} from ${formatIPv4(m.from)} (${formatIPv4(src)})`)
+    }
+    this.#run(this.#engine!.receive(this.#deps.clock.now(), lan, src, r.msg))
+  }
+
+  /** Carry out the engine's effects, then re-arm the one deadline timer and sync routes. */
+  #run(effects: Effect[]): void {
+    if (this.#stopped) return
+    const { log } = this.#deps
+    let changed = false
+    for (const fx of effects) {
+      switch (fx.kind) {
+        case 'send': {
+          this.#transport!.send(fx.lan, fx.to, encode(fx.msg), (lan, err) =>
+            log.debug(`LAN ${this.#label(lan)}: send failed: ${err.message}`),
+          )
+          break
+        }
+        case 'link':
+          changed = true
+          break
+        case 'peer':
+          changed = true
+          log.info(`peer ${formatIPv4(fx.peer)} ${fx.event}`)
+          break
+        case 'drop':
+          this.#count(fx.reason)
+          log.debug(`LAN ${this.#label(fx.lan)}: dropped packet from ${formatIPv4(fx.from)}: ${fx.reason}`)
+          break
+      }
+    }
+    if (changed) this.#replan(effects)
+    this.#armDeadline()
+  }
+
+  /** Recompute the routes wanted, log each state change with the route change it causes, and apply. */
+  #replan(effects: Effect[]): void {
+    const engine = this.#engine!
+    const peers = [...engine.peers]
+    const next = planRoutes(
+      this.#lans,
+      peers.map((p) => ({ lans: p.lans.map((pl) => ({ address: pl.address, state: effectiveState(pl) })) })),
+    )
+    const before = new Map(this.#target.map((r) => [r.dst, r]))
+    const after = new Map(next.map((r) => [r.dst, r]))
+    for (const fx of effects) {
+      if (fx.kind !== 'link') continue
+      const peer = peers.find((p) => p.id === fx.peer)
+      const addrs = peer?.lans.map((pl) => pl.address) ?? []
+      const moves = addrs.flatMap((a) => routeChange(before.get(a), after.get(a)) ?? [])
+      const seen = fx.link.state === fx.to ? '' : `seen ${fx.link.state}, `
+      const why = fx.hearsUs ? '' : ', peer does not hear us'
+      const counters = describeLink(fx.link, this.#opt)
+      this.#deps.log.info(
+        `peer ${formatIPv4(fx.peer)} LAN ${this.#label(fx.lan)}: ${fx.from} -> ${fx.to} (${seen}${counters}${why})` +
+          (moves.length ? `: ${moves.join('; ')}` : ''),
+      )
+    }
+    this.#target = next
+    this.#scheduleApply()
+  }
+
+  /** Serialise applies: one ip -batch at a time, always towards the latest target. */
+  #scheduleApply(): void {
+    this.#dirty = true
+    if (this.#applying) return
+    this.#applying = this.#drain().finally(() => (this.#applying = undefined))
+  }
+
+  async #drain(): Promise<void> {
+    while (this.#dirty && !this.#stopped) {
+      this.#dirty = false
+      // A failed batch stays dirty and is retried at the next deadline (within one interval).
+      if (!(await this.#routes!.apply(this.#target))) return void (this.#dirty = true)
+    }
+  }
+
+  /**
+   * One timer for every deadline. On expiry, judge in setImmediate: the poll phase runs first,
+   * so ACKs already queued on the sockets are read before anything is counted as missed.
+   */
+  #armDeadline(): void {
+    this.#deadlineTimer?.cancel()
+    const due = this.#engine!.nextDeadline()
+    if (!Number.isFinite(due)) return
+    const { clock } = this.#deps
+    this.#deadlineTimer = clock.setTimeout(() => {
+      setImmediate(() => {
+        if (this.#stopped) return
+        this.#run(this.#engine!.expire(clock.now()))
+        if (this.#dirty) this.#scheduleApply()
+      })
+    }, due - clock.now())
+  }
+
+  #count(reason: string): void {
+    this.drops.set(reason, (this.drops.get(reason) ?? 0) + 1)
+  }
+
+  #label(lan: number): string {
+    return this.#lans[lan]?.label ?? `#${lan}`
+  }
+}
+
+function routeChange(from: HostRoute | undefined, to: HostRoute | undefined): string | undefined {
+  if (to && (!from || describeRoute(from) !== describeRoute(to))) return `route ${describeRoute(to)}`
+  if (from && !to) return `route ${formatIPv4(from.dst)} restored to its own LAN`
+  return undefined
+}

@@ -1,0 +1,38 @@
+// Runs iproute2's `ip` without a shell: argv in, exit code and output back.
+import { spawn } from 'node:child_process'
+
+export interface IpResult {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+export interface IpRunner {
+  /** Run `ip ...args`, feeding `input` on stdin (for -batch -). Never rejects for a failing command. */
+  run(args: readonly string[], input?: string): Promise<IpResult>
+}
+
+export const IP_TIMEOUT_MS = 5000
+
+export const systemIp: IpRunner = {
+  run(args, input) {
+    return new Promise((resolve) => {
+      const child = spawn('ip', args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: IP_TIMEOUT_MS })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+      child.on('error', (err) => resolve({ code: 127, stdout, stderr: stderr + err.message }))
+      child.on('close', (code) => resolve({ code: code ?? 128, stdout, stderr }))
+      child.stdin.on('error', () => {}) // ip exited before reading: reported by 'close'
+      child.stdin.end(input ?? '')
+    })
+  },
+}
+
+/** Run and parse `ip -json ...`; throws with ip's own message when it fails. */
+export async function ipJson<T>(runner: IpRunner, args: readonly string[]): Promise<T> {
+  const r = await runner.run(['-json', ...args])
+  if (r.code !== 0) throw new Error(`ip ${args.join(' ')}: ${r.stderr.trim() || `exit ${r.code}`}`)
+  return JSON.parse(r.stdout || '[]') as T
+}

@@ -1,0 +1,79 @@
+// UDP on every LAN through node:dgram: broadcast INQs out, datagrams in, tagged with their LAN.
+//
+// Per LAN, one socket bound to this host's address sends (so the source is always our address
+// on that LAN) and receives unicast ACKs; a second, bound to the LAN's broadcast address,
+// receives the broadcast INQs, which a socket bound to a unicast address never sees on Linux.
+import dgram from 'node:dgram'
+import type { Lan } from './interfaces.js'
+import { formatIPv4, parseIPv4 } from './ipv4.js'
+
+export type PacketHandler = (lan: number, src: number, data: Buffer) => void
+export type ErrorHandler = (lan: number, err: Error) => void
+
+export type SocketFactory = () => dgram.Socket
+
+export class Transport {
+  readonly #lans: readonly Lan[]
+  readonly #port: number
+  readonly #factory: SocketFactory
+  /** By LAN index: [unicast, broadcast]. */
+  #sockets: Array<[dgram.Socket, dgram.Socket]> = []
+
+  constructor(lans: readonly Lan[], port: number, factory: SocketFactory = () => dgram.createSocket('udp4')) {
+    this.#lans = lans
+    this.#port = port
+    this.#factory = factory
+  }
+
+  async start(onPacket: PacketHandler, onError: ErrorHandler): Promise<void> {
+    try {
+      for (const lan of this.#lans) {
+        const pair: [dgram.Socket, dgram.Socket] = [this.#factory(), this.#factory()]
+        this.#sockets.push(pair)
+        for (const s of pair) {
+          s.on('message', (data, rinfo) => onPacket(lan.index, parseIPv4(rinfo.address) ?? 0, data))
+          s.on('error', (err) => onError(lan.index, err))
+        }
+        await bind(pair[0], formatIPv4(lan.address), this.#port)
+        pair[0].setBroadcast(true)
+        await bind(pair[1], formatIPv4(lan.broadcast), this.#port)
+      }
+    } catch (err) {
+      await this.stop()
+      throw err
+    }
+  }
+
+  /** Fire and forget: a send that fails (a dead link) is what the probes exist to detect. */
+  send(lan: number, to: number | 'broadcast', data: Buffer, onError: ErrorHandler): void {
+    const sock = this.#sockets[lan]?.[0]
+    const l = this.#lans[lan]
+    if (!sock || !l) return
+    sock.send(data, this.#port, formatIPv4(to === 'broadcast' ? l.broadcast : to), (err) => {
+      if (err) onError(lan, err)
+    })
+  }
+
+  async stop(): Promise<void> {
+    const all = this.#sockets.flat()
+    this.#sockets = []
+    await Promise.all(all.map((s) => new Promise<void>((resolve) => {
+      try {
+        s.close(() => resolve())
+      } catch {
+        resolve() // never bound, or already closed
+      }
+    })))
+  }
+}
+
+function bind(s: dgram.Socket, address: string, port: number): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const fail = (err: Error) => reject(new Error(`cannot bind UDP ${address}:${port}: ${err.message}`))
+    s.once('error', fail)
+    s.bind({ address, port, exclusive: true }, () => {
+      s.off('error', fail)
+      resolve()
+    })
+  })
+}

@@ -1,0 +1,267 @@
+// A virtual dual-LAN cluster on this machine: hosts as network namespaces, switches as bridges
+// in a namespace of their own, faults as link changes and nftables bridge rules.
+//
+// Every name carries a prefix unique to the run; addresses are in 198.18.0.0/15 only; nothing in
+// the root namespace is touched; every wait is bounded; only processes started here are ended.
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { dirname, join, resolve } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** The project root, whether this file runs from spec/lab (tap) or dist/spec/lab (the demo). */
+const here = dirname(fileURLToPath(import.meta.url))
+const ROOT = resolve(here, here.includes('/dist/spec/') ? '../../..' : '../..')
+/** The built daemon and stream tool: `npm run build` makes them. */
+export const FAILD = join(ROOT, 'dist/bin/faild.js')
+export const STREAM = join(ROOT, 'dist/spec/lab/stream.js')
+
+export interface LabOptions {
+  readonly hosts: number
+  readonly lans?: number
+}
+
+export interface Host {
+  readonly ns: string
+  /** 1-based host number: its address on LAN X is 198.18.X.n (LAN A = 1). */
+  readonly n: number
+  /** Interface names inside the host, in LAN order. */
+  readonly ifaces: readonly string[]
+}
+
+export interface Run {
+  readonly code: number
+  readonly stdout: string
+  readonly stderr: string
+}
+
+export type Direction = 'both' | 'from-host' | 'to-host'
+
+const LAN_NAMES = ['a', 'b', 'c', 'd']
+
+export const addr = (lan: number, n: number): string => `198.18.${lan + 1}.${n}`
+
+/** Run a command and collect its output; never throws for a failing command. */
+export function run(cmd: string, args: readonly string[], input?: string, timeoutMs = 10_000): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    child.on('error', (e) => resolve({ code: 127, stdout, stderr: stderr + e.message }))
+    child.on('close', (code) => resolve({ code: code ?? 128, stdout, stderr }))
+    child.stdin.on('error', () => {})
+    child.stdin.end(input ?? '')
+  })
+}
+
+async function must(cmd: string, args: readonly string[], input?: string): Promise<string> {
+  const r = await run(cmd, args, input)
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr.trim() || `exit ${r.code}`}`)
+  return r.stdout
+}
+
+/** Why lab tests cannot run here, or undefined if they can. */
+export async function labUnavailable(): Promise<string | undefined> {
+  if (process.platform !== 'linux') return 'the lab needs Linux network namespaces'
+  if (process.getuid?.() !== 0) return 'the lab needs root (network namespaces, veth, bridges, nftables)'
+  for (const tool of ['ip', 'nft']) {
+    const r = await run(tool, ['-V'])
+    if (r.code !== 0) return `'${tool}' is not installed (apt-get install -y iproute2 nftables)`
+  }
+  const probe = `fdprobe${randomBytes(3).toString('hex')}`
+  const r = await run('ip', ['netns', 'add', probe])
+  if (r.code !== 0) return `cannot create a network namespace: ${r.stderr.trim()}`
+  await run('ip', ['netns', 'del', probe])
+  return undefined
+}
+
+/** A started faild: its PID, everything it logged, and ways to wait for lines and to stop it. */
+export class Proc {
+  readonly child: ChildProcess
+  output = ''
+  readonly exited: Promise<number | null>
+
+  constructor(child: ChildProcess) {
+    this.child = child
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => (this.output += d))
+    child.stderr?.setEncoding('utf8').on('data', (d: string) => (this.output += d))
+    this.exited = new Promise((resolve) => child.on('close', (code, sig) => resolve(code ?? (sig ? -1 : null))))
+  }
+
+  /** Wait (bounded) until the output matches. */
+  async waitFor(re: RegExp, timeoutMs = 10_000): Promise<void> {
+    await until(() => re.test(this.output), timeoutMs, `output to match ${re}:\n${this.output.slice(-2000)}`)
+  }
+
+  /** Signal the process we started, by PID; wait (bounded) for it to exit; SIGKILL as a last resort. */
+  async stop(signal: NodeJS.Signals = 'SIGTERM', timeoutMs = 10_000): Promise<number | null> {
+    if (this.child.exitCode !== null || this.child.signalCode !== null) return this.exited
+    this.child.kill(signal)
+    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs)
+    const code = await this.exited
+    clearTimeout(timer)
+    return code
+  }
+}
+
+/** Poll `check` every 20 ms until it holds or `timeoutMs` passes (then throw). */
+export async function until(check: () => boolean | Promise<boolean>, timeoutMs: number, what: string): Promise<void> {
+  const end = Date.now() + timeoutMs
+  for (let i = 0; i < timeoutMs / 20 + 1; i++) {
+    if (await check()) return
+    if (Date.now() > end) break
+    await sleep(20)
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`)
+}
+
+export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+export class Lab {
+  readonly prefix: string
+  readonly sw: string
+  readonly hosts: Host[] = []
+  readonly lans: number
+  readonly #procs: Proc[] = []
+  readonly #faults = new Map<string, string>() // keyed by host/LAN/kind; BOUNDED: hosts x LANs x 2
+  #destroyed = false
+
+  private constructor(lans: number) {
+    this.prefix = `fd${randomBytes(3).toString('hex')}`
+    this.sw = `${this.prefix}-sw`
+    this.lans = lans
+  }
+
+  /** Build the switches and hosts; on any failure, tear down what was built and rethrow. */
+  static async create(opt: LabOptions): Promise<Lab> {
+    const lab = new Lab(opt.lans ?? 2)
+    try {
+      await lab.#build(opt.hosts)
+    } catch (err) {
+      await lab.destroy()
+      throw err
+    }
+    return lab
+  }
+
+  /** The bridge-side veth of host n on LAN `lan` (in the switch namespace). */
+  port(h: Host, lan: number): string {
+    return `${this.prefix}h${h.n}${LAN_NAMES[lan]}`
+  }
+
+  async #build(hosts: number): Promise<void> {
+    const sw = this.sw
+    await must('ip', ['netns', 'add', sw])
+    for (let l = 0; l < this.lans; l++) {
+      const br = `${this.prefix}br${LAN_NAMES[l]}`
+      await must('ip', ['-n', sw, 'link', 'add', br, 'type', 'bridge'])
+      await must('ip', ['-n', sw, 'link', 'set', br, 'up'])
+    }
+    // The fault chain lives in the switch namespace: nft runs there, never in the root namespace.
+    await must('ip', ['netns', 'exec', sw, 'nft', '-f', '-'], 'add table bridge faildlab\nadd chain bridge faildlab faults { type filter hook forward priority 0; policy accept; }\n')
+    for (let n = 1; n <= hosts; n++) {
+      const ns = `${this.prefix}-h${n}`
+      const host: Host = { ns, n, ifaces: LAN_NAMES.slice(0, this.lans).map((l) => `eth${l}`) }
+      await must('ip', ['netns', 'add', ns])
+      this.hosts.push(host)
+      await must('ip', ['-n', ns, 'link', 'set', 'lo', 'up'])
+      for (let l = 0; l < this.lans; l++) {
+        const port = this.port(host, l)
+        await must('ip', ['link', 'add', port, 'netns', sw, 'type', 'veth', 'peer', 'name', host.ifaces[l]!, 'netns', ns])
+        await must('ip', ['-n', sw, 'link', 'set', port, 'master', `${this.prefix}br${LAN_NAMES[l]}`, 'up'])
+        await must('ip', ['-n', ns, 'addr', 'add', `${addr(l, n)}/24`, 'brd', '+', 'dev', host.ifaces[l]!])
+        await must('ip', ['-n', ns, 'link', 'set', host.ifaces[l]!, 'up'])
+      }
+    }
+  }
+
+  /** Run a command inside a host. */
+  exec(h: Host | string, cmd: string, args: readonly string[], input?: string): Promise<Run> {
+    return run('ip', ['netns', 'exec', typeof h === 'string' ? h : h.ns, cmd, ...args], input)
+  }
+
+  /** Start a process inside a host; it is ended by destroy() if the test does not end it. */
+  spawn(h: Host, cmd: string, args: readonly string[]): Proc {
+    const p = new Proc(spawn('ip', ['netns', 'exec', h.ns, cmd, ...args], { stdio: ['pipe', 'pipe', 'pipe'] }))
+    this.#procs.push(p)
+    return p
+  }
+
+  /** Start faild in a host; waits (bounded) for its "started" line. */
+  async faild(h: Host, args: readonly string[]): Promise<Proc> {
+    const p = this.spawn(h, process.execPath, [FAILD, ...args])
+    await p.waitFor(/started as node|cannot start/)
+    if (/cannot start/.test(p.output)) throw new Error(`faild did not start in ${h.ns}:\n${p.output}`)
+    return p
+  }
+
+  /** `ip route get` from a host: how it reaches `dst` now, as "dev ethb via 198.18.2.2" or "dev etha". */
+  async route(h: Host, dst: string, from?: string): Promise<string> {
+    const args = ['-json', 'route', 'get', dst, ...(from ? ['from', from] : [])]
+    const out = await must('ip', ['-n', h.ns, ...args])
+    const [r] = JSON.parse(out) as Array<{ dev: string; gateway?: string }>
+    return r ? `dev ${r.dev}${r.gateway ? ` via ${r.gateway}` : ''}` : 'none'
+  }
+
+  /** Wait (bounded) until host h reaches dst as `want`. */
+  async routeBecomes(h: Host, dst: string, want: string, timeoutMs = 10_000): Promise<void> {
+    let last = ''
+    await until(async () => (last = await this.route(h, dst)) === want, timeoutMs, `${h.ns} to reach ${dst} by "${want}" (last "${last}")`)
+  }
+
+  /** Cable pull: the bridge-side veth goes down, the host sees carrier loss. */
+  async cable(h: Host, lan: number, plugged: boolean): Promise<void> {
+    await must('ip', ['-n', this.sw, 'link', 'set', this.port(h, lan), plugged ? 'up' : 'down'])
+  }
+
+  /** A dead, hung or one-way switch port (links stay up), or random loss of `lossPct` percent. */
+  async fault(h: Host, lan: number, dir: Direction, lossPct = 100): Promise<void> {
+    const port = this.port(h, lan)
+    const match = lossPct >= 100 ? '' : `numgen random mod 100 < ${lossPct} `
+    const rules: string[] = []
+    if (dir !== 'to-host') rules.push(`iifname "${port}" ${match}drop`)
+    if (dir !== 'from-host') rules.push(`oifname "${port}" ${match}drop`)
+    this.#faults.set(`${h.n}/${lan}`, rules.join('\n'))
+    await this.#syncFaults()
+  }
+
+  async heal(h: Host, lan: number): Promise<void> {
+    this.#faults.delete(`${h.n}/${lan}`)
+    await this.#syncFaults()
+  }
+
+  /** Rewrite the switch's fault chain in one nft transaction. */
+  async #syncFaults(): Promise<void> {
+    const rules = [...this.#faults.values()].flatMap((r) => r.split('\n')).filter(Boolean)
+    const script = ['flush chain bridge faildlab faults', ...rules.map((r) => `add rule bridge faildlab faults ${r}`)].join('\n') + '\n'
+    await must('ip', ['netns', 'exec', this.sw, 'nft', '-f', '-'], script)
+  }
+
+  /** Rules and routes a host holds outside its connected routes, for before/after comparisons. */
+  async routingState(h: Host): Promise<string> {
+    const rules = await must('ip', ['-n', h.ns, 'rule', 'show'])
+    const routes = await must('ip', ['-n', h.ns, 'route', 'show', 'table', 'all'])
+    return `${rules}\n${routes}`
+  }
+
+  /** End every process started here, then delete every namespace made here. Safe to call twice. */
+  async destroy(): Promise<void> {
+    if (this.#destroyed) return
+    this.#destroyed = true
+    await Promise.all(this.#procs.map((p) => p.stop('SIGTERM', 5000)))
+    for (const ns of [...this.hosts.map((h) => h.ns), this.sw]) await run('ip', ['netns', 'del', ns])
+  }
+
+  /** Last resort when the test process itself is dying: synchronous and quiet. */
+  destroySync(): void {
+    for (const p of this.#procs) if (p.child.exitCode === null && p.child.pid) p.child.kill('SIGKILL')
+    for (const ns of [...this.hosts.map((h) => h.ns), this.sw]) {
+      try {
+        execFileSync('ip', ['netns', 'del', ns], { stdio: 'ignore' })
+      } catch {
+        // already gone
+      }
+    }
+  }
+}
