@@ -8,7 +8,6 @@ import { formatIPv4 } from './ipv4.js'
 import { describeLink } from './link-health.js'
 import type { Logger } from './log.js'
 import type { Options } from './options.js'
-import { effectiveState } from './peer-table.js'
 import { describeRoute, planRoutes, type HostRoute } from './route-plan.js'
 import { RouteTable } from './routes.js'
 import { Transport, type SocketFactory } from './transport.js'
@@ -170,10 +169,7 @@ export class Daemon {
   #replan(effects: Effect[]): void {
     const engine = this.#engine!
     const peers = [...engine.peers]
-    const next = planRoutes(
-      this.#lans,
-      peers.map((p) => ({ lans: p.lans.map((pl) => ({ address: pl.address, state: effectiveState(pl) })) })),
-    )
+    const next = planRoutes(this.#lans, engine.planPeers())
     const before = new Map(this.#target.map((r) => [r.dst, r]))
     const after = new Map(next.map((r) => [r.dst, r]))
     for (const fx of effects) {

@@ -6,6 +6,7 @@ import { FORGET_INTERVALS, FORGET_MIN_MS, INQ_GRACE_FRACTION, INQ_GRACE_MIN_MS, 
 import { LinkEvent, LinkState, linkStep, type Link, type Thresholds } from './link-health.js'
 import { effectiveState, newPeer, PeerTable, type Peer, type PeerLan } from './peer-table.js'
 import { ackTimeoutMs, NO_RTT, rttSample, type Rtt } from './rtt.js'
+import type { PlanPeer } from './route-plan.js'
 import type { Message } from './wire.js'
 
 export interface EngineConfig extends Thresholds {
@@ -59,6 +60,15 @@ export class Engine {
     return this.#peers
   }
 
+  /** What the route planner needs of every peer. */
+  planPeers(): PlanPeer[] {
+    return [...this.#peers].map((p) => ({
+      // A requestor probes at its own interval; a responder is probed at the requestor's.
+      intervalMs: this.#cfg.requestor ? this.#cfg.intervalMs : p.intervalMs,
+      lans: p.lans.map((pl) => ({ address: pl.address, state: effectiveState(pl), lastGood: pl.lastGood, downSince: pl.downSince })),
+    }))
+  }
+
   /** Requestor: broadcast an INQ on every LAN and start waiting for ACKs. */
   tick(now: number): Effect[] {
     if (!this.#cfg.requestor) return []
@@ -95,15 +105,15 @@ export class Engine {
     if (msg.kind === 'inq') {
       out.push({ kind: 'send', lan, to: src, msg: this.#message('ack', lan, msg.seq, pl.link.state === LinkState.Down ? [msg.from] : [], msg.from) })
       if (!cfg.requestor) {
-        pl.link = linkStep(pl.link, LinkEvent.Good, cfg)
+        this.#good(pl, now)
         this.#expectInqs(peer, now, lan)
       }
     } else {
       pl.ackedSeq = msg.seq
       this.#rtt[lan] = rttSample(this.#rtt[lan]!, now - this.#pending[lan]!.sentAt)
-      pl.link = linkStep(pl.link, LinkEvent.Good, cfg)
+      this.#good(pl, now)
     }
-    this.#report(peer, lan, before, out)
+    this.#report(peer, lan, before, now, out)
     return out
   }
 
@@ -115,7 +125,7 @@ export class Engine {
       this.#pending[lan] = undefined
       for (const peer of this.#peers) {
         const pl = peer.lans[lan]!
-        if (pl.address !== 0 && peer.since < p.sentAt && pl.ackedSeq !== p.seq) this.#miss(peer, lan, out)
+        if (pl.address !== 0 && peer.since < p.sentAt && pl.ackedSeq !== p.seq) this.#miss(peer, lan, now, out)
       }
     })
     for (const peer of this.#peers) {
@@ -123,7 +133,7 @@ export class Engine {
         // One miss per overdue interval, but no more than it takes to go down (a paused daemon).
         for (let n = 0; pl.inqDue <= now && n <= this.#cfg.failAfter; n++) {
           pl.inqDue += peer.intervalMs
-          this.#miss(peer, lan, out)
+          this.#miss(peer, lan, now, out)
         }
         if (pl.inqDue <= now) pl.inqDue = now + peer.intervalMs
       })
@@ -197,18 +207,24 @@ export class Engine {
     })
   }
 
-  #miss(peer: Peer, lan: number, out: Effect[]): void {
+  #good(pl: PeerLan, now: number): void {
+    pl.link = linkStep(pl.link, LinkEvent.Good, this.#cfg)
+    pl.lastGood = now
+  }
+
+  #miss(peer: Peer, lan: number, now: number, out: Effect[]): void {
     const pl = peer.lans[lan]!
     const before = { state: effectiveState(pl), local: pl.link.state }
     pl.link = linkStep(pl.link, LinkEvent.Miss, this.#cfg)
-    this.#report(peer, lan, before, out)
+    this.#report(peer, lan, before, now, out)
   }
 
   /** One 'link' effect when the path's effective or observed state changed. */
-  #report(peer: Peer, lan: number, before: { state: LinkState; local: LinkState }, out: Effect[]): void {
+  #report(peer: Peer, lan: number, before: { state: LinkState; local: LinkState }, now: number, out: Effect[]): void {
     const pl: PeerLan = peer.lans[lan]!
     const to = effectiveState(pl)
     if (to === before.state && pl.link.state === before.local) return
+    if (to === LinkState.Down && before.state !== LinkState.Down) pl.downSince = now
     out.push({ kind: 'link', peer: peer.id, lan, from: before.state, to, link: pl.link, hearsUs: pl.hearsUs })
   }
 }

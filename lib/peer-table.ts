@@ -12,6 +12,10 @@ export interface PeerLan {
   ackedSeq: number
   /** Responder side: when the peer's next INQ on this LAN is overdue (Infinity: not expected). */
   inqDue: number
+  /** When the last good packet was counted here (monotonic ms; -Infinity: never). */
+  lastGood: number
+  /** When the path last went (effectively) down (monotonic ms; -Infinity: never). */
+  downSince: number
 }
 
 export interface Peer {
@@ -42,6 +46,8 @@ export function newPeer(id: number, now: number, lanCount: number): Peer {
     hearsUs: true,
     ackedSeq: -1,
     inqDue: Infinity,
+    lastGood: -Infinity,
+    downSince: -Infinity,
   }))
   return { id, boot: 0, intervalMs: 0, lastHeard: now, since: now, lans }
 }

@@ -16,27 +16,49 @@ export interface PlanLan {
   readonly address: number
 }
 
+export interface PlanPath {
+  /** The peer's address on this LAN; 0 if it has none. */
+  readonly address: number
+  /** The effective state of the path. */
+  readonly state: LinkState
+  /** When a good packet was last counted on it, and when it last went down (monotonic ms). */
+  readonly lastGood: number
+  readonly downSince: number
+}
+
 export interface PlanPeer {
-  /** By LAN index: the peer's address there (0 if none) and the effective state of that path. */
-  readonly lans: ReadonlyArray<{ readonly address: number; readonly state: LinkState }>
+  /** The interval at which the paths to this peer are probed, in ms. */
+  readonly intervalMs: number
+  /** By LAN index. */
+  readonly lans: readonly PlanPath[]
+}
+
+/**
+ * A LAN can carry a dead path's traffic only with fresh evidence: heard within one probe interval
+ * of the moment the dead path went down. A host that dies goes silent on every LAN at once, but
+ * its LANs are judged a few milliseconds apart; without this rule the first LAN judged down would
+ * be routed, for that moment, via another that is just as dead.
+ */
+function carries(via: PlanPath, dead: PlanPath, intervalMs: number): boolean {
+  return via.state === LinkState.Up && via.address !== 0 && via.lastGood > dead.downSince - intervalMs
 }
 
 /**
  * For every peer path that is down, route the peer's address on that LAN via its address on the
- * first LAN (in LAN order) where it is up, keeping our own address on the dead LAN as the source,
+ * first LAN (in LAN order) that carries it, keeping our own address on the dead LAN as the source,
  * so connections between addresses on the dead LAN carry on. A peer down everywhere is gone, not
  * a path: nothing is routed for it. Unknown paths (never heard) take no action.
  */
 export function planRoutes(lans: readonly PlanLan[], peers: Iterable<PlanPeer>): HostRoute[] {
   const routes = new Map<number, HostRoute>() // keyed by dst; BOUNDED: peers x LANs
   for (const peer of peers) {
-    const alt = peer.lans.findIndex((p, i) => p.state === LinkState.Up && p.address !== 0 && lans[i] !== undefined)
-    if (alt < 0) continue
-    peer.lans.forEach((p, x) => {
+    peer.lans.forEach((dead, x) => {
       const mine = lans[x]
-      const via = lans[alt]
-      if (p.state !== LinkState.Down || p.address === 0 || !mine || !via || routes.has(p.address)) return
-      routes.set(p.address, { dst: p.address, via: peer.lans[alt]!.address, dev: via.iface, src: mine.address })
+      if (dead.state !== LinkState.Down || dead.address === 0 || !mine || routes.has(dead.address)) return
+      const y = peer.lans.findIndex((via, i) => i !== x && lans[i] !== undefined && carries(via, dead, peer.intervalMs))
+      const via = lans[y]
+      if (!via) return
+      routes.set(dead.address, { dst: dead.address, via: peer.lans[y]!.address, dev: via.iface, src: mine.address })
     })
   }
   return [...routes.values()]

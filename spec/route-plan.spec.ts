@@ -2,7 +2,7 @@
 import t from 'tap'
 import { parseIPv4 } from '../lib/ipv4.js'
 import { LinkState } from '../lib/link-health.js'
-import { batchLines, describeRoute, diffRoutes, isEmptyDiff, planRoutes, type HostRoute } from '../lib/route-plan.js'
+import { batchLines, describeRoute, diffRoutes, isEmptyDiff, planRoutes, type HostRoute, type PlanPath, type PlanPeer } from '../lib/route-plan.js'
 
 const ip = (s: string): number => parseIPv4(s)!
 const { Up, Down, Unknown } = LinkState
@@ -11,11 +11,23 @@ const lans2 = [
   { iface: 'ethb', address: ip('198.18.2.1') },
 ]
 const lans3 = [...lans2, { iface: 'ethc', address: ip('198.18.3.1') }]
-const peer = (...states: LinkState[]) => ({
-  lans: states.map((state, i) => ({ address: ip(`198.18.${i + 1}.2`), state })),
+/** A peer whose up paths were heard at t=1000 and whose down paths went down at t=1000. */
+const peer = (...states: LinkState[]): PlanPeer => ({
+  intervalMs: 100,
+  lans: states.map((state, i) => ({
+    address: ip(`198.18.${i + 1}.2`),
+    state,
+    lastGood: state === Up ? 1000 : 0,
+    downSince: state === Down ? 1000 : -Infinity,
+  })),
+})
+/** Set fields of one path of a peer. */
+const withPath = (p: PlanPeer, lan: number, over: Partial<PlanPath>): PlanPeer => ({
+  ...p,
+  lans: p.lans.map((x, i) => (i === lan ? { ...x, ...over } : x)),
 })
 
-const cases: Array<{ name: string; lans: typeof lans2; peers: ReturnType<typeof peer>[]; want: string[] }> = [
+const cases: Array<{ name: string; lans: typeof lans2; peers: PlanPeer[]; want: string[] }> = [
   { name: 'all up: nothing', lans: lans2, peers: [peer(Up, Up)], want: [] },
   { name: 'never heard: nothing', lans: lans2, peers: [peer(Unknown, Unknown)], want: [] },
   { name: 'A unknown, B up: nothing without evidence', lans: lans2, peers: [peer(Unknown, Up)], want: [] },
@@ -38,8 +50,26 @@ const cases: Array<{ name: string; lans: typeof lans2; peers: ReturnType<typeof 
   {
     name: 'a peer with no address on a LAN is not routed there',
     lans: lans2,
-    peers: [{ lans: [{ address: ip('198.18.1.2'), state: Down }, { address: 0, state: Up }] }],
+    peers: [withPath(peer(Down, Up), 1, { address: 0 })],
     want: [],
+  },
+  {
+    name: 'B last heard well before A went down (the host died, B not yet judged): nothing',
+    lans: lans2,
+    peers: [withPath(peer(Down, Up), 1, { lastGood: 850 })],
+    want: [],
+  },
+  {
+    name: 'B heard within an interval before A went down: A via B',
+    lans: lans2,
+    peers: [withPath(peer(Down, Up), 1, { lastGood: 950 })],
+    want: ['198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1'],
+  },
+  {
+    name: 'three LANs, B stale, C fresh: A via C',
+    lans: lans3,
+    peers: [withPath(peer(Down, Up, Up), 1, { lastGood: 100 })],
+    want: ['198.18.1.2 via 198.18.3.2 dev ethc src 198.18.1.1'],
   },
   {
     name: 'two entries claiming one address: the first wins',

@@ -238,10 +238,10 @@ export class Lab {
     await must('ip', ['netns', 'exec', this.sw, 'nft', '-f', '-'], script)
   }
 
-  /** Rules and routes a host holds outside its connected routes, for before/after comparisons. */
+  /** Every IPv4 rule and route of a host, for before/after comparisons (faild is IPv4-only). */
   async routingState(h: Host): Promise<string> {
-    const rules = await must('ip', ['-n', h.ns, 'rule', 'show'])
-    const routes = await must('ip', ['-n', h.ns, 'route', 'show', 'table', 'all'])
+    const rules = await must('ip', ['-4', '-n', h.ns, 'rule', 'show'])
+    const routes = await must('ip', ['-4', '-n', h.ns, 'route', 'show', 'table', 'all'])
     return `${rules}\n${routes}`
   }
 

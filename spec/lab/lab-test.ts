@@ -1,0 +1,71 @@
+// Runs a lab scenario under tap: skips with the reason where the lab cannot run (fails in CI),
+// and always tears the lab down, even when the scenario throws.
+import type { Test } from 'tap'
+import { addr, Lab, type Host, type LabOptions, type Proc } from './netlab.js'
+
+export { addr }
+
+/** faild's flags in the lab: fast enough to test in seconds, as the issue suggests. */
+export const FAST = ['-r', '-t', '0.1', '-f', '3', '-s', '3']
+
+export async function withLab(t: Test, opt: LabOptions, body: (lab: Lab) => Promise<void>): Promise<void> {
+  const { labUnavailable } = await import('./netlab.js')
+  const why = await labUnavailable()
+  if (why) {
+    if (process.env.CI) t.fail(`lab tests must run in CI: ${why}`)
+    else t.plan(0, `lab test skipped: ${why}`)
+    return
+  }
+  const lab = await Lab.create(opt)
+  const onExit = () => lab.destroySync()
+  process.once('exit', onExit)
+  t.teardown(async () => {
+    await lab.destroy()
+    process.off('exit', onExit)
+  })
+  await body(lab)
+}
+
+/** The route from `h` to peer `p`'s address on LAN `lan`: direct, or via `p`'s address on LAN `via`. */
+export function expectRoute(lab: Lab, h: Host, p: Host, lan: number, via?: number): Promise<void> {
+  const want = via === undefined ? `dev ${h.ifaces[lan]}` : `dev ${h.ifaces[via]} via ${addr(via, p.n)}`
+  return lab.routeBecomes(h, addr(lan, p.n), want)
+}
+
+/** A TCP stream from `from`'s LAN A address to `to`'s; stop() returns what was sent and received. */
+export async function tcpStream(lab: Lab, from: Host, to: Host, port = 5001) {
+  const { STREAM } = await import('./netlab.js')
+  const server = lab.spawn(to, process.execPath, [STREAM, 'server', addr(0, to.n), `${port}`])
+  await server.waitFor(/listening/)
+  const client = lab.spawn(from, process.execPath, [STREAM, 'client', addr(0, from.n), addr(0, to.n), `${port}`])
+  await client.waitFor(/connected/)
+  return {
+    async stop(): Promise<{ sent: number; bytes: number; bad: number; maxGapMs: number }> {
+      await client.stop('SIGTERM', 30_000)
+      await server.waitFor(/"bytes"/, 30_000)
+      const sent = (JSON.parse(lastLine(client)) as { sent: number }).sent
+      return { sent, ...(JSON.parse(lastLine(server)) as { bytes: number; bad: number; maxGapMs: number }) }
+    },
+  }
+}
+
+const lastLine = (p: Proc): string => p.output.trim().split('\n').pop() ?? '{}'
+
+/** Start faild on every host with the same flags. */
+export async function faildEverywhere(lab: Lab, args: readonly string[]): Promise<Proc[]> {
+  const procs: Proc[] = []
+  for (const h of lab.hosts) procs.push(await lab.faild(h, args))
+  return procs
+}
+
+/** Every host reaches every other host's addresses directly, and faild's table is empty. */
+export async function expectConverged(t: Test, lab: Lab): Promise<void> {
+  for (const h of lab.hosts) {
+    for (const p of lab.hosts) {
+      if (p === h) continue
+      for (let lan = 0; lan < lab.lans; lan++) await expectRoute(lab, h, p, lan)
+    }
+    const table = await lab.exec(h, 'ip', ['route', 'show', 'table', '4207'])
+    t.equal(table.stdout.trim(), '', `${h.ns}: faild's table holds nothing`)
+  }
+}

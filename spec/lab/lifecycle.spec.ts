@@ -1,0 +1,53 @@
+// Lab: a dead peer daemon swaps nothing; SIGTERM leaves every table and rule as it found them;
+// after kill -9 a restart removes what the dead run left before doing anything else.
+import t from 'tap'
+import { expectConverged, expectRoute, FAST, withLab } from './lab-test.js'
+import { sleep, type Host } from './netlab.js'
+
+const A = 0
+const B = 1
+
+t.test('7. a peer whose daemon was killed: nothing swapped for it', (t) =>
+  withLab(t, { hosts: 3 }, async (lab) => {
+    const [h1, h2, h3] = lab.hosts as [Host, Host, Host]
+    const [p1, , p3] = [await lab.faild(h1, FAST), await lab.faild(h2, FAST), await lab.faild(h3, FAST)]
+    await p1.waitFor(/peer 198\.18\.1\.3 LAN B: unknown -> up/)
+    await p3.stop('SIGKILL')
+    await p1.waitFor(/peer 198\.18\.1\.3 LAN A: up -> down/)
+    await p1.waitFor(/peer 198\.18\.1\.3 LAN B: up -> down/)
+    for (const h of [h1, h2]) for (const lan of [A, B]) await expectRoute(lab, h, h3, lan)
+    t.notMatch(p1.output, /route 198\.18\.[12]\.3 via/, 'no route was ever moved for the dead peer')
+    await expectConverged(t, lab)
+  }),
+)
+
+t.test('8. SIGTERM leaves everything as before; kill -9 then restart cleans up', (t) =>
+  withLab(t, { hosts: 2 }, async (lab) => {
+    const [h1, h2] = lab.hosts as [Host, Host]
+    const pristine = await lab.routingState(h1)
+    await lab.faild(h2, FAST)
+
+    let p1 = await lab.faild(h1, FAST)
+    await lab.cable(h2, A, false)
+    await expectRoute(lab, h1, h2, A, B)
+    t.not(await lab.routingState(h1), pristine, 'while a route is swapped, faild has a rule and a route')
+    t.equal(await p1.stop('SIGTERM'), 0, 'SIGTERM exits 0')
+    t.equal(await lab.routingState(h1), pristine, 'every routing table and rule is as before')
+    t.match(p1.output, /stopped: every route and rule faild added is removed/)
+
+    p1 = await lab.faild(h1, FAST)
+    await expectRoute(lab, h1, h2, A, B)
+    await p1.stop('SIGKILL')
+    t.match((await lab.exec(h1, 'ip', ['route', 'show', 'table', '4207'])).stdout, /198\.18\.1\.2 via 198\.18\.2\.2/, 'kill -9 leaves the swapped route behind')
+    await lab.cable(h2, A, true)
+
+    p1 = await lab.faild(h1, FAST)
+    t.match(p1.output, /removing route 198\.18\.1\.2 via 198\.18\.2\.2 dev ethb src 198\.18\.1\.1 left by an earlier run/)
+    t.match(p1.output, /removing ip rule pref 32000 table 4207 left by an earlier run/)
+    await expectRoute(lab, h1, h2, A)
+    await sleep(500)
+    await expectConverged(t, lab)
+    t.equal(await p1.stop('SIGTERM'), 0)
+    t.equal(await lab.routingState(h1), pristine, 'and after the restarted run, nothing is left either')
+  }),
+)
