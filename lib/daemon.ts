@@ -8,7 +8,7 @@ import { formatIPv4 } from './ipv4.js'
 import { describeLink } from './link-health.js'
 import type { Logger } from './log.js'
 import type { Options } from './options.js'
-import { describeRoute, planRoutes, type HostRoute } from './route-plan.js'
+import { describeRoute, diffRoutes, isEmptyDiff, planRoutes, type HostRoute } from './route-plan.js'
 import { RouteTable } from './routes.js'
 import { Transport, type SocketFactory } from './transport.js'
 import { decode, encode } from './wire.js'
@@ -36,6 +36,8 @@ export class Daemon {
   #nextTick = 0
   /** The routes the engine wants now; the route table catches up with it one batch at a time. */
   #target: HostRoute[] = []
+  /** Down paths waiting for fresh evidence on another LAN (see Plan.waiting). */
+  #waiting = 0
   #applying: Promise<void> | undefined
   #dirty = false
   #stopped = false
@@ -161,7 +163,7 @@ export class Daemon {
           break
       }
     }
-    if (changed) this.#replan(effects)
+    if (changed || this.#waiting > 0) this.#replan(effects)
     this.#armDeadline()
   }
 
@@ -169,7 +171,9 @@ export class Daemon {
   #replan(effects: Effect[]): void {
     const engine = this.#engine!
     const peers = [...engine.peers]
-    const next = planRoutes(this.#lans, engine.planPeers())
+    const plan = planRoutes(this.#lans, engine.planPeers())
+    const next = plan.routes
+    this.#waiting = plan.waiting
     const before = new Map(this.#target.map((r) => [r.dst, r]))
     const after = new Map(next.map((r) => [r.dst, r]))
     for (const fx of effects) {
@@ -185,8 +189,9 @@ export class Daemon {
           (moves.length ? `: ${moves.join('; ')}` : ''),
       )
     }
+    const unchanged = isEmptyDiff(diffRoutes(next, this.#target))
     this.#target = next
-    this.#scheduleApply()
+    if (!unchanged) this.#scheduleApply()
   }
 
   /** Serialise applies: one ip -batch at a time, always towards the latest target. */

@@ -23,7 +23,9 @@ export interface IpLink {
 export const lanLabel = (index: number): string => String.fromCharCode(65 + index)
 
 /** Reported to the operator as a bad -i/--interface value (or no usable interface at all). */
-export class InterfaceError extends Error {}
+export class InterfaceError extends Error {
+  override readonly name = 'InterfaceError'
+}
 
 function toLan(link: IpLink, index: number): Lan | undefined {
   const a = link.addr_info?.find((x) => x.family === 'inet' && x.broadcast !== undefined)

@@ -43,25 +43,35 @@ function carries(via: PlanPath, dead: PlanPath, intervalMs: number): boolean {
   return via.state === LinkState.Up && via.address !== 0 && via.lastGood > dead.downSince - intervalMs
 }
 
+export interface Plan {
+  readonly routes: HostRoute[]
+  /**
+   * Down paths held back only because their alternative has not been heard since: the next good
+   * packet may release them, so the caller plans again on every event while this is non-zero.
+   */
+  readonly waiting: number
+}
+
 /**
  * For every peer path that is down, route the peer's address on that LAN via its address on the
  * first LAN (in LAN order) that carries it, keeping our own address on the dead LAN as the source,
  * so connections between addresses on the dead LAN carry on. A peer down everywhere is gone, not
  * a path: nothing is routed for it. Unknown paths (never heard) take no action.
  */
-export function planRoutes(lans: readonly PlanLan[], peers: Iterable<PlanPeer>): HostRoute[] {
+export function planRoutes(lans: readonly PlanLan[], peers: Iterable<PlanPeer>): Plan {
   const routes = new Map<number, HostRoute>() // keyed by dst; BOUNDED: peers x LANs
+  let waiting = 0
   for (const peer of peers) {
     peer.lans.forEach((dead, x) => {
       const mine = lans[x]
       if (dead.state !== LinkState.Down || dead.address === 0 || !mine || routes.has(dead.address)) return
       const y = peer.lans.findIndex((via, i) => i !== x && lans[i] !== undefined && carries(via, dead, peer.intervalMs))
       const via = lans[y]
-      if (!via) return
-      routes.set(dead.address, { dst: dead.address, via: peer.lans[y]!.address, dev: via.iface, src: mine.address })
+      if (via) routes.set(dead.address, { dst: dead.address, via: peer.lans[y]!.address, dev: via.iface, src: mine.address })
+      else if (peer.lans.some((p, i) => i !== x && p.state === LinkState.Up)) waiting++
     })
   }
-  return [...routes.values()]
+  return { routes: [...routes.values()], waiting }
 }
 
 export interface RouteDiff {

@@ -81,9 +81,15 @@ const cases: Array<{ name: string; lans: typeof lans2; peers: PlanPeer[]; want: 
 
 for (const c of cases) {
   t.test(c.name, async (t) => {
-    t.same(planRoutes(c.lans, c.peers).map(describeRoute), c.want)
+    t.same(planRoutes(c.lans, c.peers).routes.map(describeRoute), c.want)
   })
 }
+
+t.test('a path held back for lack of fresh evidence is reported as waiting', async (t) => {
+  t.equal(planRoutes(lans2, [withPath(peer(Down, Up), 1, { lastGood: 850 })]).waiting, 1)
+  t.equal(planRoutes(lans2, [peer(Down, Up)]).waiting, 0, 'not when it is routed')
+  t.equal(planRoutes(lans2, [peer(Down, Down)]).waiting, 0, 'nor when there is no alternative at all')
+})
 
 const r = (dst: string, via: string, dev = 'ethb'): HostRoute => ({ dst: ip(dst), via: ip(via), dev, src: ip('198.18.1.1') })
 

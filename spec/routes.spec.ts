@@ -1,0 +1,101 @@
+// The route table adapter of lib/routes.ts against a fake `ip` (the real one is in the lab specs).
+import t from 'tap'
+import { createLogger, transports } from 'winston'
+import type { IpResult, IpRunner } from '../lib/ip.js'
+import { parseIPv4 } from '../lib/ipv4.js'
+import type { HostRoute } from '../lib/route-plan.js'
+import { RouteTable } from '../lib/routes.js'
+
+const ip = (s: string): number => parseIPv4(s)!
+const route = (n: number): HostRoute => ({ dst: ip(`198.18.1.${n}`), via: ip(`198.18.2.${n}`), dev: 'ethb', src: ip('198.18.1.1') })
+
+/** Records every call; answers from a script keyed by the first words of the command. */
+class FakeIp implements IpRunner {
+  calls: string[] = []
+  answers: Record<string, Partial<IpResult>> = {}
+  async run(args: readonly string[], input?: string): Promise<IpResult> {
+    const cmd = args.join(' ')
+    this.calls.push(input ? `${cmd} <<${input.trim().split('\n').join('; ')}` : cmd)
+    const key = Object.keys(this.answers).find((k) => cmd.startsWith(k))
+    return { code: 0, stdout: '', stderr: '', ...(key ? this.answers[key] : {}) }
+  }
+}
+
+function setup(dryRun = false) {
+  const fake = new FakeIp()
+  const lines: string[] = []
+  const log = createLogger({ level: 'debug', transports: [new transports.Console({ silent: true })] })
+  log.on('data', (info: { message: string }) => lines.push(info.message))
+  const table = new RouteTable({ table: 4207, proto: 250, rulePriority: 32000, port: 4207, dryRun }, { ip: fake, log })
+  return { fake, table, lines }
+}
+
+const LEFTOVER_ROUTES = JSON.stringify([{ dst: '198.18.1.2', gateway: '198.18.2.2', dev: 'ethb', protocol: '250', prefsrc: '198.18.1.1' }])
+const RULES = JSON.stringify([
+  { priority: 0, table: 'local' },
+  { priority: 32000, not: null, ipproto: 'udp', sport: 4207, table: '4207', protocol: '250' },
+  { priority: 100, table: '4207', protocol: 'static' },
+  { priority: 32766, table: 'main' },
+])
+
+t.test('start removes what an earlier run left, then adds the rule that exempts the probes', async (t) => {
+  const { fake, table } = setup()
+  fake.answers['-json route show'] = { stdout: LEFTOVER_ROUTES }
+  fake.answers['-json rule show'] = { stdout: RULES }
+  await table.start()
+  t.same(fake.calls, [
+    '-json route show table 4207 proto 250',
+    '-json rule show',
+    '-force -batch - <<route del 198.18.1.2/32 table 4207 proto 250; rule del pref 32000 table 4207 protocol 250',
+    'rule add pref 32000 not ipproto udp sport 4207 table 4207 protocol 250',
+  ])
+})
+
+t.test('a missing table is an empty table; a refused rule is a clear error', async (t) => {
+  const { fake, table } = setup()
+  fake.answers['-json route show'] = { code: 2, stderr: 'Error: ipv4: FIB table does not exist.' }
+  fake.answers['rule add'] = { code: 2, stderr: 'RTNETLINK answers: Operation not permitted' }
+  await t.rejects(table.start(), { message: /Operation not permitted.*root or CAP_NET_ADMIN/ })
+  t.equal(fake.calls.filter((c) => c.includes('batch')).length, 0, 'nothing to clean')
+})
+
+t.test('apply sends one batch of the difference, and nothing when nothing changed', async (t) => {
+  const { fake, table } = setup()
+  t.ok(await table.apply([route(2), route(3)]))
+  t.ok(await table.apply([route(2), route(3)]))
+  t.ok(await table.apply([route(3)]))
+  t.same(fake.calls, [
+    '-force -batch - <<route replace 198.18.1.2/32 via 198.18.2.2 dev ethb src 198.18.1.1 table 4207 proto 250; route replace 198.18.1.3/32 via 198.18.2.3 dev ethb src 198.18.1.1 table 4207 proto 250',
+    '-force -batch - <<route del 198.18.1.2/32 table 4207 proto 250',
+  ])
+})
+
+t.test('a failing batch is logged, the kernel re-read, and the next apply retries from there', async (t) => {
+  const { fake, table, lines } = setup()
+  fake.answers['-force -batch'] = { code: 1, stderr: 'Error: Nexthop has invalid gateway.' }
+  fake.answers['-json route show'] = { stdout: '[]' }
+  t.notOk(await table.apply([route(2)]))
+  t.match(lines.join('\n'), /ip -batch failed, will retry: Error: Nexthop has invalid gateway/)
+  t.same(table.installed, [])
+  fake.answers = {}
+  t.ok(await table.apply([route(2)]))
+  t.same(table.installed, [route(2)])
+})
+
+t.test('dry run logs what it would do and changes nothing', async (t) => {
+  const { fake, table, lines } = setup(true)
+  fake.answers['-json route show'] = { stdout: LEFTOVER_ROUTES }
+  await table.start()
+  t.ok(await table.apply([route(3)]))
+  await table.stop()
+  t.same(fake.calls.filter((c) => !c.startsWith('-json')), [], 'only reads')
+  t.match(lines.join('\n'), /removing route 198\.18\.1\.2 via[\s\S]*would run ip rule add pref 32000[\s\S]*would run ip route replace 198\.18\.1\.3\/32/)
+})
+
+t.test('stop removes every route and the rule', async (t) => {
+  const { fake, table } = setup()
+  fake.answers['-json route show'] = { stdout: LEFTOVER_ROUTES }
+  fake.answers['-json rule show'] = { stdout: RULES }
+  await table.stop()
+  t.match(fake.calls.at(-1), /route del 198\.18\.1\.2\/32 table 4207 proto 250; rule del pref 32000 table 4207 protocol 250/)
+})
