@@ -108,7 +108,7 @@ export class Daemon {
     await this.#applying
     if (!this.#owning) return
     await this.#routes?.stop()
-    this.#deps.log.info('stopped: every route and rule faild added is removed')
+    this.#deps.log.info(`stopped: every route and rule faild added is removed; packets ${this.stats()}`)
   }
 
   /** Requestor: one INQ per LAN per interval, on an absolute schedule so the interval does not drift. */
@@ -126,7 +126,7 @@ export class Daemon {
     this.received++
     const r = decode(data)
     if (!r.ok) {
-      this.#count(r.code)
+      this.#count(r.code, lan, formatIPv4(src))
       this.#deps.log.debug(`LAN ${this.#label(lan)}: dropped ${data.length} bytes from ${formatIPv4(src)}: ${r.code}`)
       return
     }
@@ -158,7 +158,7 @@ export class Daemon {
           log.info(`peer ${formatIPv4(fx.peer)} ${fx.event}`)
           break
         case 'drop':
-          this.#count(fx.reason)
+          this.#count(fx.reason, fx.lan, `node ${formatIPv4(fx.from)}`)
           log.debug(`LAN ${this.#label(fx.lan)}: dropped packet from ${formatIPv4(fx.from)}: ${fx.reason}`)
           break
       }
@@ -227,8 +227,19 @@ export class Daemon {
     }, due - clock.now())
   }
 
-  #count(reason: string): void {
-    this.drops.set(reason, (this.drops.get(reason) ?? 0) + 1)
+  /** Count a dropped packet; the first of each kind is a warning, the rest are counted quietly. */
+  #count(reason: string, lan: number, from: string): void {
+    const n = (this.drops.get(reason) ?? 0) + 1
+    this.drops.set(reason, n)
+    const hint = reason === 'id-clash' ? ': another host uses this node id, set --node-id' : ''
+    if (n === 1) this.#deps.log.warn(`LAN ${this.#label(lan)}: dropped a packet from ${from}: ${reason}${hint} (further ones are counted, see -v)`)
+  }
+
+  /** "received 1234, dropped 3 (ERR_BAD_MAGIC 2, late-ack 1)" */
+  stats(): string {
+    const total = [...this.drops.values()].reduce((a, b) => a + b, 0)
+    const kinds = [...this.drops].map(([k, v]) => `${k} ${v}`).join(', ')
+    return `received ${this.received}, dropped ${total}${kinds ? ` (${kinds})` : ''}`
   }
 
   #label(lan: number): string {

@@ -19,7 +19,7 @@ export interface EngineConfig extends Thresholds {
   readonly intervalMs: number
 }
 
-export type DropReason = 'wrong-lan' | 'spoofed-source' | 'not-for-us' | 'unsolicited-ack' | 'late-ack' | 'duplicate-ack'
+export type DropReason = 'id-clash' | 'wrong-lan' | 'spoofed-source' | 'not-for-us' | 'unsolicited-ack' | 'late-ack' | 'duplicate-ack'
 
 export type Effect =
   | { readonly kind: 'send'; readonly lan: number; readonly to: number | 'broadcast'; readonly msg: Message }
@@ -86,8 +86,8 @@ export class Engine {
   /** A decoded packet that arrived on LAN `lan` from source address `src`. */
   receive(now: number, lan: number, src: number, msg: Message): Effect[] {
     const cfg = this.#cfg
-    if (msg.from === cfg.nodeId) return [] // our own broadcast, looped back
     const drop = (reason: DropReason): Effect[] => [{ kind: 'drop', lan, reason, from: msg.from }]
+    if (msg.from === cfg.nodeId) return src === cfg.addresses[lan] ? [] : drop('id-clash') // our own broadcast, looped back
     if (msg.lan !== lan || lan >= cfg.addresses.length) return drop('wrong-lan')
     if (msg.addresses[lan] !== src) return drop('spoofed-source')
     if (msg.kind === 'ack') {

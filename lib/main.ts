@@ -1,5 +1,5 @@
 // faild's entry point: parse the command line, start the daemon, stop it cleanly on a signal.
-import { readFileSync } from 'node:fs'
+import { closeSync, openSync, readFileSync } from 'node:fs'
 import { CommanderError } from 'commander'
 import { systemClock } from './clock.js'
 import { Daemon } from './daemon.js'
@@ -44,10 +44,25 @@ export function parseArgs(argv: readonly string[], io: Io = stdio): Options | nu
   return toOptions(cmd.opts())
 }
 
+/** Why `file` cannot be appended to, or undefined. (winston would create missing directories.) */
+function unwritable(file: string): string | undefined {
+  try {
+    closeSync(openSync(file, 'a'))
+    return undefined
+  } catch (err) {
+    return (err as Error).message
+  }
+}
+
 /** Run faild until SIGTERM or SIGINT; resolves to the process exit code. */
 export async function main(argv: readonly string[], io: Io = stdio): Promise<number> {
   const opt = parseArgs(argv, io)
   if (typeof opt === 'number') return opt
+  const bad = opt.logFile === undefined ? undefined : unwritable(opt.logFile)
+  if (bad) {
+    io.err(`error: option '-l, --log-file <file>' argument '${opt.logFile}' cannot be opened for appending: ${bad}\n`)
+    return 1
+  }
   const log = makeLogger({ verbose: opt.verbose, file: opt.logFile })
   const daemon = new Daemon(opt, { clock: systemClock, log, ip: systemIp })
   try {

@@ -72,6 +72,7 @@ t.test('only genuine answers count', async (t) => {
     ['source address not the one advertised', 0, 0xc6120163, ack(0, 1), ['spoofed-source']],
     ['packet for LAN B arriving on LAN A', 0, PEER_ADDR[1]!, ack(1, 1), ['wrong-lan']],
     ['our own broadcast looped back', 0, MY_ADDR[0]!, inq(0, 1, { from: ME, addresses: MY_ADDR }), []],
+    ['another host using our node id', 0, PEER_ADDR[0]!, inq(0, 1, { from: ME }), ['id-clash']],
   ]
   for (const [name, lan, src, msg, want] of cases) t.same(drops(e.receive(1, lan, src, msg)), want, name)
   t.same(drops(e.receive(1, 0, PEER_ADDR[0]!, ack(0, 1))), [], 'the real ACK counts')

@@ -1,7 +1,7 @@
 // Lab: three requestors on two LANs; cable pull, dead switch port and one-way loss on LAN A,
 // asserted from outside with `ip route get` and a real TCP stream between A addresses.
 import t from 'tap'
-import { expectConverged, expectRoute, FAST, faildEverywhere, tcpStream, withLab } from './lab-test.js'
+import { addr, expectConverged, expectRoute, FAST, faildEverywhere, tcpStream, withLab } from './lab-test.js'
 import { sleep, type Direction, type Host } from './netlab.js'
 
 const A = 0
@@ -26,6 +26,8 @@ t.test('three requestors: converge, then survive every kind of LAN A fault at ho
         }
         await expectRoute(lab, h2, h3, A)
         t.pass('every host reroutes to and from host 1 over LAN B; other paths stay on LAN A')
+        const probe = ['ipproto', 'udp', 'sport', '4207', 'dport', '4207']
+        t.equal(await lab.route(h2, addr(A, 1), probe), 'dev etha', "faild's own probes to host 1's A address still take LAN A")
         await sleep(1500)
         await heal()
         for (const peer of [h2, h3]) {

@@ -1,8 +1,11 @@
 // Lab: a dead peer daemon swaps nothing; SIGTERM leaves every table and rule as it found them;
 // after kill -9 a restart removes what the dead run left before doing anything else.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
 import t from 'tap'
 import { expectConverged, expectRoute, FAST, withLab } from './lab-test.js'
-import { sleep, type Host } from './netlab.js'
+import { FAILD, sleep, type Host } from './netlab.js'
 
 const A = 0
 const B = 1
@@ -49,5 +52,42 @@ t.test('8. SIGTERM leaves everything as before; kill -9 then restart cleans up',
     await expectConverged(t, lab)
     t.equal(await p1.stop('SIGTERM'), 0)
     t.equal(await lab.routingState(h1), pristine, 'and after the restarted run, nothing is left either')
+  }),
+)
+
+t.test('refusals change nothing; --dry-run only logs; -l appends to a file', (t) =>
+  withLab(t, { hosts: 2 }, async (lab) => {
+    const [h1, h2] = lab.hosts as [Host, Host]
+    const pristine = await lab.routingState(h1)
+    const dir = mkdtempSync(join(tmpdir(), 'faild-lab-'))
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+
+    const noSuch = await lab.exec(h1, process.execPath, [FAILD, '-r', '-i', 'etha', '-i', 'eth9'])
+    t.equal(noSuch.code, 1, 'an interface that does not exist: exit 1')
+    t.match(noSuch.stderr, /-i\/--interface: 'eth9': no such interface/)
+    t.equal(await lab.routingState(h1), pristine, 'and nothing changed')
+
+    await lab.faild(h2, FAST)
+    const log = join(dir, 'faild.log')
+    const p1 = await lab.faild(h1, [...FAST, '-l', log])
+    const second = await lab.exec(h1, process.execPath, [FAILD, ...FAST])
+    t.equal(second.code, 1, 'a second faild on the same host refuses')
+    t.match(second.stderr, /cannot bind UDP 198\.18\.1\.1:4207/)
+    await lab.cable(h2, A, false)
+    await expectRoute(lab, h1, h2, A, B)
+    t.pass('the first one still works')
+    await lab.cable(h2, A, true)
+    await expectRoute(lab, h1, h2, A)
+    t.equal(await p1.stop(), 0)
+    t.match(readFileSync(log, 'utf8'), /started as node 198\.18\.1\.1[\s\S]*LAN A: up -> down[\s\S]*route 198\.18\.1\.2 via 198\.18\.2\.2[\s\S]*stopped/)
+
+    const dry = await lab.faild(h1, [...FAST, '--dry-run'])
+    await dry.waitFor(/peer 198\.18\.1\.2 LAN A: \w+ -> up/)
+    await lab.cable(h2, A, false)
+    await dry.waitFor(/dry run: would run ip route replace 198\.18\.1\.2\/32 via 198\.18\.2\.2 dev ethb src 198\.18\.1\.1/)
+    t.equal(await lab.route(h1, '198.18.1.2'), 'dev etha', '--dry-run: the kernel route did not move')
+    await dry.stop()
+    await lab.cable(h2, A, true)
+    t.equal(await lab.routingState(h1), pristine)
   }),
 )

@@ -197,8 +197,8 @@ export class Lab {
   }
 
   /** `ip route get` from a host: how it reaches `dst` now, as "dev ethb via 198.18.2.2" or "dev etha". */
-  async route(h: Host, dst: string, from?: string): Promise<string> {
-    const args = ['-json', 'route', 'get', dst, ...(from ? ['from', from] : [])]
+  async route(h: Host, dst: string, selectors: readonly string[] = []): Promise<string> {
+    const args = ['-json', 'route', 'get', dst, ...selectors]
     const out = await must('ip', ['-n', h.ns, ...args])
     const [r] = JSON.parse(out) as Array<{ dev: string; gateway?: string }>
     return r ? `dev ${r.dev}${r.gateway ? ` via ${r.gateway}` : ''}` : 'none'
