@@ -15,19 +15,22 @@ export interface IpRunner {
 export const IP_TIMEOUT_MS = 5000
 
 export const systemIp: IpRunner = {
-  run(args, input) {
-    return new Promise((resolve) => {
-      const child = spawn('ip', args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: IP_TIMEOUT_MS })
-      let stdout = ''
-      let stderr = ''
-      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-      child.on('error', (err) => resolve({ code: 127, stdout, stderr: stderr + err.message }))
-      child.on('close', (code) => resolve({ code: code ?? 128, stdout, stderr }))
-      child.stdin.on('error', () => {}) // ip exited before reading: reported by 'close'
-      child.stdin.end(input ?? '')
-    })
-  },
+  run: (args, input) => runProcess('ip', args, input, IP_TIMEOUT_MS),
+}
+
+/** Run a program without a shell, feeding `input` on stdin; never rejects, ends it after `timeoutMs`. */
+export function runProcess(cmd: string, args: readonly string[], input?: string, timeoutMs = IP_TIMEOUT_MS): Promise<IpResult> {
+  return new Promise((resolve) => {
+    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs })
+    let stdout = ''
+    let stderr = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
+    child.on('error', (err) => resolve({ code: 127, stdout, stderr: stderr + err.message }))
+    child.on('close', (code) => resolve({ code: code ?? 128, stdout, stderr }))
+    child.stdin.on('error', () => {}) // it exited before reading: reported by 'close'
+    child.stdin.end(input ?? '')
+  })
 }
 
 /** Run and parse `ip -json ...`; throws with ip's own message when it fails. */

@@ -7,6 +7,7 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { runProcess, type IpResult } from '../../lib/ip.js'
 
 /** The project root, whether this file runs from spec/lab (tap) or dist/spec/lab (the demo). */
 const here = dirname(fileURLToPath(import.meta.url))
@@ -28,11 +29,7 @@ export interface Host {
   readonly ifaces: readonly string[]
 }
 
-export interface Run {
-  readonly code: number
-  readonly stdout: string
-  readonly stderr: string
-}
+export type Run = IpResult
 
 export type Direction = 'both' | 'from-host' | 'to-host'
 
@@ -41,19 +38,8 @@ const LAN_NAMES = ['a', 'b', 'c', 'd']
 export const addr = (lan: number, n: number): string => `198.18.${lan + 1}.${n}`
 
 /** Run a command and collect its output; never throws for a failing command. */
-export function run(cmd: string, args: readonly string[], input?: string, timeoutMs = 10_000): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs })
-    let stdout = ''
-    let stderr = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d))
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d))
-    child.on('error', (e) => resolve({ code: 127, stdout, stderr: stderr + e.message }))
-    child.on('close', (code) => resolve({ code: code ?? 128, stdout, stderr }))
-    child.stdin.on('error', () => {})
-    child.stdin.end(input ?? '')
-  })
-}
+export const run = (cmd: string, args: readonly string[], input?: string, timeoutMs = 10_000): Promise<Run> =>
+  runProcess(cmd, args, input, timeoutMs)
 
 async function must(cmd: string, args: readonly string[], input?: string): Promise<string> {
   const r = await run(cmd, args, input)
