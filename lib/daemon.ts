@@ -33,6 +33,8 @@ export class Daemon {
   #routes: RouteTable | undefined
   #tickTimer: Timer | undefined
   #deadlineTimer: Timer | undefined
+  /** When the deadline timer fires (Infinity: not armed). */
+  #deadlineAt = Infinity
   #nextTick = 0
   /** The routes the engine wants now; the route table catches up with it one batch at a time. */
   #target: HostRoute[] = []
@@ -134,11 +136,14 @@ export class Daemon {
       const m = r.msg
       this.#deps.log.debug(`LAN ${this.#label(lan)}: ${m.kind.toUpperCase()} seq ${m.seq} from ${formatIPv4(m.from)} (${formatIPv4(src)})`)
     }
-    this.#run(this.#engine!.receive(this.#deps.clock.now(), lan, src, r.msg))
+    this.#run(this.#engine!.receive(this.#deps.clock.now(), lan, src, r.msg), false)
   }
 
-  /** Carry out the engine's effects, then re-arm the one deadline timer and sync routes. */
-  #run(effects: Effect[]): void {
+  /**
+   * Carry out the engine's effects, sync routes, and re-arm the one deadline timer: exactly after
+   * a tick or expiry, and after a packet only if it set an earlier deadline (O(1) per packet).
+   */
+  #run(effects: Effect[], exact = true): void {
     if (this.#stopped) return
     const { log } = this.#deps
     let changed = false
@@ -164,7 +169,7 @@ export class Daemon {
       }
     }
     if (changed || this.#waiting > 0) this.#replan(effects)
-    this.#armDeadline()
+    if (exact || this.#engine!.soonestDeadline() < this.#deadlineAt) this.#armDeadline()
   }
 
   /** Recompute the routes wanted, log each state change with the route change it causes, and apply. */
@@ -216,10 +221,12 @@ export class Daemon {
   #armDeadline(): void {
     this.#deadlineTimer?.cancel()
     const due = this.#engine!.nextDeadline()
+    this.#deadlineAt = due
     if (!Number.isFinite(due)) return
     const { clock } = this.#deps
     this.#deadlineTimer = clock.setTimeout(() => {
       setImmediate(() => {
+        this.#deadlineAt = Infinity
         if (this.#stopped) return
         this.#run(this.#engine!.expire(clock.now()))
         if (this.#dirty) this.#scheduleApply()

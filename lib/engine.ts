@@ -46,6 +46,11 @@ export class Engine {
   readonly #cfg: EngineConfig
   readonly #peers = new PeerTable()
   #seq = 0
+  /**
+   * A lower bound on the next deadline, kept in O(1) as deadlines are set, so the daemon can
+   * re-arm its timer per packet without scanning every peer (nextDeadline() is exact, O(peers)).
+   */
+  #soonest = Infinity
   /** By LAN index: the INQ whose ACKs are awaited, and the RTT measured there. */
   readonly #pending: Array<Pending | undefined>
   readonly #rtt: Rtt[]
@@ -77,6 +82,7 @@ export class Engine {
     this.#cfg.addresses.forEach((_, lan) => {
       const due = now + ackTimeoutMs(this.#rtt[lan]!, this.#cfg.intervalMs)
       this.#pending[lan] = { seq: this.#seq, sentAt: now, due }
+      this.#soonest = Math.min(this.#soonest, due)
       const down = [...this.#peers].filter((p) => p.lans[lan]!.link.state === LinkState.Down).map((p) => p.id)
       out.push({ kind: 'send', lan, to: 'broadcast', msg: this.#message('inq', lan, this.#seq, down.slice(0, MAX_DOWN_IDS)) })
     })
@@ -145,7 +151,7 @@ export class Engine {
     return out
   }
 
-  /** The earliest time at which expire() has something to judge. */
+  /** The earliest time at which expire() has something to judge: exact, O(peers). */
   nextDeadline(): number {
     let next = Infinity
     for (const p of this.#pending) if (p) next = Math.min(next, p.due)
@@ -153,7 +159,13 @@ export class Engine {
       next = Math.min(next, peer.lastHeard + this.#forgetMs(peer))
       for (const pl of peer.lans) next = Math.min(next, pl.inqDue)
     }
+    this.#soonest = next
     return next
+  }
+
+  /** No deadline is earlier than this (O(1)); deadlines set since the last nextDeadline() included. */
+  soonestDeadline(): number {
+    return this.#soonest
   }
 
   #forgetMs(peer: Peer): number {
@@ -180,6 +192,7 @@ export class Engine {
     if (!peer) {
       peer = newPeer(msg.from, now, this.#cfg.addresses.length)
       this.#peers.add(peer)
+      this.#soonest = Math.min(this.#soonest, now + this.#forgetMs(peer))
       out.push({ kind: 'peer', peer: peer.id, event: 'discovered' })
     } else if (peer.boot !== msg.boot) {
       out.push({ kind: 'peer', peer: peer.id, event: 'restarted' })
@@ -188,8 +201,10 @@ export class Engine {
     peer.lastHeard = now
     peer.intervalMs = msg.kind === 'inq' ? msg.intervalMs : peer.intervalMs
     peer.lans.forEach((pl, lan) => {
-      pl.address = msg.addresses[lan] ?? 0
-      const stale = pl.address !== 0 ? this.#peers.holderOf(lan, pl.address, peer.id) : undefined
+      const address = msg.addresses[lan] ?? 0
+      if (address === pl.address) return // the common case: nothing to check, no table scan
+      pl.address = address
+      const stale = address !== 0 ? this.#peers.holderOf(lan, address, peer.id) : undefined
       if (stale) {
         // The same host under a new node id: the old entry would fight over the same routes.
         this.#peers.delete(stale.id)
@@ -204,6 +219,7 @@ export class Engine {
     const grace = Math.max(INQ_GRACE_MIN_MS, INQ_GRACE_FRACTION * peer.intervalMs)
     peer.lans.forEach((pl, i) => {
       if (pl.address !== 0 && (i === lan || pl.inqDue === Infinity)) pl.inqDue = now + peer.intervalMs + grace
+      this.#soonest = Math.min(this.#soonest, pl.inqDue)
     })
   }
 

@@ -141,3 +141,28 @@ t.test('an unknown path that never answers goes down once the peer is known else
   const peer = [...e.peers][0]!
   t.equal(peer.lans[0]!.link.state, LinkState.Down)
 })
+
+t.test('soonestDeadline is a cheap lower bound of nextDeadline, exact after it', async (t) => {
+  const e = new Engine({ ...base, requestor: false })
+  t.equal(e.soonestDeadline(), Infinity)
+  e.receive(0, 0, PEER_ADDR[0]!, inq(0, 1))
+  t.equal(e.soonestDeadline(), 120, 'the first INQ sets a deadline')
+  e.receive(100, 0, PEER_ADDR[0]!, inq(0, 2))
+  e.receive(100, 1, PEER_ADDR[1]!, inq(1, 2))
+  t.equal(e.soonestDeadline(), 120, 'moving deadlines later keeps the old, conservative bound')
+  t.equal(e.nextDeadline(), 220)
+  t.equal(e.soonestDeadline(), 220, 'and nextDeadline() makes it exact')
+})
+
+t.test('planPeers carries what the planner needs: probe interval, state, last good, down since', async (t) => {
+  const e = new Engine(base)
+  for (let i = 0; i < 4; i++) interval(e, i * 100, i === 0 ? [0, 1] : [1])
+  const [p] = e.planPeers()
+  t.same(p, {
+    intervalMs: 100,
+    lans: [
+      { address: PEER_ADDR[0], state: LinkState.Down, lastGood: 1, downSince: 350 },
+      { address: PEER_ADDR[1], state: LinkState.Up, lastGood: 301, downSince: -Infinity },
+    ],
+  })
+})
