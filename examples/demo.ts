@@ -1,7 +1,6 @@
 // faild's main job on one machine: three hosts on two virtual LANs, a pulled cable, and the
 // kernel routes moving away and back, timed from the fault to the route change each host makes.
-import { spawn } from 'node:child_process'
-import { addr, Lab, labUnavailable, sleep, STREAM, type Host, type Proc } from '../spec/lab/netlab.js'
+import { addr, Lab, labUnavailable, sleep, STREAM, type Host, type Proc, type RouteWatch } from '../spec/lab/netlab.js'
 
 const FLAGS = ['-r', '-t', '0.1', '-f', '3', '-s', '3']
 const A = 0
@@ -9,27 +8,6 @@ const B = 1
 const T0 = performance.now()
 const stamp = (at = performance.now()): string => `[+${((at - T0) / 1000).toFixed(3)}s]`
 const say = (s: string): void => void process.stdout.write(`${s}\n`)
-
-/** Watch a host's routing table through netlink; resolve when a line matching `re` appears. */
-function watchRoutes(h: Host): { next: (re: RegExp, timeoutMs: number) => Promise<number | undefined>; stop: () => void } {
-  const child = spawn('ip', ['-n', h.ns, 'monitor', 'route'], { stdio: ['ignore', 'pipe', 'ignore'] })
-  const seen: Array<{ at: number; line: string }> = []
-  child.stdout.setEncoding('utf8').on('data', (d: string) => {
-    for (const line of d.split('\n')) if (line) seen.push({ at: performance.now(), line })
-  })
-  return {
-    async next(re, timeoutMs) {
-      const end = performance.now() + timeoutMs
-      while (performance.now() < end) {
-        const i = seen.findIndex((s) => re.test(s.line))
-        if (i >= 0) return seen.splice(0, i + 1).pop()!.at
-        await sleep(5)
-      }
-      return undefined
-    },
-    stop: () => void child.kill(),
-  }
-}
 
 async function picture(lab: Lab): Promise<void> {
   const cols = lab.hosts.map((h) => `to host ${h.n} A`.padEnd(28)).join('')
@@ -51,7 +29,7 @@ async function main(): Promise<number> {
   const lab = await Lab.create({ hosts: 3 })
   const stopAll = () => lab.destroySync()
   process.once('SIGINT', stopAll)
-  const watchers: Array<ReturnType<typeof watchRoutes>> = []
+  const watchers: RouteWatch[] = []
   try {
     const [h1, h2, h3] = lab.hosts as [Host, Host, Host]
     const daemons: Proc[] = []
@@ -67,7 +45,7 @@ async function main(): Promise<number> {
     say(`\n${stamp()} a TCP stream runs from host 2 (${addr(A, 2)}) to host 1 (${addr(A, 1)}) over LAN A`)
     await sleep(500)
 
-    for (const h of lab.hosts) watchers.push(watchRoutes(h))
+    for (const h of lab.hosts) watchers.push(await lab.watchRoutes(h))
     const moves = [
       { host: h2, dst: addr(A, 1), re: new RegExp(`^${addr(A, 1)} via ${addr(B, 1)}`) },
       { host: h3, dst: addr(A, 1), re: new RegExp(`^${addr(A, 1)} via ${addr(B, 1)}`) },
@@ -115,7 +93,6 @@ async function main(): Promise<number> {
     say(`\nWhat host 2's faild logged:\n${daemons[1]!.output.replace(/^\S+ faild\[\d+\] /gm, '  ')}`)
     return Number.isNaN(Math.max(...over, ...back)) || got.bytes !== sent ? 1 : 0
   } finally {
-    for (const w of watchers) w.stop()
     await lab.destroy()
     process.off('SIGINT', stopAll)
     say('Lab removed: namespaces, links and processes are gone.')

@@ -10,7 +10,7 @@ import type { Logger } from './log.js'
 import type { Options } from './options.js'
 import { describeRoute, diffRoutes, isEmptyDiff, planRoutes, type HostRoute } from './route-plan.js'
 import { RouteTable } from './routes.js'
-import { Transport, type SocketFactory } from './transport.js'
+import { RECV_BUFFER_BYTES, Transport, type SocketFactory } from './transport.js'
 import { decode, encode } from './wire.js'
 import { DEFAULTS } from './constants.js'
 
@@ -20,6 +20,9 @@ export interface DaemonDeps {
   readonly ip: IpRunner
   readonly socketFactory?: SocketFactory
 }
+
+/** At most this many extra event-loop turns to drain the sockets before judging a deadline. */
+const DRAIN_TURNS = 100
 
 /** Packets dropped, by reason (decode error codes and engine drop reasons). */
 export type DropCounters = Map<string, number> // BOUNDED: one key per reason
@@ -79,10 +82,13 @@ export class Daemon {
       { table: o.table, proto: DEFAULTS.routeProto, rulePriority: o.rulePriority, port: o.port, dryRun: o.dryRun },
       { ip, log },
     )
-    await this.#transport.start(
+    const buffer = await this.#transport.start(
       (lan, src, data) => this.#onPacket(lan, src, data),
-      (lan, err) => log.warn(`LAN ${this.#label(lan)} socket error: ${err.message}`),
+      (lan, err) => this.#count('socket-error', lan, err.message),
     )
+    if (buffer < RECV_BUFFER_BYTES / 4) {
+      log.info(`UDP receive buffer is ${buffer >> 10} KiB (net.core.rmem_max): ACKs may be lost in clusters over ~${Math.floor(buffer / 1024)} hosts`)
+    }
     try {
       this.#owning = true
       await this.#routes.start()
@@ -128,7 +134,7 @@ export class Daemon {
     this.received++
     const r = decode(data)
     if (!r.ok) {
-      this.#count(r.code, lan, formatIPv4(src))
+      this.#count(r.code, lan, `${data.length} bytes from ${formatIPv4(src)}`)
       this.#deps.log.debug(`LAN ${this.#label(lan)}: dropped ${data.length} bytes from ${formatIPv4(src)}: ${r.code}`)
       return
     }
@@ -149,12 +155,9 @@ export class Daemon {
     let changed = false
     for (const fx of effects) {
       switch (fx.kind) {
-        case 'send': {
-          this.#transport!.send(fx.lan, fx.to, encode(fx.msg), (lan, err) =>
-            log.debug(`LAN ${this.#label(lan)}: send failed: ${err.message}`),
-          )
+        case 'send':
+          this.#transport!.send(fx.lan, fx.to, encode(fx.msg))
           break
-        }
         case 'link':
           changed = true
           break
@@ -163,7 +166,7 @@ export class Daemon {
           log.info(`peer ${formatIPv4(fx.peer)} ${fx.event}`)
           break
         case 'drop':
-          this.#count(fx.reason, fx.lan, `node ${formatIPv4(fx.from)}`)
+          this.#count(fx.reason, fx.lan, `from node ${formatIPv4(fx.from)}`)
           log.debug(`LAN ${this.#label(fx.lan)}: dropped packet from ${formatIPv4(fx.from)}: ${fx.reason}`)
           break
       }
@@ -214,35 +217,41 @@ export class Daemon {
     }
   }
 
-  /**
-   * One timer for every deadline. On expiry, judge in setImmediate: the poll phase runs first,
-   * so ACKs already queued on the sockets are read before anything is counted as missed.
-   */
+  /** One timer for every deadline; on expiry, read what is queued, then judge. */
   #armDeadline(): void {
     this.#deadlineTimer?.cancel()
     const due = this.#engine!.nextDeadline()
     this.#deadlineAt = due
     if (!Number.isFinite(due)) return
     const { clock } = this.#deps
-    this.#deadlineTimer = clock.setTimeout(() => {
-      setImmediate(() => {
-        this.#deadlineAt = Infinity
-        if (this.#stopped) return
-        this.#run(this.#engine!.expire(clock.now()))
-        if (this.#dirty) this.#scheduleApply()
-      })
-    }, due - clock.now())
+    this.#deadlineTimer = clock.setTimeout(() => this.#drainThenJudge(this.received, 0), due - clock.now())
   }
 
-  /** Count a dropped packet; the first of each kind is a warning, the rest are counted quietly. */
-  #count(reason: string, lan: number, from: string): void {
+  /**
+   * Judge only once the sockets are drained. Timers run before the loop polls for I/O, so ACKs that
+   * arrived in time (a burst from a large cluster, or while the loop was stalled) may still be
+   * queued: setImmediate runs after the next poll, and we go round again while a turn still
+   * delivered packets, up to DRAIN_TURNS turns (libuv reads 32 datagrams per socket per turn).
+   */
+  #drainThenJudge(seen: number, turns: number): void {
+    setImmediate(() => {
+      if (this.#stopped) return
+      if (this.received !== seen && turns < DRAIN_TURNS) return this.#drainThenJudge(this.received, turns + 1)
+      this.#deadlineAt = Infinity
+      this.#run(this.#engine!.expire(this.#deps.clock.now()))
+      if (this.#dirty) this.#scheduleApply()
+    })
+  }
+
+  /** Count a dropped packet or failed send; the first of each kind is a warning, the rest are counted quietly. */
+  #count(reason: string, lan: number, detail: string): void {
     const n = (this.drops.get(reason) ?? 0) + 1
     this.drops.set(reason, n)
     const hint = reason === 'id-clash' ? ': another host uses this node id, set --node-id' : ''
-    if (n === 1) this.#deps.log.warn(`LAN ${this.#label(lan)}: dropped a packet from ${from}: ${reason}${hint} (further ones are counted, see -v)`)
+    if (n === 1) this.#deps.log.warn(`LAN ${this.#label(lan)}: ${reason} (${detail})${hint}; further ones are counted quietly (-v logs each)`)
   }
 
-  /** "received 1234, dropped 3 (ERR_BAD_MAGIC 2, late-ack 1)" */
+  /** "received 1234, dropped 3 (ERR_BAD_MAGIC 2, late-ack 1)"; socket errors are counted here too. */
   stats(): string {
     const total = [...this.drops.values()].reduce((a, b) => a + b, 0)
     const kinds = [...this.drops].map(([k, v]) => `${k} ${v}`).join(', ')

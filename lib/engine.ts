@@ -51,13 +51,15 @@ export class Engine {
    * re-arm its timer per packet without scanning every peer (nextDeadline() is exact, O(peers)).
    */
   #soonest = Infinity
-  /** By LAN index: the INQ whose ACKs are awaited, and the RTT measured there. */
+  /** By LAN index: the INQ whose ACKs are awaited, the last INQ sent, and the RTT measured there. */
   readonly #pending: Array<Pending | undefined>
+  readonly #sent: Array<Pending | undefined>
   readonly #rtt: Rtt[]
 
   constructor(cfg: EngineConfig) {
     this.#cfg = cfg
     this.#pending = cfg.addresses.map(() => undefined)
+    this.#sent = cfg.addresses.map(() => undefined)
     this.#rtt = cfg.addresses.map(() => NO_RTT)
   }
 
@@ -81,7 +83,7 @@ export class Engine {
     this.#seq = (this.#seq + 1) >>> 0
     this.#cfg.addresses.forEach((_, lan) => {
       const due = now + ackTimeoutMs(this.#rtt[lan]!, this.#cfg.intervalMs)
-      this.#pending[lan] = { seq: this.#seq, sentAt: now, due }
+      this.#pending[lan] = this.#sent[lan] = { seq: this.#seq, sentAt: now, due }
       this.#soonest = Math.min(this.#soonest, due)
       const down = [...this.#peers].filter((p) => p.lans[lan]!.link.state === LinkState.Down).map((p) => p.id)
       out.push({ kind: 'send', lan, to: 'broadcast', msg: this.#message('inq', lan, this.#seq, down.slice(0, MAX_DOWN_IDS)) })
@@ -100,7 +102,12 @@ export class Engine {
       if (msg.to !== cfg.nodeId) return drop('not-for-us')
       const p = this.#pending[lan]
       if (!cfg.requestor) return drop('unsolicited-ack')
-      if (!p || p.seq !== msg.seq) return drop('late-ack')
+      if (!p || p.seq !== msg.seq) {
+        // Too late to count, but it measures the delay (our own load included) the timeout must cover.
+        const sent = this.#sent[lan]
+        if (sent?.seq === msg.seq) this.#rtt[lan] = rttSample(this.#rtt[lan]!, now - sent.sentAt)
+        return drop('late-ack')
+      }
       if (this.#peers.get(msg.from)?.lans[lan]?.ackedSeq === msg.seq) return drop('duplicate-ack')
     }
     const out: Effect[] = []

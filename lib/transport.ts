@@ -12,6 +12,12 @@ export type ErrorHandler = (lan: number, err: Error) => void
 
 export type SocketFactory = () => dgram.Socket
 
+/**
+ * Every responder answers a broadcast INQ at once, so ACKs arrive in a burst of one per peer and
+ * LAN: 1000 peers need ~1 MiB of socket buffer. The kernel caps this at net.core.rmem_max.
+ */
+export const RECV_BUFFER_BYTES = 4 << 20
+
 export class Transport {
   readonly #lans: readonly Lan[]
   readonly #port: number
@@ -25,7 +31,9 @@ export class Transport {
     this.#factory = factory
   }
 
-  async start(onPacket: PacketHandler, onError: ErrorHandler): Promise<void> {
+  /** Bind every socket; resolves to the smallest receive buffer the kernel granted, in bytes. */
+  async start(onPacket: PacketHandler, onError: ErrorHandler): Promise<number> {
+    let granted = Infinity
     try {
       for (const lan of this.#lans) {
         const pair: [dgram.Socket, dgram.Socket] = [this.#factory(), this.#factory()]
@@ -37,21 +45,38 @@ export class Transport {
         await bind(pair[0], formatIPv4(lan.address), this.#port)
         pair[0].setBroadcast(true)
         await bind(pair[1], formatIPv4(lan.broadcast), this.#port)
+        for (const sock of pair) granted = Math.min(granted, growRecvBuffer(sock))
       }
     } catch (err) {
       await this.stop()
       throw err
     }
+    return granted
   }
 
-  /** Fire and forget: a send that fails (a dead link) is what the probes exist to detect. */
-  send(lan: number, to: number | 'broadcast', data: Buffer, onError: ErrorHandler): void {
+  /**
+   * Fire and forget: a send that fails (a dead link) is what the probes exist to detect; its error
+   * reaches the socket's error handler. No callback: Node then sends synchronously
+   * (uv_udp_try_send), the cheapest path, which matters at tens of thousands of ACKs a second.
+   */
+  send(lan: number, to: number | 'broadcast', data: Buffer): void {
     const sock = this.#sockets[lan]?.[0]
     const l = this.#lans[lan]
     if (!sock || !l) return
-    sock.send(data, this.#port, formatIPv4(to === 'broadcast' ? l.broadcast : to), (err) => {
-      if (err) onError(lan, err)
-    })
+    sock.send(data, this.#port, this.#text(to === 'broadcast' ? l.broadcast : to))
+  }
+
+  /** Dotted quads of recent destinations. BOUNDED: cleared at 4096 entries. */
+  readonly #texts = new Map<number, string>()
+
+  #text(address: number): string {
+    let t = this.#texts.get(address)
+    if (t === undefined) {
+      if (this.#texts.size >= 4096) this.#texts.clear()
+      t = formatIPv4(address)
+      this.#texts.set(address, t)
+    }
+    return t
   }
 
   async stop(): Promise<void> {
@@ -65,6 +90,16 @@ export class Transport {
       }
     })))
   }
+}
+
+/** Ask for RECV_BUFFER_BYTES; returns what the kernel granted (it reports double the usable size). */
+function growRecvBuffer(s: dgram.Socket): number {
+  try {
+    s.setRecvBufferSize(RECV_BUFFER_BYTES)
+  } catch {
+    // capped or refused: what we have is reported below
+  }
+  return s.getRecvBufferSize() / 2
 }
 
 function bind(s: dgram.Socket, address: string, port: number): Promise<void> {

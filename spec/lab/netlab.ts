@@ -19,6 +19,8 @@ export const STREAM = join(ROOT, 'dist/spec/lab/stream.js')
 export interface LabOptions {
   readonly hosts: number
   readonly lans?: number
+  /** Two /16 LANs (198.18.0.0/16, 198.19.0.0/16), host n at 198.1x.0.n: room for simulated peers. */
+  readonly wide?: boolean
 }
 
 export interface Host {
@@ -104,24 +106,72 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs: 
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
+/** A host's routing table watched through netlink (`ip monitor route`), each line timestamped on arrival. */
+export class RouteWatch {
+  readonly #proc: Proc
+  /** Lines not yet consumed by next(). BOUNDED: trimmed to the last 10,000. */
+  #lines: Array<{ at: number; line: string }> = []
+
+  constructor(proc: Proc) {
+    this.#proc = proc
+    proc.child.stdout?.on('data', (d: string) => {
+      const at = performance.now()
+      for (const line of String(d).split('\n')) if (line) this.#lines.push({ at, line })
+      if (this.#lines.length > 10_000) this.#lines = this.#lines.slice(-10_000)
+    })
+  }
+
+  /** Wait (bounded) for a line matching `re`; its arrival time (performance.now()), or undefined. */
+  async next(re: RegExp, timeoutMs: number): Promise<number | undefined> {
+    const end = performance.now() + timeoutMs
+    for (let i = 0; i < timeoutMs / 2 + 1 && performance.now() < end; i++) {
+      const k = this.#lines.findIndex((l) => re.test(l.line))
+      if (k >= 0) return this.#lines.splice(0, k + 1).pop()!.at
+      await sleep(2)
+    }
+    return undefined
+  }
+
+  /** Take every line seen so far. */
+  drain(): Array<{ at: number; line: string }> {
+    return this.#lines.splice(0)
+  }
+
+  stop(): Promise<number | null> {
+    return this.#proc.stop()
+  }
+}
+
 export class Lab {
   readonly prefix: string
   readonly sw: string
   readonly hosts: Host[] = []
   readonly lans: number
+  readonly wide: boolean
   readonly #procs: Proc[] = []
   readonly #faults = new Map<string, string>() // keyed by host/LAN/kind; BOUNDED: hosts x LANs x 2
   #destroyed = false
 
-  private constructor(lans: number) {
+  private constructor(lans: number, wide: boolean) {
     this.prefix = `fd${randomBytes(3).toString('hex')}`
     this.sw = `${this.prefix}-sw`
     this.lans = lans
+    this.wide = wide
+  }
+
+  /** Host n's address on LAN `lan`, and the prefix length of the LANs. */
+  address(lan: number, n: number): string {
+    return this.wide ? `198.${18 + lan}.0.${n}` : addr(lan, n)
+  }
+
+  get prefixLen(): number {
+    return this.wide ? 16 : 24
   }
 
   /** Build the switches and hosts; on any failure, tear down what was built and rethrow. */
   static async create(opt: LabOptions): Promise<Lab> {
-    const lab = new Lab(opt.lans ?? 2)
+    if (opt.wide && (opt.lans ?? 2) > 2) throw new Error('a wide lab has two LANs: 198.18.0.0/15 holds two /16s')
+    const lab = new Lab(opt.lans ?? 2, opt.wide ?? false)
     try {
       await lab.#build(opt.hosts)
     } catch (err) {
@@ -156,7 +206,7 @@ export class Lab {
         const port = this.port(host, l)
         await must('ip', ['link', 'add', port, 'netns', sw, 'type', 'veth', 'peer', 'name', host.ifaces[l]!, 'netns', ns])
         await must('ip', ['-n', sw, 'link', 'set', port, 'master', `${this.prefix}br${LAN_NAMES[l]}`, 'up'])
-        await must('ip', ['-n', ns, 'addr', 'add', `${addr(l, n)}/24`, 'brd', '+', 'dev', host.ifaces[l]!])
+        await must('ip', ['-n', ns, 'addr', 'add', `${this.address(l, n)}/${this.prefixLen}`, 'brd', '+', 'dev', host.ifaces[l]!])
         await must('ip', ['-n', ns, 'link', 'set', host.ifaces[l]!, 'up'])
       }
     }
@@ -180,6 +230,13 @@ export class Lab {
     await p.waitFor(/started as node|cannot start/)
     if (/cannot start/.test(p.output)) throw new Error(`faild did not start in ${h.ns}:\n${p.output}`)
     return p
+  }
+
+  /** Watch a host's routes; started before the event to be timed. */
+  async watchRoutes(h: Host): Promise<RouteWatch> {
+    const w = new RouteWatch(this.spawn(h, 'ip', ['monitor', 'route']))
+    await sleep(50) // let ip subscribe to netlink before anything is timed
+    return w
   }
 
   /** `ip route get` from a host: how it reaches `dst` now, as "dev ethb via 198.18.2.2" or "dev etha". */

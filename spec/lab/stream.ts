@@ -7,6 +7,8 @@ import net from 'node:net'
 const CHUNK = 256
 const EVERY_MS = 2
 const MAX_RUN_MS = 120_000
+const GAP_MS = 20
+const MAX_GAPS = 1000
 
 const pattern = (offset: number, n: number): Buffer => {
   const b = Buffer.alloc(n)
@@ -20,19 +22,19 @@ function server(address: string, port: number): void {
     let bad = 0
     let last = 0
     let maxGapMs = 0
-    let gapAt = 0
+    /** Stalls over GAP_MS: when each ended (epoch ms) and how long it was. BOUNDED: MAX_GAPS. */
+    const gaps: Array<{ endedAt: number; ms: number }> = []
     sock.on('data', (d: Buffer) => {
       const now = performance.now()
-      if (last && now - last > maxGapMs) {
-        maxGapMs = now - last
-        gapAt = Date.now()
-      }
+      const gap = last ? now - last : 0
+      maxGapMs = Math.max(maxGapMs, gap)
+      if (gap > GAP_MS && gaps.length < MAX_GAPS) gaps.push({ endedAt: Date.now(), ms: Math.round(gap) })
       last = now
       for (let i = 0; i < d.length; i++) if (d[i] !== (bytes + i) % 251) bad++
       bytes += d.length
     })
     sock.on('end', () => {
-      process.stdout.write(JSON.stringify({ bytes, bad, maxGapMs: Math.round(maxGapMs), gapEndedAt: gapAt }) + '\n')
+      process.stdout.write(JSON.stringify({ bytes, bad, maxGapMs: Math.round(maxGapMs), gaps }) + '\n')
       sock.end()
       srv.close()
     })

@@ -1,0 +1,164 @@
+// Failover and failback times, TCP stall and flapping, measured in the lab from a peer's kernel.
+//
+// Each run: a TCP stream from host 2 to host 1 over LAN A; after a random phase (so faults land
+// anywhere in the probe cycle) a fault on host 1's LAN A; the failover time is from the moment the
+// fault command returns to the route change seen by `ip monitor route` on hosts 2 and 3; the fault
+// is held, healed, and the failback time measured the same way; then the routes are watched for
+// flapping before the next run.
+import { addr, Lab, sleep, STREAM, type Host, type Proc, type RouteWatch } from '../spec/lab/netlab.js'
+import { summarize, type Summary } from './stats.js'
+
+export interface Profile {
+  readonly name: string
+  readonly flags: readonly string[]
+  readonly t: number
+  readonly f: number
+  readonly s: number
+}
+
+export const PROFILES: readonly Profile[] = [
+  { name: '-t 0.1 -f 3 -s 3', flags: ['-r', '-t', '0.1', '-f', '3', '-s', '3'], t: 0.1, f: 3, s: 3 },
+  { name: 'defaults (-t 1 -f 3 -s 5)', flags: ['-r'], t: 1, f: 3, s: 5 },
+]
+
+export type Fault = 'dead switch port' | 'pulled cable'
+
+export interface CaseResult {
+  readonly profile: string
+  readonly fault: Fault
+  readonly runs: number
+  /** ms, per observing peer per run */
+  readonly failover: readonly number[]
+  readonly failback: readonly number[]
+  readonly failoverLimitMs: number
+  readonly failbackLimitMs: number
+  /** ms: the longest gap in the TCP stream around the failover and around the failback, per run */
+  readonly stallFailover: readonly number[]
+  readonly stallFailback: readonly number[]
+  readonly bytesLost: number
+  /** Route changes beyond the expected one each way, and changes for peers that had no fault. */
+  readonly flaps: number
+  readonly falseFailovers: number
+  /** Times are from the start of the fault command; it took this long (median), so they may read high by up to this. */
+  readonly injectMedianMs: number
+  readonly summary: { failover: Summary; failback: Summary; stallFailover: Summary; stallFailback: Summary }
+}
+
+const A = 0
+
+async function stream(lab: Lab, from: Host, to: Host, port: number): Promise<{ server: Proc; client: Proc }> {
+  const server = lab.spawn(to, process.execPath, [STREAM, 'server', addr(A, to.n), `${port}`])
+  await server.waitFor(/listening/)
+  const client = lab.spawn(from, process.execPath, [STREAM, 'client', addr(A, from.n), addr(A, to.n), `${port}`])
+  await client.waitFor(/connected/)
+  return { server, client }
+}
+
+const last = (p: Proc): string => p.output.trim().split('\n').pop() ?? '{}'
+
+/** Run one profile against both faults, `runs` times each, in one lab. */
+export async function benchProfile(profile: Profile, runs: number, log: (s: string) => void): Promise<CaseResult[]> {
+  const lab = await Lab.create({ hosts: 3 })
+  const onExit = () => lab.destroySync()
+  process.once('exit', onExit)
+  try {
+    const [h1, h2, h3] = lab.hosts as [Host, Host, Host]
+    for (const h of lab.hosts) await lab.faild(h, profile.flags)
+    await sleep(1000 + 3 * profile.t * 1000)
+    const watches = [await lab.watchRoutes(h2), await lab.watchRoutes(h3)]
+    const out: CaseResult[] = []
+    const faults: Array<[Fault, (on: boolean) => Promise<void>]> = [
+      ['dead switch port', (on) => (on ? lab.fault(h1, A, 'both') : lab.heal(h1, A))],
+      ['pulled cable', (on) => lab.cable(h1, A, !on)],
+    ]
+    let port = 5000
+    for (const [fault, inject] of faults) {
+      out.push(await benchCase(lab, profile, fault, inject, runs, watches, () => port++, log))
+    }
+    return out
+  } finally {
+    await lab.destroy()
+    process.off('exit', onExit)
+  }
+}
+
+async function benchCase(
+  lab: Lab,
+  profile: Profile,
+  fault: Fault,
+  inject: (on: boolean) => Promise<void>,
+  runs: number,
+  watches: RouteWatch[],
+  nextPort: () => number,
+  log: (s: string) => void,
+): Promise<CaseResult> {
+  const [h1, h2] = lab.hosts as [Host, Host, Host]
+  const tMs = profile.t * 1000
+  const swapped = new RegExp(`^${addr(A, 1).replace(/\./g, '\\.')} via `)
+  const restored = new RegExp(`^Deleted ${addr(A, 1).replace(/\./g, '\\.')} via `)
+  const r = { failover: [] as number[], failback: [] as number[], stallFailover: [] as number[], stallFailback: [] as number[] }
+  /** How long the fault and heal commands took: the timing's uncertainty, in ms. */
+  const injectMs: number[] = []
+  let bytesLost = 0
+  let flaps = 0
+  let falseFailovers = 0
+  const timeout = (profile.f + 3) * tMs + 5000
+  for (let run = 0; run < runs; run++) {
+    const s = await stream(lab, h2, h1, nextPort())
+    for (const w of watches) w.drain()
+    await sleep(200 + Math.random() * tMs)
+    const faultWall = Date.now()
+    const t0 = performance.now() // conservative: the fault takes effect while the command runs
+    await inject(true)
+    injectMs.push(performance.now() - t0)
+    const over = await Promise.all(watches.map((w) => w.next(swapped, timeout)))
+    over.forEach((at) => r.failover.push(at === undefined ? NaN : at - t0))
+    await sleep(Math.max(500, 2 * tMs))
+    const healWall = Date.now()
+    const t1 = performance.now()
+    await inject(false)
+    injectMs.push(performance.now() - t1)
+    const back = await Promise.all(watches.map((w) => w.next(restored, timeout + profile.s * tMs)))
+    back.forEach((at) => r.failback.push(at === undefined ? NaN : at - t1))
+    // Watch for flapping: no further change to host 1's route, none at all to host 3's.
+    await sleep(profile.s * tMs + 2 * tMs + 200)
+    for (const w of watches) {
+      for (const { line } of w.drain()) {
+        if (line.includes(addr(A, 1)) || line.includes(addr(1, 1))) flaps++
+        else if (/ via /.test(line)) falseFailovers++
+      }
+    }
+    await s.client.stop('SIGTERM', 30_000)
+    await s.server.waitFor(/"bytes"/, 30_000)
+    const sent = (JSON.parse(last(s.client)) as { sent: number }).sent
+    const got = JSON.parse(last(s.server)) as { bytes: number; gaps: Array<{ endedAt: number; ms: number }> }
+    bytesLost += sent - got.bytes
+    const stall = (from: number, to: number) =>
+      Math.max(0, ...got.gaps.filter((g) => g.endedAt >= from && g.endedAt < to).map((g) => g.ms))
+    r.stallFailover.push(stall(faultWall, healWall))
+    r.stallFailback.push(stall(healWall, Infinity))
+    log(
+      `  ${profile.name}, ${fault}, run ${run + 1}/${runs}: failover ${over.map((a) => (a === undefined ? '-' : Math.round(a - t0))).join('/')} ms, ` +
+        `failback ${back.map((a) => (a === undefined ? '-' : Math.round(a - t1))).join('/')} ms, stall ${r.stallFailover.at(-1)}/${r.stallFailback.at(-1)} ms`,
+    )
+    await lab.routeBecomes(h2, addr(A, 1), `dev ${h2.ifaces[A]}`)
+  }
+  return {
+    profile: profile.name,
+    fault,
+    runs,
+    ...r,
+    failoverLimitMs: (profile.f - 0.5) * tMs,
+    failbackLimitMs: profile.s * tMs,
+    bytesLost,
+    flaps,
+    falseFailovers,
+    injectMedianMs: summarize(injectMs).median,
+    summary: {
+      failover: summarize(r.failover),
+      failback: summarize(r.failback),
+      stallFailover: summarize(r.stallFailover),
+      stallFailback: summarize(r.stallFailback),
+    },
+  }
+}

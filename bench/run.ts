@@ -1,0 +1,132 @@
+// `npm run bench`: measures faild in the lab, prints a table against the targets, writes
+// bench/results/*.json, results.md and failover.svg.
+//   --runs N    runs per failover case (default 20)     --quick   5 runs, fast profile only
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, release } from 'node:os'
+import { fileURLToPath } from 'node:url'
+import { labUnavailable } from '../spec/lab/netlab.js'
+import { chartSvg } from './chart.js'
+import { benchProfile, PROFILES, type CaseResult } from './failover.js'
+import { benchChurn, benchScale, benchStartup, type ChurnResult, type ScaleResult, type StartupResult } from './scale.js'
+import { ms, type Summary } from './stats.js'
+
+const OUT = fileURLToPath(new URL('../../bench/results/', import.meta.url))
+const say = (s: string): void => void process.stdout.write(`${s}\n`)
+
+interface Target {
+  readonly what: string
+  readonly target: string
+  readonly measured: string
+  readonly met: boolean
+}
+
+function args(): { runs: number; quick: boolean } {
+  const a = process.argv.slice(2)
+  const quick = a.includes('--quick')
+  const i = a.indexOf('--runs')
+  const runs = i >= 0 ? Number(a[i + 1]) : quick ? 5 : 20
+  if (!Number.isInteger(runs) || runs < 1) throw new Error('--runs takes a whole number of runs')
+  return { runs, quick }
+}
+
+const row = (cells: Array<string | number>): string => `| ${cells.join(' | ')} |`
+const sumCells = (s: Summary): string[] => [ms(s.min), ms(s.median), ms(s.p95), ms(s.max)]
+
+function tables(cases: CaseResult[], scale: ScaleResult[], churn: ChurnResult, startup: StartupResult): string[] {
+  const out: string[] = []
+  out.push('Failover: from the fault to the route change on a peer (ms)', '')
+  out.push(row(['profile', 'fault', 'samples', 'min', 'median', 'p95', 'max', 'limit (f - 0.5) x t', 'median / limit']))
+  out.push(row(Array(9).fill('---')))
+  for (const c of cases) {
+    out.push(row([c.profile, c.fault, c.summary.failover.n, ...sumCells(c.summary.failover), c.failoverLimitMs, (c.summary.failover.median / c.failoverLimitMs).toFixed(2)]))
+  }
+  out.push('', 'Failback: from the heal to the route restored (ms), and flapping', '')
+  out.push(row(['profile', 'fault', 'min', 'median', 'p95', 'max', 'limit s x t', 'flaps', 'false failovers']))
+  out.push(row(Array(9).fill('---')))
+  for (const c of cases) out.push(row([c.profile, c.fault, ...sumCells(c.summary.failback), c.failbackLimitMs, c.flaps, c.falseFailovers]))
+  out.push('', 'TCP stream between A addresses: longest stall (ms) and bytes lost', '')
+  out.push(row(['profile', 'fault', 'stall at failover: median', 'max', 'stall at failback: median', 'max', 'bytes lost']))
+  out.push(row(Array(7).fill('---')))
+  for (const c of cases) {
+    const f = c.summary.stallFailover
+    const b = c.summary.stallFailback
+    out.push(row([c.profile, c.fault, ms(f.median), ms(f.max), ms(b.median), ms(b.max), c.bytesLost]))
+  }
+  out.push('', 'Cost at scale, -t 0.1, against a simulator of N peers', '')
+  out.push(row(['peers', 'the peers are', 'CPU (% of one core)', 'RSS (MB)', 'packets/s in', 'packets/s out', 'paths up', 'false downs']))
+  out.push(row(Array(8).fill('---')))
+  for (const s of scale) {
+    out.push(row([s.peers, s.mode, (s.cpu * 100).toFixed(1), s.rssMb.toFixed(0), Math.round(s.ppsIn), Math.round(s.ppsOut), `${s.pathsUp}/${2 * s.peers}`, s.falseDowns]))
+  }
+  out.push('', 'Route churn and start-up (ms)', '')
+  out.push(row(['measure', 'min', 'median', 'p95', 'max']))
+  out.push(row(Array(5).fill('---')))
+  out.push(row([`apply ${churn.routes} route swaps in one batch`, ...sumCells(churn.apply)]))
+  out.push(row([`restore ${churn.routes} routes`, ...sumCells(churn.restore)]))
+  out.push(row(['start to first INQ', ...sumCells(startup.firstInq)]))
+  out.push(row(['start to every path up (50 peers)', ...sumCells(startup.converged)]))
+  return out
+}
+
+function targets(cases: CaseResult[], scale: ScaleResult[], churn: ChurnResult, startup: StartupResult): Target[] {
+  const fast = cases.filter((c) => c.profile === PROFILES[0]!.name)
+  const port = fast.find((c) => c.fault === 'dead switch port')
+  const cable = fast.find((c) => c.fault === 'pulled cable')
+  const big = scale.find((s) => s.peers === 1000 && s.mode === 'responders')
+  const t: Target[] = []
+  if (port) {
+    const s = port.summary.failover
+    t.push({ what: 'dead-port failover, -t 0.1 -f 3', target: 'median <= 250 ms, max <= 300 ms', measured: `median ${ms(s.median)}, max ${ms(s.max)}`, met: s.median <= 250 && s.max <= 300 })
+  }
+  if (cable) {
+    const s = cable.summary.failover
+    t.push({ what: 'pulled cable: every peer rerouted', target: 'median <= 20 ms', measured: `median ${ms(s.median)}`, met: s.median <= 20 })
+  }
+  for (const c of fast) {
+    const s = c.summary.failback
+    t.push({ what: `failback after ${c.fault}, -t 0.1 -s 3`, target: `median <= ${c.failbackLimitMs + 50} ms, no flapping`, measured: `median ${ms(s.median)}, ${c.flaps} flaps`, met: s.median <= c.failbackLimitMs + 50 && c.flaps === 0 })
+    const st = c.summary.stallFailover
+    t.push({ what: `TCP stall at ${c.fault} failover`, target: `median <= failover + 30 ms (${ms(c.summary.failover.median + 30)}), nothing lost`, measured: `median ${ms(st.median)}, ${c.bytesLost} bytes lost`, met: st.median <= c.summary.failover.median + 30 && c.bytesLost === 0 })
+  }
+  if (big) {
+    t.push({ what: '1000 peers at -t 0.1', target: '< 25% of one core, < 150 MB', measured: `${(big.cpu * 100).toFixed(1)}%, ${big.rssMb.toFixed(0)} MB`, met: big.cpu < 0.25 && big.rssMb < 150 && big.pathsUp === 2000 })
+  }
+  t.push({ what: `${churn.routes} route swaps applied`, target: '< 200 ms', measured: `median ${ms(churn.apply.median)}`, met: churn.apply.median < 200 && churn.failed === 0 })
+  t.push({ what: 'start to first INQ', target: '< 500 ms', measured: `median ${ms(startup.firstInq.median)}`, met: startup.firstInq.median < 500 })
+  return t
+}
+
+async function main(): Promise<number> {
+  const why = await labUnavailable()
+  if (why) {
+    say(`faild bench cannot run here: ${why}`)
+    return 1
+  }
+  const { runs, quick } = args()
+  const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Linux ${release()}, Node ${process.version}`
+  say(`faild bench: ${runs} runs per failover case, ${machine}`)
+  const cases: CaseResult[] = []
+  for (const p of quick ? PROFILES.slice(0, 1) : PROFILES) cases.push(...(await benchProfile(p, runs, say)))
+  say('churn and start-up...')
+  const churn = await benchChurn(1000, 10)
+  const startup = await benchStartup(50, 10)
+  say('scale...')
+  const scale = await benchScale(quick ? [50, 1000] : [50, 200, 1000], 10, say)
+  const lines = tables(cases, scale, churn, startup)
+  const tg = targets(cases, scale, churn, startup)
+  const targetLines = ['Targets (medians on this machine)', '', row(['what', 'target', 'measured', 'met']), row(Array(4).fill('---')), ...tg.map((x) => row([x.what, x.target, x.measured, x.met ? 'yes' : '**no**']))]
+  const when = new Date().toISOString()
+  const md = [`Measured ${when} on ${machine} with \`npm run bench${quick ? ' -- --quick' : runs !== 20 ? ` -- --runs ${runs}` : ''}\`.`, '', ...targetLines, '', ...lines, ''].join('\n')
+  say(`\n${md}`)
+  mkdirSync(OUT, { recursive: true })
+  const meta = { when, machine, runs }
+  writeFileSync(`${OUT}failover.json`, JSON.stringify({ ...meta, cases }, null, 2) + '\n')
+  writeFileSync(`${OUT}scale.json`, JSON.stringify({ ...meta, scale, churn, startup }, null, 2) + '\n')
+  writeFileSync(`${OUT}targets.json`, JSON.stringify({ ...meta, targets: tg }, null, 2) + '\n')
+  writeFileSync(`${OUT}results.md`, md)
+  writeFileSync(`${OUT}failover.svg`, chartSvg(cases))
+  say(`written: bench/results/{failover,scale,targets}.json, results.md, failover.svg`)
+  return 0
+}
+
+process.exitCode = await main()
