@@ -59,8 +59,6 @@ const last = (p: Proc): string => p.output.trim().split('\n').pop() ?? '{}'
 /** Run one profile against both faults, `runs` times each, in one lab. */
 export async function benchProfile(profile: Profile, runs: number, log: (s: string) => void): Promise<CaseResult[]> {
   const lab = await Lab.create({ hosts: 3 })
-  const onExit = () => lab.destroySync()
-  process.once('exit', onExit)
   try {
     const [h1, h2, h3] = lab.hosts as [Host, Host, Host]
     for (const h of lab.hosts) await lab.faild(h, profile.flags)
@@ -78,7 +76,6 @@ export async function benchProfile(profile: Profile, runs: number, log: (s: stri
     return out
   } finally {
     await lab.destroy()
-    process.off('exit', onExit)
   }
 }
 

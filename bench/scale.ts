@@ -161,12 +161,9 @@ export async function benchStartup(n: number, repeats: number): Promise<StartupR
 
 async function withWideLab<T>(body: (lab: Lab) => Promise<T>): Promise<T> {
   const lab = await Lab.create({ hosts: 2, wide: true })
-  const onExit = () => lab.destroySync()
-  process.once('exit', onExit)
   try {
     return await body(lab)
   } finally {
     await lab.destroy()
-    process.off('exit', onExit)
   }
 }

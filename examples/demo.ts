@@ -27,8 +27,6 @@ async function main(): Promise<number> {
   }
   say(`faild demo: 3 hosts on two virtual LANs (A 198.18.1.0/24, B 198.18.2.0/24), each running faild ${FLAGS.join(' ')}`)
   const lab = await Lab.create({ hosts: 3 })
-  const stopAll = () => lab.destroySync()
-  process.once('SIGINT', stopAll)
   const watchers: RouteWatch[] = []
   try {
     const [h1, h2, h3] = lab.hosts as [Host, Host, Host]
@@ -94,7 +92,6 @@ async function main(): Promise<number> {
     return Number.isNaN(Math.max(...over, ...back)) || got.bytes !== sent ? 1 : 0
   } finally {
     await lab.destroy()
-    process.off('SIGINT', stopAll)
     say('Lab removed: namespaces, links and processes are gone.')
   }
 }

@@ -9,6 +9,7 @@ import { describeLink } from './link-health.js'
 import type { Logger } from './log.js'
 import type { Options } from './options.js'
 import { describeRoute, diffRoutes, isEmptyDiff, planRoutes, type HostRoute } from './route-plan.js'
+import { LinkWatch } from './link-watch.js'
 import { RouteTable } from './routes.js'
 import { RECV_BUFFER_BYTES, Transport, type SocketFactory } from './transport.js'
 import { decode, encode } from './wire.js'
@@ -34,6 +35,7 @@ export class Daemon {
   #engine: Engine | undefined
   #transport: Transport | undefined
   #routes: RouteTable | undefined
+  #links: LinkWatch | undefined
   #tickTimer: Timer | undefined
   #deadlineTimer: Timer | undefined
   /** When the deadline timer fires (Infinity: not armed). */
@@ -96,15 +98,31 @@ export class Daemon {
       await this.#transport.stop()
       throw err
     }
+    this.#links = new LinkWatch(
+      this.#lans.map((l) => l.iface),
+      { ip, log },
+    )
     const lanList = this.#lans.map((l) => `${l.label}=${l.iface} ${formatIPv4(l.address)}/${l.prefixLen}`).join(', ')
     log.info(
       `started as node ${formatIPv4(nodeId)}, ${o.requestor ? `requestor every ${o.interval}s` : 'responder only'}, ` +
         `-f ${o.failAfter} -s ${o.upAfter}, port ${o.port}, table ${o.table}${o.dryRun ? ', dry run' : ''}; LANs ${lanList}`,
     )
+    await this.#links.start((iface, carrier) => this.#onCarrier(iface, carrier))
     if (o.requestor) {
       this.#nextTick = clock.now()
       this.#tick()
     }
+  }
+
+  #onCarrier(iface: string, carrier: boolean): void {
+    const lan = this.#lans.find((l) => l.iface === iface)
+    if (!lan || this.#stopped) return
+    this.#deps.log.info(
+      carrier
+        ? `LAN ${lan.label} (${iface}): carrier back; its paths return after ${this.#opt.upAfter} good packets`
+        : `LAN ${lan.label} (${iface}): carrier lost; every path on it is down, peers told over the other LANs`,
+    )
+    this.#run(this.#engine!.carrier(this.#deps.clock.now(), lan.index, carrier))
   }
 
   async stop(): Promise<void> {
@@ -112,6 +130,7 @@ export class Daemon {
     this.#stopped = true
     this.#tickTimer?.cancel()
     this.#deadlineTimer?.cancel()
+    await this.#links?.stop()
     await this.#transport?.stop()
     await this.#applying
     if (!this.#owning) return
@@ -190,7 +209,7 @@ export class Daemon {
       const addrs = peer?.lans.map((pl) => pl.address) ?? []
       const moves = addrs.flatMap((a) => routeChange(before.get(a), after.get(a)) ?? [])
       const seen = fx.link.state === fx.to ? '' : `seen ${fx.link.state}, `
-      const why = fx.hearsUs ? '' : ', peer does not hear us'
+      const why = (fx.hearsUs ? '' : ', peer does not hear us') + (fx.carrierLost ? ', peer has no carrier' : '')
       const counters = describeLink(fx.link, this.#opt)
       this.#deps.log.info(
         `peer ${formatIPv4(fx.peer)} LAN ${this.#label(fx.lan)}: ${fx.from} -> ${fx.to} (${seen}${counters}${why})` +

@@ -32,9 +32,17 @@ export type Effect =
       readonly to: LinkState
       readonly link: Link
       readonly hearsUs: boolean
+      readonly carrierLost: boolean
     }
   | { readonly kind: 'peer'; readonly peer: number; readonly event: 'discovered' | 'restarted' | 'forgotten' }
   | { readonly kind: 'drop'; readonly lan: number; readonly reason: DropReason; readonly from: number }
+
+interface Snapshot {
+  readonly state: LinkState
+  readonly local: LinkState
+}
+
+const snapshot = (pl: PeerLan): Snapshot => ({ state: effectiveState(pl), local: pl.link.state })
 
 interface Pending {
   readonly seq: number
@@ -55,12 +63,15 @@ export class Engine {
   readonly #pending: Array<Pending | undefined>
   readonly #sent: Array<Pending | undefined>
   readonly #rtt: Rtt[]
+  /** By LAN index: this host's interface there has lost carrier. */
+  readonly #noCarrier: boolean[]
 
   constructor(cfg: EngineConfig) {
     this.#cfg = cfg
     this.#pending = cfg.addresses.map(() => undefined)
     this.#sent = cfg.addresses.map(() => undefined)
     this.#rtt = cfg.addresses.map(() => NO_RTT)
+    this.#noCarrier = cfg.addresses.map(() => false)
   }
 
   get peers(): Iterable<Peer> {
@@ -72,7 +83,7 @@ export class Engine {
     return [...this.#peers].map((p) => ({
       // A requestor probes at its own interval; a responder is probed at the requestor's.
       intervalMs: this.#cfg.requestor ? this.#cfg.intervalMs : p.intervalMs,
-      lans: p.lans.map((pl) => ({ address: pl.address, state: effectiveState(pl), lastGood: pl.lastGood, downSince: pl.downSince })),
+      lans: p.lans.map((pl) => ({ address: pl.address, state: effectiveState(pl), lastHeard: pl.lastHeard, downSince: pl.downSince })),
     }))
   }
 
@@ -85,8 +96,7 @@ export class Engine {
       const due = now + ackTimeoutMs(this.#rtt[lan]!, this.#cfg.intervalMs)
       this.#pending[lan] = this.#sent[lan] = { seq: this.#seq, sentAt: now, due }
       this.#soonest = Math.min(this.#soonest, due)
-      const down = [...this.#peers].filter((p) => p.lans[lan]!.link.state === LinkState.Down).map((p) => p.id)
-      out.push({ kind: 'send', lan, to: 'broadcast', msg: this.#message('inq', lan, this.#seq, down.slice(0, MAX_DOWN_IDS)) })
+      out.push({ kind: 'send', lan, to: 'broadcast', msg: this.#message('inq', lan, this.#seq, this.#downList(lan)) })
     })
     return out
   }
@@ -112,21 +122,42 @@ export class Engine {
     }
     const out: Effect[] = []
     const peer = this.#learn(now, msg, out)
+    const before = peer.lans.map(snapshot)
     const pl = peer.lans[lan]!
-    const before = { state: effectiveState(pl), local: pl.link.state }
     pl.hearsUs = !msg.down.includes(cfg.nodeId)
-    if (msg.kind === 'inq') {
+    pl.lastHeard = now
+    peer.lans.forEach((p, i) => (p.carrierLost = i < 8 && (msg.noCarrier & (1 << i)) !== 0))
+    if (msg.kind === 'inq' && msg.intervalMs === 0) {
+      // A carrier notice from a host whose cable was pulled: it wants no answer.
+    } else if (msg.kind === 'inq') {
       out.push({ kind: 'send', lan, to: src, msg: this.#message('ack', lan, msg.seq, pl.link.state === LinkState.Down ? [msg.from] : [], msg.from) })
       if (!cfg.requestor) {
-        this.#good(pl, now)
+        pl.link = linkStep(pl.link, LinkEvent.Good, cfg)
         this.#expectInqs(peer, now, lan)
       }
     } else {
       pl.ackedSeq = msg.seq
       this.#rtt[lan] = rttSample(this.#rtt[lan]!, now - this.#pending[lan]!.sentAt)
-      this.#good(pl, now)
+      pl.link = linkStep(pl.link, LinkEvent.Good, cfg)
     }
-    this.#report(peer, lan, before, now, out)
+    peer.lans.forEach((_, i) => this.#report(peer, i, before[i]!, now, out))
+    return out
+  }
+
+  /**
+   * This host's interface on `lan` lost or regained carrier. Lost: every path on it is down at
+   * once, without waiting for misses, and a notice goes out on the other LANs so peers reroute
+   * within milliseconds. Back: paths still need `upAfter` good packets; peers are told too.
+   */
+  carrier(now: number, lan: number, up: boolean): Effect[] {
+    if (lan >= this.#noCarrier.length || this.#noCarrier[lan] === !up) return []
+    this.#noCarrier[lan] = !up
+    const out: Effect[] = []
+    if (!up) for (const peer of this.#peers) this.#forceDown(peer, lan, now, out)
+    this.#seq = (this.#seq + 1) >>> 0
+    this.#noCarrier.forEach((lost, i) => {
+      if (!lost) out.push({ kind: 'send', lan: i, to: 'broadcast', msg: { ...this.#message('inq', i, this.#seq, this.#downList(i)), intervalMs: 0 } })
+    })
     return out
   }
 
@@ -179,9 +210,19 @@ export class Engine {
     return Math.max(FORGET_MIN_MS, FORGET_INTERVALS * Math.max(peer.intervalMs, this.#cfg.intervalMs))
   }
 
+  /** Peers this host does not hear on `lan`, as far as one packet can tell. */
+  #downList(lan: number): number[] {
+    const down: number[] = []
+    for (const p of this.#peers) if (p.lans[lan]!.link.state === LinkState.Down && down.length < MAX_DOWN_IDS) down.push(p.id)
+    return down
+  }
+
   #message(kind: 'inq' | 'ack', lan: number, seq: number, down: number[], to = 0): Message {
     const cfg = this.#cfg
+    let noCarrier = 0
+    this.#noCarrier.forEach((lost, i) => (noCarrier |= lost && i < 8 ? 1 << i : 0))
     const common = {
+      noCarrier,
       from: cfg.nodeId,
       boot: cfg.boot,
       lan,
@@ -199,6 +240,8 @@ export class Engine {
     if (!peer) {
       peer = newPeer(msg.from, now, this.#cfg.addresses.length)
       this.#peers.add(peer)
+      // A LAN whose cable is out now needs no misses to be known dead for a new peer either.
+      this.#noCarrier.forEach((lost, lan) => lost && this.#forceDown(peer!, lan, now, out))
       this.#soonest = Math.min(this.#soonest, now + this.#forgetMs(peer))
       out.push({ kind: 'peer', peer: peer.id, event: 'discovered' })
     } else if (peer.boot !== msg.boot) {
@@ -206,7 +249,7 @@ export class Engine {
     }
     peer.boot = msg.boot
     peer.lastHeard = now
-    peer.intervalMs = msg.kind === 'inq' ? msg.intervalMs : peer.intervalMs
+    if (msg.kind === 'inq' && msg.intervalMs > 0) peer.intervalMs = msg.intervalMs // not from a notice
     peer.lans.forEach((pl, lan) => {
       const address = msg.addresses[lan] ?? 0
       if (address === pl.address) return // the common case: nothing to check, no table scan
@@ -230,24 +273,27 @@ export class Engine {
     })
   }
 
-  #good(pl: PeerLan, now: number): void {
-    pl.link = linkStep(pl.link, LinkEvent.Good, this.#cfg)
-    pl.lastGood = now
-  }
-
   #miss(peer: Peer, lan: number, now: number, out: Effect[]): void {
     const pl = peer.lans[lan]!
-    const before = { state: effectiveState(pl), local: pl.link.state }
+    const before = snapshot(pl)
     pl.link = linkStep(pl.link, LinkEvent.Miss, this.#cfg)
     this.#report(peer, lan, before, now, out)
   }
 
+  /** Take a path down at once: as if `failAfter` misses had been counted. */
+  #forceDown(peer: Peer, lan: number, now: number, out: Effect[]): void {
+    const pl = peer.lans[lan]!
+    const before = snapshot(pl)
+    pl.link = { state: LinkState.Down, missed: this.#cfg.failAfter, good: 0 }
+    this.#report(peer, lan, before, now, out)
+  }
+
   /** One 'link' effect when the path's effective or observed state changed. */
-  #report(peer: Peer, lan: number, before: { state: LinkState; local: LinkState }, now: number, out: Effect[]): void {
+  #report(peer: Peer, lan: number, before: Snapshot, now: number, out: Effect[]): void {
     const pl: PeerLan = peer.lans[lan]!
     const to = effectiveState(pl)
     if (to === before.state && pl.link.state === before.local) return
     if (to === LinkState.Down && before.state !== LinkState.Down) pl.downSince = now
-    out.push({ kind: 'link', peer: peer.id, lan, from: before.state, to, link: pl.link, hearsUs: pl.hearsUs })
+    out.push({ kind: 'link', peer: peer.id, lan, from: before.state, to, link: pl.link, hearsUs: pl.hearsUs, carrierLost: pl.carrierLost })
   }
 }

@@ -12,8 +12,10 @@ export interface PeerLan {
   ackedSeq: number
   /** Responder side: when the peer's next INQ on this LAN is overdue (Infinity: not expected). */
   inqDue: number
-  /** When the last good packet was counted here (monotonic ms; -Infinity: never). */
-  lastGood: number
+  /** When a valid packet from the peer last arrived on this LAN (monotonic ms; -Infinity: never). */
+  lastHeard: number
+  /** True while the peer says its own interface on this LAN has no carrier. */
+  carrierLost: boolean
   /** When the path last went (effectively) down (monotonic ms; -Infinity: never). */
   downSince: number
 }
@@ -32,11 +34,11 @@ export interface Peer {
 }
 
 /**
- * The path state that routes follow: down when we do not hear the peer, or when it says it
- * does not hear us (so a one-way failure reroutes both directions).
+ * The path state that routes follow: down when we do not hear the peer, when it says it does not
+ * hear us (so a one-way failure reroutes both directions), or when it says its cable is out.
  */
 export function effectiveState(pl: PeerLan): LinkState {
-  return pl.hearsUs ? pl.link.state : LinkState.Down
+  return pl.hearsUs && !pl.carrierLost ? pl.link.state : LinkState.Down
 }
 
 export function newPeer(id: number, now: number, lanCount: number): Peer {
@@ -46,7 +48,8 @@ export function newPeer(id: number, now: number, lanCount: number): Peer {
     hearsUs: true,
     ackedSeq: -1,
     inqDue: Infinity,
-    lastGood: -Infinity,
+    lastHeard: -Infinity,
+    carrierLost: false,
     downSince: -Infinity,
   }))
   return { id, boot: 0, intervalMs: 0, lastHeard: now, since: now, lans }

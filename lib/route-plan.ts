@@ -21,8 +21,8 @@ export interface PlanPath {
   readonly address: number
   /** The effective state of the path. */
   readonly state: LinkState
-  /** When a good packet was last counted on it, and when it last went down (monotonic ms). */
-  readonly lastGood: number
+  /** When the peer was last heard on it, and when it last went down (monotonic ms). */
+  readonly lastHeard: number
   readonly downSince: number
 }
 
@@ -40,7 +40,7 @@ export interface PlanPeer {
  * be routed, for that moment, via another that is just as dead.
  */
 function carries(via: PlanPath, dead: PlanPath, intervalMs: number): boolean {
-  return via.state === LinkState.Up && via.address !== 0 && via.lastGood > dead.downSince - intervalMs
+  return via.state === LinkState.Up && via.address !== 0 && via.lastHeard > dead.downSince - intervalMs
 }
 
 export interface Plan {

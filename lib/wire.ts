@@ -7,9 +7,10 @@
 //  14  u16 requestor interval in ms (0 when the sender sends no INQs)
 //  16  u32 sequence number (an ACK echoes the INQ's)
 //  20  u32 target node id (ACK: the requestor answered; INQ: 0)
-//  24  u8  address count N    25  u8 reserved (0)      26  u16 down count M
+//  24  u8  address count N    25  u8 no-carrier mask     26  u16 down count M
 //  28  N x u32 the sender's address on LAN 0..N-1 (0 = none)
 //  28+4N  M x u32 node ids the sender currently does not hear on this LAN
+// The no-carrier mask has bit i set while the sender's interface on LAN i (i < 8) has lost carrier.
 import { HEADER_SIZE, MAGIC, MAX_DOWN_IDS, MAX_LANS, VERSION } from './constants.js'
 
 export enum MessageType {
@@ -34,6 +35,8 @@ interface Common {
   readonly addresses: readonly number[]
   /** Peers the sender does not hear on this LAN: tells them their packets are lost. */
   readonly down: readonly number[]
+  /** Bit i: the sender's interface on LAN i has no carrier (cable pulled), for LANs 0-7. */
+  readonly noCarrier: number
 }
 
 export interface Inq extends Common {
@@ -69,6 +72,7 @@ export function encode(msg: Message): Buffer {
   const m = msg.down.length
   if (n < 1 || n > MAX_LANS || msg.lan >= n) throw new RangeError(`bad LAN count ${n} / index ${msg.lan}`)
   if (m > MAX_DOWN_IDS) throw new RangeError(`down list of ${m} exceeds ${MAX_DOWN_IDS}`)
+  if (msg.noCarrier >>> n !== 0 || msg.noCarrier > 0xff) throw new RangeError(`no-carrier mask ${msg.noCarrier} beyond ${n} LANs`)
   const buf = Buffer.alloc(HEADER_SIZE + 4 * (n + m))
   buf.writeUInt16BE(MAGIC, 0)
   buf.writeUInt8(VERSION, 2)
@@ -81,6 +85,7 @@ export function encode(msg: Message): Buffer {
   buf.writeUInt32BE(msg.seq, 16)
   buf.writeUInt32BE(msg.kind === 'ack' ? msg.to : 0, 20)
   buf.writeUInt8(n, 24)
+  buf.writeUInt8(msg.noCarrier, 25)
   buf.writeUInt16BE(m, 26)
   msg.addresses.forEach((a, i) => buf.writeUInt32BE(a, HEADER_SIZE + 4 * i))
   msg.down.forEach((id, i) => buf.writeUInt32BE(id, HEADER_SIZE + 4 * (n + i)))
@@ -105,7 +110,8 @@ export function decode(buf: Uint8Array): DecodeResult {
   if (from === 0 || (type === MessageType.Ack) !== (to !== 0)) return fail('ERR_BAD_NODE')
   const n = b.readUInt8(24)
   const m = b.readUInt16BE(26)
-  if (n < 1 || n > MAX_LANS || m > MAX_DOWN_IDS || b.readUInt8(25) !== 0) return fail('ERR_BAD_COUNT')
+  const noCarrier = b.readUInt8(25)
+  if (n < 1 || n > MAX_LANS || m > MAX_DOWN_IDS || noCarrier >>> n !== 0) return fail('ERR_BAD_COUNT')
   if (b.length !== HEADER_SIZE + 4 * (n + m)) return fail('ERR_BAD_LENGTH')
   const lan = b.readUInt8(12)
   const addresses = readWords(b, HEADER_SIZE, n)
@@ -118,6 +124,7 @@ export function decode(buf: Uint8Array): DecodeResult {
     intervalMs,
     addresses,
     down: readWords(b, HEADER_SIZE + 4 * n, m),
+    noCarrier,
   }
   return { ok: true, msg: type === MessageType.Inq ? { kind: 'inq', ...common } : { kind: 'ack', to, ...common } }
 }

@@ -12,9 +12,9 @@ const PEER_ADDR = [0xc6120102, 0xc6120202]
 const base: EngineConfig = { nodeId: ME, boot: 1, addresses: MY_ADDR, requestor: true, intervalMs: 100, failAfter: 3, upAfter: 2 }
 
 const ack = (lan: number, seq: number, over: Partial<Message> = {}): Message =>
-  ({ kind: 'ack', from: PEER, to: ME, boot: 9, lan, seq, intervalMs: 0, addresses: PEER_ADDR, down: [], ...over }) as Message
+  ({ kind: 'ack', from: PEER, to: ME, boot: 9, lan, seq, intervalMs: 0, addresses: PEER_ADDR, down: [], noCarrier: 0, ...over }) as Message
 const inq = (lan: number, seq: number, over: Partial<Message> = {}): Message =>
-  ({ kind: 'inq', from: PEER, boot: 9, lan, seq, intervalMs: 100, addresses: PEER_ADDR, down: [], ...over }) as Message
+  ({ kind: 'inq', from: PEER, boot: 9, lan, seq, intervalMs: 100, addresses: PEER_ADDR, down: [], noCarrier: 0, ...over }) as Message
 
 const links = (fx: Effect[]) => fx.filter((e) => e.kind === 'link').map((e) => `${e.lan}:${e.from}->${e.to}`)
 const sends = (fx: Effect[]) => fx.flatMap((e) => (e.kind === 'send' ? [e] : []))
@@ -161,8 +161,40 @@ t.test('planPeers carries what the planner needs: probe interval, state, last go
   t.same(p, {
     intervalMs: 100,
     lans: [
-      { address: PEER_ADDR[0], state: LinkState.Down, lastGood: 1, downSince: 350 },
-      { address: PEER_ADDR[1], state: LinkState.Up, lastGood: 301, downSince: -Infinity },
+      { address: PEER_ADDR[0], state: LinkState.Down, lastHeard: 1, downSince: 350 },
+      { address: PEER_ADDR[1], state: LinkState.Up, lastHeard: 301, downSince: -Infinity },
     ],
   })
+})
+
+t.test('carrier lost on our LAN A: every path on it down at once, a notice on the other LANs', async (t) => {
+  const e = new Engine(base)
+  interval(e, 0, [0, 1])
+  const out = e.carrier(60, 0, false)
+  t.same(links(out), ['0:up->down'], 'no misses needed')
+  const notices = sends(out)
+  t.same(notices.map((n) => [n.lan, n.to, n.msg.kind, n.msg.intervalMs, n.msg.noCarrier]), [[1, 'broadcast', 'inq', 0, 0b01]], 'only over LANs that work')
+  t.same(e.carrier(61, 0, false), [], 'a repeated event changes nothing')
+  t.same(sends(e.tick(100)).map((s) => s.msg.noCarrier), [1, 1], 'every packet carries the mask while the cable is out')
+  e.expire(150)
+  const back = e.carrier(160, 0, true)
+  t.same(links(back), [], 'carrier back: paths still need good packets')
+  t.same(sends(back).map((s) => [s.lan, s.msg.noCarrier]), [[0, 0], [1, 0]], 'and peers are told on every LAN')
+})
+
+t.test('a peer without carrier on LAN A: its A path is down at once; a notice gets no answer', async (t) => {
+  const e = new Engine({ ...base, requestor: false })
+  e.receive(0, 0, PEER_ADDR[0]!, inq(0, 1))
+  e.receive(0, 1, PEER_ADDR[1]!, inq(1, 1))
+  const out = e.receive(30, 1, PEER_ADDR[1]!, inq(1, 2, { intervalMs: 0, noCarrier: 0b01 }))
+  t.same(links(out), ['0:up->down'])
+  t.same(sends(out), [], 'a notice is not answered')
+  t.equal([...e.peers][0]!.intervalMs, 100, "a notice does not change the peer's interval")
+  t.same(links(e.receive(100, 1, PEER_ADDR[1]!, inq(1, 3))), ['0:down->up'], 'the mask clears with its next packet')
+})
+
+t.test('a peer discovered while our cable is out is down on that LAN from the start', async (t) => {
+  const e = new Engine(base)
+  e.carrier(0, 0, false)
+  t.same(links(e.receive(10, 1, PEER_ADDR[1]!, inq(1, 1))), ['0:unknown->down'])
 })

@@ -17,7 +17,7 @@ const peer = (...states: LinkState[]): PlanPeer => ({
   lans: states.map((state, i) => ({
     address: ip(`198.18.${i + 1}.2`),
     state,
-    lastGood: state === Up ? 1000 : 0,
+    lastHeard: state === Up ? 1000 : 0,
     downSince: state === Down ? 1000 : -Infinity,
   })),
 })
@@ -56,19 +56,19 @@ const cases: Array<{ name: string; lans: typeof lans2; peers: PlanPeer[]; want: 
   {
     name: 'B last heard well before A went down (the host died, B not yet judged): nothing',
     lans: lans2,
-    peers: [withPath(peer(Down, Up), 1, { lastGood: 850 })],
+    peers: [withPath(peer(Down, Up), 1, { lastHeard: 850 })],
     want: [],
   },
   {
     name: 'B heard within an interval before A went down: A via B',
     lans: lans2,
-    peers: [withPath(peer(Down, Up), 1, { lastGood: 950 })],
+    peers: [withPath(peer(Down, Up), 1, { lastHeard: 950 })],
     want: ['198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1'],
   },
   {
     name: 'three LANs, B stale, C fresh: A via C',
     lans: lans3,
-    peers: [withPath(peer(Down, Up, Up), 1, { lastGood: 100 })],
+    peers: [withPath(peer(Down, Up, Up), 1, { lastHeard: 100 })],
     want: ['198.18.1.2 via 198.18.3.2 dev ethc src 198.18.1.1'],
   },
   {
@@ -86,7 +86,7 @@ for (const c of cases) {
 }
 
 t.test('a path held back for lack of fresh evidence is reported as waiting', async (t) => {
-  t.equal(planRoutes(lans2, [withPath(peer(Down, Up), 1, { lastGood: 850 })]).waiting, 1)
+  t.equal(planRoutes(lans2, [withPath(peer(Down, Up), 1, { lastHeard: 850 })]).waiting, 1)
   t.equal(planRoutes(lans2, [peer(Down, Up)]).waiting, 0, 'not when it is routed')
   t.equal(planRoutes(lans2, [peer(Down, Down)]).waiting, 0, 'nor when there is no alternative at all')
 })

@@ -11,6 +11,7 @@ const inq: Message = {
   intervalMs: 100,
   addresses: [0xc6120101, 0xc6120201],
   down: [],
+  noCarrier: 0,
 }
 const ack: Message = {
   kind: 'ack',
@@ -22,15 +23,20 @@ const ack: Message = {
   intervalMs: 0,
   addresses: [0xc6120102, 0xc6120202],
   down: [0xc6120103],
+  noCarrier: 0,
 }
 
 const INQ_HEX = 'fa1d0101' + 'c6120101' + '01020304' + '00010064' + '00000007' + '00000000' + '02000000' + 'c6120101c6120201'
 const ACK_HEX =
   'fa1d0102' + 'c6120102' + 'deadbeef' + '01000000' + '00000007' + 'c6120101' + '02000001' + 'c6120102c6120202' + 'c6120103'
 
+const notice: Message = { ...inq, seq: 8, intervalMs: 0, lan: 1, noCarrier: 0b01 }
+const NOTICE_HEX = 'fa1d0101' + 'c6120101' + '01020304' + '01000000' + '00000008' + '00000000' + '02010000' + 'c6120101c6120201'
+
 const golden = [
   { name: 'INQ from a requestor on LAN A', msg: inq, hex: INQ_HEX },
   { name: 'ACK from a responder on LAN B with a down list', msg: ack, hex: ACK_HEX },
+  { name: 'carrier notice on LAN B: no carrier on LAN A, no answer wanted', msg: notice, hex: NOTICE_HEX },
 ]
 
 for (const { name, msg, hex } of golden) {
@@ -63,7 +69,7 @@ const malformed = [
   { name: 'ACK without a target', bytes: patched(ACK_HEX, [20, 0], [21, 0], [22, 0], [23, 0]), code: 'ERR_BAD_NODE' },
   { name: 'zero LANs', bytes: patched(INQ_HEX, [24, 0]), code: 'ERR_BAD_COUNT' },
   { name: 'seventeen LANs', bytes: patched(INQ_HEX, [24, 17]), code: 'ERR_BAD_COUNT' },
-  { name: 'reserved byte set', bytes: patched(INQ_HEX, [25, 1]), code: 'ERR_BAD_COUNT' },
+  { name: 'no-carrier bit beyond the LAN count', bytes: patched(INQ_HEX, [25, 0b100]), code: 'ERR_BAD_COUNT' },
   { name: 'down count too large', bytes: patched(INQ_HEX, [26, 0xff]), code: 'ERR_BAD_COUNT' },
   { name: 'address list truncated', bytes: Buffer.from(INQ_HEX, 'hex').subarray(0, 32), code: 'ERR_BAD_LENGTH' },
   { name: 'down list truncated', bytes: Buffer.from(ACK_HEX, 'hex').subarray(0, 38), code: 'ERR_BAD_LENGTH' },
@@ -87,6 +93,7 @@ t.test('encode refuses a message this program built wrong', async (t) => {
   t.throws(() => encode({ ...inq, lan: 2 }), RangeError)
   t.throws(() => encode({ ...inq, addresses: [] }), RangeError)
   t.throws(() => encode({ ...inq, down: new Array(400).fill(1) }), RangeError)
+  t.throws(() => encode({ ...inq, noCarrier: 0b100 }), RangeError)
 })
 
 t.test('decode never throws on random or mutated input', async (t) => {

@@ -17,12 +17,7 @@ export async function withLab(t: Test, opt: LabOptions, body: (lab: Lab) => Prom
     return
   }
   const lab = await Lab.create(opt)
-  const onExit = () => lab.destroySync()
-  process.once('exit', onExit)
-  t.teardown(async () => {
-    await lab.destroy()
-    process.off('exit', onExit)
-  })
+  t.teardown(() => lab.destroy())
   await body(lab)
 }
 

@@ -168,10 +168,29 @@ export class Lab {
     return this.wide ? 16 : 24
   }
 
+  /** Labs not yet destroyed, for the signal handlers. BOUNDED: the labs one process builds at once. */
+  static readonly #live = new Set<Lab>()
+
+  /**
+   * A fatal signal (Ctrl-C, tap's timeout) skips `finally` blocks and 'exit' handlers: tear down
+   * every live lab synchronously, then die of the same signal's exit code.
+   */
+  static #onSignal = (sig: NodeJS.Signals): void => {
+    Lab.#onExit()
+    process.exit(sig === 'SIGINT' ? 130 : 143)
+  }
+
+  /** process.exit() or a crash skips `finally` blocks too. */
+  static #onExit = (): void => {
+    for (const lab of Lab.#live) lab.destroySync()
+  }
+
   /** Build the switches and hosts; on any failure, tear down what was built and rethrow. */
   static async create(opt: LabOptions): Promise<Lab> {
     if (opt.wide && (opt.lans ?? 2) > 2) throw new Error('a wide lab has two LANs: 198.18.0.0/15 holds two /16s')
     const lab = new Lab(opt.lans ?? 2, opt.wide ?? false)
+    if (Lab.#live.size === 0) process.on('SIGINT', Lab.#onSignal).on('SIGTERM', Lab.#onSignal).on('exit', Lab.#onExit)
+    Lab.#live.add(lab)
     try {
       await lab.#build(opt.hosts)
     } catch (err) {
@@ -288,16 +307,24 @@ export class Lab {
     return `${rules}\n${routes}`
   }
 
+  #forget(): void {
+    Lab.#live.delete(this)
+    if (Lab.#live.size === 0) process.off('SIGINT', Lab.#onSignal).off('SIGTERM', Lab.#onSignal).off('exit', Lab.#onExit)
+  }
+
   /** End every process started here, then delete every namespace made here. Safe to call twice. */
   async destroy(): Promise<void> {
     if (this.#destroyed) return
     this.#destroyed = true
+    this.#forget()
     await Promise.all(this.#procs.map((p) => p.stop('SIGTERM', 5000)))
     for (const ns of [...this.hosts.map((h) => h.ns), this.sw]) await run('ip', ['netns', 'del', ns])
   }
 
   /** Last resort when the test process itself is dying: synchronous and quiet. */
   destroySync(): void {
+    this.#destroyed = true
+    this.#forget()
     for (const p of this.#procs) if (p.child.exitCode === null && p.child.pid) p.child.kill('SIGKILL')
     for (const ns of [...this.hosts.map((h) => h.ns), this.sw]) {
       try {
