@@ -31,7 +31,7 @@ export const LIMITS = {
 export const FORGET_INTERVALS = 60
 export const FORGET_MIN_MS = 30_000
 
-/** ACK timeout = clamp(srtt + 4 * rttvar, ACK_TIMEOUT_MIN_MS, interval / 2); see lib/rtt.ts. */
+/** ACK timeout = clamp(srtt + 4 * rttvar, ACK_TIMEOUT_MIN_MS, 0.8 x interval); see lib/rtt.ts. */
 export const ACK_TIMEOUT_MIN_MS = 10
 /** A responder judges an INQ missed once it is this late beyond the requestor's interval. */
 export const INQ_GRACE_FRACTION = 0.2

@@ -107,11 +107,12 @@ export class Daemon {
       `started as node ${formatIPv4(nodeId)}, ${o.requestor ? `requestor every ${o.interval}s` : 'responder only'}, ` +
         `-f ${o.failAfter} -s ${o.upAfter}, port ${o.port}, table ${o.table}${o.dryRun ? ', dry run' : ''}; LANs ${lanList}`,
     )
-    await this.#links.start((iface, carrier) => this.#onCarrier(iface, carrier))
     if (o.requestor) {
       this.#nextTick = clock.now()
       this.#tick()
     }
+    // After the first INQ: at start no peer is known yet, so no carrier event can move a route.
+    await this.#links.start((iface, carrier) => this.#onCarrier(iface, carrier))
   }
 
   #onCarrier(iface: string, carrier: boolean): void {

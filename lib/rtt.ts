@@ -19,10 +19,14 @@ export function rttSample(rtt: Rtt, sampleMs: number): Rtt {
 /**
  * How long after sending an INQ its ACK counts as missed. Short timeouts detect sooner (the limit
  * is about (f - 0.5) x t plus this), so it follows the measured RTT, but never below a floor that
- * absorbs event-loop jitter, and never past half the interval so INQs do not overlap.
+ * absorbs event-loop jitter, and never past 0.8 of the interval, so each INQ is judged before the
+ * next goes out. The headroom matters under load: a thousand peers answer one broadcast at once,
+ * and the last ACKs of that burst are read tens of milliseconds after the first.
  */
+export const ACK_TIMEOUT_CEILING = 0.8
+
 export function ackTimeoutMs(rtt: Rtt, intervalMs: number): number {
-  const ceiling = intervalMs / 2
-  if (rtt.srtt === undefined) return ceiling
+  const ceiling = intervalMs * ACK_TIMEOUT_CEILING
+  if (rtt.srtt === undefined) return intervalMs / 2
   return Math.min(ceiling, Math.max(ACK_TIMEOUT_MIN_MS, rtt.srtt + 4 * rtt.rttvar))
 }

@@ -12,7 +12,7 @@ const cases: Array<[string, number | undefined, number, number, number]> = [
   ['no sample yet: half the interval', undefined, 0, 100, 50],
   ['tiny RTT: the floor', 0.2, 0.1, 100, 10],
   ['RTT plus four deviations', 10, 5, 1000, 30],
-  ['never past half the interval', 40, 10, 100, 50],
+  ['never past 0.8 of the interval', 60, 10, 100, 80],
 ]
 for (const [name, srtt, rttvar, interval, want] of cases) {
   t.test(name, async (t) => t.equal(ackTimeoutMs({ srtt, rttvar }, interval), want))
