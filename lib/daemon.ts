@@ -45,6 +45,9 @@ export class Daemon {
   #target: HostRoute[] = []
   /** Down paths waiting for fresh evidence on another LAN (see Plan.waiting). */
   #waiting = 0
+  /** Link effects since the last plan; planned once per event-loop turn. BOUNDED: one turn's effects. */
+  #pendingLinks: Effect[] = []
+  #planQueued = false
   #applying: Promise<void> | undefined
   #dirty = false
   #stopped = false
@@ -191,14 +194,29 @@ export class Daemon {
           break
       }
     }
-    if (changed || this.#waiting > 0) this.#replan(effects)
+    if (changed || this.#waiting > 0) this.#queuePlan(effects)
     if (exact || this.#engine!.soonestDeadline() < this.#deadlineAt) this.#armDeadline()
+  }
+
+  /**
+   * Plan once per event-loop turn, after every packet that turn has read: a burst of packets costs
+   * one plan (O(peers)) and one ip batch, however many of them changed something.
+   */
+  #queuePlan(effects: Effect[]): void {
+    for (const fx of effects) if (fx.kind === 'link') this.#pendingLinks.push(fx)
+    if (this.#planQueued) return
+    this.#planQueued = true
+    setImmediate(() => {
+      this.#planQueued = false
+      const links = this.#pendingLinks
+      this.#pendingLinks = []
+      if (!this.#stopped) this.#replan(links)
+    })
   }
 
   /** Recompute the routes wanted, log each state change with the route change it causes, and apply. */
   #replan(effects: Effect[]): void {
     const engine = this.#engine!
-    const peers = [...engine.peers]
     const plan = planRoutes(this.#lans, engine.planPeers())
     const next = plan.routes
     this.#waiting = plan.waiting
@@ -206,7 +224,7 @@ export class Daemon {
     const after = new Map(next.map((r) => [r.dst, r]))
     for (const fx of effects) {
       if (fx.kind !== 'link') continue
-      const peer = peers.find((p) => p.id === fx.peer)
+      const peer = engine.peer(fx.peer)
       const addrs = peer?.lans.map((pl) => pl.address) ?? []
       const moves = addrs.flatMap((a) => routeChange(before.get(a), after.get(a)) ?? [])
       const seen = fx.link.state === fx.to ? '' : `seen ${fx.link.state}, `

@@ -78,6 +78,10 @@ export class Engine {
     return this.#peers
   }
 
+  peer(id: number): Peer | undefined {
+    return this.#peers.get(id)
+  }
+
   /** What the route planner needs of every peer. */
   planPeers(): PlanPeer[] {
     return [...this.#peers].map((p) => ({

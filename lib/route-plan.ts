@@ -82,11 +82,15 @@ export interface RouteDiff {
 const same = (a: HostRoute, b: HostRoute): boolean =>
   a.dst === b.dst && a.via === b.via && a.dev === b.dev && a.src === b.src
 
-/** What to change to get from `installed` to `desired`: withdraw only what is no longer wanted. */
+/** What to change to get from `installed` to `desired`: withdraw only what is no longer wanted. O(n). */
 export function diffRoutes(desired: readonly HostRoute[], installed: readonly HostRoute[]): RouteDiff {
-  const want = new Map(desired.map((r) => [r.dst, r]))
+  const want = new Map(desired.map((r) => [r.dst, r])) // keyed by dst; BOUNDED: routes
+  const have = new Map(installed.map((r) => [r.dst, r])) // keyed by dst; BOUNDED: routes
   return {
-    replace: desired.filter((r) => !installed.some((i) => same(i, r))),
+    replace: desired.filter((r) => {
+      const i = have.get(r.dst)
+      return !i || !same(i, r)
+    }),
     remove: installed.filter((i) => !want.has(i.dst)),
   }
 }
