@@ -9,7 +9,7 @@ import { describeLink } from './link-health.js'
 import type { Logger } from './log.js'
 import type { Options } from './options.js'
 import { describeRoute, diffRoutes, isEmptyDiff, planRoutes, type HostRoute } from './route-plan.js'
-import { LinkWatch } from './link-watch.js'
+import { LinkWatch, type CarrierWatch } from './link-watch.js'
 import { RouteTable } from './routes.js'
 import { RECV_BUFFER_BYTES, Transport, type SocketFactory } from './transport.js'
 import { decode, encode } from './wire.js'
@@ -20,6 +20,8 @@ export interface DaemonDeps {
   readonly log: Logger
   readonly ip: IpRunner
   readonly socketFactory?: SocketFactory
+  /** Default: a LinkWatch on `ip -o monitor link`. */
+  readonly carrierWatch?: (ifaces: readonly string[]) => CarrierWatch
 }
 
 /** At most this many extra event-loop turns to drain the sockets before judging a deadline. */
@@ -35,7 +37,7 @@ export class Daemon {
   #engine: Engine | undefined
   #transport: Transport | undefined
   #routes: RouteTable | undefined
-  #links: LinkWatch | undefined
+  #links: CarrierWatch | undefined
   #tickTimer: Timer | undefined
   #deadlineTimer: Timer | undefined
   /** When the deadline timer fires (Infinity: not armed). */
@@ -101,10 +103,8 @@ export class Daemon {
       await this.#transport.stop()
       throw err
     }
-    this.#links = new LinkWatch(
-      this.#lans.map((l) => l.iface),
-      { ip, log },
-    )
+    const ifaces = this.#lans.map((l) => l.iface)
+    this.#links = this.#deps.carrierWatch?.(ifaces) ?? new LinkWatch(ifaces, { ip, log })
     const lanList = this.#lans.map((l) => `${l.label}=${l.iface} ${formatIPv4(l.address)}/${l.prefixLen}`).join(', ')
     log.info(
       `started as node ${formatIPv4(nodeId)}, ${o.requestor ? `requestor every ${o.interval}s` : 'responder only'}, ` +

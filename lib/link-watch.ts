@@ -5,6 +5,12 @@ import type { Logger } from './log.js'
 
 export type CarrierHandler = (iface: string, carrier: boolean) => void
 
+/** Reports carrier changes of the LAN interfaces; the daemon's only view of link state. */
+export interface CarrierWatch {
+  start(onChange: CarrierHandler): Promise<void>
+  stop(): Promise<void>
+}
+
 /**
  * One line of `ip -o monitor link`, e.g. "3: etha@if5: <NO-CARRIER,BROADCAST,UP> mtu 1500 ...":
  * the interface and whether it has carrier (LOWER_UP). A deleted interface has none.
@@ -19,7 +25,7 @@ export function parseLinkLine(line: string): { iface: string; carrier: boolean }
 /** Respawn a monitor that died, at most this often. */
 const RESPAWN_MS = 1000
 
-export class LinkWatch {
+export class LinkWatch implements CarrierWatch {
   readonly #ifaces: ReadonlySet<string>
   readonly #ip: IpRunner
   readonly #log: Logger

@@ -1,0 +1,233 @@
+// The composition root of lib/daemon.ts with fakes at every edge: a virtual clock, an in-memory
+// two-LAN network of UDP sockets, a recording `ip` and a carrier watch driven by the test.
+import { EventEmitter } from 'node:events'
+import type dgram from 'node:dgram'
+import t, { type Test } from 'tap'
+import type { Clock, Timer } from '../lib/clock.js'
+import { Daemon } from '../lib/daemon.js'
+import type { IpResult, IpRunner } from '../lib/ip.js'
+import type { CarrierHandler, CarrierWatch } from '../lib/link-watch.js'
+import { makeLogger } from '../lib/log.js'
+import type { Options } from '../lib/options.js'
+
+/** Let setImmediate chains (socket delivery, draining, planning) run to completion. */
+const flush = async (): Promise<void> => {
+  for (let i = 0; i < 30; i++) await new Promise((r) => setImmediate(r))
+}
+
+class FakeClock implements Clock {
+  t = 0
+  #timers: Array<{ at: number; fn: () => void }> = []
+  now = (): number => this.t
+  setTimeout(fn: () => void, ms: number): Timer {
+    const timer = { at: this.t + Math.max(0, ms), fn }
+    this.#timers.push(timer)
+    return { cancel: () => void (this.#timers = this.#timers.filter((x) => x !== timer)) }
+  }
+  /** Run every timer due within `ms`, in time order, letting I/O settle after each. */
+  async advance(ms: number): Promise<void> {
+    const end = this.t + ms
+    for (let guard = 0; guard < 10_000; guard++) {
+      const next = this.#timers.reduce((m, x) => Math.min(m, x.at), Infinity)
+      if (next > end) break
+      this.t = next
+      const due = this.#timers.filter((x) => x.at <= this.t)
+      this.#timers = this.#timers.filter((x) => x.at > this.t)
+      for (const x of due) x.fn()
+      await flush()
+    }
+    this.t = end
+    await flush()
+  }
+}
+
+/** Two LANs of UDP sockets in memory. A "dead" address neither sends nor receives (a dead port). */
+class Network {
+  readonly sockets = new Map<string, FakeSocket>() // keyed by "host|address:port"
+  readonly dead = new Set<string>()
+
+  factory(host: number): () => dgram.Socket {
+    return () => new FakeSocket(this, host) as unknown as dgram.Socket
+  }
+
+  deliver(from: string, data: Buffer, port: number, to: string): void {
+    if (this.dead.has(from) || this.dead.has(to)) return
+    for (const [key, sock] of this.sockets) {
+      const [host, where] = key.split('|') as [string, string]
+      const own = (lan: string) => `198.18.${lan}.${host}`
+      if (where !== `${to}:${port}`) continue
+      if (to.endsWith('.255') && this.dead.has(own(to.split('.')[2]!))) continue
+      setImmediate(() => sock.emit('message', Buffer.from(data), { address: from, port }))
+    }
+  }
+}
+
+class FakeSocket extends EventEmitter {
+  #key = ''
+  #address = ''
+  constructor(
+    readonly net: Network,
+    readonly host: number,
+  ) {
+    super()
+  }
+  bind(opt: { address: string; port: number }, cb: () => void): void {
+    this.#key = `${this.host}|${opt.address}:${opt.port}`
+    this.#address = opt.address
+    if (this.net.sockets.has(this.#key)) {
+      setImmediate(() => this.emit('error', new Error('bind EADDRINUSE')))
+      return
+    }
+    this.net.sockets.set(this.#key, this)
+    setImmediate(cb)
+  }
+  send(data: Buffer, port: number, address: string): void {
+    this.net.deliver(this.#address, data, port, address)
+  }
+  close(cb: () => void): void {
+    this.net.sockets.delete(this.#key)
+    setImmediate(cb)
+  }
+  setBroadcast(): void {}
+  setRecvBufferSize(): void {}
+  getRecvBufferSize(): number {
+    return 8 << 20
+  }
+}
+
+/** `ip` for host n: two LAN interfaces, no table yet, and a record of every batch. */
+class FakeIp implements IpRunner {
+  batches: string[] = []
+  constructor(readonly n: number) {}
+  async run(args: readonly string[], input?: string): Promise<IpResult> {
+    const cmd = args.join(' ')
+    const ok = (stdout = ''): IpResult => ({ code: 0, stdout, stderr: '' })
+    if (cmd === '-json addr show') {
+      const lan = (name: string, x: number) => ({
+        ifname: name,
+        flags: ['BROADCAST', 'UP', 'LOWER_UP'],
+        addr_info: [{ family: 'inet', local: `198.18.${x}.${this.n}`, prefixlen: 24, broadcast: `198.18.${x}.255` }],
+      })
+      return ok(JSON.stringify([{ ifname: 'lo', flags: ['LOOPBACK', 'UP'], addr_info: [] }, lan('etha', 1), lan('ethb', 2)]))
+    }
+    if (cmd.startsWith('-json route show')) return { code: 2, stdout: '', stderr: 'Error: ipv4: FIB table does not exist.' }
+    if (cmd.startsWith('-json')) return ok('[]')
+    if (cmd === '-force -batch -') this.batches.push((input ?? '').trim())
+    return ok()
+  }
+}
+
+class FakeCarrier implements CarrierWatch {
+  onChange: CarrierHandler = () => {}
+  async start(onChange: CarrierHandler): Promise<void> {
+    this.onChange = onChange
+  }
+  async stop(): Promise<void> {}
+}
+
+const options: Options = {
+  requestor: true,
+  interval: 0.1,
+  failAfter: 3,
+  upAfter: 3,
+  port: 4207,
+  logFile: undefined,
+  interfaces: [],
+  nodeId: undefined,
+  dryRun: false,
+  verbose: 0,
+  table: 4207,
+  rulePriority: 32000,
+}
+
+async function cluster(t: Test, hosts: number, opt: Partial<Options> = {}) {
+  const net = new Network()
+  const clock = new FakeClock()
+  const nodes = Array.from({ length: hosts }, (_, i) => {
+    const n = i + 1
+    const ip = new FakeIp(n)
+    const carrier = new FakeCarrier()
+    const lines: string[] = []
+    const log = makeLogger({ verbose: 0, silent: true })
+    log.on('data', (info: { level: string; message: string }) => lines.push(`${info.level}: ${info.message}`))
+    const daemon = new Daemon({ ...options, ...opt }, { clock, log, ip, socketFactory: net.factory(n), carrierWatch: () => carrier })
+    return { n, ip, carrier, lines, daemon }
+  })
+  for (const x of nodes) await x.daemon.start()
+  t.teardown(async () => {
+    for (const x of nodes) await x.daemon.stop()
+  })
+  return { net, clock, nodes }
+}
+
+const swap = (peer: number, me: number) =>
+  `route replace 198.18.1.${peer}/32 via 198.18.2.${peer} dev ethb src 198.18.1.${me} table 4207 proto 250`
+const restore = (peer: number) => `route del 198.18.1.${peer}/32 table 4207 proto 250`
+
+t.test('a dead LAN A port: both ends swap after f missed ACKs and restore after s good ones', async (t) => {
+  const { net, clock, nodes } = await cluster(t, 2)
+  const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]]
+  await clock.advance(500)
+  t.same([a.ip.batches, b.ip.batches], [[], []], 'converged: nothing swapped')
+  t.match(a.lines.join('\n'), /peer 198\.18\.1\.2 LAN A: unknown -> up/)
+
+  net.dead.add('198.18.1.2')
+  await clock.advance(250)
+  t.same(a.ip.batches, [], 'two intervals: not yet')
+  await clock.advance(150)
+  t.same(a.ip.batches, [swap(2, 1)], 'host 1 routes host 2 A via B in one batch')
+  t.same(b.ip.batches, [swap(1, 2)], 'and host 2 routes host 1 A via B')
+  t.match(a.lines.join('\n'), /peer 198\.18\.1\.2 LAN A: up -> down \(missed 3\/3, good 0\/3\): route 198\.18\.1\.2 via 198\.18\.2\.2 dev ethb src 198\.18\.1\.1/)
+
+  net.dead.delete('198.18.1.2')
+  await clock.advance(500)
+  t.same(a.ip.batches.slice(1), [restore(2)], 'healed: restored once, no flapping')
+  t.same(b.ip.batches.slice(1), [restore(1)])
+})
+
+t.test('carrier loss: the host and its peers swap at once, without waiting for misses', async (t) => {
+  const { net, clock, nodes } = await cluster(t, 2)
+  const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]]
+  await clock.advance(500)
+  net.dead.add('198.18.1.2')
+  b.carrier.onChange('etha', false)
+  await flush()
+  t.same(b.ip.batches, [swap(1, 2)], 'the host with the pulled cable swaps at once')
+  t.same(a.ip.batches, [swap(2, 1)], 'and its peer, told over LAN B, swaps before any timer ran')
+  t.match(b.lines.join('\n'), /LAN A \(etha\): carrier lost/)
+  t.match(a.lines.join('\n'), /peer has no carrier/)
+})
+
+t.test('a responder-only host counts missed INQs and swaps too', async (t) => {
+  const { net, clock, nodes } = await cluster(t, 2)
+  const [a] = nodes as [(typeof nodes)[0]]
+  await a.daemon.stop() // host 1 comes back as a responder only (no -r)
+  const ip = new FakeIp(1)
+  const log = makeLogger({ verbose: 0, silent: true })
+  const responder = new Daemon({ ...options, requestor: false }, { clock, log, ip, socketFactory: net.factory(1), carrierWatch: () => new FakeCarrier() })
+  await responder.start()
+  t.teardown(() => responder.stop())
+  await clock.advance(500)
+  net.dead.add('198.18.1.2')
+  await clock.advance(500)
+  t.same(ip.batches, [swap(2, 1)])
+})
+
+t.test('malformed packets are dropped and counted; the first of each kind is a warning', async (t) => {
+  const { net, clock, nodes } = await cluster(t, 1)
+  const [a] = nodes as [(typeof nodes)[0]]
+  for (let i = 0; i < 3; i++) net.deliver('198.18.1.9', Buffer.from('not faild'), 4207, '198.18.1.1')
+  await clock.advance(10)
+  t.equal(a.daemon.drops.get('ERR_TOO_SHORT'), 3)
+  t.equal(a.lines.filter((l) => l.startsWith('warn:') && l.includes('ERR_TOO_SHORT')).length, 1, 'one warning, then counted quietly')
+  t.match(a.daemon.stats(), /dropped 3 \(ERR_TOO_SHORT 3\)/)
+})
+
+t.test('a second daemon on the same address refuses to start and changes nothing', async (t) => {
+  const { net, clock } = await cluster(t, 1)
+  const ip = new FakeIp(1)
+  const log = makeLogger({ verbose: 0, silent: true })
+  const second = new Daemon(options, { clock, log, ip, socketFactory: net.factory(1), carrierWatch: () => new FakeCarrier() })
+  await t.rejects(second.start(), { message: /EADDRINUSE/ })
+  t.same(ip.batches, [], 'no route or rule touched')
+})
