@@ -8,6 +8,7 @@ import { Daemon } from '../lib/daemon.js'
 import type { IpResult, IpRunner } from '../lib/ip.js'
 import type { CarrierHandler, CarrierWatch } from '../lib/link-watch.js'
 import { makeLogger } from '../lib/log.js'
+import { parseArgs } from '../lib/main.js'
 import type { Options } from '../lib/options.js'
 
 /** Let setImmediate chains (socket delivery, draining, planning) run to completion. */
@@ -125,20 +126,8 @@ class FakeCarrier implements CarrierWatch {
   async stop(): Promise<void> {}
 }
 
-const options: Options = {
-  requestor: true,
-  interval: 0.1,
-  failAfter: 3,
-  upAfter: 3,
-  port: 4207,
-  logFile: undefined,
-  interfaces: [],
-  nodeId: undefined,
-  dryRun: false,
-  verbose: 0,
-  table: 4207,
-  rulePriority: 32000,
-}
+/** The options a lab host runs with, from the real parser. */
+const options = parseArgs(['-r', '-t', '0.1', '-f', '3', '-s', '3']) as Options
 
 async function cluster(t: Test, hosts: number, opt: Partial<Options> = {}) {
   const net = new Network()
