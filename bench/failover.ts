@@ -5,7 +5,7 @@
 // fault command returns to the route change seen by `ip monitor route` on hosts 2 and 3; the fault
 // is held, healed, and the failback time measured the same way; then the routes are watched for
 // flapping before the next run.
-import { addr, Lab, sleep, STREAM, type Host, type Proc, type RouteWatch } from '../spec/lab/netlab.js'
+import { addr, Lab, sleep, type Host, type RouteWatch } from '../spec/lab/netlab.js'
 import { summarize, type Summary } from './stats.js'
 
 export interface Profile {
@@ -45,16 +45,6 @@ export interface CaseResult {
 }
 
 const A = 0
-
-async function stream(lab: Lab, from: Host, to: Host, port: number): Promise<{ server: Proc; client: Proc }> {
-  const server = lab.spawn(to, process.execPath, [STREAM, 'server', addr(A, to.n), `${port}`])
-  await server.waitFor(/listening/)
-  const client = lab.spawn(from, process.execPath, [STREAM, 'client', addr(A, from.n), addr(A, to.n), `${port}`])
-  await client.waitFor(/connected/)
-  return { server, client }
-}
-
-const last = (p: Proc): string => p.output.trim().split('\n').pop() ?? '{}'
 
 /** Run one profile against both faults, `runs` times each, in one lab. */
 export async function benchProfile(profile: Profile, runs: number, log: (s: string) => void): Promise<CaseResult[]> {
@@ -101,7 +91,7 @@ async function benchCase(
   let falseFailovers = 0
   const timeout = (profile.f + 3) * tMs + 5000
   for (let run = 0; run < runs; run++) {
-    const s = await stream(lab, h2, h1, nextPort())
+    const stream = await lab.tcpStream(h2, h1, nextPort())
     for (const w of watches) w.drain()
     await sleep(200 + Math.random() * tMs)
     const faultWall = Date.now()
@@ -125,11 +115,8 @@ async function benchCase(
         else if (/ via /.test(line)) falseFailovers++
       }
     }
-    await s.client.stop('SIGTERM', 30_000)
-    await s.server.waitFor(/"bytes"/, 30_000)
-    const sent = (JSON.parse(last(s.client)) as { sent: number }).sent
-    const got = JSON.parse(last(s.server)) as { bytes: number; gaps: Array<{ endedAt: number; ms: number }> }
-    bytesLost += sent - got.bytes
+    const got = await stream.stop()
+    bytesLost += got.sent - got.bytes
     const stall = (from: number, to: number) =>
       Math.max(0, ...got.gaps.filter((g) => g.endedAt >= from && g.endedAt < to).map((g) => g.ms))
     r.stallFailover.push(stall(faultWall, healWall))

@@ -1,6 +1,6 @@
 // faild's main job on one machine: three hosts on two virtual LANs, a pulled cable, and the
 // kernel routes moving away and back, timed from the fault to the route change each host makes.
-import { addr, Lab, labUnavailable, sleep, STREAM, type Host, type Proc, type RouteWatch } from '../spec/lab/netlab.js'
+import { addr, Lab, labUnavailable, sleep, type Host, type Proc, type RouteWatch } from '../spec/lab/netlab.js'
 
 const FLAGS = ['-r', '-t', '0.1', '-f', '3', '-s', '3']
 const A = 0
@@ -36,10 +36,7 @@ async function main(): Promise<number> {
     say('\nConverged. How each host reaches the others\' LAN A addresses (ip route get):')
     await picture(lab)
 
-    const server = lab.spawn(h1, process.execPath, [STREAM, 'server', addr(A, 1), '5001'])
-    await server.waitFor(/listening/)
-    const client = lab.spawn(h2, process.execPath, [STREAM, 'client', addr(A, 2), addr(A, 1), '5001'])
-    await client.waitFor(/connected/)
+    const stream = await lab.tcpStream(h2, h1)
     say(`\n${stamp()} a TCP stream runs from host 2 (${addr(A, 2)}) to host 1 (${addr(A, 1)}) over LAN A`)
     await sleep(500)
 
@@ -79,10 +76,8 @@ async function main(): Promise<number> {
     say('\nHealed:')
     await picture(lab)
 
-    await client.stop('SIGTERM', 30_000)
-    await server.waitFor(/"bytes"/, 30_000)
-    const sent = (JSON.parse(client.output.trim().split('\n').pop()!) as { sent: number }).sent
-    const got = JSON.parse(server.output.trim().split('\n').pop()!) as { bytes: number; bad: number; maxGapMs: number }
+    const got = await stream.stop()
+    const sent = got.sent
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(0)
     say('\nSummary')
     say(`  failover: median ${med(over)} ms from cable pull to route change (carrier loss is seen and told at once; a fault without it, like a dead switch port, takes about (f - 0.5) x t = 250 ms)`)

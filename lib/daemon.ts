@@ -1,19 +1,19 @@
 // The composition root: wires interfaces, transport, engine and route table, and owns the timers.
 import { randomInt } from 'node:crypto'
 import type { Clock, Timer } from './clock.js'
+import { DEFAULTS } from './constants.js'
 import { Engine, type Effect } from './engine.js'
 import { discoverLans, type Lan } from './interfaces.js'
 import type { IpRunner } from './ip.js'
 import { formatIPv4 } from './ipv4.js'
 import { describeLink } from './link-health.js'
+import { LinkWatch, type CarrierWatch } from './link-watch.js'
 import type { Logger } from './log.js'
 import type { Options } from './options.js'
-import { describeRoute, diffRoutes, isEmptyDiff, planRoutes, type HostRoute } from './route-plan.js'
-import { LinkWatch, type CarrierWatch } from './link-watch.js'
+import { describeRoute, diffRoutes, isEmptyDiff, planRoutes, sameRoute, type HostRoute } from './route-plan.js'
 import { RouteTable } from './routes.js'
 import { RECV_BUFFER_BYTES, Transport, type SocketFactory } from './transport.js'
 import { decode, encode } from './wire.js'
-import { DEFAULTS } from './constants.js'
 
 export interface DaemonDeps {
   readonly clock: Clock
@@ -91,7 +91,7 @@ export class Daemon {
     )
     const buffer = await this.#transport.start(
       (lan, src, data) => this.#onPacket(lan, src, data),
-      (lan, err) => this.#count('socket-error', lan, err.message),
+      (lan, err) => this.#count('socket-error', lan, () => err.message),
     )
     if (buffer < RECV_BUFFER_BYTES / 4) {
       log.info(`UDP receive buffer is ${buffer >> 10} KiB (net.core.rmem_max): ACKs may be lost in clusters over ~${Math.floor(buffer / 1024)} hosts`)
@@ -157,8 +157,7 @@ export class Daemon {
     this.received++
     const r = decode(data)
     if (!r.ok) {
-      this.#count(r.code, lan, `${data.length} bytes from ${formatIPv4(src)}`)
-      this.#deps.log.debug(`LAN ${this.#label(lan)}: dropped ${data.length} bytes from ${formatIPv4(src)}: ${r.code}`)
+      this.#count(r.code, lan, () => `${data.length} bytes from ${formatIPv4(src)}`)
       return
     }
     if (this.#opt.verbose > 0) {
@@ -189,8 +188,7 @@ export class Daemon {
           log.info(`peer ${formatIPv4(fx.peer)} ${fx.event}`)
           break
         case 'drop':
-          this.#count(fx.reason, fx.lan, `from node ${formatIPv4(fx.from)}`)
-          log.debug(`LAN ${this.#label(fx.lan)}: dropped packet from ${formatIPv4(fx.from)}: ${fx.reason}`)
+          this.#count(fx.reason, fx.lan, () => `from node ${formatIPv4(fx.from)}`)
           break
       }
     }
@@ -281,12 +279,16 @@ export class Daemon {
     })
   }
 
-  /** Count a dropped packet or failed send; the first of each kind is a warning, the rest are counted quietly. */
-  #count(reason: string, lan: number, detail: string): void {
+  /**
+   * Count a dropped packet or failed send: the first of each kind is a warning, the rest are
+   * counted quietly, or logged at -v. (Under load drops come by the thousand: build no text for them.)
+   */
+  #count(reason: string, lan: number, detail: () => string): void {
     const n = (this.drops.get(reason) ?? 0) + 1
     this.drops.set(reason, n)
     const hint = reason === 'id-clash' ? ': another host uses this node id, set --node-id' : ''
-    if (n === 1) this.#deps.log.warn(`LAN ${this.#label(lan)}: ${reason} (${detail})${hint}; further ones are counted quietly (-v logs each)`)
+    if (n === 1) this.#deps.log.warn(`LAN ${this.#label(lan)}: ${reason} (${detail()})${hint}; further ones are counted quietly (-v logs each)`)
+    else if (this.#opt.verbose > 0) this.#deps.log.debug(`LAN ${this.#label(lan)}: ${reason} (${detail()})`)
   }
 
   /** "received 1234, dropped 3 (ERR_BAD_MAGIC 2, late-ack 1)"; socket errors are counted here too. */
@@ -302,7 +304,7 @@ export class Daemon {
 }
 
 function routeChange(from: HostRoute | undefined, to: HostRoute | undefined): string | undefined {
-  if (to && (!from || describeRoute(from) !== describeRoute(to))) return `route ${describeRoute(to)}`
+  if (to && (!from || !sameRoute(from, to))) return `route ${describeRoute(to)}`
   if (from && !to) return `route ${formatIPv4(from.dst)} restored to its own LAN`
   return undefined
 }

@@ -65,6 +65,8 @@ export class Engine {
   readonly #rtt: Rtt[]
   /** By LAN index: this host's interface there has lost carrier. */
   readonly #noCarrier: boolean[]
+  /** The same for LANs 0-7, as every outgoing packet carries it; kept in step by carrier(). */
+  #noCarrierMask = 0
 
   constructor(cfg: EngineConfig) {
     this.#cfg = cfg
@@ -156,8 +158,9 @@ export class Engine {
   carrier(now: number, lan: number, up: boolean): Effect[] {
     if (lan >= this.#noCarrier.length || this.#noCarrier[lan] === !up) return []
     this.#noCarrier[lan] = !up
+    if (lan < 8) this.#noCarrierMask = up ? this.#noCarrierMask & ~(1 << lan) : this.#noCarrierMask | (1 << lan)
     const out: Effect[] = []
-    if (!up) for (const peer of this.#peers) this.#forceDown(peer, lan, now, out)
+    if (!up) for (const peer of this.#peers) this.#step(peer, lan, LinkEvent.NoCarrier, now, out)
     this.#seq = (this.#seq + 1) >>> 0
     this.#noCarrier.forEach((lost, i) => {
       if (!lost) out.push({ kind: 'send', lan: i, to: 'broadcast', msg: { ...this.#message('inq', i, this.#seq, this.#downList(i)), intervalMs: 0 } })
@@ -173,7 +176,7 @@ export class Engine {
       this.#pending[lan] = undefined
       for (const peer of this.#peers) {
         const pl = peer.lans[lan]!
-        if (pl.address !== 0 && peer.since < p.sentAt && pl.ackedSeq !== p.seq) this.#miss(peer, lan, now, out)
+        if (pl.address !== 0 && peer.since < p.sentAt && pl.ackedSeq !== p.seq) this.#step(peer, lan, LinkEvent.Miss, now, out)
       }
     })
     for (const peer of this.#peers) {
@@ -181,7 +184,7 @@ export class Engine {
         // One miss per overdue interval, but no more than it takes to go down (a paused daemon).
         for (let n = 0; pl.inqDue <= now && n <= this.#cfg.failAfter; n++) {
           pl.inqDue += peer.intervalMs
-          this.#miss(peer, lan, now, out)
+          this.#step(peer, lan, LinkEvent.Miss, now, out)
         }
         if (pl.inqDue <= now) pl.inqDue = now + peer.intervalMs
       })
@@ -223,10 +226,8 @@ export class Engine {
 
   #message(kind: 'inq' | 'ack', lan: number, seq: number, down: number[], to = 0): Message {
     const cfg = this.#cfg
-    let noCarrier = 0
-    this.#noCarrier.forEach((lost, i) => (noCarrier |= lost && i < 8 ? 1 << i : 0))
     const common = {
-      noCarrier,
+      noCarrier: this.#noCarrierMask,
       from: cfg.nodeId,
       boot: cfg.boot,
       lan,
@@ -245,7 +246,7 @@ export class Engine {
       peer = newPeer(msg.from, now, this.#cfg.addresses.length)
       this.#peers.add(peer)
       // A LAN whose cable is out now needs no misses to be known dead for a new peer either.
-      this.#noCarrier.forEach((lost, lan) => lost && this.#forceDown(peer!, lan, now, out))
+      this.#noCarrier.forEach((lost, lan) => lost && this.#step(peer!, lan, LinkEvent.NoCarrier, now, out))
       this.#soonest = Math.min(this.#soonest, now + this.#forgetMs(peer))
       out.push({ kind: 'peer', peer: peer.id, event: 'discovered' })
     } else if (peer.boot !== msg.boot) {
@@ -277,18 +278,11 @@ export class Engine {
     })
   }
 
-  #miss(peer: Peer, lan: number, now: number, out: Effect[]): void {
+  /** Step one path's FSM with a timing or carrier event, and report what changed. */
+  #step(peer: Peer, lan: number, event: LinkEvent.Miss | LinkEvent.NoCarrier, now: number, out: Effect[]): void {
     const pl = peer.lans[lan]!
     const before = snapshot(pl)
-    pl.link = linkStep(pl.link, LinkEvent.Miss, this.#cfg)
-    this.#report(peer, lan, before, now, out)
-  }
-
-  /** Take a path down at once: as if `failAfter` misses had been counted. */
-  #forceDown(peer: Peer, lan: number, now: number, out: Effect[]): void {
-    const pl = peer.lans[lan]!
-    const before = snapshot(pl)
-    pl.link = { state: LinkState.Down, missed: this.#cfg.failAfter, good: 0 }
+    pl.link = linkStep(pl.link, event, this.#cfg)
     this.#report(peer, lan, before, now, out)
   }
 

@@ -15,6 +15,8 @@ export enum LinkEvent {
   Good = 'good',
   /** An ACK or an expected INQ is overdue. */
   Miss = 'miss',
+  /** This host's interface on the LAN, or the peer's, lost carrier: down at once, as after failAfter misses. */
+  NoCarrier = 'no-carrier',
 }
 
 export interface Thresholds {
@@ -40,6 +42,8 @@ interface Row {
   /** The threshold that, once the counter reaches it, moves the link to `to`. */
   readonly limit: keyof Thresholds | 'now'
   readonly to: LinkState
+  /** The counter jumps to its cap instead of counting one. */
+  readonly saturate?: true
 }
 
 /** Every (state, event) cell. A first good packet is enough to leave Unknown: no route depends on it. */
@@ -50,6 +54,9 @@ const TABLE: readonly Row[] = [
   { from: LinkState.Up, on: LinkEvent.Miss, counts: 'missed', limit: 'failAfter', to: LinkState.Down },
   { from: LinkState.Down, on: LinkEvent.Good, counts: 'good', limit: 'upAfter', to: LinkState.Up },
   { from: LinkState.Down, on: LinkEvent.Miss, counts: 'missed', limit: 'now', to: LinkState.Down },
+  { from: LinkState.Unknown, on: LinkEvent.NoCarrier, counts: 'missed', limit: 'now', to: LinkState.Down, saturate: true },
+  { from: LinkState.Up, on: LinkEvent.NoCarrier, counts: 'missed', limit: 'now', to: LinkState.Down, saturate: true },
+  { from: LinkState.Down, on: LinkEvent.NoCarrier, counts: 'missed', limit: 'now', to: LinkState.Down, saturate: true },
 ]
 
 /** Apply one event; returns the next link (a new object only when something changed). */
@@ -58,7 +65,7 @@ export function linkStep(link: Link, event: LinkEvent, th: Thresholds): Link {
   /* c8 ignore next */
   if (!row) throw new Error(`no transition for ${link.state} on ${event}`)
   const cap = row.counts === 'good' ? th.upAfter : th.failAfter
-  const count = Math.min((row.counts === 'good' ? link.good : link.missed) + 1, cap)
+  const count = row.saturate ? cap : Math.min((row.counts === 'good' ? link.good : link.missed) + 1, cap)
   const reached = row.limit === 'now' || count >= th[row.limit]
   const state = reached ? row.to : link.state
   const next: Link = row.counts === 'good' ? { state, good: count, missed: 0 } : { state, good: 0, missed: count }

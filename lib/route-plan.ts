@@ -79,7 +79,7 @@ export interface RouteDiff {
   readonly remove: readonly HostRoute[]
 }
 
-const same = (a: HostRoute, b: HostRoute): boolean =>
+export const sameRoute = (a: HostRoute, b: HostRoute): boolean =>
   a.dst === b.dst && a.via === b.via && a.dev === b.dev && a.src === b.src
 
 /** What to change to get from `installed` to `desired`: withdraw only what is no longer wanted. O(n). */
@@ -89,7 +89,7 @@ export function diffRoutes(desired: readonly HostRoute[], installed: readonly Ho
   return {
     replace: desired.filter((r) => {
       const i = have.get(r.dst)
-      return !i || !same(i, r)
+      return !i || !sameRoute(i, r)
     }),
     remove: installed.filter((i) => !want.has(i.dst)),
   }

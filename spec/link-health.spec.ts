@@ -4,7 +4,7 @@ import { describeLink, LinkEvent, LinkState, linkStep, NEW_LINK, type Link } fro
 
 const th = { failAfter: 3, upAfter: 2 }
 const { Unknown, Up, Down } = LinkState
-const { Good, Miss } = LinkEvent
+const { Good, Miss, NoCarrier } = LinkEvent
 const L = (state: LinkState, missed: number, good: number): Link => ({ state, missed, good })
 
 const cells: Array<{ from: Link; on: LinkEvent; to: Link }> = [
@@ -21,6 +21,9 @@ const cells: Array<{ from: Link; on: LinkEvent; to: Link }> = [
   { from: L(Down, 0, 1), on: Good, to: L(Up, 0, 2) },
   { from: L(Down, 0, 1), on: Miss, to: L(Down, 1, 0) },
   { from: L(Down, 3, 0), on: Miss, to: L(Down, 3, 0) },
+  { from: L(Unknown, 0, 0), on: NoCarrier, to: L(Down, 3, 0) },
+  { from: L(Up, 1, 0), on: NoCarrier, to: L(Down, 3, 0) },
+  { from: L(Down, 0, 1), on: NoCarrier, to: L(Down, 3, 0) },
 ]
 
 for (const { from, on, to } of cells) {

@@ -1,7 +1,7 @@
 // Lab: three requestors on two LANs; cable pull, dead switch port and one-way loss on LAN A,
 // asserted from outside with `ip route get` and a real TCP stream between A addresses.
 import t, { type Test } from 'tap'
-import { addr, expectConverged, expectRoute, FAST, faildEverywhere, tcpStream, withLab } from './lab-test.js'
+import { addr, expectConverged, expectRoute, FAST, faildEverywhere, withLab } from './lab-test.js'
 import { sleep, type Direction, type Host } from './netlab.js'
 
 const A = 0
@@ -17,7 +17,7 @@ t.test('three requestors: converge, then survive every kind of LAN A fault at ho
     /** Every host reroutes to and from h1 over B; h2 <-> h3 stays on A; a TCP stream carries on. */
     const survives = async (name: string, inject: () => Promise<void>, heal: () => Promise<void>, also?: (t: Test) => void) => {
       await t.test(name, async (t) => {
-        const stream = await tcpStream(lab, h2, h1)
+        const stream = await lab.tcpStream(h2, h1)
         await sleep(300)
         await inject()
         for (const peer of [h2, h3]) {

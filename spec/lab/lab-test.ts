@@ -27,25 +27,6 @@ export function expectRoute(lab: Lab, h: Host, p: Host, lan: number, via?: numbe
   return lab.routeBecomes(h, addr(lan, p.n), want)
 }
 
-/** A TCP stream from `from`'s LAN A address to `to`'s; stop() returns what was sent and received. */
-export async function tcpStream(lab: Lab, from: Host, to: Host, port = 5001) {
-  const { STREAM } = await import('./netlab.js')
-  const server = lab.spawn(to, process.execPath, [STREAM, 'server', addr(0, to.n), `${port}`])
-  await server.waitFor(/listening/)
-  const client = lab.spawn(from, process.execPath, [STREAM, 'client', addr(0, from.n), addr(0, to.n), `${port}`])
-  await client.waitFor(/connected/)
-  return {
-    async stop(): Promise<{ sent: number; bytes: number; bad: number; maxGapMs: number }> {
-      await client.stop('SIGTERM', 30_000)
-      await server.waitFor(/"bytes"/, 30_000)
-      const sent = (JSON.parse(lastLine(client)) as { sent: number }).sent
-      return { sent, ...(JSON.parse(lastLine(server)) as { bytes: number; bad: number; maxGapMs: number }) }
-    },
-  }
-}
-
-const lastLine = (p: Proc): string => p.output.trim().split('\n').pop() ?? '{}'
-
 /** Start faild on every host with the same flags. */
 export async function faildEverywhere(lab: Lab, args: readonly string[]): Promise<Proc[]> {
   const procs: Proc[] = []

@@ -35,6 +35,22 @@ export type Run = IpResult
 
 export type Direction = 'both' | 'from-host' | 'to-host'
 
+/** What a TCP stream of stream.ts delivered: stalls over 20 ms end at `endedAt` (epoch ms). */
+export interface StreamResult {
+  readonly sent: number
+  readonly bytes: number
+  readonly bad: number
+  readonly maxGapMs: number
+  readonly gaps: ReadonlyArray<{ readonly endedAt: number; readonly ms: number }>
+}
+
+export interface TcpStream {
+  /** End the stream gracefully and report what arrived. */
+  stop(): Promise<StreamResult>
+}
+
+const lastJson = <T>(p: Proc): T => JSON.parse(p.output.trim().split('\n').pop() ?? '{}') as T
+
 const LAN_NAMES = ['a', 'b', 'c', 'd']
 
 export const addr = (lan: number, n: number): string => `198.18.${lan + 1}.${n}`
@@ -241,6 +257,22 @@ export class Lab {
     const p = new Proc(spawn('ip', ['netns', 'exec', h.ns, cmd, ...args], { stdio: ['pipe', 'pipe', 'pipe'] }))
     this.#procs.push(p)
     return p
+  }
+
+  /** A TCP stream from `from`'s LAN A address to `to`'s, every byte checked (see stream.ts). */
+  async tcpStream(from: Host, to: Host, port = 5001): Promise<TcpStream> {
+    const [src, dst] = [this.address(0, from.n), this.address(0, to.n)]
+    const server = this.spawn(to, process.execPath, [STREAM, 'server', dst, `${port}`])
+    await server.waitFor(/listening/)
+    const client = this.spawn(from, process.execPath, [STREAM, 'client', src, dst, `${port}`])
+    await client.waitFor(/connected/)
+    return {
+      async stop() {
+        await client.stop('SIGTERM', 30_000)
+        await server.waitFor(/"bytes"/, 30_000)
+        return { sent: lastJson<{ sent: number }>(client).sent, ...lastJson<Omit<StreamResult, 'sent'>>(server) }
+      },
+    }
   }
 
   /** Start faild in a host; waits (bounded) for its "started" line. */

@@ -1,7 +1,7 @@
 // Lab: a responder-only host (no -r) among requestors reroutes too, on a cable pull and when only
 // its own packets on LAN A are lost (it still hears INQs, but the requestors tell it they miss it).
 import t from 'tap'
-import { expectConverged, expectRoute, FAST, tcpStream, withLab } from './lab-test.js'
+import { expectConverged, expectRoute, FAST, withLab } from './lab-test.js'
 import { sleep, type Host } from './netlab.js'
 
 const A = 0
@@ -23,7 +23,7 @@ t.test('6. a responder-only host reroutes too', (t) =>
     ]
     for (const c of cases) {
       await t.test(c.name, async (t) => {
-        const stream = await tcpStream(lab, h1, h2)
+        const stream = await lab.tcpStream(h1, h2)
         await c.inject()
         for (const peer of [h2, h3]) {
           await expectRoute(lab, peer, h1, A, B)
