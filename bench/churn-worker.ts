@@ -9,10 +9,12 @@ import { simAddress } from './sim-address.js'
 
 const [nS, repeatsS] = process.argv.slice(2)
 const n = Number(nS)
-const log = makeLogger({ verbose: 0, silent: true })
+const log = makeLogger({ level: 'info', silent: true })
 const table = new RouteTable({ table: 4207, proto: 250, rulePriority: 32000, port: 4207, dryRun: false }, { ip: systemIp, log })
 const src = parseIPv4('198.18.0.1')!
 const swaps = Array.from({ length: n }, (_, i) => ({
+  table: 4207,
+  len: 32,
   dst: parseIPv4(simAddress(0, i))!,
   via: parseIPv4(simAddress(1, i))!,
   dev: 'ethb',

@@ -146,7 +146,7 @@ export async function benchStartup(n: number, repeats: number): Promise<StartupR
     for (let i = 0; i < repeats; i++) {
       const sim = await startSim(lab, h2, n, 'responder')
       const t0 = Date.now()
-      const daemon = lab.spawn(h1, process.execPath, [FAILD, ...FLAGS])
+      const daemon = lab.spawn(h1, process.execPath, [FAILD, ...lab.faildArgs(h1, FLAGS)])
       await until(() => (daemon.output.match(/LAN B: unknown -> up/g) ?? []).length >= n, 30_000, 'convergence')
       const stamps = [...daemon.output.matchAll(/^(\S+) .*LAN [AB]: unknown -> up/gm)].map((m) => Date.parse(m[1]!))
       conv.push(Math.max(...stamps) - t0)

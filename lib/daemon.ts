@@ -2,16 +2,18 @@
 import { randomInt } from 'node:crypto'
 import type { Clock, Timer } from './clock.js'
 import { DEFAULTS } from './constants.js'
-import { Engine, type Effect } from './engine.js'
-import { discoverLans, type Lan } from './interfaces.js'
+import { Engine, type Effect, type Tunables } from './engine.js'
+import { discoverLans, InterfaceError, lanOf, type Lan } from './interfaces.js'
 import type { IpRunner } from './ip.js'
 import { formatIPv4 } from './ipv4.js'
 import { describeLink } from './link-health.js'
 import { LinkWatch, type CarrierWatch } from './link-watch.js'
 import type { Logger } from './log.js'
+import type { NotifyEvent } from './notify.js'
 import type { Options } from './options.js'
-import { describeRoute, diffRoutes, isEmptyDiff, planRoutes, sameRoute, type HostRoute } from './route-plan.js'
+import { describeRoute, diffRoutes, isEmptyDiff, planGateways, planRoutes, routeKey, sameRoute, type PlanGateway, type Route } from './route-plan.js'
 import { RouteTable } from './routes.js'
+import type { PeerStatus, RouteStatus, StatusReport } from './status.js'
 import { RECV_BUFFER_BYTES, Transport, type SocketFactory } from './transport.js'
 import { decode, encode } from './wire.js'
 
@@ -22,6 +24,20 @@ export interface DaemonDeps {
   readonly socketFactory?: SocketFactory
   /** Default: a LinkWatch on `ip -o monitor link`. */
   readonly carrierWatch?: (ifaces: readonly string[]) => CarrierWatch
+  /** Told of every path, route and peer change (the --notify hook); must return at once. */
+  readonly notify?: (e: NotifyEvent) => void
+  /** For the status report. */
+  readonly version?: string
+}
+
+/** Compare faild's routes with the kernel's at most this often (and at least once per interval above it). */
+const RECONCILE_MIN_MS = 1000
+
+/** A gateway route of the config, with each gateway's LAN. */
+interface Gateway {
+  readonly dst: number
+  readonly len: number
+  readonly via: ReadonlyArray<{ readonly lan: number; readonly address: number }>
 }
 
 /** At most this many extra event-loop turns to drain the sockets before judging a deadline. */
@@ -31,7 +47,7 @@ const DRAIN_TURNS = 100
 export type DropCounters = Map<string, number> // BOUNDED: one key per reason
 
 export class Daemon {
-  readonly #opt: Options
+  #opt: Options
   readonly #deps: DaemonDeps
   #lans: Lan[] = []
   #engine: Engine | undefined
@@ -40,11 +56,14 @@ export class Daemon {
   #links: CarrierWatch | undefined
   #tickTimer: Timer | undefined
   #deadlineTimer: Timer | undefined
+  #reconcileTimer: Timer | undefined
+  #gateways: Gateway[] = []
+  #startedAt = 0
   /** When the deadline timer fires (Infinity: not armed). */
   #deadlineAt = Infinity
   #nextTick = 0
   /** The routes the engine wants now; the route table catches up with it one batch at a time. */
-  #target: HostRoute[] = []
+  #target: Route[] = []
   /** Down paths waiting for fresh evidence on another LAN (see Plan.waiting). */
   #waiting = 0
   /** Link effects since the last plan; planned once per event-loop turn. BOUNDED: one turn's effects. */
@@ -71,18 +90,16 @@ export class Daemon {
   async start(): Promise<void> {
     const { log, ip, clock } = this.#deps
     const o = this.#opt
-    this.#lans = await discoverLans(ip, o.interfaces)
+    this.#lans = await discoverLans(ip, o.lans)
     const lanA = this.#lans[0]!
     const nodeId = o.nodeId ?? lanA.address
-    const intervalMs = Math.round(o.interval * 1000)
+    this.#gateways = this.#placeGateways(o)
     this.#engine = new Engine({
       nodeId,
       boot: randomInt(1, 2 ** 32 - 1),
       addresses: this.#lans.map((l) => l.address),
       requestor: o.requestor,
-      intervalMs,
-      failAfter: o.failAfter,
-      upAfter: o.upAfter,
+      ...this.#tunables(o),
     })
     this.#transport = new Transport(this.#lans, o.port, this.#deps.socketFactory)
     this.#routes = new RouteTable(
@@ -98,7 +115,7 @@ export class Daemon {
     }
     try {
       this.#owning = true
-      await this.#routes.start()
+      await this.#routes.start(this.#gateways.map((g) => g.len))
     } catch (err) {
       await this.#transport.stop()
       throw err
@@ -108,12 +125,15 @@ export class Daemon {
     const lanList = this.#lans.map((l) => `${l.label}=${l.iface} ${formatIPv4(l.address)}/${l.prefixLen}`).join(', ')
     log.info(
       `started as node ${formatIPv4(nodeId)}, ${o.requestor ? `requestor every ${o.interval}s` : 'responder only'}, ` +
-        `-f ${o.failAfter} -s ${o.upAfter}, port ${o.port}, table ${o.table}${o.dryRun ? ', dry run' : ''}; LANs ${lanList}`,
+        `-f ${o.failAfter} -s ${o.upAfter}, port ${o.port}, table ${o.table}${o.dryRun ? ', dry run' : ''}; LANs ${lanList}` +
+        (o.configFile ? `; config ${o.configFile}` : ''),
     )
+    this.#startedAt = clock.now()
     if (o.requestor) {
       this.#nextTick = clock.now()
       this.#tick()
     }
+    this.#scheduleReconcile()
     // After the first INQ: at start no peer is known yet, so no carrier event can move a route.
     await this.#links.start((iface, carrier) => this.#onCarrier(iface, carrier))
   }
@@ -134,6 +154,7 @@ export class Daemon {
     this.#stopped = true
     this.#tickTimer?.cancel()
     this.#deadlineTimer?.cancel()
+    this.#reconcileTimer?.cancel()
     await this.#links?.stop()
     await this.#transport?.stop()
     await this.#applying
@@ -160,7 +181,7 @@ export class Daemon {
       this.#count(r.code, lan, () => `${data.length} bytes from ${formatIPv4(src)}`)
       return
     }
-    if (this.#opt.verbose > 0) {
+    if (this.#opt.logLevel === 'debug') {
       const m = r.msg
       this.#deps.log.debug(`LAN ${this.#label(lan)}: ${m.kind.toUpperCase()} seq ${m.seq} from ${formatIPv4(m.from)} (${formatIPv4(src)})`)
     }
@@ -186,6 +207,7 @@ export class Daemon {
         case 'peer':
           changed = true
           log.info(`peer ${formatIPv4(fx.peer)} ${fx.event}`)
+          this.#deps.notify?.({ event: 'peer', peer: formatIPv4(fx.peer), action: fx.event })
           break
         case 'drop':
           this.#count(fx.reason, fx.lan, () => `from node ${formatIPv4(fx.from)}`)
@@ -215,27 +237,108 @@ export class Daemon {
   /** Recompute the routes wanted, log each state change with the route change it causes, and apply. */
   #replan(effects: Effect[]): void {
     const engine = this.#engine!
-    const plan = planRoutes(this.#lans, engine.planPeers())
-    const next = plan.routes
+    const plan = planRoutes(this.#lans, engine.planPeers(), this.#opt.table)
+    const next = [...plan.routes, ...planGateways(this.#lans, this.#planGateways())]
     this.#waiting = plan.waiting
-    const before = new Map(this.#target.map((r) => [r.dst, r]))
-    const after = new Map(next.map((r) => [r.dst, r]))
+    const before = new Map(this.#target.map((r) => [routeKey(r), r]))
+    const after = new Map(next.map((r) => [routeKey(r), r]))
+    const hostKey = (a: number) => routeKey({ table: this.#opt.table, dst: a, len: 32 } as Route)
     for (const fx of effects) {
       if (fx.kind !== 'link') continue
       const peer = engine.peer(fx.peer)
       const addrs = peer?.lans.map((pl) => pl.address) ?? []
-      const moves = addrs.flatMap((a) => routeChange(before.get(a), after.get(a)) ?? [])
+      const moves = addrs.flatMap((a) => routeChange(before.get(hostKey(a)), after.get(hostKey(a))) ?? [])
       const seen = fx.link.state === fx.to ? '' : `seen ${fx.link.state}, `
-      const why = (fx.hearsUs ? '' : ', peer does not hear us') + (fx.carrierLost ? ', peer has no carrier' : '')
+      const why = (fx.hearsUs ? '' : ', peer does not hear us') + (fx.carrierLost ? ', peer says its LAN is out of service' : '')
       const counters = describeLink(fx.link, this.#opt)
       this.#deps.log.info(
         `peer ${formatIPv4(fx.peer)} LAN ${this.#label(fx.lan)}: ${fx.from} -> ${fx.to} (${seen}${counters}${why})` +
           (moves.length ? `: ${moves.join('; ')}` : ''),
       )
+      if (fx.from !== fx.to) {
+        this.#deps.notify?.({ event: 'path', peer: formatIPv4(fx.peer), lan: this.#label(fx.lan), oldState: fx.from, newState: fx.to })
+      }
     }
+    this.#logGatewayMoves(before, next)
+    this.#notifyRoutes(before, after)
     const unchanged = isEmptyDiff(diffRoutes(next, this.#target))
     this.#target = next
     if (!unchanged) this.#scheduleApply()
+  }
+
+  /** Tell the hook of every route added, changed or withdrawn. */
+  #notifyRoutes(before: ReadonlyMap<string, Route>, after: ReadonlyMap<string, Route>): void {
+    const notify = this.#deps.notify
+    if (!notify) return
+    for (const [k, r] of after) {
+      const was = before.get(k)
+      if (!was || !sameRoute(was, r)) notify({ event: 'route', route: describeRoute(r), action: was ? 'change' : 'add' })
+    }
+    for (const [k, r] of before) if (!after.has(k)) notify({ event: 'route', route: describeRoute(r), action: 'remove' })
+  }
+
+  #logGatewayMoves(before: ReadonlyMap<string, Route>, next: readonly Route[]): void {
+    const gwTables = next.filter((r) => r.len !== 32 || r.table !== this.#opt.table)
+    for (const r of gwTables) {
+      const was = before.get(routeKey(r))
+      if (!was || !sameRoute(was, r)) this.#deps.log.info(`gateway route ${describeRoute(r)} (${this.#routeWhy(r)})`)
+    }
+    const now = new Set(gwTables.map(routeKey))
+    for (const [k, r] of before) {
+      if (r.table !== this.#opt.table && !now.has(k)) this.#deps.log.warn(`gateway route ${formatIPv4(r.dst)}/${r.len} withdrawn: no gateway is up`)
+    }
+  }
+
+  /** Each configured gateway route with the current state of the path to each of its gateways. */
+  #planGateways(): PlanGateway[] {
+    const engine = this.#engine!
+    return this.#gateways.map((g) => ({
+      table: this.#routes!.gatewayTable(g.len),
+      dst: g.dst,
+      len: g.len,
+      via: g.via.map((v) => ({ ...v, state: engine.pathState(v.lan, v.address) })),
+    }))
+  }
+
+  /** Gateway routes of the config, each gateway placed on the LAN whose subnet holds it. */
+  #placeGateways(o: Options): Gateway[] {
+    return o.routes.map((r, i) => ({
+      dst: r.prefix,
+      len: r.len,
+      via: r.via.map((address, j) => {
+        const lan = lanOf(this.#lans, address)
+        if (!lan) throw new InterfaceError(`routes[${i}].via[${j}]: ${formatIPv4(address)} is on none of this host's LANs`)
+        return { lan: lan.index, address }
+      }),
+    }))
+  }
+
+  #tunables(o: Options): Tunables {
+    const unicast: number[][] = this.#lans.map(() => [])
+    o.staticPeers.forEach((address, i) => {
+      const lan = lanOf(this.#lans, address)
+      if (!lan) throw new InterfaceError(`staticPeers[${i}]: ${formatIPv4(address)} is on none of this host's LANs`)
+      unicast[lan.index]!.push(address)
+    })
+    return { intervalMs: Math.round(o.interval * 1000), failAfter: o.failAfter, upAfter: o.upAfter, unicast, ignore: o.ignorePeers }
+  }
+
+  /** Why faild installed route `r`, for logs and faildctl status. */
+  #routeWhy(r: Route): string {
+    const engine = this.#engine!
+    if (r.table === this.#opt.table && r.len === 32) {
+      const peer = [...engine.peers].find((p) => p.lans.some((pl) => pl.address === r.dst))
+      const lan = peer?.lans.findIndex((pl) => pl.address === r.dst) ?? -1
+      const pl = peer?.lans[lan]
+      if (!peer || !pl) return 'peer path down'
+      const offline = engine.lanStatus(lan).offline ? ', LAN taken offline here' : ''
+      const why = !pl.hearsUs ? ', peer does not hear us' : pl.carrierLost ? ', peer says its LAN is out of service' : ''
+      return `peer ${formatIPv4(peer.id)} down on LAN ${this.#label(lan)} (${describeLink(pl.link, this.#opt)}${why}${offline})`
+    }
+    const g = this.#gateways.find((x) => x.dst === r.dst && x.len === r.len)
+    const skipped = g?.via.filter((v) => v.address !== r.via).slice(0, g.via.findIndex((v) => v.address === r.via)) ?? []
+    const down = skipped.map((v) => `${formatIPv4(v.address)} on LAN ${this.#label(v.lan)} ${engine.pathState(v.lan, v.address)}`)
+    return down.length ? `preferred gateway ${down.join(', ')}` : 'preferred gateway up'
   }
 
   /** Serialise applies: one ip -batch at a time, always towards the latest target. */
@@ -251,6 +354,29 @@ export class Daemon {
       // A failed batch stays dirty and is retried at the next deadline (within one interval).
       if (!(await this.#routes!.apply(this.#target))) return void (this.#dirty = true)
     }
+  }
+
+  /**
+   * Compare the kernel with what faild believes it installed, once per interval (at most once a
+   * second): a route deleted or added by hand is put right, a lost rule re-added.
+   */
+  #scheduleReconcile(): void {
+    const every = Math.max(RECONCILE_MIN_MS, this.#opt.interval * 1000)
+    this.#reconcileTimer = this.#deps.clock.setTimeout(() => {
+      if (this.#stopped) return
+      if (!this.#applying) {
+        this.#applying = this.#reconcile().finally(() => (this.#applying = undefined))
+      }
+      this.#scheduleReconcile()
+    }, every)
+  }
+
+  async #reconcile(): Promise<void> {
+    const found = await this.#routes!.reconcile()
+    if (found.length === 0 || this.#stopped) return
+    this.#deps.log.warn(`the kernel differs from what faild installed, putting it right: ${found.join('; ')}`)
+    this.#dirty = true
+    await this.#drain()
   }
 
   /** One timer for every deadline; on expiry, read what is queued, then judge. */
@@ -288,7 +414,7 @@ export class Daemon {
     this.drops.set(reason, n)
     const hint = reason === 'id-clash' ? ': another host uses this node id, set --node-id' : ''
     if (n === 1) this.#deps.log.warn(`LAN ${this.#label(lan)}: ${reason} (${detail()})${hint}; further ones are counted quietly (-v logs each)`)
-    else if (this.#opt.verbose > 0) this.#deps.log.debug(`LAN ${this.#label(lan)}: ${reason} (${detail()})`)
+    else if (this.#opt.logLevel === 'debug') this.#deps.log.debug(`LAN ${this.#label(lan)}: ${reason} (${detail()})`)
   }
 
   /** "received 1234, dropped 3 (ERR_BAD_MAGIC 2, late-ack 1)"; socket errors are counted here too. */
@@ -301,9 +427,107 @@ export class Daemon {
   #label(lan: number): string {
     return this.#lans[lan]?.label ?? `#${lan}`
   }
+
+  /** The LAN an operator names by label ("A") or interface ("eth1"). */
+  findLan(name: string): Lan | undefined {
+    return this.#lans.find((l) => l.label === name || l.iface === name) ?? this.#lans.find((l) => l.label.toLowerCase() === name.toLowerCase())
+  }
+
+  /** faildctl offline/online: take a LAN out of service, or put it back. Returns what happened. */
+  setOffline(name: string, offline: boolean): { ok: boolean; message: string } {
+    const lan = this.findLan(name)
+    if (!lan) return { ok: false, message: `no LAN '${name}': LANs are ${this.#lans.map((l) => `${l.label} (${l.iface})`).join(', ')}` }
+    const was = this.#engine!.lanStatus(lan.index).offline
+    if (was === offline) return { ok: true, message: `LAN ${lan.label} (${lan.iface}) is already ${offline ? 'offline' : 'online'}` }
+    const message = offline
+      ? `LAN ${lan.label} (${lan.iface}) taken offline: every path on it is down for routing and peers are told; probes go on`
+      : `LAN ${lan.label} (${lan.iface}) back online: its paths that stayed healthy carry traffic again`
+    this.#deps.log.warn(message)
+    this.#run(this.#engine!.setOffline(this.#deps.clock.now(), lan.index, offline))
+    return { ok: true, message }
+  }
+
+  /**
+   * Take a reloaded config. Thresholds, interval, peer lists, gateway routes and the hook apply at
+   * once; what is bound at start (interfaces, port, node id, tables, sockets) needs a restart.
+   * Returns the keys that changed but wait for a restart.
+   */
+  async reconfigure(next: Options): Promise<string[]> {
+    const o = this.#opt
+    const fixed = ['requestor', 'port', 'lans', 'nodeId', 'table', 'rulePriority', 'controlSocket', 'pidFile', 'dryRun'] as const
+    const pending = fixed.filter((k) => JSON.stringify(o[k]) !== JSON.stringify(next[k]))
+    const kept: Options = { ...next, ...Object.fromEntries(fixed.map((k) => [k, o[k]])) }
+    const tunables = this.#tunables(kept)
+    const gateways = this.#placeGateways(kept)
+    this.#opt = kept
+    this.#engine!.configure(tunables)
+    this.#gateways = gateways
+    await this.#applying
+    await this.#routes!.setGatewayLengths(gateways.map((g) => g.len))
+    this.#target = this.#target.filter((r) => r.table === o.table)
+    this.#queuePlan([])
+    this.#dirty = true
+    this.#scheduleApply()
+    return pending
+  }
+
+  get options(): Options {
+    return this.#opt
+  }
+
+  /** Everything `faildctl status` shows. */
+  status(): StatusReport {
+    const engine = this.#engine!
+    const now = this.#deps.clock.now()
+    const o = this.#opt
+    const lans = this.#lans.map((l) => {
+      const s = engine.lanStatus(l.index)
+      const state = s.offline ? 'offline' : s.noCarrier ? 'no carrier' : 'up'
+      return { label: l.label, iface: l.iface, address: formatIPv4(l.address), carrier: !s.noCarrier, offline: s.offline, state, srttMs: round(s.srttMs) }
+    })
+    const peers: PeerStatus[] = [...engine.peers].map((p) => ({
+      id: formatIPv4(p.id),
+      role: p.intervalMs > 0 ? 'requestor' : 'responder',
+      paths: p.lans.flatMap((pl, i) =>
+        pl.address === 0
+          ? []
+          : [{
+              lan: this.#label(i),
+              address: formatIPv4(pl.address),
+              state: engine.state(pl, i),
+              observed: pl.link.state,
+              missed: pl.link.missed,
+              good: pl.link.good,
+              hearsUs: pl.hearsUs,
+              peerOutOfService: pl.carrierLost,
+              lastHeardS: Number.isFinite(pl.lastHeard) ? Math.round((now - pl.lastHeard) / 100) / 10 : null,
+              rttMs: round(pl.rttMs),
+            }],
+      ),
+    }))
+    const routes: RouteStatus[] = this.#target.map((r) => ({ route: describeRoute(r), table: r.table, why: this.#routeWhy(r) }))
+    const drops = Object.fromEntries(this.drops)
+    return {
+      version: this.#deps.version ?? 'unknown',
+      pid: process.pid,
+      node: formatIPv4(engine.config.nodeId),
+      role: o.requestor ? 'requestor' : 'responder',
+      intervalS: o.interval,
+      failAfter: o.failAfter,
+      upAfter: o.upAfter,
+      uptimeS: Math.round((now - this.#startedAt) / 1000),
+      dryRun: o.dryRun,
+      lans,
+      peers,
+      routes,
+      packets: { received: this.received, dropped: Object.values(drops).reduce((a, b) => a + b, 0), drops },
+    }
+  }
 }
 
-function routeChange(from: HostRoute | undefined, to: HostRoute | undefined): string | undefined {
+const round = (v: number | undefined): number | null => (v === undefined ? null : Math.round(v * 10) / 10)
+
+function routeChange(from: Route | undefined, to: Route | undefined): string | undefined {
   if (to && (!from || !sameRoute(from, to))) return `route ${describeRoute(to)}`
   if (from && !to) return `route ${formatIPv4(from.dst)} restored to its own LAN`
   return undefined

@@ -17,9 +17,25 @@ export interface EngineConfig extends Thresholds {
   /** Send INQs every intervalMs (-r); otherwise answer only. */
   readonly requestor: boolean
   readonly intervalMs: number
+  /** By LAN index: peer addresses that get a unicast INQ too (broadcast filtered there). */
+  readonly unicast?: readonly (readonly number[])[]
+  /** Node ids and addresses whose packets are dropped. */
+  readonly ignore?: readonly number[]
 }
 
-export type DropReason = 'id-clash' | 'wrong-lan' | 'spoofed-source' | 'not-for-us' | 'unsolicited-ack' | 'late-ack' | 'duplicate-ack'
+/** What a reloaded config may change while the daemon runs. */
+export type Tunables = Pick<EngineConfig, 'failAfter' | 'upAfter' | 'intervalMs' | 'unicast' | 'ignore'>
+
+export type DropReason =
+  | 'id-clash'
+  | 'wrong-lan'
+  | 'spoofed-source'
+  | 'not-for-us'
+  | 'unsolicited-ack'
+  | 'late-ack'
+  | 'duplicate-ack'
+  | 'duplicate-inq'
+  | 'ignored'
 
 export type Effect =
   | { readonly kind: 'send'; readonly lan: number; readonly to: number | 'broadcast'; readonly msg: Message }
@@ -42,8 +58,6 @@ interface Snapshot {
   readonly local: LinkState
 }
 
-const snapshot = (pl: PeerLan): Snapshot => ({ state: effectiveState(pl), local: pl.link.state })
-
 interface Pending {
   readonly seq: number
   readonly sentAt: number
@@ -51,7 +65,8 @@ interface Pending {
 }
 
 export class Engine {
-  readonly #cfg: EngineConfig
+  #cfg: EngineConfig
+  #ignore: ReadonlySet<number>
   readonly #peers = new PeerTable()
   #seq = 0
   /**
@@ -65,15 +80,50 @@ export class Engine {
   readonly #rtt: Rtt[]
   /** By LAN index: this host's interface there has lost carrier. */
   readonly #noCarrier: boolean[]
-  /** The same for LANs 0-7, as every outgoing packet carries it; kept in step by carrier(). */
-  #noCarrierMask = 0
+  /** By LAN index: taken out of service by the operator (faildctl offline). */
+  readonly #offline: boolean[]
+  /** LANs 0-7 out of service (no carrier or offline), as every outgoing packet carries it. */
+  #outMask = 0
 
   constructor(cfg: EngineConfig) {
     this.#cfg = cfg
+    this.#ignore = new Set(cfg.ignore)
     this.#pending = cfg.addresses.map(() => undefined)
     this.#sent = cfg.addresses.map(() => undefined)
     this.#rtt = cfg.addresses.map(() => NO_RTT)
     this.#noCarrier = cfg.addresses.map(() => false)
+    this.#offline = cfg.addresses.map(() => false)
+  }
+
+  get config(): EngineConfig {
+    return this.#cfg
+  }
+
+  /** Take new thresholds, interval and peer lists; the links keep their state and counters. */
+  configure(t: Tunables): void {
+    this.#cfg = { ...this.#cfg, ...t }
+    this.#ignore = new Set(t.ignore)
+  }
+
+  /** Per LAN: carrier lost, taken offline, and the smoothed round-trip time (ms; undefined before a sample). */
+  lanStatus(lan: number): { noCarrier: boolean; offline: boolean; srttMs: number | undefined } {
+    const rtt = this.#rtt[lan]
+    return { noCarrier: this.#noCarrier[lan] ?? false, offline: this.#offline[lan] ?? false, srttMs: rtt?.srtt }
+  }
+
+  /** The state routes follow: down on a LAN this host has taken offline, whatever the packets say. */
+  state(pl: PeerLan, lan: number): LinkState {
+    return this.#offline[lan] ? LinkState.Down : effectiveState(pl)
+  }
+
+  /** The state of the path to whichever peer has `address` on LAN `lan` (a gateway); unknown if none. */
+  pathState(lan: number, address: number): LinkState {
+    const pl = this.#peers.holderOf(lan, address, -1)?.lans[lan]
+    return pl ? this.state(pl, lan) : LinkState.Unknown
+  }
+
+  #snapshot(pl: PeerLan, lan: number): Snapshot {
+    return { state: this.state(pl, lan), local: pl.link.state }
   }
 
   get peers(): Iterable<Peer> {
@@ -89,7 +139,7 @@ export class Engine {
     return [...this.#peers].map((p) => ({
       // A requestor probes at its own interval; a responder is probed at the requestor's.
       intervalMs: this.#cfg.requestor ? this.#cfg.intervalMs : p.intervalMs,
-      lans: p.lans.map((pl) => ({ address: pl.address, state: effectiveState(pl), lastHeard: pl.lastHeard, downSince: pl.downSince })),
+      lans: p.lans.map((pl, lan) => ({ address: pl.address, state: this.state(pl, lan), lastHeard: pl.lastHeard, downSince: pl.downSince })),
     }))
   }
 
@@ -102,7 +152,9 @@ export class Engine {
       const due = now + ackTimeoutMs(this.#rtt[lan]!, this.#cfg.intervalMs)
       this.#pending[lan] = this.#sent[lan] = { seq: this.#seq, sentAt: now, due }
       this.#soonest = Math.min(this.#soonest, due)
-      out.push({ kind: 'send', lan, to: 'broadcast', msg: this.#message('inq', lan, this.#seq, this.#downList(lan)) })
+      const msg = this.#message('inq', lan, this.#seq, this.#downList(lan))
+      out.push({ kind: 'send', lan, to: 'broadcast', msg })
+      for (const to of this.#cfg.unicast?.[lan] ?? []) out.push({ kind: 'send', lan, to, msg })
     })
     return out
   }
@@ -112,6 +164,7 @@ export class Engine {
     const cfg = this.#cfg
     const drop = (reason: DropReason): Effect[] => [{ kind: 'drop', lan, reason, from: msg.from }]
     if (msg.from === cfg.nodeId) return src === cfg.addresses[lan] ? [] : drop('id-clash') // our own broadcast, looped back
+    if (this.#ignore.size > 0 && (this.#ignore.has(msg.from) || this.#ignore.has(src))) return drop('ignored')
     if (msg.lan !== lan || lan >= cfg.addresses.length) return drop('wrong-lan')
     if (msg.addresses[lan] !== src) return drop('spoofed-source')
     if (msg.kind === 'ack') {
@@ -125,10 +178,12 @@ export class Engine {
         return drop('late-ack')
       }
       if (this.#peers.get(msg.from)?.lans[lan]?.ackedSeq === msg.seq) return drop('duplicate-ack')
+    } else if (msg.intervalMs > 0 && this.#peers.get(msg.from)?.lans[lan]?.inqSeq === msg.seq) {
+      return drop('duplicate-inq') // sent both broadcast and unicast (a static peer)
     }
     const out: Effect[] = []
     const peer = this.#learn(now, msg, out)
-    const before = peer.lans.map(snapshot)
+    const before = peer.lans.map((p, i) => this.#snapshot(p, i))
     const pl = peer.lans[lan]!
     pl.hearsUs = !msg.down.includes(cfg.nodeId)
     pl.lastHeard = now
@@ -136,6 +191,7 @@ export class Engine {
     if (msg.kind === 'inq' && msg.intervalMs === 0) {
       // A carrier notice from a host whose cable was pulled: it wants no answer.
     } else if (msg.kind === 'inq') {
+      pl.inqSeq = msg.seq
       out.push({ kind: 'send', lan, to: src, msg: this.#message('ack', lan, msg.seq, pl.link.state === LinkState.Down ? [msg.from] : [], msg.from) })
       if (!cfg.requestor) {
         pl.link = linkStep(pl.link, LinkEvent.Good, cfg)
@@ -143,7 +199,8 @@ export class Engine {
       }
     } else {
       pl.ackedSeq = msg.seq
-      this.#rtt[lan] = rttSample(this.#rtt[lan]!, now - this.#pending[lan]!.sentAt)
+      pl.rttMs = now - this.#pending[lan]!.sentAt
+      this.#rtt[lan] = rttSample(this.#rtt[lan]!, pl.rttMs)
       pl.link = linkStep(pl.link, LinkEvent.Good, cfg)
     }
     peer.lans.forEach((_, i) => this.#report(peer, i, before[i]!, now, out))
@@ -158,9 +215,29 @@ export class Engine {
   carrier(now: number, lan: number, up: boolean): Effect[] {
     if (lan >= this.#noCarrier.length || this.#noCarrier[lan] === !up) return []
     this.#noCarrier[lan] = !up
-    if (lan < 8) this.#noCarrierMask = up ? this.#noCarrierMask & ~(1 << lan) : this.#noCarrierMask | (1 << lan)
     const out: Effect[] = []
     if (!up) for (const peer of this.#peers) this.#step(peer, lan, LinkEvent.NoCarrier, now, out)
+    return this.#notice(lan, out)
+  }
+
+  /**
+   * The operator takes LAN `lan` out of service (faildctl offline) or puts it back. Offline, every
+   * path on it is down for routing while the probes go on, so `online` restores at once the paths
+   * that stayed healthy; peers are told at once, like a pulled cable, and route around it too.
+   */
+  setOffline(now: number, lan: number, offline: boolean): Effect[] {
+    if (lan >= this.#offline.length || this.#offline[lan] === offline) return []
+    const before = [...this.#peers].map((p) => this.#snapshot(p.lans[lan]!, lan))
+    this.#offline[lan] = offline
+    const out: Effect[] = []
+    ;[...this.#peers].forEach((p, i) => this.#report(p, lan, before[i]!, now, out))
+    return this.#notice(lan, out)
+  }
+
+  /** Update the out-of-service mask and tell peers at once, on every LAN that still has carrier. */
+  #notice(lan: number, out: Effect[]): Effect[] {
+    const bit = 1 << lan
+    if (lan < 8) this.#outMask = this.#noCarrier[lan] || this.#offline[lan] ? this.#outMask | bit : this.#outMask & ~bit
     this.#seq = (this.#seq + 1) >>> 0
     this.#noCarrier.forEach((lost, i) => {
       if (!lost) out.push({ kind: 'send', lan: i, to: 'broadcast', msg: { ...this.#message('inq', i, this.#seq, this.#downList(i)), intervalMs: 0 } })
@@ -227,7 +304,7 @@ export class Engine {
   #message(kind: 'inq' | 'ack', lan: number, seq: number, down: number[], to = 0): Message {
     const cfg = this.#cfg
     const common = {
-      noCarrier: this.#noCarrierMask,
+      noCarrier: this.#outMask,
       from: cfg.nodeId,
       boot: cfg.boot,
       lan,
@@ -281,7 +358,7 @@ export class Engine {
   /** Step one path's FSM with a timing or carrier event, and report what changed. */
   #step(peer: Peer, lan: number, event: LinkEvent.Miss | LinkEvent.NoCarrier, now: number, out: Effect[]): void {
     const pl = peer.lans[lan]!
-    const before = snapshot(pl)
+    const before = this.#snapshot(pl, lan)
     pl.link = linkStep(pl.link, event, this.#cfg)
     this.#report(peer, lan, before, now, out)
   }
@@ -289,7 +366,7 @@ export class Engine {
   /** One 'link' effect when the path's effective or observed state changed. */
   #report(peer: Peer, lan: number, before: Snapshot, now: number, out: Effect[]): void {
     const pl: PeerLan = peer.lans[lan]!
-    const to = effectiveState(pl)
+    const to = this.state(pl, lan)
     if (to === before.state && pl.link.state === before.local) return
     if (to === LinkState.Down && before.state !== LinkState.Down) pl.downSince = now
     out.push({ kind: 'link', peer: peer.id, lan, from: before.state, to, link: pl.link, hearsUs: pl.hearsUs, carrierLost: pl.carrierLost })

@@ -1,7 +1,8 @@
 // Chooses this host's LANs from `ip -json addr show`: interface, address and broadcast, labelled A, B, C...
 import { MAX_LANS } from './constants.js'
 import { ipJson, type IpRunner } from './ip.js'
-import { parseIPv4 } from './ipv4.js'
+import { parseIPv4, sameSubnet } from './ipv4.js'
+import type { LanSpec } from './options.js'
 
 export interface Lan {
   readonly index: number
@@ -11,6 +12,8 @@ export interface Lan {
   readonly address: number
   readonly prefixLen: number
   readonly broadcast: number
+  /** Lower is preferred to carry a dead path's traffic (default: the LAN index). */
+  readonly preference: number
 }
 
 /** The subset of `ip -json addr show` output faild reads. */
@@ -32,7 +35,7 @@ function toLan(link: IpLink, index: number): Lan | undefined {
   const address = parseIPv4(a?.local ?? '')
   const broadcast = parseIPv4(a?.broadcast ?? '')
   if (!a || address === undefined || broadcast === undefined) return undefined
-  return { index, label: lanLabel(index), iface: link.ifname, address, prefixLen: a.prefixlen ?? 32, broadcast }
+  return { index, label: lanLabel(index), iface: link.ifname, address, prefixLen: a.prefixlen ?? 32, broadcast, preference: index }
 }
 
 /**
@@ -55,12 +58,18 @@ export function selectLans(links: readonly IpLink[], requested: readonly string[
     .filter((l) => l.flags?.includes('UP') && !l.flags.includes('LOOPBACK'))
     .sort((a, b) => (a.ifname < b.ifname ? -1 : a.ifname > b.ifname ? 1 : 0))
     .flatMap((l) => toLan(l, 0) ?? [])
-  const lans = usable.slice(0, MAX_LANS).map((l, i) => ({ ...l, index: i, label: lanLabel(i) }))
+  const lans = usable.slice(0, MAX_LANS).map((l, i) => ({ ...l, index: i, label: lanLabel(i), preference: i }))
   if (lans.length === 0) throw new InterfaceError('no up interface with an IPv4 broadcast address: name them with -i')
   return lans
 }
 
-export async function discoverLans(ip: IpRunner, requested: readonly string[]): Promise<Lan[]> {
-  if (requested.length > MAX_LANS) throw new InterfaceError(`at most ${MAX_LANS} interfaces`)
-  return selectLans(await ipJson<IpLink[]>(ip, ['addr', 'show']), requested)
+export async function discoverLans(ip: IpRunner, specs: readonly LanSpec[]): Promise<Lan[]> {
+  if (specs.length > MAX_LANS) throw new InterfaceError(`at most ${MAX_LANS} interfaces`)
+  const lans = selectLans(await ipJson<IpLink[]>(ip, ['addr', 'show']), specs.map((s) => s.interface))
+  return lans.map((l, i) => ({ ...l, label: specs[i]?.label ?? l.label, preference: specs[i]?.preference ?? l.preference }))
+}
+
+/** The LAN whose subnet holds `address`, or undefined. */
+export function lanOf(lans: readonly Lan[], address: number): Lan | undefined {
+  return lans.find((l) => sameSubnet(l.address, address, l.prefixLen))
 }

@@ -10,6 +10,8 @@ export interface PeerLan {
   hearsUs: boolean
   /** Sequence number of the last INQ of ours the peer answered on this LAN. */
   ackedSeq: number
+  /** Sequence number of the peer's last INQ on this LAN (a static peer may get it twice). */
+  inqSeq: number
   /** Responder side: when the peer's next INQ on this LAN is overdue (Infinity: not expected). */
   inqDue: number
   /** When a valid packet from the peer last arrived on this LAN (monotonic ms; -Infinity: never). */
@@ -18,6 +20,8 @@ export interface PeerLan {
   carrierLost: boolean
   /** When the path last went (effectively) down (monotonic ms; -Infinity: never). */
   downSince: number
+  /** Requestor side: the round-trip time of the last ACK in time on this LAN (ms; undefined: none yet). */
+  rttMs: number | undefined
 }
 
 export interface Peer {
@@ -34,8 +38,9 @@ export interface Peer {
 }
 
 /**
- * The path state that routes follow: down when we do not hear the peer, when it says it does not
- * hear us (so a one-way failure reroutes both directions), or when it says its cable is out.
+ * The path state as the packets tell it: down when we do not hear the peer, when it says it does not
+ * hear us (so a one-way failure reroutes both directions), or when it says its LAN is out of
+ * service (cable out, or taken offline).
  */
 export function effectiveState(pl: PeerLan): LinkState {
   return pl.hearsUs && !pl.carrierLost ? pl.link.state : LinkState.Down
@@ -47,10 +52,12 @@ export function newPeer(id: number, now: number, lanCount: number): Peer {
     link: NEW_LINK,
     hearsUs: true,
     ackedSeq: -1,
+    inqSeq: -1,
     inqDue: Infinity,
     lastHeard: -Infinity,
     carrierLost: false,
     downSince: -Infinity,
+    rttMs: undefined,
   }))
   return { id, boot: 0, intervalMs: 0, lastHeard: now, since: now, lans }
 }

@@ -1,10 +1,13 @@
-// The pure route planner: which host routes faild wants, and the ip-batch lines that get there.
+// The pure route planner: which routes faild wants, and the ip-batch lines that get there.
 import { formatIPv4 } from './ipv4.js'
 import { LinkState } from './link-health.js'
 
-/** Route peer address `dst` via the peer's address `via` out of `dev`, keeping source `src`. */
-export interface HostRoute {
+/** Route `dst/len` in `table` via `via` out of `dev`, keeping source `src`. */
+export interface Route {
+  readonly table: number
   readonly dst: number
+  /** 32 for a host route to a peer; shorter for a gateway route. */
+  readonly len: number
   readonly via: number
   readonly dev: string
   readonly src: number
@@ -14,6 +17,8 @@ export interface PlanLan {
   readonly iface: string
   /** This host's address on the LAN. */
   readonly address: number
+  /** Lower is preferred to carry a dead path's traffic. */
+  readonly preference: number
 }
 
 export interface PlanPath {
@@ -44,7 +49,7 @@ function carries(via: PlanPath, dead: PlanPath, intervalMs: number): boolean {
 }
 
 export interface Plan {
-  readonly routes: HostRoute[]
+  readonly routes: Route[]
   /**
    * Down paths held back only because their alternative has not been heard since: the next good
    * packet may release them, so the caller plans again on every event while this is non-zero.
@@ -52,46 +57,76 @@ export interface Plan {
   readonly waiting: number
 }
 
+/** LAN indexes, most preferred first (ties in LAN order). */
+export function preferenceOrder(lans: readonly PlanLan[]): number[] {
+  return lans.map((_, i) => i).sort((a, b) => lans[a]!.preference - lans[b]!.preference || a - b)
+}
+
 /**
  * For every peer path that is down, route the peer's address on that LAN via its address on the
- * first LAN (in LAN order) that carries it, keeping our own address on the dead LAN as the source,
+ * most preferred LAN that carries it, keeping our own address on the dead LAN as the source,
  * so connections between addresses on the dead LAN carry on. A peer down everywhere is gone, not
  * a path: nothing is routed for it. Unknown paths (never heard) take no action.
  */
-export function planRoutes(lans: readonly PlanLan[], peers: Iterable<PlanPeer>): Plan {
-  const routes = new Map<number, HostRoute>() // keyed by dst; BOUNDED: peers x LANs
+export function planRoutes(lans: readonly PlanLan[], peers: Iterable<PlanPeer>, table: number): Plan {
+  const routes = new Map<number, Route>() // keyed by dst; BOUNDED: peers x LANs
+  const order = preferenceOrder(lans)
   let waiting = 0
   for (const peer of peers) {
     peer.lans.forEach((dead, x) => {
       const mine = lans[x]
       if (dead.state !== LinkState.Down || dead.address === 0 || !mine || routes.has(dead.address)) return
-      const y = peer.lans.findIndex((via, i) => i !== x && lans[i] !== undefined && carries(via, dead, peer.intervalMs))
-      const via = lans[y]
-      if (via) routes.set(dead.address, { dst: dead.address, via: peer.lans[y]!.address, dev: via.iface, src: mine.address })
+      const y = order.find((i) => i !== x && peer.lans[i] !== undefined && carries(peer.lans[i]!, dead, peer.intervalMs))
+      const via = y === undefined ? undefined : lans[y]
+      if (via) routes.set(dead.address, { table, dst: dead.address, len: 32, via: peer.lans[y!]!.address, dev: via.iface, src: mine.address })
       else if (peer.lans.some((p, i) => i !== x && p.state === LinkState.Up)) waiting++
     })
   }
   return { routes: [...routes.values()], waiting }
 }
 
-export interface RouteDiff {
-  readonly replace: readonly HostRoute[]
-  readonly remove: readonly HostRoute[]
+/** A gateway route to plan: its candidate gateways in order, each with the state of its path. */
+export interface PlanGateway {
+  readonly table: number
+  readonly dst: number
+  readonly len: number
+  readonly via: ReadonlyArray<{ readonly lan: number; readonly address: number; readonly state: LinkState }>
 }
 
-export const sameRoute = (a: HostRoute, b: HostRoute): boolean =>
-  a.dst === b.dst && a.via === b.via && a.dev === b.dev && a.src === b.src
+/**
+ * A prefix goes via the first of its gateways whose path is up. With none up it is withdrawn, and
+ * the main table's own route (if any) applies again.
+ */
+export function planGateways(lans: readonly PlanLan[], gateways: readonly PlanGateway[]): Route[] {
+  return gateways.flatMap((g) => {
+    const gw = g.via.find((v) => v.state === LinkState.Up && lans[v.lan] !== undefined)
+    if (!gw) return []
+    const lan = lans[gw.lan]!
+    return [{ table: g.table, dst: g.dst, len: g.len, via: gw.address, dev: lan.iface, src: lan.address }]
+  })
+}
+
+/** One key per routing-table slot: table, destination and prefix length. */
+export const routeKey = (r: Route): string => `${r.table}:${r.dst}/${r.len}`
+
+export interface RouteDiff {
+  readonly replace: readonly Route[]
+  readonly remove: readonly Route[]
+}
+
+export const sameRoute = (a: Route, b: Route): boolean =>
+  a.table === b.table && a.dst === b.dst && a.len === b.len && a.via === b.via && a.dev === b.dev && a.src === b.src
 
 /** What to change to get from `installed` to `desired`: withdraw only what is no longer wanted. O(n). */
-export function diffRoutes(desired: readonly HostRoute[], installed: readonly HostRoute[]): RouteDiff {
-  const want = new Map(desired.map((r) => [r.dst, r])) // keyed by dst; BOUNDED: routes
-  const have = new Map(installed.map((r) => [r.dst, r])) // keyed by dst; BOUNDED: routes
+export function diffRoutes(desired: readonly Route[], installed: readonly Route[]): RouteDiff {
+  const want = new Map(desired.map((r) => [routeKey(r), r])) // BOUNDED: routes
+  const have = new Map(installed.map((r) => [routeKey(r), r])) // BOUNDED: routes
   return {
     replace: desired.filter((r) => {
-      const i = have.get(r.dst)
+      const i = have.get(routeKey(r))
       return !i || !sameRoute(i, r)
     }),
-    remove: installed.filter((i) => !want.has(i.dst)),
+    remove: installed.filter((i) => !want.has(routeKey(i))),
   }
 }
 
@@ -99,23 +134,18 @@ export function isEmptyDiff(d: RouteDiff): boolean {
   return d.replace.length === 0 && d.remove.length === 0
 }
 
-export interface RouteOwner {
-  readonly table: number
-  readonly proto: number
-}
-
 /** `ip -batch` lines for a diff. `replace` is idempotent; a missing route on delete is tolerated by the applier. */
-export function batchLines(diff: RouteDiff, owner: RouteOwner): string[] {
-  const tail = `table ${owner.table} proto ${owner.proto}`
+export function batchLines(diff: RouteDiff, proto: number): string[] {
   return [
-    ...diff.remove.map((r) => `route del ${formatIPv4(r.dst)}/32 ${tail}`),
+    ...diff.remove.map((r) => `route del ${formatIPv4(r.dst)}/${r.len} table ${r.table} proto ${proto}`),
     ...diff.replace.map(
-      (r) => `route replace ${formatIPv4(r.dst)}/32 via ${formatIPv4(r.via)} dev ${r.dev} src ${formatIPv4(r.src)} ${tail}`,
+      (r) => `route replace ${formatIPv4(r.dst)}/${r.len} via ${formatIPv4(r.via)} dev ${r.dev} src ${formatIPv4(r.src)} table ${r.table} proto ${proto}`,
     ),
   ]
 }
 
-/** "198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1" for logs. */
-export function describeRoute(r: HostRoute): string {
-  return `${formatIPv4(r.dst)} via ${formatIPv4(r.via)} dev ${r.dev} src ${formatIPv4(r.src)}`
+/** "198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1" (host routes) or "0.0.0.0/0 via ..." for logs. */
+export function describeRoute(r: Route): string {
+  const dst = r.len === 32 ? formatIPv4(r.dst) : `${formatIPv4(r.dst)}/${r.len}`
+  return `${dst} via ${formatIPv4(r.via)} dev ${r.dev} src ${formatIPv4(r.src)}`
 }

@@ -1,24 +1,32 @@
-// The only module that changes the host: faild's routing table, its ip rule, and the routes in it.
+// The only module that changes the host: faild's routing tables, its ip rules, and the routes in them.
 //
-// Everything faild installs is tagged with its own table and protocol number, so it never touches
+// Everything faild installs is tagged with its own tables and protocol number, so it never touches
 // a route it did not create, and `ip route show table <table>` shows exactly what it changed.
 import type { IpRunner } from './ip.js'
 import { formatIPv4, parseIPv4 } from './ipv4.js'
 import type { Logger } from './log.js'
-import { batchLines, describeRoute, diffRoutes, isEmptyDiff, type HostRoute, type RouteOwner } from './route-plan.js'
+import { batchLines, describeRoute, diffRoutes, isEmptyDiff, type Route } from './route-plan.js'
 
-export interface RouteTableOptions extends RouteOwner {
+/** Gateway-route prefix lengths need a table and two rules each: at most 33 (/0 to /32). */
+const MAX_GATEWAY_TABLES = 33
+
+export interface RouteTableOptions {
+  /** Host routes live here; gateway routes in the next tables, one per prefix length. */
+  readonly table: number
+  readonly proto: number
   readonly rulePriority: number
-  /** faild's UDP port: probes are exempt from the table so they stay on their own LAN. */
+  /** faild's UDP port: probes are exempt from the tables so they stay on their own LAN. */
   readonly port: number
   readonly dryRun: boolean
 }
 
 interface IpRoute {
+  type?: string
   dst?: string
   gateway?: string
   dev?: string
   prefsrc?: string
+  table?: string
 }
 
 interface IpRule {
@@ -27,14 +35,14 @@ interface IpRule {
   protocol?: string
 }
 
-const NO_TABLE = /FIB table does not exist/
-
 export class RouteTable {
   readonly #ip: IpRunner
   readonly #log: Logger
   readonly #opt: RouteTableOptions
-  /** What the kernel holds in our table, as far as we know; re-read after any failure. */
-  #installed: HostRoute[] = []
+  /** What the kernel holds in our tables, as far as we know; re-read after any failure. */
+  #installed: Route[] = []
+  /** Gateway-route prefix lengths, longest first: group i uses table + 1 + i. */
+  #lengths: number[] = []
 
   constructor(opt: RouteTableOptions, deps: { ip: IpRunner; log: Logger }) {
     this.#opt = opt
@@ -42,29 +50,56 @@ export class RouteTable {
     this.#log = deps.log
   }
 
-  get installed(): readonly HostRoute[] {
+  get installed(): readonly Route[] {
     return this.#installed
   }
 
-  /**
-   * The rule that sends everything but faild's own probes to faild's table. Probes must stay on
-   * their LAN: routed through the table, an ACK to a peer's A address would leave over LAN B and
-   * make a dead LAN A look alive.
-   */
-  ruleArgs(): string[] {
-    const o = this.#opt
-    return ['pref', `${o.rulePriority}`, 'not', 'ipproto', 'udp', 'sport', `${o.port}`, 'table', `${o.table}`, 'protocol', `${o.proto}`]
+  /** The table that holds gateway routes of prefix length `len` (see setGatewayLengths). */
+  gatewayTable(len: number): number {
+    const i = this.#lengths.indexOf(len)
+    if (i < 0) throw new RangeError(`no gateway table for /${len}`)
+    return this.#opt.table + 1 + i
   }
 
-  /** Remove what an earlier run left (kill -9, power loss), then install the rule. */
-  async start(): Promise<void> {
+  /**
+   * The rules, in priority order. First everything but faild's own probes goes to the host-route
+   * table: probes must stay on their LAN, or an ACK to a peer's A address would leave over LAN B
+   * and make a dead LAN A look alive. Then, per gateway prefix length L (longest first), the main
+   * table is asked with its routes of length <= L suppressed, so its more specific routes (the
+   * LANs themselves among them) still win, and only then faild's /L gateway routes.
+   */
+  rules(): string[][] {
+    const o = this.#opt
+    const probesExempt = ['not', 'ipproto', 'udp', 'sport', `${o.port}`]
+    const tag = ['protocol', `${o.proto}`]
+    return [
+      ['pref', `${o.rulePriority}`, ...probesExempt, 'table', `${o.table}`, ...tag],
+      ...this.#lengths.flatMap((len, i) => [
+        ['pref', `${o.rulePriority + 1 + 2 * i}`, 'table', 'main', 'suppress_prefixlength', `${len}`, ...tag],
+        ['pref', `${o.rulePriority + 2 + 2 * i}`, ...probesExempt, 'table', `${o.table + 1 + i}`, ...tag],
+      ]),
+    ]
+  }
+
+  /** Remove what an earlier run left (kill -9, power loss), then install the rules. */
+  async start(gatewayLengths: readonly number[] = []): Promise<void> {
     await this.#removeAll('left by an earlier run')
+    this.#lengths = [...new Set(gatewayLengths)].sort((a, b) => b - a).slice(0, MAX_GATEWAY_TABLES)
     if (this.#opt.dryRun) {
-      this.#log.info(`dry run: would run ip rule add ${this.ruleArgs().join(' ')}`)
+      for (const r of this.rules()) this.#log.info(`dry run: would run ip rule add ${r.join(' ')}`)
       return
     }
-    const r = await this.#ip.run(['rule', 'add', ...this.ruleArgs()])
-    if (r.code !== 0) throw new Error(`cannot add ip rule (${r.stderr.trim()}): faild needs root or CAP_NET_ADMIN`)
+    const r = await this.#batch(this.rules().map((x) => `rule add ${x.join(' ')}`))
+    if (r.code !== 0) throw new Error(`cannot add ip rules (${r.stderr.trim()}): faild needs root or CAP_NET_ADMIN`)
+  }
+
+  /** New gateway prefix lengths (a reloaded config): routes of dropped lengths go, the rules are redone. */
+  async setGatewayLengths(gatewayLengths: readonly number[]): Promise<void> {
+    const next = [...new Set(gatewayLengths)].sort((a, b) => b - a)
+    if (next.join() === this.#lengths.join()) return
+    await this.#removeAll('for the new gateway routes')
+    this.#installed = []
+    await this.start(next)
   }
 
   /** Remove every route and rule faild added. */
@@ -73,18 +108,18 @@ export class RouteTable {
     this.#installed = []
   }
 
-  /** Make the table hold exactly `desired`, in one ip -batch. Returns false if ip reported a failure. */
-  async apply(desired: readonly HostRoute[]): Promise<boolean> {
+  /** Make the tables hold exactly `desired`, in one ip -batch. Returns false if ip reported a failure. */
+  async apply(desired: readonly Route[]): Promise<boolean> {
     const diff = diffRoutes(desired, this.#installed)
     if (isEmptyDiff(diff)) return true
-    const lines = batchLines(diff, this.#opt)
+    const lines = batchLines(diff, this.#opt.proto)
     if (this.#opt.dryRun) {
       for (const l of lines) this.#log.info(`dry run: would run ip ${l}`)
       this.#installed = [...desired]
       return true
     }
     this.#log.debug(`ip -batch: ${lines.join('; ')}`)
-    const r = await this.#ip.run(['-force', '-batch', '-'], lines.join('\n') + '\n')
+    const r = await this.#batch(lines)
     if (r.code === 0) {
       this.#installed = [...desired]
       return true
@@ -94,19 +129,46 @@ export class RouteTable {
     return false
   }
 
-  /** faild's routes as the kernel has them. */
-  async read(): Promise<HostRoute[]> {
+  /**
+   * Compare the kernel with what we believe it holds: a route of ours deleted by hand, or one
+   * added behind our back, makes the next apply() put things right. Returns what differed.
+   */
+  async reconcile(): Promise<string[]> {
+    if (this.#opt.dryRun) return []
+    const kernel = await this.read()
+    const diff = diffRoutes(this.#installed, kernel)
+    const out = [
+      ...diff.replace.map((r) => `route ${describeRoute(r)} missing`),
+      ...diff.remove.map((r) => `stray route ${describeRoute(r)}`),
+    ]
+    const rules = await this.#ownRules()
+    if (rules.length !== this.rules().length) out.push(`${rules.length} of ${this.rules().length} ip rules present`)
+    if (out.length === 0) return out
+    this.#installed = kernel
+    if (rules.length !== this.rules().length) {
+      const lines = [...rules.map((ru) => `rule del pref ${ru.priority} protocol ${this.#opt.proto}`), ...this.rules().map((x) => `rule add ${x.join(' ')}`)]
+      await this.#batch(lines)
+    }
+    return out
+  }
+
+  /** faild's routes as the kernel has them, in all of its tables. */
+  async read(): Promise<Route[]> {
     const o = this.#opt
-    const r = await this.#ip.run(['-json', 'route', 'show', 'table', `${o.table}`, 'proto', `${o.proto}`])
+    const r = await this.#ip.run(['-json', 'route', 'show', 'table', 'all', 'proto', `${o.proto}`])
     if (r.code !== 0) {
-      if (!NO_TABLE.test(r.stderr)) this.#log.warn(`cannot read table ${o.table}: ${r.stderr.trim()}`)
+      this.#log.warn(`cannot read faild's routes: ${r.stderr.trim()}`)
       return []
     }
     return (JSON.parse(r.stdout || '[]') as IpRoute[]).flatMap((x) => {
-      const dst = parseIPv4(x.dst ?? '')
+      const table = Number(x.table)
+      if (!(table >= o.table && table <= o.table + MAX_GATEWAY_TABLES) || (x.type && x.type !== 'unicast')) return []
+      const [d, l] = (x.dst === 'default' ? '0.0.0.0/0' : x.dst ?? '').split('/')
+      const dst = parseIPv4(d ?? '')
       const via = parseIPv4(x.gateway ?? '')
       const src = parseIPv4(x.prefsrc ?? '')
-      return dst !== undefined && via !== undefined && src !== undefined && x.dev ? [{ dst, via, dev: x.dev, src }] : []
+      const len = l === undefined ? 32 : Number(l)
+      return dst !== undefined && via !== undefined && src !== undefined && x.dev ? [{ table, dst, len, via, dev: x.dev, src }] : []
     })
   }
 
@@ -115,24 +177,29 @@ export class RouteTable {
     const routes = await this.read()
     const rules = await this.#ownRules()
     if (routes.length === 0 && rules.length === 0) return
-    for (const rt of routes) this.#log.info(`removing route ${describeRoute(rt)} ${why}`)
-    for (const ru of rules) this.#log.info(`removing ip rule pref ${ru.priority} table ${o.table} ${why}`)
+    for (const rt of routes) this.#log.info(`removing route ${describeRoute(rt)} table ${rt.table} ${why}`)
+    for (const ru of rules) this.#log.info(`removing ip rule pref ${ru.priority} table ${ru.table} ${why}`)
     if (o.dryRun) return
     const lines = [
-      ...routes.map((rt) => `route del ${formatIPv4(rt.dst)}/32 table ${o.table} proto ${o.proto}`),
-      ...rules.map((ru) => `rule del pref ${ru.priority} table ${o.table} protocol ${o.proto}`),
+      ...routes.map((rt) => `route del ${formatIPv4(rt.dst)}/${rt.len} table ${rt.table} proto ${o.proto}`),
+      ...rules.map((ru) => `rule del pref ${ru.priority} protocol ${o.proto}`),
     ]
-    const r = await this.#ip.run(['-force', '-batch', '-'], lines.join('\n') + '\n')
+    const r = await this.#batch(lines)
     if (r.code !== 0) this.#log.warn(`cleanup ${why} incomplete: ${r.stderr.trim()}`)
   }
 
+  /** Rules tagged with our protocol in our priority range (`ip rule show protocol N` does not filter in iproute2 6.1). */
   async #ownRules(): Promise<IpRule[]> {
-    // `ip rule show protocol N` does not filter (iproute2 6.1), so match the fields here.
     const r = await this.#ip.run(['-json', 'rule', 'show'])
     if (r.code !== 0) return []
-    const { table, proto } = this.#opt
+    const { rulePriority, proto } = this.#opt
+    const last = rulePriority + 2 * MAX_GATEWAY_TABLES
     return (JSON.parse(r.stdout || '[]') as IpRule[]).filter(
-      (x) => x.priority !== undefined && x.table === `${table}` && x.protocol === `${proto}`,
+      (x) => x.priority !== undefined && x.priority >= rulePriority && x.priority <= last && x.protocol === `${proto}`,
     )
+  }
+
+  #batch(lines: readonly string[]) {
+    return this.#ip.run(['-force', '-batch', '-'], lines.join('\n') + '\n')
   }
 }

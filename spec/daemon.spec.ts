@@ -96,9 +96,12 @@ class FakeSocket extends EventEmitter {
   }
 }
 
-/** `ip` for host n: two LAN interfaces, no table yet, and a record of every batch. */
+/** `ip` for host n: two LAN interfaces, a routing table kept from the batches, and a record of the route batches. */
 class FakeIp implements IpRunner {
   batches: string[] = []
+  /** The kernel's view: faild's routes by "dst table", and its rules by priority. */
+  routes = new Map<string, Record<string, string>>()
+  rules = new Map<number, Record<string, string | number>>()
   constructor(readonly n: number) {}
   async run(args: readonly string[], input?: string): Promise<IpResult> {
     const cmd = args.join(' ')
@@ -111,10 +114,25 @@ class FakeIp implements IpRunner {
       })
       return ok(JSON.stringify([{ ifname: 'lo', flags: ['LOOPBACK', 'UP'], addr_info: [] }, lan('etha', 1), lan('ethb', 2)]))
     }
-    if (cmd.startsWith('-json route show')) return { code: 2, stdout: '', stderr: 'Error: ipv4: FIB table does not exist.' }
-    if (cmd.startsWith('-json')) return ok('[]')
-    if (cmd === '-force -batch -') this.batches.push((input ?? '').trim())
+    if (cmd.startsWith('-json route show')) return ok(JSON.stringify([...this.routes.values()]))
+    if (cmd.startsWith('-json rule show')) return ok(JSON.stringify([...this.rules.values()]))
+    if (cmd === '-force -batch -') {
+      const lines = (input ?? '').trim().split('\n')
+      for (const l of lines) this.#apply(l.split(' '))
+      const routes = lines.filter((l) => l.startsWith('route'))
+      if (routes.length) this.batches.push(routes.join('\n'))
+    }
     return ok()
+  }
+
+  #apply(w: string[]): void {
+    const at = (k: string) => w[w.indexOf(k) + 1]!
+    const dst = w[2]!.replace(/\/32$/, '')
+    if (w[0] === 'route' && w[1] === 'replace') {
+      this.routes.set(`${dst} ${at('table')}`, { dst, gateway: at('via'), dev: at('dev'), prefsrc: at('src'), table: at('table') })
+    } else if (w[0] === 'route' && w[1] === 'del') this.routes.delete(`${dst} ${at('table')}`)
+    else if (w[0] === 'rule' && w[1] === 'add') this.rules.set(Number(at('pref')), { priority: Number(at('pref')), table: at('table'), protocol: at('protocol') })
+    else if (w[0] === 'rule' && w[1] === 'del') this.rules.delete(Number(at('pref')))
   }
 }
 
@@ -137,7 +155,7 @@ async function cluster(t: Test, hosts: number, opt: Partial<Options> = {}) {
     const ip = new FakeIp(n)
     const carrier = new FakeCarrier()
     const lines: string[] = []
-    const log = makeLogger({ verbose: 0, silent: true })
+    const log = makeLogger({ level: 'info', silent: true })
     log.on('data', (info: { level: string; message: string }) => lines.push(`${info.level}: ${info.message}`))
     const daemon = new Daemon({ ...options, ...opt }, { clock, log, ip, socketFactory: net.factory(n), carrierWatch: () => carrier })
     return { n, ip, carrier, lines, daemon }
@@ -184,7 +202,7 @@ t.test('carrier loss: the host and its peers swap at once, without waiting for m
   t.same(b.ip.batches, [swap(1, 2)], 'the host with the pulled cable swaps at once')
   t.same(a.ip.batches, [swap(2, 1)], 'and its peer, told over LAN B, swaps before any timer ran')
   t.match(b.lines.join('\n'), /LAN A \(etha\): carrier lost/)
-  t.match(a.lines.join('\n'), /peer has no carrier/)
+  t.match(a.lines.join('\n'), /peer says its LAN is out of service/)
 })
 
 t.test('a responder-only host counts missed INQs and swaps too', async (t) => {
@@ -192,7 +210,7 @@ t.test('a responder-only host counts missed INQs and swaps too', async (t) => {
   const [a] = nodes as [(typeof nodes)[0]]
   await a.daemon.stop() // host 1 comes back as a responder only (no -r)
   const ip = new FakeIp(1)
-  const log = makeLogger({ verbose: 0, silent: true })
+  const log = makeLogger({ level: 'info', silent: true })
   const responder = new Daemon({ ...options, requestor: false }, { clock, log, ip, socketFactory: net.factory(1), carrierWatch: () => new FakeCarrier() })
   await responder.start()
   t.teardown(() => responder.stop())
@@ -215,7 +233,7 @@ t.test('malformed packets are dropped and counted; the first of each kind is a w
 t.test('a second daemon on the same address refuses to start and changes nothing', async (t) => {
   const { net, clock } = await cluster(t, 1)
   const ip = new FakeIp(1)
-  const log = makeLogger({ verbose: 0, silent: true })
+  const log = makeLogger({ level: 'info', silent: true })
   const second = new Daemon(options, { clock, log, ip, socketFactory: net.factory(1), carrierWatch: () => new FakeCarrier() })
   await t.rejects(second.start(), { message: /EADDRINUSE/ })
   t.same(ip.batches, [], 'no route or rule touched')

@@ -2,15 +2,17 @@
 import t from 'tap'
 import { parseIPv4 } from '../lib/ipv4.js'
 import { LinkState } from '../lib/link-health.js'
-import { batchLines, describeRoute, diffRoutes, isEmptyDiff, planRoutes, type HostRoute, type PlanPath, type PlanPeer } from '../lib/route-plan.js'
+import { batchLines, describeRoute, diffRoutes, isEmptyDiff, planGateways, planRoutes, type PlanPath, type PlanPeer, type Route } from '../lib/route-plan.js'
 
 const ip = (s: string): number => parseIPv4(s)!
 const { Up, Down, Unknown } = LinkState
 const lans2 = [
-  { iface: 'etha', address: ip('198.18.1.1') },
-  { iface: 'ethb', address: ip('198.18.2.1') },
+  { iface: 'etha', address: ip('198.18.1.1'), preference: 0 },
+  { iface: 'ethb', address: ip('198.18.2.1'), preference: 1 },
 ]
-const lans3 = [...lans2, { iface: 'ethc', address: ip('198.18.3.1') }]
+const lans3 = [...lans2, { iface: 'ethc', address: ip('198.18.3.1'), preference: 2 }]
+/** LAN C preferred over LAN B to carry LAN A's traffic. */
+const lans3cFirst = [lans2[0]!, { ...lans2[1]!, preference: 5 }, { iface: 'ethc', address: ip('198.18.3.1'), preference: 1 }]
 /** A peer whose up paths were heard at t=1000 and whose down paths went down at t=1000. */
 const peer = (...states: LinkState[]): PlanPeer => ({
   intervalMs: 100,
@@ -72,6 +74,12 @@ const cases: Array<{ name: string; lans: typeof lans2; peers: PlanPeer[]; want: 
     want: ['198.18.1.2 via 198.18.3.2 dev ethc src 198.18.1.1'],
   },
   {
+    name: 'preference: a more preferred LAN C carries before LAN B',
+    lans: lans3cFirst,
+    peers: [peer(Down, Up, Up)],
+    want: ['198.18.1.2 via 198.18.3.2 dev ethc src 198.18.1.1'],
+  },
+  {
     name: 'two entries claiming one address: the first wins',
     lans: lans2,
     peers: [peer(Down, Up), peer(Down, Up)],
@@ -81,17 +89,17 @@ const cases: Array<{ name: string; lans: typeof lans2; peers: PlanPeer[]; want: 
 
 for (const c of cases) {
   t.test(c.name, async (t) => {
-    t.same(planRoutes(c.lans, c.peers).routes.map(describeRoute), c.want)
+    t.same(planRoutes(c.lans, c.peers, 4207).routes.map(describeRoute), c.want)
   })
 }
 
 t.test('a path held back for lack of fresh evidence is reported as waiting', async (t) => {
-  t.equal(planRoutes(lans2, [withPath(peer(Down, Up), 1, { lastHeard: 850 })]).waiting, 1)
-  t.equal(planRoutes(lans2, [peer(Down, Up)]).waiting, 0, 'not when it is routed')
-  t.equal(planRoutes(lans2, [peer(Down, Down)]).waiting, 0, 'nor when there is no alternative at all')
+  t.equal(planRoutes(lans2, [withPath(peer(Down, Up), 1, { lastHeard: 850 })], 4207).waiting, 1)
+  t.equal(planRoutes(lans2, [peer(Down, Up)], 4207).waiting, 0, 'not when it is routed')
+  t.equal(planRoutes(lans2, [peer(Down, Down)], 4207).waiting, 0, 'nor when there is no alternative at all')
 })
 
-const r = (dst: string, via: string, dev = 'ethb'): HostRoute => ({ dst: ip(dst), via: ip(via), dev, src: ip('198.18.1.1') })
+const r = (dst: string, via: string, dev = 'ethb'): Route => ({ table: 4207, len: 32, dst: ip(dst), via: ip(via), dev, src: ip('198.18.1.1') })
 
 t.test('diff withdraws only what is no longer wanted and replaces what changed', async (t) => {
   const installed = [r('198.18.1.2', '198.18.2.2'), r('198.18.1.3', '198.18.2.3'), r('198.18.1.4', '198.18.2.4')]
@@ -108,8 +116,34 @@ t.test('diff withdraws only what is no longer wanted and replaces what changed',
 
 t.test('batch lines are tagged with the owned table and protocol', async (t) => {
   const d = { replace: [r('198.18.1.2', '198.18.2.2')], remove: [r('198.18.1.4', '198.18.2.4')] }
-  t.same(batchLines(d, { table: 4207, proto: 250 }), [
+  t.same(batchLines(d, 250), [
     'route del 198.18.1.4/32 table 4207 proto 250',
     'route replace 198.18.1.2/32 via 198.18.2.2 dev ethb src 198.18.1.1 table 4207 proto 250',
   ])
+})
+
+t.test('gateway routes: via the first gateway that is up, withdrawn when none is', async (t) => {
+  const gw = (a: LinkState, b: LinkState) => [
+    {
+      table: 4208,
+      dst: 0,
+      len: 0,
+      via: [
+        { lan: 0, address: ip('198.18.1.254'), state: a },
+        { lan: 1, address: ip('198.18.2.254'), state: b },
+      ],
+    },
+  ]
+  t.same(planGateways(lans2, gw(Up, Up)).map(describeRoute), ['0.0.0.0/0 via 198.18.1.254 dev etha src 198.18.1.1'])
+  t.same(planGateways(lans2, gw(Down, Up)).map(describeRoute), ['0.0.0.0/0 via 198.18.2.254 dev ethb src 198.18.2.1'])
+  t.same(planGateways(lans2, gw(Unknown, Up)).map(describeRoute), ['0.0.0.0/0 via 198.18.2.254 dev ethb src 198.18.2.1'], 'a gateway never heard is not up')
+  t.same(planGateways(lans2, gw(Down, Down)), [])
+  t.same(planGateways(lans2, gw(Up, Up))[0], { table: 4208, dst: 0, len: 0, via: ip('198.18.1.254'), dev: 'etha', src: ip('198.18.1.1') })
+})
+
+t.test('a host route and a gateway route for the same address are different slots', async (t) => {
+  const host = r('10.0.0.0', '198.18.2.2')
+  const gw: Route = { ...host, table: 4208, len: 8 }
+  t.same(diffRoutes([host, gw], [host]).replace, [gw])
+  t.same(batchLines({ replace: [gw], remove: [] }, 250), ['route replace 10.0.0.0/8 via 198.18.2.2 dev ethb src 198.18.1.1 table 4208 proto 250'])
 })

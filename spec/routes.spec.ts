@@ -3,11 +3,11 @@ import t from 'tap'
 import { createLogger, transports } from 'winston'
 import type { IpResult, IpRunner } from '../lib/ip.js'
 import { parseIPv4 } from '../lib/ipv4.js'
-import type { HostRoute } from '../lib/route-plan.js'
+import type { Route } from '../lib/route-plan.js'
 import { RouteTable } from '../lib/routes.js'
 
 const ip = (s: string): number => parseIPv4(s)!
-const route = (n: number): HostRoute => ({ dst: ip(`198.18.1.${n}`), via: ip(`198.18.2.${n}`), dev: 'ethb', src: ip('198.18.1.1') })
+const route = (n: number): Route => ({ table: 4207, len: 32, dst: ip(`198.18.1.${n}`), via: ip(`198.18.2.${n}`), dev: 'ethb', src: ip('198.18.1.1') })
 
 /** Records every call; answers from a script keyed by the first words of the command. */
 class FakeIp implements IpRunner {
@@ -30,33 +30,69 @@ function setup(dryRun = false) {
   return { fake, table, lines }
 }
 
-const LEFTOVER_ROUTES = JSON.stringify([{ dst: '198.18.1.2', gateway: '198.18.2.2', dev: 'ethb', protocol: '250', prefsrc: '198.18.1.1' }])
+const LEFTOVER_ROUTES = JSON.stringify([
+  { dst: '198.18.1.2', gateway: '198.18.2.2', dev: 'ethb', prefsrc: '198.18.1.1', table: '4207' },
+  { dst: 'default', gateway: '198.18.2.254', dev: 'ethb', prefsrc: '198.18.2.1', table: '4208' },
+  { dst: '10.0.0.0/8', gateway: '198.18.2.254', dev: 'ethb', prefsrc: '198.18.2.1', table: '99' },
+  { type: 'throw', dst: '10.0.0.0/8', table: '4207' },
+])
 const RULES = JSON.stringify([
   { priority: 0, table: 'local' },
   { priority: 32000, not: null, ipproto: 'udp', sport: 4207, table: '4207', protocol: '250' },
+  { priority: 32001, table: 'main', suppress_prefixlen: 0, protocol: '250' },
   { priority: 100, table: '4207', protocol: 'static' },
+  { priority: 32500, table: '4207', protocol: '250' },
   { priority: 32766, table: 'main' },
 ])
 
-t.test('start removes what an earlier run left, then adds the rule that exempts the probes', async (t) => {
+t.test("start removes what an earlier run left in faild's tables and priorities, then adds the rule that exempts the probes", async (t) => {
   const { fake, table } = setup()
   fake.answers['-json route show'] = { stdout: LEFTOVER_ROUTES }
   fake.answers['-json rule show'] = { stdout: RULES }
   await table.start()
   t.same(fake.calls, [
-    '-json route show table 4207 proto 250',
+    '-json route show table all proto 250',
     '-json rule show',
-    '-force -batch - <<route del 198.18.1.2/32 table 4207 proto 250; rule del pref 32000 table 4207 protocol 250',
-    'rule add pref 32000 not ipproto udp sport 4207 table 4207 protocol 250',
+    '-force -batch - <<route del 198.18.1.2/32 table 4207 proto 250; route del 0.0.0.0/0 table 4208 proto 250; ' +
+      'rule del pref 32000 protocol 250; rule del pref 32001 protocol 250',
+    '-force -batch - <<rule add pref 32000 not ipproto udp sport 4207 table 4207 protocol 250',
   ])
+})
+
+t.test('gateway routes: per prefix length, longest first, main with shorter routes suppressed, then the gateway table', async (t) => {
+  const { fake, table } = setup()
+  await table.start([0, 16, 0])
+  t.same(fake.calls.at(-1)!.split('<<')[1]!.split('; '), [
+    'rule add pref 32000 not ipproto udp sport 4207 table 4207 protocol 250',
+    'rule add pref 32001 table main suppress_prefixlength 16 protocol 250',
+    'rule add pref 32002 not ipproto udp sport 4207 table 4208 protocol 250',
+    'rule add pref 32003 table main suppress_prefixlength 0 protocol 250',
+    'rule add pref 32004 not ipproto udp sport 4207 table 4209 protocol 250',
+  ])
+  t.equal(table.gatewayTable(16), 4208)
+  t.equal(table.gatewayTable(0), 4209)
+  t.throws(() => table.gatewayTable(8), RangeError)
+  const gw: Route = { table: 4209, dst: 0, len: 0, via: ip('198.18.2.254'), dev: 'ethb', src: ip('198.18.2.1') }
+  t.ok(await table.apply([gw]))
+  t.equal(fake.calls.at(-1), '-force -batch - <<route replace 0.0.0.0/0 via 198.18.2.254 dev ethb src 198.18.2.1 table 4209 proto 250')
+})
+
+t.test('reconcile: a route deleted by hand or added behind faild\'s back is reported and put right by the next apply', async (t) => {
+  const { fake, table } = setup()
+  t.ok(await table.apply([route(2), route(3)]))
+  fake.answers['-json route show'] = { stdout: JSON.stringify([{ dst: '198.18.1.3', gateway: '198.18.2.3', dev: 'ethb', prefsrc: '198.18.1.1', table: '4207' }, { dst: '198.18.1.9', gateway: '198.18.2.9', dev: 'ethb', prefsrc: '198.18.1.1', table: '4207' }]) }
+  fake.answers['-json rule show'] = { stdout: RULES }
+  t.same(await table.reconcile(), ['route 198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1 missing', 'stray route 198.18.1.9 via 198.18.2.9 dev ethb src 198.18.1.1', '2 of 1 ip rules present'])
+  t.ok(await table.apply([route(2), route(3)]))
+  t.match(fake.calls.at(-1), /<<route del 198\.18\.1\.9\/32 table 4207 proto 250; route replace 198\.18\.1\.2\/32 via/)
 })
 
 t.test('a missing table is an empty table; a refused rule is a clear error', async (t) => {
   const { fake, table } = setup()
-  fake.answers['-json route show'] = { code: 2, stderr: 'Error: ipv4: FIB table does not exist.' }
-  fake.answers['rule add'] = { code: 2, stderr: 'RTNETLINK answers: Operation not permitted' }
+  fake.answers['-json route show'] = { stdout: '[]' }
+  fake.answers['-force -batch'] = { code: 2, stderr: 'RTNETLINK answers: Operation not permitted' }
   await t.rejects(table.start(), { message: /Operation not permitted.*root or CAP_NET_ADMIN/ })
-  t.equal(fake.calls.filter((c) => c.includes('batch')).length, 0, 'nothing to clean')
+  t.equal(fake.calls.filter((c) => c.includes('del')).length, 0, 'nothing to clean')
 })
 
 t.test('apply sends one batch of the difference, and nothing when nothing changed', async (t) => {
@@ -97,5 +133,5 @@ t.test('stop removes every route and the rule', async (t) => {
   fake.answers['-json route show'] = { stdout: LEFTOVER_ROUTES }
   fake.answers['-json rule show'] = { stdout: RULES }
   await table.stop()
-  t.match(fake.calls.at(-1), /route del 198\.18\.1\.2\/32 table 4207 proto 250; rule del pref 32000 table 4207 protocol 250/)
+  t.match(fake.calls.at(-1), /route del 198\.18\.1\.2\/32 table 4207 proto 250; route del 0\.0\.0\.0\/0 table 4208 proto 250; rule del pref 32000 protocol 250/)
 })

@@ -48,7 +48,7 @@ t.test('three requestors: converge, then survive every kind of LAN A fault at ho
     const port = (dir: Direction) => [() => lab.fault(h1, A, dir), () => lab.heal(h1, A)] as const
     await survives('2-3. cable pull on host 1 LAN A, then heal', () => lab.cable(h1, A, false), () => lab.cable(h1, A, true), (t) => {
       t.match(p1!.output, /LAN A \(etha\): carrier lost; every path on it is down, peers told over the other LANs/, 'host 1 sees the carrier loss')
-      t.match(p2!.output, /peer 198\.18\.1\.1 LAN A: up -> down \([^)]*peer has no carrier\)/, 'and its peers hear of it, without waiting for misses')
+      t.match(p2!.output, /peer 198\.18\.1\.1 LAN A: up -> down \([^)]*peer says its LAN is out of service\)/, 'and its peers hear of it, without waiting for misses')
     })
     await survives('4. dead switch port (frames dropped, links up)', ...port('both'))
     await survives('5a. one-way loss: host 1 to the switch on LAN A', ...port('from-host'))

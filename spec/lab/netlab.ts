@@ -4,6 +4,8 @@
 // Every name carries a prefix unique to the run; addresses are in 198.18.0.0/15 only; nothing in
 // the root namespace is touched; every wait is bounded; only processes started here are ended.
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -14,6 +16,7 @@ const here = dirname(fileURLToPath(import.meta.url))
 const ROOT = resolve(here, here.includes('/dist/spec/') ? '../../..' : '../..')
 /** The built daemon and stream tool: `npm run build` makes them. */
 export const FAILD = join(ROOT, 'dist/bin/faild.js')
+export const FAILDCTL = join(ROOT, 'dist/bin/faildctl.js')
 export const STREAM = join(ROOT, 'dist/spec/lab/stream.js')
 
 export interface LabOptions {
@@ -167,9 +170,13 @@ export class Lab {
   readonly #procs: Proc[] = []
   readonly #faults = new Map<string, string>() // keyed by host/LAN/kind; BOUNDED: hosts x LANs x 2
   #destroyed = false
+  /** Files of this run (pid files, control sockets, configs, logs); removed by destroy(). */
+  readonly dir: string
 
   private constructor(lans: number, wide: boolean) {
     this.prefix = `fd${randomBytes(3).toString('hex')}`
+    this.dir = mkdtempSync(join(tmpdir(), `${this.prefix}-`))
+    writeFileSync(join(this.dir, 'empty.json'), '{}\n')
     this.sw = `${this.prefix}-sw`
     this.lans = lans
     this.wide = wide
@@ -275,12 +282,37 @@ export class Lab {
     }
   }
 
+  /** Host h's pid file and control socket, in this lab's directory (hosts share the filesystem). */
+  files(h: Host): { pidFile: string; controlSocket: string } {
+    return { pidFile: join(this.dir, `${h.ns}.pid`), controlSocket: join(this.dir, `${h.ns}.sock`) }
+  }
+
+  /**
+   * faild's arguments in host h: its own pid file and control socket, and an empty config file
+   * (so a /etc/faild.json on this machine cannot leak in), unless `args` names them.
+   */
+  faildArgs(h: Host, args: readonly string[]): string[] {
+    const f = this.files(h)
+    const has = (flag: string) => args.some((a) => a === flag || a.startsWith(`${flag}=`))
+    return [
+      ...(has('-c') || has('--config') ? [] : ['-c', join(this.dir, 'empty.json')]),
+      ...(has('--pid-file') ? [] : ['--pid-file', f.pidFile]),
+      ...(has('--control-socket') ? [] : ['--control-socket', f.controlSocket]),
+      ...args,
+    ]
+  }
+
   /** Start faild in a host; waits (bounded) for its "started" line. */
   async faild(h: Host, args: readonly string[]): Promise<Proc> {
-    const p = this.spawn(h, process.execPath, [FAILD, ...args])
+    const p = this.spawn(h, process.execPath, [FAILD, ...this.faildArgs(h, args)])
     await p.waitFor(/started as node|cannot start/)
     if (/cannot start/.test(p.output)) throw new Error(`faild did not start in ${h.ns}:\n${p.output}`)
     return p
+  }
+
+  /** Run faildctl in host h against its faild's control socket. */
+  faildctl(h: Host, args: readonly string[]): Promise<Run> {
+    return this.exec(h, process.execPath, [FAILDCTL, '-S', this.files(h).controlSocket, ...args])
   }
 
   /** Watch a host's routes; started before the event to be timed. */
@@ -351,6 +383,7 @@ export class Lab {
     this.#forget()
     await Promise.all(this.#procs.map((p) => p.stop('SIGTERM', 5000)))
     for (const ns of [...this.hosts.map((h) => h.ns), this.sw]) await run('ip', ['netns', 'del', ns])
+    rmSync(this.dir, { recursive: true, force: true })
   }
 
   /** Last resort when the test process itself is dying: synchronous and quiet. */
@@ -365,5 +398,6 @@ export class Lab {
         // already gone
       }
     }
+    rmSync(this.dir, { recursive: true, force: true })
   }
 }

@@ -1,0 +1,99 @@
+// The --notify hook: runs the operator's program on every route and path change, never blocking faild.
+import { spawn } from 'node:child_process'
+import type { Logger } from './log.js'
+
+/** The facts of one change, passed to the program as FAILD_* environment variables. */
+export interface NotifyEvent {
+  /** "path" (a peer's path on a LAN changed state), "route" (faild changed a route), "peer" (discovered, restarted, forgotten). */
+  readonly event: 'path' | 'route' | 'peer'
+  readonly peer?: string
+  readonly lan?: string
+  readonly oldState?: string
+  readonly newState?: string
+  /** The route as faild installed it, or the one it withdrew. */
+  readonly route?: string
+  /** route: "add", "change" or "remove"; peer: "discovered", "restarted" or "forgotten". */
+  readonly action?: string
+}
+
+/** Programs running at once; more wait in a queue of MAX_QUEUED, beyond which events are dropped and counted. */
+const MAX_RUNNING = 4
+const MAX_QUEUED = 256
+
+export function notifyEnv(e: NotifyEvent): Record<string, string> {
+  const env: Record<string, string> = { FAILD_EVENT: e.event }
+  const put = (k: string, v: string | undefined) => v !== undefined && (env[k] = v)
+  put('FAILD_PEER', e.peer)
+  put('FAILD_LAN', e.lan)
+  put('FAILD_OLD_STATE', e.oldState)
+  put('FAILD_NEW_STATE', e.newState)
+  put('FAILD_ROUTE', e.route)
+  put('FAILD_ACTION', e.action)
+  return env
+}
+
+export class Notifier {
+  #program: string
+  #timeoutMs: number
+  readonly #log: Logger
+  readonly #queue: NotifyEvent[] = [] // BOUNDED: MAX_QUEUED
+  #running = 0
+  dropped = 0
+  failed = 0
+
+  constructor(program: string, timeoutS: number, log: Logger) {
+    this.#program = program
+    this.#timeoutMs = timeoutS * 1000
+    this.#log = log
+  }
+
+  configure(program: string, timeoutS: number): void {
+    this.#program = program
+    this.#timeoutMs = timeoutS * 1000
+  }
+
+  /** Queue one event; returns at once. Events run in order, up to MAX_RUNNING at a time. */
+  notify(e: NotifyEvent): void {
+    if (this.#queue.length >= MAX_QUEUED) {
+      if (this.dropped++ === 0) this.#log.warn(`notify: ${MAX_QUEUED} events waiting, dropping more (is ${this.#program} hanging?)`)
+      return
+    }
+    this.#queue.push(e)
+    this.#next()
+  }
+
+  /** Resolves once every queued program has ended (or been killed), for a clean stop. */
+  async idle(timeoutMs: number): Promise<void> {
+    const until = Date.now() + timeoutMs
+    while ((this.#running > 0 || this.#queue.length > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 20))
+  }
+
+  #next(): void {
+    if (this.#running >= MAX_RUNNING) return
+    const e = this.#queue.shift()
+    if (!e) return
+    this.#running++
+    const what = `notify ${this.#program} (${e.event}${e.peer ? ` ${e.peer}` : ''}${e.lan ? ` LAN ${e.lan}` : ''})`
+    const child = spawn(this.#program, [], { env: { ...process.env, ...notifyEnv(e) }, stdio: ['ignore', 'ignore', 'pipe'] })
+    let stderr = ''
+    child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-500)))
+    const timer = setTimeout(() => {
+      this.#log.warn(`${what}: still running after ${this.#timeoutMs / 1000}s, killed`)
+      child.kill('SIGKILL')
+    }, this.#timeoutMs)
+    const done = (failure: string | undefined) => {
+      clearTimeout(timer)
+      if (failure) {
+        this.failed++
+        this.#log.warn(`${what}: ${failure}${stderr.trim() ? `: ${stderr.trim()}` : ''}`)
+      }
+      this.#running--
+      this.#next()
+    }
+    child.once('error', (err) => {
+      child.removeAllListeners('close')
+      done(`cannot run: ${err.message}`)
+    })
+    child.once('close', (code, signal) => done(code === 0 ? undefined : signal ? `killed by ${signal}` : `exit ${code}`))
+  }
+}

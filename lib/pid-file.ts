@@ -1,0 +1,57 @@
+// The pid file, which is also the lock that keeps one faild per host.
+import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
+
+/** Whether `pid` is a live process whose command line mentions faild (a recycled pid is not). */
+function isFaild(pid: number): boolean {
+  if (!(pid > 0) || pid === process.pid) return false
+  try {
+    process.kill(pid, 0)
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false
+  }
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('faild')
+  } catch {
+    return true // no /proc: trust the live pid
+  }
+}
+
+/**
+ * Create `path` holding our pid. Refuses (with the reason) while another faild holds it; a stale
+ * file (its process gone) is replaced. Exclusive create, so two starting at once cannot both win.
+ */
+export function acquirePidFile(path: string): string | undefined {
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      const fd = openSync(path, 'wx', 0o644)
+      writeSync(fd, `${process.pid}\n`)
+      closeSync(fd)
+      return undefined
+    } catch (err) {
+      const e = err as NodeJS.ErrnoException
+      if (e.code !== 'EEXIST') return `cannot create pid file ${path}: ${e.message}`
+    }
+    let pid = NaN
+    try {
+      pid = Number(readFileSync(path, 'utf8').trim())
+    } catch {
+      // vanished meanwhile: try again
+    }
+    if (isFaild(pid)) return `faild is already running as pid ${pid} (pid file ${path}); one faild per host`
+    try {
+      unlinkSync(path) // stale: its process is gone
+    } catch {
+      // someone else removed it: try again
+    }
+  }
+  return `cannot take pid file ${path}: another faild is starting`
+}
+
+/** Remove the pid file if it is still ours. */
+export function releasePidFile(path: string): void {
+  try {
+    if (Number(readFileSync(path, 'utf8').trim()) === process.pid) unlinkSync(path)
+  } catch {
+    // already gone
+  }
+}
