@@ -322,10 +322,12 @@ export class Lab {
     return w
   }
 
-  /** `ip route get` from a host: how it reaches `dst` now, as "dev ethb via 198.18.2.2" or "dev etha". */
+  /** `ip route get` from a host: how it reaches `dst` now, as "dev ethb via 198.18.2.2", "dev etha" or "unreachable". */
   async route(h: Host, dst: string, selectors: readonly string[] = []): Promise<string> {
     const args = ['-json', 'route', 'get', dst, ...selectors]
-    const out = await must('ip', ['-n', h.ns, ...args])
+    const got = await run('ip', ['-n', h.ns, ...args])
+    if (/Network is unreachable/.test(got.stderr)) return 'unreachable'
+    const out = got.code === 0 ? got.stdout : await must('ip', ['-n', h.ns, ...args])
     const [r] = JSON.parse(out) as Array<{ dev: string; gateway?: string }>
     return r ? `dev ${r.dev}${r.gateway ? ` via ${r.gateway}` : ''}` : 'none'
   }
