@@ -5,7 +5,8 @@
 //   {"command":"online","lan":"A"}       -> {"ok":true,"message":"..."}
 //   {"command":"reload"}                 -> {"ok":true,"message":"..."}
 // Anything else gets {"ok":false,"error":"..."}; faildctl is the client.
-import { lstatSync, unlinkSync } from 'node:fs'
+import { lstatSync, mkdirSync, unlinkSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { createServer, type Server, type Socket } from 'node:net'
 import type { StatusReport } from './status.js'
 
@@ -55,6 +56,7 @@ export class ControlServer {
 
   /** Listen with mode 0600 from the first moment (umask), replacing a stale socket file. */
   async start(): Promise<void> {
+    mkdirSync(dirname(this.#path), { recursive: true, mode: 0o755 })
     try {
       if (!lstatSync(this.#path).isSocket()) throw new Error(`control socket ${this.#path} exists and is not a socket`)
       unlinkSync(this.#path) // ours from a run that died: the pid file lock says none is running

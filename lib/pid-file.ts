@@ -1,5 +1,6 @@
 // The pid file, which is also the lock that keeps one faild per host.
-import { closeSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
+import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
+import { dirname } from 'node:path'
 
 /** Whether `pid` is a live process whose command line mentions faild (a recycled pid is not). */
 function isFaild(pid: number): boolean {
@@ -21,6 +22,11 @@ function isFaild(pid: number): boolean {
  * file (its process gone) is replaced. Exclusive create, so two starting at once cannot both win.
  */
 export function acquirePidFile(path: string): string | undefined {
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o755 }) // /run/faild after a reboot
+  } catch (err) {
+    return `cannot create the directory of pid file ${path}: ${(err as Error).message}`
+  }
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const fd = openSync(path, 'wx', 0o644)

@@ -13,7 +13,7 @@ import { runProcess, type IpResult } from '../../lib/ip.js'
 
 /** The project root, whether this file runs from spec/lab (tap) or dist/spec/lab (the demo). */
 const here = dirname(fileURLToPath(import.meta.url))
-const ROOT = resolve(here, here.includes('/dist/spec/') ? '../../..' : '../..')
+export const ROOT = resolve(here, here.includes('/dist/spec/') ? '../../..' : '../..')
 /** The built daemon and stream tool: `npm run build` makes them. */
 export const FAILD = join(ROOT, 'dist/bin/faild.js')
 export const FAILDCTL = join(ROOT, 'dist/bin/faildctl.js')
