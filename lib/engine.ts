@@ -178,7 +178,7 @@ export class Engine {
         return drop('late-ack')
       }
       if (this.#peers.get(msg.from)?.lans[lan]?.ackedSeq === msg.seq) return drop('duplicate-ack')
-    } else if (msg.intervalMs > 0 && this.#peers.get(msg.from)?.lans[lan]?.inqSeq === msg.seq) {
+    } else if (msg.intervalMs > 0 && this.#isRepeat(msg, lan)) {
       return drop('duplicate-inq') // sent both broadcast and unicast (a static peer)
     }
     const out: Effect[] = []
@@ -314,6 +314,12 @@ export class Engine {
       down,
     }
     return kind === 'inq' ? { kind, ...common } : { kind, to, ...common }
+  }
+
+  /** The same INQ (same sender run, same sequence number) already heard on this LAN. */
+  #isRepeat(msg: Message, lan: number): boolean {
+    const peer = this.#peers.get(msg.from)
+    return peer !== undefined && peer.boot === msg.boot && peer.lans[lan]?.inqSeq === msg.seq
   }
 
   /** Find or create the sender's entry and refresh what it advertises. */

@@ -45,7 +45,7 @@ t.test('8. SIGTERM leaves everything as before; kill -9 then restart cleans up',
     await lab.cable(h2, A, true)
 
     p1 = await lab.faild(h1, FAST)
-    t.match(p1.output, /removing route 198\.18\.1\.2 via 198\.18\.2\.2 dev ethb src 198\.18\.1\.1 left by an earlier run/)
+    t.match(p1.output, /removing route 198\.18\.1\.2 via 198\.18\.2\.2 dev ethb src 198\.18\.1\.1 table 4207 left by an earlier run/)
     t.match(p1.output, /removing ip rule pref 32000 table 4207 left by an earlier run/)
     await expectRoute(lab, h1, h2, A)
     await sleep(500)
