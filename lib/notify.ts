@@ -74,12 +74,17 @@ export class Notifier {
     if (!e) return
     this.#running++
     const what = `notify ${this.#program} (${e.event}${e.peer ? ` ${e.peer}` : ''}${e.lan ? ` LAN ${e.lan}` : ''})`
-    const child = spawn(this.#program, [], { env: { ...process.env, ...notifyEnv(e) }, stdio: ['ignore', 'ignore', 'pipe'] })
+    // Its own process group, so a hung program is killed with whatever it started.
+    const child = spawn(this.#program, [], { env: { ...process.env, ...notifyEnv(e) }, stdio: ['ignore', 'ignore', 'pipe'], detached: true })
     let stderr = ''
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-500)))
     const timer = setTimeout(() => {
       this.#log.warn(`${what}: still running after ${this.#timeoutMs / 1000}s, killed`)
-      child.kill('SIGKILL')
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGKILL')
+      } catch {
+        child.kill('SIGKILL')
+      }
     }, this.#timeoutMs)
     const done = (failure: string | undefined) => {
       clearTimeout(timer)
@@ -91,9 +96,10 @@ export class Notifier {
       this.#next()
     }
     child.once('error', (err) => {
-      child.removeAllListeners('close')
+      child.removeAllListeners('exit')
       done(`cannot run: ${err.message}`)
     })
-    child.once('close', (code, signal) => done(code === 0 ? undefined : signal ? `killed by ${signal}` : `exit ${code}`))
+    // 'exit', not 'close': a background process the program left may hold stderr open.
+    child.once('exit', (code, signal) => setImmediate(() => done(code === 0 ? undefined : signal ? `killed by ${signal}` : `exit ${code}`)))
   }
 }

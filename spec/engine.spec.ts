@@ -198,3 +198,56 @@ t.test('a peer discovered while our cable is out is down on that LAN from the st
   e.carrier(0, 0, false)
   t.same(links(e.receive(10, 1, PEER_ADDR[1]!, inq(1, 1))), ['0:unknown->down'])
 })
+
+t.test('offline: every path on the LAN is down for routing at once, peers told; online restores healthy paths at once', async (t) => {
+  const e = new Engine(base)
+  interval(e, 0, [0, 1])
+  const off = e.setOffline(50, 0, true)
+  t.same(links(off), ['0:up->down'], 'down without a single miss')
+  t.same(sends(off).map((s) => [s.lan, s.msg.intervalMs, s.msg.noCarrier]), [[0, 0, 1], [1, 0, 1]], 'a notice on every LAN with carrier, LAN A out of service')
+  t.same(e.setOffline(51, 0, true), [], 'offline twice is nothing')
+  t.same(links(interval(e, 100, [0, 1])), [], 'good ACKs on LAN A do not bring it back while offline')
+  t.equal(e.planPeers()[0]!.lans[0]!.state, LinkState.Down)
+  t.equal(sends(e.tick(200))[0]!.msg.noCarrier, 1, 'every packet says so')
+  e.expire(250)
+  const on = e.setOffline(260, 0, false)
+  t.same(links(on), ['0:down->up'], 'online: the healthy path is up at once')
+  t.equal(sends(on)[0]!.msg.noCarrier, 0)
+  t.match(e.lanStatus(0), { offline: false, noCarrier: false })
+})
+
+t.test('offline and carrier loss together: the LAN stays out of service until both are over', async (t) => {
+  const e = new Engine(base)
+  interval(e, 0, [0, 1])
+  e.setOffline(50, 0, true)
+  e.carrier(60, 0, false)
+  t.equal(sends(e.setOffline(70, 0, false))[0]!.msg.noCarrier, 1, 'online, but still no carrier')
+  t.equal(sends(e.carrier(80, 0, true))[0]!.msg.noCarrier, 0)
+})
+
+t.test('ignorePeers drops by node id and by address; configure() changes it live', async (t) => {
+  const e = new Engine({ ...base, requestor: false, ignore: [PEER] })
+  t.same(drops(e.receive(0, 0, PEER_ADDR[0]!, inq(0, 1))), ['ignored'])
+  e.configure({ failAfter: 3, upAfter: 2, intervalMs: 100, ignore: [PEER_ADDR[1]!] })
+  t.same(drops(e.receive(1, 1, PEER_ADDR[1]!, inq(1, 1))), ['ignored'], 'by source address')
+  t.same(drops(e.receive(2, 0, PEER_ADDR[0]!, inq(0, 2))), [], 'its other address is not ignored')
+  e.configure({ failAfter: 5, upAfter: 2, intervalMs: 100, ignore: [] })
+  t.equal(e.config.failAfter, 5)
+})
+
+t.test('static peers get a unicast INQ too; the copy that arrives second is dropped, not answered twice', async (t) => {
+  const e = new Engine({ ...base, unicast: [[PEER_ADDR[0]!], []] })
+  t.same(sends(e.tick(0)).map((s) => [s.lan, s.to]), [[0, 'broadcast'], [0, PEER_ADDR[0]], [1, 'broadcast']])
+  const r = new Engine({ ...base, nodeId: PEER, addresses: PEER_ADDR, requestor: false })
+  const q = { ...inq(0, 7), from: ME, addresses: MY_ADDR }
+  t.equal(sends(r.receive(0, 0, MY_ADDR[0]!, q)).length, 1, 'the first copy is answered')
+  t.same(drops(r.receive(1, 0, MY_ADDR[0]!, q)), ['duplicate-inq'], 'the second is dropped')
+})
+
+t.test('pathState finds a gateway by its address on a LAN', async (t) => {
+  const e = new Engine(base)
+  t.equal(e.pathState(0, PEER_ADDR[0]!), LinkState.Unknown, 'never heard')
+  interval(e, 0, [0, 1])
+  t.equal(e.pathState(0, PEER_ADDR[0]!), LinkState.Up)
+  t.equal(e.pathState(1, PEER_ADDR[0]!), LinkState.Unknown, 'that address is not on LAN B')
+})
