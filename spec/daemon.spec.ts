@@ -238,3 +238,32 @@ t.test('a second daemon on the same address refuses to start and changes nothing
   await t.rejects(second.start(), { message: /EADDRINUSE/ })
   t.same(ip.batches, [], 'no route or rule touched')
 })
+
+t.test('every interval the kernel is checked: a route deleted by hand comes back, a stray one goes', async (t) => {
+  const { net, clock, nodes } = await cluster(t, 2)
+  const [a] = nodes as [(typeof nodes)[0]]
+  await clock.advance(500)
+  net.dead.add('198.18.1.2')
+  await clock.advance(500)
+  t.same(a.ip.batches, [swap(2, 1)])
+  a.ip.routes.clear() // an operator's `ip route flush table 4207`
+  a.ip.routes.set('198.18.1.77 4207', { dst: '198.18.1.77', gateway: '198.18.2.77', dev: 'ethb', prefsrc: '198.18.1.1', table: '4207' })
+  await clock.advance(1000)
+  t.same([...a.ip.routes.keys()], ['198.18.1.2 4207'], 'the swap is back and the stray route gone')
+  t.match(a.lines.join('\n'), /the kernel differs from what faild installed, putting it right: route 198\.18\.1\.2 via 198\.18\.2\.2 dev ethb src 198\.18\.1\.1 missing; stray route 198\.18\.1\.77/)
+})
+
+t.test('reconfigure: thresholds apply at once, keys bound at start wait for a restart', async (t) => {
+  const { net, clock, nodes } = await cluster(t, 2)
+  const [a] = nodes as [(typeof nodes)[0]]
+  await clock.advance(500)
+  const pending = await a.daemon.reconfigure({ ...options, failAfter: 6, port: 5000 })
+  t.same(pending, ['port'])
+  t.equal(a.daemon.options.port, 4207, 'the port stays what the sockets are bound to')
+  net.dead.add('198.18.1.2')
+  await clock.advance(450)
+  t.same(a.ip.batches, [], 'three misses are no longer enough')
+  await clock.advance(300)
+  t.same(a.ip.batches, [swap(2, 1)], 'six are')
+  t.match(a.daemon.status(), { failAfter: 6, routes: [{ route: '198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1', table: 4207, why: /peer 198\.18\.1\.2 down on LAN A \(missed 6\/6/ }] })
+})
