@@ -97,6 +97,28 @@ export const CONFIG_SCHEMA = {
     notifyTimeout: { type: 'number', exclusiveMinimum: 0, maximum: 300, default: 10, description: 'Seconds before a notify program is killed.' },
     controlSocket: { type: 'string', minLength: 1, default: '/run/faild/faild.sock', description: '--control-socket: the Unix socket faildctl talks to (mode 0600).' },
     pidFile: { type: 'string', minLength: 1, default: '/run/faild/faild.pid', description: '--pid-file: holds the pid; also the lock that keeps one faild per host.' },
+    keyFile: {
+      type: 'string',
+      minLength: 1,
+      description: '--key-file: one or two secrets (one per line, mode 0600); every packet is signed with the first, and accepted signed with either. Re-read on SIGHUP.',
+    },
+    cluster: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9._-]{1,64}$',
+      description: '--cluster: a name; faild ignores packets of other clusters on the same LANs.',
+    },
+    flapDamping: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'A path that goes down again and again is held down, for longer each time it flaps while held.',
+      default: {},
+      properties: {
+        flaps: int(1, 100, 'Penalty at which a path is held down: each down adds 1, halving every half-life (about this many downs within one half-life).', 3),
+        halfLife: { type: 'number', exclusiveMinimum: 0, maximum: 3600, description: 'Seconds for the flap count to halve (default: 30 intervals).' },
+        maxHold: { type: 'number', exclusiveMinimum: 0, maximum: 86400, default: 300, description: 'Seconds a path is held down at most.' },
+        enabled: { type: 'boolean', default: true, description: 'false: no damping.' },
+      },
+    },
     dryRun: { type: 'boolean', default: false, description: '--dry-run: log the route changes, make none.' },
     table: int(1, 0xfffffeff, "--table: the routing table that holds faild's host routes.", DEFAULTS.table),
     rulePriority: int(1, 32765 - 2 * 33, "--rule-priority: priority of faild's ip rules (ahead of main's 32766; gateway routes use the next ones).", DEFAULTS.rulePriority),

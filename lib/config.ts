@@ -34,6 +34,9 @@ interface ConfigFile {
   dryRun: boolean
   table: number
   rulePriority: number
+  keyFile?: string
+  cluster?: string
+  flapDamping: { enabled: boolean; flaps: number; halfLife?: number; maxHold: number }
 }
 
 export type ConfigResult = { ok: true; options: Options } | { ok: false; errors: string[] }
@@ -110,6 +113,9 @@ function toOptions(c: ConfigFile, configFile: string | undefined): Options {
     dryRun: c.dryRun,
     table: c.table,
     rulePriority: c.rulePriority,
+    keyFile: c.keyFile,
+    cluster: c.cluster,
+    flapDamping: { ...c.flapDamping, halfLife: c.flapDamping.halfLife },
   }
 }
 

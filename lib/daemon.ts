@@ -14,8 +14,9 @@ import type { Options } from './options.js'
 import { describeRoute, diffRoutes, isEmptyDiff, planGateways, planRoutes, routeKey, sameRoute, type PlanGateway, type Route } from './route-plan.js'
 import { RouteTable } from './routes.js'
 import type { PeerStatus, RouteStatus, StatusReport } from './status.js'
+import { readKeyFile } from './keys.js'
 import { RECV_BUFFER_BYTES, Transport, type SocketFactory } from './transport.js'
-import { decode, encode } from './wire.js'
+import { clusterTag, decode, encode, type WireKey } from './wire.js'
 
 export interface DaemonDeps {
   readonly clock: Clock
@@ -59,6 +60,8 @@ export class Daemon {
   #reconcileTimer: Timer | undefined
   #gateways: Gateway[] = []
   #startedAt = 0
+  /** Signing keys from --key-file: the first signs, either verifies; empty: packets unsigned. */
+  #keys: WireKey[] = []
   /** When the deadline timer fires (Infinity: not armed). */
   #deadlineAt = Infinity
   #nextTick = 0
@@ -90,15 +93,19 @@ export class Daemon {
   async start(): Promise<void> {
     const { log, ip, clock } = this.#deps
     const o = this.#opt
+    this.#keys = o.keyFile ? readKeyFile(o.keyFile) : []
     this.#lans = await discoverLans(ip, o.lans)
     const lanA = this.#lans[0]!
     const nodeId = o.nodeId ?? lanA.address
     this.#gateways = this.#placeGateways(o)
     this.#engine = new Engine({
       nodeId,
-      boot: randomInt(1, 2 ** 32 - 1),
+      boot: bootId(),
+      firstSeq: randomInt(0, 2 ** 32),
       addresses: this.#lans.map((l) => l.address),
       requestor: o.requestor,
+      cluster: o.cluster ? clusterTag(o.cluster) : 0,
+      strictBoot: this.#keys.length > 0,
       ...this.#tunables(o),
     })
     this.#transport = new Transport(this.#lans, o.port, this.#deps.socketFactory)
@@ -176,7 +183,7 @@ export class Daemon {
   #onPacket(lan: number, src: number, data: Buffer): void {
     if (this.#stopped) return
     this.received++
-    const r = decode(data)
+    const r = decode(data, this.#keys)
     if (!r.ok) {
       this.#count(r.code, lan, () => `${data.length} bytes from ${formatIPv4(src)}`)
       return
@@ -199,7 +206,7 @@ export class Daemon {
     for (const fx of effects) {
       switch (fx.kind) {
         case 'send':
-          this.#transport!.send(fx.lan, fx.to, encode(fx.msg))
+          this.#transport!.send(fx.lan, fx.to, encode(fx.msg, this.#keys[0]))
           break
         case 'link':
           changed = true
@@ -211,6 +218,12 @@ export class Daemon {
           break
         case 'drop':
           this.#count(fx.reason, fx.lan, () => `from node ${formatIPv4(fx.from)}`)
+          break
+        case 'damped':
+          log.warn(
+            `peer ${formatIPv4(fx.peer)} LAN ${this.#label(fx.lan)}: flapping (${fx.penalty.toFixed(1)} downs lately), ` +
+              `held down for ${(fx.holdMs / 1000).toFixed(1)}s`,
+          )
           break
       }
     }
@@ -320,7 +333,9 @@ export class Daemon {
       if (!lan) throw new InterfaceError(`staticPeers[${i}]: ${formatIPv4(address)} is on none of this host's LANs`)
       unicast[lan.index]!.push(address)
     })
-    return { intervalMs: Math.round(o.interval * 1000), failAfter: o.failAfter, upAfter: o.upAfter, unicast, ignore: o.ignorePeers }
+    const d = o.flapDamping
+    const damping = { enabled: d.enabled, flaps: d.flaps, halfLifeMs: (d.halfLife ?? 30 * o.interval) * 1000, maxHoldMs: d.maxHold * 1000 }
+    return { intervalMs: Math.round(o.interval * 1000), failAfter: o.failAfter, upAfter: o.upAfter, unicast, ignore: o.ignorePeers, damping }
   }
 
   /** Why faild installed route `r`, for logs and faildctl status. */
@@ -454,11 +469,16 @@ export class Daemon {
    */
   async reconfigure(next: Options): Promise<string[]> {
     const o = this.#opt
-    const fixed = ['requestor', 'port', 'lans', 'nodeId', 'table', 'rulePriority', 'controlSocket', 'pidFile', 'dryRun'] as const
+    const fixed = ['requestor', 'port', 'lans', 'nodeId', 'table', 'rulePriority', 'controlSocket', 'pidFile', 'dryRun', 'cluster'] as const
     const pending = fixed.filter((k) => JSON.stringify(o[k]) !== JSON.stringify(next[k]))
     const kept: Options = { ...next, ...Object.fromEntries(fixed.map((k) => [k, o[k]])) }
     const tunables = this.#tunables(kept)
     const gateways = this.#placeGateways(kept)
+    const keys = kept.keyFile ? readKeyFile(kept.keyFile) : []
+    if ((keys.length > 0) !== (this.#keys.length > 0)) {
+      throw new Error(keys.length ? 'a key file cannot be added by a reload: restart faild' : 'the key file cannot be removed by a reload: restart faild')
+    }
+    this.#keys = keys
     this.#opt = kept
     this.#engine!.configure(tunables)
     this.#gateways = gateways
@@ -524,6 +544,9 @@ export class Daemon {
     }
   }
 }
+
+/** Deciseconds since 2025: a later run of a host has a larger boot id (until 2038), so a replayed old run is told apart. */
+const bootId = (): number => Math.max(1, Math.floor((Date.now() - Date.UTC(2025, 0, 1)) / 100) >>> 0)
 
 const round = (v: number | undefined): number | null => (v === undefined ? null : Math.round(v * 10) / 10)
 

@@ -2,6 +2,7 @@
 //
 // It reads no clock and does no I/O: every call takes `now` (monotonic ms) and returns effects
 // for the daemon to carry out, like dhcpleased's engine.c composing imsgs for the parent.
+import { flap, type Damping } from './flap-damping.js'
 import { FORGET_INTERVALS, FORGET_MIN_MS, INQ_GRACE_FRACTION, INQ_GRACE_MIN_MS, MAX_DOWN_IDS } from './constants.js'
 import { LinkEvent, LinkState, linkStep, type Link, type Thresholds } from './link-health.js'
 import { effectiveState, newPeer, PeerTable, type Peer, type PeerLan } from './peer-table.js'
@@ -21,10 +22,22 @@ export interface EngineConfig extends Thresholds {
   readonly unicast?: readonly (readonly number[])[]
   /** Node ids and addresses whose packets are dropped. */
   readonly ignore?: readonly number[]
+  /** This cluster's tag (see clusterTag); packets with another (or none) are dropped. 0: none. */
+  readonly cluster?: number
+  /** The sequence number before the first INQ: random per start, so ACKs from an earlier run never match. */
+  readonly firstSeq?: number
+  /**
+   * Packets are authenticated (a key is set): a packet from an earlier run of a known peer (an
+   * older boot id) is a replay, not a restart. Without a key anyone can forge packets anyway, and a
+   * peer whose clock went back at reboot must not be shut out.
+   */
+  readonly strictBoot?: boolean
+  /** Flap damping; undefined: none. */
+  readonly damping?: Damping
 }
 
 /** What a reloaded config may change while the daemon runs. */
-export type Tunables = Pick<EngineConfig, 'failAfter' | 'upAfter' | 'intervalMs' | 'unicast' | 'ignore'>
+export type Tunables = Pick<EngineConfig, 'failAfter' | 'upAfter' | 'intervalMs' | 'unicast' | 'ignore' | 'damping'>
 
 export type DropReason =
   | 'id-clash'
@@ -35,6 +48,8 @@ export type DropReason =
   | 'late-ack'
   | 'duplicate-ack'
   | 'duplicate-inq'
+  | 'replayed'
+  | 'wrong-cluster'
   | 'ignored'
 
 export type Effect =
@@ -52,10 +67,14 @@ export type Effect =
     }
   | { readonly kind: 'peer'; readonly peer: number; readonly event: 'discovered' | 'restarted' | 'forgotten' }
   | { readonly kind: 'drop'; readonly lan: number; readonly reason: DropReason; readonly from: number }
+  /** Flap damping holds a path down: it went down `penalty` times lately (decaying). */
+  | { readonly kind: 'damped'; readonly peer: number; readonly lan: number; readonly holdMs: number; readonly penalty: number }
 
 interface Snapshot {
   readonly state: LinkState
   readonly local: LinkState
+  /** The state as the packets tell it, before offline and flap damping. */
+  readonly raw: LinkState
 }
 
 interface Pending {
@@ -93,6 +112,7 @@ export class Engine {
     this.#rtt = cfg.addresses.map(() => NO_RTT)
     this.#noCarrier = cfg.addresses.map(() => false)
     this.#offline = cfg.addresses.map(() => false)
+    this.#seq = cfg.firstSeq ?? 0
   }
 
   get config(): EngineConfig {
@@ -113,7 +133,7 @@ export class Engine {
 
   /** The state routes follow: down on a LAN this host has taken offline, whatever the packets say. */
   state(pl: PeerLan, lan: number): LinkState {
-    return this.#offline[lan] ? LinkState.Down : effectiveState(pl)
+    return this.#offline[lan] || pl.held ? LinkState.Down : effectiveState(pl)
   }
 
   /** The state of the path to whichever peer has `address` on LAN `lan` (a gateway); unknown if none. */
@@ -123,7 +143,7 @@ export class Engine {
   }
 
   #snapshot(pl: PeerLan, lan: number): Snapshot {
-    return { state: this.state(pl, lan), local: pl.link.state }
+    return { state: this.state(pl, lan), local: pl.link.state, raw: effectiveState(pl) }
   }
 
   get peers(): Iterable<Peer> {
@@ -163,6 +183,7 @@ export class Engine {
   receive(now: number, lan: number, src: number, msg: Message): Effect[] {
     const cfg = this.#cfg
     const drop = (reason: DropReason): Effect[] => [{ kind: 'drop', lan, reason, from: msg.from }]
+    if (msg.cluster !== (cfg.cluster ?? 0)) return drop('wrong-cluster')
     if (msg.from === cfg.nodeId) return src === cfg.addresses[lan] ? [] : drop('id-clash') // our own broadcast, looped back
     if (this.#ignore.size > 0 && (this.#ignore.has(msg.from) || this.#ignore.has(src))) return drop('ignored')
     if (msg.lan !== lan || lan >= cfg.addresses.length) return drop('wrong-lan')
@@ -178,9 +199,13 @@ export class Engine {
         return drop('late-ack')
       }
       if (this.#peers.get(msg.from)?.lans[lan]?.ackedSeq === msg.seq) return drop('duplicate-ack')
-    } else if (msg.intervalMs > 0 && this.#isRepeat(msg, lan)) {
-      return drop('duplicate-inq') // sent both broadcast and unicast (a static peer)
+    } else if (msg.intervalMs > 0) {
+      const seen = this.#seen(msg, lan)
+      if (seen === 'same') return drop('duplicate-inq') // sent both broadcast and unicast (a static peer)
+      if (seen === 'older') return drop('replayed')
     }
+    const known = this.#peers.get(msg.from)
+    if (cfg.strictBoot && known && msg.boot !== known.boot && !newer(msg.boot, known.boot)) return drop('replayed')
     const out: Effect[] = []
     const peer = this.#learn(now, msg, out)
     const before = peer.lans.map((p, i) => this.#snapshot(p, i))
@@ -258,6 +283,11 @@ export class Engine {
     })
     for (const peer of this.#peers) {
       peer.lans.forEach((pl, lan) => {
+        if (pl.held && pl.flaps.heldUntil <= now) {
+          const before = this.#snapshot(pl, lan)
+          pl.held = false
+          this.#report(peer, lan, before, now, out)
+        }
         // One miss per overdue interval, but no more than it takes to go down (a paused daemon).
         for (let n = 0; pl.inqDue <= now && n <= this.#cfg.failAfter; n++) {
           pl.inqDue += peer.intervalMs
@@ -279,7 +309,7 @@ export class Engine {
     for (const p of this.#pending) if (p) next = Math.min(next, p.due)
     for (const peer of this.#peers) {
       next = Math.min(next, peer.lastHeard + this.#forgetMs(peer))
-      for (const pl of peer.lans) next = Math.min(next, pl.inqDue)
+      for (const pl of peer.lans) next = Math.min(next, pl.inqDue, pl.held ? pl.flaps.heldUntil : Infinity)
     }
     this.#soonest = next
     return next
@@ -312,14 +342,17 @@ export class Engine {
       intervalMs: cfg.requestor ? cfg.intervalMs : 0,
       addresses: cfg.addresses,
       down,
+      cluster: cfg.cluster ?? 0,
     }
     return kind === 'inq' ? { kind, ...common } : { kind, to, ...common }
   }
 
-  /** The same INQ (same sender run, same sequence number) already heard on this LAN. */
-  #isRepeat(msg: Message, lan: number): boolean {
+  /** An INQ of the sender's current run: the one last heard on this LAN, an older one, or new. */
+  #seen(msg: Message, lan: number): 'same' | 'older' | 'new' {
     const peer = this.#peers.get(msg.from)
-    return peer !== undefined && peer.boot === msg.boot && peer.lans[lan]?.inqSeq === msg.seq
+    const last = peer?.lans[lan]?.inqSeq
+    if (!peer || peer.boot !== msg.boot || last === undefined || last < 0) return 'new'
+    return msg.seq === last ? 'same' : newer(msg.seq, last) ? 'new' : 'older'
   }
 
   /** Find or create the sender's entry and refresh what it advertises. */
@@ -369,12 +402,34 @@ export class Engine {
     this.#report(peer, lan, before, now, out)
   }
 
+  /** Count a down against the path; hold it down while it flaps (see flap-damping.ts). */
+  #damp(peer: Peer, lan: number, now: number, out: Effect[]): void {
+    const d = this.#cfg.damping
+    const pl = peer.lans[lan]!
+    if (!d?.enabled) return
+    const was = pl.flaps.heldUntil
+    pl.flaps = flap(pl.flaps, now, d)
+    if (pl.flaps.heldUntil === was || pl.flaps.heldUntil <= now) return
+    pl.held = true
+    this.#soonest = Math.min(this.#soonest, pl.flaps.heldUntil)
+    out.push({ kind: 'damped', peer: peer.id, lan, holdMs: pl.flaps.heldUntil - now, penalty: pl.flaps.penalty })
+  }
+
   /** One 'link' effect when the path's effective or observed state changed. */
   #report(peer: Peer, lan: number, before: Snapshot, now: number, out: Effect[]): void {
     const pl: PeerLan = peer.lans[lan]!
+    // Every down the packets show counts as a flap, held or not (so flapping on extends a hold);
+    // a drain is the operator's doing, not a flap.
+    if (effectiveState(pl) === LinkState.Down && before.raw !== LinkState.Down && !this.#offline[lan]) this.#damp(peer, lan, now, out)
     const to = this.state(pl, lan)
     if (to === before.state && pl.link.state === before.local) return
     if (to === LinkState.Down && before.state !== LinkState.Down) pl.downSince = now
     out.push({ kind: 'link', peer: peer.id, lan, from: before.state, to, link: pl.link, hearsUs: pl.hearsUs, carrierLost: pl.carrierLost })
   }
+}
+
+/** Serial-number order (RFC 1982) on u32: a is after b, within half the space. */
+export function newer(a: number, b: number): boolean {
+  const d = (a - b) >>> 0
+  return d !== 0 && d < 0x80000000
 }

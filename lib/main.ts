@@ -7,6 +7,7 @@ import { CONFIG_SCHEMA } from './config-schema.js'
 import { ControlServer, type Reply, type Request } from './control.js'
 import { Daemon } from './daemon.js'
 import { InterfaceError } from './interfaces.js'
+import { KeyFileError } from './keys.js'
 import { systemIp } from './ip.js'
 import { closeLogger, makeLogger, reconfigureLogger, type LogOptions, type Logger } from './log.js'
 import { Notifier } from './notify.js'
@@ -221,7 +222,7 @@ async function run(svc: Service, control: ControlServer, log: Logger): Promise<n
     await daemon.start()
     await control.start()
   } catch (err) {
-    const flag = err instanceof InterfaceError ? 'option -i/--interface: ' : ''
+    const flag = err instanceof InterfaceError ? 'option -i/--interface: ' : err instanceof KeyFileError ? 'option --key-file: ' : ''
     log.error(`cannot start: ${flag}${(err as Error).message}`)
     await daemon.stop().catch(() => {})
     return 1

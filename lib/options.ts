@@ -50,6 +50,18 @@ export interface Options {
   readonly dryRun: boolean
   readonly table: number
   readonly rulePriority: number
+  readonly keyFile: string | undefined
+  readonly cluster: string | undefined
+  readonly flapDamping: FlapDampingOptions
+}
+
+export interface FlapDampingOptions {
+  readonly enabled: boolean
+  readonly flaps: number
+  /** Seconds; undefined: 30 intervals. */
+  readonly halfLife: number | undefined
+  /** Seconds. */
+  readonly maxHold: number
 }
 
 const intIn = (min: number, max: number, what: string) => (v: string) => {
@@ -96,6 +108,8 @@ export function buildCommand(version: string): Command {
     .option('--notify <program>', 'run this program on every route and path change (facts in FAILD_* environment variables)')
     .addOption(new Option('--control-socket <path>', 'Unix socket for faildctl').default(schema.controlSocket.default))
     .addOption(new Option('--pid-file <path>', 'pid file, also the lock that keeps one faild per host').default(schema.pidFile.default))
+    .option('--key-file <file>', 'sign every packet with the first key in this file (mode 0600), accept either of two')
+    .option('--cluster <name>', 'ignore packets of other clusters on the same LANs')
     .option('--dry-run', 'log the route changes faild would make, make none', false)
     .option('-v, --verbose', 'log every packet too (log level debug)', count, 0)
     .addOption(new Option('--table <id>', "routing table that holds faild's routes").default(DEFAULTS.table).argParser(intIn(1, schema.table.maximum, 'table id')))
@@ -118,6 +132,8 @@ const FLAG_KEYS: Readonly<Record<string, string>> = {
   controlSocket: 'controlSocket',
   pidFile: 'pidFile',
   dryRun: 'dryRun',
+  keyFile: 'keyFile',
+  cluster: 'cluster',
   table: 'table',
   rulePriority: 'rulePriority',
 }

@@ -1,4 +1,5 @@
 // The peers this host has heard, keyed by node id, with each peer's view on every LAN.
+import { NO_FLAPS, type FlapState } from './flap-damping.js'
 import { LinkState, NEW_LINK, type Link } from './link-health.js'
 
 export interface PeerLan {
@@ -22,6 +23,10 @@ export interface PeerLan {
   downSince: number
   /** Requestor side: the round-trip time of the last ACK in time on this LAN (ms; undefined: none yet). */
   rttMs: number | undefined
+  /** Flap damping: how often the path went down lately, and whether it is held down. */
+  flaps: FlapState
+  /** True while held down by flap damping (kept in step with flaps.heldUntil by the engine). */
+  held: boolean
 }
 
 export interface Peer {
@@ -58,6 +63,8 @@ export function newPeer(id: number, now: number, lanCount: number): Peer {
     carrierLost: false,
     downSince: -Infinity,
     rttMs: undefined,
+    flaps: NO_FLAPS,
+    held: false,
   }))
   return { id, boot: 0, intervalMs: 0, lastHeard: now, since: now, lans }
 }

@@ -10,7 +10,10 @@
 //  24  u8  address count N    25  u8 no-carrier mask     26  u16 down count M
 //  28  N x u32 the sender's address on LAN 0..N-1 (0 = none)
 //  28+4N  M x u32 node ids the sender currently does not hear on this LAN
-// The no-carrier mask has bit i set while the sender's interface on LAN i (i < 8) has lost carrier.
+//  then, if flag bit 1: u32 cluster tag; if flag bit 2: u8 key id and 32 bytes of HMAC-SHA256
+//  over every byte before the tag (key id included).
+// The out-of-service mask has bit i set while the sender's LAN i (i < 8) has no carrier or is offline.
+import { createHmac, timingSafeEqual } from 'node:crypto'
 import { HEADER_SIZE, MAGIC, MAX_DOWN_IDS, MAX_LANS, VERSION } from './constants.js'
 
 export enum MessageType {
@@ -19,7 +22,17 @@ export enum MessageType {
 }
 
 const FLAG_REQUESTOR = 0x01
-const KNOWN_FLAGS = FLAG_REQUESTOR
+const FLAG_CLUSTER = 0x02
+const FLAG_AUTH = 0x04
+const KNOWN_FLAGS = FLAG_REQUESTOR | FLAG_CLUSTER | FLAG_AUTH
+export const MAC_SIZE = 32
+const AUTH_SIZE = 1 + MAC_SIZE
+
+/** A shared secret and the one-byte id that tells receivers which key signed a packet. */
+export interface WireKey {
+  readonly id: number
+  readonly secret: Buffer
+}
 
 interface Common {
   /** Non-zero node id of the sender. */
@@ -35,8 +48,10 @@ interface Common {
   readonly addresses: readonly number[]
   /** Peers the sender does not hear on this LAN: tells them their packets are lost. */
   readonly down: readonly number[]
-  /** Bit i: the sender's interface on LAN i has no carrier (cable pulled), for LANs 0-7. */
+  /** Bit i: the sender's LAN i is out of service (no carrier, or taken offline), for LANs 0-7. */
   readonly noCarrier: number
+  /** The sender's cluster tag (see clusterTag); 0: none. */
+  readonly cluster: number
 }
 
 export interface Inq extends Common {
@@ -61,26 +76,34 @@ export type DecodeError =
   | 'ERR_BAD_NODE'
   | 'ERR_BAD_COUNT'
   | 'ERR_BAD_LENGTH'
+  | 'ERR_NO_AUTH'
+  | 'ERR_UNEXPECTED_AUTH'
+  | 'ERR_UNKNOWN_KEY'
+  | 'ERR_BAD_AUTH'
 
 export type DecodeResult = { ok: true; msg: Message } | { ok: false; code: DecodeError }
 
 const fail = (code: DecodeError): DecodeResult => ({ ok: false, code })
 
-/** Encode a message; throws only on a message this program built wrong. */
-export function encode(msg: Message): Buffer {
+const mac = (key: WireKey, data: Uint8Array): Buffer => createHmac('sha256', key.secret).update(data).digest()
+
+/** Encode a message, signed with `key` if given; throws only on a message this program built wrong. */
+export function encode(msg: Message, key?: WireKey): Buffer {
   const n = msg.addresses.length
   const m = msg.down.length
   if (n < 1 || n > MAX_LANS || msg.lan >= n) throw new RangeError(`bad LAN count ${n} / index ${msg.lan}`)
   if (m > MAX_DOWN_IDS) throw new RangeError(`down list of ${m} exceeds ${MAX_DOWN_IDS}`)
   if (msg.noCarrier >>> n !== 0 || msg.noCarrier > 0xff) throw new RangeError(`no-carrier mask ${msg.noCarrier} beyond ${n} LANs`)
-  const buf = Buffer.alloc(HEADER_SIZE + 4 * (n + m))
+  const body = HEADER_SIZE + 4 * (n + m)
+  const tagged = msg.cluster !== 0
+  const buf = Buffer.alloc(body + (tagged ? 4 : 0) + (key ? AUTH_SIZE : 0))
   buf.writeUInt16BE(MAGIC, 0)
   buf.writeUInt8(VERSION, 2)
   buf.writeUInt8(msg.kind === 'inq' ? MessageType.Inq : MessageType.Ack, 3)
   buf.writeUInt32BE(msg.from, 4)
   buf.writeUInt32BE(msg.boot, 8)
   buf.writeUInt8(msg.lan, 12)
-  buf.writeUInt8(msg.intervalMs > 0 ? FLAG_REQUESTOR : 0, 13)
+  buf.writeUInt8((msg.intervalMs > 0 ? FLAG_REQUESTOR : 0) | (tagged ? FLAG_CLUSTER : 0) | (key ? FLAG_AUTH : 0), 13)
   buf.writeUInt16BE(msg.intervalMs, 14)
   buf.writeUInt32BE(msg.seq, 16)
   buf.writeUInt32BE(msg.kind === 'ack' ? msg.to : 0, 20)
@@ -89,11 +112,21 @@ export function encode(msg: Message): Buffer {
   buf.writeUInt16BE(m, 26)
   msg.addresses.forEach((a, i) => buf.writeUInt32BE(a, HEADER_SIZE + 4 * i))
   msg.down.forEach((id, i) => buf.writeUInt32BE(id, HEADER_SIZE + 4 * (n + i)))
+  if (tagged) buf.writeUInt32BE(msg.cluster, body)
+  if (key) {
+    const at = buf.length - AUTH_SIZE
+    buf.writeUInt8(key.id, at)
+    mac(key, buf.subarray(0, at + 1)).copy(buf, at + 1)
+  }
   return buf
 }
 
-/** Decode a datagram. Never throws: every length is checked before it is read. */
-export function decode(buf: Uint8Array): DecodeResult {
+/**
+ * Decode a datagram. With `keys`, only packets signed by one of them are accepted; without,
+ * only unsigned ones. Never throws: every length is checked before it is read, and the tag
+ * before any field is trusted.
+ */
+export function decode(buf: Uint8Array, keys: readonly WireKey[] = []): DecodeResult {
   if (buf.length < HEADER_SIZE) return fail('ERR_TOO_SHORT')
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.length)
   if (b.readUInt16BE(0) !== MAGIC) return fail('ERR_BAD_MAGIC')
@@ -112,7 +145,19 @@ export function decode(buf: Uint8Array): DecodeResult {
   const m = b.readUInt16BE(26)
   const noCarrier = b.readUInt8(25)
   if (n < 1 || n > MAX_LANS || m > MAX_DOWN_IDS || noCarrier >>> n !== 0) return fail('ERR_BAD_COUNT')
-  if (b.length !== HEADER_SIZE + 4 * (n + m)) return fail('ERR_BAD_LENGTH')
+  const body = HEADER_SIZE + 4 * (n + m)
+  const tagged = (flags & FLAG_CLUSTER) !== 0
+  const signed = (flags & FLAG_AUTH) !== 0
+  if (b.length !== body + (tagged ? 4 : 0) + (signed ? AUTH_SIZE : 0)) return fail('ERR_BAD_LENGTH')
+  if (signed !== keys.length > 0) return fail(signed ? 'ERR_UNEXPECTED_AUTH' : 'ERR_NO_AUTH')
+  if (signed) {
+    const at = b.length - AUTH_SIZE
+    const key = keys.find((k) => k.id === b.readUInt8(at))
+    if (!key) return fail('ERR_UNKNOWN_KEY')
+    if (!timingSafeEqual(mac(key, b.subarray(0, at + 1)), b.subarray(at + 1))) return fail('ERR_BAD_AUTH')
+  }
+  const cluster = tagged ? b.readUInt32BE(body) : 0
+  if (tagged && cluster === 0) return fail('ERR_BAD_FLAGS')
   const lan = b.readUInt8(12)
   const addresses = readWords(b, HEADER_SIZE, n)
   if (lan >= n || addresses[lan] === 0) return fail('ERR_BAD_LAN')
@@ -125,6 +170,7 @@ export function decode(buf: Uint8Array): DecodeResult {
     addresses,
     down: readWords(b, HEADER_SIZE + 4 * n, m),
     noCarrier,
+    cluster,
   }
   return { ok: true, msg: type === MessageType.Inq ? { kind: 'inq', ...common } : { kind: 'ack', to, ...common } }
 }
@@ -133,4 +179,10 @@ function readWords(b: Buffer, offset: number, count: number): number[] {
   const out: number[] = []
   for (let i = 0; i < count; i++) out.push(b.readUInt32BE(offset + 4 * i))
   return out
+}
+
+/** The 4-byte tag of a cluster name: two clusters on one LAN ignore each other. Never 0 (no tag). */
+export function clusterTag(name: string): number {
+  const h = createHmac('sha256', 'faild cluster').update(name, 'utf8').digest().readUInt32BE(0)
+  return h === 0 ? 1 : h
 }

@@ -12,9 +12,9 @@ const PEER_ADDR = [0xc6120102, 0xc6120202]
 const base: EngineConfig = { nodeId: ME, boot: 1, addresses: MY_ADDR, requestor: true, intervalMs: 100, failAfter: 3, upAfter: 2 }
 
 const ack = (lan: number, seq: number, over: Partial<Message> = {}): Message =>
-  ({ kind: 'ack', from: PEER, to: ME, boot: 9, lan, seq, intervalMs: 0, addresses: PEER_ADDR, down: [], noCarrier: 0, ...over }) as Message
+  ({ kind: 'ack', from: PEER, to: ME, boot: 9, lan, seq, intervalMs: 0, addresses: PEER_ADDR, down: [], noCarrier: 0, cluster: 0, ...over }) as Message
 const inq = (lan: number, seq: number, over: Partial<Message> = {}): Message =>
-  ({ kind: 'inq', from: PEER, boot: 9, lan, seq, intervalMs: 100, addresses: PEER_ADDR, down: [], noCarrier: 0, ...over }) as Message
+  ({ kind: 'inq', from: PEER, boot: 9, lan, seq, intervalMs: 100, addresses: PEER_ADDR, down: [], noCarrier: 0, cluster: 0, ...over }) as Message
 
 const links = (fx: Effect[]) => fx.filter((e) => e.kind === 'link').map((e) => `${e.lan}:${e.from}->${e.to}`)
 const sends = (fx: Effect[]) => fx.flatMap((e) => (e.kind === 'send' ? [e] : []))
@@ -250,4 +250,50 @@ t.test('pathState finds a gateway by its address on a LAN', async (t) => {
   interval(e, 0, [0, 1])
   t.equal(e.pathState(0, PEER_ADDR[0]!), LinkState.Up)
   t.equal(e.pathState(1, PEER_ADDR[0]!), LinkState.Unknown, 'that address is not on LAN B')
+})
+
+t.test('flap damping: a path that keeps going down is held down, logged, and released when the hold ends', async (t) => {
+  const e = new Engine({ ...base, damping: { enabled: true, flaps: 3, halfLifeMs: 2000, maxHoldMs: 60_000 } })
+  interval(e, 0, [0, 1])
+  let now = 100
+  const flapOnce = () => {
+    const fx: Effect[] = []
+    for (let i = 0; i < 3; i++, now += 100) fx.push(...interval(e, now, [1])) // three misses on LAN A: down
+    for (let i = 0; i < 2; i++, now += 100) fx.push(...interval(e, now, [0, 1])) // two good: up, unless held
+    return fx
+  }
+  for (let i = 1; i <= 3; i++) t.same(links(flapOnce()), ['0:up->down', '0:down->up'], `flap ${i}: penalty still under 3 (it decays)`)
+  const fourth = flapOnce()
+  t.same(links(fourth), ['0:up->down', '0:down->down'], 'the fourth is held: good packets seen, the state stays down')
+  t.match(fourth.find((x) => x.kind === 'damped'), { kind: 'damped', peer: PEER, lan: 0 })
+  t.equal(e.planPeers()[0]!.lans[0]!.state, LinkState.Down)
+  const heldAt = now
+  let releasedAt = 0
+  for (let i = 0; i < 100 && !releasedAt; i++, now += 100) if (links(interval(e, now, [0, 1])).includes('0:down->up')) releasedAt = now
+  t.ok(releasedAt - heldAt > 1500 && releasedAt - heldAt < 3000, `released after the hold (${releasedAt - heldAt} ms)`)
+})
+
+t.test('cluster tags: a packet of another cluster, or untagged, is dropped', async (t) => {
+  const e = new Engine({ ...base, requestor: false, cluster: 0x1234 })
+  t.same(drops(e.receive(0, 0, PEER_ADDR[0]!, inq(0, 1))), ['wrong-cluster'], 'untagged')
+  t.same(drops(e.receive(0, 0, PEER_ADDR[0]!, inq(0, 1, { cluster: 0x9999 }))), ['wrong-cluster'], 'another cluster')
+  const ok = e.receive(0, 0, PEER_ADDR[0]!, inq(0, 1, { cluster: 0x1234 }))
+  t.same(drops(ok), [])
+  t.equal(sends(ok)[0]!.msg.cluster, 0x1234, 'and answers carry the tag')
+})
+
+t.test('replays: an INQ older than the last is dropped; with a key, so is an earlier run of the peer', async (t) => {
+  const e = new Engine({ ...base, requestor: false, strictBoot: true })
+  e.receive(0, 0, PEER_ADDR[0]!, inq(0, 10, { boot: 500 }))
+  t.same(drops(e.receive(1, 0, PEER_ADDR[0]!, inq(0, 9, { boot: 500 }))), ['replayed'], 'an older INQ')
+  t.same(drops(e.receive(2, 0, PEER_ADDR[0]!, inq(0, 11, { boot: 400 }))), ['replayed'], 'an earlier run')
+  t.same(drops(e.receive(3, 0, PEER_ADDR[0]!, inq(0, 1, { boot: 600 }))), [], 'a later run (a restart) is accepted')
+  const lax = new Engine({ ...base, requestor: false })
+  lax.receive(0, 0, PEER_ADDR[0]!, inq(0, 10, { boot: 500 }))
+  t.same(drops(lax.receive(1, 0, PEER_ADDR[0]!, inq(0, 1, { boot: 400 }))), [], 'without a key, a peer whose clock went back is a restart')
+})
+
+t.test('the first INQ of a run carries the random first sequence number plus one', async (t) => {
+  const e = new Engine({ ...base, firstSeq: 0xffffffff })
+  t.equal(sends(e.tick(0))[0]!.msg.seq, 0, 'and wraps')
 })

@@ -42,6 +42,9 @@ t.test('defaults a cautious operator accepts: recovery slower than failure', asy
     dryRun: false,
     table: 4207,
     rulePriority: 32000,
+    keyFile: undefined,
+    cluster: undefined,
+    flapDamping: { enabled: true, flaps: 3, halfLife: undefined, maxHold: 300 },
   })
 })
 
