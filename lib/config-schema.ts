@@ -119,6 +119,13 @@ export const CONFIG_SCHEMA = {
         enabled: { type: 'boolean', default: true, description: 'false: no damping.' },
       },
     },
+    rateLimit: {
+      type: 'number',
+      minimum: 1,
+      maximum: 1_000_000,
+      description: 'Packets per second one source address may send before the rest are dropped (default: 4 per interval, at least 200).',
+    },
+    maxPeers: int(1, 100_000, 'Peers faild tracks at most; packets from further new peers are dropped (counted as peer-table-full).', 4096),
     dryRun: { type: 'boolean', default: false, description: '--dry-run: log the route changes, make none.' },
     table: int(1, 0xfffffeff, "--table: the routing table that holds faild's host routes.", DEFAULTS.table),
     rulePriority: int(1, 32765 - 2 * 33, "--rule-priority: priority of faild's ip rules (ahead of main's 32766; gateway routes use the next ones).", DEFAULTS.rulePriority),

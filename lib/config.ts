@@ -37,6 +37,8 @@ interface ConfigFile {
   keyFile?: string
   cluster?: string
   flapDamping: { enabled: boolean; flaps: number; halfLife?: number; maxHold: number }
+  rateLimit?: number
+  maxPeers: number
 }
 
 export type ConfigResult = { ok: true; options: Options } | { ok: false; errors: string[] }
@@ -116,6 +118,8 @@ function toOptions(c: ConfigFile, configFile: string | undefined): Options {
     keyFile: c.keyFile,
     cluster: c.cluster,
     flapDamping: { ...c.flapDamping, halfLife: c.flapDamping.halfLife },
+    rateLimit: c.rateLimit,
+    maxPeers: c.maxPeers,
   }
 }
 

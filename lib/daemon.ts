@@ -12,6 +12,8 @@ import type { Logger } from './log.js'
 import type { NotifyEvent } from './notify.js'
 import type { Options } from './options.js'
 import { describeRoute, diffRoutes, isEmptyDiff, planGateways, planRoutes, routeKey, sameRoute, type PlanGateway, type Route } from './route-plan.js'
+import { LogBudget } from './log-budget.js'
+import { RateLimiter } from './rate-limit.js'
 import { RouteTable } from './routes.js'
 import type { PeerStatus, RouteStatus, StatusReport } from './status.js'
 import { readKeyFile } from './keys.js'
@@ -30,6 +32,10 @@ export interface DaemonDeps {
   /** For the status report. */
   readonly version?: string
 }
+
+/** Peer events (discovered, forgotten, restarted) logged and notified at most this many per 10 s. */
+const PEER_EVENTS_PER_WINDOW = 50
+const PEER_EVENT_WINDOW_MS = 10_000
 
 /** Compare faild's routes with the kernel's at most this often (and at least once per interval above it). */
 const RECONCILE_MIN_MS = 1000
@@ -62,6 +68,10 @@ export class Daemon {
   #startedAt = 0
   /** Signing keys from --key-file: the first signs, either verifies; empty: packets unsigned. */
   #keys: WireKey[] = []
+  #limiter: RateLimiter | undefined
+  /** Packets that passed the rate limit and decoded: what the drain before judging waits for. */
+  #accepted = 0
+  readonly #peerEvents = new LogBudget(PEER_EVENTS_PER_WINDOW, PEER_EVENT_WINDOW_MS)
   /** When the deadline timer fires (Infinity: not armed). */
   #deadlineAt = Infinity
   #nextTick = 0
@@ -106,8 +116,10 @@ export class Daemon {
       requestor: o.requestor,
       cluster: o.cluster ? clusterTag(o.cluster) : 0,
       strictBoot: this.#keys.length > 0,
+      maxPeers: o.maxPeers,
       ...this.#tunables(o),
     })
+    this.#limiter = this.#makeLimiter(o)
     this.#transport = new Transport(this.#lans, o.port, this.#deps.socketFactory)
     this.#routes = new RouteTable(
       { table: o.table, proto: DEFAULTS.routeProto, rulePriority: o.rulePriority, port: o.port, dryRun: o.dryRun },
@@ -183,11 +195,16 @@ export class Daemon {
   #onPacket(lan: number, src: number, data: Buffer): void {
     if (this.#stopped) return
     this.received++
+    if (!this.#limiter!.allow(src, this.#deps.clock.now())) {
+      this.#count('rate-limited', lan, () => `from ${formatIPv4(src)}`)
+      return
+    }
     const r = decode(data, this.#keys)
     if (!r.ok) {
       this.#count(r.code, lan, () => `${data.length} bytes from ${formatIPv4(src)}`)
       return
     }
+    this.#accepted++
     if (this.#opt.logLevel === 'debug') {
       const m = r.msg
       this.#deps.log.debug(`LAN ${this.#label(lan)}: ${m.kind.toUpperCase()} seq ${m.seq} from ${formatIPv4(m.from)} (${formatIPv4(src)})`)
@@ -211,11 +228,15 @@ export class Daemon {
         case 'link':
           changed = true
           break
-        case 'peer':
+        case 'peer': {
           changed = true
+          const budget = this.#peerEvents.take(this.#deps.clock.now())
+          if (budget.summary) log.warn(`${budget.summary} more peer events were not logged (a flood of invented peers?)`)
+          if (!budget.ok) break
           log.info(`peer ${formatIPv4(fx.peer)} ${fx.event}`)
           this.#deps.notify?.({ event: 'peer', peer: formatIPv4(fx.peer), action: fx.event })
           break
+        }
         case 'drop':
           this.#count(fx.reason, fx.lan, () => `from node ${formatIPv4(fx.from)}`)
           break
@@ -338,6 +359,12 @@ export class Daemon {
     return { intervalMs: Math.round(o.interval * 1000), failAfter: o.failAfter, upAfter: o.upAfter, unicast, ignore: o.ignorePeers, damping }
   }
 
+  /** A bucket per source: 4 packets per interval on average (INQ, ACK, a notice, a static copy), at least 200/s. */
+  #makeLimiter(o: Options): RateLimiter {
+    const rate = o.rateLimit ?? Math.max(200, 4 / o.interval)
+    return new RateLimiter({ rate, burst: rate, maxSources: 4 * o.maxPeers })
+  }
+
   /** Why faild installed route `r`, for logs and faildctl status. */
   #routeWhy(r: Route): string {
     const engine = this.#engine!
@@ -401,7 +428,7 @@ export class Daemon {
     this.#deadlineAt = due
     if (!Number.isFinite(due)) return
     const { clock } = this.#deps
-    this.#deadlineTimer = clock.setTimeout(() => this.#drainThenJudge(this.received, 0), due - clock.now())
+    this.#deadlineTimer = clock.setTimeout(() => this.#drainThenJudge(this.#accepted, 0), due - clock.now())
   }
 
   /**
@@ -413,7 +440,8 @@ export class Daemon {
   #drainThenJudge(seen: number, turns: number): void {
     setImmediate(() => {
       if (this.#stopped) return
-      if (this.received !== seen && turns < DRAIN_TURNS) return this.#drainThenJudge(this.received, turns + 1)
+      // Only packets that count: a flood of garbage must not hold the judgement back.
+      if (this.#accepted !== seen && turns < DRAIN_TURNS) return this.#drainThenJudge(this.#accepted, turns + 1)
       this.#deadlineAt = Infinity
       this.#run(this.#engine!.expire(this.#deps.clock.now()))
       if (this.#dirty) this.#scheduleApply()
@@ -479,6 +507,7 @@ export class Daemon {
       throw new Error(keys.length ? 'a key file cannot be added by a reload: restart faild' : 'the key file cannot be removed by a reload: restart faild')
     }
     this.#keys = keys
+    this.#limiter = this.#makeLimiter(kept)
     this.#opt = kept
     this.#engine!.configure(tunables)
     this.#gateways = gateways

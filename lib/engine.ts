@@ -34,6 +34,8 @@ export interface EngineConfig extends Thresholds {
   readonly strictBoot?: boolean
   /** Flap damping; undefined: none. */
   readonly damping?: Damping
+  /** Peers tracked at most (a flood of invented ones must not eat the memory); undefined: no bound. */
+  readonly maxPeers?: number
 }
 
 /** What a reloaded config may change while the daemon runs. */
@@ -51,6 +53,7 @@ export type DropReason =
   | 'replayed'
   | 'wrong-cluster'
   | 'ignored'
+  | 'peer-table-full'
 
 export type Effect =
   | { readonly kind: 'send'; readonly lan: number; readonly to: number | 'broadcast'; readonly msg: Message }
@@ -205,6 +208,7 @@ export class Engine {
       if (seen === 'older') return drop('replayed')
     }
     const known = this.#peers.get(msg.from)
+    if (!known && this.#peers.size >= (cfg.maxPeers ?? Infinity)) return drop('peer-table-full')
     if (cfg.strictBoot && known && msg.boot !== known.boot && !newer(msg.boot, known.boot)) return drop('replayed')
     const out: Effect[] = []
     const peer = this.#learn(now, msg, out)

@@ -53,6 +53,9 @@ export interface Options {
   readonly keyFile: string | undefined
   readonly cluster: string | undefined
   readonly flapDamping: FlapDampingOptions
+  /** Packets per second per source; undefined: 4 per interval, at least 200. */
+  readonly rateLimit: number | undefined
+  readonly maxPeers: number
 }
 
 export interface FlapDampingOptions {

@@ -45,6 +45,8 @@ t.test('defaults a cautious operator accepts: recovery slower than failure', asy
     keyFile: undefined,
     cluster: undefined,
     flapDamping: { enabled: true, flaps: 3, halfLife: undefined, maxHold: 300 },
+    rateLimit: undefined,
+    maxPeers: 4096,
   })
 })
 

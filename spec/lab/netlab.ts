@@ -18,6 +18,7 @@ export const ROOT = resolve(here, here.includes('/dist/spec/') ? '../../..' : '.
 export const FAILD = join(ROOT, 'dist/bin/faild.js')
 export const FAILDCTL = join(ROOT, 'dist/bin/faildctl.js')
 export const STREAM = join(ROOT, 'dist/spec/lab/stream.js')
+export const FLOOD = join(ROOT, 'dist/spec/lab/flood.js')
 
 export interface LabOptions {
   readonly hosts: number
