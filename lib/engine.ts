@@ -371,6 +371,8 @@ export class Engine {
       out.push({ kind: 'peer', peer: peer.id, event: 'discovered' })
     } else if (peer.boot !== msg.boot) {
       out.push({ kind: 'peer', peer: peer.id, event: 'restarted' })
+      // A new run counts its sequence numbers from a new random start, on every LAN.
+      for (const pl of peer.lans) pl.inqSeq = -1
     }
     peer.boot = msg.boot
     peer.lastHeard = now

@@ -297,3 +297,11 @@ t.test('the first INQ of a run carries the random first sequence number plus one
   const e = new Engine({ ...base, firstSeq: 0xffffffff })
   t.equal(sends(e.tick(0))[0]!.msg.seq, 0, 'and wraps')
 })
+
+t.test('a restarted peer starts its sequence numbers afresh on every LAN: none of its INQs is taken for a replay', async (t) => {
+  const e = new Engine({ ...base, requestor: false, strictBoot: true })
+  e.receive(0, 0, PEER_ADDR[0]!, inq(0, 1000, { boot: 500 }))
+  e.receive(0, 1, PEER_ADDR[1]!, inq(1, 1000, { boot: 500 }))
+  t.same(drops(e.receive(1, 0, PEER_ADDR[0]!, inq(0, 5, { boot: 600 }))), [], 'the new run on LAN A')
+  t.same(drops(e.receive(1, 1, PEER_ADDR[1]!, inq(1, 5, { boot: 600 }))), [], 'and on LAN B, below the old run\'s sequence number')
+})

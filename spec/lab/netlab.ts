@@ -19,6 +19,7 @@ export const FAILD = join(ROOT, 'dist/bin/faild.js')
 export const FAILDCTL = join(ROOT, 'dist/bin/faildctl.js')
 export const STREAM = join(ROOT, 'dist/spec/lab/stream.js')
 export const FLOOD = join(ROOT, 'dist/spec/lab/flood.js')
+export const FORGE = join(ROOT, 'dist/spec/lab/forge.js')
 
 export interface LabOptions {
   readonly hosts: number
@@ -358,6 +359,20 @@ export class Lab {
   async heal(h: Host, lan: number): Promise<void> {
     this.#faults.delete(`${h.n}/${lan}`)
     await this.#syncFaults()
+  }
+
+  /** Every cable plugged in and every port working again: a clean slate after a scenario. */
+  async healAll(): Promise<void> {
+    this.#faults.clear()
+    await this.#syncFaults()
+    for (const h of this.hosts) for (let l = 0; l < this.lans; l++) await this.cable(h, l, true)
+  }
+
+  /** The routes in faild's table of host h, one per line ('' when faild has swapped nothing). */
+  async faildRoutes(h: Host): Promise<string> {
+    const r = await run('ip', ['-n', h.ns, 'route', 'show', 'table', '4207'])
+    if (r.code !== 0 && !/FIB table does not exist/.test(r.stderr)) throw new Error(`ip route show table 4207 in ${h.ns}: ${r.stderr.trim()}`)
+    return r.stdout.trim()
   }
 
   /** Rewrite the switch's fault chain in one nft transaction. */

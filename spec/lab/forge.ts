@@ -1,0 +1,37 @@
+// Forged and replayed packets for the lab: INQs claiming to be a peer, sent from its address.
+//   node forge.js SRC DST PORT COUNT replay|forge KEYFILE FROM ADDR...   prints one JSON line
+// replay: signed with the cluster's real key but from an earlier run (an older boot id), as a
+// captured packet replayed later would be; forge: signed with a key the cluster does not have.
+import dgram from 'node:dgram'
+import { readFileSync } from 'node:fs'
+import { parseIPv4 } from '../../lib/ipv4.js'
+import { keyId, parseKeys } from '../../lib/keys.js'
+import { encode, type WireKey } from '../../lib/wire.js'
+
+const [src, dst, portS, countS, mode, keyFile, from, ...addrs] = process.argv.slice(2)
+const real = parseKeys(readFileSync(keyFile!, 'utf8'))[0]!
+const fake = Buffer.from('not the cluster key, but long enough')
+const key: WireKey = mode === 'replay' ? real : { id: keyId(fake), secret: fake }
+const sock = dgram.createSocket('udp4')
+sock.on('error', () => {})
+await new Promise<void>((resolve) => sock.bind(0, src, () => resolve()))
+let sent = 0
+for (let i = 0; i < Number(countS); i++) {
+  const msg = {
+    kind: 'inq' as const,
+    from: parseIPv4(from!)!,
+    boot: 1, // long ago: every real run has a larger boot id
+    lan: 0,
+    seq: i + 1,
+    intervalMs: 100,
+    addresses: addrs.map((a) => parseIPv4(a)!),
+    down: [],
+    noCarrier: 0,
+    cluster: 0,
+  }
+  sock.send(encode(msg, key), Number(portS), dst)
+  sent++
+  await new Promise((r) => setTimeout(r, 10))
+}
+sock.close()
+process.stdout.write(JSON.stringify({ sent }) + '\n')
