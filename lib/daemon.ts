@@ -271,7 +271,7 @@ export class Daemon {
   /** Recompute the routes wanted, log each state change with the route change it causes, and apply. */
   #replan(effects: Effect[]): void {
     const engine = this.#engine!
-    const plan = planRoutes(this.#lans, engine.planPeers(), this.#opt.table)
+    const plan = planRoutes(this.#lans, engine.planPeers(), { table: this.#opt.table, now: this.#deps.clock.now(), upAfter: this.#opt.upAfter })
     const next = [...plan.routes, ...planGateways(this.#lans, this.#planGateways())]
     this.#waiting = plan.waiting
     const before = new Map(this.#target.map((r) => [routeKey(r), r]))

@@ -162,7 +162,7 @@ export class Engine {
     return [...this.#peers].map((p) => ({
       // A requestor probes at its own interval; a responder is probed at the requestor's.
       intervalMs: this.#cfg.requestor ? this.#cfg.intervalMs : p.intervalMs,
-      lans: p.lans.map((pl, lan) => ({ address: pl.address, state: this.state(pl, lan), lastHeard: pl.lastHeard, downSince: pl.downSince })),
+      lans: p.lans.map((pl, lan) => ({ address: pl.address, state: this.state(pl, lan), lastHeard: pl.lastHeard, downSince: pl.downSince, upSince: pl.upSince })),
     }))
   }
 
@@ -430,6 +430,7 @@ export class Engine {
     const to = this.state(pl, lan)
     if (to === before.state && pl.link.state === before.local) return
     if (to === LinkState.Down && before.state !== LinkState.Down) pl.downSince = now
+    if (to === LinkState.Up && before.state !== LinkState.Up) pl.upSince = now
     out.push({ kind: 'link', peer: peer.id, lan, from: before.state, to, link: pl.link, hearsUs: pl.hearsUs, carrierLost: pl.carrierLost })
   }
 }

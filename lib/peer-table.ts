@@ -21,6 +21,8 @@ export interface PeerLan {
   carrierLost: boolean
   /** When the path last went (effectively) down (monotonic ms; -Infinity: never). */
   downSince: number
+  /** When the path last came (effectively) up (monotonic ms; -Infinity: never). */
+  upSince: number
   /** Requestor side: the round-trip time of the last ACK in time on this LAN (ms; undefined: none yet). */
   rttMs: number | undefined
   /** Flap damping: how often the path went down lately, and whether it is held down. */
@@ -62,6 +64,7 @@ export function newPeer(id: number, now: number, lanCount: number): Peer {
     lastHeard: -Infinity,
     carrierLost: false,
     downSince: -Infinity,
+    upSince: -Infinity,
     rttMs: undefined,
     flaps: NO_FLAPS,
     held: false,

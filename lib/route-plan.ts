@@ -26,9 +26,10 @@ export interface PlanPath {
   readonly address: number
   /** The effective state of the path. */
   readonly state: LinkState
-  /** When the peer was last heard on it, and when it last went down (monotonic ms). */
+  /** When the peer was last heard on it, when it last went down and last came up (monotonic ms). */
   readonly lastHeard: number
   readonly downSince: number
+  readonly upSince: number
 }
 
 export interface PlanPeer {
@@ -38,21 +39,35 @@ export interface PlanPeer {
   readonly lans: readonly PlanPath[]
 }
 
+/** What the planner needs besides the peers: where routes go, the time, and how long recovery takes. */
+export interface PlanContext {
+  readonly table: number
+  readonly now: number
+  /** Good packets a path needs to come up (-s). */
+  readonly upAfter: number
+}
+
 /**
- * A LAN can carry a dead path's traffic only with fresh evidence: heard within one probe interval
- * of the moment the dead path went down. A host that dies goes silent on every LAN at once, but
- * its LANs are judged a few milliseconds apart; without this rule the first LAN judged down would
- * be routed, for that moment, via another that is just as dead.
+ * A LAN can carry a dead path's traffic only with fresh evidence, both ways:
+ * - Heard within one probe interval of the moment the dead path went down. A host that dies goes
+ *   silent on every LAN at once, but its LANs are judged a few milliseconds apart; without this
+ *   rule the first LAN judged down would be routed, for that moment, via another just as dead.
+ * - Up when the dead path went down, or up long enough (upAfter + 1 intervals) for the dead path
+ *   to have come back if it could. A peer that was down everywhere (paused, rebooting) comes back
+ *   on its LANs a few milliseconds apart; without this rule the first LAN back would carry, for
+ *   that moment, the others.
  */
-function carries(via: PlanPath, dead: PlanPath, intervalMs: number): boolean {
-  return via.state === LinkState.Up && via.address !== 0 && via.lastHeard > dead.downSince - intervalMs
+function carries(via: PlanPath, dead: PlanPath, intervalMs: number, ctx: PlanContext): boolean {
+  if (via.state !== LinkState.Up || via.address === 0 || via.lastHeard <= dead.downSince - intervalMs) return false
+  return dead.downSince > via.upSince || ctx.now - via.upSince >= (ctx.upAfter + 1) * intervalMs
 }
 
 export interface Plan {
   readonly routes: Route[]
   /**
-   * Down paths held back only because their alternative has not been heard since: the next good
-   * packet may release them, so the caller plans again on every event while this is non-zero.
+   * Down paths held back only for lack of fresh evidence on their alternative: the next packet
+   * (or the passing of time) may release them, so the caller plans again on every event while
+   * this is non-zero.
    */
   readonly waiting: number
 }
@@ -68,7 +83,8 @@ export function preferenceOrder(lans: readonly PlanLan[]): number[] {
  * so connections between addresses on the dead LAN carry on. A peer down everywhere is gone, not
  * a path: nothing is routed for it. Unknown paths (never heard) take no action.
  */
-export function planRoutes(lans: readonly PlanLan[], peers: Iterable<PlanPeer>, table: number): Plan {
+export function planRoutes(lans: readonly PlanLan[], peers: Iterable<PlanPeer>, ctx: PlanContext): Plan {
+  const table = ctx.table
   const routes = new Map<number, Route>() // keyed by dst; BOUNDED: peers x LANs
   const order = preferenceOrder(lans)
   let waiting = 0
@@ -76,7 +92,7 @@ export function planRoutes(lans: readonly PlanLan[], peers: Iterable<PlanPeer>, 
     peer.lans.forEach((dead, x) => {
       const mine = lans[x]
       if (dead.state !== LinkState.Down || dead.address === 0 || !mine || routes.has(dead.address)) return
-      const y = order.find((i) => i !== x && peer.lans[i] !== undefined && carries(peer.lans[i]!, dead, peer.intervalMs))
+      const y = order.find((i) => i !== x && peer.lans[i] !== undefined && carries(peer.lans[i]!, dead, peer.intervalMs, ctx))
       const via = y === undefined ? undefined : lans[y]
       if (via) routes.set(dead.address, { table, dst: dead.address, len: 32, via: peer.lans[y!]!.address, dev: via.iface, src: mine.address })
       else if (peer.lans.some((p, i) => i !== x && p.state === LinkState.Up)) waiting++

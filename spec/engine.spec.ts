@@ -154,15 +154,15 @@ t.test('soonestDeadline is a cheap lower bound of nextDeadline, exact after it',
   t.equal(e.soonestDeadline(), 220, 'and nextDeadline() makes it exact')
 })
 
-t.test('planPeers carries what the planner needs: probe interval, state, last good, down since', async (t) => {
+t.test('planPeers carries what the planner needs: probe interval, state, last good, down and up since', async (t) => {
   const e = new Engine(base)
   for (let i = 0; i < 4; i++) interval(e, i * 100, i === 0 ? [0, 1] : [1])
   const [p] = e.planPeers()
   t.same(p, {
     intervalMs: 100,
     lans: [
-      { address: PEER_ADDR[0], state: LinkState.Down, lastHeard: 1, downSince: 350 },
-      { address: PEER_ADDR[1], state: LinkState.Up, lastHeard: 301, downSince: -Infinity },
+      { address: PEER_ADDR[0], state: LinkState.Down, lastHeard: 1, downSince: 350, upSince: 1 },
+      { address: PEER_ADDR[1], state: LinkState.Up, lastHeard: 301, downSince: -Infinity, upSince: 1 },
     ],
   })
 })

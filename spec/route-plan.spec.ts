@@ -13,7 +13,9 @@ const lans2 = [
 const lans3 = [...lans2, { iface: 'ethc', address: ip('198.18.3.1'), preference: 2 }]
 /** LAN C preferred over LAN B to carry LAN A's traffic. */
 const lans3cFirst = [lans2[0]!, { ...lans2[1]!, preference: 5 }, { iface: 'ethc', address: ip('198.18.3.1'), preference: 1 }]
-/** A peer whose up paths were heard at t=1000 and whose down paths went down at t=1000. */
+/** Planning at t=1000 with -s 3. */
+const CTX = { table: 4207, now: 1000, upAfter: 3 }
+/** A peer whose up paths came up at t=0 and were heard at t=1000, and whose down paths went down at t=1000. */
 const peer = (...states: LinkState[]): PlanPeer => ({
   intervalMs: 100,
   lans: states.map((state, i) => ({
@@ -21,6 +23,7 @@ const peer = (...states: LinkState[]): PlanPeer => ({
     state,
     lastHeard: state === Up ? 1000 : 0,
     downSince: state === Down ? 1000 : -Infinity,
+    upSince: state === Up ? 0 : -Infinity,
   })),
 })
 /** Set fields of one path of a peer. */
@@ -89,14 +92,14 @@ const cases: Array<{ name: string; lans: typeof lans2; peers: PlanPeer[]; want: 
 
 for (const c of cases) {
   t.test(c.name, async (t) => {
-    t.same(planRoutes(c.lans, c.peers, 4207).routes.map(describeRoute), c.want)
+    t.same(planRoutes(c.lans, c.peers, CTX).routes.map(describeRoute), c.want)
   })
 }
 
 t.test('a path held back for lack of fresh evidence is reported as waiting', async (t) => {
-  t.equal(planRoutes(lans2, [withPath(peer(Down, Up), 1, { lastHeard: 850 })], 4207).waiting, 1)
-  t.equal(planRoutes(lans2, [peer(Down, Up)], 4207).waiting, 0, 'not when it is routed')
-  t.equal(planRoutes(lans2, [peer(Down, Down)], 4207).waiting, 0, 'nor when there is no alternative at all')
+  t.equal(planRoutes(lans2, [withPath(peer(Down, Up), 1, { lastHeard: 850 })], CTX).waiting, 1)
+  t.equal(planRoutes(lans2, [peer(Down, Up)], CTX).waiting, 0, 'not when it is routed')
+  t.equal(planRoutes(lans2, [peer(Down, Down)], CTX).waiting, 0, 'nor when there is no alternative at all')
 })
 
 const r = (dst: string, via: string, dev = 'ethb'): Route => ({ table: 4207, len: 32, dst: ip(dst), via: ip(via), dev, src: ip('198.18.1.1') })
@@ -146,4 +149,16 @@ t.test('a host route and a gateway route for the same address are different slot
   const gw: Route = { ...host, table: 4208, len: 8 }
   t.same(diffRoutes([host, gw], [host]).replace, [gw])
   t.same(batchLines({ replace: [gw], remove: [] }, 250), ['route replace 10.0.0.0/8 via 198.18.2.2 dev ethb src 198.18.1.1 table 4208 proto 250'])
+})
+
+t.test('a peer back from down everywhere: the first LAN back carries the others only once they had time to come back', async (t) => {
+  // Down everywhere since t=500 (paused, rebooting); LAN B back at t=950, LAN A not yet.
+  const back = withPath(withPath(peer(Down, Up), 0, { downSince: 500 }), 1, { upSince: 950, lastHeard: 1000 })
+  const early = planRoutes(lans2, [back], CTX)
+  t.same(early.routes, [], 'not while LAN A may still be coming back')
+  t.equal(early.waiting, 1, 'and the caller is told to plan again')
+  const later = planRoutes(lans2, [back], { ...CTX, now: 950 + 4 * 100 })
+  t.same(later.routes.map(describeRoute), ['198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1'], 'after upAfter + 1 intervals LAN A is really down: routed')
+  const genuine = withPath(peer(Down, Up), 1, { upSince: 950 })
+  t.equal(planRoutes(lans2, [genuine], CTX).routes.length, 1, 'a path that went down while LAN B was up is routed at once')
 })

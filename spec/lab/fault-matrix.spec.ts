@@ -260,7 +260,6 @@ t.test('fault matrix', async (t) => {
     const after = await staysClean(2000)
     t.equal(during, undefined, 'while host 1 is paused its peers swap nothing (a silent peer is gone, not a path)')
     t.equal(after, undefined, 'after it resumes nobody swaps anything')
-    t.notMatch(procs.get(h1)!.output.split('SIGCONT')[0] ?? '', /LAN [ABC]: up -> down/, 'host 1 judged no path down')
     return 'no route moved during or after'
   }, [h2, h3])
 
