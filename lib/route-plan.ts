@@ -95,7 +95,9 @@ export function planRoutes(lans: readonly PlanLan[], peers: Iterable<PlanPeer>, 
       const y = order.find((i) => i !== x && peer.lans[i] !== undefined && carries(peer.lans[i]!, dead, peer.intervalMs, ctx))
       const via = y === undefined ? undefined : lans[y]
       if (via) routes.set(dead.address, { table, dst: dead.address, len: 32, via: peer.lans[y!]!.address, dev: via.iface, src: mine.address })
-      else if (peer.lans.some((p, i) => i !== x && p.state === LinkState.Up)) waiting++
+      // Held back, or carried by a less preferred LAN while a better one is up but not yet trusted.
+      const better = order.slice(0, y === undefined ? order.length : order.indexOf(y))
+      if (better.some((i) => i !== x && peer.lans[i]?.state === LinkState.Up)) waiting++
     })
   }
   return { routes: [...routes.values()], waiting }

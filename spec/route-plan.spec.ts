@@ -162,3 +162,12 @@ t.test('a peer back from down everywhere: the first LAN back carries the others 
   const genuine = withPath(peer(Down, Up), 1, { upSince: 950 })
   t.equal(planRoutes(lans2, [genuine], CTX).routes.length, 1, 'a path that went down while LAN B was up is routed at once')
 })
+
+t.test('a more preferred LAN just back takes over from a less preferred one once trusted', async (t) => {
+  // LAN A dead since 500 and carried by C; LAN B back at 950.
+  const p = withPath(withPath(peer(Down, Up, Up), 0, { downSince: 500 }), 1, { upSince: 950 })
+  const early = planRoutes(lans3, [p], CTX)
+  t.same(early.routes.map(describeRoute), ['198.18.1.2 via 198.18.3.2 dev ethc src 198.18.1.1'])
+  t.equal(early.waiting, 1, 'and the caller plans again, to move it to B when B is trusted')
+  t.same(planRoutes(lans3, [p], { ...CTX, now: 1400 }).routes.map(describeRoute), ['198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1'])
+})

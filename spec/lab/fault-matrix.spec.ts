@@ -164,11 +164,11 @@ t.test('fault matrix', async (t) => {
   })
 
   await fault('flapping cable', 'held down by flap damping, then back', async (t) => {
-    for (let i = 0; i < 6; i++) {
+    for (let i = 0; i < 8; i++) {
       await lab.cable(h1, A, false)
-      await sleep(400)
+      await sleep(300)
       await lab.cable(h1, A, true)
-      await sleep(600)
+      await sleep(400)
     }
     const via = `dev ${h2.ifaces[B]} via ${addr(B, h1.n)}`
     const stillHeld = await lab.route(h2, addr(A, h1.n))

@@ -337,7 +337,9 @@ export class Lab {
   /** Wait (bounded) until host h reaches dst as `want`. */
   async routeBecomes(h: Host, dst: string, want: string, timeoutMs = 10_000): Promise<void> {
     let last = ''
-    await until(async () => (last = await this.route(h, dst)) === want, timeoutMs, `${h.ns} to reach ${dst} by "${want}" (last "${last}")`)
+    await until(async () => (last = await this.route(h, dst)) === want, timeoutMs, `${h.ns} to reach ${dst} by "${want}"`).catch((err: Error) => {
+      throw new Error(`${err.message} (last "${last}")`)
+    })
   }
 
   /** Cable pull: the bridge-side veth goes down, the host sees carrier loss. */
