@@ -2,8 +2,8 @@
 import { randomInt } from 'node:crypto'
 import type { Clock, Timer } from './clock.js'
 import { DEFAULTS } from './constants.js'
-import { Engine, type Effect, type Tunables } from './engine.js'
-import { discoverLans, InterfaceError, lanOf, type Lan } from './interfaces.js'
+import { Engine, type Effect } from './engine.js'
+import { discoverLans, type Lan } from './interfaces.js'
 import type { IpRunner } from './ip.js'
 import { formatIPv4 } from './ipv4.js'
 import { describeLink } from './link-health.js'
@@ -15,7 +15,9 @@ import { describeRoute, diffRoutes, isEmptyDiff, planGateways, planRoutes, route
 import { LogBudget } from './log-budget.js'
 import { RateLimiter } from './rate-limit.js'
 import { RouteTable } from './routes.js'
-import type { PeerStatus, RouteStatus, StatusReport } from './status.js'
+import { placeGateways, rateLimit, tunables, type Gateway } from './settings.js'
+import type { StatusReport } from './status.js'
+import { lanName, routeWhy, statusReport, type StatusInput } from './status-report.js'
 import { readKeyFile } from './keys.js'
 import { RECV_BUFFER_BYTES, Transport, type SocketFactory } from './transport.js'
 import { clusterTag, decode, encode, type WireKey } from './wire.js'
@@ -40,12 +42,6 @@ const PEER_EVENT_WINDOW_MS = 10_000
 /** Compare faild's routes with the kernel's at most this often (and at least once per interval above it). */
 const RECONCILE_MIN_MS = 1000
 
-/** A gateway route of the config, with each gateway's LAN. */
-interface Gateway {
-  readonly dst: number
-  readonly len: number
-  readonly via: ReadonlyArray<{ readonly lan: number; readonly address: number }>
-}
 
 /** At most this many extra event-loop turns to drain the sockets before judging a deadline. */
 const DRAIN_TURNS = 100
@@ -107,7 +103,7 @@ export class Daemon {
     this.#lans = await discoverLans(ip, o.lans)
     const lanA = this.#lans[0]!
     const nodeId = o.nodeId ?? lanA.address
-    this.#gateways = this.#placeGateways(o)
+    this.#gateways = placeGateways(o, this.#lans)
     this.#engine = new Engine({
       nodeId,
       boot: bootId(),
@@ -117,9 +113,9 @@ export class Daemon {
       cluster: o.cluster ? clusterTag(o.cluster) : 0,
       strictBoot: this.#keys.length > 0,
       maxPeers: o.maxPeers,
-      ...this.#tunables(o),
+      ...tunables(o, this.#lans),
     })
-    this.#limiter = this.#makeLimiter(o)
+    this.#limiter = new RateLimiter(rateLimit(o))
     this.#transport = new Transport(this.#lans, o.port, this.#deps.socketFactory)
     this.#routes = new RouteTable(
       { table: o.table, proto: DEFAULTS.routeProto, rulePriority: o.rulePriority, port: o.port, dryRun: o.dryRun },
@@ -315,7 +311,7 @@ export class Daemon {
     const gwTables = next.filter((r) => r.len !== 32 || r.table !== this.#opt.table)
     for (const r of gwTables) {
       const was = before.get(routeKey(r))
-      if (!was || !sameRoute(was, r)) this.#deps.log.info(`gateway route ${describeRoute(r)} (${this.#routeWhy(r)})`)
+      if (!was || !sameRoute(was, r)) this.#deps.log.info(`gateway route ${describeRoute(r)} (${routeWhy(this.#statusInput(), r)})`)
     }
     const now = new Set(gwTables.map(routeKey))
     for (const [k, r] of before) {
@@ -332,55 +328,6 @@ export class Daemon {
       len: g.len,
       via: g.via.map((v) => ({ ...v, state: engine.pathState(v.lan, v.address) })),
     }))
-  }
-
-  /** Gateway routes of the config, each gateway placed on the LAN whose subnet holds it. */
-  #placeGateways(o: Options): Gateway[] {
-    return o.routes.map((r, i) => ({
-      dst: r.prefix,
-      len: r.len,
-      via: r.via.map((address, j) => {
-        const lan = lanOf(this.#lans, address)
-        if (!lan) throw new InterfaceError(`routes[${i}].via[${j}]: ${formatIPv4(address)} is on none of this host's LANs`)
-        return { lan: lan.index, address }
-      }),
-    }))
-  }
-
-  #tunables(o: Options): Tunables {
-    const unicast: number[][] = this.#lans.map(() => [])
-    o.staticPeers.forEach((address, i) => {
-      const lan = lanOf(this.#lans, address)
-      if (!lan) throw new InterfaceError(`staticPeers[${i}]: ${formatIPv4(address)} is on none of this host's LANs`)
-      unicast[lan.index]!.push(address)
-    })
-    const d = o.flapDamping
-    const damping = { enabled: d.enabled, flaps: d.flaps, halfLifeMs: (d.halfLife ?? 30 * o.interval) * 1000, maxHoldMs: d.maxHold * 1000 }
-    return { intervalMs: Math.round(o.interval * 1000), failAfter: o.failAfter, upAfter: o.upAfter, unicast, ignore: o.ignorePeers, damping }
-  }
-
-  /** A bucket per source: 4 packets per interval on average (INQ, ACK, a notice, a static copy), at least 200/s. */
-  #makeLimiter(o: Options): RateLimiter {
-    const rate = o.rateLimit ?? Math.max(200, 4 / o.interval)
-    return new RateLimiter({ rate, burst: rate, maxSources: 4 * o.maxPeers })
-  }
-
-  /** Why faild installed route `r`, for logs and faildctl status. */
-  #routeWhy(r: Route): string {
-    const engine = this.#engine!
-    if (r.table === this.#opt.table && r.len === 32) {
-      const peer = [...engine.peers].find((p) => p.lans.some((pl) => pl.address === r.dst))
-      const lan = peer?.lans.findIndex((pl) => pl.address === r.dst) ?? -1
-      const pl = peer?.lans[lan]
-      if (!peer || !pl) return 'peer path down'
-      const offline = engine.lanStatus(lan).offline ? ', LAN taken offline here' : ''
-      const why = !pl.hearsUs ? ', peer does not hear us' : pl.carrierLost ? ', peer says its LAN is out of service' : ''
-      return `peer ${formatIPv4(peer.id)} down on LAN ${this.#label(lan)} (${describeLink(pl.link, this.#opt)}${why}${offline})`
-    }
-    const g = this.#gateways.find((x) => x.dst === r.dst && x.len === r.len)
-    const skipped = g?.via.filter((v) => v.address !== r.via).slice(0, g.via.findIndex((v) => v.address === r.via)) ?? []
-    const down = skipped.map((v) => `${formatIPv4(v.address)} on LAN ${this.#label(v.lan)} ${engine.pathState(v.lan, v.address)}`)
-    return down.length ? `preferred gateway ${down.join(', ')}` : 'preferred gateway up'
   }
 
   /** Serialise applies: one ip -batch at a time, always towards the latest target. */
@@ -468,7 +415,7 @@ export class Daemon {
   }
 
   #label(lan: number): string {
-    return this.#lans[lan]?.label ?? `#${lan}`
+    return lanName(this.#lans, lan)
   }
 
   /** The LAN an operator names by label ("A") or interface ("eth1"). */
@@ -500,16 +447,16 @@ export class Daemon {
     const fixed = ['requestor', 'port', 'lans', 'nodeId', 'table', 'rulePriority', 'controlSocket', 'pidFile', 'dryRun', 'cluster'] as const
     const pending = fixed.filter((k) => JSON.stringify(o[k]) !== JSON.stringify(next[k]))
     const kept: Options = { ...next, ...Object.fromEntries(fixed.map((k) => [k, o[k]])) }
-    const tunables = this.#tunables(kept)
-    const gateways = this.#placeGateways(kept)
+    const next_ = tunables(kept, this.#lans)
+    const gateways = placeGateways(kept, this.#lans)
     const keys = kept.keyFile ? readKeyFile(kept.keyFile) : []
     if ((keys.length > 0) !== (this.#keys.length > 0)) {
       throw new Error(keys.length ? 'a key file cannot be added by a reload: restart faild' : 'the key file cannot be removed by a reload: restart faild')
     }
     this.#keys = keys
-    this.#limiter = this.#makeLimiter(kept)
+    this.#limiter = new RateLimiter(rateLimit(kept))
     this.#opt = kept
-    this.#engine!.configure(tunables)
+    this.#engine!.configure(next_)
     this.#gateways = gateways
     await this.#applying
     await this.#routes!.setGatewayLengths(gateways.map((g) => g.len))
@@ -526,58 +473,32 @@ export class Daemon {
 
   /** Everything `faildctl status` shows. */
   status(): StatusReport {
-    const engine = this.#engine!
-    const now = this.#deps.clock.now()
     const o = this.#opt
-    const lans = this.#lans.map((l) => {
-      const s = engine.lanStatus(l.index)
-      const state = s.offline ? 'offline' : s.noCarrier ? 'no carrier' : 'up'
-      return { label: l.label, iface: l.iface, address: formatIPv4(l.address), carrier: !s.noCarrier, offline: s.offline, state, srttMs: round(s.srttMs) }
-    })
-    const peers: PeerStatus[] = [...engine.peers].map((p) => ({
-      id: formatIPv4(p.id),
-      role: p.intervalMs > 0 ? 'requestor' : 'responder',
-      paths: p.lans.flatMap((pl, i) =>
-        pl.address === 0
-          ? []
-          : [{
-              lan: this.#label(i),
-              address: formatIPv4(pl.address),
-              state: engine.state(pl, i),
-              observed: pl.link.state,
-              missed: pl.link.missed,
-              good: pl.link.good,
-              hearsUs: pl.hearsUs,
-              peerOutOfService: pl.carrierLost,
-              lastHeardS: Number.isFinite(pl.lastHeard) ? Math.round((now - pl.lastHeard) / 100) / 10 : null,
-              rttMs: round(pl.rttMs),
-            }],
-      ),
-    }))
-    const routes: RouteStatus[] = this.#target.map((r) => ({ route: describeRoute(r), table: r.table, why: this.#routeWhy(r) }))
+    const now = this.#deps.clock.now()
     const drops = Object.fromEntries(this.drops)
     return {
       version: this.#deps.version ?? 'unknown',
       pid: process.pid,
-      node: formatIPv4(engine.config.nodeId),
+      node: formatIPv4(this.#engine!.config.nodeId),
       role: o.requestor ? 'requestor' : 'responder',
       intervalS: o.interval,
       failAfter: o.failAfter,
       upAfter: o.upAfter,
       uptimeS: Math.round((now - this.#startedAt) / 1000),
       dryRun: o.dryRun,
-      lans,
-      peers,
-      routes,
+      ...statusReport(this.#statusInput()),
       packets: { received: this.received, dropped: Object.values(drops).reduce((a, b) => a + b, 0), drops },
     }
+  }
+
+  #statusInput(): StatusInput {
+    const o = this.#opt
+    return { engine: this.#engine!, lans: this.#lans, thresholds: o, table: o.table, gateways: this.#gateways, routes: this.#target, now: this.#deps.clock.now() }
   }
 }
 
 /** Deciseconds since 2025: a later run of a host has a larger boot id (until 2038), so a replayed old run is told apart. */
 const bootId = (): number => Math.max(1, Math.floor((Date.now() - Date.UTC(2025, 0, 1)) / 100) >>> 0)
-
-const round = (v: number | undefined): number | null => (v === undefined ? null : Math.round(v * 10) / 10)
 
 function routeChange(from: Route | undefined, to: Route | undefined): string | undefined {
   if (to && (!from || !sameRoute(from, to))) return `route ${describeRoute(to)}`
