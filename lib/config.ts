@@ -3,8 +3,8 @@
 // Every error names the key by its JSON path and says why; all of them are reported at once, and
 // nothing is started while there is one.
 import { readFileSync } from 'node:fs'
-import { Ajv, type ErrorObject } from 'ajv'
-import { CONFIG_SCHEMA } from './config-schema.js'
+import type { ErrorObject } from 'ajv'
+import { loadValidator } from './config-validator.js'
 import { MAX_LANS } from './constants.js'
 import { parseIPv4 } from './ipv4.js'
 import type { GatewayRoute, LanSpec, LogFormat, LogLevel, Options } from './options.js'
@@ -43,8 +43,7 @@ interface ConfigFile {
 
 export type ConfigResult = { ok: true; options: Options } | { ok: false; errors: string[] }
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true })
-const validate = ajv.compile<ConfigFile>(CONFIG_SCHEMA)
+const validate = await loadValidator()
 
 /** "/lans/0/iface: unknown key" style lines, one per ajv error, most useful first. */
 function describe(errors: readonly ErrorObject[]): string[] {
@@ -135,8 +134,9 @@ export function resolveConfig(file: unknown, flags: Readonly<Record<string, unkn
   if (file !== undefined && !validate(structuredClone(file))) return { ok: false, errors: describe(validate.errors ?? []) }
   const merged = structuredClone({ ...(file as object | undefined), ...flags }) as Record<string, unknown>
   if (!validate(merged)) return { ok: false, errors: describe(validate.errors ?? []) }
-  const errors = crossChecks(merged)
-  return errors.length ? { ok: false, errors } : { ok: true, options: toOptions(merged, configFile) }
+  const config = merged as unknown as ConfigFile // the schema holds, defaults filled in
+  const errors = crossChecks(config)
+  return errors.length ? { ok: false, errors } : { ok: true, options: toOptions(config, configFile) }
 }
 
 /** Read and parse a config file; errors say which file and why. */

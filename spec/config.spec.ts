@@ -139,3 +139,18 @@ t.test('every JSON file in examples/ is a valid faild.json', async (t) => {
     t.ok(r.ok, `${f}: ${r.ok ? 'valid' : r.errors.join('; ')}`)
   }
 })
+
+t.test('the validator the build precompiles judges as the one compiled at run time', async (t) => {
+  const built = join(ROOT, 'dist/lib/config-validate.cjs')
+  if (!existsSync(built)) return void t.comment('dist/lib/config-validate.cjs not built yet (npm run build): not compared')
+  const { Ajv } = await import('ajv')
+  const runtime = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true }).compile(CONFIG_SCHEMA)
+  const precompiled = ((await import(built)) as { default: typeof runtime }).default
+  const samples: unknown[] = [{}, { failAfter: 0, colour: 1 }, { lans: [{ iface: 'x' }] }, { nodeId: 'me' }, JSON.parse(readFileSync(join(ROOT, 'examples/faild.json'), 'utf8'))]
+  for (const s of samples) {
+    const [a, b] = [structuredClone(s), structuredClone(s)]
+    t.equal(precompiled(a), runtime(b), JSON.stringify(s))
+    t.same(a, b, 'the same defaults filled in')
+    t.same(precompiled.errors ?? null, runtime.errors ?? null, 'the same errors')
+  }
+})
