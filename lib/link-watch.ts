@@ -13,13 +13,13 @@ export interface CarrierWatch {
 
 /**
  * One line of `ip -o monitor link`, e.g. "3: etha@if5: <NO-CARRIER,BROADCAST,UP> mtu 1500 ...":
- * the interface and whether it has carrier (LOWER_UP). A deleted interface has none.
+ * the interface index and name, and whether it has carrier (LOWER_UP). A deleted one has none.
  */
-export function parseLinkLine(line: string): { iface: string; carrier: boolean } | undefined {
-  const m = /^(Deleted )?\d+: ([^:@\s]+)(?:@\S+)?: <([^>]*)>/.exec(line.trim())
+export function parseLinkLine(line: string): { index: number; iface: string; carrier: boolean } | undefined {
+  const m = /^(Deleted )?(\d+): ([^:@\s]+)(?:@\S+)?: <([^>]*)>/.exec(line.trim())
   if (!m) return undefined
-  const flags = m[3]!.split(',')
-  return { iface: m[2]!, carrier: !m[1] && flags.includes('LOWER_UP') }
+  const flags = m[4]!.split(',')
+  return { index: Number(m[2]), iface: m[3]!, carrier: !m[1] && flags.includes('LOWER_UP') }
 }
 
 /** Respawn a monitor that died, at most this often. */
@@ -31,6 +31,14 @@ export class LinkWatch implements CarrierWatch {
   readonly #log: Logger
   /** Last carrier reported per watched interface (keyed by name; BOUNDED: the LAN interfaces). */
   readonly #carrier = new Map<string, boolean>()
+  /**
+   * Interface index -> the LAN interface's name at start. Events are matched by index, so a
+   * renamed interface is still followed; an interface deleted and created again under its old
+   * name gets a new index, which is learnt. BOUNDED: the LAN interfaces.
+   */
+  readonly #byIndex = new Map<number, string>()
+  /** Indexes already warned about as renamed. BOUNDED: the LAN interfaces. */
+  readonly #renamed = new Set<number>()
   #child: ChildProcess | undefined
   #stopped = false
   #onChange: CarrierHandler = () => {}
@@ -45,8 +53,28 @@ export class LinkWatch implements CarrierWatch {
   async start(onChange: CarrierHandler): Promise<void> {
     this.#onChange = onChange
     this.#spawn()
-    const links = await ipJson<Array<{ ifname: string; flags?: string[] }>>(this.#ip, ['link', 'show'])
-    for (const l of links) if (this.#ifaces.has(l.ifname)) this.#report(l.ifname, l.flags?.includes('LOWER_UP') ?? false)
+    const links = await ipJson<Array<{ ifindex?: number; ifname: string; flags?: string[] }>>(this.#ip, ['link', 'show'])
+    for (const l of links) {
+      if (!this.#ifaces.has(l.ifname)) continue
+      if (l.ifindex !== undefined) this.#byIndex.set(l.ifindex, l.ifname)
+      this.#report(l.ifname, l.flags?.includes('LOWER_UP') ?? false)
+    }
+  }
+
+  /** One monitor line: match it to a LAN interface by index, or by name for a new index. */
+  #onLine(ev: { index: number; iface: string; carrier: boolean }): void {
+    const known = this.#byIndex.get(ev.index)
+    if (known !== undefined) {
+      if (known !== ev.iface && !this.#renamed.has(ev.index)) {
+        this.#renamed.add(ev.index)
+        this.#log.warn(`LAN interface ${known} is now called ${ev.iface}: its carrier is still followed, but routes name ${known}; rename it back or restart faild`)
+      }
+      return this.#report(known, ev.carrier)
+    }
+    if (!this.#ifaces.has(ev.iface)) return
+    for (const [i, name] of this.#byIndex) if (name === ev.iface) this.#byIndex.delete(i) // deleted and created again
+    this.#byIndex.set(ev.index, ev.iface)
+    this.#report(ev.iface, ev.carrier)
   }
 
   async stop(): Promise<void> {
@@ -75,7 +103,7 @@ export class LinkWatch implements CarrierWatch {
       partial = lines.pop() ?? ''
       for (const line of lines) {
         const ev = parseLinkLine(line)
-        if (ev) this.#report(ev.iface, ev.carrier)
+        if (ev) this.#onLine(ev)
       }
     })
     child.on('error', (err) => this.#log.warn(`link monitor: ${err.message}`))

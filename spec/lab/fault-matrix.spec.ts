@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import type { StatusReport } from '../../lib/status.js'
 import { addr, expectConverged, expectRoute, FAST } from './lab-test.js'
-import { FORGE, Lab, labUnavailable, sleep, type Host, type Proc } from './netlab.js'
+import { FORGE, Lab, labUnavailable, run, sleep, type Host, type Proc } from './netlab.js'
 
 const [A, B, C] = [0, 1, 2]
 
@@ -272,6 +272,35 @@ t.test('fault matrix', async (t) => {
     await lab.exec(h1, 'ip', ['addr', 'add', `${addr(A, h1.n)}/24`, 'brd', '+', 'dev', h1.ifaces[A]!])
     await aroundHost(h1, A)
     return 'peers rerouted; faild kept answering; restored when the address came back'
+  }, [h2, h3])
+
+  await fault('interface renamed, then named back', 'carrier still followed; no hang', async (t) => {
+    const ip = (...args: string[]) => lab.exec(h1, 'ip', args)
+    await ip('link', 'set', h1.ifaces[A]!, 'down')
+    await ip('link', 'set', h1.ifaces[A]!, 'name', 'fdrenamed')
+    await ip('link', 'set', 'fdrenamed', 'up')
+    await ip('addr', 'replace', `${addr(A, h1.n)}/24`, 'brd', '+', 'dev', 'fdrenamed')
+    await procs.get(h1)!.waitFor(/LAN interface etha is now called fdrenamed/)
+    for (const p of [h2, h3]) await expectRoute(lab, p, h1, A)
+    t.pass('renamed and up again: peers reach host 1 on LAN A directly')
+    t.equal((await lab.faildctl(h1, ['status'])).code, 0, 'faild still answers')
+    await ip('link', 'set', 'fdrenamed', 'down')
+    await ip('link', 'set', 'fdrenamed', 'name', h1.ifaces[A]!)
+    await ip('link', 'set', h1.ifaces[A]!, 'up')
+    await aroundHost(h1, A)
+    return 'carrier followed under the new name; a warning logged; back to normal'
+  }, [h2, h3])
+
+  await fault('interface disappears and comes back', 'like a pulled cable; recovers', async (t) => {
+    await lab.exec(h1, 'ip', ['link', 'set', h1.ifaces[A]!, 'netns', lab.sw])
+    for (const p of [h2, h3]) await expectRoute(lab, p, h1, A, B)
+    t.pass('gone: peers route host 1 over LAN B at once')
+    await procs.get(h1)!.waitFor(/LAN A \(etha\): carrier lost/)
+    await run('ip', ['-n', lab.sw, 'link', 'set', h1.ifaces[A]!, 'netns', h1.ns])
+    await lab.exec(h1, 'ip', ['addr', 'add', `${addr(A, h1.n)}/24`, 'brd', '+', 'dev', h1.ifaces[A]!])
+    await lab.exec(h1, 'ip', ['link', 'set', h1.ifaces[A]!, 'up'])
+    await aroundHost(h1, A)
+    return 'peers rerouted at once; back to normal when it came back'
   }, [h2, h3])
 
   await fault('three LANs: A dead, then B dead too', 'A to B, then A and B to C', async (t) => {
