@@ -9,16 +9,16 @@ import { formatIPv4 } from './ipv4.js'
 import { describeLink } from './link-health.js'
 import { LinkWatch, type CarrierWatch } from './link-watch.js'
 import type { Logger } from './log.js'
+import { readKeyFile } from './keys.js'
+import { LogBudget } from './log-budget.js'
 import type { NotifyEvent } from './notify.js'
 import type { Options } from './options.js'
-import { describeRoute, diffRoutes, isEmptyDiff, planGateways, planRoutes, routeKey, sameRoute, type PlanGateway, type Route } from './route-plan.js'
-import { LogBudget } from './log-budget.js'
 import { RateLimiter } from './rate-limit.js'
+import { describeRoute, diffRoutes, isEmptyDiff, planGateways, planRoutes, routeKey, sameRoute, type PlanGateway, type Route } from './route-plan.js'
 import { RouteTable } from './routes.js'
 import { placeGateways, rateLimit, tunables, type Gateway } from './settings.js'
 import type { StatusReport } from './status.js'
 import { lanName, routeWhy, statusReport, type StatusInput } from './status-report.js'
-import { readKeyFile } from './keys.js'
 import { RECV_BUFFER_BYTES, Transport, type SocketFactory } from './transport.js'
 import { clusterTag, decode, encode, type WireKey } from './wire.js'
 
@@ -41,7 +41,6 @@ const PEER_EVENT_WINDOW_MS = 10_000
 
 /** Compare faild's routes with the kernel's at most this often (and at least once per interval above it). */
 const RECONCILE_MIN_MS = 1000
-
 
 /** At most this many extra event-loop turns to drain the sockets before judging a deadline. */
 const DRAIN_TURNS = 100
@@ -272,7 +271,7 @@ export class Daemon {
     this.#waiting = plan.waiting
     const before = new Map(this.#target.map((r) => [routeKey(r), r]))
     const after = new Map(next.map((r) => [routeKey(r), r]))
-    const hostKey = (a: number) => routeKey({ table: this.#opt.table, dst: a, len: 32 } as Route)
+    const hostKey = (dst: number) => routeKey({ table: this.#opt.table, dst, len: 32 })
     for (const fx of effects) {
       if (fx.kind !== 'link') continue
       const peer = engine.peer(fx.peer)
@@ -313,9 +312,9 @@ export class Daemon {
       const was = before.get(routeKey(r))
       if (!was || !sameRoute(was, r)) this.#deps.log.info(`gateway route ${describeRoute(r)} (${routeWhy(this.#statusInput(), r)})`)
     }
-    const now = new Set(gwTables.map(routeKey))
+    const current = new Set(gwTables.map(routeKey))
     for (const [k, r] of before) {
-      if (r.table !== this.#opt.table && !now.has(k)) this.#deps.log.warn(`gateway route ${formatIPv4(r.dst)}/${r.len} withdrawn: no gateway is up`)
+      if (r.table !== this.#opt.table && !current.has(k)) this.#deps.log.warn(`gateway route ${formatIPv4(r.dst)}/${r.len} withdrawn: no gateway is up`)
     }
   }
 

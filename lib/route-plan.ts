@@ -125,7 +125,7 @@ export function planGateways(lans: readonly PlanLan[], gateways: readonly PlanGa
 }
 
 /** One key per routing-table slot: table, destination and prefix length. */
-export const routeKey = (r: Route): string => `${r.table}:${r.dst}/${r.len}`
+export const routeKey = (r: Pick<Route, 'table' | 'dst' | 'len'>): string => `${r.table}:${r.dst}/${r.len}`
 
 export interface RouteDiff {
   readonly replace: readonly Route[]

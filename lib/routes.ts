@@ -142,10 +142,13 @@ export class RouteTable {
       ...diff.remove.map((r) => `stray route ${describeRoute(r)}`),
     ]
     const rules = await this.#ownRules()
-    if (rules.length !== this.rules().length) out.push(`${rules.length} of ${this.rules().length} ip rules present`)
+    const want = this.rules().map((r) => Number(r[1]))
+    const have = rules.map((r) => r.priority!)
+    const rulesDiffer = want.length !== have.length || want.some((p) => !have.includes(p))
+    if (rulesDiffer) out.push(`ip rules at ${have.join(', ') || 'no priority'} instead of ${want.join(', ')}`)
     if (out.length === 0) return out
     this.#installed = kernel
-    if (rules.length !== this.rules().length) {
+    if (rulesDiffer) {
       const lines = [...rules.map((ru) => `rule del pref ${ru.priority} protocol ${this.#opt.proto}`), ...this.rules().map((x) => `rule add ${x.join(' ')}`)]
       await this.#batch(lines)
     }

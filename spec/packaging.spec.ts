@@ -31,6 +31,14 @@ t.test('faild(8) documents every flag, faildctl(8) every command', async (t) => 
   }
 })
 
+t.test('/etc/default/faild (examples/default/faild) is valid sh, and its FAILD_OPTS valid flags', async (t) => {
+  const r = await runProcess('sh', ['-c', `. ${join(ROOT, 'examples/default/faild')} && printf %s "$FAILD_OPTS"`])
+  t.equal(r.code, 0, r.stderr)
+  const empty = join(dir, 'empty-default.json')
+  writeFileSync(empty, '{}')
+  t.equal(parseArgs([...r.stdout.split(' ').filter(Boolean), '-c', empty, '-n'], { out: () => {}, err: (s) => t.comment(s) }), 0)
+})
+
 t.test('the systemd unit verifies, and its faild command line is valid', async (t) => {
   const unit = read('examples/systemd/faild.service')
   t.match(unit, /CapabilityBoundingSet=CAP_NET_ADMIN\n/, 'only CAP_NET_ADMIN')

@@ -82,7 +82,7 @@ t.test('reconcile: a route deleted by hand or added behind faild\'s back is repo
   t.ok(await table.apply([route(2), route(3)]))
   fake.answers['-json route show'] = { stdout: JSON.stringify([{ dst: '198.18.1.3', gateway: '198.18.2.3', dev: 'ethb', prefsrc: '198.18.1.1', table: '4207' }, { dst: '198.18.1.9', gateway: '198.18.2.9', dev: 'ethb', prefsrc: '198.18.1.1', table: '4207' }]) }
   fake.answers['-json rule show'] = { stdout: RULES }
-  t.same(await table.reconcile(), ['route 198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1 missing', 'stray route 198.18.1.9 via 198.18.2.9 dev ethb src 198.18.1.1', '2 of 1 ip rules present'])
+  t.same(await table.reconcile(), ['route 198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1 missing', 'stray route 198.18.1.9 via 198.18.2.9 dev ethb src 198.18.1.1', 'ip rules at 32000, 32001 instead of 32000'])
   t.ok(await table.apply([route(2), route(3)]))
   t.match(fake.calls.at(-1), /<<route del 198\.18\.1\.9\/32 table 4207 proto 250; route replace 198\.18\.1\.2\/32 via/)
 })

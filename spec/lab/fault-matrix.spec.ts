@@ -303,6 +303,46 @@ t.test('fault matrix', async (t) => {
     return 'peers rerouted at once; back to normal when it came back'
   }, [h2, h3])
 
+  await fault("faild's route and rule deleted by hand", 'put back within about a second', async (t) => {
+    await lab.fault(h1, A, 'both')
+    await expectRoute(lab, h2, h1, A, B)
+    await lab.exec(h2, 'ip', ['route', 'flush', 'table', '4207'])
+    await lab.exec(h2, 'ip', ['rule', 'del', 'pref', '32000'])
+    const t0 = performance.now()
+    await expectRoute(lab, h2, h1, A, B)
+    const took = ms(t0)
+    t.match((await lab.exec(h2, 'ip', ['rule', 'show'])).stdout, /32000:\s+not from all ipproto udp sport 4207 lookup 4207 proto 250/, 'the rule is back')
+    await procs.get(h2)!.waitFor(/the kernel differs from what faild installed, putting it right/)
+    await lab.heal(h1, A)
+    await aroundHost(h1, A)
+    return `route and rule back in ${took}`
+  })
+
+  await fault('rolling the key on every host', 'no outage, no route moved', async (t) => {
+    const next = 'the next fault matrix key, rolled in today\n'
+    const old = 'fault matrix key, not a secret anywhere else\n'
+    const step = async (text: string) => {
+      writeFileSync(key, text)
+      for (const h of members) t.equal((await lab.faildctl(h, ['reload'])).code, 0, `${h.ns} reloads`)
+      return staysClean(1500)
+    }
+    await procs.get(h4)!.stop() // another cluster, on the old key: its packets would be refused
+    const refused = async () => {
+      let n = 0
+      for (const h of members) n += (await status(h)).packets.drops.ERR_UNKNOWN_KEY ?? 0
+      return n
+    }
+    const before = await refused()
+    t.equal(await step(old + next), undefined, 'step 1: the new key added second everywhere')
+    t.equal(await step(next + old), undefined, 'step 2: the new key first everywhere (signs with it)')
+    t.equal(await step(next), undefined, 'step 3: the old key dropped')
+    t.equal(await refused(), before, 'no packet between members was ever refused for its key')
+    writeFileSync(key, old)
+    for (const h of members) await lab.faildctl(h, ['reload'])
+    await start(h4, [...KEYED, '--cluster', 'another-plant'])
+    return 'three reloads on every host, no route moved, no packet refused'
+  }, [h2, h1])
+
   await fault('three LANs: A dead, then B dead too', 'A to B, then A and B to C', async (t) => {
     await lab.cable(h1, A, false)
     await aroundHost(h1, A, B)
