@@ -358,6 +358,13 @@ export class Lab {
     await this.#syncFaults()
   }
 
+  /** A switch that does not forward IPv4 broadcast on LAN `lan` (ARP and unicast still flow). */
+  async filterBroadcast(lan: number): Promise<void> {
+    const ports = this.hosts.map((h) => `oifname "${this.port(h, lan)}" ether type ip ether daddr ff:ff:ff:ff:ff:ff drop`)
+    this.#faults.set(`broadcast/${lan}`, ports.join('\n'))
+    await this.#syncFaults()
+  }
+
   async heal(h: Host, lan: number): Promise<void> {
     this.#faults.delete(`${h.n}/${lan}`)
     await this.#syncFaults()
