@@ -361,9 +361,11 @@ export class Daemon {
 
   async #reconcile(): Promise<void> {
     const found = await this.#routes!.reconcile()
-    if (found.length === 0 || this.#stopped) return
-    this.#deps.log.warn(`the kernel differs from what faild installed, putting it right: ${found.join('; ')}`)
-    this.#dirty = true
+    if (found.length > 0 && !this.#stopped) {
+      this.#deps.log.warn(`the kernel differs from what faild installed, putting it right: ${found.join('; ')}`)
+      this.#dirty = true
+    }
+    // Also a change planned while the kernel was being read: it waited for us, not for the next deadline.
     await this.#drain()
   }
 
@@ -446,7 +448,7 @@ export class Daemon {
     const fixed = ['requestor', 'port', 'lans', 'nodeId', 'table', 'rulePriority', 'controlSocket', 'pidFile', 'dryRun', 'cluster'] as const
     const pending = fixed.filter((k) => JSON.stringify(o[k]) !== JSON.stringify(next[k]))
     const kept: Options = { ...next, ...Object.fromEntries(fixed.map((k) => [k, o[k]])) }
-    const next_ = tunables(kept, this.#lans)
+    const tuned = tunables(kept, this.#lans)
     const gateways = placeGateways(kept, this.#lans)
     const keys = kept.keyFile ? readKeyFile(kept.keyFile) : []
     if ((keys.length > 0) !== (this.#keys.length > 0)) {
@@ -455,14 +457,16 @@ export class Daemon {
     this.#keys = keys
     this.#limiter = new RateLimiter(rateLimit(kept))
     this.#opt = kept
-    this.#engine!.configure(next_)
+    this.#engine!.configure(tuned)
     this.#gateways = gateways
     await this.#applying
-    await this.#routes!.setGatewayLengths(gateways.map((g) => g.len))
-    this.#target = this.#target.filter((r) => r.table === o.table)
+    // Same gateway prefix lengths (the usual reload): nothing is withdrawn, the next plan adjusts.
+    if (await this.#routes!.setGatewayLengths(gateways.map((g) => g.len))) {
+      this.#target = this.#target.filter((r) => r.table === o.table) // gateway tables renumbered
+      this.#dirty = true
+      this.#scheduleApply()
+    }
     this.#queuePlan([])
-    this.#dirty = true
-    this.#scheduleApply()
     return pending
   }
 

@@ -93,13 +93,17 @@ export class RouteTable {
     if (r.code !== 0) throw new Error(`cannot add ip rules (${r.stderr.trim()}): faild needs root or CAP_NET_ADMIN`)
   }
 
-  /** New gateway prefix lengths (a reloaded config): routes of dropped lengths go, the rules are redone. */
-  async setGatewayLengths(gatewayLengths: readonly number[]): Promise<void> {
+  /**
+   * New gateway prefix lengths (a reloaded config): everything is removed and the rules redone, so
+   * the caller must apply its routes again. Returns false (and changes nothing) if they are the same.
+   */
+  async setGatewayLengths(gatewayLengths: readonly number[]): Promise<boolean> {
     const next = [...new Set(gatewayLengths)].sort((a, b) => b - a)
-    if (next.join() === this.#lengths.join()) return
+    if (next.join() === this.#lengths.join()) return false
     await this.#removeAll('for the new gateway routes')
     this.#installed = []
     await this.start(next)
+    return true
   }
 
   /** Remove every route and rule faild added. */

@@ -267,3 +267,23 @@ t.test('reconfigure: thresholds apply at once, keys bound at start wait for a re
   t.same(a.ip.batches, [swap(2, 1)], 'six are')
   t.match(a.daemon.status(), { failAfter: 6, routes: [{ route: '198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1', table: 4207, why: /peer 198\.18\.1\.2 down on LAN A \(missed 6\/6/ }] })
 })
+
+t.test('a route change planned while the kernel is being checked is applied right after, not a deadline later', async (t) => {
+  const { net, clock, nodes } = await cluster(t, 2)
+  const [a] = nodes as [(typeof nodes)[0]]
+  await clock.advance(800)
+  // Hold host 1's reads of the kernel until released: the reconcile at t=1000 stays in flight.
+  let release: () => void = () => {}
+  const gate = new Promise<void>((r) => (release = r))
+  const run = a.ip.run.bind(a.ip)
+  a.ip.run = async (args, input) => {
+    if (args[0] === '-json' && args[1] === 'route') await gate
+    return run(args, input)
+  }
+  net.dead.add('198.18.1.2')
+  await clock.advance(400) // the reconcile starts (held); three misses plan the swap meanwhile
+  t.same(a.ip.batches, [], 'nothing applied while the read is held')
+  release()
+  await flush()
+  t.same(a.ip.batches, [swap(2, 1)], 'the swap follows the reconcile at once, without waiting for a timer')
+})

@@ -35,7 +35,7 @@ t.test('a flood of garbage and invented peers: no false failover, a real fault s
     await peers.waitFor(/"sent"/, 15_000)
     const sent = [garbage, peers].map((p) => JSON.parse(p.output.trim().split('\n').pop()!) as { sent: number; seconds: number })
     const pps = Math.round(sent.reduce((a, s) => a + s.sent / s.seconds, 0))
-    t.ok(pps > 10_000, `the flood reached ${pps} packets/s`)
+    t.ok(pps > 20_000, `the flood reached ${pps} packets/s (tens of thousands)`)
     const s = JSON.parse((await lab.faildctl(h1, ['status', '--json'])).stdout) as StatusReport
     t.ok((s.packets.drops['rate-limited'] ?? 0) > 0, `rate-limited: ${s.packets.drops['rate-limited']}`)
     t.ok(s.peers.length <= 10, `the peer table stayed bounded: ${s.peers.length} peers (maxPeers 10)`)

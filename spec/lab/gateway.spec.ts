@@ -44,6 +44,11 @@ t.test('gateway routes: default and a /16 move from gateway A to gateway B and b
     await p1.waitFor(/gateway route 0\.0\.0\.0\/0 via 198\.18\.2\.3 dev ethb src 198\.18\.2\.1 \(preferred gateway 198\.18\.1\.2 on LAN A down\)/)
     t.equal(await lab.route(h1, addr(A, 3)), 'dev etha', 'LAN A traffic to other hosts stays on LAN A')
 
+    const watch = await lab.watchRoutes(h1)
+    t.equal((await lab.faildctl(h1, ['reload'])).code, 0)
+    t.equal(await watch.next(/^Deleted/, 1500), undefined, 'a reload withdraws no route, not even for a moment')
+    await watch.stop()
+
     await lab.cable(gwA, A, true)
     await lab.routeBecomes(h1, VIA_DEFAULT, viaA)
     await lab.routeBecomes(h1, IN_16, viaA)
