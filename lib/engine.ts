@@ -431,7 +431,21 @@ export class Engine {
     if (to === before.state && pl.link.state === before.local) return
     if (to === LinkState.Down && before.state !== LinkState.Down) pl.downSince = now
     if (to === LinkState.Up && before.state !== LinkState.Up) pl.upSince = now
+    if ((pl.link.state === LinkState.Down) !== (before.local === LinkState.Down)) this.#tellPeer(peer, lan, out)
     out.push({ kind: 'link', peer: peer.id, lan, from: before.state, to, link: pl.link, hearsUs: pl.hearsUs, carrierLost: pl.carrierLost })
+  }
+
+  /**
+   * We just stopped or started hearing the peer on `lan`: say so at once, in a notice over that
+   * LAN, rather than in the next INQ or ACK up to an interval later. The peer's path follows what
+   * we hear (one-way failures), so this takes up to an interval off failback, and off failover
+   * when only our direction still works.
+   */
+  #tellPeer(peer: Peer, lan: number, out: Effect[]): void {
+    const to = peer.lans[lan]!.address
+    if (to === 0 || this.#noCarrier[lan]) return
+    this.#seq = (this.#seq + 1) >>> 0
+    out.push({ kind: 'send', lan, to, msg: { ...this.#message('inq', lan, this.#seq, this.#downList(lan)), intervalMs: 0 } })
   }
 }
 

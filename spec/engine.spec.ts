@@ -305,3 +305,17 @@ t.test('a restarted peer starts its sequence numbers afresh on every LAN: none o
   t.same(drops(e.receive(1, 0, PEER_ADDR[0]!, inq(0, 5, { boot: 600 }))), [], 'the new run on LAN A')
   t.same(drops(e.receive(1, 1, PEER_ADDR[1]!, inq(1, 5, { boot: 600 }))), [], 'and on LAN B, below the old run\'s sequence number')
 })
+
+t.test('a path this host stops or starts hearing is told to the peer at once, in a unicast notice on that LAN', async (t) => {
+  const e = new Engine(base)
+  interval(e, 0, [0, 1])
+  interval(e, 100, [1])
+  interval(e, 200, [1])
+  const down = interval(e, 300, [1])
+  const told = sends(down).filter((s) => s.to === PEER_ADDR[0])
+  t.same(told.map((s) => [s.lan, s.msg.kind, s.msg.intervalMs, s.msg.down]), [[0, 'inq', 0, [PEER]]], 'down: "I do not hear you" at once, no answer wanted')
+  interval(e, 400, [0, 1])
+  const up = interval(e, 500, [0, 1])
+  t.same(sends(up).filter((s) => s.to === PEER_ADDR[0]).map((s) => s.msg.down), [[]], 'up again: "I hear you" at once')
+  t.same(sends(interval(e, 600, [0, 1])).filter((s) => s.to !== 'broadcast'), [], 'and nothing while nothing changes')
+})
