@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs'
 import type { ErrorObject } from 'ajv'
 import { loadValidator } from './config-validator.js'
 import { MAX_LANS } from './constants.js'
+import { lanLabel } from './interfaces.js'
 import { parseIPv4 } from './ipv4.js'
 import type { GatewayRoute, LanSpec, LogFormat, LogLevel, Options } from './options.js'
 
@@ -74,7 +75,7 @@ function crossChecks(c: ConfigFile): string[] {
   const errors: string[] = []
   const names = c.lans.map((l) => l.interface)
   names.forEach((n, i) => names.indexOf(n) !== i && errors.push(`/lans/${i}/interface: '${n}' is named twice`))
-  const labels = c.lans.map((l, i) => l.label ?? String.fromCharCode(65 + i))
+  const labels = c.lans.map((l, i) => l.label ?? lanLabel(i))
   labels.forEach((n, i) => labels.indexOf(n) !== i && errors.push(`/lans/${i}/label: '${n}' is used twice`))
   if (c.routes.length > 0 && !c.requestor) errors.push('/routes: gateway routes need requestor: true (-r), to probe the gateways')
   c.routes.forEach((r, i) => {

@@ -190,7 +190,8 @@ export class Daemon {
   #onPacket(lan: number, src: number, data: Buffer): void {
     if (this.#stopped) return
     this.received++
-    if (!this.#limiter!.allow(src, this.#deps.clock.now())) {
+    const now = this.#deps.clock.now()
+    if (!this.#limiter!.allow(src, now)) {
       this.#count('rate-limited', lan, () => `from ${formatIPv4(src)}`)
       return
     }
@@ -204,7 +205,7 @@ export class Daemon {
       const m = r.msg
       this.#deps.log.debug(`LAN ${this.#label(lan)}: ${m.kind.toUpperCase()} seq ${m.seq} from ${formatIPv4(m.from)} (${formatIPv4(src)})`)
     }
-    this.#run(this.#engine!.receive(this.#deps.clock.now(), lan, src, r.msg), false)
+    this.#run(this.#engine!.receive(now, lan, src, r.msg), false)
   }
 
   /**
@@ -420,13 +421,13 @@ export class Daemon {
   }
 
   /** The LAN an operator names by label ("A") or interface ("eth1"). */
-  findLan(name: string): Lan | undefined {
+  #findLan(name: string): Lan | undefined {
     return this.#lans.find((l) => l.label === name || l.iface === name) ?? this.#lans.find((l) => l.label.toLowerCase() === name.toLowerCase())
   }
 
   /** faildctl offline/online: take a LAN out of service, or put it back. Returns what happened. */
   setOffline(name: string, offline: boolean): { ok: boolean; message: string } {
-    const lan = this.findLan(name)
+    const lan = this.#findLan(name)
     if (!lan) return { ok: false, message: `no LAN '${name}': LANs are ${this.#lans.map((l) => `${l.label} (${l.iface})`).join(', ')}` }
     const was = this.#engine!.lanStatus(lan.index).offline
     if (was === offline) return { ok: true, message: `LAN ${lan.label} (${lan.iface}) is already ${offline ? 'offline' : 'online'}` }

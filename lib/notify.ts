@@ -38,6 +38,8 @@ export class Notifier {
   readonly #log: Logger
   readonly #queue: NotifyEvent[] = [] // BOUNDED: MAX_QUEUED
   #running = 0
+  /** Callers of idle() waiting for the queue to empty. BOUNDED: one per stop. */
+  #idle: Array<() => void> = []
   dropped = 0
   failed = 0
 
@@ -64,8 +66,14 @@ export class Notifier {
 
   /** Resolves once every queued program has ended (or been killed), for a clean stop. */
   async idle(timeoutMs: number): Promise<void> {
-    const until = Date.now() + timeoutMs
-    while ((this.#running > 0 || this.#queue.length > 0) && Date.now() < until) await new Promise((r) => setTimeout(r, 20))
+    if (this.#running === 0 && this.#queue.length === 0) return
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, timeoutMs)
+      this.#idle.push(() => {
+        clearTimeout(timer)
+        resolve()
+      })
+    })
   }
 
   #next(): void {
@@ -94,6 +102,7 @@ export class Notifier {
       }
       this.#running--
       this.#next()
+      if (this.#running === 0 && this.#queue.length === 0) for (const wake of this.#idle.splice(0)) wake()
     }
     child.once('error', (err) => {
       child.removeAllListeners('exit')

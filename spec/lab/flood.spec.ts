@@ -1,10 +1,12 @@
 // Lab: a host floods faild with tens of thousands of packets a second (garbage, and well-formed
 // INQs from invented peers); faild stays bounded, never fails over falsely, and still detects a
 // real fault.
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import t from 'tap'
 import type { StatusReport } from '../../lib/status.js'
 import { addr, expectRoute, FAST, withLab } from './lab-test.js'
-import { FLOOD, sleep, type Host } from './netlab.js'
+import { FLOOD, sleep, type Host, type Lab } from './netlab.js'
 
 const A = 0
 const B = 1
@@ -15,7 +17,7 @@ t.test('a flood of garbage and invented peers: no false failover, a real fault s
     const [h1, h2, flooder] = lab.hosts as [Host, Host, Host]
     const srcs = Array.from({ length: SOURCES }, (_, i) => addr(A, 100 + i))
     for (const s of srcs) await lab.exec(flooder, 'ip', ['addr', 'add', `${s}/24`, 'dev', flooder.ifaces[A]!])
-    const p1 = await lab.faild(h1, [...FAST, '-c', await config(lab)])
+    const p1 = await lab.faild(h1, [...FAST, '-c', config(lab)])
     await lab.faild(h2, FAST)
     await sleep(500)
     const dst = addr(A, h1.n)
@@ -47,9 +49,7 @@ t.test('a flood of garbage and invented peers: no false failover, a real fault s
   }),
 )
 
-async function config(lab: import('./netlab.js').Lab): Promise<string> {
-  const { writeFileSync } = await import('node:fs')
-  const { join } = await import('node:path')
+function config(lab: Lab): string {
   const path = join(lab.dir, 'flood.json')
   writeFileSync(path, JSON.stringify({ maxPeers: 10 }))
   return path

@@ -41,7 +41,6 @@ export async function expectConverged(t: Test, lab: Lab): Promise<void> {
       if (p === h) continue
       for (let lan = 0; lan < lab.lans; lan++) await expectRoute(lab, h, p, lan)
     }
-    const table = await lab.exec(h, 'ip', ['route', 'show', 'table', '4207'])
-    t.equal(table.stdout.trim(), '', `${h.ns}: faild's table holds nothing`)
+    t.equal(await lab.faildRoutes(h), '', `${h.ns}: faild's table holds nothing`)
   }
 }
