@@ -1,10 +1,10 @@
 // Runs inside a lab namespace for the churn bench: times faild's route table applying N swaps at
 // once (a whole LAN failing in a large cluster) and removing them again, through the real `ip`.
 //   node churn-worker.js N REPEATS     prints one JSON line
-import { systemIp } from '../lib/ip.js'
-import { parseIPv4 } from '../lib/ipv4.js'
-import { makeLogger } from '../lib/log.js'
-import { RouteTable } from '../lib/routes.js'
+import { systemIp } from '../lib/host/ip-runner.js'
+import { parseIPv4 } from '../lib/core/util/ipv4.js'
+import { makeLogger } from '../lib/host/log.js'
+import { RouteTable } from '../lib/host/route-table.js'
 import { simAddress } from './sim-address.js'
 
 const [nS, repeatsS] = process.argv.slice(2)

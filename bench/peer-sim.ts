@@ -4,8 +4,8 @@
 // MODE "requestor": also send each simulated peer's INQ to the daemon every interval.
 // Prints a JSON line of counters every second, and its first INQ's arrival time (epoch ms).
 import dgram from 'node:dgram'
-import { formatIPv4, parseIPv4 } from '../lib/ipv4.js'
-import { encode } from '../lib/wire.js'
+import { formatIPv4, parseIPv4 } from '../lib/core/util/ipv4.js'
+import { encode } from '../lib/core/wire/codec.js'
 import { simAddress } from './sim-address.js'
 
 

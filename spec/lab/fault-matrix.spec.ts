@@ -3,7 +3,7 @@
 import { chmodSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
-import type { StatusReport } from '../../lib/status.js'
+import type { StatusReport } from '../../lib/core/report/status-format.js'
 import { addr, expectConverged, expectRoute, FAST, withLab } from './lab-test.js'
 import { FORGE, run, sleep, type Host, type Proc } from './netlab.js'
 

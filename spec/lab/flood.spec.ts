@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import type { StatusReport } from '../../lib/status.js'
+import type { StatusReport } from '../../lib/core/report/status-format.js'
 import { addr, expectRoute, FAST, withLab } from './lab-test.js'
 import { FLOOD, sleep, type Host, type Lab } from './netlab.js'
 

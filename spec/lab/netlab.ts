@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { runProcess, type IpResult } from '../../lib/ip.js'
+import { runProcess, type IpResult } from '../../lib/host/ip-runner.js'
 
 /** The project root, whether this file runs from spec/lab (tap) or dist/spec/lab (the demo). */
 const here = dirname(fileURLToPath(import.meta.url))

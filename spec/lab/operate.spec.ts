@@ -3,7 +3,7 @@
 import { chmodSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import type { StatusReport } from '../../lib/status.js'
+import type { StatusReport } from '../../lib/core/report/status-format.js'
 import { expectConverged, expectRoute, FAST, withLab } from './lab-test.js'
 import { sleep, until, type Host } from './netlab.js'
 

@@ -1,0 +1,43 @@
+// What the options mean on this host's LANs: the engine's tunables, the gateways, the rate limit.
+import type { Tunables } from '../core/engine/engine.js'
+import { InterfaceError, lanOf, type Lan } from '../core/lans.js'
+import { formatIPv4 } from '../core/util/ipv4.js'
+import type { Options } from '../cli/faild-command.js'
+import type { RateLimitConfig } from '../core/util/rate-limit.js'
+
+/** A gateway route of the config, with each gateway's LAN. */
+export interface Gateway {
+  readonly dst: number
+  readonly len: number
+  readonly via: ReadonlyArray<{ readonly lan: number; readonly address: number }>
+}
+
+function lanIndexOf(lans: readonly Lan[], address: number, key: string): number {
+  const lan = lanOf(lans, address)
+  if (!lan) throw new InterfaceError(`${key}: ${formatIPv4(address)} is on none of this host's LANs`)
+  return lan.index
+}
+
+/** Gateway routes of the config, each gateway placed on the LAN whose subnet holds it. */
+export function placeGateways(o: Options, lans: readonly Lan[]): Gateway[] {
+  return o.routes.map((r, i) => ({
+    dst: r.prefix,
+    len: r.len,
+    via: r.via.map((address, j) => ({ lan: lanIndexOf(lans, address, `routes[${i}].via[${j}]`), address })),
+  }))
+}
+
+/** What the engine may change while running: thresholds, interval, peer lists, damping. */
+export function tunables(o: Options, lans: readonly Lan[]): Tunables {
+  const unicast: number[][] = lans.map(() => [])
+  o.staticPeers.forEach((address, i) => unicast[lanIndexOf(lans, address, `staticPeers[${i}]`)]!.push(address))
+  const d = o.flapDamping
+  const damping = { enabled: d.enabled, flaps: d.flaps, halfLifeMs: (d.halfLife ?? 30 * o.interval) * 1000, maxHoldMs: d.maxHold * 1000 }
+  return { intervalMs: Math.round(o.interval * 1000), failAfter: o.failAfter, upAfter: o.upAfter, unicast, ignore: o.ignorePeers, damping }
+}
+
+/** A bucket per source: 4 packets per interval on average (INQ, ACK, a notice, a static copy), at least 200/s. */
+export function rateLimit(o: Options): RateLimitConfig {
+  const rate = o.rateLimit ?? Math.max(200, 4 / o.interval)
+  return { rate, burst: rate, maxSources: 4 * o.maxPeers }
+}

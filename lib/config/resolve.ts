@@ -1,0 +1,156 @@
+// faild.json: read it, validate it against the schema with ajv, and merge the command line over it.
+//
+// Every error names the key by its JSON path and says why; all of them are reported at once, and
+// nothing is started while there is one.
+import { readFileSync } from 'node:fs'
+import type { ErrorObject } from 'ajv'
+import { loadValidator } from './validator.js'
+import { MAX_LANS } from '../core/wire/constants.js'
+import { lanLabel } from '../core/lans.js'
+import { parseIPv4 } from '../core/util/ipv4.js'
+import type { GatewayRoute, LanSpec, LogFormat, LogLevel, Options } from '../cli/faild-command.js'
+
+/** Read when present and no -c is given. */
+export const DEFAULT_CONFIG_FILE = '/etc/faild.json'
+
+/** The file as the schema describes it, after ajv filled in the defaults. */
+interface ConfigFile {
+  requestor: boolean
+  interval: number
+  failAfter: number
+  upAfter: number
+  port: number
+  logFile?: string
+  logLevel: LogLevel
+  logFormat: LogFormat
+  lans: LanSpec[]
+  nodeId?: string | number
+  staticPeers: string[]
+  ignorePeers: string[]
+  routes: Array<{ prefix: string; via: string[] }>
+  notify?: string
+  notifyTimeout: number
+  controlSocket: string
+  pidFile: string
+  dryRun: boolean
+  table: number
+  rulePriority: number
+  keyFile?: string
+  cluster?: string
+  flapDamping: { enabled: boolean; flaps: number; halfLife?: number; maxHold: number }
+  rateLimit?: number
+  maxPeers: number
+}
+
+export type ConfigResult = { ok: true; options: Options } | { ok: false; errors: string[] }
+
+const validate = await loadValidator()
+
+/** "/lans/0/iface: unknown key" style lines, one per ajv error, most useful first. */
+function describe(errors: readonly ErrorObject[]): string[] {
+  const lines = errors
+    // oneOf's summary error repeats what its branches said.
+    .filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'if')
+    .map((e) => {
+      const at = e.instancePath || '/'
+      if (e.keyword === 'additionalProperties') return `${at === '/' ? '' : at}/${String(e.params.additionalProperty)}: unknown key`
+      if (e.keyword === 'enum') return `${at}: must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
+      if (e.keyword === 'pattern') return `${at}: ${/\/prefix$/.test(at) ? 'must be an IPv4 prefix like 10.0.0.0/16' : 'must be a dotted-quad IPv4 address'}`
+      return `${at}: ${e.message ?? e.keyword}`
+    })
+  return [...new Set(lines)]
+}
+
+const toNumber = (v: string | number): number => (typeof v === 'number' ? v : parseIPv4(v)!)
+
+function parsePrefix(text: string): { prefix: number; len: number } {
+  const [a, l] = text.split('/')
+  const len = Number(l)
+  const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0
+  return { prefix: (parseIPv4(a!)! & mask) >>> 0, len }
+}
+
+/** Rules the schema cannot say: keys that must agree with each other. */
+function crossChecks(c: ConfigFile): string[] {
+  const errors: string[] = []
+  const names = c.lans.map((l) => l.interface)
+  names.forEach((n, i) => names.indexOf(n) !== i && errors.push(`/lans/${i}/interface: '${n}' is named twice`))
+  const labels = c.lans.map((l, i) => l.label ?? lanLabel(i))
+  labels.forEach((n, i) => labels.indexOf(n) !== i && errors.push(`/lans/${i}/label: '${n}' is used twice`))
+  if (c.routes.length > 0 && !c.requestor) errors.push('/routes: gateway routes need requestor: true (-r), to probe the gateways')
+  c.routes.forEach((r, i) => {
+    const { prefix, len } = parsePrefix(r.prefix)
+    if (parseIPv4(r.prefix.split('/')[0]!) !== prefix) errors.push(`/routes/${i}/prefix: host bits set in ${r.prefix}`)
+    if (len === 32) errors.push(`/routes/${i}/prefix: a /32 is a host: faild already moves host routes to its peers`)
+  })
+  const lengths = new Set(c.routes.map((r) => parsePrefix(r.prefix).len)).size
+  for (let t = c.table; t <= c.table + lengths; t++) {
+    if (t >= 253 && t <= 255) errors.push(`/table: ${t} is a kernel table (default, main, local); faild uses tables ${c.table} to ${c.table + lengths}`)
+  }
+  if (c.table + lengths > 0xfffffeff) errors.push(`/table: faild needs tables ${c.table} to ${c.table + lengths}`)
+  if (c.lans.length > MAX_LANS) errors.push(`/lans: at most ${MAX_LANS}`)
+  return errors
+}
+
+function toOptions(c: ConfigFile, configFile: string | undefined): Options {
+  return {
+    configFile,
+    requestor: c.requestor,
+    interval: c.interval,
+    failAfter: c.failAfter,
+    upAfter: c.upAfter,
+    port: c.port,
+    logFile: c.logFile,
+    logLevel: c.logLevel,
+    logFormat: c.logFormat,
+    lans: c.lans,
+    nodeId: c.nodeId === undefined ? undefined : toNumber(c.nodeId),
+    staticPeers: c.staticPeers.map(toNumber),
+    ignorePeers: c.ignorePeers.map(toNumber),
+    routes: c.routes.map((r): GatewayRoute => ({ ...parsePrefix(r.prefix), via: r.via.map(toNumber) })),
+    notify: c.notify,
+    notifyTimeout: c.notifyTimeout,
+    controlSocket: c.controlSocket,
+    pidFile: c.pidFile,
+    dryRun: c.dryRun,
+    table: c.table,
+    rulePriority: c.rulePriority,
+    keyFile: c.keyFile,
+    cluster: c.cluster,
+    flapDamping: { ...c.flapDamping, halfLife: c.flapDamping.halfLife },
+    rateLimit: c.rateLimit,
+    maxPeers: c.maxPeers,
+  }
+}
+
+/**
+ * Validate the file's contents, then the command-line values over them. `file` is the parsed
+ * JSON (undefined: no file); `flags` holds only the keys given on the command line.
+ */
+export function resolveConfig(file: unknown, flags: Readonly<Record<string, unknown>>, configFile?: string): ConfigResult {
+  if (file !== undefined && (typeof file !== 'object' || file === null || Array.isArray(file))) {
+    return { ok: false, errors: ['/: must be a JSON object'] }
+  }
+  // The file on its own first: a bad key is an error even where a flag overrides it.
+  if (file !== undefined && !validate(structuredClone(file))) return { ok: false, errors: describe(validate.errors ?? []) }
+  const merged = structuredClone({ ...(file as object | undefined), ...flags }) as Record<string, unknown>
+  if (!validate(merged)) return { ok: false, errors: describe(validate.errors ?? []) }
+  const config = merged as unknown as ConfigFile // the schema holds, defaults filled in
+  const errors = crossChecks(config)
+  return errors.length ? { ok: false, errors } : { ok: true, options: toOptions(config, configFile) }
+}
+
+/** Read and parse a config file; errors say which file and why. */
+export function readConfigFile(path: string): { ok: true; value: unknown } | { ok: false; error: string } {
+  let text: string
+  try {
+    text = readFileSync(path, 'utf8')
+  } catch (err) {
+    return { ok: false, error: `cannot read it: ${(err as Error).message}` }
+  }
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown }
+  } catch (err) {
+    return { ok: false, error: `not valid JSON: ${(err as Error).message}` }
+  }
+}

@@ -1,0 +1,135 @@
+// The JSON Schema of faild.json: one description and default per key, the same bounds as the flags.
+//
+// It is built from DEFAULTS and LIMITS so the file, the flags and the help text cannot disagree;
+// `faild --print-schema` prints it and the build publishes it as dist/faild.schema.json.
+import { DEFAULTS, LIMITS, MAX_LANS } from '../core/wire/constants.js'
+
+const QUAD = '^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$'
+const PREFIX = QUAD.slice(0, -1) + '/([0-9]|[12][0-9]|3[0-2])$'
+
+const address = (description: string) => ({ type: 'string', pattern: QUAD, description })
+const int = (minimum: number, maximum: number, description: string, def?: number) => ({
+  type: 'integer',
+  minimum,
+  maximum,
+  description,
+  ...(def === undefined ? {} : { default: def }),
+})
+
+export const CONFIG_SCHEMA = {
+  $schema: 'http://json-schema.org/draft-07/schema#',
+  title: 'faild configuration (faild.json)',
+  description: 'Every key is optional; command-line flags override the file. Unknown keys are errors.',
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    $schema: { type: 'string', description: 'Where editors find this schema; ignored by faild.' },
+    requestor: { type: 'boolean', default: false, description: '-r: also broadcast INQs on every LAN each interval.' },
+    interval: {
+      type: 'number',
+      minimum: LIMITS.minInterval,
+      maximum: LIMITS.maxInterval,
+      default: DEFAULTS.interval,
+      description: '-t: seconds between INQs, fractions allowed.',
+    },
+    failAfter: int(1, LIMITS.maxCount, '-f: missed packets in a row before a path is down.', DEFAULTS.failAfter),
+    upAfter: int(1, LIMITS.maxCount, '-s: good packets in a row before a down path is up again.', DEFAULTS.upAfter),
+    port: int(1, 65535, '-p: UDP port for INQ and ACK, the same on every host.', DEFAULTS.port),
+    logFile: { type: 'string', minLength: 1, description: '-l: append log lines to this file (stderr gets them too). Reopened on SIGHUP.' },
+    logLevel: { enum: ['error', 'warn', 'info', 'debug'], default: 'info', description: '-v is "debug": every packet is logged too.' },
+    logFormat: { enum: ['text', 'json'], default: 'text', description: '--log-format: text lines, or one JSON object per line.' },
+    lans: {
+      type: 'array',
+      maxItems: MAX_LANS,
+      default: [],
+      description: '-i: the LAN interfaces in LAN order (A, B, ...), the same order on every host. Default: every up IPv4 interface with a broadcast address, in name order.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['interface'],
+        properties: {
+          interface: { type: 'string', minLength: 1, maxLength: 15, description: 'Interface name, e.g. eth0.' },
+          label: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,16}$', description: 'Name in logs and faildctl (default A, B, C...).' },
+          preference: int(0, 1000, 'Lower is preferred when choosing the LAN that carries traffic of a dead path (default: LAN order).'),
+        },
+      },
+    },
+    nodeId: {
+      description: "--node-id: this host's id on the wire, a dotted quad or a whole number (default: its address on LAN A).",
+      oneOf: [address('A dotted quad.'), int(1, 0xffffffff, 'A whole number.')],
+    },
+    staticPeers: {
+      type: 'array',
+      default: [],
+      uniqueItems: true,
+      items: address("A peer's address on one of this host's LANs."),
+      description: 'Peers sent unicast INQs as well, for LANs where broadcast is filtered.',
+    },
+    ignorePeers: {
+      type: 'array',
+      default: [],
+      uniqueItems: true,
+      items: address("A peer's node id or one of its addresses."),
+      description: 'Packets from these peers are dropped (counted as "ignored").',
+    },
+    routes: {
+      type: 'array',
+      default: [],
+      description: 'Prefixes faild moves as a whole (the default route included): via the first gateway that is up. Needs requestor: true.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['prefix', 'via'],
+        properties: {
+          prefix: { type: 'string', pattern: PREFIX, description: 'e.g. "0.0.0.0/0" or "10.20.0.0/16".' },
+          via: {
+            type: 'array',
+            minItems: 1,
+            maxItems: MAX_LANS,
+            uniqueItems: true,
+            items: address('A gateway running faild, on one of this host\'s LANs.'),
+            description: 'Gateways in order of preference; each must be on a LAN of this host.',
+          },
+        },
+      },
+    },
+    notify: { type: 'string', minLength: 1, description: '--notify: a program run on every route and path change, with the facts in FAILD_* environment variables.' },
+    notifyTimeout: { type: 'number', exclusiveMinimum: 0, maximum: 300, default: 10, description: 'Seconds before a notify program is killed.' },
+    controlSocket: { type: 'string', minLength: 1, default: '/run/faild/faild.sock', description: '--control-socket: the Unix socket faildctl talks to (mode 0600).' },
+    pidFile: { type: 'string', minLength: 1, default: '/run/faild/faild.pid', description: '--pid-file: holds the pid; also the lock that keeps one faild per host.' },
+    keyFile: {
+      type: 'string',
+      minLength: 1,
+      description: '--key-file: one or two secrets (one per line, mode 0600); every packet is signed with the first, and accepted signed with either. Re-read on SIGHUP.',
+    },
+    cluster: {
+      type: 'string',
+      pattern: '^[A-Za-z0-9._-]{1,64}$',
+      description: '--cluster: a name; faild ignores packets of other clusters on the same LANs.',
+    },
+    flapDamping: {
+      type: 'object',
+      additionalProperties: false,
+      description: 'A path that goes down again and again is held down, for longer each time it flaps while held.',
+      default: {},
+      properties: {
+        flaps: int(1, 100, 'Penalty at which a path is held down: each down adds 1, halving every half-life (about this many downs within one half-life).', 3),
+        halfLife: { type: 'number', exclusiveMinimum: 0, maximum: 3600, description: 'Seconds for the flap count to halve (default: 30 intervals).' },
+        maxHold: { type: 'number', exclusiveMinimum: 0, maximum: 86400, default: 300, description: 'Seconds a path is held down at most.' },
+        enabled: { type: 'boolean', default: true, description: 'false: no damping.' },
+      },
+    },
+    rateLimit: {
+      type: 'number',
+      minimum: 1,
+      maximum: 1_000_000,
+      description: 'Packets per second one source address may send before the rest are dropped (default: 4 per interval, at least 200).',
+    },
+    maxPeers: int(1, 100_000, 'Peers faild tracks at most; packets from further new peers are dropped (counted as peer-table-full).', 4096),
+    dryRun: { type: 'boolean', default: false, description: '--dry-run: log the route changes, make none.' },
+    table: int(1, 0xfffffeff, "--table: the routing table that holds faild's host routes.", DEFAULTS.table),
+    rulePriority: int(1, 32765 - 2 * 33, "--rule-priority: priority of faild's ip rules (ahead of main's 32766; gateway routes use the next ones).", DEFAULTS.rulePriority),
+  },
+} as const
+
+export type ConfigKey = keyof typeof CONFIG_SCHEMA.properties

@@ -1,0 +1,121 @@
+// The control socket: a Unix socket, root only, speaking one JSON request and one JSON reply per line.
+//
+//   {"command":"status"}                 -> {"ok":true,"status":{...}}
+//   {"command":"offline","lan":"A"}      -> {"ok":true,"message":"..."}
+//   {"command":"online","lan":"A"}       -> {"ok":true,"message":"..."}
+//   {"command":"reload"}                 -> {"ok":true,"message":"..."}
+// Anything else gets {"ok":false,"error":"..."}; faildctl is the client.
+import { lstatSync, mkdirSync, unlinkSync } from 'node:fs'
+import { dirname } from 'node:path'
+import { createServer, type Server, type Socket } from 'node:net'
+import type { StatusReport } from '../core/report/status-format.js'
+
+export type Request = { command: 'status' } | { command: 'offline' | 'online'; lan: string } | { command: 'reload' }
+
+export type Reply = { ok: true; status?: StatusReport; message?: string } | { ok: false; error: string }
+
+export type Handler = (req: Request) => Reply | Promise<Reply>
+
+/** A request line longer than this is refused; no command needs more. */
+const MAX_REQUEST_BYTES = 4096
+/** A client that sends no full line within this is dropped. */
+const IDLE_MS = 5000
+const MAX_CLIENTS = 16
+
+/** Check a parsed request; the reason it is bad, or the request. */
+export function parseRequest(line: string): Request | string {
+  let v: unknown
+  try {
+    v = JSON.parse(line)
+  } catch {
+    return 'not JSON'
+  }
+  const r = v as Record<string, unknown>
+  if (typeof v !== 'object' || v === null) return 'not a JSON object'
+  switch (r.command) {
+    case 'status':
+    case 'reload':
+      return { command: r.command }
+    case 'offline':
+    case 'online':
+      return typeof r.lan === 'string' && r.lan.length > 0 && r.lan.length < 64 ? { command: r.command, lan: r.lan } : `${r.command} needs "lan"`
+    default:
+      return `unknown command ${JSON.stringify(r.command)}: status, offline, online, reload`
+  }
+}
+
+export class ControlServer {
+  readonly #path: string
+  readonly #handler: Handler
+  #server: Server | undefined
+
+  constructor(path: string, handler: Handler) {
+    this.#path = path
+    this.#handler = handler
+  }
+
+  /** Listen with mode 0600 from the first moment (umask), replacing a stale socket file. */
+  async start(): Promise<void> {
+    mkdirSync(dirname(this.#path), { recursive: true, mode: 0o755 })
+    try {
+      if (!lstatSync(this.#path).isSocket()) throw new Error(`control socket ${this.#path} exists and is not a socket`)
+      unlinkSync(this.#path) // ours from a run that died: the pid file lock says none is running
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
+    }
+    const server = createServer((sock) => this.#serve(sock))
+    server.maxConnections = MAX_CLIENTS
+    const umask = process.umask(0o177)
+    try {
+      await new Promise<void>((resolve, reject) => {
+        server.once('error', reject)
+        server.listen(this.#path, () => resolve())
+      })
+    } catch (err) {
+      throw new Error(`cannot listen on control socket ${this.#path}: ${(err as Error).message}`)
+    } finally {
+      process.umask(umask)
+    }
+    this.#server = server
+  }
+
+  async stop(): Promise<void> {
+    const s = this.#server
+    if (!s) return
+    this.#server = undefined
+    await new Promise<void>((resolve) => s.close(() => resolve()))
+    try {
+      unlinkSync(this.#path)
+    } catch {
+      // already gone
+    }
+  }
+
+  #serve(sock: Socket): void {
+    let buf = ''
+    sock.setEncoding('utf8')
+    sock.setTimeout(IDLE_MS, () => sock.destroy())
+    sock.on('error', () => sock.destroy())
+    sock.on('data', (d: string) => {
+      buf += d
+      const nl = buf.indexOf('\n')
+      if (nl < 0) {
+        if (buf.length > MAX_REQUEST_BYTES) this.#reply(sock, { ok: false, error: `request over ${MAX_REQUEST_BYTES} bytes` })
+        return
+      }
+      sock.removeAllListeners('data')
+      const req = parseRequest(buf.slice(0, nl))
+      if (typeof req === 'string') return this.#reply(sock, { ok: false, error: req })
+      Promise.resolve()
+        .then(() => this.#handler(req))
+        .then(
+          (r) => this.#reply(sock, r),
+          (err: Error) => this.#reply(sock, { ok: false, error: err.message }),
+        )
+    })
+  }
+
+  #reply(sock: Socket, r: Reply): void {
+    sock.end(JSON.stringify(r) + '\n')
+  }
+}

@@ -1,0 +1,116 @@
+// Watches carrier on this host's LAN interfaces through netlink (a long-running `ip -o monitor link`).
+import { spawn, type ChildProcess } from 'node:child_process'
+import { ipJson, type IpRunner } from './ip-runner.js'
+import type { Logger } from './log.js'
+
+export type CarrierHandler = (iface: string, carrier: boolean) => void
+
+/** Reports carrier changes of the LAN interfaces; the daemon's only view of link state. */
+export interface CarrierWatch {
+  start(onChange: CarrierHandler): Promise<void>
+  stop(): Promise<void>
+}
+
+/**
+ * One line of `ip -o monitor link`, e.g. "3: etha@if5: <NO-CARRIER,BROADCAST,UP> mtu 1500 ...":
+ * the interface index and name, and whether it has carrier (LOWER_UP). A deleted one has none.
+ */
+export function parseLinkLine(line: string): { index: number; iface: string; carrier: boolean } | undefined {
+  const m = /^(Deleted )?(\d+): ([^:@\s]+)(?:@\S+)?: <([^>]*)>/.exec(line.trim())
+  if (!m) return undefined
+  const flags = m[4]!.split(',')
+  return { index: Number(m[2]), iface: m[3]!, carrier: !m[1] && flags.includes('LOWER_UP') }
+}
+
+/** Respawn a monitor that died, at most this often. */
+const RESPAWN_MS = 1000
+
+export class LinkWatch implements CarrierWatch {
+  readonly #ifaces: ReadonlySet<string>
+  readonly #ip: IpRunner
+  readonly #log: Logger
+  /** Last carrier reported per watched interface (keyed by name; BOUNDED: the LAN interfaces). */
+  readonly #carrier = new Map<string, boolean>()
+  /**
+   * Interface index -> the LAN interface's name at start. Events are matched by index, so a
+   * renamed interface is still followed; an interface deleted and created again under its old
+   * name gets a new index, which is learnt. BOUNDED: the LAN interfaces.
+   */
+  readonly #byIndex = new Map<number, string>()
+  /** Indexes already warned about as renamed. BOUNDED: the LAN interfaces. */
+  readonly #renamed = new Set<number>()
+  #child: ChildProcess | undefined
+  #stopped = false
+  #onChange: CarrierHandler = () => {}
+
+  constructor(ifaces: readonly string[], deps: { ip: IpRunner; log: Logger }) {
+    this.#ifaces = new Set(ifaces)
+    this.#ip = deps.ip
+    this.#log = deps.log
+  }
+
+  /** Start watching, then report the current carrier of every interface that has none now. */
+  async start(onChange: CarrierHandler): Promise<void> {
+    this.#onChange = onChange
+    this.#spawn()
+    const links = await ipJson<Array<{ ifindex?: number; ifname: string; flags?: string[] }>>(this.#ip, ['link', 'show'])
+    for (const l of links) {
+      if (!this.#ifaces.has(l.ifname)) continue
+      if (l.ifindex !== undefined) this.#byIndex.set(l.ifindex, l.ifname)
+      this.#report(l.ifname, l.flags?.includes('LOWER_UP') ?? false)
+    }
+  }
+
+  /** One monitor line: match it to a LAN interface by index, or by name for a new index. */
+  #onLine(ev: { index: number; iface: string; carrier: boolean }): void {
+    const known = this.#byIndex.get(ev.index)
+    if (known !== undefined) {
+      if (known !== ev.iface && !this.#renamed.has(ev.index)) {
+        this.#renamed.add(ev.index)
+        this.#log.warn(`LAN interface ${known} is now called ${ev.iface}: its carrier is still followed, but routes name ${known}; rename it back or restart faild`)
+      }
+      return this.#report(known, ev.carrier)
+    }
+    if (!this.#ifaces.has(ev.iface)) return
+    for (const [i, name] of this.#byIndex) if (name === ev.iface) this.#byIndex.delete(i) // deleted and created again
+    this.#byIndex.set(ev.index, ev.iface)
+    this.#report(ev.iface, ev.carrier)
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true
+    this.#child?.stdin?.end()
+    this.#child = undefined
+  }
+
+  #report(iface: string, carrier: boolean): void {
+    if (!this.#ifaces.has(iface) || this.#carrier.get(iface) === carrier) return
+    const first = !this.#carrier.has(iface)
+    this.#carrier.set(iface, carrier)
+    if (!first || !carrier) this.#onChange(iface, carrier) // at start, only a missing carrier is news
+  }
+
+  /**
+   * The monitor runs under sh, which kills it when our end of its stdin closes: when faild stops,
+   * and also when faild dies by SIGKILL, so no `ip monitor` outlives the daemon.
+   */
+  #spawn(): void {
+    const child = spawn('sh', ['-c', 'ip -o monitor link & read _; kill $! 2>/dev/null'], { stdio: ['pipe', 'pipe', 'ignore'] })
+    this.#child = child
+    let partial = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      const lines = (partial + d).split('\n')
+      partial = lines.pop() ?? ''
+      for (const line of lines) {
+        const ev = parseLinkLine(line)
+        if (ev) this.#onLine(ev)
+      }
+    })
+    child.on('error', (err) => this.#log.warn(`link monitor: ${err.message}`))
+    child.on('close', () => {
+      if (this.#stopped) return
+      this.#log.warn(`link monitor exited; restarting in ${RESPAWN_MS} ms (carrier changes meanwhile are found by probes)`)
+      setTimeout(() => !this.#stopped && this.#spawn(), RESPAWN_MS).unref()
+    })
+  }
+}

@@ -1,0 +1,62 @@
+// The one winston logger: stderr always (from the first line), plus an append-only file with -l.
+import { createLogger, format, transports, type Logger } from 'winston'
+import type { LogFormat, LogLevel } from '../cli/faild-command.js'
+
+export type { Logger }
+
+export interface LogOptions {
+  readonly level: LogLevel
+  /** Text lines (default) or one JSON object per line. */
+  readonly format?: LogFormat
+  readonly file?: string | undefined
+  /** Silence stderr (specs). */
+  readonly silent?: boolean
+}
+
+const line = format.printf(({ timestamp, level, message, ...meta }) => {
+  const ctx = Object.entries(meta)
+    .filter(([k]) => typeof k === 'string')
+    .map(([k, v]) => `${k}=${String(v)}`)
+    .join(' ')
+  return `${String(timestamp)} faild[${process.pid}] ${level}: ${String(message)}${ctx ? ` (${ctx})` : ''}`
+})
+
+const pid = format((info) => {
+  info.pid = process.pid
+  return info
+})
+
+function settings(opts: LogOptions) {
+  const fmt = opts.format === 'json' ? format.combine(format.timestamp(), pid(), format.json()) : format.combine(format.timestamp(), line)
+  const sinks: Array<transports.ConsoleTransportInstance | transports.FileTransportInstance> = [
+    new transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'], silent: opts.silent ?? false }),
+  ]
+  if (opts.file) sinks.push(new transports.File({ filename: opts.file, options: { flags: 'a' } }))
+  return { level: opts.level, format: fmt, transports: sinks }
+}
+
+export function makeLogger(opts: LogOptions): Logger {
+  return createLogger(settings(opts))
+}
+
+/**
+ * New level, format or file (SIGHUP): the file is closed and opened again by name, so after
+ * logrotate moved it the next line goes to a new file.
+ */
+export function reconfigureLogger(log: Logger, opts: LogOptions): void {
+  const old = [...log.transports]
+  log.configure(settings(opts))
+  for (const t of old) t.close?.()
+}
+
+/** Flush and close every transport, so the last lines reach the file before exit. */
+export async function closeLogger(log: Logger): Promise<void> {
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, 1000)
+    log.on('finish', () => {
+      clearTimeout(timer)
+      resolve()
+    })
+    log.end()
+  })
+}

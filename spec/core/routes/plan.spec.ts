@@ -1,0 +1,173 @@
+// The pure route planner of lib/route-plan.ts: which host routes, their diff, and the batch lines.
+import t from 'tap'
+import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
+import { LinkState } from '../../../lib/core/path/link-fsm.js'
+import { batchLines, describeRoute, diffRoutes, isEmptyDiff, planGateways, planRoutes, type PlanPath, type PlanPeer, type Route } from '../../../lib/core/routes/plan.js'
+
+const ip = (s: string): number => parseIPv4(s)!
+const { Up, Down, Unknown } = LinkState
+const lans2 = [
+  { iface: 'etha', address: ip('198.18.1.1'), preference: 0 },
+  { iface: 'ethb', address: ip('198.18.2.1'), preference: 1 },
+]
+const lans3 = [...lans2, { iface: 'ethc', address: ip('198.18.3.1'), preference: 2 }]
+/** LAN C preferred over LAN B to carry LAN A's traffic. */
+const lans3cFirst = [lans2[0]!, { ...lans2[1]!, preference: 5 }, { iface: 'ethc', address: ip('198.18.3.1'), preference: 1 }]
+/** Planning at t=1000 with -s 3. */
+const CTX = { table: 4207, now: 1000, upAfter: 3 }
+/** A peer whose up paths came up at t=0 and were heard at t=1000, and whose down paths went down at t=1000. */
+const peer = (...states: LinkState[]): PlanPeer => ({
+  intervalMs: 100,
+  lans: states.map((state, i) => ({
+    address: ip(`198.18.${i + 1}.2`),
+    state,
+    lastHeard: state === Up ? 1000 : 0,
+    downSince: state === Down ? 1000 : -Infinity,
+    upSince: state === Up ? 0 : -Infinity,
+  })),
+})
+/** Set fields of one path of a peer. */
+const withPath = (p: PlanPeer, lan: number, over: Partial<PlanPath>): PlanPeer => ({
+  ...p,
+  lans: p.lans.map((x, i) => (i === lan ? { ...x, ...over } : x)),
+})
+
+const cases: Array<{ name: string; lans: typeof lans2; peers: PlanPeer[]; want: string[] }> = [
+  { name: 'all up: nothing', lans: lans2, peers: [peer(Up, Up)], want: [] },
+  { name: 'never heard: nothing', lans: lans2, peers: [peer(Unknown, Unknown)], want: [] },
+  { name: 'A unknown, B up: nothing without evidence', lans: lans2, peers: [peer(Unknown, Up)], want: [] },
+  { name: 'A down: A via B', lans: lans2, peers: [peer(Down, Up)], want: ['198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1'] },
+  { name: 'B down: B via A', lans: lans2, peers: [peer(Up, Down)], want: ['198.18.2.2 via 198.18.1.2 dev etha src 198.18.2.1'] },
+  { name: 'down everywhere: the peer is gone, not a path', lans: lans2, peers: [peer(Down, Down)], want: [] },
+  { name: 'A down, B unknown: no proven alternative', lans: lans2, peers: [peer(Down, Unknown)], want: [] },
+  {
+    name: 'three LANs, A down: via B, the first up in LAN order',
+    lans: lans3,
+    peers: [peer(Down, Up, Up)],
+    want: ['198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1'],
+  },
+  {
+    name: 'three LANs, A and B down: both via C',
+    lans: lans3,
+    peers: [peer(Down, Down, Up)],
+    want: ['198.18.1.2 via 198.18.3.2 dev ethc src 198.18.1.1', '198.18.2.2 via 198.18.3.2 dev ethc src 198.18.2.1'],
+  },
+  {
+    name: 'a peer with no address on a LAN is not routed there',
+    lans: lans2,
+    peers: [withPath(peer(Down, Up), 1, { address: 0 })],
+    want: [],
+  },
+  {
+    name: 'B last heard well before A went down (the host died, B not yet judged): nothing',
+    lans: lans2,
+    peers: [withPath(peer(Down, Up), 1, { lastHeard: 850 })],
+    want: [],
+  },
+  {
+    name: 'B heard within an interval before A went down: A via B',
+    lans: lans2,
+    peers: [withPath(peer(Down, Up), 1, { lastHeard: 950 })],
+    want: ['198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1'],
+  },
+  {
+    name: 'three LANs, B stale, C fresh: A via C',
+    lans: lans3,
+    peers: [withPath(peer(Down, Up, Up), 1, { lastHeard: 100 })],
+    want: ['198.18.1.2 via 198.18.3.2 dev ethc src 198.18.1.1'],
+  },
+  {
+    name: 'preference: a more preferred LAN C carries before LAN B',
+    lans: lans3cFirst,
+    peers: [peer(Down, Up, Up)],
+    want: ['198.18.1.2 via 198.18.3.2 dev ethc src 198.18.1.1'],
+  },
+  {
+    name: 'two entries claiming one address: the first wins',
+    lans: lans2,
+    peers: [peer(Down, Up), peer(Down, Up)],
+    want: ['198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1'],
+  },
+]
+
+for (const c of cases) {
+  t.test(c.name, async (t) => {
+    t.same(planRoutes(c.lans, c.peers, CTX).routes.map(describeRoute), c.want)
+  })
+}
+
+t.test('a path held back for lack of fresh evidence is reported as waiting', async (t) => {
+  t.equal(planRoutes(lans2, [withPath(peer(Down, Up), 1, { lastHeard: 850 })], CTX).waiting, 1)
+  t.equal(planRoutes(lans2, [peer(Down, Up)], CTX).waiting, 0, 'not when it is routed')
+  t.equal(planRoutes(lans2, [peer(Down, Down)], CTX).waiting, 0, 'nor when there is no alternative at all')
+})
+
+const r = (dst: string, via: string, dev = 'ethb'): Route => ({ table: 4207, len: 32, dst: ip(dst), via: ip(via), dev, src: ip('198.18.1.1') })
+
+t.test('diff withdraws only what is no longer wanted and replaces what changed', async (t) => {
+  const installed = [r('198.18.1.2', '198.18.2.2'), r('198.18.1.3', '198.18.2.3'), r('198.18.1.4', '198.18.2.4')]
+  const desired = [r('198.18.1.2', '198.18.2.2'), r('198.18.1.3', '198.18.3.3', 'ethc'), r('198.18.1.5', '198.18.2.5')]
+  const d = diffRoutes(desired, installed)
+  t.same(d.remove.map(describeRoute), ['198.18.1.4 via 198.18.2.4 dev ethb src 198.18.1.1'])
+  t.same(d.replace.map(describeRoute), [
+    '198.18.1.3 via 198.18.3.3 dev ethc src 198.18.1.1',
+    '198.18.1.5 via 198.18.2.5 dev ethb src 198.18.1.1',
+  ])
+  t.ok(isEmptyDiff(diffRoutes(desired, desired)), 'a second pass changes nothing')
+  t.notOk(isEmptyDiff(d))
+})
+
+t.test('batch lines are tagged with the owned table and protocol', async (t) => {
+  const d = { replace: [r('198.18.1.2', '198.18.2.2')], remove: [r('198.18.1.4', '198.18.2.4')] }
+  t.same(batchLines(d, 250), [
+    'route del 198.18.1.4/32 table 4207 proto 250',
+    'route replace 198.18.1.2/32 via 198.18.2.2 dev ethb src 198.18.1.1 table 4207 proto 250',
+  ])
+})
+
+t.test('gateway routes: via the first gateway that is up, withdrawn when none is', async (t) => {
+  const gw = (a: LinkState, b: LinkState) => [
+    {
+      table: 4208,
+      dst: 0,
+      len: 0,
+      via: [
+        { lan: 0, address: ip('198.18.1.254'), state: a },
+        { lan: 1, address: ip('198.18.2.254'), state: b },
+      ],
+    },
+  ]
+  t.same(planGateways(lans2, gw(Up, Up)).map(describeRoute), ['0.0.0.0/0 via 198.18.1.254 dev etha src 198.18.1.1'])
+  t.same(planGateways(lans2, gw(Down, Up)).map(describeRoute), ['0.0.0.0/0 via 198.18.2.254 dev ethb src 198.18.2.1'])
+  t.same(planGateways(lans2, gw(Unknown, Up)).map(describeRoute), ['0.0.0.0/0 via 198.18.2.254 dev ethb src 198.18.2.1'], 'a gateway never heard is not up')
+  t.same(planGateways(lans2, gw(Down, Down)), [])
+  t.same(planGateways(lans2, gw(Up, Up))[0], { table: 4208, dst: 0, len: 0, via: ip('198.18.1.254'), dev: 'etha', src: ip('198.18.1.1') })
+})
+
+t.test('a host route and a gateway route for the same address are different slots', async (t) => {
+  const host = r('10.0.0.0', '198.18.2.2')
+  const gw: Route = { ...host, table: 4208, len: 8 }
+  t.same(diffRoutes([host, gw], [host]).replace, [gw])
+  t.same(batchLines({ replace: [gw], remove: [] }, 250), ['route replace 10.0.0.0/8 via 198.18.2.2 dev ethb src 198.18.1.1 table 4208 proto 250'])
+})
+
+t.test('a peer back from down everywhere: the first LAN back carries the others only once they had time to come back', async (t) => {
+  // Down everywhere since t=500 (paused, rebooting); LAN B back at t=950, LAN A not yet.
+  const back = withPath(withPath(peer(Down, Up), 0, { downSince: 500 }), 1, { upSince: 950, lastHeard: 1000 })
+  const early = planRoutes(lans2, [back], CTX)
+  t.same(early.routes, [], 'not while LAN A may still be coming back')
+  t.equal(early.waiting, 1, 'and the caller is told to plan again')
+  const later = planRoutes(lans2, [back], { ...CTX, now: 950 + 4 * 100 })
+  t.same(later.routes.map(describeRoute), ['198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1'], 'after upAfter + 1 intervals LAN A is really down: routed')
+  const genuine = withPath(peer(Down, Up), 1, { upSince: 950 })
+  t.equal(planRoutes(lans2, [genuine], CTX).routes.length, 1, 'a path that went down while LAN B was up is routed at once')
+})
+
+t.test('a more preferred LAN just back takes over from a less preferred one once trusted', async (t) => {
+  // LAN A dead since 500 and carried by C; LAN B back at 950.
+  const p = withPath(withPath(peer(Down, Up, Up), 0, { downSince: 500 }), 1, { upSince: 950 })
+  const early = planRoutes(lans3, [p], CTX)
+  t.same(early.routes.map(describeRoute), ['198.18.1.2 via 198.18.3.2 dev ethc src 198.18.1.1'])
+  t.equal(early.waiting, 1, 'and the caller plans again, to move it to B when B is trusted')
+  t.same(planRoutes(lans3, [p], { ...CTX, now: 1400 }).routes.map(describeRoute), ['198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1'])
+})

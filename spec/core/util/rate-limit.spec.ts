@@ -1,0 +1,25 @@
+// The per-source token bucket of lib/rate-limit.ts under virtual time.
+import t from 'tap'
+import { RateLimiter } from '../../../lib/core/util/rate-limit.js'
+
+t.test('a burst is allowed, then the rate; other sources are not affected', async (t) => {
+  const r = new RateLimiter({ rate: 100, burst: 10, maxSources: 10 })
+  let ok = 0
+  for (let i = 0; i < 50; i++) if (r.allow(1, 0)) ok++
+  t.equal(ok, 10, 'the burst')
+  t.ok(r.allow(2, 0), 'another source has its own bucket')
+  ok = 0
+  for (let ms = 1; ms <= 1000; ms++) if (r.allow(1, ms)) ok++
+  t.ok(ok >= 99 && ok <= 101, `then about 100 a second (${ok})`)
+})
+
+t.test('memory is bounded: quiet sources are forgotten, a flood of new ones shares one bucket', async (t) => {
+  const r = new RateLimiter({ rate: 100, burst: 10, maxSources: 100 })
+  for (let src = 0; src < 100; src++) r.allow(src, 0)
+  t.equal(r.sources, 100)
+  let ok = 0
+  for (let src = 1000; src < 11_000; src++) if (r.allow(src, 1)) ok++
+  t.equal(r.sources, 101, 'at most maxSources + the shared bucket')
+  t.equal(ok, 10, 'ten thousand invented sources get one burst between them')
+  t.ok(r.allow(5000, 2000), 'once the old sources are quiet, a new one gets its own bucket again')
+})

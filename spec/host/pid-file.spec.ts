@@ -1,0 +1,44 @@
+// The pid file of lib/pid-file.ts: one faild per host, a stale file replaced, only our own removed.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { spawn } from 'node:child_process'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t from 'tap'
+import { acquirePidFile, releasePidFile } from '../../lib/host/pid-file.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'faild-pid-'))
+t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+
+t.test('created with our pid (and its directory), removed on release', async (t) => {
+  const path = join(dir, 'run/faild/faild.pid')
+  t.equal(acquirePidFile(path), undefined)
+  t.equal(readFileSync(path, 'utf8'), `${process.pid}\n`)
+  releasePidFile(path)
+  t.notOk(existsSync(path))
+})
+
+t.test('a live faild holds it: refused with its pid', async (t) => {
+  const path = join(dir, 'live.pid')
+  // A process whose command line mentions faild, as a running faild's does.
+  const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10000)', 'faild'], { stdio: 'ignore' })
+  t.teardown(() => other.kill())
+  writeFileSync(path, `${other.pid}\n`)
+  t.equal(acquirePidFile(path), `faild is already running as pid ${other.pid} (pid file ${path}); one faild per host`)
+  releasePidFile(path)
+  t.ok(existsSync(path), 'release leaves a pid file that is not ours')
+})
+
+t.test('a stale file (process gone, or a recycled pid that is not faild) is replaced', async (t) => {
+  const path = join(dir, 'stale.pid')
+  writeFileSync(path, '999999999\n')
+  t.equal(acquirePidFile(path), undefined)
+  t.equal(readFileSync(path, 'utf8'), `${process.pid}\n`)
+  writeFileSync(path, '1\n') // init: alive, but not faild
+  t.equal(acquirePidFile(path), undefined)
+  writeFileSync(path, 'garbage')
+  t.equal(acquirePidFile(path), undefined)
+})
+
+t.test('an unwritable place is a clear error', async (t) => {
+  t.match(acquirePidFile('/proc/faild.pid'), /cannot (create|take) (the directory of )?pid file \/proc\/faild\.pid/)
+})
