@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The faild command: everything lives in lib/main.ts so specs can drive it.
+// The faild command: everything lives in lib/cli/faild.ts so specs can drive it.
 import { main } from '../lib/cli/faild.js'
 
 process.exitCode = await main(process.argv.slice(2))

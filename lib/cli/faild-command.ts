@@ -1,71 +1,8 @@
 // The command line: faild's original flags, long forms and operator additions, each one a key of faild.json.
 import { Command, InvalidArgumentError, Option } from 'commander'
-import { DEFAULT_CONFIG_FILE } from '../config/resolve.js'
 import { CONFIG_SCHEMA } from '../config/schema.js'
-import { DEFAULTS, LIMITS } from '../core/wire/constants.js'
+import { DEFAULT_CONFIG_FILE, DEFAULTS, LIMITS } from '../config/defaults.js'
 import { parseIPv4 } from '../core/util/ipv4.js'
-
-export type LogLevel = 'error' | 'warn' | 'info' | 'debug'
-export type LogFormat = 'text' | 'json'
-
-export interface LanSpec {
-  readonly interface: string
-  /** Name in logs and faildctl; default A, B, C... */
-  readonly label?: string
-  /** Lower is preferred to carry a dead path's traffic; default: LAN order. */
-  readonly preference?: number
-}
-
-/** A prefix moved as a whole: via the first gateway (in order) whose path is up. */
-export interface GatewayRoute {
-  readonly prefix: number
-  readonly len: number
-  readonly via: readonly number[]
-}
-
-export interface Options {
-  /** The file these options came from, if any. */
-  readonly configFile: string | undefined
-  readonly requestor: boolean
-  /** Seconds between INQs. */
-  readonly interval: number
-  readonly failAfter: number
-  readonly upAfter: number
-  readonly port: number
-  readonly logFile: string | undefined
-  readonly logLevel: LogLevel
-  readonly logFormat: LogFormat
-  /** Empty: every usable interface, in name order. */
-  readonly lans: readonly LanSpec[]
-  /** Undefined: this host's address on LAN A. */
-  readonly nodeId: number | undefined
-  readonly staticPeers: readonly number[]
-  readonly ignorePeers: readonly number[]
-  readonly routes: readonly GatewayRoute[]
-  readonly notify: string | undefined
-  /** Seconds. */
-  readonly notifyTimeout: number
-  readonly controlSocket: string
-  readonly pidFile: string
-  readonly dryRun: boolean
-  readonly table: number
-  readonly rulePriority: number
-  readonly keyFile: string | undefined
-  readonly cluster: string | undefined
-  readonly flapDamping: FlapDampingOptions
-  /** Packets per second per source; undefined: 4 per interval, at least 200. */
-  readonly rateLimit: number | undefined
-  readonly maxPeers: number
-}
-
-export interface FlapDampingOptions {
-  readonly enabled: boolean
-  readonly flaps: number
-  /** Seconds; undefined: 30 intervals. */
-  readonly halfLife: number | undefined
-  /** Seconds. */
-  readonly maxHold: number
-}
 
 const intIn = (min: number, max: number, what: string) => (v: string) => {
   const n = Number(v)

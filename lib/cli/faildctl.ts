@@ -1,42 +1,11 @@
 // faildctl: the operator's view of a running faild, and its LAN drain switch, over the control socket.
-import { connect } from 'node:net'
 import { Command, CommanderError } from 'commander'
 import { CONFIG_SCHEMA } from '../config/schema.js'
-import type { Reply, Request } from '../control/server.js'
-import type { Io } from './faild.js'
-import { version } from './faild.js'
+import { request } from '../control/client.js'
+import type { Reply, Request } from '../control/protocol.js'
+import type { Io } from './io.js'
+import { version } from './version.js'
 import { formatStatus } from '../core/report/status-format.js'
-
-/** A daemon that does not answer within this is reported, not waited for. */
-const REPLY_TIMEOUT_MS = 5000
-
-/** Send one request, read one reply. Rejects with a message an operator can act on. */
-export function request(socket: string, req: Request, timeoutMs = REPLY_TIMEOUT_MS): Promise<Reply> {
-  return new Promise((resolve, reject) => {
-    const sock = connect(socket)
-    let buf = ''
-    const timer = setTimeout(() => {
-      sock.destroy()
-      reject(new Error(`faild at ${socket} did not answer within ${timeoutMs / 1000}s`))
-    }, timeoutMs)
-    sock.setEncoding('utf8')
-    sock.on('connect', () => sock.write(JSON.stringify(req) + '\n'))
-    sock.on('data', (d: string) => (buf += d))
-    sock.on('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer)
-      const hint = err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? ' (is faild running? see --socket)' : err.code === 'EACCES' ? ' (faildctl needs root)' : ''
-      reject(new Error(`cannot talk to faild at ${socket}: ${err.message}${hint}`))
-    })
-    sock.on('end', () => {
-      clearTimeout(timer)
-      try {
-        resolve(JSON.parse(buf) as Reply)
-      } catch {
-        reject(new Error(`faild at ${socket} sent a reply that is not JSON`))
-      }
-    })
-  })
-}
 
 export function buildCtl(): Command {
   const program = new Command('faildctl')

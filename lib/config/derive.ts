@@ -1,16 +1,10 @@
 // What the options mean on this host's LANs: the engine's tunables, the gateways, the rate limit.
+import type { Gateway } from '../core/routes/gateway.js'
 import type { Tunables } from '../core/engine/engine.js'
 import { InterfaceError, lanOf, type Lan } from '../core/lans.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
-import type { Options } from '../cli/faild-command.js'
+import type { Options } from './types.js'
 import type { RateLimitConfig } from '../core/util/rate-limit.js'
-
-/** A gateway route of the config, with each gateway's LAN. */
-export interface Gateway {
-  readonly dst: number
-  readonly len: number
-  readonly via: ReadonlyArray<{ readonly lan: number; readonly address: number }>
-}
 
 function lanIndexOf(lans: readonly Lan[], address: number, key: string): number {
   const lan = lanOf(lans, address)

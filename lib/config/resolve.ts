@@ -2,16 +2,12 @@
 //
 // Every error names the key by its JSON path and says why; all of them are reported at once, and
 // nothing is started while there is one.
-import { readFileSync } from 'node:fs'
 import type { ErrorObject } from 'ajv'
 import { loadValidator } from './validator.js'
 import { MAX_LANS } from '../core/wire/constants.js'
 import { lanLabel } from '../core/lans.js'
 import { parseIPv4 } from '../core/util/ipv4.js'
-import type { GatewayRoute, LanSpec, LogFormat, LogLevel, Options } from '../cli/faild-command.js'
-
-/** Read when present and no -c is given. */
-export const DEFAULT_CONFIG_FILE = '/etc/faild.json'
+import type { GatewayRoute, LanSpec, LogFormat, LogLevel, Options } from './types.js'
 
 /** The file as the schema describes it, after ajv filled in the defaults. */
 interface ConfigFile {
@@ -138,19 +134,4 @@ export function resolveConfig(file: unknown, flags: Readonly<Record<string, unkn
   const config = merged as unknown as ConfigFile // the schema holds, defaults filled in
   const errors = crossChecks(config)
   return errors.length ? { ok: false, errors } : { ok: true, options: toOptions(config, configFile) }
-}
-
-/** Read and parse a config file; errors say which file and why. */
-export function readConfigFile(path: string): { ok: true; value: unknown } | { ok: false; error: string } {
-  let text: string
-  try {
-    text = readFileSync(path, 'utf8')
-  } catch (err) {
-    return { ok: false, error: `cannot read it: ${(err as Error).message}` }
-  }
-  try {
-    return { ok: true, value: JSON.parse(text) as unknown }
-  } catch (err) {
-    return { ok: false, error: `not valid JSON: ${(err as Error).message}` }
-  }
 }

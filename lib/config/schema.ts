@@ -2,7 +2,8 @@
 //
 // It is built from DEFAULTS and LIMITS so the file, the flags and the help text cannot disagree;
 // `faild --print-schema` prints it and the build publishes it as dist/faild.schema.json.
-import { DEFAULTS, LIMITS, MAX_LANS } from '../core/wire/constants.js'
+import { MAX_LANS } from '../core/wire/constants.js'
+import { DEFAULTS, LIMITS } from './defaults.js'
 
 const QUAD = '^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$'
 const PREFIX = QUAD.slice(0, -1) + '/([0-9]|[12][0-9]|3[0-2])$'

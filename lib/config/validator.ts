@@ -1,7 +1,6 @@
 // The ajv validator of faild.json: compiled once at build time into dist/lib/config/validate.cjs
 // (compiling at start-up costs ~80 ms, a third of the time to the first INQ), or at run time
 // where that file is absent (specs running the TypeScript sources).
-import { existsSync } from 'node:fs'
 import type { ErrorObject } from 'ajv'
 import { CONFIG_SCHEMA } from './schema.js'
 
@@ -21,9 +20,12 @@ async function compile(): Promise<Validator> {
 
 /** The validator, precompiled when the build made one. */
 export async function loadValidator(): Promise<Validator> {
-  if (!existsSync(PRECOMPILED)) return compile()
-  const mod = (await import(PRECOMPILED.href)) as { default: Validator }
-  return mod.default
+  try {
+    const mod = (await import(PRECOMPILED.href)) as { default: Validator }
+    return mod.default
+  } catch {
+    return compile() // not built: the TypeScript sources under a spec
+  }
 }
 
 /** The standalone CommonJS source of the validator, for the build (npm run build writes it). */

@@ -1,8 +1,6 @@
-// Chooses this host's LANs from `ip -json addr show`: interface, address and broadcast, labelled A, B, C...
+// This host's LANs: chosen from `ip -json addr show` output, labelled A, B, C..., found by address.
 import { MAX_LANS } from './wire/constants.js'
-import { ipJson, type IpRunner } from '../host/ip-runner.js'
 import { parseIPv4, sameSubnet } from './util/ipv4.js'
-import type { LanSpec } from '../cli/faild-command.js'
 
 export interface Lan {
   readonly index: number
@@ -61,12 +59,6 @@ export function selectLans(links: readonly IpLink[], requested: readonly string[
   const lans = usable.slice(0, MAX_LANS).map((l, i) => ({ ...l, index: i, label: lanLabel(i), preference: i }))
   if (lans.length === 0) throw new InterfaceError('no up interface with an IPv4 broadcast address: name them with -i')
   return lans
-}
-
-export async function discoverLans(ip: IpRunner, specs: readonly LanSpec[]): Promise<Lan[]> {
-  if (specs.length > MAX_LANS) throw new InterfaceError(`at most ${MAX_LANS} interfaces`)
-  const lans = selectLans(await ipJson<IpLink[]>(ip, ['addr', 'show']), specs.map((s) => s.interface))
-  return lans.map((l, i) => ({ ...l, label: specs[i]?.label ?? l.label, preference: specs[i]?.preference ?? l.preference }))
 }
 
 /** The LAN whose subnet holds `address`, or undefined. */

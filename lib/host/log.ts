@@ -1,6 +1,6 @@
 // The one winston logger: stderr always (from the first line), plus an append-only file with -l.
 import { createLogger, format, transports, type Logger } from 'winston'
-import type { LogFormat, LogLevel } from '../cli/faild-command.js'
+import type { LogFormat, LogLevel } from '../config/types.js'
 
 export type { Logger }
 

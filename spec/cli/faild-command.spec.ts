@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { parseArgs } from '../../lib/cli/faild.js'
-import type { Options } from '../../lib/cli/faild-command.js'
+import type { Options } from '../../lib/config/types.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'faild-options-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))

@@ -6,9 +6,10 @@ import { fileURLToPath } from 'node:url'
 import t from 'tap'
 import { resolveConfig } from '../../lib/config/resolve.js'
 import { CONFIG_SCHEMA } from '../../lib/config/schema.js'
-import { DEFAULTS } from '../../lib/core/wire/constants.js'
+import { DEFAULTS } from '../../lib/config/defaults.js'
 import { parseArgs } from '../../lib/cli/faild.js'
-import { buildCommand, type Options } from '../../lib/cli/faild-command.js'
+import { buildCommand } from '../../lib/cli/faild-command.js'
+import type { Options } from '../../lib/config/types.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..')
 const dir = mkdtempSync(join(tmpdir(), 'faild-config-'))

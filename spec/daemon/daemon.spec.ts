@@ -9,7 +9,7 @@ import type { IpResult, IpRunner } from '../../lib/host/ip-runner.js'
 import type { CarrierHandler, CarrierWatch } from '../../lib/host/carrier-watch.js'
 import { makeLogger } from '../../lib/host/log.js'
 import { parseArgs } from '../../lib/cli/faild.js'
-import type { Options } from '../../lib/cli/faild-command.js'
+import type { Options } from '../../lib/config/types.js'
 
 /** Let setImmediate chains (socket delivery, draining, planning) run to completion. */
 const flush = async (): Promise<void> => {

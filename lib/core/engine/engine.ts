@@ -3,7 +3,8 @@
 // It reads no clock and does no I/O: every call takes `now` (monotonic ms) and returns effects
 // for the daemon to carry out, like dhcpleased's engine.c composing imsgs for the parent.
 import { flap, type Damping } from '../path/flap-damping.js'
-import { FORGET_INTERVALS, FORGET_MIN_MS, INQ_GRACE_FRACTION, INQ_GRACE_MIN_MS, MAX_DOWN_IDS } from '../wire/constants.js'
+import { MAX_DOWN_IDS } from '../wire/constants.js'
+import { FORGET_INTERVALS, FORGET_MIN_MS, INQ_GRACE_FRACTION, INQ_GRACE_MIN_MS } from './timing.js'
 import { LinkEvent, LinkState, linkStep, type Link, type Thresholds } from '../path/link-fsm.js'
 import { effectiveState, newPeer, PeerTable, type Peer, type PeerLan } from './peer-table.js'
 import { ackTimeoutMs, NO_RTT, rttSample, type Rtt } from '../path/rtt.js'

@@ -1,11 +1,13 @@
 // Round-trip estimator for one LAN, and the ACK timeout derived from it (RFC 6298 smoothing).
-import { ACK_TIMEOUT_MIN_MS } from '../wire/constants.js'
 
 export interface Rtt {
   /** Smoothed round-trip time in ms; undefined before the first sample. */
   readonly srtt: number | undefined
   readonly rttvar: number
 }
+
+/** The ACK timeout never goes below this: it absorbs event-loop jitter. */
+export const ACK_TIMEOUT_MIN_MS = 10
 
 export const NO_RTT: Rtt = { srtt: undefined, rttvar: 0 }
 

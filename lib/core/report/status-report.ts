@@ -4,7 +4,7 @@ import type { Lan } from '../lans.js'
 import { formatIPv4 } from '../util/ipv4.js'
 import { describeLink, type Thresholds } from '../path/link-fsm.js'
 import { describeRoute, type Route } from '../routes/plan.js'
-import type { Gateway } from '../../config/derive.js'
+import type { Gateway } from '../routes/gateway.js'
 import type { PeerStatus, StatusReport } from './status-format.js'
 
 export interface StatusInput {

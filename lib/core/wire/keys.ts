@@ -1,6 +1,5 @@
-// The --key-file: one or two shared secrets that sign every packet, so a cluster can roll keys.
+// Key-file secrets: one or two shared secrets that sign every packet, so a cluster can roll keys.
 import { createHash } from 'node:crypto'
-import { readFileSync, statSync } from 'node:fs'
 import type { WireKey } from './codec.js'
 
 /** Shorter secrets are refused: HMAC-SHA256 is only as strong as its key. */
@@ -32,20 +31,4 @@ export function parseKeys(text: string): WireKey[] {
   })
   if (keys.length === 2 && keys[0]!.id === keys[1]!.id) throw new KeyFileError('the two keys share a key id (1 in 256): generate the new one again')
   return keys
-}
-
-/** Read and check a key file: it must exist and be readable by its owner only. */
-export function readKeyFile(path: string): WireKey[] {
-  let mode: number
-  try {
-    mode = statSync(path).mode
-  } catch (err) {
-    throw new KeyFileError(`${path}: ${(err as Error).message}`)
-  }
-  if ((mode & 0o077) !== 0) throw new KeyFileError(`${path} is readable or writable by group or others (mode ${(mode & 0o777).toString(8)}): chmod 600 it`)
-  try {
-    return parseKeys(readFileSync(path, 'utf8'))
-  } catch (err) {
-    throw new KeyFileError(`${path}: ${(err as Error).message}`)
-  }
 }

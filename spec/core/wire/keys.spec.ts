@@ -3,7 +3,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { keyId, KeyFileError, parseKeys, readKeyFile } from '../../../lib/core/wire/keys.js'
+import { keyId, KeyFileError, parseKeys } from '../../../lib/core/wire/keys.js'
+import { readKeyFile } from '../../../lib/host/key-file.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'faild-keys-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))

@@ -1,0 +1,36 @@
+// The control protocol shared by faild and faildctl: one JSON request and one JSON reply per line.
+//
+//   {"command":"status"}                 -> {"ok":true,"status":{...}}
+//   {"command":"offline","lan":"A"}      -> {"ok":true,"message":"..."}
+//   {"command":"online","lan":"A"}       -> {"ok":true,"message":"..."}
+//   {"command":"reload"}                 -> {"ok":true,"message":"..."}
+// Anything else gets {"ok":false,"error":"..."}; faildctl is the client.
+import type { StatusReport } from '../core/report/status-format.js'
+
+export type Request = { command: 'status' } | { command: 'offline' | 'online'; lan: string } | { command: 'reload' }
+
+export type Reply = { ok: true; status?: StatusReport; message?: string } | { ok: false; error: string }
+
+export type Handler = (req: Request) => Reply | Promise<Reply>
+
+/** Check a parsed request; the reason it is bad, or the request. */
+export function parseRequest(line: string): Request | string {
+  let v: unknown
+  try {
+    v = JSON.parse(line)
+  } catch {
+    return 'not JSON'
+  }
+  const r = v as Record<string, unknown>
+  if (typeof v !== 'object' || v === null) return 'not a JSON object'
+  switch (r.command) {
+    case 'status':
+    case 'reload':
+      return { command: r.command }
+    case 'offline':
+    case 'online':
+      return typeof r.lan === 'string' && r.lan.length > 0 && r.lan.length < 64 ? { command: r.command, lan: r.lan } : `${r.command} needs "lan"`
+    default:
+      return `unknown command ${JSON.stringify(r.command)}: status, offline, online, reload`
+  }
+}

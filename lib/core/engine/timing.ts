@@ -1,0 +1,9 @@
+// How long the engine waits: INQ grace, and when a silent peer is forgotten.
+
+/** A peer silent on every LAN this long (in requestor intervals, at least FORGET_MIN_MS) is forgotten. */
+export const FORGET_INTERVALS = 60
+export const FORGET_MIN_MS = 30_000
+
+/** A responder judges an INQ missed once it is this late beyond the requestor's interval. */
+export const INQ_GRACE_FRACTION = 0.2
+export const INQ_GRACE_MIN_MS = 10
