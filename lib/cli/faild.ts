@@ -8,6 +8,8 @@ import type { Options } from '../config/types.js'
 import { ControlServer } from '../control/server.js'
 import { InterfaceError } from '../core/lans.js'
 import { KeyFileError } from '../core/wire/keys.js'
+import { systemClock } from '../host/clock.js'
+import { systemIp } from '../host/ip-runner.js'
 import { closeLogger, makeLogger, type Logger } from '../host/log.js'
 import { acquirePidFile, releasePidFile } from '../host/pid-file.js'
 import { logOptions, Service, unwritable, type Source } from '../daemon/service.js'
@@ -81,7 +83,7 @@ export async function main(argv: readonly string[], io: Io = stdio): Promise<num
     return 1
   }
   const log = makeLogger(logOptions(opt))
-  const svc = new Service(opt, p.cl, log, version())
+  const svc = new Service(opt, p.cl, log, { clock: systemClock, ip: systemIp, version: version() })
   const control = new ControlServer(opt.controlSocket, (req) => svc.handle(req))
   const code = (await start(svc, control, log)) ?? (await runUntilSignalled(svc, log))
   await control.stop()

@@ -3,11 +3,9 @@ import { closeSync, openSync } from 'node:fs'
 import { loadOptions } from '../config/load.js'
 import type { Options } from '../config/types.js'
 import type { Reply, Request } from '../control/protocol.js'
-import { systemClock } from '../host/clock.js'
-import { systemIp } from '../host/ip-runner.js'
 import { reconfigureLogger, type LogOptions, type Logger } from '../host/log.js'
 import { Notifier } from '../host/notify.js'
-import { Daemon } from './daemon.js'
+import { Daemon, type DaemonDeps } from './daemon.js'
 
 /** Where the options come from, to read them again on reload. */
 export interface Source {
@@ -36,17 +34,11 @@ export class Service {
   #notifier: Notifier | undefined
   #reloading: Promise<Reply> = Promise.resolve({ ok: true })
 
-  constructor(options: Options, source: Source, log: Logger, version: string) {
+  constructor(options: Options, source: Source, log: Logger, deps: Omit<DaemonDeps, 'log' | 'notify'>) {
     this.#source = source
     this.#log = log
     this.#notifier = options.notify ? new Notifier(options.notify, options.notifyTimeout, log) : undefined
-    this.daemon = new Daemon(options, {
-      clock: systemClock,
-      log,
-      ip: systemIp,
-      version,
-      notify: (e) => this.#notifier?.notify(e),
-    })
+    this.daemon = new Daemon(options, { ...deps, log, notify: (e) => this.#notifier?.notify(e) })
   }
 
   async handle(req: Request): Promise<Reply> {

@@ -1,129 +1,16 @@
 // After an event-loop stall, ACKs already waiting in the socket are read before any deadline is
 // judged: the daemon drains, then judges, then sends the next INQ, even when all are due at once.
-import { EventEmitter } from 'node:events'
-import type dgram from 'node:dgram'
 import t from 'tap'
-import { parseArgs } from '../../lib/cli/faild.js'
-import type { Options } from '../../lib/config/types.js'
-import { decode, encode, type Message } from '../../lib/core/wire/codec.js'
-import { Daemon } from '../../lib/daemon/daemon.js'
-import type { CarrierWatch } from '../../lib/host/carrier-watch.js'
-import type { Clock, Timer } from '../../lib/host/clock.js'
-import type { IpResult, IpRunner } from '../../lib/host/ip-runner.js'
-import { makeLogger } from '../../lib/host/log.js'
-import { parseIPv4 } from '../../lib/core/util/ipv4.js'
-
-const turns = async (n: number): Promise<void> => {
-  for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r))
-}
-
-/** A clock whose `stall` fires every timer due by then in one turn, as libuv does after a stall. */
-class StallClock implements Clock {
-  t = 0
-  timers: Array<{ at: number; fn: () => void }> = []
-  now = (): number => this.t
-  setTimeout(fn: () => void, ms: number): Timer {
-    const timer = { at: this.t + Math.max(0, ms), fn }
-    this.timers.push(timer)
-    return { cancel: () => void (this.timers = this.timers.filter((x) => x !== timer)) }
-  }
-  /** Fire the timers due by `t + ms`, one per turn with the I/O between, as a live loop does. */
-  async advance(ms: number): Promise<void> {
-    const end = this.t + ms
-    for (let guard = 0; guard < 1000; guard++) {
-      const next = Math.min(...this.timers.map((x) => x.at))
-      if (next > end) break
-      this.t = next
-      this.#fire()
-      await turns(20)
-    }
-    this.t = end
-  }
-  /** The loop was blocked for `ms`: every timer due by then fires in this one turn, in time order. */
-  stall(ms: number): void {
-    this.t += ms
-    this.#fire()
-  }
-  #fire(): void {
-    const due = this.timers.filter((x) => x.at <= this.t).sort((a, b) => a.at - b.at)
-    this.timers = this.timers.filter((x) => x.at > this.t)
-    for (const x of due) x.fn()
-  }
-}
-
-/** This host's sockets: what it sends is recorded; `deliver` puts a datagram in its receive queue. */
-class Sockets {
-  readonly sent: Message[] = []
-  readonly bound: EventEmitter[] = []
-  factory = (): dgram.Socket => {
-    const s = Object.assign(new EventEmitter(), {
-      bind: (_: unknown, cb: () => void) => setImmediate(cb),
-      send: (data: Buffer) => {
-        const r = decode(data)
-        if (r.ok) this.sent.push(r.msg)
-      },
-      close: (cb: () => void) => setImmediate(cb),
-      setBroadcast: () => {},
-      setRecvBufferSize: () => {},
-      getRecvBufferSize: () => 8 << 20,
-    })
-    this.bound.push(s)
-    return s as unknown as dgram.Socket
-  }
-  /** Queued in the socket: read at the next poll for I/O. */
-  deliver(lan: number, from: string, msg: Message): void {
-    setImmediate(() => this.bound[2 * lan]!.emit('message', encode(msg), { address: from, port: 4207 }))
-  }
-}
-
-const ip: IpRunner = {
-  async run(args: readonly string[]): Promise<IpResult> {
-    const lan = (name: string, x: number) => ({
-      ifname: name,
-      flags: ['UP', 'LOWER_UP'],
-      addr_info: [{ family: 'inet', local: `198.18.${x}.1`, prefixlen: 24, broadcast: `198.18.${x}.255` }],
-    })
-    const stdout = args.join(' ') === '-json addr show' ? JSON.stringify([lan('etha', 1), lan('ethb', 2)]) : '[]'
-    return { code: 0, stdout, stderr: '' }
-  },
-}
-
-const carrier: CarrierWatch = { start: async () => {}, stop: async () => {} }
-const PEER = [parseIPv4('198.18.1.2')!, parseIPv4('198.18.2.2')!]
-
-/** The peer's ACK to our INQ on `lan`. */
-const ack = (inq: Message, lan: number): Message => ({
-  kind: 'ack',
-  to: inq.from,
-  from: PEER[0]!,
-  boot: 7,
-  lan,
-  seq: inq.seq,
-  intervalMs: 0,
-  addresses: PEER,
-  down: [],
-  noCarrier: 0,
-  cluster: 0,
-})
+import { oneHost, turns } from './one-host.js'
 
 t.test('ACKs waiting in the socket when the deadline and the next tick fire in one turn count as good', async (t) => {
-  const clock = new StallClock()
-  const sockets = new Sockets()
-  const log = makeLogger({ level: 'info', silent: true })
-  const o = parseArgs(['-r', '-t', '0.1', '-f', '1', '-s', '1']) as Options
-  const daemon = new Daemon(o, { clock, log, ip, socketFactory: sockets.factory, carrierWatch: () => carrier })
-  await daemon.start()
+  const { clock, daemon, answer, paths } = await oneHost(['-r', '-t', '0.1', '-f', '1', '-s', '1'])
   t.teardown(() => daemon.stop())
-  const answer = () => {
-    const inqs = sockets.sent.filter((m) => m.kind === 'inq' && m.intervalMs > 0)
-    for (const lan of [0, 1]) sockets.deliver(lan, `198.18.${lan + 1}.2`, ack(inqs.filter((m) => m.lan === lan).at(-1)!, lan))
-  }
   for (let i = 0; i < 3; i++) {
     answer()
     await turns(20)
     await clock.advance(100)
   }
-  const paths = () => daemon.status().peers.flatMap((p) => p.paths.map((x) => `${x.lan} ${x.state}`))
   t.same(paths(), ['A up', 'B up'], 'the peer is up on both LANs')
 
   answer() // the ACKs of the last INQ are in the socket...

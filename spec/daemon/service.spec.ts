@@ -1,0 +1,58 @@
+// Reload is prepare-then-commit: a config that cannot be applied changes nothing, logger included.
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import t, { type Test } from 'tap'
+import { loadOptions } from '../../lib/config/load.js'
+import { makeLogger } from '../../lib/host/log.js'
+import { Service } from '../../lib/daemon/service.js'
+import { carrier, ip, Sockets, StallClock } from './one-host.js'
+
+const dir = mkdtempSync(join(tmpdir(), 'faild-service-'))
+t.teardown(() => rmSync(dir, { recursive: true, force: true }))
+const file = join(dir, 'faild.json')
+const write = (c: object) => writeFileSync(file, JSON.stringify(c))
+const BASE = { requestor: true, interval: 0.1, lans: [{ interface: 'etha' }, { interface: 'ethb' }] }
+
+async function service(t: Test) {
+  write(BASE)
+  const loaded = loadOptions(file, {})
+  if (!loaded.ok) throw new Error(loaded.errors.join('; '))
+  const log = makeLogger({ level: 'info', silent: true })
+  const deps = { clock: new StallClock(), ip, socketFactory: new Sockets().factory, carrierWatch: () => carrier }
+  const svc = new Service(loaded.options, { configFile: file, flags: {} }, log, deps)
+  await svc.daemon.start()
+  t.teardown(() => svc.daemon.stop())
+  return { svc, log }
+}
+
+const refused = [
+  ['a static peer on none of the LANs', { staticPeers: ['198.19.9.9'] }],
+  ['a gateway on none of the LANs', { routes: [{ prefix: '0.0.0.0/0', via: ['198.19.9.1'] }] }],
+  ['a key file added by a reload', { keyFile: join(dir, 'key') }],
+] as const
+
+for (const [what, change] of refused) {
+  t.test(`a reload with ${what} is refused and changes nothing, not even the log`, async (t) => {
+    const { svc, log } = await service(t)
+    writeFileSync(join(dir, 'key'), 'k'.repeat(32) + '\n', { mode: 0o600 })
+    const newLog = join(dir, `new-${what.length}.log`)
+    write({ ...BASE, ...change, logLevel: 'debug', logFile: newLog, failAfter: 7 })
+    const r = await svc.reload('spec')
+    t.equal(r.ok, false, 'refused')
+    t.equal(log.level, 'info', 'the log level is the running one')
+    t.notOk(existsSync(newLog), 'the new log file was never opened')
+    t.equal(svc.daemon.options.failAfter, 3, 'the thresholds are the running ones')
+  })
+}
+
+t.test('a good reload applies the log, the hook and the daemon together', async (t) => {
+  const { svc, log } = await service(t)
+  const newLog = join(dir, 'good.log')
+  write({ ...BASE, logLevel: 'debug', logFile: newLog, failAfter: 7 })
+  const r = await svc.reload('spec')
+  t.match(r, { ok: true, message: /reloaded/ })
+  t.equal(log.level, 'debug')
+  t.ok(existsSync(newLog))
+  t.equal(svc.daemon.options.failAfter, 7)
+})
