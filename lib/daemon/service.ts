@@ -1,11 +1,14 @@
-// The running daemon with what surrounds it: logger, notify hook, operator commands and reload.
-import { closeSync, openSync } from 'node:fs'
+// The running daemon with what surrounds it: logger, notify hook, operator commands, and reload as
+// prepare-then-commit (as ifstated's load_config()): a config that cannot be applied changes nothing.
+import { accessSync, constants, existsSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { loadOptions } from '../config/load.js'
 import type { Options } from '../config/types.js'
 import type { Reply, Request } from '../control/protocol.js'
 import { reconfigureLogger, type LogOptions, type Logger } from '../host/log.js'
 import { Notifier } from '../host/notify.js'
 import { Daemon, type DaemonDeps } from './daemon.js'
+import type { Prepared } from './reload.js'
 
 /** Where the options come from, to read them again on reload. */
 export interface Source {
@@ -15,10 +18,13 @@ export interface Source {
   readonly flags: Readonly<Record<string, unknown>>
 }
 
-/** Why `file` cannot be appended to, or undefined. (winston would create missing directories.) */
+/**
+ * Why `file` cannot be appended to, or undefined; creates nothing (a refused reload leaves no trace,
+ * and winston would create missing directories).
+ */
 export function unwritable(file: string): string | undefined {
   try {
-    closeSync(openSync(file, 'a'))
+    accessSync(existsSync(file) ? file : dirname(file), constants.W_OK)
     return undefined
   } catch (err) {
     return (err as Error).message
@@ -75,21 +81,27 @@ export class Service {
       log.error(`${why}: log file ${o.logFile}: ${bad}; the running config is kept`)
       return { ok: false, error: `log file ${o.logFile}: ${bad}` }
     }
-    reconfigureLogger(log, logOptions(o))
-    if (o.notify) {
-      if (this.#notifier) this.#notifier.configure(o.notify, o.notifyTimeout)
-      else this.#notifier = new Notifier(o.notify, o.notifyTimeout, log)
-    } else this.#notifier = undefined
+    let prepared: Prepared
     try {
-      const pending = await this.daemon.reconfigure(o)
-      const rest = pending.length ? `; changed but applied only at restart: ${pending.join(', ')}` : ''
-      const message = `${why}: config${this.#source.configFile ? ` ${this.#source.configFile}` : ''} reloaded, log reopened${rest}`
-      log.info(message)
-      return { ok: true, message }
+      prepared = this.daemon.prepare(o)
     } catch (err) {
       log.error(`${why}: ${(err as Error).message}; the running config is kept`)
       return { ok: false, error: (err as Error).message }
     }
+    // Everything is checked: from here on, the logger, the hook and the daemon change together.
+    reconfigureLogger(log, logOptions(o))
+    this.#setNotifier(o)
+    await this.daemon.commit(prepared)
+    const rest = prepared.pending.length ? `; changed but applied only at restart: ${prepared.pending.join(', ')}` : ''
+    const message = `${why}: config${this.#source.configFile ? ` ${this.#source.configFile}` : ''} reloaded, log reopened${rest}`
+    log.info(message)
+    return { ok: true, message }
+  }
+
+  #setNotifier(o: Options): void {
+    if (!o.notify) this.#notifier = undefined
+    else if (this.#notifier) this.#notifier.configure(o.notify, o.notifyTimeout)
+    else this.#notifier = new Notifier(o.notify, o.notifyTimeout, this.#log)
   }
 
   async idle(): Promise<void> {

@@ -25,7 +25,7 @@ export function parseLinkLine(line: string): { index: number; iface: string; car
 /** Respawn a monitor that died, at most this often. */
 const RESPAWN_MS = 1000
 
-export class LinkWatch implements CarrierWatch {
+export class CarrierMonitor implements CarrierWatch {
   readonly #ifaces: ReadonlySet<string>
   readonly #ip: IpRunner
   readonly #log: Logger

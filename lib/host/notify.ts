@@ -1,20 +1,9 @@
 // The --notify hook: runs the operator's program on every route and path change, never blocking faild.
 import { spawn } from 'node:child_process'
+import type { NotifyEvent } from '../core/report/change-log.js'
 import type { Logger } from './log.js'
 
-/** The facts of one change, passed to the program as FAILD_* environment variables. */
-export interface NotifyEvent {
-  /** "path" (a peer's path on a LAN changed state), "route" (faild changed a route), "peer" (discovered, restarted, forgotten). */
-  readonly event: 'path' | 'route' | 'peer'
-  readonly peer?: string
-  readonly lan?: string
-  readonly oldState?: string
-  readonly newState?: string
-  /** The route as faild installed it, or the one it withdrew. */
-  readonly route?: string
-  /** route: "add", "change" or "remove"; peer: "discovered", "restarted" or "forgotten". */
-  readonly action?: string
-}
+export type { NotifyEvent }
 
 /** Programs running at once; more wait in a queue of MAX_QUEUED, beyond which events are dropped and counted. */
 const MAX_RUNNING = 4

@@ -225,7 +225,7 @@ t.test('malformed packets are dropped and counted; the first of each kind is a w
   const [a] = nodes as [(typeof nodes)[0]]
   for (let i = 0; i < 3; i++) net.deliver('198.18.1.9', Buffer.from('not faild'), 4207, '198.18.1.1')
   await clock.advance(10)
-  t.equal(a.daemon.drops.get('ERR_TOO_SHORT'), 3)
+  t.equal(a.daemon.status().packets.drops.ERR_TOO_SHORT, 3)
   t.equal(a.lines.filter((l) => l.startsWith('warn:') && l.includes('ERR_TOO_SHORT')).length, 1, 'one warning, then counted quietly')
   t.match(a.daemon.stats(), /dropped 3 \(ERR_TOO_SHORT 3\)/)
 })

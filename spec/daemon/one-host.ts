@@ -115,6 +115,7 @@ export async function oneHost(argv: readonly string[], opt: Partial<Options> = {
   const options = { ...(parseArgs(argv) as Options), ...opt }
   const daemon = new Daemon(options, { clock, log, ip, socketFactory: sockets.factory, carrierWatch: () => carrier })
   await daemon.start()
+  await turns(5) // the first INQs go out once the sockets are drained
   /** ACK the latest INQ on every LAN, as the peer would. */
   const answer = () => {
     const inqs = sockets.sent.filter((m) => m.kind === 'inq' && m.intervalMs > 0)

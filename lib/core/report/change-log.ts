@@ -1,0 +1,90 @@
+// What a re-plan changed, in words: the log lines and the notify events for path and route changes.
+import type { Effect } from '../engine/engine.js'
+import { describeLink, type Thresholds } from '../path/link-fsm.js'
+import { describeRoute, routeKey, sameRoute, type Route } from '../routes/plan.js'
+import { formatIPv4 } from '../util/ipv4.js'
+
+/** The facts of one change, passed to the program as FAILD_* environment variables. */
+export interface NotifyEvent {
+  /** "path" (a peer's path on a LAN changed state), "route" (faild changed a route), "peer" (discovered, restarted, forgotten). */
+  readonly event: 'path' | 'route' | 'peer'
+  readonly peer?: string
+  readonly lan?: string
+  readonly oldState?: string
+  readonly newState?: string
+  /** The route as faild installed it, or the one it withdrew. */
+  readonly route?: string
+  /** route: "add", "change" or "remove"; peer: "discovered", "restarted" or "forgotten". */
+  readonly action?: string
+}
+
+
+type LinkEffect = Extract<Effect, { kind: 'link' }>
+export type RouteMap = ReadonlyMap<string, Route> // keyed by routeKey
+
+export const routeMap = (routes: readonly Route[]): Map<string, Route> => new Map(routes.map((r) => [routeKey(r), r]))
+
+export interface ChangeContext {
+  /** faild's host-route table. */
+  readonly table: number
+  readonly thresholds: Thresholds
+  readonly label: (lan: number) => string
+  /** The peer's address on every LAN (empty if it is gone). */
+  readonly addressesOf: (peer: number) => readonly number[]
+}
+
+export interface Changes {
+  readonly info: string[]
+  readonly warn: string[]
+  readonly events: NotifyEvent[]
+}
+
+function routeChange(from: Route | undefined, to: Route | undefined): string | undefined {
+  if (to && (!from || !sameRoute(from, to))) return `route ${describeRoute(to)}`
+  if (from && !to) return `route ${formatIPv4(from.dst)} restored to its own LAN`
+  return undefined
+}
+
+/** "peer P LAN A: up -> down (missed 3/3, good 0/3): route ..." for each path change. */
+export function linkChanges(links: readonly LinkEffect[], before: RouteMap, after: RouteMap, ctx: ChangeContext): Changes {
+  const info: string[] = []
+  const events: NotifyEvent[] = []
+  const hostKey = (dst: number) => routeKey({ table: ctx.table, dst, len: 32 })
+  for (const fx of links) {
+    const moves = ctx.addressesOf(fx.peer).flatMap((a) => routeChange(before.get(hostKey(a)), after.get(hostKey(a))) ?? [])
+    const seen = fx.link.state === fx.to ? '' : `seen ${fx.link.state}, `
+    const why = (fx.hearsUs ? '' : ', peer does not hear us') + (fx.carrierLost ? ', peer says its LAN is out of service' : '')
+    const path = `peer ${formatIPv4(fx.peer)} LAN ${ctx.label(fx.lan)}`
+    const line = `${path}: ${fx.from} -> ${fx.to} (${seen}${describeLink(fx.link, ctx.thresholds)}${why})`
+    info.push(line + (moves.length ? `: ${moves.join('; ')}` : ''))
+    if (fx.from !== fx.to) {
+      events.push({ event: 'path', peer: formatIPv4(fx.peer), lan: ctx.label(fx.lan), oldState: fx.from, newState: fx.to })
+    }
+  }
+  return { info, warn: [], events }
+}
+
+/** Gateway routes that moved (with why) or were withdrawn. */
+export function gatewayChanges(before: RouteMap, next: readonly Route[], table: number, why: (r: Route) => string): Changes {
+  const gateways = next.filter((r) => r.len !== 32 || r.table !== table)
+  const info = gateways.flatMap((r) => {
+    const was = before.get(routeKey(r))
+    return !was || !sameRoute(was, r) ? [`gateway route ${describeRoute(r)} (${why(r)})`] : []
+  })
+  const current = new Set(gateways.map(routeKey))
+  const warn = [...before]
+    .filter(([k, r]) => r.table !== table && !current.has(k))
+    .map(([, r]) => `gateway route ${formatIPv4(r.dst)}/${r.len} withdrawn: no gateway is up`)
+  return { info, warn, events: [] }
+}
+
+/** Every route added, changed or withdrawn, for the notify hook. */
+export function routeEvents(before: RouteMap, after: RouteMap): NotifyEvent[] {
+  const events: NotifyEvent[] = []
+  for (const [k, r] of after) {
+    const was = before.get(k)
+    if (!was || !sameRoute(was, r)) events.push({ event: 'route', route: describeRoute(r), action: was ? 'change' : 'add' })
+  }
+  for (const [k, r] of before) if (!after.has(k)) events.push({ event: 'route', route: describeRoute(r), action: 'remove' })
+  return events
+}

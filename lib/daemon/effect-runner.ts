@@ -1,0 +1,75 @@
+// Carries out the engine's effects: sends packets, counts drops, and reports peer and damping events.
+import type { Effect } from '../core/engine/engine.js'
+import { LogBudget } from '../core/util/log-budget.js'
+import { formatIPv4 } from '../core/util/ipv4.js'
+import { encode, type WireKey } from '../core/wire/codec.js'
+import type { Logger } from '../host/log.js'
+import type { NotifyEvent } from '../core/report/change-log.js'
+import type { Drops } from './drops.js'
+
+/** Peer events (discovered, forgotten, restarted) logged and notified at most this many per 10 s. */
+const PEER_EVENTS_PER_WINDOW = 50
+const PEER_EVENT_WINDOW_MS = 10_000
+
+export type LinkEffect = Extract<Effect, { kind: 'link' }>
+
+export interface EffectRunnerDeps {
+  readonly log: Logger
+  readonly drops: Drops
+  readonly send: (lan: number, to: number | 'broadcast', data: Buffer) => void
+  readonly notify?: ((e: NotifyEvent) => void) | undefined
+  readonly label: (lan: number) => string
+}
+
+export class EffectRunner {
+  readonly #deps: EffectRunnerDeps
+  readonly #peerEvents = new LogBudget(PEER_EVENTS_PER_WINDOW, PEER_EVENT_WINDOW_MS)
+  /** The first key signs what we send; none: unsigned. */
+  key: WireKey | undefined
+
+  constructor(deps: EffectRunnerDeps, key: WireKey | undefined) {
+    this.#deps = deps
+    this.key = key
+  }
+
+  /** Carry out `effects`; returns the path changes, and whether the routes may need planning again. */
+  run(now: number, effects: readonly Effect[]): { links: LinkEffect[]; changed: boolean } {
+    const links: LinkEffect[] = []
+    let changed = false
+    for (const fx of effects) {
+      switch (fx.kind) {
+        case 'send':
+          this.#deps.send(fx.lan, fx.to, encode(fx.msg, this.key))
+          break
+        case 'link':
+          links.push(fx)
+          changed = true
+          break
+        case 'peer':
+          changed = true
+          this.#peer(now, fx.peer, fx.event)
+          break
+        case 'drop':
+          this.#deps.drops.count(fx.reason, fx.lan, () => `from node ${formatIPv4(fx.from)}`)
+          break
+        case 'damped':
+          this.#deps.log.warn(
+            `peer ${formatIPv4(fx.peer)} LAN ${this.#deps.label(fx.lan)}: flapping ` +
+              `(${fx.penalty.toFixed(1)} downs lately), held down for ${(fx.holdMs / 1000).toFixed(1)}s`,
+          )
+          break
+      }
+    }
+    return { links, changed }
+  }
+
+  /** A peer discovered, restarted or forgotten: logged and notified within the budget an outsider cannot exhaust. */
+  #peer(now: number, peer: number, event: string): void {
+    const budget = this.#peerEvents.take(now)
+    const { log, notify } = this.#deps
+    if (budget.summary) log.warn(`${budget.summary} more peer events were not logged (a flood of invented peers?)`)
+    if (!budget.ok) return
+    log.info(`peer ${formatIPv4(peer)} ${event}`)
+    notify?.({ event: 'peer', peer: formatIPv4(peer), action: event })
+  }
+}

@@ -1,0 +1,73 @@
+// What an operator asks of a running daemon: take a LAN offline or back, and the status report.
+import type { Options } from '../config/types.js'
+import type { Engine, Effect } from '../core/engine/engine.js'
+import type { Lan } from '../core/lans.js'
+import type { StatusReport } from '../core/report/status-format.js'
+import { statusReport, type StatusInput } from '../core/report/status-report.js'
+import { formatIPv4 } from '../core/util/ipv4.js'
+import type { Logger } from '../host/log.js'
+import type { Drops } from './drops.js'
+
+export interface OperatorDeps {
+  readonly log: Logger
+  readonly engine: Engine
+  readonly lans: readonly Lan[]
+  readonly drops: Drops
+  readonly version: string
+  readonly startedAt: number
+  readonly now: () => number
+  readonly options: () => Options
+  readonly received: () => number
+  readonly statusInput: () => StatusInput
+  /** Carry out the engine's effects, as for any event. */
+  readonly run: (effects: Effect[]) => void
+}
+
+export class Operator {
+  readonly #deps: OperatorDeps
+
+  constructor(deps: OperatorDeps) {
+    this.#deps = deps
+  }
+
+  /** The LAN an operator names by label ("A") or interface ("eth1"), the label in any case. */
+  #findLan(name: string): Lan | undefined {
+    const { lans } = this.#deps
+    return lans.find((l) => l.label === name || l.iface === name) ?? lans.find((l) => l.label.toLowerCase() === name.toLowerCase())
+  }
+
+  /** faildctl offline/online: take a LAN out of service, or put it back. Returns what happened. */
+  setOffline(name: string, offline: boolean): { ok: boolean; message: string } {
+    const { engine, lans, log } = this.#deps
+    const lan = this.#findLan(name)
+    if (!lan) return { ok: false, message: `no LAN '${name}': LANs are ${lans.map((l) => `${l.label} (${l.iface})`).join(', ')}` }
+    const it = `LAN ${lan.label} (${lan.iface})`
+    if (engine.lanStatus(lan.index).offline === offline) return { ok: true, message: `${it} is already ${offline ? 'offline' : 'online'}` }
+    const message = offline
+      ? `${it} taken offline: every path on it is down for routing and peers are told; probes go on`
+      : `${it} back online: its paths that stayed healthy carry traffic again`
+    log.info(message) // the operator's doing, not a fault
+    this.#deps.run(engine.setOffline(this.#deps.now(), lan.index, offline))
+    return { ok: true, message }
+  }
+
+  /** Everything `faildctl status` shows. */
+  status(): StatusReport {
+    const d = this.#deps
+    const o = d.options()
+    const drops = Object.fromEntries(d.drops.counts)
+    return {
+      version: d.version,
+      pid: process.pid,
+      node: formatIPv4(d.engine.config.nodeId),
+      role: o.requestor ? 'requestor' : 'responder',
+      intervalS: o.interval,
+      failAfter: o.failAfter,
+      upAfter: o.upAfter,
+      uptimeS: Math.round((d.now() - d.startedAt) / 1000),
+      dryRun: o.dryRun,
+      ...statusReport(d.statusInput()),
+      packets: { received: d.received(), dropped: d.drops.total, drops },
+    }
+  }
+}

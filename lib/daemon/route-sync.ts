@@ -1,0 +1,141 @@
+// Keeps the kernel's routes in step with what the engine wants: plan once per turn, apply one batch at a time.
+import { gatewayChanges, linkChanges, routeEvents, routeMap, type ChangeContext, type Changes, type NotifyEvent } from '../core/report/change-log.js'
+import { diffRoutes, isEmptyDiff, type Route } from '../core/routes/plan.js'
+import type { Logger } from '../host/log.js'
+import type { RouteTable } from '../host/route-table.js'
+import type { LinkEffect } from './effect-runner.js'
+import type { Defer } from './scheduler.js'
+
+export interface RouteSyncDeps {
+  readonly log: Logger
+  readonly routes: RouteTable
+  readonly defer: Defer
+  readonly notify?: ((e: NotifyEvent) => void) | undefined
+  /** The routes wanted now (host and gateway routes), and how many down paths wait for evidence. */
+  readonly plan: () => { readonly routes: Route[]; readonly waiting: number }
+  readonly context: () => ChangeContext
+  /** Why gateway route `r` goes where it goes, for the log. */
+  readonly gatewayWhy: (r: Route) => string
+}
+
+export class RouteSync {
+  readonly #deps: RouteSyncDeps
+  /** The routes the engine wants now; the route table catches up with it one batch at a time. */
+  #target: Route[] = []
+  /** Down paths waiting for fresh evidence on another LAN (see Plan.waiting): plan on every event. */
+  #waiting = 0
+  /** Path changes since the last plan. BOUNDED: one turn's effects. */
+  #links: LinkEffect[] = []
+  #queued = false
+  #applying: Promise<void> | undefined
+  /** The target differs from what was last applied (or the last apply failed). */
+  #dirty = false
+  #stopped = false
+
+  constructor(deps: RouteSyncDeps) {
+    this.#deps = deps
+  }
+
+  get target(): readonly Route[] {
+    return this.#target
+  }
+
+  /** Whether an event should be planned even if it changed no path. */
+  get waiting(): boolean {
+    return this.#waiting > 0
+  }
+
+  /**
+   * Plan once per event-loop turn, after every packet that turn has read: a burst of packets costs
+   * one plan (O(peers)) and one ip batch, however many of them changed something.
+   */
+  queue(links: readonly LinkEffect[]): void {
+    this.#links.push(...links)
+    if (this.#queued) return
+    this.#queued = true
+    this.#deps.defer(() => {
+      this.#queued = false
+      const batch = this.#links
+      this.#links = []
+      if (!this.#stopped) this.#replan(batch)
+    })
+  }
+
+  /** Recompute the routes wanted, log each path change with the route change it causes, and apply. */
+  #replan(links: readonly LinkEffect[]): void {
+    const plan = this.#deps.plan()
+    this.#waiting = plan.waiting
+    const before = routeMap(this.#target)
+    const after = routeMap(plan.routes)
+    const { table } = this.#deps.context()
+    this.#report(linkChanges(links, before, after, this.#deps.context()))
+    this.#report(gatewayChanges(before, plan.routes, table, this.#deps.gatewayWhy))
+    this.#report({ info: [], warn: [], events: routeEvents(before, after) })
+    const unchanged = isEmptyDiff(diffRoutes(plan.routes, this.#target))
+    this.#target = plan.routes
+    if (!unchanged) this.#apply()
+  }
+
+  #report(c: Changes): void {
+    for (const l of c.info) this.#deps.log.info(l)
+    for (const l of c.warn) this.#deps.log.warn(l)
+    for (const e of c.events) this.#deps.notify?.(e)
+  }
+
+  /** A failed batch stays dirty: try again (called at every judged deadline, within one interval). */
+  retry(): void {
+    if (this.#dirty) this.#apply()
+  }
+
+  /** Serialise applies: one batch at a time, always towards the latest target. */
+  #apply(): void {
+    this.#dirty = true
+    if (this.#applying) return
+    this.#applying = this.#catchUp().finally(() => (this.#applying = undefined))
+  }
+
+  async #catchUp(): Promise<void> {
+    while (this.#dirty && !this.#stopped) {
+      this.#dirty = false
+      if (!(await this.#deps.routes.apply(this.#target))) return void (this.#dirty = true)
+    }
+  }
+
+  /**
+   * Compare the kernel with what faild believes it installed: a route deleted or added by hand is
+   * put right, a lost rule re-added. Skipped while a batch is being applied.
+   */
+  reconcile(): void {
+    if (this.#applying) return
+    this.#applying = this.#reconcile().finally(() => (this.#applying = undefined))
+  }
+
+  async #reconcile(): Promise<void> {
+    const found = await this.#deps.routes.reconcile()
+    if (found.length > 0 && !this.#stopped) {
+      this.#deps.log.warn(`the kernel differs from what faild installed, putting it right: ${found.join('; ')}`)
+      this.#dirty = true
+    }
+    // Also a change planned while the kernel was being read: it waited for us, not for the next deadline.
+    await this.#catchUp()
+  }
+
+  /**
+   * A reload changed the gateway routes' prefix lengths: the tables are renumbered, so everything is
+   * applied again. Same lengths (the usual reload): nothing is withdrawn, the next plan adjusts.
+   */
+  async regroupGateways(lengths: readonly number[], hostTable: number): Promise<void> {
+    await this.#applying
+    if (await this.#deps.routes.setGatewayLengths(lengths)) {
+      this.#target = this.#target.filter((r) => r.table === hostTable)
+      this.#apply()
+    }
+    this.queue([])
+  }
+
+  /** No more plans or batches; resolves once the batch in flight is done. */
+  async stop(): Promise<void> {
+    this.#stopped = true
+    await this.#applying
+  }
+}

@@ -1,0 +1,133 @@
+// Owns every timer of the daemon; when one fires it drains the sockets, then judges, then ticks.
+//
+// Timers run before the loop polls for I/O, so ACKs that arrived in time (a burst from a large
+// cluster, or while the loop was stalled) may still be queued in the socket when a deadline or the
+// next tick fires. Every wake-up therefore defers until a turn delivers no packet that counts
+// (libuv reads 32 datagrams per socket per turn), up to DRAIN_TURNS turns, and only then judges
+// the deadlines and sends the next INQs, in that order, even when both fell due in the same turn.
+import type { Clock, Timer } from '../host/clock.js'
+
+/** Runs `fn` after the next poll for I/O (setImmediate); specs pass their own. */
+export type Defer = (fn: () => void) => void
+
+/** At most this many extra event-loop turns to drain the sockets before judging. */
+const DRAIN_TURNS = 100
+
+/** Compare faild's routes with the kernel's at most this often (and at least once per interval above it). */
+const RECONCILE_MIN_MS = 1000
+
+/** What the scheduler drives; the daemon wires it to the engine, packet ingress and route sync. */
+export interface Jobs {
+  /** Packets that counted so far: the drain goes on while a turn adds to it. */
+  accepted(): number
+  /** Judge every deadline due by `now`. */
+  judge(now: number): void
+  /** Send the next INQs (requestor only). */
+  tick(now: number): void
+  /** When judge() next has something to do, exactly (Infinity: nothing). */
+  nextDeadline(): number
+  /** Compare the kernel with what faild installed. */
+  reconcile(): void
+}
+
+export class Scheduler {
+  readonly #clock: Clock
+  readonly #defer: Defer
+  readonly #jobs: Jobs
+  /** Milliseconds between INQs; 0: a responder, which never ticks. */
+  #intervalMs: number
+  #deadline: Timer | undefined
+  /** When the deadline timer fires (Infinity: not armed). */
+  #deadlineAt = Infinity
+  #tick: Timer | undefined
+  #nextTick = Infinity
+  #reconcile: Timer | undefined
+  #waking = false
+  #stopped = true
+
+  constructor(clock: Clock, defer: Defer, jobs: Jobs, intervalMs: number) {
+    this.#clock = clock
+    this.#defer = defer
+    this.#jobs = jobs
+    this.#intervalMs = intervalMs
+  }
+
+  /** The first INQ goes out at once (after a drain); the kernel check starts its cadence. */
+  start(ticking: boolean): void {
+    this.#stopped = false
+    if (ticking) {
+      this.#nextTick = this.#clock.now()
+      this.#wake()
+    }
+    this.#scheduleReconcile()
+  }
+
+  stop(): void {
+    this.#stopped = true
+    for (const t of [this.#tick, this.#deadline, this.#reconcile]) t?.cancel()
+  }
+
+  /** A reload changed the interval: the next tick keeps its time, the ones after follow the new one. */
+  set intervalMs(ms: number) {
+    this.#intervalMs = ms
+  }
+
+  /** Re-arm the deadline timer from the engine's exact next deadline (after a tick, expiry or event). */
+  rearm(): void {
+    this.#arm(this.#jobs.nextDeadline())
+  }
+
+  /** A packet may have set an earlier deadline: re-arm only then (O(1) per packet). */
+  soonest(lowerBound: number): void {
+    if (lowerBound < this.#deadlineAt) this.rearm()
+  }
+
+  #arm(at: number): void {
+    this.#deadline?.cancel()
+    this.#deadlineAt = at
+    if (!Number.isFinite(at) || this.#stopped) return
+    this.#deadline = this.#clock.setTimeout(() => this.#wake(), at - this.#clock.now())
+  }
+
+  /** A timer fired: drain, then judge, then tick; one wake-up at a time covers every timer due. */
+  #wake(): void {
+    if (this.#waking || this.#stopped) return
+    this.#waking = true
+    this.#drain(this.#jobs.accepted(), 0)
+  }
+
+  #drain(seen: number, turns: number): void {
+    this.#defer(() => {
+      if (this.#stopped) return
+      // Only packets that count: a flood of garbage must not hold the judgement back.
+      const now = this.#jobs.accepted()
+      if (now !== seen && turns < DRAIN_TURNS) return this.#drain(now, turns + 1)
+      this.#waking = false
+      this.#run()
+    })
+  }
+
+  #run(): void {
+    const now = this.#clock.now()
+    this.#deadlineAt = Infinity
+    this.#jobs.judge(now)
+    if (now >= this.#nextTick) {
+      this.#jobs.tick(now)
+      // An absolute schedule, so the interval does not drift; after a stall, no burst.
+      this.#nextTick += this.#intervalMs
+      if (this.#nextTick < now) this.#nextTick = now + this.#intervalMs
+      this.#tick?.cancel()
+      this.#tick = this.#clock.setTimeout(() => this.#wake(), this.#nextTick - now)
+    }
+    this.rearm()
+  }
+
+  #scheduleReconcile(): void {
+    const every = Math.max(RECONCILE_MIN_MS, this.#intervalMs)
+    this.#reconcile = this.#clock.setTimeout(() => {
+      if (this.#stopped) return
+      this.#jobs.reconcile()
+      this.#scheduleReconcile()
+    }, every)
+  }
+}
