@@ -40,7 +40,9 @@ export class Scheduler {
   /** When the deadline timer fires (Infinity: not armed). */
   #deadlineAt = Infinity
   #tick: Timer | undefined
-  #nextTick = Infinity
+  #nextTick = 0
+  /** The tick timer fired (timers may fire a millisecond early: the clock is not asked). */
+  #tickDue = false
   #reconcile: Timer | undefined
   #waking = false
   #stopped = true
@@ -57,6 +59,7 @@ export class Scheduler {
     this.#stopped = false
     if (ticking) {
       this.#nextTick = this.#clock.now()
+      this.#tickDue = true
       this.#wake()
     }
     this.#scheduleReconcile()
@@ -111,13 +114,17 @@ export class Scheduler {
     const now = this.#clock.now()
     this.#deadlineAt = Infinity
     this.#jobs.judge(now)
-    if (now >= this.#nextTick) {
+    if (this.#tickDue) {
+      this.#tickDue = false
       this.#jobs.tick(now)
       // An absolute schedule, so the interval does not drift; after a stall, no burst.
       this.#nextTick += this.#intervalMs
       if (this.#nextTick < now) this.#nextTick = now + this.#intervalMs
       this.#tick?.cancel()
-      this.#tick = this.#clock.setTimeout(() => this.#wake(), this.#nextTick - now)
+      this.#tick = this.#clock.setTimeout(() => {
+        this.#tickDue = true
+        this.#wake()
+      }, this.#nextTick - now)
     }
     this.rearm()
   }

@@ -1,0 +1,116 @@
+// The scheduler: every wake-up drains, then judges, then ticks; ticks keep an absolute schedule.
+import t from 'tap'
+import type { Clock, Timer } from '../../lib/host/clock.js'
+import { Scheduler, type Jobs } from '../../lib/daemon/scheduler.js'
+
+/** A clock whose timers the spec fires by hand, `early` ms before they are due if it likes. */
+class HandClock implements Clock {
+  t = 0
+  timers: Array<{ at: number; fn: () => void }> = []
+  now = (): number => this.t
+  setTimeout(fn: () => void, ms: number): Timer {
+    const timer = { at: this.t + ms, fn }
+    this.timers.push(timer)
+    return { cancel: () => void (this.timers = this.timers.filter((x) => x !== timer)) }
+  }
+  /** Fire, in one turn, every timer due by `to` (+ `early`), with the clock at `to`. */
+  fire(to: number, early = 0): void {
+    this.t = to
+    const due = this.timers.filter((x) => x.at <= to + early).sort((a, b) => a.at - b.at)
+    this.timers = this.timers.filter((x) => !due.includes(x))
+    for (const x of due) x.fn()
+  }
+}
+
+function setup(interval = 100) {
+  const clock = new HandClock()
+  const deferred: Array<() => void> = []
+  const calls: string[] = []
+  let accepted = 0
+  let deadline = Infinity
+  const jobs: Jobs = {
+    accepted: () => accepted,
+    judge: (now) => void calls.push(`judge ${now}`),
+    tick: (now) => void calls.push(`tick ${now}`),
+    nextDeadline: () => deadline,
+    reconcile: () => void calls.push('reconcile'),
+  }
+  const s = new Scheduler(clock, (fn) => void deferred.push(fn), jobs, interval)
+  /** Run the deferred callbacks, as the turns after a poll for I/O would; `packets` arrive in the first. */
+  const turn = (packets = 0) => {
+    accepted += packets
+    const now = deferred.splice(0)
+    for (const fn of now) fn()
+  }
+  return { clock, s, calls, turn, setDeadline: (at: number) => (deadline = at) }
+}
+
+t.test('the first tick waits for one drained turn, and judges first', async (t) => {
+  const { s, calls, turn } = setup()
+  s.start(true)
+  t.same(calls, [], 'nothing before the sockets are read')
+  turn()
+  t.same(calls, ['judge 0', 'tick 0'])
+})
+
+t.test('a deadline and the next tick due in one turn: drain until no packet counts, then judge, then tick', async (t) => {
+  const { clock, s, calls, turn, setDeadline } = setup()
+  s.start(true)
+  turn()
+  setDeadline(50)
+  s.rearm()
+  calls.length = 0
+  clock.fire(250) // a stall: both timers fire in this one turn
+  t.same(calls, [], 'nothing judged in the timers themselves')
+  turn(3) // three ACKs were waiting in the socket
+  t.same(calls, [], 'a turn that read packets is followed by another')
+  turn(0)
+  t.same(calls, ['judge 250', 'tick 250'], 'one wake-up, judge before tick')
+})
+
+t.test('a tick timer that fires a millisecond early still ticks, and the schedule does not drift', async (t) => {
+  const { clock, s, calls, turn } = setup()
+  s.start(true)
+  turn()
+  clock.fire(99, 1)
+  turn()
+  clock.fire(199, 1)
+  turn()
+  clock.fire(300)
+  turn()
+  t.same(calls.filter((c) => c.startsWith('tick')), ['tick 0', 'tick 99', 'tick 199', 'tick 300'])
+  t.same(clock.timers.map((x) => x.at).sort(), [1000, 400], 'next tick at 400 (absolute), the kernel check at 1000')
+})
+
+t.test('after a long stall the ticks do not burst', async (t) => {
+  const { clock, s, calls, turn } = setup()
+  s.start(true)
+  turn()
+  clock.fire(1050)
+  turn()
+  t.same(calls.filter((c) => c.startsWith('tick')), ['tick 0', 'tick 1050'])
+  t.ok(clock.timers.some((x) => x.at === 1150), 'the next one interval later')
+})
+
+t.test('a responder never ticks; the kernel check runs every second at least; stop clears every timer', async (t) => {
+  const { clock, s, calls } = setup(100)
+  s.start(false)
+  clock.fire(1000)
+  clock.fire(2000)
+  t.same(calls, ['reconcile', 'reconcile'])
+  s.stop()
+  t.same(clock.timers, [])
+})
+
+t.test('a packet re-arms the deadline only when it brings it forward', async (t) => {
+  const { clock, s, setDeadline } = setup()
+  s.start(false)
+  const armed = () => clock.timers.map((x) => x.at).filter((at) => at !== 1000) // not the kernel check
+  setDeadline(500)
+  s.rearm()
+  setDeadline(400)
+  s.soonest(600)
+  t.same(armed(), [500], 'a later lower bound: untouched')
+  s.soonest(400)
+  t.same(armed(), [400], 'an earlier one: re-armed exactly')
+})
