@@ -78,7 +78,8 @@ export class IpBatchProcess implements IpBatch {
     const r = await this.run([])
     if (r.ok) return
     await this.stop()
-    throw new Error(`cannot run ${this.#opt.command.join(' ')} -batch -: ${r.errors.map((e) => e.message).join('; ')}`)
+    const why = r.errors.map((e) => e.message).join('; ')
+    throw new Error(`cannot run ${this.#opt.command.join(' ')} -batch -: ${why}`)
   }
 
   /** Close ip's input (it exits at the end of it) and fail what is still in flight. */
@@ -99,20 +100,24 @@ export class IpBatchProcess implements IpBatch {
     const bad = lines.find((l) => /[\n\r]/.test(l) || l.endsWith('\\'))
     if (bad !== undefined) throw new RangeError(`not one ip -batch line: ${JSON.stringify(bad)}`)
     const child = this.#child
-    if (!child) return Promise.resolve(failed(`ip -batch process ${this.#running ? 'restarting' : 'not started'}`))
+    if (!child) {
+      return Promise.resolve(failed(`ip -batch process ${this.#running ? 'restarting' : 'not started'}`))
+    }
     const first = this.#lineNo + 1
     this.#lineNo += lines.length + 2
     const end = this.#lineNo
     return new Promise((resolve) => {
       const timer = setTimeout(() => this.#onTimeout(child), this.#opt.timeoutMs ?? IP_TIMEOUT_MS)
-      this.#inFlight.push({ first, end, errors: [], output: [], outDone: false, errDone: false, timer, resolve })
+      const b: InFlight = { first, end, errors: [], output: [], outDone: false, errDone: false, timer, resolve }
+      this.#inFlight.push(b)
       child.stdin.write([...lines, OUT_MARK, ERR_MARK].join('\n') + '\n')
     })
   }
 
   #spawn(): void {
     const [cmd, ...pre] = this.#opt.command
-    const child = spawn(cmd ?? 'ip', [...pre, '-json', '-force', '-batch', '-'], { stdio: ['pipe', 'pipe', 'pipe'] })
+    const args = [...pre, '-json', '-force', '-batch', '-']
+    const child = spawn(cmd ?? 'ip', args, { stdio: ['pipe', 'pipe', 'pipe'] })
     this.#child = child
     this.#lineNo = 0
     this.#out = this.#err = ''
@@ -141,14 +146,16 @@ export class IpBatchProcess implements IpBatch {
     if (!this.#running) return
     const delay = this.#deaths === 0 ? 0 : Math.min(RESTART_MIN_MS * 2 ** (this.#deaths - 1), RESTART_MAX_MS)
     this.#deaths++
-    this.#opt.log.error(`ip -batch process ${why}, ${n} batch(es) in flight failed; restarting it${delay ? ` in ${delay} ms` : ''}`)
+    const when = delay ? ` in ${delay} ms` : ''
+    this.#opt.log.error(`ip -batch process ${why}, ${n} batch(es) in flight failed; restarting it${when}`)
     if (delay === 0) return this.#spawn()
     this.#restartTimer = setTimeout(() => this.#running && this.#spawn(), delay)
   }
 
   #onTimeout(child: ChildProcessWithoutNullStreams): void {
     if (this.#child !== child) return
-    this.#opt.log.error(`ip -batch process gave no answer in ${this.#opt.timeoutMs ?? IP_TIMEOUT_MS} ms: killing it`)
+    const ms = this.#opt.timeoutMs ?? IP_TIMEOUT_MS
+    this.#opt.log.error(`ip -batch process gave no answer in ${ms} ms: killing it`)
     child.kill('SIGKILL')
   }
 

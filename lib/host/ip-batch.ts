@@ -28,7 +28,8 @@ export interface IpBatch {
 
 /** "RTNETLINK answers: File exists (route replace ...)" for logs. */
 export function batchErrorText(r: BatchResult, lines: readonly string[]): string {
-  return r.errors.map((e) => (e.line >= 0 ? `${e.message || 'failed'} (${lines[e.line]})` : e.message)).join('; ')
+  const one = (e: BatchError) => (e.line >= 0 ? `${e.message || 'failed'} (${lines[e.line]})` : e.message)
+  return r.errors.map(one).join('; ')
 }
 
 /** A line that prints what it finds: run on its own, with -json. */

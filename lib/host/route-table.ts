@@ -51,7 +51,8 @@ export class RouteTable {
     this.#opt = opt
     this.#log = deps.log
     const { ip, log } = deps
-    this.#batch = deps.batch ?? (ip.command ? new IpBatchProcess({ command: ip.command, log }) : new SpawnBatch(ip))
+    this.#batch =
+      deps.batch ?? (ip.command ? new IpBatchProcess({ command: ip.command, log }) : new SpawnBatch(ip))
   }
 
   get installed(): readonly Route[] {
@@ -90,7 +91,8 @@ export class RouteTable {
       return
     }
     const r = await this.#batch.run(lines)
-    if (!r.ok) throw new Error(`cannot add ip rules (${batchErrorText(r, lines)}): faild needs root or CAP_NET_ADMIN`)
+    if (r.ok) return
+    throw new Error(`cannot add ip rules (${batchErrorText(r, lines)}): faild needs root or CAP_NET_ADMIN`)
   }
 
   /**
@@ -154,7 +156,8 @@ export class RouteTable {
     if (out.length === 0) return out
     this.#installed = kernel
     if (rulesDiffer) {
-      const lines = [...rules.map((ru) => ruleDelLine(ru.priority, this.#opt.proto)), ...ruleAddLines(this.#opt, this.#lengths)]
+      const dels = rules.map((ru) => ruleDelLine(ru.priority, this.#opt.proto))
+      const lines = [...dels, ...ruleAddLines(this.#opt, this.#lengths)]
       const r = await this.#batch.run(lines)
       if (!r.ok) this.#log.warn(`cannot restore the ip rules, will retry: ${batchErrorText(r, lines)}`)
     }
@@ -166,7 +169,8 @@ export class RouteTable {
     const line = showRoutesLine(this.#opt.proto)
     const r = await this.#batch.run([line])
     const routes = r.ok ? parseRoutes(r.output[0] ?? '', this.#opt) : undefined
-    if (!routes) this.#log.warn(`cannot read faild's routes: ${r.ok ? 'unexpected output of ip -json' : batchErrorText(r, [line])}`)
+    const why = r.ok ? 'unexpected output of ip -json' : batchErrorText(r, [line])
+    if (!routes) this.#log.warn(`cannot read faild's routes: ${why}`)
     return routes ?? []
   }
 
@@ -180,7 +184,7 @@ export class RouteTable {
     }
     const routes = parseRoutes(r.output[0] ?? '', this.#opt)
     const rules = parseRules(r.output[1] ?? '', this.#opt)
-    if (!routes || !rules) this.#log.warn(`cannot read faild's routes and rules: unexpected output of ip -json`)
+    if (!routes || !rules) this.#log.warn("cannot read faild's routes and rules: unexpected output of ip -json")
     return { routes, rules }
   }
 
@@ -191,7 +195,8 @@ export class RouteTable {
     for (const rt of routes) this.#log.info(`removing route ${describeRoute(rt)} table ${rt.table} ${why}`)
     for (const ru of rules) this.#log.info(`removing ip rule pref ${ru.priority} table ${ru.table} ${why}`)
     if (o.dryRun) return
-    const lines = [...routes.map((rt) => routeDelLine(rt, o.proto)), ...rules.map((ru) => ruleDelLine(ru.priority, o.proto))]
+    const dels = routes.map((rt) => routeDelLine(rt, o.proto))
+    const lines = [...dels, ...rules.map((ru) => ruleDelLine(ru.priority, o.proto))]
     const r = await this.#batch.run(lines)
     if (!r.ok) this.#log.warn(`cleanup ${why} incomplete: ${batchErrorText(r, lines)}`)
   }

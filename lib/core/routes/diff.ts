@@ -25,4 +25,5 @@ export function changeSet(before: readonly Route[], after: readonly Route[]): Ch
   return { add, change, remove: before.filter((r) => !now.has(routeKey(r))) }
 }
 
-export const isEmptyChangeSet = (c: ChangeSet): boolean => c.add.length === 0 && c.change.length === 0 && c.remove.length === 0
+export const isEmptyChangeSet = (c: ChangeSet): boolean =>
+  c.add.length === 0 && c.change.length === 0 && c.remove.length === 0

@@ -32,12 +32,13 @@ export const routeDelLine = (r: Pick<Route, 'table' | 'dst' | 'len'>, proto: num
   `route del ${formatIPv4(r.dst)}/${r.len} table ${r.table} proto ${proto}`
 
 export const routeReplaceLine = (r: Route, proto: number): string =>
-  `route replace ${formatIPv4(r.dst)}/${r.len} via ${formatIPv4(r.via)} dev ${r.dev} src ${formatIPv4(r.src)} ` +
-  `table ${r.table} proto ${proto}`
+  `route replace ${formatIPv4(r.dst)}/${r.len} via ${formatIPv4(r.via)} dev ${r.dev} ` +
+  `src ${formatIPv4(r.src)} table ${r.table} proto ${proto}`
 
 /** Lines for a change set: withdrawals first; `replace` is idempotent, so a retry is harmless. */
 export function routeLines(c: ChangeSet, proto: number): string[] {
-  return [...c.remove.map((r) => routeDelLine(r, proto)), ...[...c.add, ...c.change].map((r) => routeReplaceLine(r, proto))]
+  const dels = c.remove.map((r) => routeDelLine(r, proto))
+  return [...dels, ...[...c.add, ...c.change].map((r) => routeReplaceLine(r, proto))]
 }
 
 /**
@@ -62,7 +63,8 @@ export function ruleArgs(o: TableLayout, lengths: readonly number[]): string[][]
 export const ruleAddLines = (o: TableLayout, lengths: readonly number[]): string[] =>
   ruleArgs(o, lengths).map((a) => `rule add ${a.join(' ')}`)
 
-export const ruleDelLine = (priority: number, proto: number): string => `rule del pref ${priority} protocol ${proto}`
+export const ruleDelLine = (priority: number, proto: number): string =>
+  `rule del pref ${priority} protocol ${proto}`
 
 interface IpRoute {
   type?: string
@@ -89,11 +91,12 @@ function parseList<T>(text: string): T[] | undefined {
   }
 }
 
-/** faild's unicast routes in its own tables, from `ip -json route show table all`; undefined if unparseable. */
+/** faild's unicast routes in its tables, from `ip -json route show table all`; undefined if unparseable. */
 export function parseRoutes(json: string, o: Pick<TableLayout, 'table'>): Route[] | undefined {
   return parseList<IpRoute>(json)?.flatMap((x) => {
     const table = Number(x.table)
-    if (!(table >= o.table && table <= o.table + MAX_GATEWAY_TABLES) || (x.type && x.type !== 'unicast')) return []
+    const ours = table >= o.table && table <= o.table + MAX_GATEWAY_TABLES
+    if (!ours || (x.type && x.type !== 'unicast')) return []
     const [d, l] = (x.dst === 'default' ? '0.0.0.0/0' : (x.dst ?? '')).split('/')
     const dst = parseIPv4(d ?? '')
     const via = parseIPv4(x.gateway ?? '')
@@ -104,11 +107,15 @@ export function parseRoutes(json: string, o: Pick<TableLayout, 'table'>): Route[
   })
 }
 
-/** Rules tagged with our protocol in our priority range, from `ip -json rule show`; undefined if unparseable. */
-export function parseRules(json: string, o: Pick<TableLayout, 'proto' | 'rulePriority'>): OwnRule[] | undefined {
+/** Rules with our protocol in our priority range, from `ip -json rule show`; undefined if unparseable. */
+export function parseRules(
+  json: string,
+  o: Pick<TableLayout, 'proto' | 'rulePriority'>,
+): OwnRule[] | undefined {
   const last = o.rulePriority + 2 * MAX_GATEWAY_TABLES
   return parseList<IpRule>(json)?.flatMap((x) =>
-    x.priority !== undefined && x.priority >= o.rulePriority && x.priority <= last && x.protocol === `${o.proto}`
+    x.priority !== undefined && x.priority >= o.rulePriority && x.priority <= last &&
+    x.protocol === `${o.proto}`
       ? [{ priority: x.priority, table: x.table ?? '' }]
       : [],
   )
