@@ -9,6 +9,7 @@ import type { StatusReport } from '../core/report/status-format.js'
 import { routeWhy, lanName, type StatusInput } from '../core/report/status-report.js'
 import type { Gateway } from '../core/routes/gateway.js'
 import { planGateways, planRoutes, type PlanGateway } from '../core/routes/plan.js'
+import type { Route } from '../core/routes/route.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
 import { RateLimiter } from '../core/util/rate-limit.js'
 import { clusterTag, type WireKey } from '../core/wire/codec.js'
@@ -212,7 +213,7 @@ export class Daemon {
   }
 
   /** The routes wanted now: host routes for down paths, and each gateway route via its first gateway up. */
-  #plan(): { routes: ReturnType<typeof planRoutes>['routes']; waiting: number } {
+  #plan(): { routes: Route[]; waiting: number } {
     const p = this.#parts!
     const o = this.#opt
     const plan = planRoutes(p.lans, p.engine.planPeers(), { table: o.table, now: this.#deps.clock.now(), upAfter: o.upAfter })

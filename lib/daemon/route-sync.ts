@@ -1,6 +1,7 @@
 // Keeps the kernel's routes in step with what the engine wants: plan once per turn, apply one batch at a time.
 import { gatewayChanges, linkChanges, routeEvents, routeMap, type ChangeContext, type Changes, type NotifyEvent } from '../core/report/change-log.js'
-import { diffRoutes, isEmptyDiff, type Route } from '../core/routes/plan.js'
+import { changeSet, isEmptyChangeSet } from '../core/routes/diff.js'
+import type { Route } from '../core/routes/route.js'
 import type { Logger } from '../host/log.js'
 import type { RouteTable } from '../host/route-table.js'
 import type { LinkEffect } from './effect-runner.js'
@@ -69,9 +70,9 @@ export class RouteSync {
     const after = routeMap(plan.routes)
     const { table } = this.#deps.context()
     this.#report(linkChanges(links, before, after, this.#deps.context()))
-    this.#report(gatewayChanges(before, plan.routes, table, this.#deps.gatewayWhy))
-    this.#report({ info: [], warn: [], events: routeEvents(before, after) })
-    const unchanged = isEmptyDiff(diffRoutes(plan.routes, this.#target))
+    this.#report(gatewayChanges(this.#target, plan.routes, table, this.#deps.gatewayWhy))
+    this.#report({ info: [], warn: [], events: routeEvents(this.#target, plan.routes) })
+    const unchanged = isEmptyChangeSet(changeSet(this.#target, plan.routes))
     this.#target = plan.routes
     if (!unchanged) this.#apply()
   }

@@ -10,13 +10,23 @@ export interface IpResult {
 export interface IpRunner {
   /** Run `ip ...args`, feeding `input` on stdin (for -batch -). Never rejects for a failing command. */
   run(args: readonly string[], input?: string): Promise<IpResult>
+  /**
+   * The argv that runs this `ip` (["ip"], or ["ip", "netns", "exec", "x", "ip"]): set, route
+   * changes go through one long-lived `ip -batch -` started with it; unset (a fake), through run().
+   */
+  readonly command?: readonly string[]
 }
 
 export const IP_TIMEOUT_MS = 5000
 
-export const systemIp: IpRunner = {
-  run: (args, input) => runProcess('ip', args, input, IP_TIMEOUT_MS),
+/** The `ip` found on PATH, or `ip` run through a prefix such as `ip netns exec NAME`. */
+export function ipRunner(command: readonly string[] = ['ip']): IpRunner {
+  const [cmd, ...pre] = command
+  if (!cmd) throw new RangeError('ipRunner: empty command')
+  return { command, run: (args, input) => runProcess(cmd, [...pre, ...args], input, IP_TIMEOUT_MS) }
 }
+
+export const systemIp: IpRunner = ipRunner()
 
 /** Run a program without a shell, feeding `input` on stdin; never rejects, ends it after `timeoutMs`. */
 export function runProcess(cmd: string, args: readonly string[], input?: string, timeoutMs = IP_TIMEOUT_MS): Promise<IpResult> {

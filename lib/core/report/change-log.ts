@@ -1,7 +1,8 @@
 // What a re-plan changed, in words: the log lines and the notify events for path and route changes.
 import type { Effect } from '../engine/engine.js'
 import { describeLink, type Thresholds } from '../path/link-fsm.js'
-import { describeRoute, routeKey, sameRoute, type Route } from '../routes/plan.js'
+import { changeSet } from '../routes/diff.js'
+import { describeRoute, routeKey, sameRoute, type Route } from '../routes/route.js'
 import { formatIPv4 } from '../util/ipv4.js'
 
 /** The facts of one change, passed to the program as FAILD_* environment variables. */
@@ -65,26 +66,19 @@ export function linkChanges(links: readonly LinkEffect[], before: RouteMap, afte
 }
 
 /** Gateway routes that moved (with why) or were withdrawn. */
-export function gatewayChanges(before: RouteMap, next: readonly Route[], table: number, why: (r: Route) => string): Changes {
-  const gateways = next.filter((r) => r.len !== 32 || r.table !== table)
-  const info = gateways.flatMap((r) => {
-    const was = before.get(routeKey(r))
-    return !was || !sameRoute(was, r) ? [`gateway route ${describeRoute(r)} (${why(r)})`] : []
-  })
-  const current = new Set(gateways.map(routeKey))
-  const warn = [...before]
-    .filter(([k, r]) => r.table !== table && !current.has(k))
-    .map(([, r]) => `gateway route ${formatIPv4(r.dst)}/${r.len} withdrawn: no gateway is up`)
-  return { info, warn, events: [] }
+export function gatewayChanges(before: readonly Route[], after: readonly Route[], table: number, why: (r: Route) => string): Changes {
+  const isGateway = (r: Route) => r.len !== 32 || r.table !== table
+  const c = changeSet(before.filter(isGateway), after.filter(isGateway))
+  return {
+    info: [...c.add, ...c.change].map((r) => `gateway route ${describeRoute(r)} (${why(r)})`),
+    warn: c.remove.map((r) => `gateway route ${formatIPv4(r.dst)}/${r.len} withdrawn: no gateway is up`),
+    events: [],
+  }
 }
 
 /** Every route added, changed or withdrawn, for the notify hook. */
-export function routeEvents(before: RouteMap, after: RouteMap): NotifyEvent[] {
-  const events: NotifyEvent[] = []
-  for (const [k, r] of after) {
-    const was = before.get(k)
-    if (!was || !sameRoute(was, r)) events.push({ event: 'route', route: describeRoute(r), action: was ? 'change' : 'add' })
-  }
-  for (const [k, r] of before) if (!after.has(k)) events.push({ event: 'route', route: describeRoute(r), action: 'remove' })
-  return events
+export function routeEvents(before: readonly Route[], after: readonly Route[]): NotifyEvent[] {
+  const c = changeSet(before, after)
+  const event = (action: string) => (r: Route): NotifyEvent => ({ event: 'route', route: describeRoute(r), action })
+  return [...c.add.map(event('add')), ...c.change.map(event('change')), ...c.remove.map(event('remove'))]
 }

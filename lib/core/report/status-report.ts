@@ -3,7 +3,7 @@ import type { Engine } from '../engine/engine.js'
 import type { Lan } from '../lans.js'
 import { formatIPv4 } from '../util/ipv4.js'
 import { describeLink, type Thresholds } from '../path/link-fsm.js'
-import { describeRoute, type Route } from '../routes/plan.js'
+import { describeRoute, type Route } from '../routes/route.js'
 import type { Gateway } from '../routes/gateway.js'
 import type { PeerStatus, StatusReport } from './status-format.js'
 

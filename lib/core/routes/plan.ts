@@ -1,17 +1,6 @@
-// The pure route planner: which routes faild wants, and the ip-batch lines that get there.
-import { formatIPv4 } from '../util/ipv4.js'
+// The pure route planner: which host and gateway routes faild wants, given the paths' states.
 import { LinkState } from '../path/link-fsm.js'
-
-/** Route `dst/len` in `table` via `via` out of `dev`, keeping source `src`. */
-export interface Route {
-  readonly table: number
-  readonly dst: number
-  /** 32 for a host route to a peer; shorter for a gateway route. */
-  readonly len: number
-  readonly via: number
-  readonly dev: string
-  readonly src: number
-}
+import type { Route } from './route.js'
 
 export interface PlanLan {
   readonly iface: string
@@ -122,48 +111,4 @@ export function planGateways(lans: readonly PlanLan[], gateways: readonly PlanGa
     const lan = lans[gw.lan]!
     return [{ table: g.table, dst: g.dst, len: g.len, via: gw.address, dev: lan.iface, src: lan.address }]
   })
-}
-
-/** One key per routing-table slot: table, destination and prefix length. */
-export const routeKey = (r: Pick<Route, 'table' | 'dst' | 'len'>): string => `${r.table}:${r.dst}/${r.len}`
-
-export interface RouteDiff {
-  readonly replace: readonly Route[]
-  readonly remove: readonly Route[]
-}
-
-export const sameRoute = (a: Route, b: Route): boolean =>
-  a.table === b.table && a.dst === b.dst && a.len === b.len && a.via === b.via && a.dev === b.dev && a.src === b.src
-
-/** What to change to get from `installed` to `desired`: withdraw only what is no longer wanted. O(n). */
-export function diffRoutes(desired: readonly Route[], installed: readonly Route[]): RouteDiff {
-  const want = new Map(desired.map((r) => [routeKey(r), r])) // BOUNDED: routes
-  const have = new Map(installed.map((r) => [routeKey(r), r])) // BOUNDED: routes
-  return {
-    replace: desired.filter((r) => {
-      const i = have.get(routeKey(r))
-      return !i || !sameRoute(i, r)
-    }),
-    remove: installed.filter((i) => !want.has(routeKey(i))),
-  }
-}
-
-export function isEmptyDiff(d: RouteDiff): boolean {
-  return d.replace.length === 0 && d.remove.length === 0
-}
-
-/** `ip -batch` lines for a diff. `replace` is idempotent; a missing route on delete is tolerated by the applier. */
-export function batchLines(diff: RouteDiff, proto: number): string[] {
-  return [
-    ...diff.remove.map((r) => `route del ${formatIPv4(r.dst)}/${r.len} table ${r.table} proto ${proto}`),
-    ...diff.replace.map(
-      (r) => `route replace ${formatIPv4(r.dst)}/${r.len} via ${formatIPv4(r.via)} dev ${r.dev} src ${formatIPv4(r.src)} table ${r.table} proto ${proto}`,
-    ),
-  ]
-}
-
-/** "198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1" (host routes) or "0.0.0.0/0 via ..." for logs. */
-export function describeRoute(r: Route): string {
-  const dst = r.len === 32 ? formatIPv4(r.dst) : `${formatIPv4(r.dst)}/${r.len}`
-  return `${dst} via ${formatIPv4(r.via)} dev ${r.dev} src ${formatIPv4(r.src)}`
 }

@@ -1,8 +1,9 @@
-// The pure route planner of lib/route-plan.ts: which host routes, their diff, and the batch lines.
+// The pure route planner of lib/core/routes/plan.ts: which host and gateway routes faild wants.
 import t from 'tap'
 import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
 import { LinkState } from '../../../lib/core/path/link-fsm.js'
-import { batchLines, describeRoute, diffRoutes, isEmptyDiff, planGateways, planRoutes, type PlanPath, type PlanPeer, type Route } from '../../../lib/core/routes/plan.js'
+import { planGateways, planRoutes, type PlanPath, type PlanPeer } from '../../../lib/core/routes/plan.js'
+import { describeRoute } from '../../../lib/core/routes/route.js'
 
 const ip = (s: string): number => parseIPv4(s)!
 const { Up, Down, Unknown } = LinkState
@@ -102,29 +103,6 @@ t.test('a path held back for lack of fresh evidence is reported as waiting', asy
   t.equal(planRoutes(lans2, [peer(Down, Down)], CTX).waiting, 0, 'nor when there is no alternative at all')
 })
 
-const r = (dst: string, via: string, dev = 'ethb'): Route => ({ table: 4207, len: 32, dst: ip(dst), via: ip(via), dev, src: ip('198.18.1.1') })
-
-t.test('diff withdraws only what is no longer wanted and replaces what changed', async (t) => {
-  const installed = [r('198.18.1.2', '198.18.2.2'), r('198.18.1.3', '198.18.2.3'), r('198.18.1.4', '198.18.2.4')]
-  const desired = [r('198.18.1.2', '198.18.2.2'), r('198.18.1.3', '198.18.3.3', 'ethc'), r('198.18.1.5', '198.18.2.5')]
-  const d = diffRoutes(desired, installed)
-  t.same(d.remove.map(describeRoute), ['198.18.1.4 via 198.18.2.4 dev ethb src 198.18.1.1'])
-  t.same(d.replace.map(describeRoute), [
-    '198.18.1.3 via 198.18.3.3 dev ethc src 198.18.1.1',
-    '198.18.1.5 via 198.18.2.5 dev ethb src 198.18.1.1',
-  ])
-  t.ok(isEmptyDiff(diffRoutes(desired, desired)), 'a second pass changes nothing')
-  t.notOk(isEmptyDiff(d))
-})
-
-t.test('batch lines are tagged with the owned table and protocol', async (t) => {
-  const d = { replace: [r('198.18.1.2', '198.18.2.2')], remove: [r('198.18.1.4', '198.18.2.4')] }
-  t.same(batchLines(d, 250), [
-    'route del 198.18.1.4/32 table 4207 proto 250',
-    'route replace 198.18.1.2/32 via 198.18.2.2 dev ethb src 198.18.1.1 table 4207 proto 250',
-  ])
-})
-
 t.test('gateway routes: via the first gateway that is up, withdrawn when none is', async (t) => {
   const gw = (a: LinkState, b: LinkState) => [
     {
@@ -142,13 +120,6 @@ t.test('gateway routes: via the first gateway that is up, withdrawn when none is
   t.same(planGateways(lans2, gw(Unknown, Up)).map(describeRoute), ['0.0.0.0/0 via 198.18.2.254 dev ethb src 198.18.2.1'], 'a gateway never heard is not up')
   t.same(planGateways(lans2, gw(Down, Down)), [])
   t.same(planGateways(lans2, gw(Up, Up))[0], { table: 4208, dst: 0, len: 0, via: ip('198.18.1.254'), dev: 'etha', src: ip('198.18.1.1') })
-})
-
-t.test('a host route and a gateway route for the same address are different slots', async (t) => {
-  const host = r('10.0.0.0', '198.18.2.2')
-  const gw: Route = { ...host, table: 4208, len: 8 }
-  t.same(diffRoutes([host, gw], [host]).replace, [gw])
-  t.same(batchLines({ replace: [gw], remove: [] }, 250), ['route replace 10.0.0.0/8 via 198.18.2.2 dev ethb src 198.18.1.1 table 4208 proto 250'])
 })
 
 t.test('a peer back from down everywhere: the first LAN back carries the others only once they had time to come back', async (t) => {
