@@ -217,7 +217,7 @@ export class Engine {
     const pl = peer.lans[lan]!
     pl.hearsUs = !msg.down.includes(cfg.nodeId)
     pl.lastHeard = now
-    peer.lans.forEach((p, i) => (p.carrierLost = i < 8 && (msg.noCarrier & (1 << i)) !== 0))
+    peer.lans.forEach((p, i) => (p.carrierLost = i < 8 && (msg.outOfService & (1 << i)) !== 0))
     if (msg.kind === 'inq' && msg.intervalMs === 0) {
       // A carrier notice from a host whose cable was pulled: it wants no answer.
     } else if (msg.kind === 'inq') {
@@ -339,7 +339,7 @@ export class Engine {
   #message(kind: 'inq' | 'ack', lan: number, seq: number, down: number[], to = 0): Message {
     const cfg = this.#cfg
     const common = {
-      noCarrier: this.#outMask,
+      outOfService: this.#outMask,
       from: cfg.nodeId,
       boot: cfg.boot,
       lan,

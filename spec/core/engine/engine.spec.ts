@@ -12,9 +12,9 @@ const PEER_ADDR = [0xc6120102, 0xc6120202]
 const base: EngineConfig = { nodeId: ME, boot: 1, addresses: MY_ADDR, requestor: true, intervalMs: 100, failAfter: 3, upAfter: 2 }
 
 const ack = (lan: number, seq: number, over: Partial<Message> = {}): Message =>
-  ({ kind: 'ack', from: PEER, to: ME, boot: 9, lan, seq, intervalMs: 0, addresses: PEER_ADDR, down: [], noCarrier: 0, cluster: 0, ...over }) as Message
+  ({ kind: 'ack', from: PEER, to: ME, boot: 9, lan, seq, intervalMs: 0, addresses: PEER_ADDR, down: [], outOfService: 0, cluster: 0, ...over }) as Message
 const inq = (lan: number, seq: number, over: Partial<Message> = {}): Message =>
-  ({ kind: 'inq', from: PEER, boot: 9, lan, seq, intervalMs: 100, addresses: PEER_ADDR, down: [], noCarrier: 0, cluster: 0, ...over }) as Message
+  ({ kind: 'inq', from: PEER, boot: 9, lan, seq, intervalMs: 100, addresses: PEER_ADDR, down: [], outOfService: 0, cluster: 0, ...over }) as Message
 
 const links = (fx: Effect[]) => fx.filter((e) => e.kind === 'link').map((e) => `${e.lan}:${e.from}->${e.to}`)
 const sends = (fx: Effect[]) => fx.flatMap((e) => (e.kind === 'send' ? [e] : []))
@@ -173,20 +173,20 @@ t.test('carrier lost on our LAN A: every path on it down at once, a notice on th
   const out = e.carrier(60, 0, false)
   t.same(links(out), ['0:up->down'], 'no misses needed')
   const notices = sends(out)
-  t.same(notices.map((n) => [n.lan, n.to, n.msg.kind, n.msg.intervalMs, n.msg.noCarrier]), [[1, 'broadcast', 'inq', 0, 0b01]], 'only over LANs that work')
+  t.same(notices.map((n) => [n.lan, n.to, n.msg.kind, n.msg.intervalMs, n.msg.outOfService]), [[1, 'broadcast', 'inq', 0, 0b01]], 'only over LANs that work')
   t.same(e.carrier(61, 0, false), [], 'a repeated event changes nothing')
-  t.same(sends(e.tick(100)).map((s) => s.msg.noCarrier), [1, 1], 'every packet carries the mask while the cable is out')
+  t.same(sends(e.tick(100)).map((s) => s.msg.outOfService), [1, 1], 'every packet carries the mask while the cable is out')
   e.expire(150)
   const back = e.carrier(160, 0, true)
   t.same(links(back), [], 'carrier back: paths still need good packets')
-  t.same(sends(back).map((s) => [s.lan, s.msg.noCarrier]), [[0, 0], [1, 0]], 'and peers are told on every LAN')
+  t.same(sends(back).map((s) => [s.lan, s.msg.outOfService]), [[0, 0], [1, 0]], 'and peers are told on every LAN')
 })
 
 t.test('a peer without carrier on LAN A: its A path is down at once; a notice gets no answer', async (t) => {
   const e = new Engine({ ...base, requestor: false })
   e.receive(0, 0, PEER_ADDR[0]!, inq(0, 1))
   e.receive(0, 1, PEER_ADDR[1]!, inq(1, 1))
-  const out = e.receive(30, 1, PEER_ADDR[1]!, inq(1, 2, { intervalMs: 0, noCarrier: 0b01 }))
+  const out = e.receive(30, 1, PEER_ADDR[1]!, inq(1, 2, { intervalMs: 0, outOfService: 0b01 }))
   t.same(links(out), ['0:up->down'])
   t.same(sends(out), [], 'a notice is not answered')
   t.equal([...e.peers][0]!.intervalMs, 100, "a notice does not change the peer's interval")
@@ -204,15 +204,15 @@ t.test('offline: every path on the LAN is down for routing at once, peers told; 
   interval(e, 0, [0, 1])
   const off = e.setOffline(50, 0, true)
   t.same(links(off), ['0:up->down'], 'down without a single miss')
-  t.same(sends(off).map((s) => [s.lan, s.msg.intervalMs, s.msg.noCarrier]), [[0, 0, 1], [1, 0, 1]], 'a notice on every LAN with carrier, LAN A out of service')
+  t.same(sends(off).map((s) => [s.lan, s.msg.intervalMs, s.msg.outOfService]), [[0, 0, 1], [1, 0, 1]], 'a notice on every LAN with carrier, LAN A out of service')
   t.same(e.setOffline(51, 0, true), [], 'offline twice is nothing')
   t.same(links(interval(e, 100, [0, 1])), [], 'good ACKs on LAN A do not bring it back while offline')
   t.equal(e.planPeers()[0]!.lans[0]!.state, LinkState.Down)
-  t.equal(sends(e.tick(200))[0]!.msg.noCarrier, 1, 'every packet says so')
+  t.equal(sends(e.tick(200))[0]!.msg.outOfService, 1, 'every packet says so')
   e.expire(250)
   const on = e.setOffline(260, 0, false)
   t.same(links(on), ['0:down->up'], 'online: the healthy path is up at once')
-  t.equal(sends(on)[0]!.msg.noCarrier, 0)
+  t.equal(sends(on)[0]!.msg.outOfService, 0)
   t.match(e.lanStatus(0), { offline: false, noCarrier: false })
 })
 
@@ -221,8 +221,8 @@ t.test('offline and carrier loss together: the LAN stays out of service until bo
   interval(e, 0, [0, 1])
   e.setOffline(50, 0, true)
   e.carrier(60, 0, false)
-  t.equal(sends(e.setOffline(70, 0, false))[0]!.msg.noCarrier, 1, 'online, but still no carrier')
-  t.equal(sends(e.carrier(80, 0, true))[0]!.msg.noCarrier, 0)
+  t.equal(sends(e.setOffline(70, 0, false))[0]!.msg.outOfService, 1, 'online, but still no carrier')
+  t.equal(sends(e.carrier(80, 0, true))[0]!.msg.outOfService, 0)
 })
 
 t.test('ignorePeers drops by node id and by address; configure() changes it live', async (t) => {
