@@ -7,7 +7,8 @@ import type { Lan } from '../core/lans.js'
 import { discoverLans } from '../host/lan-discovery.js'
 import type { IpRunner } from '../host/ip-runner.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
-import { describeLink } from '../core/path/link-fsm.js'
+import { describePath } from '../core/path/path-state.js'
+import { gatewayState, planPeers, type EngineView } from '../core/engine/view.js'
 import { LinkWatch, type CarrierWatch } from '../host/carrier-watch.js'
 import type { Logger } from '../host/log.js'
 import { readKeyFile } from '../host/key-file.js'
@@ -268,30 +269,25 @@ export class Daemon {
 
   /** Recompute the routes wanted, log each state change with the route change it causes, and apply. */
   #replan(effects: Effect[]): void {
-    const engine = this.#engine!
-    const plan = planRoutes(this.#lans, engine.planPeers(), { table: this.#opt.table, now: this.#deps.clock.now(), upAfter: this.#opt.upAfter })
-    const next = [...plan.routes, ...planGateways(this.#lans, this.#planGateways())]
+    const view = this.#engine!.view()
+    const plan = planRoutes(this.#lans, planPeers(view), { table: this.#opt.table, now: this.#deps.clock.now(), upAfter: this.#opt.upAfter })
+    const next = [...plan.routes, ...planGateways(this.#lans, this.#planGateways(view))]
     this.#waiting = plan.waiting
     const before = new Map(this.#target.map((r) => [routeKey(r), r]))
     const after = new Map(next.map((r) => [routeKey(r), r]))
     const hostKey = (dst: number) => routeKey({ table: this.#opt.table, dst, len: 32 })
     for (const fx of effects) {
       if (fx.kind !== 'link') continue
-      const peer = engine.peer(fx.peer)
-      const addrs = peer?.lans.map((pl) => pl.address) ?? []
-      const moves = addrs.flatMap((a) => routeChange(before.get(hostKey(a)), after.get(hostKey(a))) ?? [])
-      const seen = fx.link.state === fx.to ? '' : `seen ${fx.link.state}, `
-      const why = (fx.hearsUs ? '' : ', peer does not hear us') + (fx.carrierLost ? ', peer says its LAN is out of service' : '')
-      const counters = describeLink(fx.link, this.#opt)
+      const moves = fx.addresses.flatMap((a) => routeChange(before.get(hostKey(a)), after.get(hostKey(a))) ?? [])
       this.#deps.log.info(
-        `peer ${formatIPv4(fx.peer)} LAN ${this.#label(fx.lan)}: ${fx.from} -> ${fx.to} (${seen}${counters}${why})` +
+        `peer ${formatIPv4(fx.peer)} LAN ${this.#label(fx.lan)}: ${fx.from} -> ${fx.to} (${describePath(fx.path, this.#opt)})` +
           (moves.length ? `: ${moves.join('; ')}` : ''),
       )
       if (fx.from !== fx.to) {
         this.#deps.notify?.({ event: 'path', peer: formatIPv4(fx.peer), lan: this.#label(fx.lan), oldState: fx.from, newState: fx.to })
       }
     }
-    this.#logGatewayMoves(before, next)
+    this.#logGatewayMoves(before, next, view)
     this.#notifyRoutes(before, after)
     const unchanged = isEmptyDiff(diffRoutes(next, this.#target))
     this.#target = next
@@ -309,11 +305,11 @@ export class Daemon {
     for (const [k, r] of before) if (!after.has(k)) notify({ event: 'route', route: describeRoute(r), action: 'remove' })
   }
 
-  #logGatewayMoves(before: ReadonlyMap<string, Route>, next: readonly Route[]): void {
+  #logGatewayMoves(before: ReadonlyMap<string, Route>, next: readonly Route[], view: EngineView): void {
     const gwTables = next.filter((r) => r.len !== 32 || r.table !== this.#opt.table)
     for (const r of gwTables) {
       const was = before.get(routeKey(r))
-      if (!was || !sameRoute(was, r)) this.#deps.log.info(`gateway route ${describeRoute(r)} (${routeWhy(this.#statusInput(), r)})`)
+      if (!was || !sameRoute(was, r)) this.#deps.log.info(`gateway route ${describeRoute(r)} (${routeWhy(this.#statusInput(view), r)})`)
     }
     const current = new Set(gwTables.map(routeKey))
     for (const [k, r] of before) {
@@ -322,13 +318,12 @@ export class Daemon {
   }
 
   /** Each configured gateway route with the current state of the path to each of its gateways. */
-  #planGateways(): PlanGateway[] {
-    const engine = this.#engine!
+  #planGateways(view: EngineView): PlanGateway[] {
     return this.#gateways.map((g) => ({
       table: this.#routes!.gatewayTable(g.len),
       dst: g.dst,
       len: g.len,
-      via: g.via.map((v) => ({ ...v, state: engine.pathState(v.lan, v.address) })),
+      via: g.via.map((v) => ({ ...v, state: gatewayState(view, v.lan, v.address) })),
     }))
   }
 
@@ -431,7 +426,7 @@ export class Daemon {
   setOffline(name: string, offline: boolean): { ok: boolean; message: string } {
     const lan = this.#findLan(name)
     if (!lan) return { ok: false, message: `no LAN '${name}': LANs are ${this.#lans.map((l) => `${l.label} (${l.iface})`).join(', ')}` }
-    const was = this.#engine!.lanStatus(lan.index).offline
+    const was = this.#engine!.view().lans[lan.index]!.offline
     if (was === offline) return { ok: true, message: `LAN ${lan.label} (${lan.iface}) is already ${offline ? 'offline' : 'online'}` }
     const message = offline
       ? `LAN ${lan.label} (${lan.iface}) taken offline: every path on it is down for routing and peers are told; probes go on`
@@ -497,9 +492,9 @@ export class Daemon {
     }
   }
 
-  #statusInput(): StatusInput {
+  #statusInput(view = this.#engine!.view()): StatusInput {
     const o = this.#opt
-    return { engine: this.#engine!, lans: this.#lans, thresholds: o, table: o.table, gateways: this.#gateways, routes: this.#target, now: this.#deps.clock.now() }
+    return { view, lans: this.#lans, table: o.table, gateways: this.#gateways, routes: this.#target, now: this.#deps.clock.now() }
   }
 }
 
