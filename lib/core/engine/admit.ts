@@ -1,8 +1,9 @@
 // Whether a decoded packet is let in: the drop checks of receive(), in order, as a table.
 import type { Message } from '../wire/codec.js'
+import type { EngineConfig } from './config.js'
 import type { DropReason } from './effects.js'
-import type { Peer } from './peer-table.js'
-import type { AckVerdict } from './probe-round.js'
+import type { Peer, PeerTable } from './peer-table.js'
+import type { AckVerdict, ProbeRounds } from './probe-round.js'
 
 /** What the checks may ask of the engine; none of them changes anything. */
 export interface AdmitContext {
@@ -18,6 +19,27 @@ export interface AdmitContext {
   readonly peerCount: number
   peer(id: number): Peer | undefined
   ackVerdict(lan: number, from: number, seq: number): AckVerdict
+}
+
+/** The context of one packet, from the engine's parts: read-only closures, built per packet. */
+export function admitContext(
+  cfg: EngineConfig,
+  ignore: ReadonlySet<number>,
+  peers: PeerTable,
+  rounds: ProbeRounds,
+): AdmitContext {
+  return {
+    nodeId: cfg.nodeId,
+    addresses: cfg.addresses,
+    requestor: cfg.requestor,
+    cluster: cfg.cluster ?? 0,
+    strictBoot: cfg.strictBoot ?? false,
+    maxPeers: cfg.maxPeers ?? Infinity,
+    ignore,
+    peerCount: peers.size,
+    peer: (id) => peers.get(id),
+    ackVerdict: (lan, from, seq) => rounds.verdict(lan, from, seq),
+  }
 }
 
 /** One packet as it arrived: on LAN `lan` from source address `src`. */

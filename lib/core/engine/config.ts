@@ -31,4 +31,7 @@ export interface EngineConfig extends Thresholds {
 }
 
 /** What a reloaded config may change while the daemon runs. */
-export type Tunables = Pick<EngineConfig, 'failAfter' | 'upAfter' | 'intervalMs' | 'unicast' | 'ignore' | 'damping' | 'maxPeers'>
+export type Tunables = Pick<
+  EngineConfig,
+  'failAfter' | 'upAfter' | 'intervalMs' | 'unicast' | 'ignore' | 'damping' | 'maxPeers'
+>

@@ -6,7 +6,7 @@
 import { held } from '../path/flap-damping.js'
 import { LinkEvent, LinkState, linkStep } from '../path/link-fsm.js'
 import type { Message } from '../wire/codec.js'
-import { admit, type AdmitContext } from './admit.js'
+import { admit, admitContext } from './admit.js'
 import type { EngineConfig, Tunables } from './config.js'
 import type { Effect } from './effects.js'
 import { downList, LocalLans } from './local-lans.js'
@@ -38,7 +38,8 @@ export class Engine {
     this.#rounds = new ProbeRounds(cfg.addresses.length, cfg.firstSeq ?? 0)
     this.#lans = new LocalLans(cfg.addresses.length)
     const deadline = (at: number) => void (this.#soonest = Math.min(this.#soonest, at))
-    this.#paths = new PathChanges({ config: () => this.#cfg, lans: this.#lans, rounds: this.#rounds, peers: this.#peers, deadline })
+    const parts = { lans: this.#lans, rounds: this.#rounds, peers: this.#peers }
+    this.#paths = new PathChanges({ config: () => this.#cfg, ...parts, deadline })
   }
 
   get config(): EngineConfig {
@@ -68,7 +69,7 @@ export class Engine {
 
   /** A decoded packet that arrived on LAN `lan` from source address `src`. */
   receive(now: number, lan: number, src: number, msg: Message): Effect[] {
-    const refused = admit({ lan, src, msg }, this.#admitContext())
+    const refused = admit({ lan, src, msg }, admitContext(this.#cfg, this.#ignore, this.#peers, this.#rounds))
     if (refused === 'looped-back') return []
     if (refused === 'late-ack') this.#rounds.late(lan, msg.seq, now)
     if (refused) return [{ kind: 'drop', lan, reason: refused, from: msg.from }]
@@ -115,13 +116,18 @@ export class Engine {
     return this.#notices(out)
   }
 
-  /** Judge every deadline that has passed: unanswered rounds and overdue INQs count as missed; holds end; silent peers go. */
+  /**
+   * Judge every deadline that has passed: unanswered rounds and overdue INQs count as missed,
+   * flap-damping holds end, silent peers are forgotten. The only place a miss is counted.
+   */
   expire(now: number): Effect[] {
     const out: Effect[] = []
     for (const [lan, round] of this.#rounds.due(now)) {
       for (const peer of this.#peers) {
         const pl = peer.lans[lan]!
-        if (pl.address !== 0 && peer.since < round.sentAt && !round.acked.has(peer.id)) this.#paths.step(peer, lan, LinkEvent.Miss, now, out)
+        // A peer discovered after the INQ went out is not judged for it.
+        const missed = pl.address !== 0 && peer.since < round.sentAt && !round.acked.has(peer.id)
+        if (missed) this.#paths.step(peer, lan, LinkEvent.Miss, now, out)
       }
     }
     for (const peer of this.#peers) {
@@ -140,7 +146,9 @@ export class Engine {
     let next = this.#rounds.nextDue()
     for (const peer of this.#peers) {
       next = Math.min(next, peer.lastHeard + forgetMs(peer, this.#cfg.intervalMs))
-      for (const pl of peer.lans) next = Math.min(next, pl.inqDue, held(pl.flaps) ? pl.flaps.heldUntil : Infinity)
+      for (const pl of peer.lans) {
+        next = Math.min(next, pl.inqDue, held(pl.flaps) ? pl.flaps.heldUntil : Infinity)
+      }
     }
     this.#soonest = next
     return next
@@ -170,22 +178,6 @@ export class Engine {
         lastHeard: p.lastHeard,
         paths: p.lans.map((pl, lan) => pathView(pl, this.#paths.verdict(pl, lan))),
       })),
-    }
-  }
-
-  #admitContext(): AdmitContext {
-    const cfg = this.#cfg
-    return {
-      nodeId: cfg.nodeId,
-      addresses: cfg.addresses,
-      requestor: cfg.requestor,
-      cluster: cfg.cluster ?? 0,
-      strictBoot: cfg.strictBoot ?? false,
-      maxPeers: cfg.maxPeers ?? Infinity,
-      ignore: this.#ignore,
-      peerCount: this.#peers.size,
-      peer: (id) => this.#peers.get(id),
-      ackVerdict: (lan, from, seq) => this.#rounds.verdict(lan, from, seq),
     }
   }
 

@@ -58,7 +58,9 @@ export class LocalLans {
 
   #updateMask(lan: number): void {
     const bit = 1 << lan
-    if (lan < 8) this.#outMask = this.#carrierLost[lan] || this.#offline[lan] ? this.#outMask | bit : this.#outMask & ~bit
+    if (lan >= 8) return // the wire mask has 8 bits
+    const out = this.#carrierLost[lan] || this.#offline[lan]
+    this.#outMask = out ? this.#outMask | bit : this.#outMask & ~bit
   }
 
   /** An INQ or an ACK (to `to`) from this host on `lan`, carrying the out-of-service mask. */
@@ -79,7 +81,8 @@ export class LocalLans {
 
   /** A notice: an INQ with interval 0, never answered, that tells peers at once what changed. */
   notice(me: Sender, lan: number, seq: number, peers: Iterable<Peer>, to: number | 'broadcast'): SendCommand {
-    return { kind: 'send', lan, to, msg: { ...this.message(me, 'inq', lan, seq, downList(peers, lan)), intervalMs: 0 } }
+    const inq = this.message(me, 'inq', lan, seq, downList(peers, lan))
+    return { kind: 'send', lan, to, msg: { ...inq, intervalMs: 0 } }
   }
 
   /** The notice of a change in the mask, on every LAN that still has carrier. */
@@ -93,6 +96,8 @@ export class LocalLans {
 /** Peers this host does not hear on `lan`, as far as one packet can tell. */
 export function downList(peers: Iterable<Peer>, lan: number): number[] {
   const down: number[] = []
-  for (const p of peers) if (p.lans[lan]!.link.state === LinkState.Down && down.length < MAX_DOWN_IDS) down.push(p.id)
+  for (const p of peers) {
+    if (p.lans[lan]!.link.state === LinkState.Down && down.length < MAX_DOWN_IDS) down.push(p.id)
+  }
   return down
 }

@@ -34,7 +34,8 @@ export class PathChanges {
 
   verdict(pl: PeerLan, lan: number): PathVerdict {
     const offlineHere = this.#d.lans.offline(lan)
-    return pathState({ observed: pl.link.state, hearsUs: pl.hearsUs, peerOutOfService: pl.outOfService, offlineHere, held: held(pl.flaps) })
+    const { hearsUs, outOfService: peerOutOfService } = pl
+    return pathState({ observed: pl.link.state, hearsUs, peerOutOfService, offlineHere, held: held(pl.flaps) })
   }
 
   before(pl: PeerLan, lan: number): Before {
@@ -75,14 +76,17 @@ export class PathChanges {
     // Every down the packets show counts as a flap, held or not (so flapping on extends a hold);
     // a drain is the operator's doing, not a flap.
     const packets = packetState(this.verdict(pl, lan), pl.link.state)
-    if (packets === LinkState.Down && before.packets !== LinkState.Down && !this.#d.lans.offline(lan)) this.#damp(peer, lan, now, out)
+    const wentDown = packets === LinkState.Down && before.packets !== LinkState.Down
+    if (wentDown && !this.#d.lans.offline(lan)) this.#damp(peer, lan, now, out)
     const v = this.verdict(pl, lan)
     if (v.state === before.state && pl.link.state === before.observed) return
     if (v.state === LinkState.Down && before.state !== LinkState.Down) pl.downSince = now
     if (v.state === LinkState.Up && before.state !== LinkState.Up) pl.upSince = now
-    if ((pl.link.state === LinkState.Down) !== (before.observed === LinkState.Down)) this.#tellPeer(peer, lan, out)
+    const heard = (s: LinkState) => s !== LinkState.Down
+    if (heard(pl.link.state) !== heard(before.observed)) this.#tellPeer(peer, lan, out)
     const addresses = peer.lans.map((x) => x.address)
-    out.push({ kind: 'link', peer: peer.id, lan, from: before.state, to: v.state, path: pathView(pl, v), addresses })
+    const path = pathView(pl, v)
+    out.push({ kind: 'link', peer: peer.id, lan, from: before.state, to: v.state, path, addresses })
   }
 
   /** Count a down against the path; hold it down while it flaps (see flap-damping.ts). */
@@ -94,7 +98,8 @@ export class PathChanges {
     pl.flaps = flap(pl.flaps, now, d)
     if (pl.flaps.heldUntil === was || pl.flaps.heldUntil <= now) return
     this.#d.deadline(pl.flaps.heldUntil)
-    out.push({ kind: 'damped', peer: peer.id, lan, holdMs: pl.flaps.heldUntil - now, penalty: pl.flaps.penalty })
+    const { heldUntil, penalty } = pl.flaps
+    out.push({ kind: 'damped', peer: peer.id, lan, holdMs: heldUntil - now, penalty })
   }
 
   /**

@@ -44,7 +44,8 @@ export class ProbeRounds {
 
   /** Start a round for INQ `seq` on `lan`; returns its deadline. */
   open(lan: number, seq: number, now: number, intervalMs: number): number {
-    const round: Round = { seq, sentAt: now, due: now + ackTimeoutMs(this.#rtt[lan]!, intervalMs), acked: new Set() }
+    const due = now + ackTimeoutMs(this.#rtt[lan]!, intervalMs)
+    const round: Round = { seq, sentAt: now, due, acked: new Set() }
     const open = this.#open[lan]!
     if (open.length >= MAX_OPEN_ROUNDS) open.shift()
     open.push(round)

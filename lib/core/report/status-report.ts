@@ -31,13 +31,16 @@ export function routeWhy(s: StatusInput, r: Route): string {
       const lan = peer.paths.findIndex((x) => x.address === r.dst)
       const path = peer.paths[lan]
       if (!path) continue
-      return `peer ${formatIPv4(peer.id)} down on LAN ${lanName(lans, lan)} (${describePath(path, view.thresholds)})`
+      const why = describePath(path, view.thresholds)
+      return `peer ${formatIPv4(peer.id)} down on LAN ${lanName(lans, lan)} (${why})`
     }
     return 'peer path down'
   }
   const g = s.gateways.find((x) => x.dst === r.dst && x.len === r.len)
   const skipped = g?.via.slice(0, g.via.findIndex((v) => v.address === r.via)) ?? []
-  const down = skipped.map((v) => `${formatIPv4(v.address)} on LAN ${lanName(lans, v.lan)} ${gatewayState(view, v.lan, v.address)}`)
+  const down = skipped.map(
+    (v) => `${formatIPv4(v.address)} on LAN ${lanName(lans, v.lan)} ${gatewayState(view, v.lan, v.address)}`,
+  )
   return down.length ? `preferred gateway ${down.join(', ')}` : 'preferred gateway up'
 }
 
@@ -49,7 +52,9 @@ export function statusReport(s: StatusInput): Report {
   const lans = s.lans.map((l) => {
     const st = view.lans[l.index] ?? { carrier: true, offline: false, srttMs: undefined }
     const state = st.offline ? 'offline' : !st.carrier ? 'no carrier' : 'up'
-    return { label: l.label, iface: l.iface, address: formatIPv4(l.address), carrier: st.carrier, offline: st.offline, state, srttMs: round(st.srttMs) }
+    const { carrier, offline } = st
+    const address = formatIPv4(l.address)
+    return { label: l.label, iface: l.iface, address, carrier, offline, state, srttMs: round(st.srttMs) }
   })
   const peers: PeerStatus[] = view.peers.map((p) => ({
     id: formatIPv4(p.id),
