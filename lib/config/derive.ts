@@ -21,13 +21,13 @@ export function placeGateways(o: Options, lans: readonly Lan[]): Gateway[] {
   }))
 }
 
-/** What the engine may change while running: thresholds, interval, peer lists, damping. */
+/** What the engine may change while running: thresholds, interval, peer lists, damping, peer bound. */
 export function tunables(o: Options, lans: readonly Lan[]): Tunables {
   const unicast: number[][] = lans.map(() => [])
   o.staticPeers.forEach((address, i) => unicast[lanIndexOf(lans, address, `staticPeers[${i}]`)]!.push(address))
   const d = o.flapDamping
   const damping = { enabled: d.enabled, flaps: d.flaps, halfLifeMs: (d.halfLife ?? 30 * o.interval) * 1000, maxHoldMs: d.maxHold * 1000 }
-  return { intervalMs: Math.round(o.interval * 1000), failAfter: o.failAfter, upAfter: o.upAfter, unicast, ignore: o.ignorePeers, damping }
+  return { intervalMs: Math.round(o.interval * 1000), failAfter: o.failAfter, upAfter: o.upAfter, unicast, ignore: o.ignorePeers, damping, maxPeers: o.maxPeers }
 }
 
 /** A bucket per source: 4 packets per interval on average (INQ, ACK, a notice, a static copy), at least 200/s. */

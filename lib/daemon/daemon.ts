@@ -9,7 +9,7 @@ import type { StatusReport } from '../core/report/status-format.js'
 import { routeWhy, lanName, type StatusInput } from '../core/report/status-report.js'
 import type { Gateway } from '../core/routes/gateway.js'
 import { planGateways, planRoutes, type PlanGateway } from '../core/routes/plan.js'
-import type { Route } from '../core/routes/route.js'
+import { gatewayState, planPeers, type EngineView } from '../core/engine/view.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
 import { RateLimiter } from '../core/util/rate-limit.js'
 import { clusterTag, type WireKey } from '../core/wire/codec.js'
@@ -27,7 +27,7 @@ import { EffectRunner } from './effect-runner.js'
 import { Operator } from './operator.js'
 import { PacketIn } from './packet-in.js'
 import { prepareReload, type Prepared } from './reload.js'
-import { RouteSync } from './route-sync.js'
+import { RouteSync, type Wanted } from './route-sync.js'
 import { Scheduler, type Defer } from './scheduler.js'
 
 export interface DaemonDeps {
@@ -124,7 +124,6 @@ export class Daemon {
       requestor: o.requestor,
       cluster: o.cluster ? clusterTag(o.cluster) : 0,
       strictBoot: this.#keys.length > 0,
-      maxPeers: o.maxPeers,
       ...tunables(o, lans),
     })
     const drops = new Drops(log, label, o.logLevel === 'debug')
@@ -140,8 +139,7 @@ export class Daemon {
       defer,
       notify: this.#deps.notify,
       plan: () => this.#plan(),
-      context: () => ({ table: this.#opt.table, thresholds: this.#opt, label, addressesOf: (id) => engine.peer(id)?.lans.map((pl) => pl.address) ?? [] }),
-      gatewayWhy: (r) => routeWhy(this.#statusInput(), r),
+      context: () => ({ table: this.#opt.table, thresholds: this.#opt, label }),
     })
     const scheduler = new Scheduler(clock, defer, this.#jobs(engine, packets, () => sync), o.interval * 1000)
     const ifaces = lans.map((l) => l.iface)
@@ -157,7 +155,7 @@ export class Daemon {
       now: () => clock.now(),
       options: () => this.#opt,
       received: () => packets.received,
-      statusInput: () => this.#statusInput(),
+      statusInput: () => this.#statusInput(engine.view()),
       run: (fx) => this.#run(fx),
     })
     return { lans, engine, drops, packets, effects, transport, routes, sync, scheduler, carrier, operator }
@@ -213,17 +211,19 @@ export class Daemon {
   }
 
   /** The routes wanted now: host routes for down paths, and each gateway route via its first gateway up. */
-  #plan(): { routes: Route[]; waiting: number } {
+  #plan(): Wanted {
     const p = this.#parts!
     const o = this.#opt
-    const plan = planRoutes(p.lans, p.engine.planPeers(), { table: o.table, now: this.#deps.clock.now(), upAfter: o.upAfter })
+    const view = p.engine.view() // once per plan, never per packet
+    const plan = planRoutes(p.lans, planPeers(view), { table: o.table, now: this.#deps.clock.now(), upAfter: o.upAfter })
     const gateways: PlanGateway[] = this.#gateways.map((g) => ({
       table: p.routes.gatewayTable(g.len),
       dst: g.dst,
       len: g.len,
-      via: g.via.map((v) => ({ ...v, state: p.engine.pathState(v.lan, v.address) })),
+      via: g.via.map((v) => ({ ...v, state: gatewayState(view, v.lan, v.address) })),
     }))
-    return { routes: [...plan.routes, ...planGateways(p.lans, gateways)], waiting: plan.waiting }
+    const routes = [...plan.routes, ...planGateways(p.lans, gateways)]
+    return { routes, waiting: plan.waiting, why: (r) => routeWhy(this.#statusInput(view), r) }
   }
 
   async stop(): Promise<void> {
@@ -282,10 +282,9 @@ export class Daemon {
     return r.pending
   }
 
-  #statusInput(): StatusInput {
+  #statusInput(view: EngineView): StatusInput {
     const p = this.#parts!
-    const o = this.#opt
-    return { engine: p.engine, lans: p.lans, thresholds: o, table: o.table, gateways: this.#gateways, routes: p.sync.target, now: this.#deps.clock.now() }
+    return { view, lans: p.lans, table: this.#opt.table, gateways: this.#gateways, routes: p.sync.target, now: this.#deps.clock.now() }
   }
 }
 

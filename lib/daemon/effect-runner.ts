@@ -1,5 +1,5 @@
 // Carries out the engine's effects: sends packets, counts drops, and reports peer and damping events.
-import type { Effect } from '../core/engine/engine.js'
+import type { Effect, LinkChange } from '../core/engine/effects.js'
 import { LogBudget } from '../core/util/log-budget.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
 import { encode, type WireKey } from '../core/wire/codec.js'
@@ -10,8 +10,6 @@ import type { Drops } from './drops.js'
 /** Peer events (discovered, forgotten, restarted) logged and notified at most this many per 10 s. */
 const PEER_EVENTS_PER_WINDOW = 50
 const PEER_EVENT_WINDOW_MS = 10_000
-
-export type LinkEffect = Extract<Effect, { kind: 'link' }>
 
 export interface EffectRunnerDeps {
   readonly log: Logger
@@ -33,8 +31,8 @@ export class EffectRunner {
   }
 
   /** Carry out `effects`; returns the path changes, and whether the routes may need planning again. */
-  run(now: number, effects: readonly Effect[]): { links: LinkEffect[]; changed: boolean } {
-    const links: LinkEffect[] = []
+  run(now: number, effects: readonly Effect[]): { links: LinkChange[]; changed: boolean } {
+    const links: LinkChange[] = []
     let changed = false
     for (const fx of effects) {
       switch (fx.kind) {

@@ -1,6 +1,7 @@
 // What an operator asks of a running daemon: take a LAN offline or back, and the status report.
 import type { Options } from '../config/types.js'
-import type { Engine, Effect } from '../core/engine/engine.js'
+import type { Effect } from '../core/engine/effects.js'
+import type { Engine } from '../core/engine/engine.js'
 import type { Lan } from '../core/lans.js'
 import type { StatusReport } from '../core/report/status-format.js'
 import { statusReport, type StatusInput } from '../core/report/status-report.js'
@@ -42,7 +43,7 @@ export class Operator {
     const lan = this.#findLan(name)
     if (!lan) return { ok: false, message: `no LAN '${name}': LANs are ${lans.map((l) => `${l.label} (${l.iface})`).join(', ')}` }
     const it = `LAN ${lan.label} (${lan.iface})`
-    if (engine.lanStatus(lan.index).offline === offline) return { ok: true, message: `${it} is already ${offline ? 'offline' : 'online'}` }
+    if (engine.view().lans[lan.index]?.offline === offline) return { ok: true, message: `${it} is already ${offline ? 'offline' : 'online'}` }
     const message = offline
       ? `${it} taken offline: every path on it is down for routing and peers are told; probes go on`
       : `${it} back online: its paths that stayed healthy carry traffic again`

@@ -4,7 +4,7 @@ import { changeSet, isEmptyChangeSet } from '../core/routes/diff.js'
 import type { Route } from '../core/routes/route.js'
 import type { Logger } from '../host/log.js'
 import type { RouteTable } from '../host/route-table.js'
-import type { LinkEffect } from './effect-runner.js'
+import type { LinkChange } from '../core/engine/effects.js'
 import type { Defer } from './scheduler.js'
 
 export interface RouteSyncDeps {
@@ -12,11 +12,16 @@ export interface RouteSyncDeps {
   readonly routes: RouteTable
   readonly defer: Defer
   readonly notify?: ((e: NotifyEvent) => void) | undefined
-  /** The routes wanted now (host and gateway routes), and how many down paths wait for evidence. */
-  readonly plan: () => { readonly routes: Route[]; readonly waiting: number }
+  /** The routes wanted now (host and gateway routes), how many down paths wait for evidence, and why. */
+  readonly plan: () => Wanted
   readonly context: () => ChangeContext
-  /** Why gateway route `r` goes where it goes, for the log. */
-  readonly gatewayWhy: (r: Route) => string
+}
+
+export interface Wanted {
+  readonly routes: Route[]
+  readonly waiting: number
+  /** Why route `r` goes where it goes, for the log (from the same snapshot as the plan). */
+  readonly why: (r: Route) => string
 }
 
 export class RouteSync {
@@ -26,7 +31,7 @@ export class RouteSync {
   /** Down paths waiting for fresh evidence on another LAN (see Plan.waiting): plan on every event. */
   #waiting = 0
   /** Path changes since the last plan. BOUNDED: one turn's effects. */
-  #links: LinkEffect[] = []
+  #links: LinkChange[] = []
   #queued = false
   #applying: Promise<void> | undefined
   /** The target differs from what was last applied (or the last apply failed). */
@@ -50,7 +55,7 @@ export class RouteSync {
    * Plan once per event-loop turn, after every packet that turn has read: a burst of packets costs
    * one plan (O(peers)) and one ip batch, however many of them changed something.
    */
-  queue(links: readonly LinkEffect[]): void {
+  queue(links: readonly LinkChange[]): void {
     this.#links.push(...links)
     if (this.#queued) return
     this.#queued = true
@@ -63,14 +68,14 @@ export class RouteSync {
   }
 
   /** Recompute the routes wanted, log each path change with the route change it causes, and apply. */
-  #replan(links: readonly LinkEffect[]): void {
+  #replan(links: readonly LinkChange[]): void {
     const plan = this.#deps.plan()
     this.#waiting = plan.waiting
     const before = routeMap(this.#target)
     const after = routeMap(plan.routes)
     const { table } = this.#deps.context()
     this.#report(linkChanges(links, before, after, this.#deps.context()))
-    this.#report(gatewayChanges(this.#target, plan.routes, table, this.#deps.gatewayWhy))
+    this.#report(gatewayChanges(this.#target, plan.routes, table, plan.why))
     this.#report({ info: [], warn: [], events: routeEvents(this.#target, plan.routes) })
     const unchanged = isEmptyChangeSet(changeSet(this.#target, plan.routes))
     this.#target = plan.routes

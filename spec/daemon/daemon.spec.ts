@@ -268,6 +268,16 @@ t.test('reconfigure: thresholds apply at once, keys bound at start wait for a re
   t.match(a.daemon.status(), { failAfter: 6, routes: [{ route: '198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1', table: 4207, why: /peer 198\.18\.1\.2 down on LAN A \(missed 6\/6/ }] })
 })
 
+t.test('reconfigure: a new maxPeers applies to the peer table at once', async (t) => {
+  const { clock, nodes } = await cluster(t, 3, { maxPeers: 1 })
+  const [a] = nodes as [(typeof nodes)[0]]
+  await clock.advance(500)
+  t.equal(a.daemon.status().peers.length, 1, 'one peer tracked, the other dropped')
+  await a.daemon.reconfigure({ ...options, maxPeers: 2 })
+  await clock.advance(300)
+  t.equal(a.daemon.status().peers.length, 2, 'the raised bound lets the second in')
+})
+
 t.test('a route change planned while the kernel is being checked is applied right after, not a deadline later', async (t) => {
   const { net, clock, nodes } = await cluster(t, 2)
   const [a] = nodes as [(typeof nodes)[0]]

@@ -101,7 +101,7 @@ export const ack = (inq: Message, lan: number): Message => ({
   intervalMs: 0,
   addresses: PEER,
   down: [],
-  noCarrier: 0,
+  outOfService: 0,
   cluster: 0,
 })
 

@@ -16,7 +16,7 @@ function packet(src: string, i: number): Buffer {
   if (mode === 'garbage') return randomBytes(28 + (i % 64))
   const from = (0x0a000000 + ((i * 7919) % 100_000)) >>> 0 // an invented node id, 100,000 of them
   const addr = parseIPv4(src)!
-  return encode({ kind: 'inq', from, boot: 1, lan: 0, seq: i, intervalMs: 100, addresses: [addr], down: [], noCarrier: 0, cluster: 0 })
+  return encode({ kind: 'inq', from, boot: 1, lan: 0, seq: i, intervalMs: 100, addresses: [addr], down: [], outOfService: 0, cluster: 0 })
 }
 
 const sockets = await Promise.all(

@@ -26,7 +26,7 @@ for (let i = 0; i < Number(countS); i++) {
     intervalMs: 100,
     addresses: addrs.map((a) => parseIPv4(a)!),
     down: [],
-    noCarrier: 0,
+    outOfService: 0,
     cluster: 0,
   }
   sock.send(encode(msg, key), Number(portS), dst)

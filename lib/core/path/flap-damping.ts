@@ -38,3 +38,9 @@ export function flap(s: FlapState, now: number, d: Damping): FlapState {
 }
 
 export const isHeld = (s: FlapState, now: number): boolean => now < s.heldUntil
+
+/** The hold is over: the engine saw it end (expire), so the path follows its packets again. */
+export const release = (s: FlapState): FlapState => ({ ...s, heldUntil: -Infinity })
+
+/** Held down until the engine releases it; not a clock check, so the state changes only with an event. */
+export const held = (s: FlapState): boolean => s.heldUntil !== -Infinity

@@ -1,6 +1,7 @@
 // What a re-plan changed, in words: the log lines and the notify events for path and route changes.
-import type { Effect } from '../engine/engine.js'
-import { describeLink, type Thresholds } from '../path/link-fsm.js'
+import type { LinkChange } from '../engine/effects.js'
+import type { Thresholds } from '../path/link-fsm.js'
+import { describePath } from '../path/path-state.js'
 import { changeSet } from '../routes/diff.js'
 import { describeRoute, routeKey, sameRoute, type Route } from '../routes/route.js'
 import { formatIPv4 } from '../util/ipv4.js'
@@ -20,7 +21,6 @@ export interface NotifyEvent {
 }
 
 
-type LinkEffect = Extract<Effect, { kind: 'link' }>
 export type RouteMap = ReadonlyMap<string, Route> // keyed by routeKey
 
 export const routeMap = (routes: readonly Route[]): Map<string, Route> => new Map(routes.map((r) => [routeKey(r), r]))
@@ -30,8 +30,6 @@ export interface ChangeContext {
   readonly table: number
   readonly thresholds: Thresholds
   readonly label: (lan: number) => string
-  /** The peer's address on every LAN (empty if it is gone). */
-  readonly addressesOf: (peer: number) => readonly number[]
 }
 
 export interface Changes {
@@ -47,16 +45,13 @@ function routeChange(from: Route | undefined, to: Route | undefined): string | u
 }
 
 /** "peer P LAN A: up -> down (missed 3/3, good 0/3): route ..." for each path change. */
-export function linkChanges(links: readonly LinkEffect[], before: RouteMap, after: RouteMap, ctx: ChangeContext): Changes {
+export function linkChanges(links: readonly LinkChange[], before: RouteMap, after: RouteMap, ctx: ChangeContext): Changes {
   const info: string[] = []
   const events: NotifyEvent[] = []
   const hostKey = (dst: number) => routeKey({ table: ctx.table, dst, len: 32 })
   for (const fx of links) {
-    const moves = ctx.addressesOf(fx.peer).flatMap((a) => routeChange(before.get(hostKey(a)), after.get(hostKey(a))) ?? [])
-    const seen = fx.link.state === fx.to ? '' : `seen ${fx.link.state}, `
-    const why = (fx.hearsUs ? '' : ', peer does not hear us') + (fx.carrierLost ? ', peer says its LAN is out of service' : '')
-    const path = `peer ${formatIPv4(fx.peer)} LAN ${ctx.label(fx.lan)}`
-    const line = `${path}: ${fx.from} -> ${fx.to} (${seen}${describeLink(fx.link, ctx.thresholds)}${why})`
+    const moves = fx.addresses.flatMap((a) => routeChange(before.get(hostKey(a)), after.get(hostKey(a))) ?? [])
+    const line = `peer ${formatIPv4(fx.peer)} LAN ${ctx.label(fx.lan)}: ${fx.from} -> ${fx.to} (${describePath(fx.path, ctx.thresholds)})`
     info.push(line + (moves.length ? `: ${moves.join('; ')}` : ''))
     if (fx.from !== fx.to) {
       events.push({ event: 'path', peer: formatIPv4(fx.peer), lan: ctx.label(fx.lan), oldState: fx.from, newState: fx.to })

@@ -7,7 +7,7 @@
 //  14  u16 requestor interval in ms (0 when the sender sends no INQs)
 //  16  u32 sequence number (an ACK echoes the INQ's)
 //  20  u32 target node id (ACK: the requestor answered; INQ: 0)
-//  24  u8  address count N    25  u8 no-carrier mask     26  u16 down count M
+//  24  u8  address count N    25  u8 out-of-service mask  26  u16 down count M
 //  28  N x u32 the sender's address on LAN 0..N-1 (0 = none)
 //  28+4N  M x u32 node ids the sender currently does not hear on this LAN
 //  then, if flag bit 1: u32 cluster tag; if flag bit 2: u8 key id and 32 bytes of HMAC-SHA256
@@ -49,7 +49,7 @@ interface Common {
   /** Peers the sender does not hear on this LAN: tells them their packets are lost. */
   readonly down: readonly number[]
   /** Bit i: the sender's LAN i is out of service (no carrier, or taken offline), for LANs 0-7. */
-  readonly noCarrier: number
+  readonly outOfService: number
   /** The sender's cluster tag (see clusterTag); 0: none. */
   readonly cluster: number
 }
@@ -93,7 +93,7 @@ export function encode(msg: Message, key?: WireKey): Buffer {
   const m = msg.down.length
   if (n < 1 || n > MAX_LANS || msg.lan >= n) throw new RangeError(`bad LAN count ${n} / index ${msg.lan}`)
   if (m > MAX_DOWN_IDS) throw new RangeError(`down list of ${m} exceeds ${MAX_DOWN_IDS}`)
-  if (msg.noCarrier >>> n !== 0 || msg.noCarrier > 0xff) throw new RangeError(`no-carrier mask ${msg.noCarrier} beyond ${n} LANs`)
+  if (msg.outOfService >>> n !== 0 || msg.outOfService > 0xff) throw new RangeError(`out-of-service mask ${msg.outOfService} beyond ${n} LANs`)
   const body = HEADER_SIZE + 4 * (n + m)
   const tagged = msg.cluster !== 0
   const buf = Buffer.alloc(body + (tagged ? 4 : 0) + (key ? AUTH_SIZE : 0))
@@ -108,7 +108,7 @@ export function encode(msg: Message, key?: WireKey): Buffer {
   buf.writeUInt32BE(msg.seq, 16)
   buf.writeUInt32BE(msg.kind === 'ack' ? msg.to : 0, 20)
   buf.writeUInt8(n, 24)
-  buf.writeUInt8(msg.noCarrier, 25)
+  buf.writeUInt8(msg.outOfService, 25)
   buf.writeUInt16BE(m, 26)
   msg.addresses.forEach((a, i) => buf.writeUInt32BE(a, HEADER_SIZE + 4 * i))
   msg.down.forEach((id, i) => buf.writeUInt32BE(id, HEADER_SIZE + 4 * (n + i)))
@@ -143,8 +143,8 @@ export function decode(buf: Uint8Array, keys: readonly WireKey[] = []): DecodeRe
   if (from === 0 || (type === MessageType.Ack) !== (to !== 0)) return fail('ERR_BAD_NODE')
   const n = b.readUInt8(24)
   const m = b.readUInt16BE(26)
-  const noCarrier = b.readUInt8(25)
-  if (n < 1 || n > MAX_LANS || m > MAX_DOWN_IDS || noCarrier >>> n !== 0) return fail('ERR_BAD_COUNT')
+  const outOfService = b.readUInt8(25)
+  if (n < 1 || n > MAX_LANS || m > MAX_DOWN_IDS || outOfService >>> n !== 0) return fail('ERR_BAD_COUNT')
   const body = HEADER_SIZE + 4 * (n + m)
   const tagged = (flags & FLAG_CLUSTER) !== 0
   const signed = (flags & FLAG_AUTH) !== 0
@@ -169,7 +169,7 @@ export function decode(buf: Uint8Array, keys: readonly WireKey[] = []): DecodeRe
     intervalMs,
     addresses,
     down: readWords(b, HEADER_SIZE + 4 * n, m),
-    noCarrier,
+    outOfService,
     cluster,
   }
   return { ok: true, msg: type === MessageType.Inq ? { kind: 'inq', ...common } : { kind: 'ack', to, ...common } }

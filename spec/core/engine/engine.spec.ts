@@ -1,8 +1,9 @@
-// The failover engine of lib/engine.ts under virtual time: requestor and responder detection,
+// The failover engine of lib/core/engine/engine.ts under virtual time: requestor and responder detection,
 // one-way failures, genuine-answer checks, pauses and peer lifecycle.
 import t from 'tap'
 import { Engine, type EngineConfig, type Effect } from '../../../lib/core/engine/engine.js'
 import { LinkState } from '../../../lib/core/path/link-fsm.js'
+import { gatewayState, planPeers } from '../../../lib/core/engine/view.js'
 import type { Message } from '../../../lib/core/wire/codec.js'
 
 const ME = 0xc6120101
@@ -12,9 +13,9 @@ const PEER_ADDR = [0xc6120102, 0xc6120202]
 const base: EngineConfig = { nodeId: ME, boot: 1, addresses: MY_ADDR, requestor: true, intervalMs: 100, failAfter: 3, upAfter: 2 }
 
 const ack = (lan: number, seq: number, over: Partial<Message> = {}): Message =>
-  ({ kind: 'ack', from: PEER, to: ME, boot: 9, lan, seq, intervalMs: 0, addresses: PEER_ADDR, down: [], noCarrier: 0, cluster: 0, ...over }) as Message
+  ({ kind: 'ack', from: PEER, to: ME, boot: 9, lan, seq, intervalMs: 0, addresses: PEER_ADDR, down: [], outOfService: 0, cluster: 0, ...over }) as Message
 const inq = (lan: number, seq: number, over: Partial<Message> = {}): Message =>
-  ({ kind: 'inq', from: PEER, boot: 9, lan, seq, intervalMs: 100, addresses: PEER_ADDR, down: [], noCarrier: 0, cluster: 0, ...over }) as Message
+  ({ kind: 'inq', from: PEER, boot: 9, lan, seq, intervalMs: 100, addresses: PEER_ADDR, down: [], outOfService: 0, cluster: 0, ...over }) as Message
 
 const links = (fx: Effect[]) => fx.filter((e) => e.kind === 'link').map((e) => `${e.lan}:${e.from}->${e.to}`)
 const sends = (fx: Effect[]) => fx.flatMap((e) => (e.kind === 'send' ? [e] : []))
@@ -130,7 +131,7 @@ t.test('peer lifecycle: restart, forget after silence, a new id on the same addr
   t.same(events(e.receive(2, 0, PEER_ADDR[0]!, inq(0, 1, { from: 0x77 }))), ['77:discovered', 'c6120102:forgotten'])
   t.equal(e.nextDeadline(), 30002, 'forgotten after 30 s of silence')
   t.same(events(e.expire(30002)), ['77:forgotten'])
-  t.same([...e.peers], [])
+  t.same(e.view().peers, [])
 })
 
 t.test('an unknown path that never answers goes down once the peer is known elsewhere', async (t) => {
@@ -138,8 +139,8 @@ t.test('an unknown path that never answers goes down once the peer is known else
   let seen: string[] = []
   for (let i = 0; i < 4; i++) seen = seen.concat(links(interval(e, i * 100, [1])))
   t.same(seen, ['1:unknown->up', '0:unknown->down'])
-  const peer = [...e.peers][0]!
-  t.equal(peer.lans[0]!.link.state, LinkState.Down)
+  const peer = e.view().peers[0]!
+  t.equal(peer.paths[0]!.observed, LinkState.Down)
 })
 
 t.test('soonestDeadline is a cheap lower bound of nextDeadline, exact after it', async (t) => {
@@ -154,11 +155,11 @@ t.test('soonestDeadline is a cheap lower bound of nextDeadline, exact after it',
   t.equal(e.soonestDeadline(), 220, 'and nextDeadline() makes it exact')
 })
 
-t.test('planPeers carries what the planner needs: probe interval, state, last good, down and up since', async (t) => {
+t.test('planPeers(view) carries what the planner needs: probe interval, state, last good, down and up since', async (t) => {
   const e = new Engine(base)
   for (let i = 0; i < 4; i++) interval(e, i * 100, i === 0 ? [0, 1] : [1])
-  const [p] = e.planPeers()
-  t.same(p, {
+  const [p] = planPeers(e.view())
+  t.has(p, {
     intervalMs: 100,
     lans: [
       { address: PEER_ADDR[0], state: LinkState.Down, lastHeard: 1, downSince: 350, upSince: 1 },
@@ -173,23 +174,23 @@ t.test('carrier lost on our LAN A: every path on it down at once, a notice on th
   const out = e.carrier(60, 0, false)
   t.same(links(out), ['0:up->down'], 'no misses needed')
   const notices = sends(out)
-  t.same(notices.map((n) => [n.lan, n.to, n.msg.kind, n.msg.intervalMs, n.msg.noCarrier]), [[1, 'broadcast', 'inq', 0, 0b01]], 'only over LANs that work')
+  t.same(notices.map((n) => [n.lan, n.to, n.msg.kind, n.msg.intervalMs, n.msg.outOfService]), [[1, 'broadcast', 'inq', 0, 0b01]], 'only over LANs that work')
   t.same(e.carrier(61, 0, false), [], 'a repeated event changes nothing')
-  t.same(sends(e.tick(100)).map((s) => s.msg.noCarrier), [1, 1], 'every packet carries the mask while the cable is out')
+  t.same(sends(e.tick(100)).map((s) => s.msg.outOfService), [1, 1], 'every packet carries the mask while the cable is out')
   e.expire(150)
   const back = e.carrier(160, 0, true)
   t.same(links(back), [], 'carrier back: paths still need good packets')
-  t.same(sends(back).map((s) => [s.lan, s.msg.noCarrier]), [[0, 0], [1, 0]], 'and peers are told on every LAN')
+  t.same(sends(back).map((s) => [s.lan, s.msg.outOfService]), [[0, 0], [1, 0]], 'and peers are told on every LAN')
 })
 
 t.test('a peer without carrier on LAN A: its A path is down at once; a notice gets no answer', async (t) => {
   const e = new Engine({ ...base, requestor: false })
   e.receive(0, 0, PEER_ADDR[0]!, inq(0, 1))
   e.receive(0, 1, PEER_ADDR[1]!, inq(1, 1))
-  const out = e.receive(30, 1, PEER_ADDR[1]!, inq(1, 2, { intervalMs: 0, noCarrier: 0b01 }))
+  const out = e.receive(30, 1, PEER_ADDR[1]!, inq(1, 2, { intervalMs: 0, outOfService: 0b01 }))
   t.same(links(out), ['0:up->down'])
   t.same(sends(out), [], 'a notice is not answered')
-  t.equal([...e.peers][0]!.intervalMs, 100, "a notice does not change the peer's interval")
+  t.equal(e.view().peers[0]!.intervalMs, 100, "a notice does not change the peer's interval")
   t.same(links(e.receive(100, 1, PEER_ADDR[1]!, inq(1, 3))), ['0:down->up'], 'the mask clears with its next packet')
 })
 
@@ -204,16 +205,16 @@ t.test('offline: every path on the LAN is down for routing at once, peers told; 
   interval(e, 0, [0, 1])
   const off = e.setOffline(50, 0, true)
   t.same(links(off), ['0:up->down'], 'down without a single miss')
-  t.same(sends(off).map((s) => [s.lan, s.msg.intervalMs, s.msg.noCarrier]), [[0, 0, 1], [1, 0, 1]], 'a notice on every LAN with carrier, LAN A out of service')
+  t.same(sends(off).map((s) => [s.lan, s.msg.intervalMs, s.msg.outOfService]), [[0, 0, 1], [1, 0, 1]], 'a notice on every LAN with carrier, LAN A out of service')
   t.same(e.setOffline(51, 0, true), [], 'offline twice is nothing')
   t.same(links(interval(e, 100, [0, 1])), [], 'good ACKs on LAN A do not bring it back while offline')
-  t.equal(e.planPeers()[0]!.lans[0]!.state, LinkState.Down)
-  t.equal(sends(e.tick(200))[0]!.msg.noCarrier, 1, 'every packet says so')
+  t.equal(planPeers(e.view())[0]!.lans[0]!.state, LinkState.Down)
+  t.equal(sends(e.tick(200))[0]!.msg.outOfService, 1, 'every packet says so')
   e.expire(250)
   const on = e.setOffline(260, 0, false)
   t.same(links(on), ['0:down->up'], 'online: the healthy path is up at once')
-  t.equal(sends(on)[0]!.msg.noCarrier, 0)
-  t.match(e.lanStatus(0), { offline: false, noCarrier: false })
+  t.equal(sends(on)[0]!.msg.outOfService, 0)
+  t.match(e.view().lans[0], { offline: false, carrier: true })
 })
 
 t.test('offline and carrier loss together: the LAN stays out of service until both are over', async (t) => {
@@ -221,8 +222,8 @@ t.test('offline and carrier loss together: the LAN stays out of service until bo
   interval(e, 0, [0, 1])
   e.setOffline(50, 0, true)
   e.carrier(60, 0, false)
-  t.equal(sends(e.setOffline(70, 0, false))[0]!.msg.noCarrier, 1, 'online, but still no carrier')
-  t.equal(sends(e.carrier(80, 0, true))[0]!.msg.noCarrier, 0)
+  t.equal(sends(e.setOffline(70, 0, false))[0]!.msg.outOfService, 1, 'online, but still no carrier')
+  t.equal(sends(e.carrier(80, 0, true))[0]!.msg.outOfService, 0)
 })
 
 t.test('ignorePeers drops by node id and by address; configure() changes it live', async (t) => {
@@ -244,12 +245,12 @@ t.test('static peers get a unicast INQ too; the copy that arrives second is drop
   t.same(drops(r.receive(1, 0, MY_ADDR[0]!, q)), ['duplicate-inq'], 'the second is dropped')
 })
 
-t.test('pathState finds a gateway by its address on a LAN', async (t) => {
+t.test('gatewayState finds a gateway by its address on a LAN', async (t) => {
   const e = new Engine(base)
-  t.equal(e.pathState(0, PEER_ADDR[0]!), LinkState.Unknown, 'never heard')
+  t.equal(gatewayState(e.view(), 0, PEER_ADDR[0]!), LinkState.Unknown, 'never heard')
   interval(e, 0, [0, 1])
-  t.equal(e.pathState(0, PEER_ADDR[0]!), LinkState.Up)
-  t.equal(e.pathState(1, PEER_ADDR[0]!), LinkState.Unknown, 'that address is not on LAN B')
+  t.equal(gatewayState(e.view(), 0, PEER_ADDR[0]!), LinkState.Up)
+  t.equal(gatewayState(e.view(), 1, PEER_ADDR[0]!), LinkState.Unknown, 'that address is not on LAN B')
 })
 
 t.test('flap damping: a path that keeps going down is held down, logged, and released when the hold ends', async (t) => {
@@ -266,7 +267,7 @@ t.test('flap damping: a path that keeps going down is held down, logged, and rel
   const fourth = flapOnce()
   t.same(links(fourth), ['0:up->down', '0:down->down'], 'the fourth is held: good packets seen, the state stays down')
   t.match(fourth.find((x) => x.kind === 'damped'), { kind: 'damped', peer: PEER, lan: 0 })
-  t.equal(e.planPeers()[0]!.lans[0]!.state, LinkState.Down)
+  t.equal(planPeers(e.view())[0]!.lans[0]!.state, LinkState.Down)
   const heldAt = now
   let releasedAt = 0
   for (let i = 0; i < 100 && !releasedAt; i++, now += 100) if (links(interval(e, now, [0, 1])).includes('0:down->up')) releasedAt = now
@@ -318,4 +319,18 @@ t.test('a path this host stops or starts hearing is told to the peer at once, in
   const up = interval(e, 500, [0, 1])
   t.same(sends(up).filter((s) => s.to === PEER_ADDR[0]).map((s) => s.msg.down), [[]], 'up again: "I hear you" at once')
   t.same(sends(interval(e, 600, [0, 1])).filter((s) => s.to !== 'broadcast'), [], 'and nothing while nothing changes')
+})
+
+t.test('tick does not judge: a round whose ACKs arrive after a late tick, before expire(), is not a miss', async (t) => {
+  // After an event-loop stall the tick and deadline timers fire in one turn; ACKs still in the
+  // socket buffer were in time, and the daemon drains them before it calls expire().
+  const e = new Engine({ ...base, failAfter: 1 })
+  interval(e, 0, [0, 1])
+  const seq = sends(e.tick(100))[0]!.msg.seq // due at 150
+  const fx = e.tick(300) // stalled: the next round goes out before the last was judged
+  for (const lan of [0, 1]) fx.push(...e.receive(301, lan, PEER_ADDR[lan]!, ack(lan, seq)))
+  fx.push(...e.expire(301))
+  t.same(drops(fx), [], 'the ACKs match their round')
+  t.same(links(fx), [], 'and no miss is counted')
+  t.same(links(e.expire(351)), ['0:up->down', '1:up->down'], 'the round sent at 300, never answered, is judged in turn')
 })

@@ -11,7 +11,7 @@ const inq: Message = {
   intervalMs: 100,
   addresses: [0xc6120101, 0xc6120201],
   down: [],
-  noCarrier: 0,
+  outOfService: 0,
   cluster: 0,
 }
 const ack: Message = {
@@ -24,7 +24,7 @@ const ack: Message = {
   intervalMs: 0,
   addresses: [0xc6120102, 0xc6120202],
   down: [0xc6120103],
-  noCarrier: 0,
+  outOfService: 0,
   cluster: 0,
 }
 
@@ -32,7 +32,7 @@ const INQ_HEX = 'fa1d0101' + 'c6120101' + '01020304' + '00010064' + '00000007' +
 const ACK_HEX =
   'fa1d0102' + 'c6120102' + 'deadbeef' + '01000000' + '00000007' + 'c6120101' + '02000001' + 'c6120102c6120202' + 'c6120103'
 
-const notice: Message = { ...inq, seq: 8, intervalMs: 0, lan: 1, noCarrier: 0b01 }
+const notice: Message = { ...inq, seq: 8, intervalMs: 0, lan: 1, outOfService: 0b01 }
 const NOTICE_HEX = 'fa1d0101' + 'c6120101' + '01020304' + '01000000' + '00000008' + '00000000' + '02010000' + 'c6120101c6120201'
 
 /** Cluster "plant-north": flag bit 1, the tag after the down list. */
@@ -121,7 +121,7 @@ t.test('encode refuses a message this program built wrong', async (t) => {
   t.throws(() => encode({ ...inq, lan: 2 }), RangeError)
   t.throws(() => encode({ ...inq, addresses: [] }), RangeError)
   t.throws(() => encode({ ...inq, down: new Array(400).fill(1) }), RangeError)
-  t.throws(() => encode({ ...inq, noCarrier: 0b100 }), RangeError)
+  t.throws(() => encode({ ...inq, outOfService: 0b100 }), RangeError)
 })
 
 t.test('fuzz: 100,000 random and mutated datagrams; decode never throws, what it accepts re-encodes to the same bytes', async (t) => {

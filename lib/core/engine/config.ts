@@ -1,0 +1,37 @@
+// What the engine is told at start, and what a reload may change while it runs.
+import type { Damping } from '../path/flap-damping.js'
+import type { Thresholds } from '../path/link-fsm.js'
+
+export interface EngineConfig extends Thresholds {
+  readonly nodeId: number
+  readonly boot: number
+  /** This host's address on each LAN, in LAN order (index 0 is LAN A). */
+  readonly addresses: readonly number[]
+  /** Send INQs every intervalMs (-r); otherwise answer only. */
+  readonly requestor: boolean
+  readonly intervalMs: number
+  /** By LAN index: peer addresses that get a unicast INQ too (broadcast filtered there). */
+  readonly unicast?: readonly (readonly number[])[]
+  /** Node ids and addresses whose packets are dropped. */
+  readonly ignore?: readonly number[]
+  /** This cluster's tag (see clusterTag); packets with another (or none) are dropped. 0: none. */
+  readonly cluster?: number
+  /** The sequence number before the first INQ: random per start, so ACKs from an earlier run never match. */
+  readonly firstSeq?: number
+  /**
+   * Packets are authenticated (a key is set): a packet from an earlier run of a known peer (an
+   * older boot id) is a replay, not a restart. Without a key anyone can forge packets anyway, and a
+   * peer whose clock went back at reboot must not be shut out.
+   */
+  readonly strictBoot?: boolean
+  /** Flap damping; undefined: none. */
+  readonly damping?: Damping
+  /** Peers tracked at most (a flood of invented ones must not eat the memory); undefined: no bound. */
+  readonly maxPeers?: number
+}
+
+/** What a reloaded config may change while the daemon runs. */
+export type Tunables = Pick<
+  EngineConfig,
+  'failAfter' | 'upAfter' | 'intervalMs' | 'unicast' | 'ignore' | 'damping' | 'maxPeers'
+>

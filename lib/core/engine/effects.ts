@@ -1,0 +1,68 @@
+// What the engine returns: commands the shell must carry out, and events it reports.
+import type { LinkState } from '../path/link-fsm.js'
+import type { Message } from '../wire/codec.js'
+import type { PathView } from './view.js'
+
+export type DropReason =
+  | 'id-clash'
+  | 'wrong-lan'
+  | 'spoofed-source'
+  | 'not-for-us'
+  | 'unsolicited-ack'
+  | 'late-ack'
+  | 'duplicate-ack'
+  | 'duplicate-inq'
+  | 'replayed'
+  | 'wrong-cluster'
+  | 'ignored'
+  | 'peer-table-full'
+
+/** Send `msg` on LAN `lan`, broadcast or to one address. */
+export interface SendCommand {
+  readonly kind: 'send'
+  readonly lan: number
+  readonly to: number | 'broadcast'
+  readonly msg: Message
+}
+
+export type Command = SendCommand
+
+/** A path's routing or observed state changed. */
+export interface LinkChange {
+  readonly kind: 'link'
+  readonly peer: number
+  readonly lan: number
+  /** Routing states, before and after (see path-state.ts). */
+  readonly from: LinkState
+  readonly to: LinkState
+  /** The path as it is now: counters, what the peer says, why it is down. */
+  readonly path: PathView
+  /** The peer's address on every LAN, by LAN index (0: none): the routes the change may move. */
+  readonly addresses: readonly number[]
+}
+
+export interface PeerEvent {
+  readonly kind: 'peer'
+  readonly peer: number
+  readonly event: 'discovered' | 'restarted' | 'forgotten'
+}
+
+export interface DropEvent {
+  readonly kind: 'drop'
+  readonly lan: number
+  readonly reason: DropReason
+  readonly from: number
+}
+
+/** Flap damping holds a path down: it went down `penalty` times lately (decaying). */
+export interface DampedEvent {
+  readonly kind: 'damped'
+  readonly peer: number
+  readonly lan: number
+  readonly holdMs: number
+  readonly penalty: number
+}
+
+export type EngineEvent = LinkChange | PeerEvent | DropEvent | DampedEvent
+
+export type Effect = Command | EngineEvent

@@ -1,0 +1,103 @@
+// This host's own LANs: carrier, offline, the out-of-service mask, and the messages it sends.
+import { LinkState } from '../path/link-fsm.js'
+import { MAX_DOWN_IDS } from '../wire/constants.js'
+import type { Message } from '../wire/codec.js'
+import type { SendCommand } from './effects.js'
+import type { Peer } from './peer-table.js'
+
+/** Who this host is, as every message tells it. */
+export interface Sender {
+  readonly nodeId: number
+  readonly boot: number
+  readonly addresses: readonly number[]
+  readonly requestor: boolean
+  readonly intervalMs: number
+  readonly cluster?: number
+}
+
+export class LocalLans {
+  /** By LAN index: this host's interface there has lost carrier. */
+  readonly #carrierLost: boolean[]
+  /** By LAN index: taken out of service by the operator (faildctl offline). */
+  readonly #offline: boolean[]
+  /** LANs 0-7 out of service (no carrier or offline), as every outgoing packet carries it. */
+  #outMask = 0
+
+  constructor(lanCount: number) {
+    this.#carrierLost = Array.from({ length: lanCount }, () => false)
+    this.#offline = Array.from({ length: lanCount }, () => false)
+  }
+
+  get count(): number {
+    return this.#carrierLost.length
+  }
+
+  carrierLost(lan: number): boolean {
+    return this.#carrierLost[lan] ?? false
+  }
+
+  offline(lan: number): boolean {
+    return this.#offline[lan] ?? false
+  }
+
+  /** Record carrier on `lan`; false if nothing changed (or no such LAN). */
+  setCarrier(lan: number, up: boolean): boolean {
+    if (lan >= this.count || this.#carrierLost[lan] === !up) return false
+    this.#carrierLost[lan] = !up
+    this.#updateMask(lan)
+    return true
+  }
+
+  /** Record `lan` taken offline or put back; false if nothing changed (or no such LAN). */
+  setOffline(lan: number, offline: boolean): boolean {
+    if (lan >= this.count || this.#offline[lan] === offline) return false
+    this.#offline[lan] = offline
+    this.#updateMask(lan)
+    return true
+  }
+
+  #updateMask(lan: number): void {
+    const bit = 1 << lan
+    if (lan >= 8) return // the wire mask has 8 bits
+    const out = this.#carrierLost[lan] || this.#offline[lan]
+    this.#outMask = out ? this.#outMask | bit : this.#outMask & ~bit
+  }
+
+  /** An INQ or an ACK (to `to`) from this host on `lan`, carrying the out-of-service mask. */
+  message(me: Sender, kind: 'inq' | 'ack', lan: number, seq: number, down: number[], to = 0): Message {
+    const common = {
+      outOfService: this.#outMask,
+      from: me.nodeId,
+      boot: me.boot,
+      lan,
+      seq,
+      intervalMs: me.requestor ? me.intervalMs : 0,
+      addresses: me.addresses,
+      down,
+      cluster: me.cluster ?? 0,
+    }
+    return kind === 'inq' ? { kind, ...common } : { kind, to, ...common }
+  }
+
+  /** A notice: an INQ with interval 0, never answered, that tells peers at once what changed. */
+  notice(me: Sender, lan: number, seq: number, peers: Iterable<Peer>, to: number | 'broadcast'): SendCommand {
+    const inq = this.message(me, 'inq', lan, seq, downList(peers, lan))
+    return { kind: 'send', lan, to, msg: { ...inq, intervalMs: 0 } }
+  }
+
+  /** The notice of a change in the mask, on every LAN that still has carrier. */
+  notices(me: Sender, seq: number, peers: Iterable<Peer>): SendCommand[] {
+    const out: SendCommand[] = []
+    this.#carrierLost.forEach((lost, lan) => lost || out.push(this.notice(me, lan, seq, peers, 'broadcast')))
+    return out
+  }
+}
+
+/** Peers this host does not hear on `lan`, as far as one packet can tell. */
+export function downList(peers: Iterable<Peer>, lan: number): number[] {
+  const down: number[] = []
+  for (const p of peers) {
+    if (p.lans[lan]!.link.state === LinkState.Down && down.length < MAX_DOWN_IDS) down.push(p.id)
+  }
+  return down
+}

@@ -1,0 +1,100 @@
+// The requestor's probe rounds: sequence numbers, the INQs awaiting ACKs on each LAN, RTT, verdicts.
+import { ackTimeoutMs, NO_RTT, rttSample, type Rtt } from '../path/rtt.js'
+
+/** One INQ broadcast on one LAN, and who answered it in time. */
+export interface Round {
+  readonly seq: number
+  readonly sentAt: number
+  /** When its ACKs are overdue: expire() judges it then, never tick(). */
+  readonly due: number
+  /** Node ids that answered. BOUNDED: peers; dropped with the round once judged. */
+  readonly acked: Set<number>
+}
+
+/** An ACK for an open round, one already judged (or never sent), or one already counted. */
+export type AckVerdict = 'open' | 'late' | 'duplicate'
+
+/**
+ * Unjudged rounds kept per LAN. The shell judges (expire) before every tick, so there are one or
+ * two; the bound only keeps a shell that never judges from growing memory without end.
+ */
+export const MAX_OPEN_ROUNDS = 16
+
+export class ProbeRounds {
+  #seq: number
+  /** By LAN index: rounds sent and not judged yet, oldest first. BOUNDED: MAX_OPEN_ROUNDS each. */
+  readonly #open: Round[][]
+  /** By LAN index: the last round sent, judged or not: a late ACK to it still measures the RTT. */
+  readonly #last: Array<Round | undefined>
+  /** By LAN index: the smoothed RTT there. */
+  readonly #rtt: Rtt[]
+
+  constructor(lanCount: number, firstSeq: number) {
+    this.#seq = firstSeq
+    this.#open = Array.from({ length: lanCount }, () => [])
+    this.#last = Array.from({ length: lanCount }, () => undefined)
+    this.#rtt = Array.from({ length: lanCount }, () => NO_RTT)
+  }
+
+  /** The one source of sequence numbers, for INQs and notices alike (u32, wrapping). */
+  nextSeq(): number {
+    this.#seq = (this.#seq + 1) >>> 0
+    return this.#seq
+  }
+
+  /** Start a round for INQ `seq` on `lan`; returns its deadline. */
+  open(lan: number, seq: number, now: number, intervalMs: number): number {
+    const due = now + ackTimeoutMs(this.#rtt[lan]!, intervalMs)
+    const round: Round = { seq, sentAt: now, due, acked: new Set() }
+    const open = this.#open[lan]!
+    if (open.length >= MAX_OPEN_ROUNDS) open.shift()
+    open.push(round)
+    this.#last[lan] = round
+    return round.due
+  }
+
+  /** What an ACK from `from` for `seq` on `lan` is; changes nothing. */
+  verdict(lan: number, from: number, seq: number): AckVerdict {
+    const round = this.#open[lan]?.find((r) => r.seq === seq)
+    return !round ? 'late' : round.acked.has(from) ? 'duplicate' : 'open'
+  }
+
+  /** Count an ACK the verdict called open; returns its round-trip time. */
+  answer(lan: number, from: number, seq: number, now: number): number {
+    const round = this.#open[lan]!.find((r) => r.seq === seq)!
+    round.acked.add(from)
+    const rttMs = now - round.sentAt
+    this.#rtt[lan] = rttSample(this.#rtt[lan]!, rttMs)
+    return rttMs
+  }
+
+  /** Too late to count, but it measures the delay (our own load included) the timeout must cover. */
+  late(lan: number, seq: number, now: number): void {
+    const last = this.#last[lan]
+    if (last?.seq === seq) this.#rtt[lan] = rttSample(this.#rtt[lan]!, now - last.sentAt)
+  }
+
+  /** Take every round whose deadline has passed, on every LAN, for judging: [lan, round] pairs. */
+  due(now: number): Array<readonly [number, Round]> {
+    const out: Array<readonly [number, Round]> = []
+    this.#open.forEach((open, lan) => {
+      // Not always in sending order: a round sent after the RTT fell is due sooner.
+      if (!open.some((r) => r.due <= now)) return
+      for (const r of open) if (r.due <= now) out.push([lan, r])
+      this.#open[lan] = open.filter((r) => r.due > now)
+    })
+    return out
+  }
+
+  /** The earliest deadline of an open round (Infinity: none). */
+  nextDue(): number {
+    let next = Infinity
+    for (const open of this.#open) for (const r of open) next = Math.min(next, r.due)
+    return next
+  }
+
+  /** The smoothed RTT on `lan` (ms; undefined before a sample). */
+  srtt(lan: number): number | undefined {
+    return this.#rtt[lan]?.srtt
+  }
+}

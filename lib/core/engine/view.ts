@@ -1,0 +1,75 @@
+// EngineView: a read-only, plain-data snapshot of the engine, and what the shell derives from it.
+import { LinkState, type Thresholds } from '../path/link-fsm.js'
+import type { PathReason } from '../path/path-state.js'
+import type { PlanPeer } from '../routes/plan.js'
+
+export interface LanView {
+  /** This host's interface on the LAN has carrier. */
+  readonly carrier: boolean
+  /** Taken out of service by the operator (faildctl offline). */
+  readonly offline: boolean
+  /** Smoothed round-trip time of ACKs there (ms; undefined before a sample). */
+  readonly srttMs: number | undefined
+}
+
+/** One peer's path on one LAN. Times are monotonic ms; -Infinity: never. */
+export interface PathView {
+  /** The peer's address on the LAN; 0: it has none. */
+  readonly address: number
+  /** The state routes follow (see path-state.ts). */
+  readonly state: LinkState
+  /** What this host observes of the path: the link FSM's state. */
+  readonly observed: LinkState
+  readonly missed: number
+  readonly good: number
+  readonly hearsUs: boolean
+  readonly peerOutOfService: boolean
+  readonly lastHeard: number
+  readonly downSince: number
+  readonly upSince: number
+  /** The last ACK's round-trip time (ms; undefined: none yet). */
+  readonly rttMs: number | undefined
+  /** Every reason the path is down whatever is observed, highest precedence first. */
+  readonly why: readonly PathReason[]
+}
+
+export interface PeerView {
+  readonly id: number
+  /** The peer's INQ interval; 0: a responder only. */
+  readonly intervalMs: number
+  readonly lastHeard: number
+  /** By LAN index. */
+  readonly paths: readonly PathView[]
+}
+
+export interface EngineView {
+  readonly nodeId: number
+  readonly requestor: boolean
+  readonly intervalMs: number
+  readonly thresholds: Thresholds
+  /** By LAN index. */
+  readonly lans: readonly LanView[]
+  readonly peers: readonly PeerView[]
+}
+
+/** What the route planner needs of every peer. O(peers): once per plan, never per packet. */
+export function planPeers(view: EngineView): PlanPeer[] {
+  // A requestor probes at its own interval; a responder is probed at the requestor's.
+  return view.peers.map((p) => ({ intervalMs: view.requestor ? view.intervalMs : p.intervalMs, lans: p.paths }))
+}
+
+/** The path to whichever peer has `address` on LAN `lan` (a gateway), if any. O(peers). */
+export function pathAt(view: EngineView, lan: number, address: number): PathView | undefined {
+  for (const p of view.peers) if (p.paths[lan]?.address === address) return p.paths[lan]
+  return undefined
+}
+
+/** The routing state of the path to a gateway; unknown if no peer has that address there. */
+export function gatewayState(view: EngineView, lan: number, address: number): LinkState {
+  return pathAt(view, lan, address)?.state ?? LinkState.Unknown
+}
+
+/** A peer's address on every LAN, by LAN index (0: none); empty if the peer is not known. */
+export function peerAddresses(view: EngineView, id: number): number[] {
+  return view.peers.find((p) => p.id === id)?.paths.map((x) => x.address) ?? []
+}

@@ -1,0 +1,75 @@
+// admit.ts: one row per drop reason, each just past the rows before it, and the serial-number order.
+import t from 'tap'
+import { admit, ADMIT, inqOrder, newer, type AdmitContext, type Arrival } from '../../../lib/core/engine/admit.js'
+import type { Peer } from '../../../lib/core/engine/peer-table.js'
+import type { AckVerdict } from '../../../lib/core/engine/probe-round.js'
+import type { Message } from '../../../lib/core/wire/codec.js'
+
+const ME = 0x0a000001
+const PEER = 0x0a000002
+const ADDR = [0x0a000001, 0x0b000001]
+const PEER_ADDR = [0x0a000002, 0x0b000002]
+
+const known = (over: Partial<Peer> = {}): Peer =>
+  ({ id: PEER, boot: 9, intervalMs: 100, lastHeard: 0, since: 0, lans: [{ inqSeq: 10 }, { inqSeq: -1 }], ...over }) as unknown as Peer
+
+function ctx(over: Partial<AdmitContext> & { known?: Peer; verdict?: AckVerdict } = {}): AdmitContext {
+  return {
+    nodeId: ME,
+    addresses: ADDR,
+    requestor: true,
+    cluster: 0,
+    strictBoot: false,
+    maxPeers: Infinity,
+    ignore: new Set(),
+    peerCount: over.known ? 1 : 0,
+    peer: (id) => (id === over.known?.id ? over.known : undefined),
+    ackVerdict: () => over.verdict ?? 'open',
+    ...over,
+  }
+}
+
+const inq = (over: Partial<Message> = {}): Message =>
+  ({ kind: 'inq', from: PEER, boot: 9, lan: 0, seq: 11, intervalMs: 100, addresses: PEER_ADDR, down: [], outOfService: 0, cluster: 0, ...over }) as Message
+const ack = (over: Partial<Message> = {}): Message => ({ ...inq(), kind: 'ack', to: ME, intervalMs: 0, ...over }) as Message
+const at = (msg: Message, src = PEER_ADDR[0]!, lan = 0): Arrival => ({ lan, src, msg })
+
+// [reason, arrival, context]: in table order.
+const rows: Array<[string, Arrival, AdmitContext]> = [
+  ['wrong-cluster', at(inq({ cluster: 7 })), ctx()],
+  ['looped-back', at(inq({ from: ME, addresses: ADDR }), ADDR[0]), ctx()],
+  ['id-clash', at(inq({ from: ME })), ctx()],
+  ['ignored', at(inq()), ctx({ ignore: new Set([PEER_ADDR[0]!]) })],
+  ['wrong-lan', at(inq({ lan: 1 })), ctx()],
+  ['spoofed-source', at(inq(), 0x0a000063), ctx()],
+  ['not-for-us', at(ack({ to: 0x0a000009 } as Partial<Message>)), ctx()],
+  ['unsolicited-ack', at(ack()), ctx({ requestor: false })],
+  ['late-ack', at(ack()), ctx({ verdict: 'late' })],
+  ['duplicate-ack', at(ack()), ctx({ verdict: 'duplicate' })],
+  ['duplicate-inq', at(inq({ seq: 10 })), ctx({ known: known() })],
+  ['replayed', at(inq({ seq: 9 })), ctx({ known: known() })],
+  ['peer-table-full', at(inq()), ctx({ maxPeers: 1, peerCount: 1 })],
+  ['replayed', at(inq({ boot: 8 })), ctx({ known: known(), strictBoot: true })],
+]
+
+t.test('the table lists every reason, in this order', async (t) => {
+  t.same(ADMIT.map(([r]) => r), rows.map(([r]) => r))
+})
+
+for (const [reason, arrival, c] of rows) t.test(reason, async (t) => t.equal(admit(arrival, c), reason))
+
+t.test('a genuine packet is let in', async (t) => {
+  t.equal(admit(at(inq()), ctx()), undefined, 'an INQ from a new peer')
+  t.equal(admit(at(ack()), ctx()), undefined, 'an ACK for an open round')
+  t.equal(admit(at(inq({ seq: 9, intervalMs: 0 })), ctx({ known: known() })), undefined, 'a notice is never a replay')
+  t.equal(admit(at(inq({ boot: 8 })), ctx({ known: known() })), undefined, 'without a key an older boot is a restart')
+})
+
+t.test('inqOrder and newer: serial-number order across the wrap', async (t) => {
+  t.equal(inqOrder(at(inq({ seq: 11 })), known()), 'new')
+  t.equal(inqOrder(at(inq({ seq: 11, lan: 1 }), PEER_ADDR[1], 1), known()), 'new', 'nothing heard on that LAN yet')
+  t.equal(inqOrder(at(inq({ seq: 5, boot: 10 })), known()), 'new', 'another run')
+  t.ok(newer(0, 0xffffffff))
+  t.notOk(newer(0xffffffff, 0))
+  t.notOk(newer(5, 5))
+})
