@@ -51,14 +51,14 @@ export function buildCommand(version: string): Command {
     .option('--key-file <file>', 'sign every packet with the first key in this file (mode 0600), accept either of two')
     .option('--cluster <name>', 'ignore packets of other clusters on the same LANs')
     .option('--dry-run', 'log the route changes faild would make, make none', false)
-    .option('-v, --verbose', 'log every packet too (log level debug)', count, 0)
+    .option('-v, --verbose', 'log at level debug; twice (-vv): a line for every packet too', count, 0)
     .addOption(new Option('--table <id>', "routing table that holds faild's routes").default(DEFAULTS.table).argParser(intIn(1, schema.table.maximum, 'table id')))
     .addOption(new Option('--rule-priority <n>', "priority of faild's ip rule (must be ahead of the main table's 32766)").default(DEFAULTS.rulePriority).argParser(intIn(1, schema.rulePriority.maximum, 'rule priority')))
     .option('--print-schema', 'print the JSON Schema of the config file and exit')
     .addHelpText('after', '\nSignals: SIGTERM or SIGINT removes every route and rule faild added, then exits 0. SIGHUP re-reads the\nconfig and reopens the log file. SIGUSR1 logs the status. See faild(8) and faildctl(8).')
 }
 
-/** Command-line flag (commander attribute name) -> faild.json key; -v and -i are converted below. */
+/** Command-line flag (commander attribute name) -> faild.json key; -v, -vv and -i are converted below. */
 const FLAG_KEYS: Readonly<Record<string, string>> = {
   requestor: 'requestor',
   interval: 'interval',
@@ -86,5 +86,6 @@ export function givenFlags(cmd: Command): Record<string, unknown> {
   for (const [flag, key] of Object.entries(FLAG_KEYS)) if (cli(flag)) out[key] = o[flag]
   if (cli('interface')) out.lans = (o.interface as string[]).map((name) => ({ interface: name }))
   if (cli('verbose')) out.logLevel = 'debug'
+  if (cli('verbose') && (o.verbose as number) >= 2) out.logPackets = true
   return out
 }

@@ -37,7 +37,16 @@ export const CONFIG_SCHEMA = {
     upAfter: int(1, LIMITS.maxCount, '-s: good packets in a row before a down path is up again.', DEFAULTS.upAfter),
     port: int(1, 65535, '-p: UDP port for INQ and ACK, the same on every host.', DEFAULTS.port),
     logFile: { type: 'string', minLength: 1, description: '-l: append log lines to this file (stderr gets them too). Reopened on SIGHUP.' },
-    logLevel: { enum: ['error', 'warn', 'info', 'debug'], default: 'info', description: '-v is "debug": every packet is logged too.' },
+    logLevel: {
+      enum: ['error', 'warn', 'info', 'debug'],
+      default: 'info',
+      description: '-v is "debug": drops, reloads and other details, but not a line per packet (see logPackets).',
+    },
+    logPackets: {
+      type: 'boolean',
+      default: false,
+      description: '-vv: also log a line for every packet received (needs logLevel "debug"; -vv sets both).',
+    },
     logFormat: { enum: ['text', 'json'], default: 'text', description: '--log-format: text lines, or one JSON object per line.' },
     lans: {
       type: 'array',
