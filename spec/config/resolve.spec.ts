@@ -7,6 +7,7 @@ import t from 'tap'
 import { resolveConfig } from '../../lib/config/resolve.js'
 import { CONFIG_SCHEMA } from '../../lib/config/schema.js'
 import { DEFAULTS } from '../../lib/config/defaults.js'
+import { makeAjv } from '../../lib/config/validator.js'
 import { parseArgs } from '../../lib/cli/faild.js'
 import { buildCommand } from '../../lib/cli/faild-command.js'
 import type { Options } from '../../lib/config/types.js'
@@ -144,8 +145,7 @@ t.test('every JSON file in examples/ is a valid faild.json', async (t) => {
 t.test('the validator the build precompiles judges as the one compiled at run time', async (t) => {
   const built = join(ROOT, 'dist/lib/config/validate.cjs')
   if (!existsSync(built)) return void t.comment('dist/lib/config/validate.cjs not built yet (npm run build): not compared')
-  const { Ajv } = await import('ajv')
-  const runtime = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true }).compile(CONFIG_SCHEMA)
+  const runtime = (await makeAjv()).compile(CONFIG_SCHEMA)
   const precompiled = ((await import(built)) as { default: typeof runtime }).default
   const samples: unknown[] = [{}, { failAfter: 0, colour: 1 }, { lans: [{ iface: 'x' }] }, { nodeId: 'me' }, JSON.parse(readFileSync(join(ROOT, 'examples/faild.json'), 'utf8'))]
   for (const s of samples) {
