@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import { CommanderError, type Command } from 'commander'
 import { DEFAULT_CONFIG_FILE } from '../config/defaults.js'
 import { loadOptions } from '../config/load.js'
+import { configText } from '../config/print.js'
 import { CONFIG_SCHEMA } from '../config/schema.js'
 import type { Options } from '../config/types.js'
 import { ControlServer } from '../control/server.js'
@@ -53,7 +54,7 @@ function prepare(argv: readonly string[], io: Io): Prepared {
     return { run: false, code: 1 }
   }
   if (cl.check) {
-    io.out(`configuration OK${cl.configFile ? ` (${cl.configFile})` : ''}:\n${JSON.stringify(r.options, null, 2)}\n`)
+    io.out(`configuration OK${cl.configFile ? ` (${cl.configFile})` : ''}:\n${configText(r.options)}`)
     return { run: false, code: 0 }
   }
   return { run: true, options: r.options, cl }
