@@ -35,7 +35,7 @@ export function buildCommand(version: string): Command {
     .description('Keep the hosts of a dual-LAN cluster talking when one LAN path dies: probe every LAN, move host routes to the LAN that works.')
     .version(version, '-V, --version')
     .option('-c, --config <file>', `read settings from this JSON file (default: ${DEFAULT_CONFIG_FILE} when present); flags override it`)
-    .option('-n, --check', 'check the configuration and flags, print the result, and exit', false)
+    .option('-n, --check', 'check the config, flags and host (read-only), print the effective config, exit', false)
     .option('-r, --requestor', 'also run the requestor: broadcast INQs on every LAN each interval', false)
     .addOption(new Option('-t, --interval <secs>', 'seconds between INQs (fractions allowed, e.g. 0.1)').default(DEFAULTS.interval).argParser(seconds))
     .addOption(new Option('-f, --fail-after <n>', 'missed packets before a route is invalidated').default(DEFAULTS.failAfter).argParser(intIn(1, LIMITS.maxCount, 'missed packets')))

@@ -33,7 +33,12 @@ const PRINT: { readonly [K in Printed]: (o: Options) => unknown } = {
   pidFile: asIs('pidFile'),
   keyFile: asIs('keyFile'),
   cluster: asIs('cluster'),
-  flapDamping: ({ flapDamping: d }) => ({ flaps: d.flaps, halfLife: d.halfLife, maxHold: d.maxHold, enabled: d.enabled }),
+  flapDamping: ({ flapDamping: d }) => ({
+    flaps: d.flaps,
+    halfLife: d.halfLife,
+    maxHold: d.maxHold,
+    enabled: d.enabled,
+  }),
   rateLimit: asIs('rateLimit'),
   maxPeers: asIs('maxPeers'),
   dryRun: asIs('dryRun'),

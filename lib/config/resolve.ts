@@ -85,7 +85,9 @@ function crossChecks(c: ConfigFile): string[] {
     if (t >= 253 && t <= 255) errors.push(`/table: ${t} is a kernel table (default, main, local); faild uses tables ${c.table} to ${c.table + lengths}`)
   }
   if (c.table + lengths > 0xfffffeff) errors.push(`/table: faild needs tables ${c.table} to ${c.table + lengths}`)
-  if (c.logPackets && c.logLevel !== 'debug') errors.push(`/logPackets: needs logLevel "debug" (-v), not "${c.logLevel}"`)
+  if (c.logPackets && c.logLevel !== 'debug') {
+    errors.push(`/logPackets: needs logLevel "debug" (-v), not "${c.logLevel}"`)
+  }
   if (c.lans.length > MAX_LANS) errors.push(`/lans: at most ${MAX_LANS}`)
   return errors
 }

@@ -35,7 +35,11 @@ export const CONFIG_SCHEMA = {
   additionalProperties: false,
   properties: {
     $schema: { type: 'string', description: 'Where editors find this schema; ignored by faild.' },
-    requestor: restart({ type: 'boolean', default: false, description: '-r: also broadcast INQs on every LAN each interval.' }),
+    requestor: restart({
+      type: 'boolean',
+      default: false,
+      description: '-r: also broadcast INQs on every LAN each interval.',
+    }),
     interval: {
       type: 'number',
       minimum: LIMITS.minInterval,
@@ -131,7 +135,9 @@ export const CONFIG_SCHEMA = {
       {
         type: 'string',
         minLength: 1,
-        description: '--key-file: one or two secrets (one per line, mode 0600); every packet is signed with the first, and accepted signed with either.',
+        description:
+          '--key-file: one or two secrets (one per line, mode 0600); every packet is signed with the first, ' +
+          'and accepted signed with either.',
       },
       'Its keys are re-read on SIGHUP (to roll a key); setting, removing or moving the file needs a restart.',
     ),
@@ -158,7 +164,9 @@ export const CONFIG_SCHEMA = {
       maximum: 1_000_000,
       description: 'Packets per second one source address may send before the rest are dropped (default: 4 per interval, at least 200).',
     },
-    maxPeers: restart(int(1, 100_000, 'Peers faild tracks at most; packets from further new peers are dropped (counted as peer-table-full).', 4096)),
+    maxPeers: restart(
+      int(1, 100_000, 'Peers faild tracks at most; packets from further new peers are dropped (counted as peer-table-full).', 4096),
+    ),
     dryRun: restart({ type: 'boolean', default: false, description: '--dry-run: log the route changes, make none.' }),
     table: restart(int(1, 0xfffffeff, "--table: the routing table that holds faild's host routes.", DEFAULTS.table)),
     rulePriority: restart(

@@ -1,4 +1,4 @@
-// The command line of lib/cli/faild-command.ts through lib/cli/faild.ts parseArgs: defaults, every flag, bad values.
+// The command line (lib/cli/faild-command.ts) through parseArgs: defaults, every flag, bad values.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'

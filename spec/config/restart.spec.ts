@@ -41,14 +41,16 @@ t.test('every key of the schema is either restart-only or applied on reload, nev
   for (const [key, p] of Object.entries(properties)) {
     const restart = p['x-restart'] === true
     const applied = key in APPLIED_ON_RELOAD
-    t.ok(restart !== applied, `${key}: ${restart ? 'restart-only' : applied ? 'applied on reload' : 'NEITHER: decide'}`)
+    const what = restart ? 'restart-only' : applied ? 'applied on reload' : 'NEITHER: decide'
+    t.ok(restart !== applied, `${key}: ${what}`)
   }
   for (const key of Object.keys(APPLIED_ON_RELOAD)) t.ok(key in properties, `${key} is a key of the schema`)
 })
 
 t.test('the mark is `"x-restart": true` on top-level keys only', async (t) => {
   const nested = (p: Property): Property[] => [...Object.values(p.properties ?? {}), ...(p.items ? [p.items] : [])]
-  const marks = (p: Property): number => nested(p).reduce((n, q) => n + ('x-restart' in q ? 1 : 0) + marks(q), 0)
+  const marks = (p: Property): number =>
+    nested(p).reduce((n, q) => n + ('x-restart' in q ? 1 : 0) + marks(q), 0)
   for (const [key, p] of Object.entries(properties)) {
     if ('x-restart' in p) t.equal(p['x-restart'], true, `${key}: true or absent`)
     t.equal(marks(p), 0, `${key}: no mark inside it`)
@@ -75,9 +77,10 @@ t.test('RESTART_KEYS: what is bound at start, in schema order', async (t) => {
 t.test('pendingRestart names the restart-only keys a reload changed, nothing else', async (t) => {
   const before = options({ lans: [{ interface: 'eth0' }, { interface: 'eth1' }] })
   t.same(pendingRestart(before, before), [])
-  t.same(pendingRestart(before, options({ lans: [{ interface: 'eth0' }, { interface: 'eth1' }] })), [], 'equal, not the same object')
+  const again = options({ lans: [{ interface: 'eth0' }, { interface: 'eth1' }] })
+  t.same(pendingRestart(before, again), [], 'equal, not the same object')
   t.same(pendingRestart(before, { ...before, failAfter: 9, routes: [], interval: 0.1, logPackets: true }), [])
-  t.same(pendingRestart(before, { ...before, maxPeers: 10, port: 5000 }), ['port', 'maxPeers'], 'in schema order')
+  t.same(pendingRestart(before, { ...before, maxPeers: 10, port: 5000 }), ['port', 'maxPeers'], 'schema order')
   t.same(pendingRestart(before, { ...before, keyFile: '/etc/faild.key' }), ['keyFile'], 'a key file added')
   t.same(pendingRestart({ ...before, keyFile: '/etc/faild.key' }, before), ['keyFile'], 'a key file removed')
   const relabelled = options({ lans: [{ interface: 'eth0', label: 'north' }, { interface: 'eth1' }] })
