@@ -54,12 +54,12 @@ export const CONFIG_SCHEMA = {
     logLevel: {
       enum: ['error', 'warn', 'info', 'debug'],
       default: 'info',
-      description: '-v is "debug": drops, reloads and other details, but not a line per packet (see logPackets).',
+      description: '-v is "debug": more detail, but no line per packet (see logPackets).',
     },
     logPackets: {
       type: 'boolean',
       default: false,
-      description: '-vv: also log a line for every packet received (needs logLevel "debug"; -vv sets both).',
+      description: '-vv: also log a line for every packet, received or dropped (needs logLevel "debug"; -vv sets both).',
     },
     logFormat: { enum: ['text', 'json'], default: 'text', description: '--log-format: text lines, or one JSON object per line.' },
     lans: restart({
