@@ -35,7 +35,7 @@ export function buildCommand(version: string): Command {
     .description('Keep the hosts of a dual-LAN cluster talking when one LAN path dies: probe every LAN, move host routes to the LAN that works.')
     .version(version, '-V, --version')
     .option('-c, --config <file>', `read settings from this JSON file (default: ${DEFAULT_CONFIG_FILE} when present); flags override it`)
-    .option('-n, --check', 'check the configuration and flags, print the result, and exit', false)
+    .option('-n, --check', 'check the config, flags and host (read-only), print the effective config, exit', false)
     .option('-r, --requestor', 'also run the requestor: broadcast INQs on every LAN each interval', false)
     .addOption(new Option('-t, --interval <secs>', 'seconds between INQs (fractions allowed, e.g. 0.1)').default(DEFAULTS.interval).argParser(seconds))
     .addOption(new Option('-f, --fail-after <n>', 'missed packets before a route is invalidated').default(DEFAULTS.failAfter).argParser(intIn(1, LIMITS.maxCount, 'missed packets')))
@@ -51,14 +51,14 @@ export function buildCommand(version: string): Command {
     .option('--key-file <file>', 'sign every packet with the first key in this file (mode 0600), accept either of two')
     .option('--cluster <name>', 'ignore packets of other clusters on the same LANs')
     .option('--dry-run', 'log the route changes faild would make, make none', false)
-    .option('-v, --verbose', 'log every packet too (log level debug)', count, 0)
+    .option('-v, --verbose', 'log at level debug; twice (-vv): a line for every packet too', count, 0)
     .addOption(new Option('--table <id>', "routing table that holds faild's routes").default(DEFAULTS.table).argParser(intIn(1, schema.table.maximum, 'table id')))
     .addOption(new Option('--rule-priority <n>', "priority of faild's ip rule (must be ahead of the main table's 32766)").default(DEFAULTS.rulePriority).argParser(intIn(1, schema.rulePriority.maximum, 'rule priority')))
     .option('--print-schema', 'print the JSON Schema of the config file and exit')
     .addHelpText('after', '\nSignals: SIGTERM or SIGINT removes every route and rule faild added, then exits 0. SIGHUP re-reads the\nconfig and reopens the log file. SIGUSR1 logs the status. See faild(8) and faildctl(8).')
 }
 
-/** Command-line flag (commander attribute name) -> faild.json key; -v and -i are converted below. */
+/** Command-line flag (commander attribute name) -> faild.json key; -v, -vv and -i are converted below. */
 const FLAG_KEYS: Readonly<Record<string, string>> = {
   requestor: 'requestor',
   interval: 'interval',
@@ -86,5 +86,6 @@ export function givenFlags(cmd: Command): Record<string, unknown> {
   for (const [flag, key] of Object.entries(FLAG_KEYS)) if (cli(flag)) out[key] = o[flag]
   if (cli('interface')) out.lans = (o.interface as string[]).map((name) => ({ interface: name }))
   if (cli('verbose')) out.logLevel = 'debug'
+  if (cli('verbose') && (o.verbose as number) >= 2) out.logPackets = true
   return out
 }

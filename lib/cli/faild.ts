@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs'
 import { CommanderError, type Command } from 'commander'
 import { DEFAULT_CONFIG_FILE } from '../config/defaults.js'
 import { loadOptions } from '../config/load.js'
+import { configText } from '../config/print.js'
 import { CONFIG_SCHEMA } from '../config/schema.js'
 import type { Options } from '../config/types.js'
 import { ControlServer } from '../control/server.js'
@@ -15,6 +16,7 @@ import { acquirePidFile, releasePidFile } from '../host/pid-file.js'
 import { logOptions, Service, unwritable, type Source } from '../daemon/service.js'
 import { runUntilSignalled } from '../daemon/signals.js'
 import { buildCommand, givenFlags } from './faild-command.js'
+import { hostChecks, type HostChecks } from './host-checks.js'
 import { stdio, type Io } from './io.js'
 import { version } from './version.js'
 
@@ -44,33 +46,49 @@ function parseCommandLine(argv: readonly string[], io: Io): CommandLine | number
 
 type Prepared = { readonly run: true; readonly options: Options; readonly cl: CommandLine } | { readonly run: false; readonly code: number }
 
-/** Everything that can be refused before anything runs: flags, the config file, -n, --print-schema. */
+/** "error: 2 problems, nothing started:" and the problems, one a line; exit code 1. */
+function refuse(io: Io, problems: readonly string[]): number {
+  const n = problems.length
+  const lines = problems.map((e) => `  ${e}\n`).join('')
+  io.err(`error: ${n} problem${n > 1 ? 's' : ''}, nothing started:\n${lines}`)
+  return 1
+}
+
+/** Everything that can be refused before the host is looked at: flags, the config file, --print-schema. */
 function prepare(argv: readonly string[], io: Io): Prepared {
   const cl = parseCommandLine(argv, io)
   if (typeof cl === 'number') return { run: false, code: cl }
   const r = loadOptions(cl.configFile, cl.flags)
-  if (!r.ok) {
-    const n = r.errors.length
-    io.err(`error: ${n} problem${n > 1 ? 's' : ''}, nothing started:\n${r.errors.map((e) => `  ${e}\n`).join('')}`)
-    return { run: false, code: 1 }
-  }
-  if (cl.check) {
-    io.out(`configuration OK${cl.configFile ? ` (${cl.configFile})` : ''}:\n${JSON.stringify(r.options, null, 2)}\n`)
-    return { run: false, code: 0 }
-  }
-  return { run: true, options: r.options, cl }
+  return r.ok ? { run: true, options: r.options, cl } : { run: false, code: refuse(io, r.errors) }
 }
 
-/** Parse argv (without node and script): the options, or the exit code when faild should not run. */
+/**
+ * Parse argv (without node and script): the options, or the exit code when faild should not run.
+ * Only the flags and the config: -n gives 0 once they are valid, and prints nothing (main() checks the host).
+ */
 export function parseArgs(argv: readonly string[], io: Io = stdio): Options | number {
   const p = prepare(argv, io)
-  return p.run ? p.options : p.code
+  if (!p.run) return p.code
+  return p.cl.check ? 0 : p.options
 }
 
-/** Run faild until SIGTERM or SIGINT; resolves to the process exit code. */
-export async function main(argv: readonly string[], io: Io = stdio): Promise<number> {
+/** -n: the host checks too, then "configuration OK" and the effective config as faild.json; the exit code. */
+async function check(o: Options, cl: CommandLine, io: Io, checks: HostChecks): Promise<number> {
+  const problems = await checks(o)
+  if (problems.length > 0) return refuse(io, problems.map((p) => `host: ${p}`))
+  io.out(`configuration OK${cl.configFile ? ` (${cl.configFile})` : ''}:\n${configText(o)}`)
+  return 0
+}
+
+/** Run faild until SIGTERM or SIGINT (or check, with -n); resolves to the process exit code. */
+export async function main(
+  argv: readonly string[],
+  io: Io = stdio,
+  checks: HostChecks = hostChecks(),
+): Promise<number> {
   const p = prepare(argv, io)
   if (!p.run) return p.code
+  if (p.cl.check) return check(p.options, p.cl, io, checks)
   const opt = p.options
   const bad = opt.logFile === undefined ? undefined : unwritable(opt.logFile)
   if (bad) {

@@ -12,6 +12,20 @@ function lanIndexOf(lans: readonly Lan[], address: number, key: string): number 
   return lan.index
 }
 
+/**
+ * Every static peer and gateway on none of this host's LANs, as "/routes/0/via/1: ..." lines: what
+ * placeGateways and tunables would refuse, all at once (they throw at the first).
+ */
+export function unplaced(o: Options, lans: readonly Lan[]): string[] {
+  const mine = lans.map((l) => `${l.label} ${formatIPv4(l.address)}/${l.prefixLen}`).join(', ')
+  const off = (address: number, key: string): string[] =>
+    lanOf(lans, address) ? [] : [`${key}: ${formatIPv4(address)} is on none of this host's LANs (${mine})`]
+  return [
+    ...o.staticPeers.flatMap((a, i) => off(a, `/staticPeers/${i}`)),
+    ...o.routes.flatMap((r, i) => r.via.flatMap((a, j) => off(a, `/routes/${i}/via/${j}`))),
+  ]
+}
+
 /** Gateway routes of the config, each gateway placed on the LAN whose subnet holds it. */
 export function placeGateways(o: Options, lans: readonly Lan[]): Gateway[] {
   return o.routes.map((r, i) => ({

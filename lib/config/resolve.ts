@@ -18,6 +18,7 @@ interface ConfigFile {
   port: number
   logFile?: string
   logLevel: LogLevel
+  logPackets: boolean
   logFormat: LogFormat
   lans: LanSpec[]
   nodeId?: string | number
@@ -84,6 +85,9 @@ function crossChecks(c: ConfigFile): string[] {
     if (t >= 253 && t <= 255) errors.push(`/table: ${t} is a kernel table (default, main, local); faild uses tables ${c.table} to ${c.table + lengths}`)
   }
   if (c.table + lengths > 0xfffffeff) errors.push(`/table: faild needs tables ${c.table} to ${c.table + lengths}`)
+  if (c.logPackets && c.logLevel !== 'debug') {
+    errors.push(`/logPackets: needs logLevel "debug" (-v), not "${c.logLevel}"`)
+  }
   if (c.lans.length > MAX_LANS) errors.push(`/lans: at most ${MAX_LANS}`)
   return errors
 }
@@ -98,6 +102,7 @@ function toOptions(c: ConfigFile, configFile: string | undefined): Options {
     port: c.port,
     logFile: c.logFile,
     logLevel: c.logLevel,
+    logPackets: c.logPackets,
     logFormat: c.logFormat,
     lans: c.lans,
     nodeId: c.nodeId === undefined ? undefined : toNumber(c.nodeId),

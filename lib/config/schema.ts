@@ -17,6 +17,16 @@ const int = (minimum: number, maximum: number, description: string, def?: number
   ...(def === undefined ? {} : { default: def }),
 })
 
+/**
+ * Marks a key bound at start: a reload (SIGHUP, faildctl reload) leaves it as it was and reports it
+ * as waiting for a restart. `"x-restart"` is a keyword of faild's own; validator.ts registers it.
+ */
+const restart = <T extends { description: string }>(p: T, note = 'Changes only at restart.') => ({
+  ...p,
+  description: `${p.description} ${note}`,
+  'x-restart': true as const,
+})
+
 export const CONFIG_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
   title: 'faild configuration (faild.json)',
@@ -25,7 +35,11 @@ export const CONFIG_SCHEMA = {
   additionalProperties: false,
   properties: {
     $schema: { type: 'string', description: 'Where editors find this schema; ignored by faild.' },
-    requestor: { type: 'boolean', default: false, description: '-r: also broadcast INQs on every LAN each interval.' },
+    requestor: restart({
+      type: 'boolean',
+      default: false,
+      description: '-r: also broadcast INQs on every LAN each interval.',
+    }),
     interval: {
       type: 'number',
       minimum: LIMITS.minInterval,
@@ -35,11 +49,20 @@ export const CONFIG_SCHEMA = {
     },
     failAfter: int(1, LIMITS.maxCount, '-f: missed packets in a row before a path is down.', DEFAULTS.failAfter),
     upAfter: int(1, LIMITS.maxCount, '-s: good packets in a row before a down path is up again.', DEFAULTS.upAfter),
-    port: int(1, 65535, '-p: UDP port for INQ and ACK, the same on every host.', DEFAULTS.port),
+    port: restart(int(1, 65535, '-p: UDP port for INQ and ACK, the same on every host.', DEFAULTS.port)),
     logFile: { type: 'string', minLength: 1, description: '-l: append log lines to this file (stderr gets them too). Reopened on SIGHUP.' },
-    logLevel: { enum: ['error', 'warn', 'info', 'debug'], default: 'info', description: '-v is "debug": every packet is logged too.' },
+    logLevel: {
+      enum: ['error', 'warn', 'info', 'debug'],
+      default: 'info',
+      description: '-v is "debug": more detail, but no line per packet (see logPackets).',
+    },
+    logPackets: {
+      type: 'boolean',
+      default: false,
+      description: '-vv: also log a line for every packet, received or dropped (needs logLevel "debug"; -vv sets both).',
+    },
     logFormat: { enum: ['text', 'json'], default: 'text', description: '--log-format: text lines, or one JSON object per line.' },
-    lans: {
+    lans: restart({
       type: 'array',
       maxItems: MAX_LANS,
       default: [],
@@ -54,11 +77,11 @@ export const CONFIG_SCHEMA = {
           preference: int(0, 1000, 'Lower is preferred when choosing the LAN that carries traffic of a dead path (default: LAN order).'),
         },
       },
-    },
-    nodeId: {
+    }),
+    nodeId: restart({
       description: "--node-id: this host's id on the wire, a dotted quad or a whole number (default: its address on LAN A).",
       oneOf: [address('A dotted quad.'), int(1, 0xffffffff, 'A whole number.')],
-    },
+    }),
     staticPeers: {
       type: 'array',
       default: [],
@@ -96,18 +119,33 @@ export const CONFIG_SCHEMA = {
     },
     notify: { type: 'string', minLength: 1, description: '--notify: a program run on every route and path change, with the facts in FAILD_* environment variables.' },
     notifyTimeout: { type: 'number', exclusiveMinimum: 0, maximum: 300, default: 10, description: 'Seconds before a notify program is killed.' },
-    controlSocket: { type: 'string', minLength: 1, default: '/run/faild/faild.sock', description: '--control-socket: the Unix socket faildctl talks to (mode 0600).' },
-    pidFile: { type: 'string', minLength: 1, default: '/run/faild/faild.pid', description: '--pid-file: holds the pid; also the lock that keeps one faild per host.' },
-    keyFile: {
+    controlSocket: restart({
       type: 'string',
       minLength: 1,
-      description: '--key-file: one or two secrets (one per line, mode 0600); every packet is signed with the first, and accepted signed with either. Re-read on SIGHUP.',
-    },
-    cluster: {
+      default: '/run/faild/faild.sock',
+      description: '--control-socket: the Unix socket faildctl talks to (mode 0600).',
+    }),
+    pidFile: restart({
+      type: 'string',
+      minLength: 1,
+      default: '/run/faild/faild.pid',
+      description: '--pid-file: holds the pid; also the lock that keeps one faild per host.',
+    }),
+    keyFile: restart(
+      {
+        type: 'string',
+        minLength: 1,
+        description:
+          '--key-file: one or two secrets (one per line, mode 0600); every packet is signed with the first, ' +
+          'and accepted signed with either.',
+      },
+      'Its keys are re-read on SIGHUP (to roll a key); setting, removing or moving the file needs a restart.',
+    ),
+    cluster: restart({
       type: 'string',
       pattern: '^[A-Za-z0-9._-]{1,64}$',
       description: '--cluster: a name; faild ignores packets of other clusters on the same LANs.',
-    },
+    }),
     flapDamping: {
       type: 'object',
       additionalProperties: false,
@@ -126,10 +164,14 @@ export const CONFIG_SCHEMA = {
       maximum: 1_000_000,
       description: 'Packets per second one source address may send before the rest are dropped (default: 4 per interval, at least 200).',
     },
-    maxPeers: int(1, 100_000, 'Peers faild tracks at most; packets from further new peers are dropped (counted as peer-table-full).', 4096),
-    dryRun: { type: 'boolean', default: false, description: '--dry-run: log the route changes, make none.' },
-    table: int(1, 0xfffffeff, "--table: the routing table that holds faild's host routes.", DEFAULTS.table),
-    rulePriority: int(1, 32765 - 2 * 33, "--rule-priority: priority of faild's ip rules (ahead of main's 32766; gateway routes use the next ones).", DEFAULTS.rulePriority),
+    maxPeers: restart(
+      int(1, 100_000, 'Peers faild tracks at most; packets from further new peers are dropped (counted as peer-table-full).', 4096),
+    ),
+    dryRun: restart({ type: 'boolean', default: false, description: '--dry-run: log the route changes, make none.' }),
+    table: restart(int(1, 0xfffffeff, "--table: the routing table that holds faild's host routes.", DEFAULTS.table)),
+    rulePriority: restart(
+      int(1, 32765 - 2 * 33, "--rule-priority: priority of faild's ip rules (ahead of main's 32766; gateway routes use the next ones).", DEFAULTS.rulePriority),
+    ),
   },
 } as const
 

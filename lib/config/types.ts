@@ -29,6 +29,8 @@ export interface Options {
   readonly port: number
   readonly logFile: string | undefined
   readonly logLevel: LogLevel
+  /** A debug line for every packet received (-vv); only with logLevel 'debug'. */
+  readonly logPackets: boolean
   readonly logFormat: LogFormat
   /** Empty: every usable interface, in name order. */
   readonly lans: readonly LanSpec[]

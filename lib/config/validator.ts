@@ -1,7 +1,7 @@
 // The ajv validator of faild.json: compiled once at build time into dist/lib/config/validate.cjs
 // (compiling at start-up costs ~80 ms, a third of the time to the first INQ), or at run time
 // where that file is absent (specs running the TypeScript sources).
-import type { ErrorObject } from 'ajv'
+import type { Ajv, ErrorObject, Options as AjvOptions } from 'ajv'
 import { CONFIG_SCHEMA } from './schema.js'
 
 export interface Validator {
@@ -13,9 +13,19 @@ const OPTIONS = { allErrors: true, useDefaults: true, strict: true, allowUnionTy
 // CommonJS: ajv's standalone ESM output still require()s its runtime helpers.
 const PRECOMPILED = new URL('./validate.cjs', import.meta.url)
 
-async function compile(): Promise<Validator> {
+/** faild's own schema keywords: annotations that validate nothing (strict mode refuses unknown ones). */
+export const OWN_KEYWORDS = ['x-restart'] as const
+
+/** An ajv with faild's options and keywords: the one every compile of CONFIG_SCHEMA must use. */
+export async function makeAjv(extra: AjvOptions = {}): Promise<Ajv> {
   const { Ajv } = await import('ajv')
-  return new Ajv(OPTIONS).compile(CONFIG_SCHEMA) as Validator
+  const ajv = new Ajv({ ...OPTIONS, ...extra })
+  for (const keyword of OWN_KEYWORDS) ajv.addKeyword({ keyword, schemaType: 'boolean' })
+  return ajv
+}
+
+async function compile(): Promise<Validator> {
+  return (await makeAjv()).compile(CONFIG_SCHEMA) as Validator
 }
 
 /** The validator, precompiled when the build made one. */
@@ -30,9 +40,8 @@ export async function loadValidator(): Promise<Validator> {
 
 /** The standalone CommonJS source of the validator, for the build (npm run build writes it). */
 export async function standaloneSource(): Promise<string> {
-  const { Ajv } = await import('ajv')
   const standalone = (await import('ajv/dist/standalone/index.js')).default as unknown as { default?: unknown }
   const gen = (typeof standalone === 'function' ? standalone : standalone.default) as (ajv: unknown, v: unknown) => string
-  const ajv = new Ajv({ ...OPTIONS, code: { source: true } })
+  const ajv = await makeAjv({ code: { source: true } })
   return gen(ajv, ajv.compile(CONFIG_SCHEMA))
 }

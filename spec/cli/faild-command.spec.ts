@@ -1,4 +1,4 @@
-// The command line of lib/options.ts through lib/main.ts parseArgs: defaults, every flag, bad values.
+// The command line (lib/cli/faild-command.ts) through parseArgs: defaults, every flag, bad values.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -29,6 +29,7 @@ t.test('defaults a cautious operator accepts: recovery slower than failure', asy
     port: 4207,
     logFile: undefined,
     logLevel: 'info',
+    logPackets: false,
     logFormat: 'text',
     lans: [],
     nodeId: undefined,
@@ -60,6 +61,7 @@ t.test("the original faild's flags, and the long forms", async (t) => {
     nodeId: 0x0a000007,
     dryRun: true,
     logLevel: 'debug',
+    logPackets: true,
     table: 99,
     rulePriority: 100,
   })
@@ -70,6 +72,22 @@ t.test("the original faild's flags, and the long forms", async (t) => {
     logFormat: 'json',
   })
   t.match(parse(['--node-id', '42']).result, { nodeId: 42 })
+})
+
+t.test('-v is debug without a line per packet; -vv (or -v -v, --verbose --verbose) adds them', async (t) => {
+  t.match(parse(['-c', EMPTY]).result, { logLevel: 'info', logPackets: false })
+  t.match(parse(['-c', EMPTY, '-v']).result, { logLevel: 'debug', logPackets: false })
+  for (const argv of [['-vv'], ['-v', '-v'], ['--verbose', '--verbose'], ['-vvv']]) {
+    t.match(parse(['-c', EMPTY, ...argv]).result, { logLevel: 'debug', logPackets: true }, argv.join(' '))
+  }
+  const file = join(dir, 'packets.json')
+  writeFileSync(file, JSON.stringify({ logLevel: 'debug', logPackets: true }))
+  t.match(parse(['-c', file]).result, { logLevel: 'debug', logPackets: true }, 'the file sets it too')
+  writeFileSync(file, JSON.stringify({ logPackets: true }))
+  const { result, err } = parse(['-c', file])
+  t.equal(result, 1, 'a line per packet at level info would be built and thrown away')
+  t.match(err, /\/logPackets: needs logLevel "debug"/)
+  t.match(parse(['-c', file, '-v']).result, { logLevel: 'debug', logPackets: true }, '-v supplies the level')
 })
 
 const bad: Array<[string[], RegExp]> = [

@@ -7,7 +7,9 @@ import t from 'tap'
 import { resolveConfig } from '../../lib/config/resolve.js'
 import { CONFIG_SCHEMA } from '../../lib/config/schema.js'
 import { DEFAULTS } from '../../lib/config/defaults.js'
-import { parseArgs } from '../../lib/cli/faild.js'
+import { makeAjv } from '../../lib/config/validator.js'
+import { main, parseArgs } from '../../lib/cli/faild.js'
+import { printConfig } from '../../lib/config/print.js'
 import { buildCommand } from '../../lib/cli/faild-command.js'
 import type { Options } from '../../lib/config/types.js'
 
@@ -103,9 +105,17 @@ t.test('every error at once, the file named, exit 1 and nothing started', async 
 })
 
 t.test('-n checks the configuration and exits: 0 and the settings when good, 1 and the errors when not', async (t) => {
-  const good = run(['-n', '-c', file('good.json', { requestor: true })])
-  t.equal(good.result, 0)
-  t.match(good.out, /^configuration OK \(.*good\.json\):\n\{[\s\S]*"requestor": true/)
+  const routes = [{ prefix: '10.20.0.0/16', via: ['198.18.1.254'] }]
+  const path = file('good.json', { requestor: true, routes })
+  let out = ''
+  const hostIsFine = async () => [] // spec/cli/host-checks.spec.ts checks the host checks
+  t.equal(await main(['-n', '-c', path], { out: (s) => (out += s), err: (s) => t.comment(s) }, hostIsFine), 0)
+  const [first, ...rest] = out.split('\n')
+  t.equal(first, `configuration OK (${path}):`, 'the first line as before (the init script and the unit run -n)')
+  const printed = JSON.parse(rest.join('\n')) as Record<string, unknown>
+  t.same(printed, printConfig(run(['-c', path]).result as Options), 'then the effective config as faild.json')
+  t.match(printed, { requestor: true, routes, failAfter: 3 })
+  t.notMatch(out, /configFile|"len"|3323068926/, 'no internal keys, no addresses as numbers')
   t.equal(run(['-n', '-c', file('bad2.json', { port: 0 })]).result, 1)
 })
 
@@ -144,8 +154,7 @@ t.test('every JSON file in examples/ is a valid faild.json', async (t) => {
 t.test('the validator the build precompiles judges as the one compiled at run time', async (t) => {
   const built = join(ROOT, 'dist/lib/config/validate.cjs')
   if (!existsSync(built)) return void t.comment('dist/lib/config/validate.cjs not built yet (npm run build): not compared')
-  const { Ajv } = await import('ajv')
-  const runtime = new Ajv({ allErrors: true, useDefaults: true, strict: true, allowUnionTypes: true }).compile(CONFIG_SCHEMA)
+  const runtime = (await makeAjv()).compile(CONFIG_SCHEMA)
   const precompiled = ((await import(built)) as { default: typeof runtime }).default
   const samples: unknown[] = [{}, { failAfter: 0, colour: 1 }, { lans: [{ iface: 'x' }] }, { nodeId: 'me' }, JSON.parse(readFileSync(join(ROOT, 'examples/faild.json'), 'utf8'))]
   for (const s of samples) {

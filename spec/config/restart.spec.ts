@@ -1,0 +1,97 @@
+// Which keys a reload applies and which wait for a restart: every schema key is one or the other.
+import t from 'tap'
+import { CONFIG_SCHEMA } from '../../lib/config/schema.js'
+import { keepRestartKeys, pendingRestart, RESTART_KEYS } from '../../lib/config/restart.js'
+import { resolveConfig } from '../../lib/config/resolve.js'
+import type { Options } from '../../lib/config/types.js'
+
+/**
+ * What a reload applies while faild runs (lib/daemon/daemon.ts reconfigure() and service.ts reload()),
+ * and how. A new key goes here only once the daemon applies it; otherwise mark it "x-restart" in the
+ * schema. Everything else is bound at start: the sockets, the engine's identity, the route table.
+ */
+const APPLIED_ON_RELOAD: Readonly<Record<string, string>> = {
+  $schema: 'ignored by faild: nothing to apply',
+  interval: 'engine.configure(tunables), the tick and reconcile timers, the rate limit',
+  failAfter: 'engine.configure(tunables)',
+  upAfter: 'engine.configure(tunables)',
+  staticPeers: 'engine.configure(tunables): the unicast lists',
+  ignorePeers: 'engine.configure(tunables)',
+  flapDamping: 'engine.configure(tunables)',
+  routes: 'placeGateways, then routes.setGatewayLengths',
+  rateLimit: 'a new RateLimiter',
+  logFile: 'reconfigureLogger (service.ts)',
+  logLevel: 'reconfigureLogger (service.ts)',
+  logFormat: 'reconfigureLogger (service.ts)',
+  logPackets: 'read for every packet',
+  notify: 'the Notifier (service.ts)',
+  notifyTimeout: 'the Notifier (service.ts)',
+}
+
+type Property = { 'x-restart'?: unknown; properties?: Record<string, Property>; items?: Property }
+const properties = CONFIG_SCHEMA.properties as unknown as Record<string, Property>
+
+function options(file: Record<string, unknown> = {}): Options {
+  const r = resolveConfig(file, {})
+  if (!r.ok) throw new Error(r.errors.join('; '))
+  return r.options
+}
+
+t.test('every key of the schema is either restart-only or applied on reload, never both', async (t) => {
+  for (const [key, p] of Object.entries(properties)) {
+    const restart = p['x-restart'] === true
+    const applied = key in APPLIED_ON_RELOAD
+    const what = restart ? 'restart-only' : applied ? 'applied on reload' : 'NEITHER: decide'
+    t.ok(restart !== applied, `${key}: ${what}`)
+  }
+  for (const key of Object.keys(APPLIED_ON_RELOAD)) t.ok(key in properties, `${key} is a key of the schema`)
+})
+
+t.test('the mark is `"x-restart": true` on top-level keys only', async (t) => {
+  const nested = (p: Property): Property[] => [...Object.values(p.properties ?? {}), ...(p.items ? [p.items] : [])]
+  const marks = (p: Property): number =>
+    nested(p).reduce((n, q) => n + ('x-restart' in q ? 1 : 0) + marks(q), 0)
+  for (const [key, p] of Object.entries(properties)) {
+    if ('x-restart' in p) t.equal(p['x-restart'], true, `${key}: true or absent`)
+    t.equal(marks(p), 0, `${key}: no mark inside it`)
+  }
+})
+
+t.test('RESTART_KEYS: what is bound at start, in schema order', async (t) => {
+  t.same(RESTART_KEYS, [
+    'requestor', // the engine's role
+    'port', // the sockets
+    'lans', // the sockets and the engine's addresses
+    'nodeId', // the engine's identity
+    'controlSocket', // bound by faild.ts main()
+    'pidFile', // the lock, held by main()
+    'keyFile', // its presence sets strictBoot; its contents are re-read on reload all the same
+    'cluster', // the engine's cluster tag
+    'maxPeers', // the engine's peer table (not in its tunables)
+    'dryRun', // the route table
+    'table', // the route table
+    'rulePriority', // the route table
+  ])
+})
+
+t.test('pendingRestart names the restart-only keys a reload changed, nothing else', async (t) => {
+  const before = options({ lans: [{ interface: 'eth0' }, { interface: 'eth1' }] })
+  t.same(pendingRestart(before, before), [])
+  const again = options({ lans: [{ interface: 'eth0' }, { interface: 'eth1' }] })
+  t.same(pendingRestart(before, again), [], 'equal, not the same object')
+  t.same(pendingRestart(before, { ...before, failAfter: 9, routes: [], interval: 0.1, logPackets: true }), [])
+  t.same(pendingRestart(before, { ...before, maxPeers: 10, port: 5000 }), ['port', 'maxPeers'], 'schema order')
+  t.same(pendingRestart(before, { ...before, keyFile: '/etc/faild.key' }), ['keyFile'], 'a key file added')
+  t.same(pendingRestart({ ...before, keyFile: '/etc/faild.key' }, before), ['keyFile'], 'a key file removed')
+  const relabelled = options({ lans: [{ interface: 'eth0', label: 'north' }, { interface: 'eth1' }] })
+  t.same(pendingRestart(before, relabelled), ['lans'], 'a change deep inside a key')
+})
+
+t.test('keepRestartKeys: the reloaded options with the running restart-only keys', async (t) => {
+  const before = options({ port: 5000, maxPeers: 10 })
+  const after = options({ port: 6000, maxPeers: 20, failAfter: 7, keyFile: '/etc/faild.key' })
+  const kept = keepRestartKeys(before, after)
+  t.match(kept, { port: 5000, maxPeers: 10, keyFile: undefined, failAfter: 7 })
+  t.same(pendingRestart(before, kept), [], 'nothing left that waits')
+  t.same(Object.keys(kept).sort(), Object.keys(after).sort(), 'every option, none added')
+})
