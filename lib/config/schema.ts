@@ -164,9 +164,7 @@ export const CONFIG_SCHEMA = {
       maximum: 1_000_000,
       description: 'Packets per second one source address may send before the rest are dropped (default: 4 per interval, at least 200).',
     },
-    maxPeers: restart(
-      int(1, 100_000, 'Peers faild tracks at most; packets from further new peers are dropped (counted as peer-table-full).', 4096),
-    ),
+    maxPeers: int(1, 100_000, 'Peers faild tracks at most; packets from further new peers are dropped (counted as peer-table-full).', 4096),
     dryRun: restart({ type: 'boolean', default: false, description: '--dry-run: log the route changes, make none.' }),
     table: restart(int(1, 0xfffffeff, "--table: the routing table that holds faild's host routes.", DEFAULTS.table)),
     rulePriority: restart(

@@ -126,10 +126,10 @@ export class Daemon {
       strictBoot: this.#keys.length > 0,
       ...tunables(o, lans),
     })
-    const drops = new Drops(log, label, o.logLevel === 'debug')
+    const drops = new Drops(log, label, o.logPackets)
     const accept = (now: number, lan: number, src: number, msg: Parameters<Engine['receive']>[3]) =>
       this.#run(engine.receive(now, lan, src, msg), false)
-    const packets = new PacketIn({ log, drops, label, accept }, new RateLimiter(rateLimit(o)), this.#keys, o.logLevel === 'debug')
+    const packets = new PacketIn({ log, drops, label, accept }, new RateLimiter(rateLimit(o)), this.#keys, o.logPackets)
     const transport = new Transport(lans, o.port, this.#deps.socketFactory)
     const effects = new EffectRunner({ log, drops, label, notify: this.#deps.notify, send: (l, to, d) => transport.send(l, to, d) }, this.#keys[0])
     const routes = new RouteTable({ table: o.table, proto: DEFAULTS.routeProto, rulePriority: o.rulePriority, port: o.port, dryRun: o.dryRun }, { ip, log })
@@ -268,8 +268,8 @@ export class Daemon {
     this.#keys = r.keys
     this.#gateways = r.gateways
     p.engine.configure(r.tunables)
-    p.packets.configure(r.limiter, r.keys, r.options.logLevel === 'debug')
-    p.drops.verbose = r.options.logLevel === 'debug'
+    p.packets.configure(r.limiter, r.keys, r.options.logPackets)
+    p.drops.verbose = r.options.logPackets
     p.effects.key = r.keys[0]
     p.scheduler.intervalMs = r.options.interval * 1000
     await p.sync.regroupGateways(r.gateways.map((g) => g.len), r.options.table)

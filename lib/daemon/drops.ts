@@ -8,7 +8,7 @@ export class Drops {
   readonly counts: DropCounters = new Map()
   readonly #log: Logger
   readonly #label: (lan: number) => string
-  /** Log every drop (-v), not only the first of each kind. */
+  /** Log every drop (-vv: one line per packet), not only the first of each kind. */
   #verbose: boolean
 
   constructor(log: Logger, label: (lan: number) => string, verbose: boolean) {
@@ -27,7 +27,7 @@ export class Drops {
     this.counts.set(reason, n)
     const hint = reason === 'id-clash' ? ': another host uses this node id, set --node-id' : ''
     const where = `LAN ${this.#label(lan)}: ${reason}`
-    if (n === 1) this.#log.warn(`${where} (${detail()})${hint}; further ones are counted quietly (-v logs each)`)
+    if (n === 1) this.#log.warn(`${where} (${detail()})${hint}; further ones are counted quietly (-vv logs each)`)
     else if (this.#verbose) this.#log.debug(`${where} (${detail()})`)
   }
 

@@ -17,7 +17,7 @@ export class PacketIn {
   readonly #deps: PacketInDeps
   #limiter: RateLimiter
   #keys: readonly WireKey[]
-  /** Log a line for every packet (-vv). */
+  /** Log a line for every packet (-vv, logPackets). */
   #trace: boolean
   received = 0
   /** Packets that passed the rate limit and decoded: what the drain before judging waits for. */

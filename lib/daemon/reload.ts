@@ -1,5 +1,6 @@
 // A reloaded config, prepared in full before anything changes: what applies now, what waits for a restart.
 import { placeGateways, rateLimit, tunables } from '../config/derive.js'
+import { keepRestartKeys, pendingRestart } from '../config/restart.js'
 import type { Options } from '../config/types.js'
 import type { Tunables } from '../core/engine/engine.js'
 import type { Lan } from '../core/lans.js'
@@ -7,9 +8,6 @@ import type { Gateway } from '../core/routes/gateway.js'
 import { RateLimiter } from '../core/util/rate-limit.js'
 import type { WireKey } from '../core/wire/codec.js'
 import { readKeyFile } from '../host/key-file.js'
-
-/** Keys bound at start (sockets, tables, identity): a reload reports them as waiting for a restart. */
-const RESTART_KEYS = ['requestor', 'port', 'lans', 'nodeId', 'table', 'rulePriority', 'controlSocket', 'pidFile', 'dryRun', 'cluster'] as const
 
 export interface Prepared {
   /** The new options, with the restart-only keys kept as they run. */
@@ -24,12 +22,10 @@ export interface Prepared {
 
 /** Everything a reload needs, or an Error naming what cannot be applied; changes nothing. */
 export function prepareReload(running: Options, next: Options, lans: readonly Lan[], signing: boolean): Prepared {
-  const pending = RESTART_KEYS.filter((k) => JSON.stringify(running[k]) !== JSON.stringify(next[k]))
-  const options: Options = { ...next, ...Object.fromEntries(RESTART_KEYS.map((k) => [k, running[k]])) }
+  const pending = pendingRestart(running, next)
+  const options = keepRestartKeys(running, next)
   const keys = options.keyFile ? readKeyFile(options.keyFile) : []
-  if (keys.length > 0 !== signing) {
-    throw new Error(keys.length ? 'a key file cannot be added by a reload: restart faild' : 'the key file cannot be removed by a reload: restart faild')
-  }
+  if (keys.length > 0 !== signing) throw new Error('the key file holds no key any more: restart faild to run unsigned')
   return {
     options,
     tunables: tunables(options, lans),

@@ -20,6 +20,7 @@ const APPLIED_ON_RELOAD: Readonly<Record<string, string>> = {
   flapDamping: 'engine.configure(tunables)',
   routes: 'placeGateways, then routes.setGatewayLengths',
   rateLimit: 'a new RateLimiter',
+  maxPeers: 'engine.configure(tunables): the peer table bound, and the rate limiter\'s source bound',
   logFile: 'reconfigureLogger (service.ts)',
   logLevel: 'reconfigureLogger (service.ts)',
   logFormat: 'reconfigureLogger (service.ts)',
@@ -67,7 +68,6 @@ t.test('RESTART_KEYS: what is bound at start, in schema order', async (t) => {
     'pidFile', // the lock, held by main()
     'keyFile', // its presence sets strictBoot; its contents are re-read on reload all the same
     'cluster', // the engine's cluster tag
-    'maxPeers', // the engine's peer table (not in its tunables)
     'dryRun', // the route table
     'table', // the route table
     'rulePriority', // the route table
@@ -80,7 +80,7 @@ t.test('pendingRestart names the restart-only keys a reload changed, nothing els
   const again = options({ lans: [{ interface: 'eth0' }, { interface: 'eth1' }] })
   t.same(pendingRestart(before, again), [], 'equal, not the same object')
   t.same(pendingRestart(before, { ...before, failAfter: 9, routes: [], interval: 0.1, logPackets: true }), [])
-  t.same(pendingRestart(before, { ...before, maxPeers: 10, port: 5000 }), ['port', 'maxPeers'], 'schema order')
+  t.same(pendingRestart(before, { ...before, cluster: 'x', port: 5000 }), ['port', 'cluster'], 'schema order')
   t.same(pendingRestart(before, { ...before, keyFile: '/etc/faild.key' }), ['keyFile'], 'a key file added')
   t.same(pendingRestart({ ...before, keyFile: '/etc/faild.key' }, before), ['keyFile'], 'a key file removed')
   const relabelled = options({ lans: [{ interface: 'eth0', label: 'north' }, { interface: 'eth1' }] })
@@ -88,10 +88,10 @@ t.test('pendingRestart names the restart-only keys a reload changed, nothing els
 })
 
 t.test('keepRestartKeys: the reloaded options with the running restart-only keys', async (t) => {
-  const before = options({ port: 5000, maxPeers: 10 })
-  const after = options({ port: 6000, maxPeers: 20, failAfter: 7, keyFile: '/etc/faild.key' })
+  const before = options({ port: 5000, cluster: 'a' })
+  const after = options({ port: 6000, cluster: 'b', failAfter: 7, keyFile: '/etc/faild.key' })
   const kept = keepRestartKeys(before, after)
-  t.match(kept, { port: 5000, maxPeers: 10, keyFile: undefined, failAfter: 7 })
+  t.match(kept, { port: 5000, cluster: 'a', keyFile: undefined, failAfter: 7 })
   t.same(pendingRestart(before, kept), [], 'nothing left that waits')
   t.same(Object.keys(kept).sort(), Object.keys(after).sort(), 'every option, none added')
 })

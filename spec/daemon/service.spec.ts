@@ -1,5 +1,5 @@
 // Reload is prepare-then-commit: a config that cannot be applied changes nothing, logger included.
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
@@ -12,9 +12,12 @@ const dir = mkdtempSync(join(tmpdir(), 'faild-service-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))
 const file = join(dir, 'faild.json')
 const write = (c: object) => writeFileSync(file, JSON.stringify(c))
-const BASE = { requestor: true, interval: 0.1, lans: [{ interface: 'etha' }, { interface: 'ethb' }] }
+const key = join(dir, 'key')
+const BASE = { requestor: true, interval: 0.1, lans: [{ interface: 'etha' }, { interface: 'ethb' }], keyFile: key }
 
 async function service(t: Test) {
+  writeFileSync(key, 'k'.repeat(32) + '\n', { mode: 0o600 })
+  chmodSync(key, 0o600)
   write(BASE)
   const loaded = loadOptions(file, {})
   if (!loaded.ok) throw new Error(loaded.errors.join('; '))
@@ -29,13 +32,13 @@ async function service(t: Test) {
 const refused = [
   ['a static peer on none of the LANs', { staticPeers: ['198.19.9.9'] }],
   ['a gateway on none of the LANs', { routes: [{ prefix: '0.0.0.0/0', via: ['198.19.9.1'] }] }],
-  ['a key file added by a reload', { keyFile: join(dir, 'key') }],
+  ['a key file that group and others may read', {}],
 ] as const
 
 for (const [what, change] of refused) {
   t.test(`a reload with ${what} is refused and changes nothing, not even the log`, async (t) => {
     const { svc, log } = await service(t)
-    writeFileSync(join(dir, 'key'), 'k'.repeat(32) + '\n', { mode: 0o600 })
+    if (what.includes('key file')) chmodSync(key, 0o644)
     const newLog = join(dir, `new-${what.length}.log`)
     write({ ...BASE, ...change, logLevel: 'debug', logFile: newLog, failAfter: 7 })
     const r = await svc.reload('spec')
