@@ -7,7 +7,7 @@
 // flapping before the next run.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { addr, Lab, sleep, type Host, type RouteWatch } from '../spec/lab/netlab.js'
+import { addr, Lab, sleep, type Host, type RouteWatch } from '../spec/lab/harness/netlab.js'
 import { summarize, type Summary } from './stats.js'
 
 export interface Profile {

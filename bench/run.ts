@@ -4,7 +4,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, release } from 'node:os'
 import { fileURLToPath } from 'node:url'
-import { labUnavailable } from '../spec/lab/netlab.js'
+import { labUnavailable } from '../spec/lab/harness/netlab.js'
 import { chartSvg } from './chart.js'
 import { benchProfile, PROFILES, type CaseResult } from './failover.js'
 import { benchChurn, benchScale, benchStartup, type ChurnResult, type ScaleResult, type StartupResult } from './scale.js'

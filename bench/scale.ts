@@ -2,7 +2,7 @@
 // start-up time. All in a wide lab (two /16 LANs) so up to 1000 simulated peers fit.
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { FAILD, Lab, sleep, until, type Host, type Proc } from '../spec/lab/netlab.js'
+import { FAILD, Lab, sleep, until, type Host, type Proc } from '../spec/lab/harness/netlab.js'
 import { simAddress } from './sim-address.js'
 import { summarize, type Summary } from './stats.js'
 

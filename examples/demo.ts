@@ -1,6 +1,6 @@
 // faild's main job on one machine: three hosts on two virtual LANs, a pulled cable, and the
 // kernel routes moving away and back, timed from the fault to the route change each host makes.
-import { addr, Lab, labUnavailable, sleep, type Host, type Proc, type RouteWatch } from '../spec/lab/netlab.js'
+import { addr, Lab, labUnavailable, sleep, type Host, type Proc, type RouteWatch } from '../spec/lab/harness/netlab.js'
 
 const FLAGS = ['-r', '-t', '0.1', '-f', '3', '-s', '3']
 const A = 0

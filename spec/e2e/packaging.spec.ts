@@ -8,7 +8,7 @@ import { runProcess } from '../../lib/host/ip-runner.js'
 import { buildCtl } from '../../lib/cli/faildctl.js'
 import { parseArgs } from '../../lib/cli/faild.js'
 import { buildCommand } from '../../lib/cli/faild-command.js'
-import { FAILD, ROOT } from '../lab/netlab.js'
+import { FAILD, ROOT } from '../lab/harness/netlab.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'faild-pack-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))

@@ -1,8 +1,8 @@
 // Lab: three requestors on two LANs; cable pull, dead switch port and one-way loss on LAN A,
 // asserted from outside with `ip route get` and a real TCP stream between A addresses.
 import t, { type Test } from 'tap'
-import { addr, expectConverged, expectRoute, FAST, faildEverywhere, withLab } from './lab-test.js'
-import { sleep, type Direction, type Host } from './netlab.js'
+import { addr, expectConverged, expectRoute, FAST, faildEverywhere, withLab } from './harness/lab-test.js'
+import { sleep, type Direction, type Host } from './harness/netlab.js'
 
 const A = 0
 const B = 1

@@ -5,8 +5,8 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import type { StatusReport } from '../../lib/core/report/status-format.js'
-import { addr, expectRoute, FAST, withLab } from './lab-test.js'
-import { FLOOD, sleep, type Host, type Lab } from './netlab.js'
+import { addr, expectRoute, FAST, withLab } from './harness/lab-test.js'
+import { FLOOD, sleep, type Host, type Lab } from './harness/netlab.js'
 
 const A = 0
 const B = 1

@@ -3,8 +3,8 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import { addr, FAST, withLab } from './lab-test.js'
-import type { Host } from './netlab.js'
+import { addr, FAST, withLab } from './harness/lab-test.js'
+import type { Host } from './harness/netlab.js'
 
 const A = 0
 const B = 1

@@ -3,8 +3,8 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
-import { expectRoute, FAST, withLab } from './lab-test.js'
-import { FAILD, FAILDCTL, ROOT, run, sleep, until, type Host, type Lab } from './netlab.js'
+import { expectRoute, FAST, withLab } from './harness/lab-test.js'
+import { FAILD, FAILDCTL, ROOT, run, sleep, until, type Host, type Lab } from './harness/netlab.js'
 
 const A = 0
 const B = 1

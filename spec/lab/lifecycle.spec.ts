@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { expectConverged, expectRoute, FAST, withLab } from './lab-test.js'
-import { FAILD, sleep, type Host } from './netlab.js'
+import { expectConverged, expectRoute, FAST, withLab } from './harness/lab-test.js'
+import { FAILD, sleep, type Host } from './harness/netlab.js'
 
 const A = 0
 const B = 1

@@ -4,8 +4,8 @@ import { chmodSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import type { StatusReport } from '../../lib/core/report/status-format.js'
-import { expectConverged, expectRoute, FAST, withLab } from './lab-test.js'
-import { sleep, until, type Host } from './netlab.js'
+import { expectConverged, expectRoute, FAST, withLab } from './harness/lab-test.js'
+import { sleep, until, type Host } from './harness/netlab.js'
 
 const A = 0
 const B = 1

@@ -1,8 +1,8 @@
 // Lab: a responder-only host (no -r) among requestors reroutes too, on a cable pull and when only
 // its own packets on LAN A are lost (it still hears INQs, but the requestors tell it they miss it).
 import t from 'tap'
-import { expectConverged, expectRoute, FAST, withLab } from './lab-test.js'
-import { sleep, type Host } from './netlab.js'
+import { expectConverged, expectRoute, FAST, withLab } from './harness/lab-test.js'
+import { sleep, type Host } from './harness/netlab.js'
 
 const A = 0
 const B = 1

@@ -4,8 +4,8 @@ import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
 import type { StatusReport } from '../../lib/core/report/status-format.js'
-import { addr, expectRoute, FAST, withLab } from './lab-test.js'
-import { sleep, type Host } from './netlab.js'
+import { addr, expectRoute, FAST, withLab } from './harness/lab-test.js'
+import { sleep, type Host } from './harness/netlab.js'
 
 const A = 0
 const B = 1

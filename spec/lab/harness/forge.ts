@@ -4,9 +4,9 @@
 // captured packet replayed later would be; forge: signed with a key the cluster does not have.
 import dgram from 'node:dgram'
 import { readFileSync } from 'node:fs'
-import { parseIPv4 } from '../../lib/core/util/ipv4.js'
-import { keyId, parseKeys } from '../../lib/core/wire/keys.js'
-import { encode, type WireKey } from '../../lib/core/wire/codec.js'
+import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
+import { keyId, parseKeys } from '../../../lib/core/wire/keys.js'
+import { encode, type WireKey } from '../../../lib/core/wire/codec.js'
 
 const [src, dst, portS, countS, mode, keyFile, from, ...addrs] = process.argv.slice(2)
 const real = parseKeys(readFileSync(keyFile!, 'utf8'))[0]!

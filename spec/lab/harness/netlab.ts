@@ -9,17 +9,17 @@ import { tmpdir } from 'node:os'
 import { randomBytes } from 'node:crypto'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { runProcess, type IpResult } from '../../lib/host/ip-runner.js'
+import { runProcess, type IpResult } from '../../../lib/host/ip-runner.js'
 
-/** The project root, whether this file runs from spec/lab (tap) or dist/spec/lab (the demo). */
+/** The project root, whether this file runs from spec/lab/harness (tap) or dist/spec/lab/harness (the demo). */
 const here = dirname(fileURLToPath(import.meta.url))
-export const ROOT = resolve(here, here.includes('/dist/spec/') ? '../../..' : '../..')
+export const ROOT = resolve(here, here.includes('/dist/spec/') ? '../../../..' : '../../..')
 /** The built daemon and stream tool: `npm run build` makes them. */
 export const FAILD = join(ROOT, 'dist/bin/faild.js')
 export const FAILDCTL = join(ROOT, 'dist/bin/faildctl.js')
-export const STREAM = join(ROOT, 'dist/spec/lab/stream.js')
-export const FLOOD = join(ROOT, 'dist/spec/lab/flood.js')
-export const FORGE = join(ROOT, 'dist/spec/lab/forge.js')
+export const STREAM = join(ROOT, 'dist/spec/lab/harness/stream.js')
+export const FLOOD = join(ROOT, 'dist/spec/lab/harness/flood.js')
+export const FORGE = join(ROOT, 'dist/spec/lab/harness/forge.js')
 
 export interface LabOptions {
   readonly hosts: number

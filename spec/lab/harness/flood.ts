@@ -3,8 +3,8 @@
 // Each SRC is an address of this host to send from (one socket each); the rate is shared by all.
 import dgram from 'node:dgram'
 import { randomBytes } from 'node:crypto'
-import { parseIPv4 } from '../../lib/core/util/ipv4.js'
-import { encode } from '../../lib/core/wire/codec.js'
+import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
+import { encode } from '../../../lib/core/wire/codec.js'
 
 const [dst, portS, ppsS, secondsS, mode, ...srcs] = process.argv.slice(2)
 const port = Number(portS)

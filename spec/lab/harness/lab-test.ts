@@ -1,9 +1,13 @@
 // Runs a lab scenario under tap: skips with the reason where the lab cannot run (fails in CI),
 // and always tears the lab down, even when the scenario throws.
-import type { Test } from 'tap'
+import tap, { type Test } from 'tap'
 import { addr, Lab, type Host, type LabOptions, type Proc } from './netlab.js'
 
 export { addr }
+
+// A lab spec takes up to minutes, not the 30 s tap gives a unit spec: this raises the runner's
+// timeout for every file that uses the lab, also when one is run alone (`npx tap spec/lab/x.spec.ts`).
+tap.setTimeout(600_000)
 
 /** faild's flags in the lab: fast enough to test in seconds, as the issue suggests. */
 export const FAST = ['-r', '-t', '0.1', '-f', '3', '-s', '3']
