@@ -1,64 +1,23 @@
 // The composition root: builds every component once, starts them in order and stops them in reverse.
-import { randomInt } from 'node:crypto'
-import { DEFAULTS } from '../config/defaults.js'
-import { placeGateways, rateLimit, tunables } from '../config/derive.js'
+import { placeGateways } from '../config/derive.js'
 import type { Options } from '../config/types.js'
-import { Engine, type Effect } from '../core/engine/engine.js'
+import type { Effect } from '../core/engine/effects.js'
+import type { EngineView } from '../core/engine/view.js'
 import type { Lan } from '../core/lans.js'
 import type { StatusReport } from '../core/report/status-format.js'
-import { routeWhy, lanName, type StatusInput } from '../core/report/status-report.js'
+import type { StatusInput } from '../core/report/status-report.js'
 import type { Gateway } from '../core/routes/gateway.js'
-import { planGateways, planRoutes, type PlanGateway } from '../core/routes/plan.js'
-import { gatewayState, planPeers, type EngineView } from '../core/engine/view.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
-import { RateLimiter } from '../core/util/rate-limit.js'
-import { clusterTag, type WireKey } from '../core/wire/codec.js'
-import { CarrierMonitor, type CarrierWatch } from '../host/carrier-watch.js'
-import type { Clock } from '../host/clock.js'
-import type { IpRunner } from '../host/ip-runner.js'
+import type { WireKey } from '../core/wire/codec.js'
 import { readKeyFile } from '../host/key-file.js'
 import { discoverLans } from '../host/lan-discovery.js'
-import type { Logger } from '../host/log.js'
-import type { NotifyEvent } from '../host/notify.js'
-import { RouteTable } from '../host/route-table.js'
-import { RECV_BUFFER_BYTES, Transport, type SocketFactory } from '../host/transport.js'
-import { Drops } from './drops.js'
-import { EffectRunner } from './effect-runner.js'
-import { Operator } from './operator.js'
-import { PacketIn } from './packet-in.js'
+import { RECV_BUFFER_BYTES } from '../host/transport.js'
+import { buildParts, type DaemonDeps, type Parts } from './parts.js'
 import { prepareReload, type Prepared } from './reload.js'
-import { RouteSync, type Wanted } from './route-sync.js'
-import { Scheduler, type Defer } from './scheduler.js'
+import type { Wanted } from './route-sync.js'
+import { wanted } from './wanted.js'
 
-export interface DaemonDeps {
-  readonly clock: Clock
-  readonly log: Logger
-  readonly ip: IpRunner
-  readonly socketFactory?: SocketFactory
-  /** Default: a CarrierMonitor on `ip -o monitor link`. */
-  readonly carrierWatch?: (ifaces: readonly string[]) => CarrierWatch
-  /** Told of every path, route and peer change (the --notify hook); must return at once. */
-  readonly notify?: (e: NotifyEvent) => void
-  /** For the status report. */
-  readonly version?: string
-  /** Runs a callback after the next poll for I/O; default setImmediate. */
-  readonly defer?: Defer
-}
-
-/** The components, built by start() once the LANs are known. */
-interface Parts {
-  readonly lans: readonly Lan[]
-  readonly engine: Engine
-  readonly drops: Drops
-  readonly packets: PacketIn
-  readonly effects: EffectRunner
-  readonly transport: Transport
-  readonly routes: RouteTable
-  readonly sync: RouteSync
-  readonly scheduler: Scheduler
-  readonly carrier: CarrierWatch
-  readonly operator: Operator
-}
+export type { DaemonDeps }
 
 export class Daemon {
   #opt: Options
@@ -90,7 +49,12 @@ export class Daemon {
     this.#keys = o.keyFile ? readKeyFile(o.keyFile) : []
     const lans = await discoverLans(ip, o.lans)
     this.#gateways = placeGateways(o, lans)
-    const p = (this.#parts = this.#build(lans))
+    const p = (this.#parts = buildParts(this.#deps, lans, this.#keys, {
+      options: () => this.#opt,
+      run: (fx, exact) => this.#run(fx, exact),
+      plan: () => this.#plan(),
+      statusInput: (view) => this.#statusInput(view),
+    }))
     const buffer = await p.transport.start(
       (lan, src, data) => !this.#stopped && p.packets.receive(this.#deps.clock.now(), lan, src, data),
       (lan, err) => p.drops.count('socket-error', lan, () => err.message),
@@ -109,70 +73,6 @@ export class Daemon {
     p.scheduler.start(o.requestor)
     // After the first INQ is due: at start no peer is known yet, so no carrier event can move a route.
     await p.carrier.start((iface, up) => this.#onCarrier(iface, up))
-  }
-
-  #build(lans: readonly Lan[]): Parts {
-    const { log, ip, clock } = this.#deps
-    const o = this.#opt
-    const defer = this.#deps.defer ?? setImmediate
-    const label = (lan: number) => lanName(lans, lan)
-    const engine = new Engine({
-      nodeId: o.nodeId ?? lans[0]!.address,
-      boot: bootId(),
-      firstSeq: randomInt(0, 2 ** 32),
-      addresses: lans.map((l) => l.address),
-      requestor: o.requestor,
-      cluster: o.cluster ? clusterTag(o.cluster) : 0,
-      strictBoot: this.#keys.length > 0,
-      ...tunables(o, lans),
-    })
-    const drops = new Drops(log, label, o.logPackets)
-    const accept = (now: number, lan: number, src: number, msg: Parameters<Engine['receive']>[3]) =>
-      this.#run(engine.receive(now, lan, src, msg), false)
-    const packets = new PacketIn({ log, drops, label, accept }, new RateLimiter(rateLimit(o)), this.#keys, o.logPackets)
-    const transport = new Transport(lans, o.port, this.#deps.socketFactory)
-    const effects = new EffectRunner({ log, drops, label, notify: this.#deps.notify, send: (l, to, d) => transport.send(l, to, d) }, this.#keys[0])
-    const routes = new RouteTable({ table: o.table, proto: DEFAULTS.routeProto, rulePriority: o.rulePriority, port: o.port, dryRun: o.dryRun }, { ip, log })
-    const sync = new RouteSync({
-      log,
-      routes,
-      defer,
-      notify: this.#deps.notify,
-      plan: () => this.#plan(),
-      context: () => ({ table: this.#opt.table, thresholds: this.#opt, label }),
-    })
-    const scheduler = new Scheduler(clock, defer, this.#jobs(engine, packets, () => sync), o.interval * 1000)
-    const ifaces = lans.map((l) => l.iface)
-    const carrier = this.#deps.carrierWatch?.(ifaces) ?? new CarrierMonitor(ifaces, { ip, log })
-    const startedAt = clock.now()
-    const operator = new Operator({
-      log,
-      engine,
-      lans,
-      drops,
-      version: this.#deps.version ?? 'unknown',
-      startedAt,
-      now: () => clock.now(),
-      options: () => this.#opt,
-      received: () => packets.received,
-      statusInput: () => this.#statusInput(engine.view()),
-      run: (fx) => this.#run(fx),
-    })
-    return { lans, engine, drops, packets, effects, transport, routes, sync, scheduler, carrier, operator }
-  }
-
-  /** What the scheduler drives: drain counts packets, judge expires deadlines, tick sends INQs. */
-  #jobs(engine: Engine, packets: PacketIn, sync: () => RouteSync) {
-    return {
-      accepted: () => packets.accepted,
-      judge: (now: number) => {
-        this.#run(engine.expire(now), false)
-        sync().retry()
-      },
-      tick: (now: number) => this.#run(engine.tick(now), false),
-      nextDeadline: () => engine.nextDeadline(),
-      reconcile: () => sync().reconcile(),
-    }
   }
 
   #logStart(p: Parts): void {
@@ -210,20 +110,12 @@ export class Daemon {
     else p.scheduler.soonest(p.engine.soonestDeadline())
   }
 
-  /** The routes wanted now: host routes for down paths, and each gateway route via its first gateway up. */
+  /** The routes wanted now, from one snapshot of the engine (once per plan, never per packet). */
   #plan(): Wanted {
     const p = this.#parts!
-    const o = this.#opt
-    const view = p.engine.view() // once per plan, never per packet
-    const plan = planRoutes(p.lans, planPeers(view), { table: o.table, now: this.#deps.clock.now(), upAfter: o.upAfter })
-    const gateways: PlanGateway[] = this.#gateways.map((g) => ({
-      table: p.routes.gatewayTable(g.len),
-      dst: g.dst,
-      len: g.len,
-      via: g.via.map((v) => ({ ...v, state: gatewayState(view, v.lan, v.address) })),
-    }))
-    const routes = [...plan.routes, ...planGateways(p.lans, gateways)]
-    return { routes, waiting: plan.waiting, why: (r) => routeWhy(this.#statusInput(view), r) }
+    const gatewayTable = (len: number) => p.routes.gatewayTable(len)
+    const now = this.#deps.clock.now()
+    return wanted({ view: p.engine.view(), lans: p.lans, gateways: this.#gateways, gatewayTable, options: this.#opt, now, routes: p.sync.target })
   }
 
   async stop(): Promise<void> {
@@ -287,6 +179,3 @@ export class Daemon {
     return { view, lans: p.lans, table: this.#opt.table, gateways: this.#gateways, routes: p.sync.target, now: this.#deps.clock.now() }
   }
 }
-
-/** Deciseconds since 2025: a later run of a host has a larger boot id (until 2038), so a replayed old run is told apart. */
-const bootId = (): number => Math.max(1, Math.floor((Date.now() - Date.UTC(2025, 0, 1)) / 100) >>> 0)

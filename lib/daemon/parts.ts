@@ -1,0 +1,121 @@
+// The daemon's components, built once its LANs are known, each handed the collaborators it needs.
+import { randomInt } from 'node:crypto'
+import { DEFAULTS } from '../config/defaults.js'
+import { rateLimit, tunables } from '../config/derive.js'
+import type { Options } from '../config/types.js'
+import type { Effect } from '../core/engine/effects.js'
+import { Engine } from '../core/engine/engine.js'
+import type { EngineView } from '../core/engine/view.js'
+import type { Lan } from '../core/lans.js'
+import { lanName, type StatusInput } from '../core/report/status-report.js'
+import { RateLimiter } from '../core/util/rate-limit.js'
+import { clusterTag, type WireKey } from '../core/wire/codec.js'
+import { CarrierMonitor, type CarrierWatch } from '../host/carrier-watch.js'
+import { RouteTable } from '../host/route-table.js'
+import type { Clock } from '../host/clock.js'
+import type { IpRunner } from '../host/ip-runner.js'
+import type { Logger } from '../host/log.js'
+import type { NotifyEvent } from '../host/notify.js'
+import { Transport, type SocketFactory } from '../host/transport.js'
+import { Drops } from './drops.js'
+import { EffectRunner } from './effect-runner.js'
+import { Operator } from './operator.js'
+import { PacketIn } from './packet-in.js'
+import { RouteSync, type Wanted } from './route-sync.js'
+import { Scheduler, type Defer } from './scheduler.js'
+
+export interface DaemonDeps {
+  readonly clock: Clock
+  readonly log: Logger
+  readonly ip: IpRunner
+  readonly socketFactory?: SocketFactory
+  /** Default: a CarrierMonitor on `ip -o monitor link`. */
+  readonly carrierWatch?: (ifaces: readonly string[]) => CarrierWatch
+  /** Told of every path, route and peer change (the --notify hook); must return at once. */
+  readonly notify?: (e: NotifyEvent) => void
+  /** For the status report. */
+  readonly version?: string
+  /** Runs a callback after the next poll for I/O; default setImmediate. */
+  readonly defer?: Defer
+}
+
+export interface Parts {
+  readonly lans: readonly Lan[]
+  readonly engine: Engine
+  readonly drops: Drops
+  readonly packets: PacketIn
+  readonly effects: EffectRunner
+  readonly transport: Transport
+  readonly routes: RouteTable
+  readonly sync: RouteSync
+  readonly scheduler: Scheduler
+  readonly carrier: CarrierWatch
+  readonly operator: Operator
+}
+
+/** What the components call back into the daemon for. */
+export interface Hooks {
+  readonly options: () => Options
+  /** Carry out effects; `exact`: re-arm the deadline from the engine's exact next one. */
+  readonly run: (effects: Effect[], exact?: boolean) => void
+  readonly plan: () => Wanted
+  readonly statusInput: (view: EngineView) => StatusInput
+}
+
+/** Deciseconds since 2025: a later run of a host has a larger boot id (until 2038), so a replayed old run is told apart. */
+const bootId = (): number => Math.max(1, Math.floor((Date.now() - Date.UTC(2025, 0, 1)) / 100) >>> 0)
+
+export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonly WireKey[], hooks: Hooks): Parts {
+  const { log, ip, clock, notify } = deps
+  const o = hooks.options()
+  const defer = deps.defer ?? setImmediate
+  const label = (lan: number) => lanName(lans, lan)
+  const engine = new Engine({
+    nodeId: o.nodeId ?? lans[0]!.address,
+    boot: bootId(),
+    firstSeq: randomInt(0, 2 ** 32),
+    addresses: lans.map((l) => l.address),
+    requestor: o.requestor,
+    cluster: o.cluster ? clusterTag(o.cluster) : 0,
+    strictBoot: keys.length > 0,
+    ...tunables(o, lans),
+  })
+  const drops = new Drops(log, label, o.logPackets)
+  const accept = (now: number, lan: number, src: number, msg: Parameters<Engine['receive']>[3]) =>
+    hooks.run(engine.receive(now, lan, src, msg), false)
+  const packets = new PacketIn({ log, drops, label, accept }, new RateLimiter(rateLimit(o)), keys, o.logPackets)
+  const transport = new Transport(lans, o.port, deps.socketFactory)
+  const send = (lan: number, to: number | 'broadcast', data: Buffer) => transport.send(lan, to, data)
+  const effects = new EffectRunner({ log, drops, label, notify, send }, keys[0])
+  const layout = { table: o.table, proto: DEFAULTS.routeProto, rulePriority: o.rulePriority, port: o.port, dryRun: o.dryRun }
+  const routes = new RouteTable(layout, { ip, log })
+  const context = () => ({ table: hooks.options().table, thresholds: hooks.options(), label })
+  const sync = new RouteSync({ log, routes, defer, notify, plan: hooks.plan, context })
+  const jobs = {
+    accepted: () => packets.accepted,
+    judge: (now: number) => {
+      hooks.run(engine.expire(now), false)
+      sync.retry()
+    },
+    tick: (now: number) => hooks.run(engine.tick(now), false),
+    nextDeadline: () => engine.nextDeadline(),
+    reconcile: () => sync.reconcile(),
+  }
+  const scheduler = new Scheduler(clock, defer, jobs, o.interval * 1000)
+  const ifaces = lans.map((l) => l.iface)
+  const carrier = deps.carrierWatch?.(ifaces) ?? new CarrierMonitor(ifaces, { ip, log })
+  const operator = new Operator({
+    log,
+    engine,
+    lans,
+    drops,
+    version: deps.version ?? 'unknown',
+    startedAt: clock.now(),
+    now: () => clock.now(),
+    options: hooks.options,
+    received: () => packets.received,
+    statusInput: () => hooks.statusInput(engine.view()),
+    run: (fx) => hooks.run(fx),
+  })
+  return { lans, engine, drops, packets, effects, transport, routes, sync, scheduler, carrier, operator }
+}

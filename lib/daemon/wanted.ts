@@ -1,0 +1,36 @@
+// The routes wanted now, from one snapshot of the engine: host routes for down paths, gateway routes.
+import type { Options } from '../config/types.js'
+import { gatewayState, planPeers, type EngineView } from '../core/engine/view.js'
+import type { Lan } from '../core/lans.js'
+import { routeWhy, type StatusInput } from '../core/report/status-report.js'
+import type { Gateway } from '../core/routes/gateway.js'
+import { planGateways, planRoutes } from '../core/routes/plan.js'
+import type { Route } from '../core/routes/route.js'
+import type { Wanted } from './route-sync.js'
+
+export interface WantedInput {
+  readonly view: EngineView
+  readonly lans: readonly Lan[]
+  readonly gateways: readonly Gateway[]
+  /** The table of the gateway routes of prefix length `len`. */
+  readonly gatewayTable: (len: number) => number
+  readonly options: Options
+  readonly now: number
+  /** The routes wanted until now (for the status and the log's "why"). */
+  readonly routes: readonly Route[]
+}
+
+/** Each gateway route via its first gateway whose path is up; each down path via a LAN that carries it. */
+export function wanted(w: WantedInput): Wanted {
+  const o = w.options
+  const plan = planRoutes(w.lans, planPeers(w.view), { table: o.table, now: w.now, upAfter: o.upAfter })
+  const gateways = w.gateways.map((g) => ({
+    table: w.gatewayTable(g.len),
+    dst: g.dst,
+    len: g.len,
+    via: g.via.map((v) => ({ ...v, state: gatewayState(w.view, v.lan, v.address) })),
+  }))
+  const routes = [...plan.routes, ...planGateways(w.lans, gateways)]
+  const snapshot: StatusInput = { view: w.view, lans: w.lans, table: o.table, gateways: w.gateways, routes: w.routes, now: w.now }
+  return { routes, waiting: plan.waiting, why: (r) => routeWhy(snapshot, r) }
+}
