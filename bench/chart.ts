@@ -41,5 +41,5 @@ export function chartSvg(cases: readonly CaseResult[]): string {
     }
   })
   parts.push('</svg>')
-  return parts.join('\n') + '\n'
+  return `${parts.join('\n')}\n`
 }

@@ -35,4 +35,4 @@ for (let r = 0; r < Number(repeatsS); r++) {
   restore.push(performance.now() - t)
 }
 await table.stop()
-process.stdout.write(JSON.stringify({ n, apply, restore, failed }) + '\n')
+process.stdout.write(`${JSON.stringify({ n, apply, restore, failed })}\n`)

@@ -74,7 +74,7 @@ async function main(): Promise<void> {
       }
     }, intervalMs)
   }
-  setInterval(() => process.stdout.write(JSON.stringify({ at: Date.now(), ...count }) + '\n'), 1000)
+  setInterval(() => process.stdout.write(`${JSON.stringify({ at: Date.now(), ...count })}\n`), 1000)
   process.stdout.write(`ready ${n} peers on ${formatIPv4(parseIPv4(simAddress(0, 0))!)}..\n`)
   process.on('SIGTERM', () => process.exit(0))
 }

@@ -120,9 +120,9 @@ async function main(): Promise<number> {
   say(`\n${md}`)
   mkdirSync(OUT, { recursive: true })
   const meta = { when, machine, runs }
-  writeFileSync(`${OUT}failover.json`, JSON.stringify({ ...meta, cases }, null, 2) + '\n')
-  writeFileSync(`${OUT}scale.json`, JSON.stringify({ ...meta, scale, churn, startup }, null, 2) + '\n')
-  writeFileSync(`${OUT}targets.json`, JSON.stringify({ ...meta, targets: tg }, null, 2) + '\n')
+  writeFileSync(`${OUT}failover.json`, `${JSON.stringify({ ...meta, cases }, null, 2)}\n`)
+  writeFileSync(`${OUT}scale.json`, `${JSON.stringify({ ...meta, scale, churn, startup }, null, 2)}\n`)
+  writeFileSync(`${OUT}targets.json`, `${JSON.stringify({ ...meta, targets: tg }, null, 2)}\n`)
   writeFileSync(`${OUT}results.md`, md)
   writeFileSync(`${OUT}failover.svg`, chartSvg(cases))
   say(`written: bench/results/{failover,scale,targets}.json, results.md, failover.svg`)

@@ -47,7 +47,7 @@ const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync
 async function addSimAddresses(lab: Lab, h: Host, n: number): Promise<void> {
   const lines: string[] = []
   for (let i = 0; i < n; i++) for (const lan of [0, 1]) lines.push(`addr add ${simAddress(lan, i)}/16 dev ${h.ifaces[lan]}`)
-  const r = await lab.exec(h, 'ip', ['-batch', '-'], lines.join('\n') + '\n')
+  const r = await lab.exec(h, 'ip', ['-batch', '-'], `${lines.join('\n')}\n`)
   if (r.code !== 0) throw new Error(`adding simulator addresses: ${r.stderr}`)
 }
 

@@ -37,7 +37,7 @@ function parseCommandLine(argv: readonly string[], io: Io): CommandLine | number
   }
   const o = cmd.opts()
   if (o.printSchema) {
-    io.out(JSON.stringify(CONFIG_SCHEMA, null, 2) + '\n')
+    io.out(`${JSON.stringify(CONFIG_SCHEMA, null, 2)}\n`)
     return 0
   }
   const configFile = (o.config as string | undefined) ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined)

@@ -57,7 +57,7 @@ export async function ctl(argv: readonly string[], io: Io): Promise<number> {
     io.err(`faildctl: ${reply.error}\n`)
     return 1
   }
-  if (reply.status) io.out(json ? JSON.stringify(reply.status, null, 2) + '\n' : formatStatus(reply.status))
-  else if (reply.message) io.out(reply.message + '\n')
+  if (reply.status) io.out(json ? `${JSON.stringify(reply.status, null, 2)}\n` : formatStatus(reply.status))
+  else if (reply.message) io.out(`${reply.message}\n`)
   return 0
 }

@@ -64,7 +64,7 @@ const WIDTH = 100
 function layout(value: unknown, indent: string): string {
   const flat = oneLine(value)
   if (value === null || typeof value !== 'object' || indent.length + flat.length <= WIDTH) return flat
-  const inner = indent + '  '
+  const inner = `${indent}  `
   const items = Array.isArray(value)
     ? value.map((v) => inner + layout(v, inner))
     : Object.entries(value).map(([k, v]) => `${inner}${JSON.stringify(k)}: ${layout(v, inner)}`)
@@ -85,5 +85,5 @@ function oneLine(value: unknown): string {
 
 /** faild.json text of the options, ending in a newline. */
 export function configText(o: Options): string {
-  return layout(printConfig(o), '') + '\n'
+  return `${layout(printConfig(o), '')}\n`
 }

@@ -6,7 +6,7 @@ import { MAX_LANS } from '../core/wire/constants.js'
 import { DEFAULTS, LIMITS } from './defaults.js'
 
 const QUAD = '^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$'
-const PREFIX = QUAD.slice(0, -1) + '/([0-9]|[12][0-9]|3[0-2])$'
+const PREFIX = `${QUAD.slice(0, -1)}/([0-9]|[12][0-9]|3[0-2])$`
 
 const address = (description: string) => ({ type: 'string', pattern: QUAD, description })
 const int = (minimum: number, maximum: number, description: string, def?: number) => ({

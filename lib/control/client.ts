@@ -15,7 +15,7 @@ export function request(socket: string, req: Request, timeoutMs = REPLY_TIMEOUT_
       reject(new Error(`faild at ${socket} did not answer within ${timeoutMs / 1000}s`))
     }, timeoutMs)
     sock.setEncoding('utf8')
-    sock.on('connect', () => sock.write(JSON.stringify(req) + '\n'))
+    sock.on('connect', () => sock.write(`${JSON.stringify(req)}\n`))
     sock.on('data', (d: string) => (buf += d))
     sock.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer)

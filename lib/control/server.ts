@@ -84,6 +84,6 @@ export class ControlServer {
   }
 
   #reply(sock: Socket, r: Reply): void {
-    sock.end(JSON.stringify(r) + '\n')
+    sock.end(`${JSON.stringify(r)}\n`)
   }
 }

@@ -110,7 +110,7 @@ export class IpBatchProcess implements IpBatch {
       const timer = setTimeout(() => this.#onTimeout(child), this.#opt.timeoutMs ?? IP_TIMEOUT_MS)
       const b: InFlight = { first, end, errors: [], output: [], outDone: false, errDone: false, timer, resolve }
       this.#inFlight.push(b)
-      child.stdin.write([...lines, OUT_MARK, ERR_MARK].join('\n') + '\n')
+      child.stdin.write(`${[...lines, OUT_MARK, ERR_MARK].join('\n')}\n`)
     })
   }
 

@@ -62,7 +62,7 @@ export class SpawnBatch implements IpBatch {
       }
       let end = i
       while (end < lines.length && !isRead(lines[end]!)) end++
-      const r = await this.#ip.run(['-force', '-batch', '-'], lines.slice(i, end).join('\n') + '\n')
+      const r = await this.#ip.run(['-force', '-batch', '-'], `${lines.slice(i, end).join('\n')}\n`)
       if (r.code !== 0) {
         const { failures, rest } = parseBatchErrors(r.stderr)
         for (const f of failures) errors.push({ line: i + f.lineNo - 1, message: f.message })

@@ -16,7 +16,7 @@ const key = join(dir, 'key')
 const BASE = { requestor: true, interval: 0.1, lans: [{ interface: 'etha' }, { interface: 'ethb' }], keyFile: key }
 
 async function service(t: Test) {
-  writeFileSync(key, 'k'.repeat(32) + '\n', { mode: 0o600 })
+  writeFileSync(key, `${'k'.repeat(32)}\n`, { mode: 0o600 })
   chmodSync(key, 0o600)
   write(BASE)
   const loaded = loadOptions(file, {})

@@ -21,7 +21,7 @@ export interface FlapState {
 export const NO_FLAPS: FlapState = { penalty: 0, at: 0, heldUntil: -Infinity }
 
 export function decayed(s: FlapState, now: number, d: Damping): number {
-  return s.penalty * Math.pow(0.5, Math.max(0, now - s.at) / d.halfLifeMs)
+  return s.penalty * 0.5 ** (Math.max(0, now - s.at) / d.halfLifeMs)
 }
 
 /**
@@ -31,7 +31,7 @@ export function decayed(s: FlapState, now: number, d: Damping): number {
 export function flap(s: FlapState, now: number, d: Damping): FlapState {
   if (!d.enabled) return s
   const release = d.flaps / 2
-  const cap = release * Math.pow(2, d.maxHoldMs / d.halfLifeMs)
+  const cap = release * 2 ** (d.maxHoldMs / d.halfLifeMs)
   const penalty = Math.min(decayed(s, now, d) + 1, cap)
   const heldUntil = penalty >= d.flaps ? now + Math.min(d.maxHoldMs, d.halfLifeMs * Math.log2(penalty / release)) : s.heldUntil
   return { penalty, at: now, heldUntil }

@@ -97,7 +97,7 @@ export function formatStatus(s: StatusReport): string {
   out.push('')
   if (s.routes.length === 0) out.push('routes: none (every path is on its own LAN)')
   else out.push(table(['ROUTE', 'TABLE', 'WHY'], s.routes.map((r) => [r.route, `${r.table}`, r.why])))
-  return out.join('\n') + '\n'
+  return `${out.join('\n')}\n`
 }
 
 function formatUptime(s: number): string {

@@ -41,6 +41,6 @@ const timer = setInterval(() => {
   if (Date.now() >= until) {
     clearInterval(timer)
     for (const s of sockets) s.sock.close()
-    process.stdout.write(JSON.stringify({ sent, seconds: (Date.now() - started) / 1000 }) + '\n')
+    process.stdout.write(`${JSON.stringify({ sent, seconds: (Date.now() - started) / 1000 })}\n`)
   }
 }, TICK_MS)

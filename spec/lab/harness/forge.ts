@@ -34,4 +34,4 @@ for (let i = 0; i < Number(countS); i++) {
   await new Promise((r) => setTimeout(r, 10))
 }
 sock.close()
-process.stdout.write(JSON.stringify({ sent }) + '\n')
+process.stdout.write(`${JSON.stringify({ sent })}\n`)

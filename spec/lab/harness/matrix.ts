@@ -67,7 +67,7 @@ export function faultScenario(s: Scenario): void {
         await expectConverged(t, lab)
         const tcp = await lab.tcpStream(lab.hosts[from - 1]!, lab.hosts[to - 1]!)
         await sleep(300)
-        let r
+        let r: Awaited<ReturnType<typeof tcp.stop>>
         try {
           row.result = await s.run(t, m)
         } finally {
@@ -83,7 +83,7 @@ export function faultScenario(s: Scenario): void {
       })
       const line = `fault matrix: ${s.fault}  ${row.ok ? 'ok' : 'FAILED'}  ${row.result || s.expected}`
       t.comment(line)
-      process.stderr.write(line + '\n')
+      process.stderr.write(`${line}\n`)
     }),
   )
 }

@@ -387,7 +387,7 @@ export class Lab {
   /** Rewrite the switch's fault chain in one nft transaction. */
   async #syncFaults(): Promise<void> {
     const rules = [...this.#faults.values()].flatMap((r) => r.split('\n')).filter(Boolean)
-    const script = ['flush chain bridge faildlab faults', ...rules.map((r) => `add rule bridge faildlab faults ${r}`)].join('\n') + '\n'
+    const script = `${['flush chain bridge faildlab faults', ...rules.map((r) => `add rule bridge faildlab faults ${r}`)].join('\n')}\n`
     await must('ip', ['netns', 'exec', this.sw, 'nft', '-f', '-'], script)
   }
 

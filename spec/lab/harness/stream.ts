@@ -34,7 +34,7 @@ function server(address: string, port: number): void {
       bytes += d.length
     })
     sock.on('end', () => {
-      process.stdout.write(JSON.stringify({ bytes, bad, maxGapMs: Math.round(maxGapMs), gaps }) + '\n')
+      process.stdout.write(`${JSON.stringify({ bytes, bad, maxGapMs: Math.round(maxGapMs), gaps })}\n`)
       sock.end()
       srv.close()
     })
@@ -61,11 +61,11 @@ function client(from: string, to: string, port: number): void {
   }
   sock.on('connect', () => process.stdout.write('connected\n'))
   sock.on('close', () => {
-    process.stdout.write(JSON.stringify({ sent }) + '\n')
+    process.stdout.write(`${JSON.stringify({ sent })}\n`)
     process.exit(0)
   })
   sock.on('error', (e) => {
-    process.stdout.write(JSON.stringify({ sent, error: e.message }) + '\n')
+    process.stdout.write(`${JSON.stringify({ sent, error: e.message })}\n`)
     process.exit(1)
   })
   process.on('SIGTERM', stop)
