@@ -11,8 +11,18 @@ const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;'
 /** One row per case and metric: samples as dots at sample/limit, the median as a bar, the limit at 1. */
 export function chartSvg(cases: readonly CaseResult[]): string {
   const rows = cases.flatMap((c) => [
-    { label: `${c.profile}, ${c.fault}: failover`, xs: c.failover, limit: c.failoverLimitMs, median: c.summary.failover.median },
-    { label: `${c.profile}, ${c.fault}: failback`, xs: c.failback, limit: c.failbackLimitMs, median: c.summary.failback.median },
+    {
+      label: `${c.profile}, ${c.fault}: failover`,
+      xs: c.failover,
+      limit: c.failoverLimitMs,
+      median: c.summary.failover.median,
+    },
+    {
+      label: `${c.profile}, ${c.fault}: failback`,
+      xs: c.failback,
+      limit: c.failbackLimitMs,
+      median: c.summary.failback.median,
+    },
   ])
   const H = 60 + rows.length * ROW + 40
   const x = (ratio: number) => LEFT + (Math.min(ratio, MAX_RATIO) / MAX_RATIO) * (W - LEFT - 20)
@@ -23,8 +33,12 @@ export function chartSvg(cases: readonly CaseResult[]): string {
     `<text x="10" y="38" fill="#555">x = measured time / limit; failover limit (f - 0.5) x t, failback limit s x t; dots are runs, bars medians</text>`,
   ]
   for (const r of [0, 0.5, 1, 1.5, 2]) {
-    parts.push(`<line x1="${x(r)}" y1="50" x2="${x(r)}" y2="${50 + rows.length * ROW}" stroke="${r === 1 ? '#c00' : '#ddd'}"/>`)
-    parts.push(`<text x="${x(r)}" y="${66 + rows.length * ROW}" text-anchor="middle">${r === 1 ? 'limit' : `${r}x`}</text>`)
+    parts.push(
+      `<line x1="${x(r)}" y1="50" x2="${x(r)}" y2="${50 + rows.length * ROW}" stroke="${r === 1 ? '#c00' : '#ddd'}"/>`,
+    )
+    parts.push(
+      `<text x="${x(r)}" y="${66 + rows.length * ROW}" text-anchor="middle">${r === 1 ? 'limit' : `${r}x`}</text>`,
+    )
   }
   rows.forEach((row, i) => {
     const y = 50 + i * ROW + ROW / 2
@@ -32,7 +46,9 @@ export function chartSvg(cases: readonly CaseResult[]): string {
     row.xs.forEach((v, k) => {
       if (!Number.isFinite(v)) return
       const jitter = ((k * 7919) % 11) - 5
-      parts.push(`<circle cx="${x(v / row.limit).toFixed(1)}" cy="${y + jitter}" r="2.5" fill="${i % 2 ? '#2a7' : '#36c'}" fill-opacity="0.6"/>`)
+      parts.push(
+        `<circle cx="${x(v / row.limit).toFixed(1)}" cy="${y + jitter}" r="2.5" fill="${i % 2 ? '#2a7' : '#36c'}" fill-opacity="0.6"/>`,
+      )
     })
     if (Number.isFinite(row.median)) {
       const mx = x(row.median / row.limit)

@@ -1,8 +1,9 @@
 // Runs inside a lab namespace for the churn bench: times faild's route table applying N swaps at
 // once (a whole LAN failing in a large cluster) and removing them again, through the real `ip`.
 //   node churn-worker.js N REPEATS     prints one JSON line
-import { systemIp } from '../lib/host/ip-runner.js'
+
 import { parseIPv4 } from '../lib/core/util/ipv4.js'
+import { systemIp } from '../lib/host/ip-runner.js'
 import { makeLogger } from '../lib/host/log.js'
 import { RouteTable } from '../lib/host/route-table.js'
 import { simAddress } from './sim-address.js'
@@ -10,7 +11,10 @@ import { simAddress } from './sim-address.js'
 const [nS, repeatsS] = process.argv.slice(2)
 const n = Number(nS)
 const log = makeLogger({ level: 'info', silent: true })
-const table = new RouteTable({ table: 4207, proto: 250, rulePriority: 32000, port: 4207, dryRun: false }, { ip: systemIp, log })
+const table = new RouteTable(
+  { table: 4207, proto: 250, rulePriority: 32000, port: 4207, dryRun: false },
+  { ip: systemIp, log },
+)
 const src = parseIPv4('198.18.0.1')!
 const swaps = Array.from({ length: n }, (_, i) => ({
   table: 4207,

@@ -7,8 +7,8 @@
 // flapping before the next run.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { addr, Lab, sleep, type Host, type RouteWatch } from '../spec/lab/harness/netlab.js'
-import { summarize, type Summary } from './stats.js'
+import { addr, type Host, Lab, type RouteWatch, sleep } from '../spec/lab/harness/netlab.js'
+import { type Summary, summarize } from './stats.js'
 
 export interface Profile {
   readonly name: string
@@ -89,7 +89,12 @@ async function benchCase(
   const tMs = profile.t * 1000
   const swapped = new RegExp(`^${addr(A, 1).replace(/\./g, '\\.')} via `)
   const restored = new RegExp(`^Deleted ${addr(A, 1).replace(/\./g, '\\.')} via `)
-  const r = { failover: [] as number[], failback: [] as number[], stallFailover: [] as number[], stallFailback: [] as number[] }
+  const r = {
+    failover: [] as number[],
+    failback: [] as number[],
+    stallFailover: [] as number[],
+    stallFailback: [] as number[],
+  }
   /** How long the fault and heal commands took: the timing's uncertainty, in ms. */
   const injectMs: number[] = []
   let bytesLost = 0

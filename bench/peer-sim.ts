@@ -8,7 +8,6 @@ import { formatIPv4, parseIPv4 } from '../lib/core/util/ipv4.js'
 import { encode } from '../lib/core/wire/codec.js'
 import { simAddress } from './sim-address.js'
 
-
 const OFF_SEQ = 16
 const OFF_TO = 20
 
@@ -31,7 +30,16 @@ async function main(): Promise<void> {
   const boot = 1 + Math.floor(Math.random() * 0xfffffff0)
   const peers = Array.from({ length: n }, (_, i) => {
     const addresses = [0, 1].map((lan) => parseIPv4(simAddress(lan, i))!)
-    const common = { from: addresses[0]!, boot, seq: 0, intervalMs: requestor ? intervalMs : 0, addresses, down: [], outOfService: 0, cluster: 0 }
+    const common = {
+      from: addresses[0]!,
+      boot,
+      seq: 0,
+      intervalMs: requestor ? intervalMs : 0,
+      addresses,
+      down: [],
+      outOfService: 0,
+      cluster: 0,
+    }
     return {
       ack: [0, 1].map((lan) => encode({ kind: 'ack', to: 1, lan, ...common })),
       inq: [0, 1].map((lan) => encode({ kind: 'inq', lan, ...common })),

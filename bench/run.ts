@@ -6,8 +6,15 @@ import { cpus, release } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { labUnavailable } from '../spec/lab/harness/netlab.js'
 import { chartSvg } from './chart.js'
-import { benchProfile, PROFILES, type CaseResult } from './failover.js'
-import { benchChurn, benchScale, benchStartup, type ChurnResult, type ScaleResult, type StartupResult } from './scale.js'
+import { benchProfile, type CaseResult, PROFILES } from './failover.js'
+import {
+  benchChurn,
+  benchScale,
+  benchStartup,
+  type ChurnResult,
+  type ScaleResult,
+  type StartupResult,
+} from './scale.js'
 import { ms, type Summary } from './stats.js'
 
 const OUT = fileURLToPath(new URL('../../bench/results/', import.meta.url))
@@ -38,14 +45,26 @@ function tables(cases: CaseResult[], scale: ScaleResult[], churn: ChurnResult, s
   out.push(row(['profile', 'fault', 'samples', 'min', 'median', 'p95', 'max', 'limit (f - 0.5) x t', 'median / limit']))
   out.push(row(Array(9).fill('---')))
   for (const c of cases) {
-    out.push(row([c.profile, c.fault, c.summary.failover.n, ...sumCells(c.summary.failover), c.failoverLimitMs, (c.summary.failover.median / c.failoverLimitMs).toFixed(2)]))
+    out.push(
+      row([
+        c.profile,
+        c.fault,
+        c.summary.failover.n,
+        ...sumCells(c.summary.failover),
+        c.failoverLimitMs,
+        (c.summary.failover.median / c.failoverLimitMs).toFixed(2),
+      ]),
+    )
   }
   out.push('', 'Failback: from the heal to the route restored (ms), and flapping', '')
   out.push(row(['profile', 'fault', 'min', 'median', 'p95', 'max', 'limit s x t', 'flaps', 'false failovers']))
   out.push(row(Array(9).fill('---')))
-  for (const c of cases) out.push(row([c.profile, c.fault, ...sumCells(c.summary.failback), c.failbackLimitMs, c.flaps, c.falseFailovers]))
+  for (const c of cases)
+    out.push(row([c.profile, c.fault, ...sumCells(c.summary.failback), c.failbackLimitMs, c.flaps, c.falseFailovers]))
   out.push('', 'TCP stream between A addresses: longest stall (ms) and bytes lost', '')
-  out.push(row(['profile', 'fault', 'stall at failover: median', 'max', 'stall at failback: median', 'max', 'bytes lost']))
+  out.push(
+    row(['profile', 'fault', 'stall at failover: median', 'max', 'stall at failback: median', 'max', 'bytes lost']),
+  )
   out.push(row(Array(7).fill('---')))
   for (const c of cases) {
     const f = c.summary.stallFailover
@@ -53,10 +72,32 @@ function tables(cases: CaseResult[], scale: ScaleResult[], churn: ChurnResult, s
     out.push(row([c.profile, c.fault, ms(f.median), ms(f.max), ms(b.median), ms(b.max), c.bytesLost]))
   }
   out.push('', 'Cost at scale, -t 0.1, against a simulator of N peers', '')
-  out.push(row(['peers', 'the peers are', 'CPU (% of one core)', 'RSS (MB)', 'packets/s in', 'packets/s out', 'paths up', 'false downs']))
+  out.push(
+    row([
+      'peers',
+      'the peers are',
+      'CPU (% of one core)',
+      'RSS (MB)',
+      'packets/s in',
+      'packets/s out',
+      'paths up',
+      'false downs',
+    ]),
+  )
   out.push(row(Array(8).fill('---')))
   for (const s of scale) {
-    out.push(row([s.peers, s.mode, (s.cpu * 100).toFixed(1), s.rssMb.toFixed(0), Math.round(s.ppsIn), Math.round(s.ppsOut), `${s.pathsUp}/${2 * s.peers}`, s.falseDowns]))
+    out.push(
+      row([
+        s.peers,
+        s.mode,
+        (s.cpu * 100).toFixed(1),
+        s.rssMb.toFixed(0),
+        Math.round(s.ppsIn),
+        Math.round(s.ppsOut),
+        `${s.pathsUp}/${2 * s.peers}`,
+        s.falseDowns,
+      ]),
+    )
   }
   out.push('', 'Route churn and start-up (ms)', '')
   out.push(row(['measure', 'min', 'median', 'p95', 'max']))
@@ -76,23 +117,58 @@ function targets(cases: CaseResult[], scale: ScaleResult[], churn: ChurnResult, 
   const t: Target[] = []
   if (port) {
     const s = port.summary.failover
-    t.push({ what: 'dead-port failover, -t 0.1 -f 3', target: 'median <= 250 ms, max <= 300 ms', measured: `median ${ms(s.median)}, max ${ms(s.max)}`, met: s.median <= 250 && s.max <= 300 })
+    t.push({
+      what: 'dead-port failover, -t 0.1 -f 3',
+      target: 'median <= 250 ms, max <= 300 ms',
+      measured: `median ${ms(s.median)}, max ${ms(s.max)}`,
+      met: s.median <= 250 && s.max <= 300,
+    })
   }
   if (cable) {
     const s = cable.summary.failover
-    t.push({ what: 'pulled cable: every peer rerouted', target: 'median <= 20 ms', measured: `median ${ms(s.median)}`, met: s.median <= 20 })
+    t.push({
+      what: 'pulled cable: every peer rerouted',
+      target: 'median <= 20 ms',
+      measured: `median ${ms(s.median)}`,
+      met: s.median <= 20,
+    })
   }
   for (const c of fast) {
     const s = c.summary.failback
-    t.push({ what: `failback after ${c.fault}, -t 0.1 -s 3`, target: `median <= ${c.failbackLimitMs + 50} ms, no flapping`, measured: `median ${ms(s.median)}, ${c.flaps} flaps`, met: s.median <= c.failbackLimitMs + 50 && c.flaps === 0 })
+    t.push({
+      what: `failback after ${c.fault}, -t 0.1 -s 3`,
+      target: `median <= ${c.failbackLimitMs + 50} ms, no flapping`,
+      measured: `median ${ms(s.median)}, ${c.flaps} flaps`,
+      met: s.median <= c.failbackLimitMs + 50 && c.flaps === 0,
+    })
     const st = c.summary.stallFailover
-    t.push({ what: `TCP stall at ${c.fault} failover`, target: `median <= failover + 30 ms (${ms(c.summary.failover.median + 30)}), nothing lost`, measured: `median ${ms(st.median)}, ${c.bytesLost} bytes lost`, met: st.median <= c.summary.failover.median + 30 && c.bytesLost === 0 })
+    t.push({
+      what: `TCP stall at ${c.fault} failover`,
+      target: `median <= failover + 30 ms (${ms(c.summary.failover.median + 30)}), nothing lost`,
+      measured: `median ${ms(st.median)}, ${c.bytesLost} bytes lost`,
+      met: st.median <= c.summary.failover.median + 30 && c.bytesLost === 0,
+    })
   }
   if (big) {
-    t.push({ what: '1000 peers at -t 0.1', target: '< 25% of one core, < 150 MB', measured: `${(big.cpu * 100).toFixed(1)}%, ${big.rssMb.toFixed(0)} MB`, met: big.cpu < 0.25 && big.rssMb < 150 && big.pathsUp === 2000 })
+    t.push({
+      what: '1000 peers at -t 0.1',
+      target: '< 25% of one core, < 150 MB',
+      measured: `${(big.cpu * 100).toFixed(1)}%, ${big.rssMb.toFixed(0)} MB`,
+      met: big.cpu < 0.25 && big.rssMb < 150 && big.pathsUp === 2000,
+    })
   }
-  t.push({ what: `${churn.routes} route swaps applied`, target: '< 200 ms', measured: `median ${ms(churn.apply.median)}`, met: churn.apply.median < 200 && churn.failed === 0 })
-  t.push({ what: 'start to first INQ', target: '< 500 ms', measured: `median ${ms(startup.firstInq.median)}`, met: startup.firstInq.median < 500 })
+  t.push({
+    what: `${churn.routes} route swaps applied`,
+    target: '< 200 ms',
+    measured: `median ${ms(churn.apply.median)}`,
+    met: churn.apply.median < 200 && churn.failed === 0,
+  })
+  t.push({
+    what: 'start to first INQ',
+    target: '< 500 ms',
+    measured: `median ${ms(startup.firstInq.median)}`,
+    met: startup.firstInq.median < 500,
+  })
   return t
 }
 
@@ -114,9 +190,22 @@ async function main(): Promise<number> {
   const scale = await benchScale(quick ? [50, 1000] : [50, 200, 1000], 10, say)
   const lines = tables(cases, scale, churn, startup)
   const tg = targets(cases, scale, churn, startup)
-  const targetLines = ['Targets (medians on this machine)', '', row(['what', 'target', 'measured', 'met']), row(Array(4).fill('---')), ...tg.map((x) => row([x.what, x.target, x.measured, x.met ? 'yes' : '**no**']))]
+  const targetLines = [
+    'Targets (medians on this machine)',
+    '',
+    row(['what', 'target', 'measured', 'met']),
+    row(Array(4).fill('---')),
+    ...tg.map((x) => row([x.what, x.target, x.measured, x.met ? 'yes' : '**no**'])),
+  ]
   const when = new Date().toISOString()
-  const md = [`Measured ${when} on ${machine} with \`npm run bench${quick ? ' -- --quick' : runs !== 20 ? ` -- --runs ${runs}` : ''}\`.`, '', ...targetLines, '', ...lines, ''].join('\n')
+  const md = [
+    `Measured ${when} on ${machine} with \`npm run bench${quick ? ' -- --quick' : runs !== 20 ? ` -- --runs ${runs}` : ''}\`.`,
+    '',
+    ...targetLines,
+    '',
+    ...lines,
+    '',
+  ].join('\n')
   say(`\n${md}`)
   mkdirSync(OUT, { recursive: true })
   const meta = { when, machine, runs }

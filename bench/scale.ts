@@ -2,9 +2,9 @@
 // start-up time. All in a wide lab (two /16 LANs) so up to 1000 simulated peers fit.
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { FAILD, Lab, sleep, until, type Host, type Proc } from '../spec/lab/harness/netlab.js'
+import { FAILD, type Host, Lab, type Proc, sleep, until } from '../spec/lab/harness/netlab.js'
 import { simAddress } from './sim-address.js'
-import { summarize, type Summary } from './stats.js'
+import { type Summary, summarize } from './stats.js'
 
 const SIM = fileURLToPath(new URL('./peer-sim.js', import.meta.url))
 const CHURN = fileURLToPath(new URL('./churn-worker.js', import.meta.url))
@@ -42,11 +42,13 @@ const cpuTicks = (pid: number): number => {
   const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
   return Number(fields[11]) + Number(fields[12]) // utime + stime
 }
-const rssMb = (pid: number): number => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024
+const rssMb = (pid: number): number =>
+  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024
 
 async function addSimAddresses(lab: Lab, h: Host, n: number): Promise<void> {
   const lines: string[] = []
-  for (let i = 0; i < n; i++) for (const lan of [0, 1]) lines.push(`addr add ${simAddress(lan, i)}/16 dev ${h.ifaces[lan]}`)
+  for (let i = 0; i < n; i++)
+    for (const lan of [0, 1]) lines.push(`addr add ${simAddress(lan, i)}/16 dev ${h.ifaces[lan]}`)
   const r = await lab.exec(h, 'ip', ['-batch', '-'], `${lines.join('\n')}\n`)
   if (r.code !== 0) throw new Error(`adding simulator addresses: ${r.stderr}`)
 }
@@ -107,7 +109,11 @@ async function measure(lab: Lab, n: number, mode: 'responders' | 'requestors', w
   }
 }
 
-export async function benchScale(sizes: readonly number[], windowS: number, log: (s: string) => void): Promise<ScaleResult[]> {
+export async function benchScale(
+  sizes: readonly number[],
+  windowS: number,
+  log: (s: string) => void,
+): Promise<ScaleResult[]> {
   return withWideLab(async (lab) => {
     const [, h2] = lab.hosts as [Host, Host]
     await addSimAddresses(lab, h2, Math.max(...sizes))

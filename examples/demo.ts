@@ -1,6 +1,6 @@
 // faild's main job on one machine: three hosts on two virtual LANs, a pulled cable, and the
 // kernel routes moving away and back, timed from the fault to the route change each host makes.
-import { addr, Lab, labUnavailable, sleep, type Host, type Proc, type RouteWatch } from '../spec/lab/harness/netlab.js'
+import { addr, type Host, Lab, labUnavailable, type Proc, type RouteWatch, sleep } from '../spec/lab/harness/netlab.js'
 
 const FLAGS = ['-r', '-t', '0.1', '-f', '3', '-s', '3']
 const A = 0
@@ -25,7 +25,9 @@ async function main(): Promise<number> {
     say(`faild demo cannot run here: ${why}. Run it as root on Linux: sudo npm run demo`)
     return 1
   }
-  say(`faild demo: 3 hosts on two virtual LANs (A 198.18.1.0/24, B 198.18.2.0/24), each running faild ${FLAGS.join(' ')}`)
+  say(
+    `faild demo: 3 hosts on two virtual LANs (A 198.18.1.0/24, B 198.18.2.0/24), each running faild ${FLAGS.join(' ')}`,
+  )
   const lab = await Lab.create({ hosts: 3 })
   const watchers: RouteWatch[] = []
   try {
@@ -33,7 +35,7 @@ async function main(): Promise<number> {
     const daemons: Proc[] = []
     for (const h of lab.hosts) daemons.push(await lab.faild(h, FLAGS))
     await sleep(800)
-    say('\nConverged. How each host reaches the others\' LAN A addresses (ip route get):')
+    say("\nConverged. How each host reaches the others' LAN A addresses (ip route get):")
     await picture(lab)
 
     const stream = await lab.tcpStream(h2, h1)
@@ -59,7 +61,9 @@ async function main(): Promise<number> {
         const ms = times[i]!
         const what = restore ? `${m.dst} back on LAN A` : `${m.dst} now via LAN B`
         const when = Number.isNaN(ms) ? '[not seen]' : stamp(t + ms)
-        say(`${when} host ${m.host.n}: ${what}  (${label} ${Number.isNaN(ms) ? 'not seen' : `${ms.toFixed(0)} ms`} after the event)`)
+        say(
+          `${when} host ${m.host.n}: ${what}  (${label} ${Number.isNaN(ms) ? 'not seen' : `${ms.toFixed(0)} ms`} after the event)`,
+        )
       })
       return times
     }
@@ -80,7 +84,9 @@ async function main(): Promise<number> {
     const sent = got.sent
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(0)
     say('\nSummary')
-    say(`  failover: median ${med(over)} ms from cable pull to route change (carrier loss is seen and told at once; a fault without it, like a dead switch port, takes about (f - 0.5) x t = 250 ms)`)
+    say(
+      `  failover: median ${med(over)} ms from cable pull to route change (carrier loss is seen and told at once; a fault without it, like a dead switch port, takes about (f - 0.5) x t = 250 ms)`,
+    )
     say(`  failback: median ${med(back)} ms from replug to route restored (s x t = 300 ms)`)
     say(`  TCP stream: ${got.bytes} of ${sent} bytes delivered, ${got.bad} corrupt, longest stall ${got.maxGapMs} ms`)
     say(`\nWhat host 2's faild logged:\n${daemons[1]!.output.replace(/^\S+ faild\[\d+\] /gm, '  ')}`)

@@ -24,7 +24,15 @@ export function importsOf(file: string, text: string): string[] {
 }
 
 const layer = (path: string): string => path.split('/')[0]!
-const IO_MODULES = ['node:fs', 'node:net', 'node:dgram', 'node:child_process', 'node:os', 'node:perf_hooks', 'node:timers']
+const IO_MODULES = [
+  'node:fs',
+  'node:net',
+  'node:dgram',
+  'node:child_process',
+  'node:os',
+  'node:perf_hooks',
+  'node:timers',
+]
 
 /** Why `file` may not import `target`, or undefined when it may. */
 export function violation(file: string, target: string): string | undefined {
@@ -42,7 +50,9 @@ export function violation(file: string, target: string): string | undefined {
     return IO_MODULES.includes(target) ? 'config/ does no I/O' : undefined
   }
   if (from === 'host' && own) {
-    return ['core', 'host'].includes(layer(target)) || target === 'config/types.ts' ? undefined : 'host/ imports core/, host/ and config types'
+    return ['core', 'host'].includes(layer(target)) || target === 'config/types.ts'
+      ? undefined
+      : 'host/ imports core/, host/ and config types'
   }
   if (file === 'control/protocol.ts') return own && layer(target) === 'core' ? undefined : 'the protocol is pure'
   return undefined
@@ -73,7 +83,9 @@ const files = sources()
 const graph = new Map(files.map((f) => [f, importsOf(f, readFileSync(join(LIB, f), 'utf8'))]))
 
 t.test('every import keeps to the layer rule', async (t) => {
-  const bad = [...graph].flatMap(([f, targets]) => targets.flatMap((x) => (violation(f, x) ? [`${f} -> ${x}: ${violation(f, x)}`] : [])))
+  const bad = [...graph].flatMap(([f, targets]) =>
+    targets.flatMap((x) => (violation(f, x) ? [`${f} -> ${x}: ${violation(f, x)}`] : [])),
+  )
   t.same(bad, [], 'no file imports across its layer')
   t.ok(files.length > 30, `${files.length} files read`)
 })
@@ -97,10 +109,21 @@ t.test('the checker itself catches what it must', async (t) => {
   t.ok(violation('config/resolve.ts', 'node:fs'), 'a config file reader besides load.ts')
   t.ok(violation('daemon/daemon.ts', 'cli/faild.ts'), 'importing cli/')
   t.notOk(violation('daemon/daemon.ts', 'host/transport.ts'))
-  t.same(findCycle(new Map([['a', ['b']], ['b', ['c']], ['c', ['a']]])), ['a', 'b', 'c', 'a'])
-  t.same(importsOf('core/x.ts', "import { a } from './y.js'\nexport type { B } from '../host/z.js'\nawait import('node:fs')"), [
-    'core/y.ts',
-    'host/z.ts',
-    'node:fs',
-  ])
+  t.same(
+    findCycle(
+      new Map([
+        ['a', ['b']],
+        ['b', ['c']],
+        ['c', ['a']],
+      ]),
+    ),
+    ['a', 'b', 'c', 'a'],
+  )
+  t.same(
+    importsOf(
+      'core/x.ts',
+      "import { a } from './y.js'\nexport type { B } from '../host/z.js'\nawait import('node:fs')",
+    ),
+    ['core/y.ts', 'host/z.ts', 'node:fs'],
+  )
 })

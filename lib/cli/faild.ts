@@ -1,6 +1,6 @@
 // faild's entry point: read the config and flags, start the daemon, serve faildctl, run until signalled.
 import { existsSync } from 'node:fs'
-import { CommanderError, type Command } from 'commander'
+import { type Command, CommanderError } from 'commander'
 import { DEFAULT_CONFIG_FILE } from '../config/defaults.js'
 import { loadOptions } from '../config/load.js'
 import { configText } from '../config/print.js'
@@ -9,15 +9,15 @@ import type { Options } from '../config/types.js'
 import { ControlServer } from '../control/server.js'
 import { InterfaceError } from '../core/lans.js'
 import { KeyFileError } from '../core/wire/keys.js'
+import { logOptions, Service, type Source, unwritable } from '../daemon/service.js'
+import { runUntilSignalled } from '../daemon/signals.js'
 import { systemClock } from '../host/clock.js'
 import { systemIp } from '../host/ip-runner.js'
-import { closeLogger, makeLogger, type Logger } from '../host/log.js'
+import { closeLogger, type Logger, makeLogger } from '../host/log.js'
 import { acquirePidFile, releasePidFile } from '../host/pid-file.js'
-import { logOptions, Service, unwritable, type Source } from '../daemon/service.js'
-import { runUntilSignalled } from '../daemon/signals.js'
 import { buildCommand, givenFlags } from './faild-command.js'
-import { hostChecks, type HostChecks } from './host-checks.js'
-import { stdio, type Io } from './io.js'
+import { type HostChecks, hostChecks } from './host-checks.js'
+import { type Io, stdio } from './io.js'
 import { version } from './version.js'
 
 /** The command line as given: the flags set on it, which config file to read, and -n. */
@@ -26,9 +26,7 @@ interface CommandLine extends Source {
 }
 
 function parseCommandLine(argv: readonly string[], io: Io): CommandLine | number {
-  const cmd: Command = buildCommand(version())
-    .exitOverride()
-    .configureOutput({ writeOut: io.out, writeErr: io.err })
+  const cmd: Command = buildCommand(version()).exitOverride().configureOutput({ writeOut: io.out, writeErr: io.err })
   try {
     cmd.parse(argv, { from: 'user' })
   } catch (err) {
@@ -40,11 +38,14 @@ function parseCommandLine(argv: readonly string[], io: Io): CommandLine | number
     io.out(`${JSON.stringify(CONFIG_SCHEMA, null, 2)}\n`)
     return 0
   }
-  const configFile = (o.config as string | undefined) ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined)
+  const configFile =
+    (o.config as string | undefined) ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined)
   return { flags: givenFlags(cmd), configFile, check: o.check === true }
 }
 
-type Prepared = { readonly run: true; readonly options: Options; readonly cl: CommandLine } | { readonly run: false; readonly code: number }
+type Prepared =
+  | { readonly run: true; readonly options: Options; readonly cl: CommandLine }
+  | { readonly run: false; readonly code: number }
 
 /** "error: 2 problems, nothing started:" and the problems, one a line; exit code 1. */
 function refuse(io: Io, problems: readonly string[]): number {
@@ -75,7 +76,11 @@ export function parseArgs(argv: readonly string[], io: Io = stdio): Options | nu
 /** -n: the host checks too, then "configuration OK" and the effective config as faild.json; the exit code. */
 async function check(o: Options, cl: CommandLine, io: Io, checks: HostChecks): Promise<number> {
   const problems = await checks(o)
-  if (problems.length > 0) return refuse(io, problems.map((p) => `host: ${p}`))
+  if (problems.length > 0)
+    return refuse(
+      io,
+      problems.map((p) => `host: ${p}`),
+    )
   io.out(`configuration OK${cl.configFile ? ` (${cl.configFile})` : ''}:\n${configText(o)}`)
   return 0
 }
@@ -118,7 +123,12 @@ async function start(svc: Service, control: ControlServer, log: Logger): Promise
     await control.start()
     return undefined
   } catch (err) {
-    const flag = err instanceof InterfaceError ? 'option -i/--interface: ' : err instanceof KeyFileError ? 'option --key-file: ' : ''
+    const flag =
+      err instanceof InterfaceError
+        ? 'option -i/--interface: '
+        : err instanceof KeyFileError
+          ? 'option --key-file: '
+          : ''
     log.error(`cannot start: ${flag}${(err as Error).message}`)
     await svc.daemon.stop().catch(() => {})
     return 1

@@ -3,18 +3,27 @@ import { Command, CommanderError } from 'commander'
 import { CONFIG_SCHEMA } from '../config/schema.js'
 import { request } from '../control/client.js'
 import type { Reply, Request } from '../control/protocol.js'
+import { formatStatus } from '../core/report/status-format.js'
 import type { Io } from './io.js'
 import { version } from './version.js'
-import { formatStatus } from '../core/report/status-format.js'
 
 export function buildCtl(): Command {
   const program = new Command('faildctl')
     .description('Show what faild is doing, drain a LAN for maintenance, reload its config.')
     .version(version(), '-V, --version')
     .option('-S, --socket <path>', "faild's control socket", CONFIG_SCHEMA.properties.controlSocket.default)
-  program.command('status').description('LANs, peers and their paths, the routes faild installed and why, counters').option('--json', 'the same as JSON')
-  program.command('offline').argument('<lan>', 'label (A, B...) or interface').description('move all traffic off a LAN now, and keep it off until online')
-  program.command('online').argument('<lan>', 'label (A, B...) or interface').description('bring a LAN taken offline back')
+  program
+    .command('status')
+    .description('LANs, peers and their paths, the routes faild installed and why, counters')
+    .option('--json', 'the same as JSON')
+  program
+    .command('offline')
+    .argument('<lan>', 'label (A, B...) or interface')
+    .description('move all traffic off a LAN now, and keep it off until online')
+  program
+    .command('online')
+    .argument('<lan>', 'label (A, B...) or interface')
+    .description('bring a LAN taken offline back')
   program.command('reload').description('re-read the config file and reopen the log (like SIGHUP)')
   return program
 }

@@ -3,7 +3,7 @@ import { placeGateways, tunables, unplaced } from '../config/derive.js'
 import type { Options } from '../config/types.js'
 import { InterfaceError, type Lan } from '../core/lans.js'
 import { KeyFileError } from '../core/wire/keys.js'
-import { systemIp, type IpRunner } from '../host/ip-runner.js'
+import { type IpRunner, systemIp } from '../host/ip-runner.js'
 import { readKeyFile } from '../host/key-file.js'
 import { discoverLans } from '../host/lan-discovery.js'
 

@@ -1,10 +1,11 @@
 // What the options mean on this host's LANs: the engine's tunables, the gateways, the rate limit.
-import type { Gateway } from '../core/routes/gateway.js'
+
 import type { Tunables } from '../core/engine/engine.js'
-import { InterfaceError, lanOf, type Lan } from '../core/lans.js'
+import { InterfaceError, type Lan, lanOf } from '../core/lans.js'
+import type { Gateway } from '../core/routes/gateway.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
-import type { Options } from './types.js'
 import type { RateLimitConfig } from '../core/util/rate-limit.js'
+import type { Options } from './types.js'
 
 function lanIndexOf(lans: readonly Lan[], address: number, key: string): number {
   const lan = lanOf(lans, address)
@@ -40,8 +41,21 @@ export function tunables(o: Options, lans: readonly Lan[]): Tunables {
   const unicast: number[][] = lans.map(() => [])
   o.staticPeers.forEach((address, i) => unicast[lanIndexOf(lans, address, `staticPeers[${i}]`)]!.push(address))
   const d = o.flapDamping
-  const damping = { enabled: d.enabled, flaps: d.flaps, halfLifeMs: (d.halfLife ?? 30 * o.interval) * 1000, maxHoldMs: d.maxHold * 1000 }
-  return { intervalMs: Math.round(o.interval * 1000), failAfter: o.failAfter, upAfter: o.upAfter, unicast, ignore: o.ignorePeers, damping, maxPeers: o.maxPeers }
+  const damping = {
+    enabled: d.enabled,
+    flaps: d.flaps,
+    halfLifeMs: (d.halfLife ?? 30 * o.interval) * 1000,
+    maxHoldMs: d.maxHold * 1000,
+  }
+  return {
+    intervalMs: Math.round(o.interval * 1000),
+    failAfter: o.failAfter,
+    upAfter: o.upAfter,
+    unicast,
+    ignore: o.ignorePeers,
+    damping,
+    maxPeers: o.maxPeers,
+  }
 }
 
 /** A bucket per source: 4 packets per interval on average (INQ, ACK, a notice, a static copy), at least 200/s. */

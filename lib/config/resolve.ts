@@ -3,11 +3,11 @@
 // Every error names the key by its JSON path and says why; all of them are reported at once, and
 // nothing is started while there is one.
 import type { ErrorObject } from 'ajv'
-import { loadValidator } from './validator.js'
-import { MAX_LANS } from '../core/wire/constants.js'
 import { lanLabel } from '../core/lans.js'
 import { parseIPv4 } from '../core/util/ipv4.js'
+import { MAX_LANS } from '../core/wire/constants.js'
 import type { GatewayRoute, LanSpec, LogFormat, LogLevel, Options } from './types.js'
+import { loadValidator } from './validator.js'
 
 /** The file as the schema describes it, after ajv filled in the defaults. */
 interface ConfigFile {
@@ -50,9 +50,12 @@ function describe(errors: readonly ErrorObject[]): string[] {
     .filter((e) => e.keyword !== 'oneOf' && e.keyword !== 'if')
     .map((e) => {
       const at = e.instancePath || '/'
-      if (e.keyword === 'additionalProperties') return `${at === '/' ? '' : at}/${String(e.params.additionalProperty)}: unknown key`
-      if (e.keyword === 'enum') return `${at}: must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
-      if (e.keyword === 'pattern') return `${at}: ${/\/prefix$/.test(at) ? 'must be an IPv4 prefix like 10.0.0.0/16' : 'must be a dotted-quad IPv4 address'}`
+      if (e.keyword === 'additionalProperties')
+        return `${at === '/' ? '' : at}/${String(e.params.additionalProperty)}: unknown key`
+      if (e.keyword === 'enum')
+        return `${at}: must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
+      if (e.keyword === 'pattern')
+        return `${at}: ${/\/prefix$/.test(at) ? 'must be an IPv4 prefix like 10.0.0.0/16' : 'must be a dotted-quad IPv4 address'}`
       return `${at}: ${e.message ?? e.keyword}`
     })
   return [...new Set(lines)]
@@ -74,7 +77,8 @@ function crossChecks(c: ConfigFile): string[] {
   names.forEach((n, i) => names.indexOf(n) !== i && errors.push(`/lans/${i}/interface: '${n}' is named twice`))
   const labels = c.lans.map((l, i) => l.label ?? lanLabel(i))
   labels.forEach((n, i) => labels.indexOf(n) !== i && errors.push(`/lans/${i}/label: '${n}' is used twice`))
-  if (c.routes.length > 0 && !c.requestor) errors.push('/routes: gateway routes need requestor: true (-r), to probe the gateways')
+  if (c.routes.length > 0 && !c.requestor)
+    errors.push('/routes: gateway routes need requestor: true (-r), to probe the gateways')
   c.routes.forEach((r, i) => {
     const { prefix, len } = parsePrefix(r.prefix)
     if (parseIPv4(r.prefix.split('/')[0]!) !== prefix) errors.push(`/routes/${i}/prefix: host bits set in ${r.prefix}`)
@@ -82,7 +86,10 @@ function crossChecks(c: ConfigFile): string[] {
   })
   const lengths = new Set(c.routes.map((r) => parsePrefix(r.prefix).len)).size
   for (let t = c.table; t <= c.table + lengths; t++) {
-    if (t >= 253 && t <= 255) errors.push(`/table: ${t} is a kernel table (default, main, local); faild uses tables ${c.table} to ${c.table + lengths}`)
+    if (t >= 253 && t <= 255)
+      errors.push(
+        `/table: ${t} is a kernel table (default, main, local); faild uses tables ${c.table} to ${c.table + lengths}`,
+      )
   }
   if (c.table + lengths > 0xfffffeff) errors.push(`/table: faild needs tables ${c.table} to ${c.table + lengths}`)
   if (c.logPackets && c.logLevel !== 'debug') {
@@ -128,12 +135,17 @@ function toOptions(c: ConfigFile, configFile: string | undefined): Options {
  * Validate the file's contents, then the command-line values over them. `file` is the parsed
  * JSON (undefined: no file); `flags` holds only the keys given on the command line.
  */
-export function resolveConfig(file: unknown, flags: Readonly<Record<string, unknown>>, configFile?: string): ConfigResult {
+export function resolveConfig(
+  file: unknown,
+  flags: Readonly<Record<string, unknown>>,
+  configFile?: string,
+): ConfigResult {
   if (file !== undefined && (typeof file !== 'object' || file === null || Array.isArray(file))) {
     return { ok: false, errors: ['/: must be a JSON object'] }
   }
   // The file on its own first: a bad key is an error even where a flag overrides it.
-  if (file !== undefined && !validate(structuredClone(file))) return { ok: false, errors: describe(validate.errors ?? []) }
+  if (file !== undefined && !validate(structuredClone(file)))
+    return { ok: false, errors: describe(validate.errors ?? []) }
   const merged = structuredClone({ ...(file as object | undefined), ...flags }) as Record<string, unknown>
   if (!validate(merged)) return { ok: false, errors: describe(validate.errors ?? []) }
   const config = merged as unknown as ConfigFile // the schema holds, defaults filled in

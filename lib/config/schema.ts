@@ -50,7 +50,11 @@ export const CONFIG_SCHEMA = {
     failAfter: int(1, LIMITS.maxCount, '-f: missed packets in a row before a path is down.', DEFAULTS.failAfter),
     upAfter: int(1, LIMITS.maxCount, '-s: good packets in a row before a down path is up again.', DEFAULTS.upAfter),
     port: restart(int(1, 65535, '-p: UDP port for INQ and ACK, the same on every host.', DEFAULTS.port)),
-    logFile: { type: 'string', minLength: 1, description: '-l: append log lines to this file (stderr gets them too). Reopened on SIGHUP.' },
+    logFile: {
+      type: 'string',
+      minLength: 1,
+      description: '-l: append log lines to this file (stderr gets them too). Reopened on SIGHUP.',
+    },
     logLevel: {
       enum: ['error', 'warn', 'info', 'debug'],
       default: 'info',
@@ -59,27 +63,43 @@ export const CONFIG_SCHEMA = {
     logPackets: {
       type: 'boolean',
       default: false,
-      description: '-vv: also log a line for every packet, received or dropped (needs logLevel "debug"; -vv sets both).',
+      description:
+        '-vv: also log a line for every packet, received or dropped (needs logLevel "debug"; -vv sets both).',
     },
-    logFormat: { enum: ['text', 'json'], default: 'text', description: '--log-format: text lines, or one JSON object per line.' },
+    logFormat: {
+      enum: ['text', 'json'],
+      default: 'text',
+      description: '--log-format: text lines, or one JSON object per line.',
+    },
     lans: restart({
       type: 'array',
       maxItems: MAX_LANS,
       default: [],
-      description: '-i: the LAN interfaces in LAN order (A, B, ...), the same order on every host. Default: every up IPv4 interface with a broadcast address, in name order.',
+      description:
+        '-i: the LAN interfaces in LAN order (A, B, ...), the same order on every host. ' +
+        'Default: every up IPv4 interface with a broadcast address, in name order.',
       items: {
         type: 'object',
         additionalProperties: false,
         required: ['interface'],
         properties: {
           interface: { type: 'string', minLength: 1, maxLength: 15, description: 'Interface name, e.g. eth0.' },
-          label: { type: 'string', pattern: '^[A-Za-z0-9_-]{1,16}$', description: 'Name in logs and faildctl (default A, B, C...).' },
-          preference: int(0, 1000, 'Lower is preferred when choosing the LAN that carries traffic of a dead path (default: LAN order).'),
+          label: {
+            type: 'string',
+            pattern: '^[A-Za-z0-9_-]{1,16}$',
+            description: 'Name in logs and faildctl (default A, B, C...).',
+          },
+          preference: int(
+            0,
+            1000,
+            'Lower is preferred when choosing the LAN that carries traffic of a dead path (default: LAN order).',
+          ),
         },
       },
     }),
     nodeId: restart({
-      description: "--node-id: this host's id on the wire, a dotted quad or a whole number (default: its address on LAN A).",
+      description:
+        "--node-id: this host's id on the wire, a dotted quad or a whole number (default: its address on LAN A).",
       oneOf: [address('A dotted quad.'), int(1, 0xffffffff, 'A whole number.')],
     }),
     staticPeers: {
@@ -99,7 +119,8 @@ export const CONFIG_SCHEMA = {
     routes: {
       type: 'array',
       default: [],
-      description: 'Prefixes faild moves as a whole (the default route included): via the first gateway that is up. Needs requestor: true.',
+      description:
+        'Prefixes faild moves as a whole (the default route included): via the first gateway that is up. Needs requestor: true.',
       items: {
         type: 'object',
         additionalProperties: false,
@@ -111,14 +132,25 @@ export const CONFIG_SCHEMA = {
             minItems: 1,
             maxItems: MAX_LANS,
             uniqueItems: true,
-            items: address('A gateway running faild, on one of this host\'s LANs.'),
+            items: address("A gateway running faild, on one of this host's LANs."),
             description: 'Gateways in order of preference; each must be on a LAN of this host.',
           },
         },
       },
     },
-    notify: { type: 'string', minLength: 1, description: '--notify: a program run on every route and path change, with the facts in FAILD_* environment variables.' },
-    notifyTimeout: { type: 'number', exclusiveMinimum: 0, maximum: 300, default: 10, description: 'Seconds before a notify program is killed.' },
+    notify: {
+      type: 'string',
+      minLength: 1,
+      description:
+        '--notify: a program run on every route and path change, with the facts in FAILD_* environment variables.',
+    },
+    notifyTimeout: {
+      type: 'number',
+      exclusiveMinimum: 0,
+      maximum: 300,
+      default: 10,
+      description: 'Seconds before a notify program is killed.',
+    },
     controlSocket: restart({
       type: 'string',
       minLength: 1,
@@ -152,9 +184,25 @@ export const CONFIG_SCHEMA = {
       description: 'A path that goes down again and again is held down, for longer each time it flaps while held.',
       default: {},
       properties: {
-        flaps: int(1, 100, 'Penalty at which a path is held down: each down adds 1, halving every half-life (about this many downs within one half-life).', 3),
-        halfLife: { type: 'number', exclusiveMinimum: 0, maximum: 3600, description: 'Seconds for the flap count to halve (default: 30 intervals).' },
-        maxHold: { type: 'number', exclusiveMinimum: 0, maximum: 86400, default: 300, description: 'Seconds a path is held down at most.' },
+        flaps: int(
+          1,
+          100,
+          'Penalty at which a path is held down: each down adds 1, halving every half-life (about this many downs within one half-life).',
+          3,
+        ),
+        halfLife: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          maximum: 3600,
+          description: 'Seconds for the flap count to halve (default: 30 intervals).',
+        },
+        maxHold: {
+          type: 'number',
+          exclusiveMinimum: 0,
+          maximum: 86400,
+          default: 300,
+          description: 'Seconds a path is held down at most.',
+        },
         enabled: { type: 'boolean', default: true, description: 'false: no damping.' },
       },
     },
@@ -162,13 +210,24 @@ export const CONFIG_SCHEMA = {
       type: 'number',
       minimum: 1,
       maximum: 1_000_000,
-      description: 'Packets per second one source address may send before the rest are dropped (default: 4 per interval, at least 200).',
+      description:
+        'Packets per second one source address may send before the rest are dropped (default: 4 per interval, at least 200).',
     },
-    maxPeers: int(1, 100_000, 'Peers faild tracks at most; packets from further new peers are dropped (counted as peer-table-full).', 4096),
+    maxPeers: int(
+      1,
+      100_000,
+      'Peers faild tracks at most; packets from further new peers are dropped (counted as peer-table-full).',
+      4096,
+    ),
     dryRun: restart({ type: 'boolean', default: false, description: '--dry-run: log the route changes, make none.' }),
     table: restart(int(1, 0xfffffeff, "--table: the routing table that holds faild's host routes.", DEFAULTS.table)),
     rulePriority: restart(
-      int(1, 32765 - 2 * 33, "--rule-priority: priority of faild's ip rules (ahead of main's 32766; gateway routes use the next ones).", DEFAULTS.rulePriority),
+      int(
+        1,
+        32765 - 2 * 33,
+        "--rule-priority: priority of faild's ip rules (ahead of main's 32766; gateway routes use the next ones).",
+        DEFAULTS.rulePriority,
+      ),
     ),
   },
 } as const

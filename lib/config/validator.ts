@@ -1,7 +1,7 @@
 // The ajv validator of faild.json: compiled once at build time into dist/lib/config/validate.cjs
 // (compiling at start-up costs ~80 ms, a third of the time to the first INQ), or at run time
 // where that file is absent (specs running the TypeScript sources).
-import type { Ajv, ErrorObject, Options as AjvOptions } from 'ajv'
+import type { Ajv, Options as AjvOptions, ErrorObject } from 'ajv'
 import { CONFIG_SCHEMA } from './schema.js'
 
 export interface Validator {
@@ -41,7 +41,10 @@ export async function loadValidator(): Promise<Validator> {
 /** The standalone CommonJS source of the validator, for the build (npm run build writes it). */
 export async function standaloneSource(): Promise<string> {
   const standalone = (await import('ajv/dist/standalone/index.js')).default as unknown as { default?: unknown }
-  const gen = (typeof standalone === 'function' ? standalone : standalone.default) as (ajv: unknown, v: unknown) => string
+  const gen = (typeof standalone === 'function' ? standalone : standalone.default) as (
+    ajv: unknown,
+    v: unknown,
+  ) => string
   const ajv = await makeAjv({ code: { source: true } })
   return gen(ajv, ajv.compile(CONFIG_SCHEMA))
 }

@@ -19,7 +19,12 @@ export function request(socket: string, req: Request, timeoutMs = REPLY_TIMEOUT_
     sock.on('data', (d: string) => (buf += d))
     sock.on('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer)
-      const hint = err.code === 'ENOENT' || err.code === 'ECONNREFUSED' ? ' (is faild running? see --socket)' : err.code === 'EACCES' ? ' (faildctl needs root)' : ''
+      const hint =
+        err.code === 'ENOENT' || err.code === 'ECONNREFUSED'
+          ? ' (is faild running? see --socket)'
+          : err.code === 'EACCES'
+            ? ' (faildctl needs root)'
+            : ''
       reject(new Error(`cannot talk to faild at ${socket}: ${err.message}${hint}`))
     })
     sock.on('end', () => {

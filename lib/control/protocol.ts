@@ -29,7 +29,9 @@ export function parseRequest(line: string): Request | string {
       return { command: r.command }
     case 'offline':
     case 'online':
-      return typeof r.lan === 'string' && r.lan.length > 0 && r.lan.length < 64 ? { command: r.command, lan: r.lan } : `${r.command} needs "lan"`
+      return typeof r.lan === 'string' && r.lan.length > 0 && r.lan.length < 64
+        ? { command: r.command, lan: r.lan }
+        : `${r.command} needs "lan"`
     default:
       return `unknown command ${JSON.stringify(r.command)}: status, offline, online, reload`
   }

@@ -1,7 +1,7 @@
 // The control socket's server side: a Unix socket, root only, mode 0600, one request per connection.
 import { lstatSync, mkdirSync, unlinkSync } from 'node:fs'
-import { dirname } from 'node:path'
 import { createServer, type Server, type Socket } from 'node:net'
+import { dirname } from 'node:path'
 import { parseRequest, type Reply, type Request } from './protocol.js'
 
 export type Handler = (req: Request) => Reply | Promise<Reply>
@@ -68,7 +68,8 @@ export class ControlServer {
       buf += d
       const nl = buf.indexOf('\n')
       if (nl < 0) {
-        if (buf.length > MAX_REQUEST_BYTES) this.#reply(sock, { ok: false, error: `request over ${MAX_REQUEST_BYTES} bytes` })
+        if (buf.length > MAX_REQUEST_BYTES)
+          this.#reply(sock, { ok: false, error: `request over ${MAX_REQUEST_BYTES} bytes` })
         return
       }
       sock.removeAllListeners('data')

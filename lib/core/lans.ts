@@ -1,6 +1,7 @@
 // This host's LANs: chosen from `ip -json addr show` output, labelled A, B, C..., found by address.
-import { MAX_LANS } from './wire/constants.js'
+
 import { parseIPv4, sameSubnet } from './util/ipv4.js'
+import { MAX_LANS } from './wire/constants.js'
 
 export interface Lan {
   readonly index: number
@@ -33,7 +34,15 @@ function toLan(link: IpLink, index: number): Lan | undefined {
   const address = parseIPv4(a?.local ?? '')
   const broadcast = parseIPv4(a?.broadcast ?? '')
   if (!a || address === undefined || broadcast === undefined) return undefined
-  return { index, label: lanLabel(index), iface: link.ifname, address, prefixLen: a.prefixlen ?? 32, broadcast, preference: index }
+  return {
+    index,
+    label: lanLabel(index),
+    iface: link.ifname,
+    address,
+    prefixLen: a.prefixlen ?? 32,
+    broadcast,
+    preference: index,
+  }
 }
 
 /**
@@ -43,7 +52,8 @@ function toLan(link: IpLink, index: number): Lan | undefined {
  */
 export function selectLans(links: readonly IpLink[], requested: readonly string[]): Lan[] {
   if (requested.length > 0) {
-    if (new Set(requested).size !== requested.length) throw new InterfaceError(`an interface is named twice: ${requested.join(', ')}`)
+    if (new Set(requested).size !== requested.length)
+      throw new InterfaceError(`an interface is named twice: ${requested.join(', ')}`)
     return requested.map((name, i) => {
       const link = links.find((l) => l.ifname === name)
       if (!link) throw new InterfaceError(`'${name}': no such interface`)

@@ -13,7 +13,7 @@ import { readKeyFile } from '../host/key-file.js'
 import { discoverLans } from '../host/lan-discovery.js'
 import { RECV_BUFFER_BYTES } from '../host/transport.js'
 import { buildParts, type DaemonDeps, type Parts } from './parts.js'
-import { prepareReload, type Prepared } from './reload.js'
+import { type Prepared, prepareReload } from './reload.js'
 import type { Wanted } from './route-sync.js'
 import { wanted } from './wanted.js'
 
@@ -60,7 +60,10 @@ export class Daemon {
       (lan, err) => p.drops.count('socket-error', lan, () => err.message),
     )
     if (buffer < RECV_BUFFER_BYTES / 4) {
-      log.info(`UDP receive buffer is ${buffer >> 10} KiB (net.core.rmem_max): ACKs may be lost in clusters over ~${Math.floor(buffer / 1024)} hosts`)
+      log.info(
+        `UDP receive buffer is ${buffer >> 10} KiB (net.core.rmem_max): ` +
+          `ACKs may be lost in clusters over ~${Math.floor(buffer / 1024)} hosts`,
+      )
     }
     try {
       this.#owning = true
@@ -115,7 +118,15 @@ export class Daemon {
     const p = this.#parts!
     const gatewayTable = (len: number) => p.routes.gatewayTable(len)
     const now = this.#deps.clock.now()
-    return wanted({ view: p.engine.view(), lans: p.lans, gateways: this.#gateways, gatewayTable, options: this.#opt, now, routes: p.sync.target })
+    return wanted({
+      view: p.engine.view(),
+      lans: p.lans,
+      gateways: this.#gateways,
+      gatewayTable,
+      options: this.#opt,
+      now,
+      routes: p.sync.target,
+    })
   }
 
   async stop(): Promise<void> {
@@ -164,7 +175,10 @@ export class Daemon {
     p.drops.verbose = r.options.logPackets
     p.effects.key = r.keys[0]
     p.scheduler.intervalMs = r.options.interval * 1000
-    await p.sync.regroupGateways(r.gateways.map((g) => g.len), r.options.table)
+    await p.sync.regroupGateways(
+      r.gateways.map((g) => g.len),
+      r.options.table,
+    )
   }
 
   /** Prepare and commit in one step; returns the keys that changed but wait for a restart. */
@@ -176,6 +190,13 @@ export class Daemon {
 
   #statusInput(view: EngineView): StatusInput {
     const p = this.#parts!
-    return { view, lans: p.lans, table: this.#opt.table, gateways: this.#gateways, routes: p.sync.target, now: this.#deps.clock.now() }
+    return {
+      view,
+      lans: p.lans,
+      table: this.#opt.table,
+      gateways: this.#gateways,
+      routes: p.sync.target,
+      now: this.#deps.clock.now(),
+    }
   }
 }

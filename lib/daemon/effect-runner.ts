@@ -1,10 +1,10 @@
 // Carries out the engine's effects: sends packets, counts drops, and reports peer and damping events.
 import type { Effect, LinkChange } from '../core/engine/effects.js'
-import { LogBudget } from '../core/util/log-budget.js'
+import type { NotifyEvent } from '../core/report/change-log.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
+import { LogBudget } from '../core/util/log-budget.js'
 import { encode, type WireKey } from '../core/wire/codec.js'
 import type { Logger } from '../host/log.js'
-import type { NotifyEvent } from '../core/report/change-log.js'
 import type { Drops } from './drops.js'
 
 /** Peer events (discovered, forgotten, restarted) logged and notified at most this many per 10 s. */

@@ -4,7 +4,7 @@ import type { Effect } from '../core/engine/effects.js'
 import type { Engine } from '../core/engine/engine.js'
 import type { Lan } from '../core/lans.js'
 import type { StatusReport } from '../core/report/status-format.js'
-import { statusReport, type StatusInput } from '../core/report/status-report.js'
+import { type StatusInput, statusReport } from '../core/report/status-report.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
 import type { Logger } from '../host/log.js'
 import type { Drops } from './drops.js'
@@ -34,16 +34,24 @@ export class Operator {
   /** The LAN an operator names by label ("A") or interface ("eth1"), the label in any case. */
   #findLan(name: string): Lan | undefined {
     const { lans } = this.#deps
-    return lans.find((l) => l.label === name || l.iface === name) ?? lans.find((l) => l.label.toLowerCase() === name.toLowerCase())
+    return (
+      lans.find((l) => l.label === name || l.iface === name) ??
+      lans.find((l) => l.label.toLowerCase() === name.toLowerCase())
+    )
   }
 
   /** faildctl offline/online: take a LAN out of service, or put it back. Returns what happened. */
   setOffline(name: string, offline: boolean): { ok: boolean; message: string } {
     const { engine, lans, log } = this.#deps
     const lan = this.#findLan(name)
-    if (!lan) return { ok: false, message: `no LAN '${name}': LANs are ${lans.map((l) => `${l.label} (${l.iface})`).join(', ')}` }
+    if (!lan)
+      return {
+        ok: false,
+        message: `no LAN '${name}': LANs are ${lans.map((l) => `${l.label} (${l.iface})`).join(', ')}`,
+      }
     const it = `LAN ${lan.label} (${lan.iface})`
-    if (engine.view().lans[lan.index]?.offline === offline) return { ok: true, message: `${it} is already ${offline ? 'offline' : 'online'}` }
+    if (engine.view().lans[lan.index]?.offline === offline)
+      return { ok: true, message: `${it} is already ${offline ? 'offline' : 'online'}` }
     const message = offline
       ? `${it} taken offline: every path on it is down for routing and peers are told; probes go on`
       : `${it} back online: its paths that stayed healthy carry traffic again`

@@ -11,18 +11,18 @@ import { lanName, type StatusInput } from '../core/report/status-report.js'
 import { RateLimiter } from '../core/util/rate-limit.js'
 import { clusterTag, type WireKey } from '../core/wire/codec.js'
 import { CarrierMonitor, type CarrierWatch } from '../host/carrier-watch.js'
-import { RouteTable } from '../host/route-table.js'
 import type { Clock } from '../host/clock.js'
 import type { IpRunner } from '../host/ip-runner.js'
 import type { Logger } from '../host/log.js'
 import type { NotifyEvent } from '../host/notify.js'
-import { Transport, type SocketFactory } from '../host/transport.js'
+import { RouteTable } from '../host/route-table.js'
+import { type SocketFactory, Transport } from '../host/transport.js'
 import { Drops } from './drops.js'
 import { EffectRunner } from './effect-runner.js'
 import { Operator } from './operator.js'
 import { PacketIn } from './packet-in.js'
 import { RouteSync, type Wanted } from './route-sync.js'
-import { Scheduler, type Defer } from './scheduler.js'
+import { type Defer, Scheduler } from './scheduler.js'
 
 export interface DaemonDeps {
   readonly clock: Clock
@@ -87,7 +87,13 @@ export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonl
   const transport = new Transport(lans, o.port, deps.socketFactory)
   const send = (lan: number, to: number | 'broadcast', data: Buffer) => transport.send(lan, to, data)
   const effects = new EffectRunner({ log, drops, label, notify, send }, keys[0])
-  const layout = { table: o.table, proto: DEFAULTS.routeProto, rulePriority: o.rulePriority, port: o.port, dryRun: o.dryRun }
+  const layout = {
+    table: o.table,
+    proto: DEFAULTS.routeProto,
+    rulePriority: o.rulePriority,
+    port: o.port,
+    dryRun: o.dryRun,
+  }
   const routes = new RouteTable(layout, { ip, log })
   const context = () => ({ table: hooks.options().table, thresholds: hooks.options(), label })
   const sync = new RouteSync({ log, routes, defer, notify, plan: hooks.plan, context })

@@ -1,10 +1,19 @@
 // Keeps the kernel's routes in step with what the engine wants: plan once per turn, apply one batch at a time.
-import { gatewayChanges, linkChanges, routeEvents, routeMap, type ChangeContext, type Changes, type NotifyEvent } from '../core/report/change-log.js'
+
+import type { LinkChange } from '../core/engine/effects.js'
+import {
+  type ChangeContext,
+  type Changes,
+  gatewayChanges,
+  linkChanges,
+  type NotifyEvent,
+  routeEvents,
+  routeMap,
+} from '../core/report/change-log.js'
 import { changeSet, isEmptyChangeSet } from '../core/routes/diff.js'
 import type { Route } from '../core/routes/route.js'
 import type { Logger } from '../host/log.js'
 import type { RouteTable } from '../host/route-table.js'
-import type { LinkChange } from '../core/engine/effects.js'
 import type { Defer } from './scheduler.js'
 
 export interface RouteSyncDeps {

@@ -1,6 +1,6 @@
 // The routes wanted now, from one snapshot of the engine: host routes for down paths, gateway routes.
 import type { Options } from '../config/types.js'
-import { gatewayState, planPeers, type EngineView } from '../core/engine/view.js'
+import { type EngineView, gatewayState, planPeers } from '../core/engine/view.js'
 import type { Lan } from '../core/lans.js'
 import { routeWhy, type StatusInput } from '../core/report/status-report.js'
 import type { Gateway } from '../core/routes/gateway.js'
@@ -31,6 +31,13 @@ export function wanted(w: WantedInput): Wanted {
     via: g.via.map((v) => ({ ...v, state: gatewayState(w.view, v.lan, v.address) })),
   }))
   const routes = [...plan.routes, ...planGateways(w.lans, gateways)]
-  const snapshot: StatusInput = { view: w.view, lans: w.lans, table: o.table, gateways: w.gateways, routes: w.routes, now: w.now }
+  const snapshot: StatusInput = {
+    view: w.view,
+    lans: w.lans,
+    table: o.table,
+    gateways: w.gateways,
+    routes: w.routes,
+    now: w.now,
+  }
   return { routes, waiting: plan.waiting, why: (r) => routeWhy(snapshot, r) }
 }

@@ -1,6 +1,6 @@
 // Watches carrier on this host's LAN interfaces through netlink (a long-running `ip -o monitor link`).
-import { spawn, type ChildProcess } from 'node:child_process'
-import { ipJson, type IpRunner } from './ip-runner.js'
+import { type ChildProcess, spawn } from 'node:child_process'
+import { type IpRunner, ipJson } from './ip-runner.js'
 import type { Logger } from './log.js'
 
 export type CarrierHandler = (iface: string, carrier: boolean) => void
@@ -53,7 +53,10 @@ export class CarrierMonitor implements CarrierWatch {
   async start(onChange: CarrierHandler): Promise<void> {
     this.#onChange = onChange
     this.#spawn()
-    const links = await ipJson<Array<{ ifindex?: number; ifname: string; flags?: string[] }>>(this.#ip, ['link', 'show'])
+    const links = await ipJson<Array<{ ifindex?: number; ifname: string; flags?: string[] }>>(this.#ip, [
+      'link',
+      'show',
+    ])
     for (const l of links) {
       if (!this.#ifaces.has(l.ifname)) continue
       if (l.ifindex !== undefined) this.#byIndex.set(l.ifindex, l.ifname)
@@ -67,7 +70,10 @@ export class CarrierMonitor implements CarrierWatch {
     if (known !== undefined) {
       if (known !== ev.iface && !this.#renamed.has(ev.index)) {
         this.#renamed.add(ev.index)
-        this.#log.warn(`LAN interface ${known} is now called ${ev.iface}: its carrier is still followed, but routes name ${known}; rename it back or restart faild`)
+        this.#log.warn(
+          `LAN interface ${known} is now called ${ev.iface}: its carrier is still followed, ` +
+            `but routes name ${known}; rename it back or restart faild`,
+        )
       }
       return this.#report(known, ev.carrier)
     }
@@ -95,7 +101,9 @@ export class CarrierMonitor implements CarrierWatch {
    * and also when faild dies by SIGKILL, so no `ip monitor` outlives the daemon.
    */
   #spawn(): void {
-    const child = spawn('sh', ['-c', 'ip -o monitor link & read _; kill $! 2>/dev/null'], { stdio: ['pipe', 'pipe', 'ignore'] })
+    const child = spawn('sh', ['-c', 'ip -o monitor link & read _; kill $! 2>/dev/null'], {
+      stdio: ['pipe', 'pipe', 'ignore'],
+    })
     this.#child = child
     let partial = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -109,7 +117,9 @@ export class CarrierMonitor implements CarrierWatch {
     child.on('error', (err) => this.#log.warn(`link monitor: ${err.message}`))
     child.on('close', () => {
       if (this.#stopped) return
-      this.#log.warn(`link monitor exited; restarting in ${RESPAWN_MS} ms (carrier changes meanwhile are found by probes)`)
+      this.#log.warn(
+        `link monitor exited; restarting in ${RESPAWN_MS} ms (carrier changes meanwhile are found by probes)`,
+      )
       setTimeout(() => !this.#stopped && this.#spawn(), RESPAWN_MS).unref()
     })
   }

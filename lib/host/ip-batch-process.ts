@@ -1,6 +1,6 @@
 // Keeps one `ip -json -force -batch -` running and feeds it batches: a route change costs a
 // write to a pipe, not the ~5 ms spawn of a new `ip` (failover latency is the product).
-import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process'
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process'
 import { failedLineNo } from '../core/routes/ip-batch.js'
 import type { BatchError, BatchResult, IpBatch } from './ip-batch.js'
 import { IP_TIMEOUT_MS } from './ip-runner.js'
@@ -185,7 +185,8 @@ export class IpBatchProcess implements IpBatch {
       const b = this.#inFlight.find((x) => !x.errDone)
       if (!b) continue
       if (n === b.end) b.errDone = true
-      else if (n === b.end - 1) b.outDone = true // no `lo` to print: the stdout mark will not come
+      else if (n === b.end - 1)
+        b.outDone = true // no `lo` to print: the stdout mark will not come
       else b.errors.push({ line: n - b.first, message })
     }
     this.#settle()

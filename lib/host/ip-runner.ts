@@ -29,7 +29,12 @@ export function ipRunner(command: readonly string[] = ['ip']): IpRunner {
 export const systemIp: IpRunner = ipRunner()
 
 /** Run a program without a shell, feeding `input` on stdin; never rejects, ends it after `timeoutMs`. */
-export function runProcess(cmd: string, args: readonly string[], input?: string, timeoutMs = IP_TIMEOUT_MS): Promise<IpResult> {
+export function runProcess(
+  cmd: string,
+  args: readonly string[],
+  input?: string,
+  timeoutMs = IP_TIMEOUT_MS,
+): Promise<IpResult> {
   return new Promise((resolve) => {
     const child = spawn(cmd, args, { stdio: ['pipe', 'pipe', 'pipe'], timeout: timeoutMs })
     let stdout = ''

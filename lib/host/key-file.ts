@@ -11,7 +11,10 @@ export function readKeyFile(path: string): WireKey[] {
   } catch (err) {
     throw new KeyFileError(`${path}: ${(err as Error).message}`)
   }
-  if ((mode & 0o077) !== 0) throw new KeyFileError(`${path} is readable or writable by group or others (mode ${(mode & 0o777).toString(8)}): chmod 600 it`)
+  if ((mode & 0o077) !== 0)
+    throw new KeyFileError(
+      `${path} is readable or writable by group or others (mode ${(mode & 0o777).toString(8)}): chmod 600 it`,
+    )
   try {
     return parseKeys(readFileSync(path, 'utf8'))
   } catch (err) {

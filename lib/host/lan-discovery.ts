@@ -1,11 +1,18 @@
 // Finds this host's LANs: reads `ip -json addr show` and applies the configured names, labels and preferences.
 import type { LanSpec } from '../config/types.js'
-import { InterfaceError, selectLans, type IpLink, type Lan } from '../core/lans.js'
+import { InterfaceError, type IpLink, type Lan, selectLans } from '../core/lans.js'
 import { MAX_LANS } from '../core/wire/constants.js'
-import { ipJson, type IpRunner } from './ip-runner.js'
+import { type IpRunner, ipJson } from './ip-runner.js'
 
 export async function discoverLans(ip: IpRunner, specs: readonly LanSpec[]): Promise<Lan[]> {
   if (specs.length > MAX_LANS) throw new InterfaceError(`at most ${MAX_LANS} interfaces`)
-  const lans = selectLans(await ipJson<IpLink[]>(ip, ['addr', 'show']), specs.map((s) => s.interface))
-  return lans.map((l, i) => ({ ...l, label: specs[i]?.label ?? l.label, preference: specs[i]?.preference ?? l.preference }))
+  const lans = selectLans(
+    await ipJson<IpLink[]>(ip, ['addr', 'show']),
+    specs.map((s) => s.interface),
+  )
+  return lans.map((l, i) => ({
+    ...l,
+    label: specs[i]?.label ?? l.label,
+    preference: specs[i]?.preference ?? l.preference,
+  }))
 }

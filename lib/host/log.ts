@@ -1,5 +1,5 @@
 // The one winston logger: stderr always (from the first line), plus an append-only file with -l.
-import { createLogger, format, transports, type Logger } from 'winston'
+import { createLogger, format, type Logger, transports } from 'winston'
 import type { LogFormat, LogLevel } from '../config/types.js'
 
 export type { Logger }
@@ -27,7 +27,10 @@ const pid = format((info) => {
 })
 
 function settings(opts: LogOptions) {
-  const fmt = opts.format === 'json' ? format.combine(format.timestamp(), pid(), format.json()) : format.combine(format.timestamp(), line)
+  const fmt =
+    opts.format === 'json'
+      ? format.combine(format.timestamp(), pid(), format.json())
+      : format.combine(format.timestamp(), line)
   const sinks: Array<transports.ConsoleTransportInstance | transports.FileTransportInstance> = [
     new transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'], silent: opts.silent ?? false }),
   ]

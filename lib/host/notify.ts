@@ -46,7 +46,8 @@ export class Notifier {
   /** Queue one event; returns at once. Events run in order, up to MAX_RUNNING at a time. */
   notify(e: NotifyEvent): void {
     if (this.#queue.length >= MAX_QUEUED) {
-      if (this.dropped++ === 0) this.#log.warn(`notify: ${MAX_QUEUED} events waiting, dropping more (is ${this.#program} hanging?)`)
+      if (this.dropped++ === 0)
+        this.#log.warn(`notify: ${MAX_QUEUED} events waiting, dropping more (is ${this.#program} hanging?)`)
       return
     }
     this.#queue.push(e)
@@ -72,7 +73,11 @@ export class Notifier {
     this.#running++
     const what = `notify ${this.#program} (${e.event}${e.peer ? ` ${e.peer}` : ''}${e.lan ? ` LAN ${e.lan}` : ''})`
     // Its own process group, so a hung program is killed with whatever it started.
-    const child = spawn(this.#program, [], { env: { ...process.env, ...notifyEnv(e) }, stdio: ['ignore', 'ignore', 'pipe'], detached: true })
+    const child = spawn(this.#program, [], {
+      env: { ...process.env, ...notifyEnv(e) },
+      stdio: ['ignore', 'ignore', 'pipe'],
+      detached: true,
+    })
     let stderr = ''
     child.stderr?.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-500)))
     const timer = setTimeout(() => {
@@ -98,6 +103,8 @@ export class Notifier {
       done(`cannot run: ${err.message}`)
     })
     // 'exit', not 'close': a background process the program left may hold stderr open.
-    child.once('exit', (code, signal) => setImmediate(() => done(code === 0 ? undefined : signal ? `killed by ${signal}` : `exit ${code}`)))
+    child.once('exit', (code, signal) =>
+      setImmediate(() => done(code === 0 ? undefined : signal ? `killed by ${signal}` : `exit ${code}`)),
+    )
   }
 }

@@ -6,6 +6,7 @@
 import { changeSet, isEmptyChangeSet } from '../core/routes/diff.js'
 import {
   MAX_GATEWAY_TABLES,
+  type OwnRule,
   parseRoutes,
   parseRules,
   routeDelLine,
@@ -13,13 +14,12 @@ import {
   ruleAddLines,
   ruleArgs,
   ruleDelLine,
-  showRoutesLine,
   SHOW_RULES_LINE,
-  type OwnRule,
+  showRoutesLine,
   type TableLayout,
 } from '../core/routes/ip-batch.js'
 import { describeRoute, type Route } from '../core/routes/route.js'
-import { batchErrorText, SpawnBatch, type IpBatch } from './ip-batch.js'
+import { batchErrorText, type IpBatch, SpawnBatch } from './ip-batch.js'
 import { IpBatchProcess } from './ip-batch-process.js'
 import type { IpRunner } from './ip-runner.js'
 import type { Logger } from './log.js'
@@ -51,8 +51,7 @@ export class RouteTable {
     this.#opt = opt
     this.#log = deps.log
     const { ip, log } = deps
-    this.#batch =
-      deps.batch ?? (ip.command ? new IpBatchProcess({ command: ip.command, log }) : new SpawnBatch(ip))
+    this.#batch = deps.batch ?? (ip.command ? new IpBatchProcess({ command: ip.command, log }) : new SpawnBatch(ip))
   }
 
   get installed(): readonly Route[] {

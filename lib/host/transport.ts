@@ -82,13 +82,18 @@ export class Transport {
   async stop(): Promise<void> {
     const all = this.#sockets.flat()
     this.#sockets = []
-    await Promise.all(all.map((s) => new Promise<void>((resolve) => {
-      try {
-        s.close(() => resolve())
-      } catch {
-        resolve() // never bound, or already closed
-      }
-    })))
+    await Promise.all(
+      all.map(
+        (s) =>
+          new Promise<void>((resolve) => {
+            try {
+              s.close(() => resolve())
+            } catch {
+              resolve() // never bound, or already closed
+            }
+          }),
+      ),
+    )
   }
 }
 

@@ -53,24 +53,64 @@ t.test('defaults a cautious operator accepts: recovery slower than failure', asy
 
 t.test("the original faild's flags, and the long forms", async (t) => {
   const short = parse(['-r', '-t', '0.1', '-f', '2', '-s', '4', '-p', '5000', '-l', '/tmp/f.log']).result as Options
-  const long = parse(['--requestor', '--interval', '0.1', '--fail-after', '2', '--up-after', '4', '--port', '5000', '--log-file', '/tmp/f.log']).result
+  const long = parse([
+    '--requestor',
+    '--interval',
+    '0.1',
+    '--fail-after',
+    '2',
+    '--up-after',
+    '4',
+    '--port',
+    '5000',
+    '--log-file',
+    '/tmp/f.log',
+  ]).result
   t.match(short, { requestor: true, interval: 0.1, failAfter: 2, upAfter: 4, port: 5000, logFile: '/tmp/f.log' })
   t.same(long, short)
-  t.match(parse(['-i', 'eth1', '-i', 'eth0', '--node-id', '10.0.0.7', '--dry-run', '-vv', '--table', '99', '--rule-priority', '100']).result, {
-    lans: [{ interface: 'eth1' }, { interface: 'eth0' }],
-    nodeId: 0x0a000007,
-    dryRun: true,
-    logLevel: 'debug',
-    logPackets: true,
-    table: 99,
-    rulePriority: 100,
-  })
-  t.match(parse(['--notify', '/bin/true', '--control-socket', '/tmp/x.sock', '--pid-file', '/tmp/x.pid', '--log-format', 'json']).result, {
-    notify: '/bin/true',
-    controlSocket: '/tmp/x.sock',
-    pidFile: '/tmp/x.pid',
-    logFormat: 'json',
-  })
+  t.match(
+    parse([
+      '-i',
+      'eth1',
+      '-i',
+      'eth0',
+      '--node-id',
+      '10.0.0.7',
+      '--dry-run',
+      '-vv',
+      '--table',
+      '99',
+      '--rule-priority',
+      '100',
+    ]).result,
+    {
+      lans: [{ interface: 'eth1' }, { interface: 'eth0' }],
+      nodeId: 0x0a000007,
+      dryRun: true,
+      logLevel: 'debug',
+      logPackets: true,
+      table: 99,
+      rulePriority: 100,
+    },
+  )
+  t.match(
+    parse([
+      '--notify',
+      '/bin/true',
+      '--control-socket',
+      '/tmp/x.sock',
+      '--pid-file',
+      '/tmp/x.pid',
+      '--log-format',
+      'json',
+    ]).result,
+    {
+      notify: '/bin/true',
+      controlSocket: '/tmp/x.sock',
+      pidFile: '/tmp/x.pid',
+      logFormat: 'json',
+    },
+  )
   t.match(parse(['--node-id', '42']).result, { nodeId: 42 })
 })
 

@@ -51,13 +51,16 @@ async function check(argv: string[], ip: IpRunner & { calls: string[] } = fakeIp
   return { code, out, err, calls: ip.calls }
 }
 
-const GOOD = file('good.json', JSON.stringify({
-  requestor: true,
-  lans: [{ interface: 'eth0' }, { interface: 'eth1' }],
-  staticPeers: ['198.18.2.7'],
-  routes: [{ prefix: '0.0.0.0/0', via: ['198.18.1.254', '198.18.2.254'] }],
-  keyFile: KEY,
-}))
+const GOOD = file(
+  'good.json',
+  JSON.stringify({
+    requestor: true,
+    lans: [{ interface: 'eth0' }, { interface: 'eth1' }],
+    staticPeers: ['198.18.2.7'],
+    routes: [{ prefix: '0.0.0.0/0', via: ['198.18.1.254', '198.18.2.254'] }],
+    keyFile: KEY,
+  }),
+)
 
 t.test('a config that passes -n starts: exit 0, the config printed; only `ip -json addr show` runs', async (t) => {
   const r = await check(['-c', GOOD])
@@ -79,7 +82,11 @@ const refused: Array<[string, string[], RegExp[]]> = [
     ['--key-file', file('open.key', 'k'.repeat(32), 0o644)],
     [RegExp(`${KEY_FILE}.*open\\.key is readable .*mode 644`)],
   ],
-  ['a key file that does not parse', ['--key-file', file('short.key', 'short\n')], [RegExp(`${KEY_FILE}.*: key 1 is 5 bytes`)]],
+  [
+    'a key file that does not parse',
+    ['--key-file', file('short.key', 'short\n')],
+    [RegExp(`${KEY_FILE}.*: key 1 is 5 bytes`)],
+  ],
 ]
 
 for (const [what, argv, want] of refused) {
@@ -87,7 +94,11 @@ for (const [what, argv, want] of refused) {
     const r = await check(argv)
     t.equal(r.code, 1)
     t.equal(r.out, '', 'no "configuration OK"')
-    const lines = r.err.split('\n').slice(1).filter(Boolean).map((l) => l.trim())
+    const lines = r.err
+      .split('\n')
+      .slice(1)
+      .filter(Boolean)
+      .map((l) => l.trim())
     t.match(r.err, /^error: \d+ problems?, nothing started:\n/)
     t.equal(lines.length, want.length, lines.join('\n'))
     want.forEach((re, i) => t.match(lines[i], re))
@@ -95,15 +106,18 @@ for (const [what, argv, want] of refused) {
 }
 
 t.test("every static peer and gateway off this host's LANs is listed at once, with the key file", async (t) => {
-  const path = file('off-lan.json', JSON.stringify({
-    requestor: true,
-    staticPeers: ['198.18.1.7', '10.9.9.7'],
-    routes: [
-      { prefix: '0.0.0.0/0', via: ['198.18.1.254', '10.9.9.254'] },
-      { prefix: '10.20.0.0/16', via: ['10.9.8.1'] },
-    ],
-    keyFile: join(dir, 'none.key'),
-  }))
+  const path = file(
+    'off-lan.json',
+    JSON.stringify({
+      requestor: true,
+      staticPeers: ['198.18.1.7', '10.9.9.7'],
+      routes: [
+        { prefix: '0.0.0.0/0', via: ['198.18.1.254', '10.9.9.254'] },
+        { prefix: '10.20.0.0/16', via: ['10.9.8.1'] },
+      ],
+      keyFile: join(dir, 'none.key'),
+    }),
+  )
   const r = await check(['-c', path])
   t.equal(r.code, 1)
   t.match(r.err, /^error: 4 problems, nothing started:\n/)
@@ -112,7 +126,8 @@ t.test("every static peer and gateway off this host's LANs is listed at once, wi
     /host: \/staticPeers\/1: 10\.9\.9\.7 is on none of this host's LANs \(A 198\.18\.1\.1\/24, B 198\.18\.2\.1\/24\)\n/,
     /host: \/routes\/0\/via\/1: 10\.9\.9\.254 is on none of this host's LANs/,
     /host: \/routes\/1\/via\/0: 10\.9\.8\.1 is on none of this host's LANs/,
-  ]) t.match(r.err, line)
+  ])
+    t.match(r.err, line)
 })
 
 t.test('when `ip` fails, -n says so and exits 1', async (t) => {

@@ -4,11 +4,11 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t, { type Test } from 'tap'
+import { parseArgs } from '../../lib/cli/faild.js'
 import { configText, printConfig } from '../../lib/config/print.js'
 import { resolveConfig } from '../../lib/config/resolve.js'
 import { CONFIG_SCHEMA } from '../../lib/config/schema.js'
 import type { Options } from '../../lib/config/types.js'
-import { parseArgs } from '../../lib/cli/faild.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..')
 const dir = mkdtempSync(join(tmpdir(), 'faild-print-'))
@@ -120,5 +120,8 @@ t.test('short arrays and objects fit on one line, as in examples/faild.json', as
   t.ok(text.includes(line(`  "lans": ${lans},`)), 'lans: on one line')
   const route = '{ "prefix": "0.0.0.0/0", "via": ["198.18.1.254", "198.18.2.254"] }'
   t.ok(text.includes(line(`  "routes": [\n    ${route},`)), 'routes: too long for one line, one route a line')
-  t.ok(text.split('\n').every((l) => l.length <= 110), 'no line over 110 characters')
+  t.ok(
+    text.split('\n').every((l) => l.length <= 110),
+    'no line over 110 characters',
+  )
 })

@@ -4,14 +4,14 @@ import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import t from 'tap'
+import { main, parseArgs } from '../../lib/cli/faild.js'
+import { buildCommand } from '../../lib/cli/faild-command.js'
+import { DEFAULTS } from '../../lib/config/defaults.js'
+import { printConfig } from '../../lib/config/print.js'
 import { resolveConfig } from '../../lib/config/resolve.js'
 import { CONFIG_SCHEMA } from '../../lib/config/schema.js'
-import { DEFAULTS } from '../../lib/config/defaults.js'
-import { makeAjv } from '../../lib/config/validator.js'
-import { main, parseArgs } from '../../lib/cli/faild.js'
-import { printConfig } from '../../lib/config/print.js'
-import { buildCommand } from '../../lib/cli/faild-command.js'
 import type { Options } from '../../lib/config/types.js'
+import { makeAjv } from '../../lib/config/validator.js'
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..')
 const dir = mkdtempSync(join(tmpdir(), 'faild-config-'))
@@ -43,7 +43,10 @@ t.test('a file sets every key; flags given on the command line override it, defa
     upAfter: 6,
     port: 5000,
     logLevel: 'warn',
-    lans: [{ interface: 'eth0', label: 'north', preference: 2 }, { interface: 'eth1', label: 'south' }],
+    lans: [
+      { interface: 'eth0', label: 'north', preference: 2 },
+      { interface: 'eth1', label: 'south' },
+    ],
     nodeId: '10.0.0.9',
     staticPeers: ['198.18.1.7'],
     ignorePeers: ['198.18.1.66'],
@@ -58,7 +61,10 @@ t.test('a file sets every key; flags given on the command line override it, defa
     upAfter: 6,
     port: 5000,
     logLevel: 'warn',
-    lans: [{ interface: 'eth0', label: 'north', preference: 2 }, { interface: 'eth1', label: 'south' }],
+    lans: [
+      { interface: 'eth0', label: 'north', preference: 2 },
+      { interface: 'eth1', label: 'south' },
+    ],
     nodeId: 0x0a000009,
     staticPeers: [0xc6120107],
     ignorePeers: [0xc6120142],
@@ -66,21 +72,57 @@ t.test('a file sets every key; flags given on the command line override it, defa
     table: 500,
     rulePriority: DEFAULTS.rulePriority,
   })
-  t.match(run(['-c', path, '-f', '2', '-p', '6000', '-v', '-i', 'eth7']).result, { failAfter: 2, port: 6000, logLevel: 'debug', lans: [{ interface: 'eth7' }], upAfter: 6 })
+  t.match(run(['-c', path, '-f', '2', '-p', '6000', '-v', '-i', 'eth7']).result, {
+    failAfter: 2,
+    port: 6000,
+    logLevel: 'debug',
+    lans: [{ interface: 'eth7' }],
+    upAfter: 6,
+  })
 })
 
 const bad: Array<[string, unknown, Record<string, unknown>, RegExp[]]> = [
   ['a wrong type', { failAfter: 'three' }, {}, [/^\/failAfter: must be integer$/]],
   ['out of range', { interval: 0 }, {}, [/^\/interval: must be >= 0\.01$/]],
   ['an unknown key', { failafter: 3 }, {}, [/^\/failafter: unknown key$/]],
-  ['an unknown key deep down', { lans: [{ iface: 'eth0' }] }, {}, [/^\/lans\/0: must have required property 'interface'$/, /^\/lans\/0\/iface: unknown key$/]],
+  [
+    'an unknown key deep down',
+    { lans: [{ iface: 'eth0' }] },
+    {},
+    [/^\/lans\/0: must have required property 'interface'$/, /^\/lans\/0\/iface: unknown key$/],
+  ],
   ['not an address', { staticPeers: ['198.18.1.300'] }, {}, [/^\/staticPeers\/0: must be a dotted-quad IPv4 address$/]],
-  ['not a prefix', { requestor: true, routes: [{ prefix: '10.0.0.0', via: ['198.18.1.1'] }] }, {}, [/^\/routes\/0\/prefix: must be an IPv4 prefix like 10\.0\.0\.0\/16$/]],
-  ['host bits in a prefix', { requestor: true, routes: [{ prefix: '10.0.0.1/8', via: ['198.18.1.1'] }] }, {}, [/^\/routes\/0\/prefix: host bits set in 10\.0\.0\.1\/8$/]],
-  ['gateway routes without -r', { routes: [{ prefix: '0.0.0.0/0', via: ['198.18.1.1'] }] }, {}, [/^\/routes: gateway routes need requestor: true/]],
+  [
+    'not a prefix',
+    { requestor: true, routes: [{ prefix: '10.0.0.0', via: ['198.18.1.1'] }] },
+    {},
+    [/^\/routes\/0\/prefix: must be an IPv4 prefix like 10\.0\.0\.0\/16$/],
+  ],
+  [
+    'host bits in a prefix',
+    { requestor: true, routes: [{ prefix: '10.0.0.1/8', via: ['198.18.1.1'] }] },
+    {},
+    [/^\/routes\/0\/prefix: host bits set in 10\.0\.0\.1\/8$/],
+  ],
+  [
+    'gateway routes without -r',
+    { routes: [{ prefix: '0.0.0.0/0', via: ['198.18.1.1'] }] },
+    {},
+    [/^\/routes: gateway routes need requestor: true/],
+  ],
   ['a bad choice', { logFormat: 'xml' }, {}, [/^\/logFormat: must be one of "text", "json"$/]],
-  ['a node id neither quad nor number', { nodeId: 'me' }, {}, [/^\/nodeId: must be a dotted-quad IPv4 address$/, /^\/nodeId: must be integer$/]],
-  ['an interface named twice', { lans: [{ interface: 'eth0' }, { interface: 'eth0' }] }, {}, [/^\/lans\/1\/interface: 'eth0' is named twice$/]],
+  [
+    'a node id neither quad nor number',
+    { nodeId: 'me' },
+    {},
+    [/^\/nodeId: must be a dotted-quad IPv4 address$/, /^\/nodeId: must be integer$/],
+  ],
+  [
+    'an interface named twice',
+    { lans: [{ interface: 'eth0' }, { interface: 'eth0' }] },
+    {},
+    [/^\/lans\/1\/interface: 'eth0' is named twice$/],
+  ],
   ['a kernel table', { table: 254 }, {}, [/^\/table: 254 is a kernel table/]],
   ['not an object', [1, 2], {}, [/^\/: must be a JSON object$/]],
 ]
@@ -98,7 +140,8 @@ t.test('every error at once, the file named, exit 1 and nothing started', async 
   const r = run(['-c', path])
   t.equal(r.result, 1)
   t.match(r.err, /^error: 3 problems, nothing started:\n/)
-  for (const key of ['/failAfter: must be >= 1', '/upAfter: must be integer', '/colour: unknown key']) t.ok(r.err.includes(`config ${path}: ${key}`), key)
+  for (const key of ['/failAfter: must be >= 1', '/upAfter: must be integer', '/colour: unknown key'])
+    t.ok(r.err.includes(`config ${path}: ${key}`), key)
   const broken = run(['-c', file('broken.json', '{"requestor": true,')])
   t.equal(broken.result, 1)
   t.match(broken.err, /config .*broken\.json: not valid JSON/)
@@ -119,26 +162,30 @@ t.test('-n checks the configuration and exits: 0 and the settings when good, 1 a
   t.equal(run(['-n', '-c', file('bad2.json', { port: 0 })]).result, 1)
 })
 
-t.test('every command-line flag has a key in the schema, with a description; every key with a default agrees with DEFAULTS', async (t) => {
-  const props = CONFIG_SCHEMA.properties as Record<string, { description?: string; default?: unknown }>
-  const flagKey: Record<string, string> = { interface: 'lans', verbose: 'logLevel' }
-  const cliOnly = new Set(['version', 'config', 'check', 'printSchema'])
-  for (const opt of buildCommand('0').options) {
-    const name = opt.attributeName()
-    if (cliOnly.has(name)) continue
-    const key = flagKey[name] ?? name
-    t.ok(props[key], `${opt.flags} has the key ${key}`)
-  }
-  for (const [key, p] of Object.entries(props)) t.ok(p.description, `${key} is described`)
-  for (const [key, v] of Object.entries(DEFAULTS)) if (props[key]) t.equal(props[key]!.default, v, `${key} default`)
-})
+t.test(
+  'every command-line flag has a key in the schema, with a description; every key with a default agrees with DEFAULTS',
+  async (t) => {
+    const props = CONFIG_SCHEMA.properties as Record<string, { description?: string; default?: unknown }>
+    const flagKey: Record<string, string> = { interface: 'lans', verbose: 'logLevel' }
+    const cliOnly = new Set(['version', 'config', 'check', 'printSchema'])
+    for (const opt of buildCommand('0').options) {
+      const name = opt.attributeName()
+      if (cliOnly.has(name)) continue
+      const key = flagKey[name] ?? name
+      t.ok(props[key], `${opt.flags} has the key ${key}`)
+    }
+    for (const [key, p] of Object.entries(props)) t.ok(p.description, `${key} is described`)
+    for (const [key, v] of Object.entries(DEFAULTS)) if (props[key]) t.equal(props[key]!.default, v, `${key} default`)
+  },
+)
 
 t.test('--print-schema prints the schema; the build publishes the same as dist/faild.schema.json', async (t) => {
   const r = run(['--print-schema'])
   t.equal(r.result, 0)
   t.same(JSON.parse(r.out), CONFIG_SCHEMA)
   const published = join(ROOT, 'dist/faild.schema.json')
-  if (!existsSync(published)) return void t.comment('dist/faild.schema.json not built yet (npm run build): not compared')
+  if (!existsSync(published))
+    return void t.comment('dist/faild.schema.json not built yet (npm run build): not compared')
   t.same(JSON.parse(readFileSync(published, 'utf8')), CONFIG_SCHEMA)
 })
 
@@ -153,10 +200,17 @@ t.test('every JSON file in examples/ is a valid faild.json', async (t) => {
 
 t.test('the validator the build precompiles judges as the one compiled at run time', async (t) => {
   const built = join(ROOT, 'dist/lib/config/validate.cjs')
-  if (!existsSync(built)) return void t.comment('dist/lib/config/validate.cjs not built yet (npm run build): not compared')
+  if (!existsSync(built))
+    return void t.comment('dist/lib/config/validate.cjs not built yet (npm run build): not compared')
   const runtime = (await makeAjv()).compile(CONFIG_SCHEMA)
   const precompiled = ((await import(built)) as { default: typeof runtime }).default
-  const samples: unknown[] = [{}, { failAfter: 0, colour: 1 }, { lans: [{ iface: 'x' }] }, { nodeId: 'me' }, JSON.parse(readFileSync(join(ROOT, 'examples/faild.json'), 'utf8'))]
+  const samples: unknown[] = [
+    {},
+    { failAfter: 0, colour: 1 },
+    { lans: [{ iface: 'x' }] },
+    { nodeId: 'me' },
+    JSON.parse(readFileSync(join(ROOT, 'examples/faild.json'), 'utf8')),
+  ]
   for (const s of samples) {
     const [a, b] = [structuredClone(s), structuredClone(s)]
     t.equal(precompiled(a), runtime(b), JSON.stringify(s))

@@ -1,8 +1,8 @@
 // Which keys a reload applies and which wait for a restart: every schema key is one or the other.
 import t from 'tap'
-import { CONFIG_SCHEMA } from '../../lib/config/schema.js'
-import { keepRestartKeys, pendingRestart, RESTART_KEYS } from '../../lib/config/restart.js'
 import { resolveConfig } from '../../lib/config/resolve.js'
+import { keepRestartKeys, pendingRestart, RESTART_KEYS } from '../../lib/config/restart.js'
+import { CONFIG_SCHEMA } from '../../lib/config/schema.js'
 import type { Options } from '../../lib/config/types.js'
 
 /**
@@ -20,7 +20,7 @@ const APPLIED_ON_RELOAD: Readonly<Record<string, string>> = {
   flapDamping: 'engine.configure(tunables)',
   routes: 'placeGateways, then routes.setGatewayLengths',
   rateLimit: 'a new RateLimiter',
-  maxPeers: 'engine.configure(tunables): the peer table bound, and the rate limiter\'s source bound',
+  maxPeers: "engine.configure(tunables): the peer table bound, and the rate limiter's source bound",
   logFile: 'reconfigureLogger (service.ts)',
   logLevel: 'reconfigureLogger (service.ts)',
   logFormat: 'reconfigureLogger (service.ts)',
@@ -50,8 +50,7 @@ t.test('every key of the schema is either restart-only or applied on reload, nev
 
 t.test('the mark is `"x-restart": true` on top-level keys only', async (t) => {
   const nested = (p: Property): Property[] => [...Object.values(p.properties ?? {}), ...(p.items ? [p.items] : [])]
-  const marks = (p: Property): number =>
-    nested(p).reduce((n, q) => n + ('x-restart' in q ? 1 : 0) + marks(q), 0)
+  const marks = (p: Property): number => nested(p).reduce((n, q) => n + ('x-restart' in q ? 1 : 0) + marks(q), 0)
   for (const [key, p] of Object.entries(properties)) {
     if ('x-restart' in p) t.equal(p['x-restart'], true, `${key}: true or absent`)
     t.equal(marks(p), 0, `${key}: no mark inside it`)

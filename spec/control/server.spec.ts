@@ -4,9 +4,9 @@ import { connect } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { ControlServer } from '../../lib/control/server.js'
-import { parseRequest, type Request } from '../../lib/control/protocol.js'
 import { ctl } from '../../lib/cli/faildctl.js'
+import { parseRequest, type Request } from '../../lib/control/protocol.js'
+import { ControlServer } from '../../lib/control/server.js'
 import type { StatusReport } from '../../lib/core/report/status-format.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'faild-control-'))
@@ -31,12 +31,36 @@ const STATUS: StatusReport = {
       id: '198.18.1.2',
       role: 'responder',
       paths: [
-        { lan: 'A', address: '198.18.1.2', state: 'down', observed: 'up', missed: 0, good: 3, hearsUs: true, peerOutOfService: false, lastHeardS: 0.1, rttMs: 0.4 },
-        { lan: 'B', address: '198.18.2.2', state: 'up', observed: 'up', missed: 0, good: 3, hearsUs: false, peerOutOfService: true, lastHeardS: null, rttMs: null },
+        {
+          lan: 'A',
+          address: '198.18.1.2',
+          state: 'down',
+          observed: 'up',
+          missed: 0,
+          good: 3,
+          hearsUs: true,
+          peerOutOfService: false,
+          lastHeardS: 0.1,
+          rttMs: 0.4,
+        },
+        {
+          lan: 'B',
+          address: '198.18.2.2',
+          state: 'up',
+          observed: 'up',
+          missed: 0,
+          good: 3,
+          hearsUs: false,
+          peerOutOfService: true,
+          lastHeardS: null,
+          rttMs: null,
+        },
       ],
     },
   ],
-  routes: [{ route: '198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1', table: 4207, why: 'peer 198.18.1.2 down on LAN A' }],
+  routes: [
+    { route: '198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1', table: 4207, why: 'peer 198.18.1.2 down on LAN A' },
+  ],
   packets: { received: 10, dropped: 2, drops: { 'late-ack': 2 } },
 }
 
@@ -78,7 +102,10 @@ t.test('faildctl against a server: status as tables and JSON, drain, refusals, e
   t.match(s.out, /^faild 0\.1\.0, pid 42, node 198\.18\.1\.1, requestor every 0\.1s, -f 3 -s 3, up 1h 2m 5s\n/)
   t.match(s.out, /packets: received 10, dropped 2 \(late-ack 2\)/)
   t.match(s.out, /A\s+etha\s+198\.18\.1\.1\s+offline\s+0\.4 ms\nB\s+ethb\s+198\.18\.2\.1\s+up\s+-/)
-  t.match(s.out, /198\.18\.1\.2\s+responder\s+A\s+198\.18\.1\.2\s+down \(seen up\)\s+0\/3\s+3\/3\s+-\s+0\.1s ago\s+0\.4 ms/)
+  t.match(
+    s.out,
+    /198\.18\.1\.2\s+responder\s+A\s+198\.18\.1\.2\s+down \(seen up\)\s+0\/3\s+3\/3\s+-\s+0\.1s ago\s+0\.4 ms/,
+  )
   t.match(s.out, /\s+B\s+198\.18\.2\.2\s+up\s+0\/3\s+3\/3\s+does not hear us, its LAN is out\s+never\s+-/)
   t.match(s.out, /198\.18\.1\.2 via 198\.18\.2\.2 dev ethb src 198\.18\.1\.1\s+4207\s+peer 198\.18\.1\.2 down on LAN A/)
   t.same(JSON.parse((await run('status', '--json')).out), STATUS)
@@ -86,8 +113,14 @@ t.test('faildctl against a server: status as tables and JSON, drain, refusals, e
   t.same(await run('offline', 'Z'), { code: 1, out: '', err: "faildctl: no LAN 'Z'\n" })
   t.equal((await run('reload')).code, 0)
   t.equal((await run('bogus')).code, 2, 'an unknown command is a usage error')
-  t.same(seen.map((r) => r.command), ['status', 'status', 'offline', 'offline', 'reload'])
-  const gone = await ctl(['-S', join(dir, 'none.sock'), 'status'], { out: () => {}, err: (e) => t.match(e, /cannot talk to faild at .*none\.sock: .*ENOENT.* \(is faild running\? see --socket\)/) })
+  t.same(
+    seen.map((r) => r.command),
+    ['status', 'status', 'offline', 'offline', 'reload'],
+  )
+  const gone = await ctl(['-S', join(dir, 'none.sock'), 'status'], {
+    out: () => {},
+    err: (e) => t.match(e, /cannot talk to faild at .*none\.sock: .*ENOENT.* \(is faild running\? see --socket\)/),
+  })
   t.equal(gone, 2, 'no faild: exit 2 with the reason')
 })
 

@@ -1,12 +1,17 @@
 // LAN selection of lib/interfaces.ts from `ip -json addr show` output.
 import t from 'tap'
-import { selectLans, type IpLink } from '../../lib/core/lans.js'
+import { type IpLink, selectLans } from '../../lib/core/lans.js'
 import { formatIPv4 } from '../../lib/core/util/ipv4.js'
 
 const link = (ifname: string, local: string | undefined, flags = ['BROADCAST', 'UP'], broadcast = true): IpLink => ({
   ifname,
   flags,
-  addr_info: local ? [{ family: 'inet6', local: 'fe80::1' }, { family: 'inet', local, prefixlen: 24, ...(broadcast ? { broadcast: local.replace(/\d+$/, '255') } : {}) }] : [],
+  addr_info: local
+    ? [
+        { family: 'inet6', local: 'fe80::1' },
+        { family: 'inet', local, prefixlen: 24, ...(broadcast ? { broadcast: local.replace(/\d+$/, '255') } : {}) },
+      ]
+    : [],
 })
 
 const links = [
@@ -17,14 +22,21 @@ const links = [
   link('tun0', '198.18.8.1', ['POINTOPOINT', 'UP'], false),
   link('empty', undefined),
 ]
-const show = (lans: ReturnType<typeof selectLans>) => lans.map((l) => `${l.label}=${l.iface} ${formatIPv4(l.address)}/${l.prefixLen} brd ${formatIPv4(l.broadcast)}`)
+const show = (lans: ReturnType<typeof selectLans>) =>
+  lans.map((l) => `${l.label}=${l.iface} ${formatIPv4(l.address)}/${l.prefixLen} brd ${formatIPv4(l.broadcast)}`)
 
 t.test('default: every up, non-loopback interface with an IPv4 broadcast address, in name order', async (t) => {
-  t.same(show(selectLans(links, [])), ['A=etha 198.18.1.1/24 brd 198.18.1.255', 'B=ethb 198.18.2.1/24 brd 198.18.2.255'])
+  t.same(show(selectLans(links, [])), [
+    'A=etha 198.18.1.1/24 brd 198.18.1.255',
+    'B=ethb 198.18.2.1/24 brd 198.18.2.255',
+  ])
 })
 
 t.test('named interfaces keep the order given', async (t) => {
-  t.same(show(selectLans(links, ['ethb', 'etha'])), ['A=ethb 198.18.2.1/24 brd 198.18.2.255', 'B=etha 198.18.1.1/24 brd 198.18.1.255'])
+  t.same(show(selectLans(links, ['ethb', 'etha'])), [
+    'A=ethb 198.18.2.1/24 brd 198.18.2.255',
+    'B=etha 198.18.1.1/24 brd 198.18.1.255',
+  ])
 })
 
 const bad: Array<[string, string[], RegExp]> = [

@@ -1,15 +1,16 @@
 // The composition root of lib/daemon.ts with fakes at every edge: a virtual clock, an in-memory
 // two-LAN network of UDP sockets, a recording `ip` and a carrier watch driven by the test.
-import { EventEmitter } from 'node:events'
+
 import type dgram from 'node:dgram'
+import { EventEmitter } from 'node:events'
 import t, { type Test } from 'tap'
-import type { Clock, Timer } from '../../lib/host/clock.js'
-import { Daemon } from '../../lib/daemon/daemon.js'
-import type { IpResult, IpRunner } from '../../lib/host/ip-runner.js'
-import type { CarrierHandler, CarrierWatch } from '../../lib/host/carrier-watch.js'
-import { makeLogger } from '../../lib/host/log.js'
 import { parseArgs } from '../../lib/cli/faild.js'
 import type { Options } from '../../lib/config/types.js'
+import { Daemon } from '../../lib/daemon/daemon.js'
+import type { CarrierHandler, CarrierWatch } from '../../lib/host/carrier-watch.js'
+import type { Clock, Timer } from '../../lib/host/clock.js'
+import type { IpResult, IpRunner } from '../../lib/host/ip-runner.js'
+import { makeLogger } from '../../lib/host/log.js'
 
 /** Let setImmediate chains (socket delivery, draining, planning) run to completion. */
 const flush = async (): Promise<void> => {
@@ -112,7 +113,9 @@ class FakeIp implements IpRunner {
         flags: ['BROADCAST', 'UP', 'LOWER_UP'],
         addr_info: [{ family: 'inet', local: `198.18.${x}.${this.n}`, prefixlen: 24, broadcast: `198.18.${x}.255` }],
       })
-      return ok(JSON.stringify([{ ifname: 'lo', flags: ['LOOPBACK', 'UP'], addr_info: [] }, lan('etha', 1), lan('ethb', 2)]))
+      return ok(
+        JSON.stringify([{ ifname: 'lo', flags: ['LOOPBACK', 'UP'], addr_info: [] }, lan('etha', 1), lan('ethb', 2)]),
+      )
     }
     if (cmd.startsWith('-json route show')) return ok(JSON.stringify([...this.routes.values()]))
     if (cmd.startsWith('-json rule show')) return ok(JSON.stringify([...this.rules.values()]))
@@ -129,9 +132,16 @@ class FakeIp implements IpRunner {
     const at = (k: string) => w[w.indexOf(k) + 1]!
     const dst = w[2]!.replace(/\/32$/, '')
     if (w[0] === 'route' && w[1] === 'replace') {
-      this.routes.set(`${dst} ${at('table')}`, { dst, gateway: at('via'), dev: at('dev'), prefsrc: at('src'), table: at('table') })
+      this.routes.set(`${dst} ${at('table')}`, {
+        dst,
+        gateway: at('via'),
+        dev: at('dev'),
+        prefsrc: at('src'),
+        table: at('table'),
+      })
     } else if (w[0] === 'route' && w[1] === 'del') this.routes.delete(`${dst} ${at('table')}`)
-    else if (w[0] === 'rule' && w[1] === 'add') this.rules.set(Number(at('pref')), { priority: Number(at('pref')), table: at('table'), protocol: at('protocol') })
+    else if (w[0] === 'rule' && w[1] === 'add')
+      this.rules.set(Number(at('pref')), { priority: Number(at('pref')), table: at('table'), protocol: at('protocol') })
     else if (w[0] === 'rule' && w[1] === 'del') this.rules.delete(Number(at('pref')))
   }
 }
@@ -157,7 +167,10 @@ async function cluster(t: Test, hosts: number, opt: Partial<Options> = {}) {
     const lines: string[] = []
     const log = makeLogger({ level: 'info', silent: true })
     log.on('data', (info: { level: string; message: string }) => lines.push(`${info.level}: ${info.message}`))
-    const daemon = new Daemon({ ...options, ...opt }, { clock, log, ip, socketFactory: net.factory(n), carrierWatch: () => carrier })
+    const daemon = new Daemon(
+      { ...options, ...opt },
+      { clock, log, ip, socketFactory: net.factory(n), carrierWatch: () => carrier },
+    )
     return { n, ip, carrier, lines, daemon }
   })
   for (const x of nodes) await x.daemon.start()
@@ -184,7 +197,10 @@ t.test('a dead LAN A port: both ends swap after f missed ACKs and restore after 
   await clock.advance(150)
   t.same(a.ip.batches, [swap(2, 1)], 'host 1 routes host 2 A via B in one batch')
   t.same(b.ip.batches, [swap(1, 2)], 'and host 2 routes host 1 A via B')
-  t.match(a.lines.join('\n'), /peer 198\.18\.1\.2 LAN A: up -> down \(missed 3\/3, good 0\/3\): route 198\.18\.1\.2 via 198\.18\.2\.2 dev ethb src 198\.18\.1\.1/)
+  t.match(
+    a.lines.join('\n'),
+    /peer 198\.18\.1\.2 LAN A: up -> down \(missed 3\/3, good 0\/3\): route 198\.18\.1\.2 via 198\.18\.2\.2 dev ethb src 198\.18\.1\.1/,
+  )
 
   net.dead.delete('198.18.1.2')
   await clock.advance(500)
@@ -211,7 +227,10 @@ t.test('a responder-only host counts missed INQs and swaps too', async (t) => {
   await a.daemon.stop() // host 1 comes back as a responder only (no -r)
   const ip = new FakeIp(1)
   const log = makeLogger({ level: 'info', silent: true })
-  const responder = new Daemon({ ...options, requestor: false }, { clock, log, ip, socketFactory: net.factory(1), carrierWatch: () => new FakeCarrier() })
+  const responder = new Daemon(
+    { ...options, requestor: false },
+    { clock, log, ip, socketFactory: net.factory(1), carrierWatch: () => new FakeCarrier() },
+  )
   await responder.start()
   t.teardown(() => responder.stop())
   await clock.advance(500)
@@ -226,7 +245,11 @@ t.test('malformed packets are dropped and counted; the first of each kind is a w
   for (let i = 0; i < 3; i++) net.deliver('198.18.1.9', Buffer.from('not faild'), 4207, '198.18.1.1')
   await clock.advance(10)
   t.equal(a.daemon.status().packets.drops.ERR_TOO_SHORT, 3)
-  t.equal(a.lines.filter((l) => l.startsWith('warn:') && l.includes('ERR_TOO_SHORT')).length, 1, 'one warning, then counted quietly')
+  t.equal(
+    a.lines.filter((l) => l.startsWith('warn:') && l.includes('ERR_TOO_SHORT')).length,
+    1,
+    'one warning, then counted quietly',
+  )
   t.match(a.daemon.stats(), /dropped 3 \(ERR_TOO_SHORT 3\)/)
 })
 
@@ -234,7 +257,13 @@ t.test('a second daemon on the same address refuses to start and changes nothing
   const { net, clock } = await cluster(t, 1)
   const ip = new FakeIp(1)
   const log = makeLogger({ level: 'info', silent: true })
-  const second = new Daemon(options, { clock, log, ip, socketFactory: net.factory(1), carrierWatch: () => new FakeCarrier() })
+  const second = new Daemon(options, {
+    clock,
+    log,
+    ip,
+    socketFactory: net.factory(1),
+    carrierWatch: () => new FakeCarrier(),
+  })
   await t.rejects(second.start(), { message: /EADDRINUSE/ })
   t.same(ip.batches, [], 'no route or rule touched')
 })
@@ -247,10 +276,19 @@ t.test('every interval the kernel is checked: a route deleted by hand comes back
   await clock.advance(500)
   t.same(a.ip.batches, [swap(2, 1)])
   a.ip.routes.clear() // an operator's `ip route flush table 4207`
-  a.ip.routes.set('198.18.1.77 4207', { dst: '198.18.1.77', gateway: '198.18.2.77', dev: 'ethb', prefsrc: '198.18.1.1', table: '4207' })
+  a.ip.routes.set('198.18.1.77 4207', {
+    dst: '198.18.1.77',
+    gateway: '198.18.2.77',
+    dev: 'ethb',
+    prefsrc: '198.18.1.1',
+    table: '4207',
+  })
   await clock.advance(1000)
   t.same([...a.ip.routes.keys()], ['198.18.1.2 4207'], 'the swap is back and the stray route gone')
-  t.match(a.lines.join('\n'), /the kernel differs from what faild installed, putting it right: route 198\.18\.1\.2 via 198\.18\.2\.2 dev ethb src 198\.18\.1\.1 missing; stray route 198\.18\.1\.77/)
+  t.match(
+    a.lines.join('\n'),
+    /the kernel differs from what faild installed, putting it right: route 198\.18\.1\.2 via 198\.18\.2\.2 dev ethb src 198\.18\.1\.1 missing; stray route 198\.18\.1\.77/,
+  )
 })
 
 t.test('reconfigure: thresholds apply at once, keys bound at start wait for a restart', async (t) => {
@@ -265,7 +303,16 @@ t.test('reconfigure: thresholds apply at once, keys bound at start wait for a re
   t.same(a.ip.batches, [], 'three misses are no longer enough')
   await clock.advance(300)
   t.same(a.ip.batches, [swap(2, 1)], 'six are')
-  t.match(a.daemon.status(), { failAfter: 6, routes: [{ route: '198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1', table: 4207, why: /peer 198\.18\.1\.2 down on LAN A \(missed 6\/6/ }] })
+  t.match(a.daemon.status(), {
+    failAfter: 6,
+    routes: [
+      {
+        route: '198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1',
+        table: 4207,
+        why: /peer 198\.18\.1\.2 down on LAN A \(missed 6\/6/,
+      },
+    ],
+  })
 })
 
 t.test('reconfigure: a new maxPeers applies to the peer table at once', async (t) => {
@@ -278,22 +325,25 @@ t.test('reconfigure: a new maxPeers applies to the peer table at once', async (t
   t.equal(a.daemon.status().peers.length, 2, 'the raised bound lets the second in')
 })
 
-t.test('a route change planned while the kernel is being checked is applied right after, not a deadline later', async (t) => {
-  const { net, clock, nodes } = await cluster(t, 2)
-  const [a] = nodes as [(typeof nodes)[0]]
-  await clock.advance(800)
-  // Hold host 1's reads of the kernel until released: the reconcile at t=1000 stays in flight.
-  let release: () => void = () => {}
-  const gate = new Promise<void>((r) => (release = r))
-  const run = a.ip.run.bind(a.ip)
-  a.ip.run = async (args, input) => {
-    if (args[0] === '-json' && args[1] === 'route') await gate
-    return run(args, input)
-  }
-  net.dead.add('198.18.1.2')
-  await clock.advance(400) // the reconcile starts (held); three misses plan the swap meanwhile
-  t.same(a.ip.batches, [], 'nothing applied while the read is held')
-  release()
-  await flush()
-  t.same(a.ip.batches, [swap(2, 1)], 'the swap follows the reconcile at once, without waiting for a timer')
-})
+t.test(
+  'a route change planned while the kernel is being checked is applied right after, not a deadline later',
+  async (t) => {
+    const { net, clock, nodes } = await cluster(t, 2)
+    const [a] = nodes as [(typeof nodes)[0]]
+    await clock.advance(800)
+    // Hold host 1's reads of the kernel until released: the reconcile at t=1000 stays in flight.
+    let release: () => void = () => {}
+    const gate = new Promise<void>((r) => (release = r))
+    const run = a.ip.run.bind(a.ip)
+    a.ip.run = async (args, input) => {
+      if (args[0] === '-json' && args[1] === 'route') await gate
+      return run(args, input)
+    }
+    net.dead.add('198.18.1.2')
+    await clock.advance(400) // the reconcile starts (held); three misses plan the swap meanwhile
+    t.same(a.ip.batches, [], 'nothing applied while the read is held')
+    release()
+    await flush()
+    t.same(a.ip.batches, [swap(2, 1)], 'the swap follows the reconcile at once, without waiting for a timer')
+  },
+)

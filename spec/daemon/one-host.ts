@@ -1,7 +1,8 @@
 // One daemon on two fake LANs with a peer the spec plays by hand: a clock that can stall, sockets
 // that record what is sent and queue what is delivered, a fake `ip` and carrier watch.
-import { EventEmitter } from 'node:events'
+
 import type dgram from 'node:dgram'
+import { EventEmitter } from 'node:events'
 import { parseArgs } from '../../lib/cli/faild.js'
 import type { Options } from '../../lib/config/types.js'
 import { parseIPv4 } from '../../lib/core/util/ipv4.js'
@@ -10,7 +11,7 @@ import { Daemon } from '../../lib/daemon/daemon.js'
 import type { CarrierWatch } from '../../lib/host/carrier-watch.js'
 import type { Clock, Timer } from '../../lib/host/clock.js'
 import type { IpResult, IpRunner } from '../../lib/host/ip-runner.js'
-import { makeLogger, type Logger } from '../../lib/host/log.js'
+import { type Logger, makeLogger } from '../../lib/host/log.js'
 
 export const turns = async (n: number): Promise<void> => {
   for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r))
@@ -119,7 +120,8 @@ export async function oneHost(argv: readonly string[], opt: Partial<Options> = {
   /** ACK the latest INQ on every LAN, as the peer would. */
   const answer = () => {
     const inqs = sockets.sent.filter((m) => m.kind === 'inq' && m.intervalMs > 0)
-    for (const lan of [0, 1]) sockets.deliver(lan, `198.18.${lan + 1}.2`, ack(inqs.filter((m) => m.lan === lan).at(-1)!, lan))
+    for (const lan of [0, 1])
+      sockets.deliver(lan, `198.18.${lan + 1}.2`, ack(inqs.filter((m) => m.lan === lan).at(-1)!, lan))
   }
   const paths = () => daemon.status().peers.flatMap((p) => p.paths.map((x) => `${x.lan} ${x.state}`))
   return { clock, sockets, lines, log, daemon, answer, paths }

@@ -8,6 +8,9 @@ t.test("faildctl offline and online are logged at info: an operator's drain is n
   t.match(daemon.setOffline('B', true), { ok: true, message: /LAN B \(ethb\) taken offline/ })
   t.match(daemon.setOffline('ethb', false), { ok: true, message: /LAN B \(ethb\) back online/ })
   await turns(5)
-  t.match(lines.filter((l) => /offline|online/.test(l)), [/^info: LAN B \(ethb\) taken offline/, /^info: LAN B \(ethb\) back online/])
+  t.match(
+    lines.filter((l) => /offline|online/.test(l)),
+    [/^info: LAN B \(ethb\) taken offline/, /^info: LAN B \(ethb\) back online/],
+  )
   t.match(daemon.setOffline('C', true), { ok: false, message: "no LAN 'C': LANs are A (etha), B (ethb)" })
 })

@@ -61,7 +61,11 @@ function options(c: object): Options {
 }
 
 const keys = Object.keys(CONFIG_SCHEMA.properties).filter((k) => k !== '$schema') as Array<keyof Options>
-t.same(keys.filter((k) => !(k in CHANGES)), [], 'the spec has a change for every key of the schema')
+t.same(
+  keys.filter((k) => !(k in CHANGES)),
+  [],
+  'the spec has a change for every key of the schema',
+)
 
 for (const k of keys) {
   const restart = RESTART_KEYS.includes(k as (typeof RESTART_KEYS)[number])

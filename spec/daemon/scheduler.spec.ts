@@ -1,7 +1,7 @@
 // The scheduler: every wake-up drains, then judges, then ticks; ticks keep an absolute schedule.
 import t from 'tap'
+import { type Jobs, Scheduler } from '../../lib/daemon/scheduler.js'
 import type { Clock, Timer } from '../../lib/host/clock.js'
-import { Scheduler, type Jobs } from '../../lib/daemon/scheduler.js'
 
 /** A clock whose timers the spec fires by hand, `early` ms before they are due if it likes. */
 class HandClock implements Clock {
@@ -53,20 +53,23 @@ t.test('the first tick waits for one drained turn, and judges first', async (t) 
   t.same(calls, ['judge 0', 'tick 0'])
 })
 
-t.test('a deadline and the next tick due in one turn: drain until no packet counts, then judge, then tick', async (t) => {
-  const { clock, s, calls, turn, setDeadline } = setup()
-  s.start(true)
-  turn()
-  setDeadline(50)
-  s.rearm()
-  calls.length = 0
-  clock.fire(250) // a stall: both timers fire in this one turn
-  t.same(calls, [], 'nothing judged in the timers themselves')
-  turn(3) // three ACKs were waiting in the socket
-  t.same(calls, [], 'a turn that read packets is followed by another')
-  turn(0)
-  t.same(calls, ['judge 250', 'tick 250'], 'one wake-up, judge before tick')
-})
+t.test(
+  'a deadline and the next tick due in one turn: drain until no packet counts, then judge, then tick',
+  async (t) => {
+    const { clock, s, calls, turn, setDeadline } = setup()
+    s.start(true)
+    turn()
+    setDeadline(50)
+    s.rearm()
+    calls.length = 0
+    clock.fire(250) // a stall: both timers fire in this one turn
+    t.same(calls, [], 'nothing judged in the timers themselves')
+    turn(3) // three ACKs were waiting in the socket
+    t.same(calls, [], 'a turn that read packets is followed by another')
+    turn(0)
+    t.same(calls, ['judge 250', 'tick 250'], 'one wake-up, judge before tick')
+  },
+)
 
 t.test('a tick timer that fires a millisecond early still ticks, and the schedule does not drift', async (t) => {
   const { clock, s, calls, turn } = setup()
@@ -78,7 +81,10 @@ t.test('a tick timer that fires a millisecond early still ticks, and the schedul
   turn()
   clock.fire(300)
   turn()
-  t.same(calls.filter((c) => c.startsWith('tick')), ['tick 0', 'tick 99', 'tick 199', 'tick 300'])
+  t.same(
+    calls.filter((c) => c.startsWith('tick')),
+    ['tick 0', 'tick 99', 'tick 199', 'tick 300'],
+  )
   t.same(clock.timers.map((x) => x.at).sort(), [1000, 400], 'next tick at 400 (absolute), the kernel check at 1000')
 })
 
@@ -88,8 +94,14 @@ t.test('after a long stall the ticks do not burst', async (t) => {
   turn()
   clock.fire(1050)
   turn()
-  t.same(calls.filter((c) => c.startsWith('tick')), ['tick 0', 'tick 1050'])
-  t.ok(clock.timers.some((x) => x.at === 1150), 'the next one interval later')
+  t.same(
+    calls.filter((c) => c.startsWith('tick')),
+    ['tick 0', 'tick 1050'],
+  )
+  t.ok(
+    clock.timers.some((x) => x.at === 1150),
+    'the next one interval later',
+  )
 })
 
 t.test('a responder never ticks; the kernel check runs every second at least; stop clears every timer', async (t) => {

@@ -1,13 +1,13 @@
 // What an operator installs: the man pages cover every flag, the systemd unit verifies, and
 // `npm install -g` of the packed project puts faild and faildctl on the PATH.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs'
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { runProcess } from '../../lib/host/ip-runner.js'
-import { buildCtl } from '../../lib/cli/faildctl.js'
 import { parseArgs } from '../../lib/cli/faild.js'
 import { buildCommand } from '../../lib/cli/faild-command.js'
+import { buildCtl } from '../../lib/cli/faildctl.js'
+import { runProcess } from '../../lib/host/ip-runner.js'
 import { FAILD, ROOT } from '../lab/harness/netlab.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'faild-pack-'))
@@ -22,7 +22,8 @@ t.test('faild(8) documents every flag, faildctl(8) every command', async (t) => 
   const faild = read('examples/man/faild.8')
   for (const o of buildCommand('0').options) t.ok(faild.includes(roff(o.long!)), `faild(8) has ${o.long}`)
   const ctl = read('examples/man/faildctl.8')
-  for (const c of buildCtl().commands) t.ok(ctl.includes(`.B ${c.name()}`) || ctl.includes(`.BI ${c.name()}`), `faildctl(8) has ${c.name()}`)
+  for (const c of buildCtl().commands)
+    t.ok(ctl.includes(`.B ${c.name()}`) || ctl.includes(`.BI ${c.name()}`), `faildctl(8) has ${c.name()}`)
   if (!(await have('man'))) return void t.comment('man not installed: pages not rendered')
   for (const page of ['faild.8', 'faildctl.8']) {
     const r = await runProcess('man', ['-l', '--warnings', join(ROOT, 'examples/man', page)], undefined, 20_000)
@@ -36,7 +37,10 @@ t.test('/etc/default/faild (examples/default/faild) is valid sh, and its FAILD_O
   t.equal(r.code, 0, r.stderr)
   const empty = join(dir, 'empty-default.json')
   writeFileSync(empty, '{}')
-  t.equal(parseArgs([...r.stdout.split(' ').filter(Boolean), '-c', empty, '-n'], { out: () => {}, err: (s) => t.comment(s) }), 0)
+  t.equal(
+    parseArgs([...r.stdout.split(' ').filter(Boolean), '-c', empty, '-n'], { out: () => {}, err: (s) => t.comment(s) }),
+    0,
+  )
 })
 
 t.test('the systemd unit verifies, and its faild command line is valid', async (t) => {
@@ -46,7 +50,11 @@ t.test('the systemd unit verifies, and its faild command line is valid', async (
   t.ok(exec, 'ExecStart passes FAILD_OPTS')
   const empty = join(dir, 'empty.json')
   writeFileSync(empty, '{}')
-  t.equal(parseArgs([...exec![1]!.split(' '), '-c', empty, '-n'], { out: () => {}, err: (s) => t.comment(s) }), 0, 'faild accepts the unit flags')
+  t.equal(
+    parseArgs([...exec![1]!.split(' '), '-c', empty, '-n'], { out: () => {}, err: (s) => t.comment(s) }),
+    0,
+    'faild accepts the unit flags',
+  )
   if (!(await have('systemd-analyze'))) return void t.comment('systemd-analyze not installed: unit not verified')
   const copy = join(dir, 'faild.service')
   writeFileSync(copy, unit.replaceAll('/usr/local/bin/faild', FAILD))
@@ -59,14 +67,32 @@ t.test('npm pack, then npm install -g into a prefix: faild and faildctl on the P
   if (!existsSync(FAILD)) return void t.fail('dist/ is not built: npm run build')
   const pack = await runProcess('npm', ['pack', '--json', '--pack-destination', dir], undefined, 120_000)
   t.equal(pack.code, 0, pack.stderr)
-  const [info] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as Array<{ filename: string; files: Array<{ path: string }> }>
+  const [info] = JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as Array<{
+    filename: string
+    files: Array<{ path: string }>
+  }>
   const files = info!.files.map((f) => f.path)
-  for (const f of ['dist/bin/faild.js', 'dist/bin/faildctl.js', 'dist/faild.schema.json', 'examples/init.d/faild', 'examples/man/faild.8', 'LICENSE']) {
+  for (const f of [
+    'dist/bin/faild.js',
+    'dist/bin/faildctl.js',
+    'dist/faild.schema.json',
+    'examples/init.d/faild',
+    'examples/man/faild.8',
+    'LICENSE',
+  ]) {
     t.ok(files.includes(f), `the package holds ${f}`)
   }
-  t.notOk(files.some((f) => f.startsWith('dist/spec') || f.startsWith('spec/') || f.startsWith('dist/bench')), 'and no specs or benchmarks')
+  t.notOk(
+    files.some((f) => f.startsWith('dist/spec') || f.startsWith('spec/') || f.startsWith('dist/bench')),
+    'and no specs or benchmarks',
+  )
   const prefix = join(dir, 'prefix')
-  const install = await runProcess('npm', ['install', '-g', '--prefer-offline', '--no-audit', '--no-fund', '--prefix', prefix, join(dir, info!.filename)], undefined, 300_000)
+  const install = await runProcess(
+    'npm',
+    ['install', '-g', '--prefer-offline', '--no-audit', '--no-fund', '--prefix', prefix, join(dir, info!.filename)],
+    undefined,
+    300_000,
+  )
   t.equal(install.code, 0, install.stderr)
   const version = await runProcess(join(prefix, 'bin/faild'), ['--version'])
   t.equal(version.code, 0, version.stderr)
@@ -76,5 +102,9 @@ t.test('npm pack, then npm install -g into a prefix: faild and faildctl on the P
   t.match(help.stdout, /Usage: faildctl[\s\S]*status[\s\S]*offline[\s\S]*online[\s\S]*reload/, 'faildctl --help')
   const schema = join(prefix, 'lib/node_modules/faild/dist/faild.schema.json')
   t.ok(existsSync(schema), 'the schema is installed for editors')
-  t.ok(existsSync(join(prefix, 'share/man/man8/faild.8')) || existsSync(join(prefix, 'lib/node_modules/faild/examples/man/faild.8')), 'the man pages are installed')
+  t.ok(
+    existsSync(join(prefix, 'share/man/man8/faild.8')) ||
+      existsSync(join(prefix, 'lib/node_modules/faild/examples/man/faild.8')),
+    'the man pages are installed',
+  )
 })

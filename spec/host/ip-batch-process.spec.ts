@@ -4,8 +4,8 @@
 import { randomBytes } from 'node:crypto'
 import t, { type Test } from 'tap'
 import { createLogger, transports } from 'winston'
-import { parseIPv4 } from '../../lib/core/util/ipv4.js'
 import type { Route } from '../../lib/core/routes/route.js'
+import { parseIPv4 } from '../../lib/core/util/ipv4.js'
 import { IpBatchProcess } from '../../lib/host/ip-batch-process.js'
 import { ipRunner, runProcess } from '../../lib/host/ip-runner.js'
 import { RouteTable } from '../../lib/host/route-table.js'
@@ -52,7 +52,8 @@ function logger() {
 }
 
 const inNs = (ns: string) => ['ip', 'netns', 'exec', ns, 'ip']
-const replace = (n: number, via = '198.18.0.2') => `route replace 198.18.1.${n}/32 via ${via} dev d0 table 4207 proto 250`
+const replace = (n: number, via = '198.18.0.2') =>
+  `route replace 198.18.1.${n}/32 via ${via} dev d0 table 4207 proto 250`
 
 t.test('batches: reads come back in order, a failed line is named, the lines after it still run', (t) =>
   withNamespace(t, async (ns) => {
@@ -64,10 +65,17 @@ t.test('batches: reads come back in order, a failed line is named, the lines aft
     t.notOk(r.ok)
     t.same(r.errors, [{ line: 1, message: 'Error: Nexthop has invalid gateway.' }])
     t.equal(r.output.length, 2)
-    t.same(JSON.parse(r.output[0]!).map((x: { dst: string }) => x.dst), ['198.18.1.2', '198.18.1.4'])
+    t.same(
+      JSON.parse(r.output[0]!).map((x: { dst: string }) => x.dst),
+      ['198.18.1.2', '198.18.1.4'],
+    )
     t.match(JSON.parse(r.output[1]!), [{ priority: 0 }])
     const again = await p.run(['route del 198.18.1.7/32 table 4207 proto 250', replace(5)])
-    t.same(again.errors.map((e) => e.line), [0], 'line numbers carry on across batches')
+    t.same(
+      again.errors.map((e) => e.line),
+      [0],
+      'line numbers carry on across batches',
+    )
     const [a, b, c] = await Promise.all([p.run([replace(6)]), p.run(['route show table 4207']), p.run([replace(7)])])
     t.ok(a.ok && b.ok && c.ok, 'batches written back to back are answered in order')
     t.equal(JSON.parse(b.output[0]!).length, 4)
@@ -86,7 +94,10 @@ t.test('a death mid-batch fails that batch, is logged, and ip is restarted for t
     const r = await p.run([replace(2)]) // written before the death is noticed: in flight
     t.notOk(r.ok)
     t.match(r.errors[0]?.message, /killed by SIGKILL/)
-    t.match(lines.join('\n'), /error: ip -batch process killed by SIGKILL, 1 batch\(es\) in flight failed; restarting it/)
+    t.match(
+      lines.join('\n'),
+      /error: ip -batch process killed by SIGKILL, 1 batch\(es\) in flight failed; restarting it/,
+    )
     t.ok((await p.run([replace(2)])).ok, 'the next batch runs in a new ip')
     t.not(p.pid, first)
     await p.stop()
@@ -103,8 +114,18 @@ t.test('a command that does not run is a clear error at start', async (t) => {
 t.test('RouteTable through the long-lived ip: rules, routes, a route deleted by hand, and a clean stop', (t) =>
   withNamespace(t, async (ns) => {
     const { log } = logger()
-    const table = new RouteTable({ table: 4207, proto: 250, rulePriority: 32000, port: 4207, dryRun: false }, { ip: ipRunner(inNs(ns)), log })
-    const route = (n: number): Route => ({ table: 4207, len: 32, dst: ip(`198.18.1.${n}`), via: ip('198.18.0.2'), dev: 'd0', src: ip('198.18.0.1') })
+    const table = new RouteTable(
+      { table: 4207, proto: 250, rulePriority: 32000, port: 4207, dryRun: false },
+      { ip: ipRunner(inNs(ns)), log },
+    )
+    const route = (n: number): Route => ({
+      table: 4207,
+      len: 32,
+      dst: ip(`198.18.1.${n}`),
+      via: ip('198.18.0.2'),
+      dev: 'd0',
+      src: ip('198.18.0.1'),
+    })
     await table.start()
     t.teardown(() => table.stop())
     t.ok(await table.apply([route(2), route(3)]))
@@ -112,7 +133,10 @@ t.test('RouteTable through the long-lived ip: rules, routes, a route deleted by 
     await must(['-n', ns, 'route', 'del', '198.18.1.2/32', 'table', '4207'])
     t.same(await table.reconcile(), ['route 198.18.1.2 via 198.18.0.2 dev d0 src 198.18.0.1 missing'])
     t.ok(await table.apply([route(2), route(3)]))
-    t.match(await must(['-n', ns, 'rule', 'show']), /32000:\s+not from all ipproto udp sport 4207 lookup 4207 proto 250/)
+    t.match(
+      await must(['-n', ns, 'rule', 'show']),
+      /32000:\s+not from all ipproto udp sport 4207 lookup 4207 proto 250/,
+    )
     await table.stop()
     t.equal((await must(['-n', ns, 'route', 'show', 'table', '4207'])).trim(), '')
     t.notMatch(await must(['-n', ns, 'rule', 'show']), /proto 250/)

@@ -1,6 +1,6 @@
 // The one-ip-per-batch runner of lib/host/ip-batch.ts, the way of fakes, against a scripted IpRunner.
 import t from 'tap'
-import { batchErrorText, SpawnBatch, type BatchResult } from '../../lib/host/ip-batch.js'
+import { type BatchResult, batchErrorText, SpawnBatch } from '../../lib/host/ip-batch.js'
 import type { IpResult, IpRunner } from '../../lib/host/ip-runner.js'
 
 /** Records each call as "args <<input"; answers by the first words of the command. */
@@ -25,11 +25,17 @@ const cases: Array<{
   {
     name: 'writes go in one ip -force -batch',
     input: { lines: ['route del 198.18.1.4/32', 'route replace 198.18.1.2/32'], answers: {} },
-    expected: { calls: ['-force -batch - <<route del 198.18.1.4/32; route replace 198.18.1.2/32'], result: { ok: true, errors: [], output: [] } },
+    expected: {
+      calls: ['-force -batch - <<route del 198.18.1.4/32; route replace 198.18.1.2/32'],
+      result: { ok: true, errors: [], output: [] },
+    },
   },
   {
     name: 'each read on its own with -json, in order between the writes',
-    input: { lines: ['route show table all', 'rule add pref 1', 'rule show'], answers: { '-json route': { stdout: '[{"dst":"x"}]\n' } } },
+    input: {
+      lines: ['route show table all', 'rule add pref 1', 'rule show'],
+      answers: { '-json route': { stdout: '[{"dst":"x"}]\n' } },
+    },
     expected: {
       calls: ['-json route show table all', '-force -batch - <<rule add pref 1', '-json rule show'],
       result: { ok: true, errors: [], output: ['[{"dst":"x"}]', '[]'] },
@@ -50,7 +56,10 @@ const cases: Array<{
     name: 'ip refused as a whole, and a failed read',
     input: {
       lines: ['rule add pref 1', 'route show'],
-      answers: { '-force': { code: 2, stderr: 'RTNETLINK answers: Operation not permitted\n' }, '-json': { code: 1, stderr: 'Error: no table\n' } },
+      answers: {
+        '-force': { code: 2, stderr: 'RTNETLINK answers: Operation not permitted\n' },
+        '-json': { code: 1, stderr: 'Error: no table\n' },
+      },
     },
     expected: {
       calls: ['-force -batch - <<rule add pref 1', '-json route show'],
@@ -78,6 +87,14 @@ for (const c of cases) {
 }
 
 t.test('error text names the failed line', async (t) => {
-  const r: BatchResult = { ok: false, errors: [{ line: 1, message: 'Error: x' }, { line: -1, message: 'ip died' }, { line: 0, message: '' }], output: [] }
+  const r: BatchResult = {
+    ok: false,
+    errors: [
+      { line: 1, message: 'Error: x' },
+      { line: -1, message: 'ip died' },
+      { line: 0, message: '' },
+    ],
+    output: [],
+  }
   t.equal(batchErrorText(r, ['a', 'b']), 'Error: x (b); ip died; failed (a)')
 })

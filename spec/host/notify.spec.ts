@@ -34,7 +34,11 @@ t.test('only the facts an event has are set', async (t) => {
 t.test('runs the program per event, in order, with the facts in the environment', async (t) => {
   const out = join(dir, 'events')
   const { log, lines } = logger()
-  const n = new Notifier(script('ok.sh', `echo "$FAILD_EVENT $FAILD_PEER $FAILD_LAN $FAILD_OLD_STATE $FAILD_NEW_STATE" >> ${out}`), 5, log)
+  const n = new Notifier(
+    script('ok.sh', `echo "$FAILD_EVENT $FAILD_PEER $FAILD_LAN $FAILD_OLD_STATE $FAILD_NEW_STATE" >> ${out}`),
+    5,
+    log,
+  )
   n.notify({ event: 'path', peer: '198.18.1.2', lan: 'A', oldState: 'up', newState: 'down' })
   await n.idle(5000)
   n.notify({ event: 'path', peer: '198.18.1.2', lan: 'A', oldState: 'down', newState: 'up' })

@@ -1,14 +1,21 @@
 // The route table of lib/host/route-table.ts against a fake ip batch (the real one: ip-batch-process.spec, the lab).
 import t from 'tap'
 import { createLogger, transports } from 'winston'
+import type { Route } from '../../lib/core/routes/route.js'
+import { parseIPv4 } from '../../lib/core/util/ipv4.js'
 import type { BatchResult, IpBatch } from '../../lib/host/ip-batch.js'
 import type { IpRunner } from '../../lib/host/ip-runner.js'
-import { parseIPv4 } from '../../lib/core/util/ipv4.js'
-import type { Route } from '../../lib/core/routes/route.js'
 import { RouteTable } from '../../lib/host/route-table.js'
 
 const ip = (s: string): number => parseIPv4(s)!
-const route = (n: number): Route => ({ table: 4207, len: 32, dst: ip(`198.18.1.${n}`), via: ip(`198.18.2.${n}`), dev: 'ethb', src: ip('198.18.1.1') })
+const route = (n: number): Route => ({
+  table: 4207,
+  len: 32,
+  dst: ip(`198.18.1.${n}`),
+  via: ip(`198.18.2.${n}`),
+  dev: 'ethb',
+  src: ip('198.18.1.1'),
+})
 
 /** Records every batch as "line; line"; reads answer from `routes`/`rules`, a write fails while `fail` is set. */
 class FakeBatch implements IpBatch {
@@ -27,7 +34,8 @@ class FakeBatch implements IpBatch {
   async run(lines: readonly string[]): Promise<BatchResult> {
     this.calls.push(lines.join('; '))
     const reads = lines.every((l) => l.includes(' show'))
-    if (reads) return { ok: true, errors: [], output: lines.map((l) => (l.startsWith('route') ? this.routes : this.rules)) }
+    if (reads)
+      return { ok: true, errors: [], output: lines.map((l) => (l.startsWith('route') ? this.routes : this.rules)) }
     if (this.fail) return { ok: false, errors: [{ line: 0, message: this.fail }], output: [] }
     return { ok: true, errors: [], output: [] }
   }
@@ -41,7 +49,10 @@ function setup(dryRun = false) {
   const lines: string[] = []
   const log = createLogger({ level: 'debug', transports: [new transports.Console({ silent: true })] })
   log.on('data', (info: { message: string }) => lines.push(info.message))
-  const table = new RouteTable({ table: 4207, proto: 250, rulePriority: 32000, port: 4207, dryRun }, { ip: noIp, log, batch: fake })
+  const table = new RouteTable(
+    { table: 4207, proto: 250, rulePriority: 32000, port: 4207, dryRun },
+    { ip: noIp, log, batch: fake },
+  )
   return { fake, table, lines }
 }
 
@@ -60,19 +71,22 @@ const RULES = JSON.stringify([
   { priority: 32766, table: 'main' },
 ])
 
-t.test("start starts ip, removes what an earlier run left in faild's tables and priorities, then adds the rule", async (t) => {
-  const { fake, table } = setup()
-  fake.routes = LEFTOVER_ROUTES
-  fake.rules = RULES
-  await table.start()
-  t.equal(fake.started, 1)
-  t.same(fake.calls, [
-    READ,
-    'route del 198.18.1.2/32 table 4207 proto 250; route del 0.0.0.0/0 table 4208 proto 250; ' +
-      'rule del pref 32000 protocol 250; rule del pref 32001 protocol 250',
-    'rule add pref 32000 not ipproto udp sport 4207 table 4207 protocol 250',
-  ])
-})
+t.test(
+  "start starts ip, removes what an earlier run left in faild's tables and priorities, then adds the rule",
+  async (t) => {
+    const { fake, table } = setup()
+    fake.routes = LEFTOVER_ROUTES
+    fake.rules = RULES
+    await table.start()
+    t.equal(fake.started, 1)
+    t.same(fake.calls, [
+      READ,
+      'route del 198.18.1.2/32 table 4207 proto 250; route del 0.0.0.0/0 table 4208 proto 250; ' +
+        'rule del pref 32000 protocol 250; rule del pref 32001 protocol 250',
+      'rule add pref 32000 not ipproto udp sport 4207 table 4207 protocol 250',
+    ])
+  },
+)
 
 t.test('gateway routes: one table per prefix length, longest first', async (t) => {
   const { fake, table } = setup()
@@ -89,24 +103,36 @@ t.test('gateway routes: one table per prefix length, longest first', async (t) =
   t.equal(table.gatewayTable(8), 4208)
 })
 
-t.test("reconcile: a route deleted by hand or added behind faild's back is reported and put right by the next apply", async (t) => {
-  const { fake, table } = setup()
-  t.ok(await table.apply([route(2), route(3)]))
-  const kernel = (n: number) => ({ dst: `198.18.1.${n}`, gateway: `198.18.2.${n}`, dev: 'ethb', prefsrc: '198.18.1.1', table: '4207' })
-  fake.routes = JSON.stringify([kernel(3), kernel(9)])
-  fake.rules = RULES
-  t.same(await table.reconcile(), [
-    'route 198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1 missing',
-    'stray route 198.18.1.9 via 198.18.2.9 dev ethb src 198.18.1.1',
-    'ip rules at 32000, 32001 instead of 32000',
-  ])
-  t.match(fake.calls.at(-1), /^rule del pref 32000 protocol 250; rule del pref 32001 protocol 250; rule add pref 32000 /)
-  t.ok(await table.apply([route(2), route(3)]))
-  t.match(fake.calls.at(-1), /^route del 198\.18\.1\.9\/32 table 4207 proto 250; route replace 198\.18\.1\.2\/32 via/)
-  fake.routes = JSON.stringify([kernel(2), kernel(3)])
-  fake.rules = JSON.stringify([{ priority: 32000, table: '4207', protocol: '250' }])
-  t.same(await table.reconcile(), [], 'all in place: nothing to say')
-})
+t.test(
+  "reconcile: a route deleted by hand or added behind faild's back is reported and put right by the next apply",
+  async (t) => {
+    const { fake, table } = setup()
+    t.ok(await table.apply([route(2), route(3)]))
+    const kernel = (n: number) => ({
+      dst: `198.18.1.${n}`,
+      gateway: `198.18.2.${n}`,
+      dev: 'ethb',
+      prefsrc: '198.18.1.1',
+      table: '4207',
+    })
+    fake.routes = JSON.stringify([kernel(3), kernel(9)])
+    fake.rules = RULES
+    t.same(await table.reconcile(), [
+      'route 198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1 missing',
+      'stray route 198.18.1.9 via 198.18.2.9 dev ethb src 198.18.1.1',
+      'ip rules at 32000, 32001 instead of 32000',
+    ])
+    t.match(
+      fake.calls.at(-1),
+      /^rule del pref 32000 protocol 250; rule del pref 32001 protocol 250; rule add pref 32000 /,
+    )
+    t.ok(await table.apply([route(2), route(3)]))
+    t.match(fake.calls.at(-1), /^route del 198\.18\.1\.9\/32 table 4207 proto 250; route replace 198\.18\.1\.2\/32 via/)
+    fake.routes = JSON.stringify([kernel(2), kernel(3)])
+    fake.rules = JSON.stringify([{ priority: 32000, table: '4207', protocol: '250' }])
+    t.same(await table.reconcile(), [], 'all in place: nothing to say')
+  },
+)
 
 t.test('an unreadable kernel is not a difference', async (t) => {
   const { fake, table, lines } = setup()
@@ -114,7 +140,10 @@ t.test('an unreadable kernel is not a difference', async (t) => {
   fake.routes = 'garbage'
   t.same(await table.reconcile(), [])
   t.same(await table.read(), [])
-  t.match(lines.join('\n'), /cannot read faild's routes and rules: unexpected output[\s\S]*cannot read faild's routes: unexpected/)
+  t.match(
+    lines.join('\n'),
+    /cannot read faild's routes and rules: unexpected output[\s\S]*cannot read faild's routes: unexpected/,
+  )
 })
 
 t.test('a refused rule is a clear error, and ip is stopped again', async (t) => {
@@ -141,7 +170,10 @@ t.test('a failing batch is logged, the kernel re-read, and the next apply retrie
   const { fake, table, lines } = setup()
   fake.fail = 'Error: Nexthop has invalid gateway.'
   t.notOk(await table.apply([route(2)]))
-  t.match(lines.join('\n'), /ip -batch failed, will retry: Error: Nexthop has invalid gateway\. \(route replace 198\.18\.1\.2\/32/)
+  t.match(
+    lines.join('\n'),
+    /ip -batch failed, will retry: Error: Nexthop has invalid gateway\. \(route replace 198\.18\.1\.2\/32/,
+  )
   t.same(table.installed, [])
   fake.fail = undefined
   t.ok(await table.apply([route(2)]))
@@ -155,8 +187,15 @@ t.test('dry run logs what it would do and changes nothing', async (t) => {
   t.ok(await table.apply([route(3)]))
   t.same(await table.reconcile(), [])
   await table.stop()
-  t.same(fake.calls.filter((c) => !c.includes(' show')), [], 'only reads')
-  t.match(lines.join('\n'), /removing route 198\.18\.1\.2 via[\s\S]*would run ip rule add pref 32000[\s\S]*would run ip route replace 198\.18\.1\.3\/32/)
+  t.same(
+    fake.calls.filter((c) => !c.includes(' show')),
+    [],
+    'only reads',
+  )
+  t.match(
+    lines.join('\n'),
+    /removing route 198\.18\.1\.2 via[\s\S]*would run ip rule add pref 32000[\s\S]*would run ip route replace 198\.18\.1\.3\/32/,
+  )
 })
 
 t.test('stop removes every route and the rule, then stops ip', async (t) => {
@@ -164,6 +203,9 @@ t.test('stop removes every route and the rule, then stops ip', async (t) => {
   fake.routes = LEFTOVER_ROUTES
   fake.rules = RULES
   await table.stop()
-  t.match(fake.calls.at(-1), /route del 198\.18\.1\.2\/32 table 4207 proto 250; route del 0\.0\.0\.0\/0 table 4208 proto 250; rule del pref 32000 protocol 250/)
+  t.match(
+    fake.calls.at(-1),
+    /route del 198\.18\.1\.2\/32 table 4207 proto 250; route del 0\.0\.0\.0\/0 table 4208 proto 250; rule del pref 32000 protocol 250/,
+  )
   t.equal(fake.stopped, 1)
 })

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import type { StatusReport } from '../../lib/core/report/status-format.js'
 import { addr, expectRoute, FAST, withLab } from './harness/lab-test.js'
-import { FLOOD, sleep, type Host, type Lab } from './harness/netlab.js'
+import { FLOOD, type Host, type Lab, sleep } from './harness/netlab.js'
 
 const A = 0
 const B = 1
@@ -21,8 +21,24 @@ t.test('a flood of garbage and invented peers: no false failover, a real fault s
     await lab.faild(h2, FAST)
     await sleep(500)
     const dst = addr(A, h1.n)
-    const garbage = lab.spawn(flooder, process.execPath, [FLOOD, dst, '4207', '20000', '6', 'garbage', ...srcs.slice(0, SOURCES / 2)])
-    const peers = lab.spawn(flooder, process.execPath, [FLOOD, dst, '4207', '20000', '6', 'inq', ...srcs.slice(SOURCES / 2)])
+    const garbage = lab.spawn(flooder, process.execPath, [
+      FLOOD,
+      dst,
+      '4207',
+      '20000',
+      '6',
+      'garbage',
+      ...srcs.slice(0, SOURCES / 2),
+    ])
+    const peers = lab.spawn(flooder, process.execPath, [
+      FLOOD,
+      dst,
+      '4207',
+      '20000',
+      '6',
+      'inq',
+      ...srcs.slice(SOURCES / 2),
+    ])
     await sleep(2000)
     const during = await lab.route(h1, addr(A, h2.n))
     if (during !== `dev ${h1.ifaces[A]}`) t.comment(p1.output.slice(-3000))
@@ -35,7 +51,9 @@ t.test('a flood of garbage and invented peers: no false failover, a real fault s
     t.pass('and restored')
     await garbage.waitFor(/"sent"/, 15_000)
     await peers.waitFor(/"sent"/, 15_000)
-    const sent = [garbage, peers].map((p) => JSON.parse(p.output.trim().split('\n').pop()!) as { sent: number; seconds: number })
+    const sent = [garbage, peers].map(
+      (p) => JSON.parse(p.output.trim().split('\n').pop()!) as { sent: number; seconds: number },
+    )
     const pps = Math.round(sent.reduce((a, s) => a + s.sent / s.seconds, 0))
     t.ok(pps > 20_000, `the flood reached ${pps} packets/s (tens of thousands)`)
     const s = JSON.parse((await lab.faildctl(h1, ['status', '--json'])).stdout) as StatusReport
@@ -44,7 +62,11 @@ t.test('a flood of garbage and invented peers: no false failover, a real fault s
     t.ok((s.packets.drops['peer-table-full'] ?? 0) > 0, `peer-table-full: ${s.packets.drops['peer-table-full']}`)
     t.comment(`drops: ${JSON.stringify(s.packets.drops)}`)
     const h2Path = s.peers.find((p) => p.id === addr(A, h2.n))!.paths
-    t.same(h2Path.map((p) => p.state), ['up', 'up'], "host 2's paths are up")
+    t.same(
+      h2Path.map((p) => p.state),
+      ['up', 'up'],
+      "host 2's paths are up",
+    )
     t.notMatch(p1.output, /LAN B: \w+ -> down/, 'LAN B never went down: no false failover')
   }),
 )

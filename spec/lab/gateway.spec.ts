@@ -18,7 +18,15 @@ t.test('gateway routes: default and a /16 move from gateway A to gateway B and b
     const gatewayA = addr(A, gwA.n)
     const gatewayB = addr(B, gwB.n)
     const config = join(lab.dir, 'gw.json')
-    writeFileSync(config, JSON.stringify({ routes: [{ prefix: '0.0.0.0/0', via: [gatewayA, gatewayB] }, { prefix: '198.19.0.0/16', via: [gatewayA, gatewayB] }] }))
+    writeFileSync(
+      config,
+      JSON.stringify({
+        routes: [
+          { prefix: '0.0.0.0/0', via: [gatewayA, gatewayB] },
+          { prefix: '198.19.0.0/16', via: [gatewayA, gatewayB] },
+        ],
+      }),
+    )
     // A route of the operator's own, more specific than the /16: it must keep winning.
     await lab.exec(h1, 'ip', ['route', 'add', '198.19.7.0/24', 'via', addr(B, 3)])
     const mainBefore = (await lab.exec(h1, 'ip', ['route', 'show', 'table', 'main'])).stdout
@@ -31,7 +39,11 @@ t.test('gateway routes: default and a /16 move from gateway A to gateway B and b
     await lab.routeBecomes(h1, VIA_DEFAULT, viaA)
     await lab.routeBecomes(h1, IN_16, viaA)
     t.pass('both prefixes go via gateway A while it is up')
-    t.equal(await lab.route(h1, '198.19.7.1'), `dev ethb via ${addr(B, 3)}`, "the main table's more specific route still wins")
+    t.equal(
+      await lab.route(h1, '198.19.7.1'),
+      `dev ethb via ${addr(B, 3)}`,
+      "the main table's more specific route still wins",
+    )
     t.equal(await lab.route(h1, addr(A, 3)), 'dev etha', 'LAN A itself is not routed via a gateway')
     t.equal(await lab.route(h1, addr(B, 2)), 'dev ethb', 'nor LAN B')
     const status = (await lab.faildctl(h1, ['status'])).stdout
@@ -41,7 +53,9 @@ t.test('gateway routes: default and a /16 move from gateway A to gateway B and b
     await lab.routeBecomes(h1, VIA_DEFAULT, viaB)
     await lab.routeBecomes(h1, IN_16, viaB)
     t.pass('gateway A lost LAN A: both prefixes go via gateway B')
-    await p1.waitFor(/gateway route 0\.0\.0\.0\/0 via 198\.18\.2\.3 dev ethb src 198\.18\.2\.1 \(preferred gateway 198\.18\.1\.2 on LAN A down\)/)
+    await p1.waitFor(
+      /gateway route 0\.0\.0\.0\/0 via 198\.18\.2\.3 dev ethb src 198\.18\.2\.1 \(preferred gateway 198\.18\.1\.2 on LAN A down\)/,
+    )
     t.equal(await lab.route(h1, addr(A, 3)), 'dev etha', 'LAN A traffic to other hosts stays on LAN A')
 
     const watch = await lab.watchRoutes(h1)
@@ -65,7 +79,11 @@ t.test('gateway routes: default and a /16 move from gateway A to gateway B and b
 
     t.equal(await p1.stop(), 0)
     t.equal(await lab.route(h1, VIA_DEFAULT), 'unreachable', 'stopped: faild took its routes with it')
-    t.equal((await lab.exec(h1, 'ip', ['route', 'show', 'table', 'main'])).stdout, mainBefore, 'the main table was never touched')
+    t.equal(
+      (await lab.exec(h1, 'ip', ['route', 'show', 'table', 'main'])).stdout,
+      mainBefore,
+      'the main table was never touched',
+    )
     t.notMatch((await lab.exec(h1, 'ip', ['rule', 'show'])).stdout, /suppress|420\d/, 'no rule left')
   }),
 )

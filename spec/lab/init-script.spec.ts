@@ -4,7 +4,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { expectRoute, FAST, withLab } from './harness/lab-test.js'
-import { FAILD, FAILDCTL, ROOT, run, sleep, until, type Host, type Lab } from './harness/netlab.js'
+import { FAILD, FAILDCTL, type Host, type Lab, ROOT, run, sleep, until } from './harness/netlab.js'
 
 const A = 0
 const B = 1
@@ -82,7 +82,11 @@ async function rotate(t: Test, lab: Lab, h: Host, log: string, pidFile: string):
   const r = await lab.exec(h, 'logrotate', ['-f', '-s', join(lab.dir, 'logrotate.state'), confFile])
   t.equal(r.code, 0, r.stderr)
   t.ok(existsSync(`${log}.1`), 'the old log is moved aside')
-  await until(() => existsSync(log) && /reloaded, log reopened/.test(readFileSync(log, 'utf8')), 5000, 'faild to write to the new log')
+  await until(
+    () => existsSync(log) && /reloaded, log reopened/.test(readFileSync(log, 'utf8')),
+    5000,
+    'faild to write to the new log',
+  )
   t.match(readFileSync(`${log}.1`, 'utf8'), /started as node/, 'the old lines stay in the rotated file')
   t.pass('postrotate made faild reopen its log: new lines go to the new file')
   await sleep(50)
@@ -98,5 +102,3 @@ function killLeftover(pidFile: string): void {
     // already gone
   }
 }
-
-

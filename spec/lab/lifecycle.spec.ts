@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { expectConverged, expectRoute, FAST, withLab } from './harness/lab-test.js'
-import { FAILD, sleep, type Host } from './harness/netlab.js'
+import { FAILD, type Host, sleep } from './harness/netlab.js'
 
 const A = 0
 const B = 1
@@ -41,11 +41,18 @@ t.test('8. SIGTERM leaves everything as before; kill -9 then restart cleans up',
     p1 = await lab.faild(h1, FAST)
     await expectRoute(lab, h1, h2, A, B)
     await p1.stop('SIGKILL')
-    t.match((await lab.exec(h1, 'ip', ['route', 'show', 'table', '4207'])).stdout, /198\.18\.1\.2 via 198\.18\.2\.2/, 'kill -9 leaves the swapped route behind')
+    t.match(
+      (await lab.exec(h1, 'ip', ['route', 'show', 'table', '4207'])).stdout,
+      /198\.18\.1\.2 via 198\.18\.2\.2/,
+      'kill -9 leaves the swapped route behind',
+    )
     await lab.cable(h2, A, true)
 
     p1 = await lab.faild(h1, FAST)
-    t.match(p1.output, /removing route 198\.18\.1\.2 via 198\.18\.2\.2 dev ethb src 198\.18\.1\.1 table 4207 left by an earlier run/)
+    t.match(
+      p1.output,
+      /removing route 198\.18\.1\.2 via 198\.18\.2\.2 dev ethb src 198\.18\.1\.1 table 4207 left by an earlier run/,
+    )
     t.match(p1.output, /removing ip rule pref 32000 table 4207 left by an earlier run/)
     await expectRoute(lab, h1, h2, A)
     await sleep(500)
@@ -62,7 +69,10 @@ t.test('refusals change nothing; --dry-run only logs; -l appends to a file', (t)
     const dir = mkdtempSync(join(tmpdir(), 'faild-lab-'))
     t.teardown(() => rmSync(dir, { recursive: true, force: true }))
 
-    const noSuch = await lab.exec(h1, process.execPath, [FAILD, ...lab.faildArgs(h1, ['-r', '-i', 'etha', '-i', 'eth9'])])
+    const noSuch = await lab.exec(h1, process.execPath, [
+      FAILD,
+      ...lab.faildArgs(h1, ['-r', '-i', 'etha', '-i', 'eth9']),
+    ])
     t.equal(noSuch.code, 1, 'an interface that does not exist: exit 1')
     t.match(noSuch.stderr, /-i\/--interface: 'eth9': no such interface/)
     t.equal(await lab.routingState(h1), pristine, 'and nothing changed')
@@ -73,7 +83,16 @@ t.test('refusals change nothing; --dry-run only logs; -l appends to a file', (t)
     const second = await lab.exec(h1, process.execPath, [FAILD, ...lab.faildArgs(h1, FAST)])
     t.equal(second.code, 1, 'a second faild on the same host refuses')
     t.match(second.stderr, /faild is already running as pid \d+ \(pid file .*\); one faild per host/)
-    const otherLock = await lab.exec(h1, process.execPath, [FAILD, ...lab.faildArgs(h1, [...FAST, '--pid-file', join(dir, 'other.pid'), '--control-socket', join(dir, 'other.sock')])])
+    const otherLock = await lab.exec(h1, process.execPath, [
+      FAILD,
+      ...lab.faildArgs(h1, [
+        ...FAST,
+        '--pid-file',
+        join(dir, 'other.pid'),
+        '--control-socket',
+        join(dir, 'other.sock'),
+      ]),
+    ])
     t.equal(otherLock.code, 1, 'and with a pid file of its own, the port is taken')
     t.match(otherLock.stdout + otherLock.stderr, /cannot bind UDP 198\.18\.1\.1:4207/)
     await lab.cable(h2, A, false)
@@ -82,12 +101,17 @@ t.test('refusals change nothing; --dry-run only logs; -l appends to a file', (t)
     await lab.cable(h2, A, true)
     await expectRoute(lab, h1, h2, A)
     t.equal(await p1.stop(), 0)
-    t.match(readFileSync(log, 'utf8'), /started as node 198\.18\.1\.1[\s\S]*LAN A: up -> down[\s\S]*route 198\.18\.1\.2 via 198\.18\.2\.2[\s\S]*stopped/)
+    t.match(
+      readFileSync(log, 'utf8'),
+      /started as node 198\.18\.1\.1[\s\S]*LAN A: up -> down[\s\S]*route 198\.18\.1\.2 via 198\.18\.2\.2[\s\S]*stopped/,
+    )
 
     const dry = await lab.faild(h1, [...FAST, '--dry-run'])
     await dry.waitFor(/peer 198\.18\.1\.2 LAN A: \w+ -> up/)
     await lab.cable(h2, A, false)
-    await dry.waitFor(/dry run: would run ip route replace 198\.18\.1\.2\/32 via 198\.18\.2\.2 dev ethb src 198\.18\.1\.1/)
+    await dry.waitFor(
+      /dry run: would run ip route replace 198\.18\.1\.2\/32 via 198\.18\.2\.2 dev ethb src 198\.18\.1\.1/,
+    )
     t.equal(await lab.route(h1, '198.18.1.2'), 'dev etha', '--dry-run: the kernel route did not move')
     await dry.stop()
     await lab.cable(h2, A, true)

@@ -2,7 +2,7 @@
 // its own packets on LAN A are lost (it still hears INQs, but the requestors tell it they miss it).
 import t from 'tap'
 import { expectConverged, expectRoute, FAST, withLab } from './harness/lab-test.js'
-import { sleep, type Host } from './harness/netlab.js'
+import { type Host, sleep } from './harness/netlab.js'
 
 const A = 0
 const B = 1
@@ -18,8 +18,16 @@ t.test('6. a responder-only host reroutes too', (t) =>
     await expectConverged(t, lab)
 
     const cases = [
-      { name: 'cable pull on the responder LAN A', inject: () => lab.cable(h1, A, false), heal: () => lab.cable(h1, A, true) },
-      { name: "the responder's own packets on LAN A lost", inject: () => lab.fault(h1, A, 'from-host'), heal: () => lab.heal(h1, A) },
+      {
+        name: 'cable pull on the responder LAN A',
+        inject: () => lab.cable(h1, A, false),
+        heal: () => lab.cable(h1, A, true),
+      },
+      {
+        name: "the responder's own packets on LAN A lost",
+        inject: () => lab.fault(h1, A, 'from-host'),
+        heal: () => lab.heal(h1, A),
+      },
     ]
     for (const c of cases) {
       await t.test(c.name, async (t) => {

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import type { StatusReport } from '../../lib/core/report/status-format.js'
 import { addr, expectRoute, FAST, withLab } from './harness/lab-test.js'
-import { sleep, type Host } from './harness/netlab.js'
+import { type Host, sleep } from './harness/netlab.js'
 
 const A = 0
 const B = 1
@@ -22,8 +22,11 @@ t.test('broadcast filtered on LAN B: static peers are probed by unicast and fail
     const p1 = await lab.faild(h1, [...FAST, '-c', config(h1, h2)])
     await lab.faild(h2, [...FAST, '-c', config(h2, h1)])
     await sleep(1000)
-    const paths = async (h: Host) => (JSON.parse((await lab.faildctl(h, ['status', '--json'])).stdout) as StatusReport).peers[0]?.paths.map((p) => p.state)
-    t.same(await paths(h1), ['up', 'up'], "host 1 sees host 2 up on LAN B though no broadcast crosses it")
+    const paths = async (h: Host) =>
+      (JSON.parse((await lab.faildctl(h, ['status', '--json'])).stdout) as StatusReport).peers[0]?.paths.map(
+        (p) => p.state,
+      )
+    t.same(await paths(h1), ['up', 'up'], 'host 1 sees host 2 up on LAN B though no broadcast crosses it')
     t.same(await paths(h2), ['up', 'up'], 'and host 2 sees host 1')
     await lab.fault(h2, B, 'both')
     await expectRoute(lab, h1, h2, B, A)
@@ -31,7 +34,10 @@ t.test('broadcast filtered on LAN B: static peers are probed by unicast and fail
     await lab.heal(h2, B)
     await expectRoute(lab, h1, h2, B)
     const drops = (JSON.parse((await lab.faildctl(h1, ['status', '--json'])).stdout) as StatusReport).packets.drops
-    t.ok((drops['duplicate-inq'] ?? 0) > 0, `on LAN A, where broadcast works, the unicast copy is dropped, not counted twice (${drops['duplicate-inq']})`)
+    t.ok(
+      (drops['duplicate-inq'] ?? 0) > 0,
+      `on LAN A, where broadcast works, the unicast copy is dropped, not counted twice (${drops['duplicate-inq']})`,
+    )
     t.notMatch(p1.output, /replayed/)
   }),
 )

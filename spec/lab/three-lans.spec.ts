@@ -1,7 +1,7 @@
 // Lab: three LANs: when A fails, A moves to B; when B fails too, both move to C; then back.
 import t from 'tap'
 import { expectConverged, expectRoute, FAST, withLab } from './harness/lab-test.js'
-import { sleep, type Host } from './harness/netlab.js'
+import { type Host, sleep } from './harness/netlab.js'
 
 const [A, B, C] = [0, 1, 2]
 

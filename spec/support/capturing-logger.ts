@@ -1,7 +1,7 @@
 // A winston logger for specs that keeps every line it is given, with its level and context
 // (child loggers' fields), and writes nothing anywhere.
 import { Writable } from 'node:stream'
-import { createLogger, transports, type Logger } from 'winston'
+import { createLogger, type Logger, transports } from 'winston'
 
 export interface LogLine {
   readonly level: string

@@ -57,7 +57,10 @@ export class FakeClock implements Clock {
     const end = this.#now + ms
     let fired = 0
     for (let next = this.#first(); next && next.at <= end; next = this.#first()) {
-      if (++fired > MAX_FIRED) throw new Error(`FakeClock.advance(${ms}): over ${MAX_FIRED} timers fired; a timer re-arms itself with no delay?`)
+      if (++fired > MAX_FIRED)
+        throw new Error(
+          `FakeClock.advance(${ms}): over ${MAX_FIRED} timers fired; a timer re-arms itself with no delay?`,
+        )
       this.#timers = this.#timers.filter((x) => x !== next)
       this.#now = next.at
       next.fn()

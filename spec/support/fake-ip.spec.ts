@@ -8,7 +8,10 @@ t.test('records every call, stdin included; unscripted calls succeed with no out
   t.same(await ip.run(['rule', 'add', 'pref', '32000']), { code: 0, stdout: '', stderr: '' })
   await ip.run(['-batch', '-'], 'route replace 198.18.1.2/32 dev ethb\nroute del 198.18.1.3/32\n')
   t.same(ip.calls[0], { args: ['rule', 'add', 'pref', '32000'], input: undefined })
-  t.same(ip.commands(), ['rule add pref 32000', '-batch - <<route replace 198.18.1.2/32 dev ethb; route del 198.18.1.3/32'])
+  t.same(ip.commands(), [
+    'rule add pref 32000',
+    '-batch - <<route replace 198.18.1.2/32 dev ethb; route del 198.18.1.3/32',
+  ])
   t.same(ip.batchLines(), ['route replace 198.18.1.2/32 dev ethb', 'route del 198.18.1.3/32'])
   ip.clear()
   t.same(ip.calls, [])
@@ -26,5 +29,8 @@ t.test('answers by command prefix (whole words), newest first, for a number of c
   t.equal((await ip.run(['rule', 'delete'])).code, 0, "'rule del' does not match 'rule delete'")
   ip.answer('link', (call) => ({ stdout: `asked: ${call.args.join(' ')}` }))
   t.equal((await ip.run(['link', 'show'])).stdout, 'asked: link show', 'an answer can depend on the call')
-  await t.rejects(ipJson(ip.answer('-json addr', { code: 1, stderr: 'Device does not exist' }), ['addr']), /Device does not exist/)
+  await t.rejects(
+    ipJson(ip.answer('-json addr', { code: 1, stderr: 'Device does not exist' }), ['addr']),
+    /Device does not exist/,
+  )
 })

@@ -11,7 +11,7 @@ import type { EngineConfig, Tunables } from './config.js'
 import type { Effect } from './effects.js'
 import { downList, LocalLans } from './local-lans.js'
 import { PathChanges, pathView } from './path-change.js'
-import { forgetMs, PeerTable, type Peer } from './peer-table.js'
+import { forgetMs, type Peer, PeerTable } from './peer-table.js'
 import { ProbeRounds } from './probe-round.js'
 import type { EngineView } from './view.js'
 

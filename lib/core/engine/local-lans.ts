@@ -1,7 +1,7 @@
 // This host's own LANs: carrier, offline, the out-of-service mask, and the messages it sends.
 import { LinkState } from '../path/link-fsm.js'
-import { MAX_DOWN_IDS } from '../wire/constants.js'
 import type { Message } from '../wire/codec.js'
+import { MAX_DOWN_IDS } from '../wire/constants.js'
 import type { SendCommand } from './effects.js'
 import type { Peer } from './peer-table.js'
 

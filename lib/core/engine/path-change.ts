@@ -1,7 +1,7 @@
 // Steps one path's link FSM and reports what changed: link events, flap damping, notices to the peer.
 import { flap, held, release } from '../path/flap-damping.js'
 import { LinkEvent, LinkState, linkStep } from '../path/link-fsm.js'
-import { packetState, pathState, type PathVerdict } from '../path/path-state.js'
+import { type PathVerdict, packetState, pathState } from '../path/path-state.js'
 import type { EngineConfig } from './config.js'
 import type { Effect } from './effects.js'
 import type { LocalLans } from './local-lans.js'

@@ -1,6 +1,6 @@
 // The peers this host has heard, keyed by node id: learning, restarts, address clashes, forgetting.
-import { NO_FLAPS, type FlapState } from '../path/flap-damping.js'
-import { NEW_LINK, type Link } from '../path/link-fsm.js'
+import { type FlapState, NO_FLAPS } from '../path/flap-damping.js'
+import { type Link, NEW_LINK } from '../path/link-fsm.js'
 import type { Message } from '../wire/codec.js'
 import type { PeerEvent } from './effects.js'
 import { FORGET_INTERVALS, FORGET_MIN_MS, INQ_GRACE_FRACTION, INQ_GRACE_MIN_MS } from './timing.js'

@@ -1,5 +1,5 @@
 // The requestor's probe rounds: sequence numbers, the INQs awaiting ACKs on each LAN, RTT, verdicts.
-import { ackTimeoutMs, NO_RTT, rttSample, type Rtt } from '../path/rtt.js'
+import { ackTimeoutMs, NO_RTT, type Rtt, rttSample } from '../path/rtt.js'
 
 /** One INQ broadcast on one LAN, and who answered it in time. */
 export interface Round {

@@ -33,7 +33,8 @@ export function flap(s: FlapState, now: number, d: Damping): FlapState {
   const release = d.flaps / 2
   const cap = release * 2 ** (d.maxHoldMs / d.halfLifeMs)
   const penalty = Math.min(decayed(s, now, d) + 1, cap)
-  const heldUntil = penalty >= d.flaps ? now + Math.min(d.maxHoldMs, d.halfLifeMs * Math.log2(penalty / release)) : s.heldUntil
+  const heldUntil =
+    penalty >= d.flaps ? now + Math.min(d.maxHoldMs, d.halfLifeMs * Math.log2(penalty / release)) : s.heldUntil
   return { penalty, at: now, heldUntil }
 }
 

@@ -54,7 +54,14 @@ const TABLE: readonly Row[] = [
   { from: LinkState.Up, on: LinkEvent.Miss, counts: 'missed', limit: 'failAfter', to: LinkState.Down },
   { from: LinkState.Down, on: LinkEvent.Good, counts: 'good', limit: 'upAfter', to: LinkState.Up },
   { from: LinkState.Down, on: LinkEvent.Miss, counts: 'missed', limit: 'now', to: LinkState.Down },
-  { from: LinkState.Unknown, on: LinkEvent.NoCarrier, counts: 'missed', limit: 'now', to: LinkState.Down, saturate: true },
+  {
+    from: LinkState.Unknown,
+    on: LinkEvent.NoCarrier,
+    counts: 'missed',
+    limit: 'now',
+    to: LinkState.Down,
+    saturate: true,
+  },
   { from: LinkState.Up, on: LinkEvent.NoCarrier, counts: 'missed', limit: 'now', to: LinkState.Down, saturate: true },
   { from: LinkState.Down, on: LinkEvent.NoCarrier, counts: 'missed', limit: 'now', to: LinkState.Down, saturate: true },
 ]

@@ -3,7 +3,7 @@ import type { LinkChange } from '../engine/effects.js'
 import type { Thresholds } from '../path/link-fsm.js'
 import { describePath } from '../path/path-state.js'
 import { changeSet } from '../routes/diff.js'
-import { describeRoute, routeKey, sameRoute, type Route } from '../routes/route.js'
+import { describeRoute, type Route, routeKey, sameRoute } from '../routes/route.js'
 import { formatIPv4 } from '../util/ipv4.js'
 
 /** The facts of one change, passed to the program as FAILD_* environment variables. */
@@ -19,7 +19,6 @@ export interface NotifyEvent {
   /** route: "add", "change" or "remove"; peer: "discovered", "restarted" or "forgotten". */
   readonly action?: string
 }
-
 
 export type RouteMap = ReadonlyMap<string, Route> // keyed by routeKey
 
@@ -45,23 +44,40 @@ function routeChange(from: Route | undefined, to: Route | undefined): string | u
 }
 
 /** "peer P LAN A: up -> down (missed 3/3, good 0/3): route ..." for each path change. */
-export function linkChanges(links: readonly LinkChange[], before: RouteMap, after: RouteMap, ctx: ChangeContext): Changes {
+export function linkChanges(
+  links: readonly LinkChange[],
+  before: RouteMap,
+  after: RouteMap,
+  ctx: ChangeContext,
+): Changes {
   const info: string[] = []
   const events: NotifyEvent[] = []
   const hostKey = (dst: number) => routeKey({ table: ctx.table, dst, len: 32 })
   for (const fx of links) {
     const moves = fx.addresses.flatMap((a) => routeChange(before.get(hostKey(a)), after.get(hostKey(a))) ?? [])
-    const line = `peer ${formatIPv4(fx.peer)} LAN ${ctx.label(fx.lan)}: ${fx.from} -> ${fx.to} (${describePath(fx.path, ctx.thresholds)})`
+    const path = `peer ${formatIPv4(fx.peer)} LAN ${ctx.label(fx.lan)}`
+    const line = `${path}: ${fx.from} -> ${fx.to} (${describePath(fx.path, ctx.thresholds)})`
     info.push(line + (moves.length ? `: ${moves.join('; ')}` : ''))
     if (fx.from !== fx.to) {
-      events.push({ event: 'path', peer: formatIPv4(fx.peer), lan: ctx.label(fx.lan), oldState: fx.from, newState: fx.to })
+      events.push({
+        event: 'path',
+        peer: formatIPv4(fx.peer),
+        lan: ctx.label(fx.lan),
+        oldState: fx.from,
+        newState: fx.to,
+      })
     }
   }
   return { info, warn: [], events }
 }
 
 /** Gateway routes that moved (with why) or were withdrawn. */
-export function gatewayChanges(before: readonly Route[], after: readonly Route[], table: number, why: (r: Route) => string): Changes {
+export function gatewayChanges(
+  before: readonly Route[],
+  after: readonly Route[],
+  table: number,
+  why: (r: Route) => string,
+): Changes {
   const isGateway = (r: Route) => r.len !== 32 || r.table !== table
   const c = changeSet(before.filter(isGateway), after.filter(isGateway))
   return {
@@ -74,6 +90,8 @@ export function gatewayChanges(before: readonly Route[], after: readonly Route[]
 /** Every route added, changed or withdrawn, for the notify hook. */
 export function routeEvents(before: readonly Route[], after: readonly Route[]): NotifyEvent[] {
   const c = changeSet(before, after)
-  const event = (action: string) => (r: Route): NotifyEvent => ({ event: 'route', route: describeRoute(r), action })
+  const event =
+    (action: string) =>
+    (r: Route): NotifyEvent => ({ event: 'route', route: describeRoute(r), action })
   return [...c.add.map(event('add')), ...c.change.map(event('change')), ...c.remove.map(event('remove'))]
 }

@@ -53,13 +53,21 @@ export interface StatusReport {
   readonly lans: readonly LanStatus[]
   readonly peers: readonly PeerStatus[]
   readonly routes: readonly RouteStatus[]
-  readonly packets: { readonly received: number; readonly dropped: number; readonly drops: Readonly<Record<string, number>> }
+  readonly packets: {
+    readonly received: number
+    readonly dropped: number
+    readonly drops: Readonly<Record<string, number>>
+  }
 }
 
 /** Left-aligned columns, two spaces apart. */
 export function table(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)))
-  const line = (cells: readonly string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ').trimEnd()
+  const line = (cells: readonly string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]!))
+      .join('  ')
+      .trimEnd()
   return [line(header), ...rows.map(line)].join('\n')
 }
 
@@ -67,13 +75,18 @@ const ms = (v: number | null): string => (v === null ? '-' : `${v.toFixed(1)} ms
 const ago = (s: number | null): string => (s === null ? 'never' : `${s.toFixed(1)}s ago`)
 
 export function formatStatus(s: StatusReport): string {
-  const drops = Object.entries(s.packets.drops).map(([k, v]) => `${k} ${v}`).join(', ')
+  const drops = Object.entries(s.packets.drops)
+    .map(([k, v]) => `${k} ${v}`)
+    .join(', ')
   const out = [
     `faild ${s.version}, pid ${s.pid}, node ${s.node}, ${s.role}${s.role === 'requestor' ? ` every ${s.intervalS}s` : ''}, ` +
       `-f ${s.failAfter} -s ${s.upAfter}, up ${formatUptime(s.uptimeS)}${s.dryRun ? ', DRY RUN' : ''}`,
     `packets: received ${s.packets.received}, dropped ${s.packets.dropped}${drops ? ` (${drops})` : ''}`,
     '',
-    table(['LAN', 'INTERFACE', 'ADDRESS', 'STATE', 'RTT'], s.lans.map((l) => [l.label, l.iface, l.address, l.state, ms(l.srttMs)])),
+    table(
+      ['LAN', 'INTERFACE', 'ADDRESS', 'STATE', 'RTT'],
+      s.lans.map((l) => [l.label, l.iface, l.address, l.state, ms(l.srttMs)]),
+    ),
     '',
   ]
   if (s.peers.length === 0) out.push('peers: none heard yet')
@@ -87,16 +100,25 @@ export function formatStatus(s: StatusReport): string {
         x.state === x.observed ? x.state : `${x.state} (seen ${x.observed})`,
         `${x.missed}/${s.failAfter}`,
         `${x.good}/${s.upAfter}`,
-        [x.hearsUs ? '' : 'does not hear us', x.peerOutOfService ? 'its LAN is out' : ''].filter(Boolean).join(', ') || '-',
+        [x.hearsUs ? '' : 'does not hear us', x.peerOutOfService ? 'its LAN is out' : ''].filter(Boolean).join(', ') ||
+          '-',
         ago(x.lastHeardS),
         ms(x.rttMs),
       ]),
     )
-    out.push(table(['PEER', 'ROLE', 'LAN', 'ADDRESS', 'STATE', 'MISSED', 'GOOD', 'PEER SAYS', 'LAST HEARD', 'RTT'], rows))
+    out.push(
+      table(['PEER', 'ROLE', 'LAN', 'ADDRESS', 'STATE', 'MISSED', 'GOOD', 'PEER SAYS', 'LAST HEARD', 'RTT'], rows),
+    )
   }
   out.push('')
   if (s.routes.length === 0) out.push('routes: none (every path is on its own LAN)')
-  else out.push(table(['ROUTE', 'TABLE', 'WHY'], s.routes.map((r) => [r.route, `${r.table}`, r.why])))
+  else
+    out.push(
+      table(
+        ['ROUTE', 'TABLE', 'WHY'],
+        s.routes.map((r) => [r.route, `${r.table}`, r.why]),
+      ),
+    )
   return `${out.join('\n')}\n`
 }
 

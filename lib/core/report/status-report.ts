@@ -2,10 +2,10 @@
 import type { EngineView } from '../engine/view.js'
 import { gatewayState } from '../engine/view.js'
 import type { Lan } from '../lans.js'
-import { formatIPv4 } from '../util/ipv4.js'
 import { describePath } from '../path/path-state.js'
-import { describeRoute, type Route } from '../routes/route.js'
 import type { Gateway } from '../routes/gateway.js'
+import { describeRoute, type Route } from '../routes/route.js'
+import { formatIPv4 } from '../util/ipv4.js'
 import type { PeerStatus, StatusReport } from './status-format.js'
 
 export interface StatusInput {
@@ -37,7 +37,11 @@ export function routeWhy(s: StatusInput, r: Route): string {
     return 'peer path down'
   }
   const g = s.gateways.find((x) => x.dst === r.dst && x.len === r.len)
-  const skipped = g?.via.slice(0, g.via.findIndex((v) => v.address === r.via)) ?? []
+  const skipped =
+    g?.via.slice(
+      0,
+      g.via.findIndex((v) => v.address === r.via),
+    ) ?? []
   const down = skipped.map(
     (v) => `${formatIPv4(v.address)} on LAN ${lanName(lans, v.lan)} ${gatewayState(view, v.lan, v.address)}`,
   )

@@ -1,5 +1,5 @@
 // The one comparison of two route lists: which slots were added, changed or removed.
-import { routeKey, sameRoute, type Route } from './route.js'
+import { type Route, routeKey, sameRoute } from './route.js'
 
 /** How to get from `before` to `after`, slot by slot (a slot is table, destination and length). */
 export interface ChangeSet {

@@ -63,8 +63,7 @@ export function ruleArgs(o: TableLayout, lengths: readonly number[]): string[][]
 export const ruleAddLines = (o: TableLayout, lengths: readonly number[]): string[] =>
   ruleArgs(o, lengths).map((a) => `rule add ${a.join(' ')}`)
 
-export const ruleDelLine = (priority: number, proto: number): string =>
-  `rule del pref ${priority} protocol ${proto}`
+export const ruleDelLine = (priority: number, proto: number): string => `rule del pref ${priority} protocol ${proto}`
 
 interface IpRoute {
   type?: string
@@ -108,14 +107,10 @@ export function parseRoutes(json: string, o: Pick<TableLayout, 'table'>): Route[
 }
 
 /** Rules with our protocol in our priority range, from `ip -json rule show`; undefined if unparseable. */
-export function parseRules(
-  json: string,
-  o: Pick<TableLayout, 'proto' | 'rulePriority'>,
-): OwnRule[] | undefined {
+export function parseRules(json: string, o: Pick<TableLayout, 'proto' | 'rulePriority'>): OwnRule[] | undefined {
   const last = o.rulePriority + 2 * MAX_GATEWAY_TABLES
   return parseList<IpRule>(json)?.flatMap((x) =>
-    x.priority !== undefined && x.priority >= o.rulePriority && x.priority <= last &&
-    x.protocol === `${o.proto}`
+    x.priority !== undefined && x.priority >= o.rulePriority && x.priority <= last && x.protocol === `${o.proto}`
       ? [{ priority: x.priority, table: x.table ?? '' }]
       : [],
   )

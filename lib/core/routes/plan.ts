@@ -81,9 +81,19 @@ export function planRoutes(lans: readonly PlanLan[], peers: Iterable<PlanPeer>, 
     peer.lans.forEach((dead, x) => {
       const mine = lans[x]
       if (dead.state !== LinkState.Down || dead.address === 0 || !mine || routes.has(dead.address)) return
-      const y = order.find((i) => i !== x && peer.lans[i] !== undefined && carries(peer.lans[i]!, dead, peer.intervalMs, ctx))
+      const y = order.find(
+        (i) => i !== x && peer.lans[i] !== undefined && carries(peer.lans[i]!, dead, peer.intervalMs, ctx),
+      )
       const via = y === undefined ? undefined : lans[y]
-      if (via) routes.set(dead.address, { table, dst: dead.address, len: 32, via: peer.lans[y!]!.address, dev: via.iface, src: mine.address })
+      if (via)
+        routes.set(dead.address, {
+          table,
+          dst: dead.address,
+          len: 32,
+          via: peer.lans[y!]!.address,
+          dev: via.iface,
+          src: mine.address,
+        })
       // Held back, or carried by a less preferred LAN while a better one is up but not yet trusted.
       const better = order.slice(0, y === undefined ? order.length : order.indexOf(y))
       if (better.some((i) => i !== x && peer.lans[i]?.state === LinkState.Up)) waiting++

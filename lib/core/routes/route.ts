@@ -16,8 +16,7 @@ export interface Route {
 export const routeKey = (r: Pick<Route, 'table' | 'dst' | 'len'>): string => `${r.table}:${r.dst}/${r.len}`
 
 export const sameRoute = (a: Route, b: Route): boolean =>
-  a.table === b.table && a.dst === b.dst && a.len === b.len &&
-  a.via === b.via && a.dev === b.dev && a.src === b.src
+  a.table === b.table && a.dst === b.dst && a.len === b.len && a.via === b.via && a.dev === b.dev && a.src === b.src
 
 /** "198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1" (host routes) or "0.0.0.0/0 via ..." for logs. */
 export function describeRoute(r: Route): string {

@@ -93,7 +93,8 @@ export function encode(msg: Message, key?: WireKey): Buffer {
   const m = msg.down.length
   if (n < 1 || n > MAX_LANS || msg.lan >= n) throw new RangeError(`bad LAN count ${n} / index ${msg.lan}`)
   if (m > MAX_DOWN_IDS) throw new RangeError(`down list of ${m} exceeds ${MAX_DOWN_IDS}`)
-  if (msg.outOfService >>> n !== 0 || msg.outOfService > 0xff) throw new RangeError(`out-of-service mask ${msg.outOfService} beyond ${n} LANs`)
+  if (msg.outOfService >>> n !== 0 || msg.outOfService > 0xff)
+    throw new RangeError(`out-of-service mask ${msg.outOfService} beyond ${n} LANs`)
   const body = HEADER_SIZE + 4 * (n + m)
   const tagged = msg.cluster !== 0
   const buf = Buffer.alloc(body + (tagged ? 4 : 0) + (key ? AUTH_SIZE : 0))

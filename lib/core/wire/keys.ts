@@ -23,12 +23,19 @@ export function parseKeys(text: string): WireKey[] {
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'))
   if (lines.length === 0) throw new KeyFileError('holds no key')
-  if (lines.length > 2) throw new KeyFileError(`holds ${lines.length} keys; at most 2 (the one to sign with, and the one being rolled in or out)`)
+  if (lines.length > 2)
+    throw new KeyFileError(
+      `holds ${lines.length} keys; at most 2 (the one to sign with, and the one being rolled in or out)`,
+    )
   const keys = lines.map((l, i) => {
     const secret = Buffer.from(l, 'utf8')
-    if (secret.length < MIN_SECRET_BYTES) throw new KeyFileError(`key ${i + 1} is ${secret.length} bytes; at least ${MIN_SECRET_BYTES} (e.g. openssl rand -hex 32)`)
+    if (secret.length < MIN_SECRET_BYTES)
+      throw new KeyFileError(
+        `key ${i + 1} is ${secret.length} bytes; at least ${MIN_SECRET_BYTES} (e.g. openssl rand -hex 32)`,
+      )
     return { id: keyId(secret), secret }
   })
-  if (keys.length === 2 && keys[0]!.id === keys[1]!.id) throw new KeyFileError('the two keys share a key id (1 in 256): generate the new one again')
+  if (keys.length === 2 && keys[0]!.id === keys[1]!.id)
+    throw new KeyFileError('the two keys share a key id (1 in 256): generate the new one again')
   return keys
 }

@@ -1,6 +1,6 @@
 // admit.ts: one row per drop reason, each just past the rows before it, and the serial-number order.
 import t from 'tap'
-import { admit, ADMIT, inqOrder, newer, type AdmitContext, type Arrival } from '../../../lib/core/engine/admit.js'
+import { ADMIT, type AdmitContext, type Arrival, admit, inqOrder, newer } from '../../../lib/core/engine/admit.js'
 import type { Peer } from '../../../lib/core/engine/peer-table.js'
 import type { AckVerdict } from '../../../lib/core/engine/probe-round.js'
 import type { Message } from '../../../lib/core/wire/codec.js'
@@ -11,7 +11,15 @@ const ADDR = [0x0a000001, 0x0b000001]
 const PEER_ADDR = [0x0a000002, 0x0b000002]
 
 const known = (over: Partial<Peer> = {}): Peer =>
-  ({ id: PEER, boot: 9, intervalMs: 100, lastHeard: 0, since: 0, lans: [{ inqSeq: 10 }, { inqSeq: -1 }], ...over }) as unknown as Peer
+  ({
+    id: PEER,
+    boot: 9,
+    intervalMs: 100,
+    lastHeard: 0,
+    since: 0,
+    lans: [{ inqSeq: 10 }, { inqSeq: -1 }],
+    ...over,
+  }) as unknown as Peer
 
 function ctx(over: Partial<AdmitContext> & { known?: Peer; verdict?: AckVerdict } = {}): AdmitContext {
   return {
@@ -30,8 +38,21 @@ function ctx(over: Partial<AdmitContext> & { known?: Peer; verdict?: AckVerdict 
 }
 
 const inq = (over: Partial<Message> = {}): Message =>
-  ({ kind: 'inq', from: PEER, boot: 9, lan: 0, seq: 11, intervalMs: 100, addresses: PEER_ADDR, down: [], outOfService: 0, cluster: 0, ...over }) as Message
-const ack = (over: Partial<Message> = {}): Message => ({ ...inq(), kind: 'ack', to: ME, intervalMs: 0, ...over }) as Message
+  ({
+    kind: 'inq',
+    from: PEER,
+    boot: 9,
+    lan: 0,
+    seq: 11,
+    intervalMs: 100,
+    addresses: PEER_ADDR,
+    down: [],
+    outOfService: 0,
+    cluster: 0,
+    ...over,
+  }) as Message
+const ack = (over: Partial<Message> = {}): Message =>
+  ({ ...inq(), kind: 'ack', to: ME, intervalMs: 0, ...over }) as Message
 const at = (msg: Message, src = PEER_ADDR[0]!, lan = 0): Arrival => ({ lan, src, msg })
 
 // [reason, arrival, context]: in table order.
@@ -53,7 +74,10 @@ const rows: Array<[string, Arrival, AdmitContext]> = [
 ]
 
 t.test('the table lists every reason, in this order', async (t) => {
-  t.same(ADMIT.map(([r]) => r), rows.map(([r]) => r))
+  t.same(
+    ADMIT.map(([r]) => r),
+    rows.map(([r]) => r),
+  )
 })
 
 for (const [reason, arrival, c] of rows) t.test(reason, async (t) => t.equal(admit(arrival, c), reason))

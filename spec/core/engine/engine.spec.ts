@@ -1,21 +1,54 @@
 // The failover engine of lib/core/engine/engine.ts under virtual time: requestor and responder detection,
 // one-way failures, genuine-answer checks, pauses and peer lifecycle.
 import t from 'tap'
-import { Engine, type EngineConfig, type Effect } from '../../../lib/core/engine/engine.js'
-import { LinkState } from '../../../lib/core/path/link-fsm.js'
+import { type Effect, Engine, type EngineConfig } from '../../../lib/core/engine/engine.js'
 import { gatewayState, planPeers } from '../../../lib/core/engine/view.js'
+import { LinkState } from '../../../lib/core/path/link-fsm.js'
 import type { Message } from '../../../lib/core/wire/codec.js'
 
 const ME = 0xc6120101
 const PEER = 0xc6120102
 const MY_ADDR = [0xc6120101, 0xc6120201]
 const PEER_ADDR = [0xc6120102, 0xc6120202]
-const base: EngineConfig = { nodeId: ME, boot: 1, addresses: MY_ADDR, requestor: true, intervalMs: 100, failAfter: 3, upAfter: 2 }
+const base: EngineConfig = {
+  nodeId: ME,
+  boot: 1,
+  addresses: MY_ADDR,
+  requestor: true,
+  intervalMs: 100,
+  failAfter: 3,
+  upAfter: 2,
+}
 
 const ack = (lan: number, seq: number, over: Partial<Message> = {}): Message =>
-  ({ kind: 'ack', from: PEER, to: ME, boot: 9, lan, seq, intervalMs: 0, addresses: PEER_ADDR, down: [], outOfService: 0, cluster: 0, ...over }) as Message
+  ({
+    kind: 'ack',
+    from: PEER,
+    to: ME,
+    boot: 9,
+    lan,
+    seq,
+    intervalMs: 0,
+    addresses: PEER_ADDR,
+    down: [],
+    outOfService: 0,
+    cluster: 0,
+    ...over,
+  }) as Message
 const inq = (lan: number, seq: number, over: Partial<Message> = {}): Message =>
-  ({ kind: 'inq', from: PEER, boot: 9, lan, seq, intervalMs: 100, addresses: PEER_ADDR, down: [], outOfService: 0, cluster: 0, ...over }) as Message
+  ({
+    kind: 'inq',
+    from: PEER,
+    boot: 9,
+    lan,
+    seq,
+    intervalMs: 100,
+    addresses: PEER_ADDR,
+    down: [],
+    outOfService: 0,
+    cluster: 0,
+    ...over,
+  }) as Message
 
 const links = (fx: Effect[]) => fx.filter((e) => e.kind === 'link').map((e) => `${e.lan}:${e.from}->${e.to}`)
 const sends = (fx: Effect[]) => fx.flatMap((e) => (e.kind === 'send' ? [e] : []))
@@ -45,13 +78,20 @@ t.test('requestor broadcasts one INQ per LAN carrying its interval and addresses
 t.test('requestor: f missed ACKs take a path down, s good ACKs bring it back', async (t) => {
   const e = new Engine(base)
   const first = interval(e, 0, [0, 1])
-  t.same(first.filter((x) => x.kind === 'peer').map((x) => x.kind === 'peer' && x.event), ['discovered'])
+  t.same(
+    first.filter((x) => x.kind === 'peer').map((x) => x.kind === 'peer' && x.event),
+    ['discovered'],
+  )
   t.same(links(first), ['0:unknown->up', '1:unknown->up'])
   t.same(links(interval(e, 100, [1])), [], 'one miss is not enough')
   t.same(links(interval(e, 200, [1])), [])
   t.same(links(interval(e, 300, [1])), ['0:up->down'], 'the third miss in a row takes LAN A down')
   const next = sends(e.tick(400))
-  t.same(next.map((s) => s.msg.down), [[PEER], []], 'INQs on LAN A now tell the peer we do not hear it')
+  t.same(
+    next.map((s) => s.msg.down),
+    [[PEER], []],
+    'INQs on LAN A now tell the peer we do not hear it',
+  )
   e.expire(450)
   t.same(links(interval(e, 500, [0, 1])), [])
   t.same(links(interval(e, 600, [0, 1])), ['0:down->up'], 'two good in a row bring it back')
@@ -95,7 +135,10 @@ t.test('responder: answers every INQ on the same LAN and counts overdue INQs as 
   const e = new Engine({ ...base, requestor: false })
   const out = e.receive(0, 0, PEER_ADDR[0]!, inq(0, 5))
   const [reply] = sends(out)
-  t.same([reply?.lan, reply?.to, reply?.msg.kind, reply?.msg.seq, reply?.msg.intervalMs], [0, PEER_ADDR[0], 'ack', 5, 0])
+  t.same(
+    [reply?.lan, reply?.to, reply?.msg.kind, reply?.msg.seq, reply?.msg.intervalMs],
+    [0, PEER_ADDR[0], 'ack', 5, 0],
+  )
   t.same(links(out), ['0:unknown->up'])
   t.equal(e.nextDeadline(), 120, 'next INQ due after the interval plus a 20% grace')
   e.receive(1, 1, PEER_ADDR[1]!, inq(1, 5))
@@ -155,18 +198,21 @@ t.test('soonestDeadline is a cheap lower bound of nextDeadline, exact after it',
   t.equal(e.soonestDeadline(), 220, 'and nextDeadline() makes it exact')
 })
 
-t.test('planPeers(view) carries what the planner needs: probe interval, state, last good, down and up since', async (t) => {
-  const e = new Engine(base)
-  for (let i = 0; i < 4; i++) interval(e, i * 100, i === 0 ? [0, 1] : [1])
-  const [p] = planPeers(e.view())
-  t.has(p, {
-    intervalMs: 100,
-    lans: [
-      { address: PEER_ADDR[0], state: LinkState.Down, lastHeard: 1, downSince: 350, upSince: 1 },
-      { address: PEER_ADDR[1], state: LinkState.Up, lastHeard: 301, downSince: -Infinity, upSince: 1 },
-    ],
-  })
-})
+t.test(
+  'planPeers(view) carries what the planner needs: probe interval, state, last good, down and up since',
+  async (t) => {
+    const e = new Engine(base)
+    for (let i = 0; i < 4; i++) interval(e, i * 100, i === 0 ? [0, 1] : [1])
+    const [p] = planPeers(e.view())
+    t.has(p, {
+      intervalMs: 100,
+      lans: [
+        { address: PEER_ADDR[0], state: LinkState.Down, lastHeard: 1, downSince: 350, upSince: 1 },
+        { address: PEER_ADDR[1], state: LinkState.Up, lastHeard: 301, downSince: -Infinity, upSince: 1 },
+      ],
+    })
+  },
+)
 
 t.test('carrier lost on our LAN A: every path on it down at once, a notice on the other LANs', async (t) => {
   const e = new Engine(base)
@@ -174,13 +220,28 @@ t.test('carrier lost on our LAN A: every path on it down at once, a notice on th
   const out = e.carrier(60, 0, false)
   t.same(links(out), ['0:up->down'], 'no misses needed')
   const notices = sends(out)
-  t.same(notices.map((n) => [n.lan, n.to, n.msg.kind, n.msg.intervalMs, n.msg.outOfService]), [[1, 'broadcast', 'inq', 0, 0b01]], 'only over LANs that work')
+  t.same(
+    notices.map((n) => [n.lan, n.to, n.msg.kind, n.msg.intervalMs, n.msg.outOfService]),
+    [[1, 'broadcast', 'inq', 0, 0b01]],
+    'only over LANs that work',
+  )
   t.same(e.carrier(61, 0, false), [], 'a repeated event changes nothing')
-  t.same(sends(e.tick(100)).map((s) => s.msg.outOfService), [1, 1], 'every packet carries the mask while the cable is out')
+  t.same(
+    sends(e.tick(100)).map((s) => s.msg.outOfService),
+    [1, 1],
+    'every packet carries the mask while the cable is out',
+  )
   e.expire(150)
   const back = e.carrier(160, 0, true)
   t.same(links(back), [], 'carrier back: paths still need good packets')
-  t.same(sends(back).map((s) => [s.lan, s.msg.outOfService]), [[0, 0], [1, 0]], 'and peers are told on every LAN')
+  t.same(
+    sends(back).map((s) => [s.lan, s.msg.outOfService]),
+    [
+      [0, 0],
+      [1, 0],
+    ],
+    'and peers are told on every LAN',
+  )
 })
 
 t.test('a peer without carrier on LAN A: its A path is down at once; a notice gets no answer', async (t) => {
@@ -200,22 +261,32 @@ t.test('a peer discovered while our cable is out is down on that LAN from the st
   t.same(links(e.receive(10, 1, PEER_ADDR[1]!, inq(1, 1))), ['0:unknown->down'])
 })
 
-t.test('offline: every path on the LAN is down for routing at once, peers told; online restores healthy paths at once', async (t) => {
-  const e = new Engine(base)
-  interval(e, 0, [0, 1])
-  const off = e.setOffline(50, 0, true)
-  t.same(links(off), ['0:up->down'], 'down without a single miss')
-  t.same(sends(off).map((s) => [s.lan, s.msg.intervalMs, s.msg.outOfService]), [[0, 0, 1], [1, 0, 1]], 'a notice on every LAN with carrier, LAN A out of service')
-  t.same(e.setOffline(51, 0, true), [], 'offline twice is nothing')
-  t.same(links(interval(e, 100, [0, 1])), [], 'good ACKs on LAN A do not bring it back while offline')
-  t.equal(planPeers(e.view())[0]!.lans[0]!.state, LinkState.Down)
-  t.equal(sends(e.tick(200))[0]!.msg.outOfService, 1, 'every packet says so')
-  e.expire(250)
-  const on = e.setOffline(260, 0, false)
-  t.same(links(on), ['0:down->up'], 'online: the healthy path is up at once')
-  t.equal(sends(on)[0]!.msg.outOfService, 0)
-  t.match(e.view().lans[0], { offline: false, carrier: true })
-})
+t.test(
+  'offline: every path on the LAN is down for routing at once, peers told; online restores healthy paths at once',
+  async (t) => {
+    const e = new Engine(base)
+    interval(e, 0, [0, 1])
+    const off = e.setOffline(50, 0, true)
+    t.same(links(off), ['0:up->down'], 'down without a single miss')
+    t.same(
+      sends(off).map((s) => [s.lan, s.msg.intervalMs, s.msg.outOfService]),
+      [
+        [0, 0, 1],
+        [1, 0, 1],
+      ],
+      'a notice on every LAN with carrier, LAN A out of service',
+    )
+    t.same(e.setOffline(51, 0, true), [], 'offline twice is nothing')
+    t.same(links(interval(e, 100, [0, 1])), [], 'good ACKs on LAN A do not bring it back while offline')
+    t.equal(planPeers(e.view())[0]!.lans[0]!.state, LinkState.Down)
+    t.equal(sends(e.tick(200))[0]!.msg.outOfService, 1, 'every packet says so')
+    e.expire(250)
+    const on = e.setOffline(260, 0, false)
+    t.same(links(on), ['0:down->up'], 'online: the healthy path is up at once')
+    t.equal(sends(on)[0]!.msg.outOfService, 0)
+    t.match(e.view().lans[0], { offline: false, carrier: true })
+  },
+)
 
 t.test('offline and carrier loss together: the LAN stays out of service until both are over', async (t) => {
   const e = new Engine(base)
@@ -238,7 +309,14 @@ t.test('ignorePeers drops by node id and by address; configure() changes it live
 
 t.test('static peers get a unicast INQ too; the copy that arrives second is dropped, not answered twice', async (t) => {
   const e = new Engine({ ...base, unicast: [[PEER_ADDR[0]!], []] })
-  t.same(sends(e.tick(0)).map((s) => [s.lan, s.to]), [[0, 'broadcast'], [0, PEER_ADDR[0]], [1, 'broadcast']])
+  t.same(
+    sends(e.tick(0)).map((s) => [s.lan, s.to]),
+    [
+      [0, 'broadcast'],
+      [0, PEER_ADDR[0]],
+      [1, 'broadcast'],
+    ],
+  )
   const r = new Engine({ ...base, nodeId: PEER, addresses: PEER_ADDR, requestor: false })
   const q = { ...inq(0, 7), from: ME, addresses: MY_ADDR }
   t.equal(sends(r.receive(0, 0, MY_ADDR[0]!, q)).length, 1, 'the first copy is answered')
@@ -253,26 +331,37 @@ t.test('gatewayState finds a gateway by its address on a LAN', async (t) => {
   t.equal(gatewayState(e.view(), 1, PEER_ADDR[0]!), LinkState.Unknown, 'that address is not on LAN B')
 })
 
-t.test('flap damping: a path that keeps going down is held down, logged, and released when the hold ends', async (t) => {
-  const e = new Engine({ ...base, damping: { enabled: true, flaps: 3, halfLifeMs: 2000, maxHoldMs: 60_000 } })
-  interval(e, 0, [0, 1])
-  let now = 100
-  const flapOnce = () => {
-    const fx: Effect[] = []
-    for (let i = 0; i < 3; i++, now += 100) fx.push(...interval(e, now, [1])) // three misses on LAN A: down
-    for (let i = 0; i < 2; i++, now += 100) fx.push(...interval(e, now, [0, 1])) // two good: up, unless held
-    return fx
-  }
-  for (let i = 1; i <= 3; i++) t.same(links(flapOnce()), ['0:up->down', '0:down->up'], `flap ${i}: penalty still under 3 (it decays)`)
-  const fourth = flapOnce()
-  t.same(links(fourth), ['0:up->down', '0:down->down'], 'the fourth is held: good packets seen, the state stays down')
-  t.match(fourth.find((x) => x.kind === 'damped'), { kind: 'damped', peer: PEER, lan: 0 })
-  t.equal(planPeers(e.view())[0]!.lans[0]!.state, LinkState.Down)
-  const heldAt = now
-  let releasedAt = 0
-  for (let i = 0; i < 100 && !releasedAt; i++, now += 100) if (links(interval(e, now, [0, 1])).includes('0:down->up')) releasedAt = now
-  t.ok(releasedAt - heldAt > 1500 && releasedAt - heldAt < 3000, `released after the hold (${releasedAt - heldAt} ms)`)
-})
+t.test(
+  'flap damping: a path that keeps going down is held down, logged, and released when the hold ends',
+  async (t) => {
+    const e = new Engine({ ...base, damping: { enabled: true, flaps: 3, halfLifeMs: 2000, maxHoldMs: 60_000 } })
+    interval(e, 0, [0, 1])
+    let now = 100
+    const flapOnce = () => {
+      const fx: Effect[] = []
+      for (let i = 0; i < 3; i++, now += 100) fx.push(...interval(e, now, [1])) // three misses on LAN A: down
+      for (let i = 0; i < 2; i++, now += 100) fx.push(...interval(e, now, [0, 1])) // two good: up, unless held
+      return fx
+    }
+    for (let i = 1; i <= 3; i++)
+      t.same(links(flapOnce()), ['0:up->down', '0:down->up'], `flap ${i}: penalty still under 3 (it decays)`)
+    const fourth = flapOnce()
+    t.same(links(fourth), ['0:up->down', '0:down->down'], 'the fourth is held: good packets seen, the state stays down')
+    t.match(
+      fourth.find((x) => x.kind === 'damped'),
+      { kind: 'damped', peer: PEER, lan: 0 },
+    )
+    t.equal(planPeers(e.view())[0]!.lans[0]!.state, LinkState.Down)
+    const heldAt = now
+    let releasedAt = 0
+    for (let i = 0; i < 100 && !releasedAt; i++, now += 100)
+      if (links(interval(e, now, [0, 1])).includes('0:down->up')) releasedAt = now
+    t.ok(
+      releasedAt - heldAt > 1500 && releasedAt - heldAt < 3000,
+      `released after the hold (${releasedAt - heldAt} ms)`,
+    )
+  },
+)
 
 t.test('cluster tags: a packet of another cluster, or untagged, is dropped', async (t) => {
   const e = new Engine({ ...base, requestor: false, cluster: 0x1234 })
@@ -291,7 +380,11 @@ t.test('replays: an INQ older than the last is dropped; with a key, so is an ear
   t.same(drops(e.receive(3, 0, PEER_ADDR[0]!, inq(0, 1, { boot: 600 }))), [], 'a later run (a restart) is accepted')
   const lax = new Engine({ ...base, requestor: false })
   lax.receive(0, 0, PEER_ADDR[0]!, inq(0, 10, { boot: 500 }))
-  t.same(drops(lax.receive(1, 0, PEER_ADDR[0]!, inq(0, 1, { boot: 400 }))), [], 'without a key, a peer whose clock went back is a restart')
+  t.same(
+    drops(lax.receive(1, 0, PEER_ADDR[0]!, inq(0, 1, { boot: 400 }))),
+    [],
+    'without a key, a peer whose clock went back is a restart',
+  )
 })
 
 t.test('the first INQ of a run carries the random first sequence number plus one', async (t) => {
@@ -299,38 +392,69 @@ t.test('the first INQ of a run carries the random first sequence number plus one
   t.equal(sends(e.tick(0))[0]!.msg.seq, 0, 'and wraps')
 })
 
-t.test('a restarted peer starts its sequence numbers afresh on every LAN: none of its INQs is taken for a replay', async (t) => {
-  const e = new Engine({ ...base, requestor: false, strictBoot: true })
-  e.receive(0, 0, PEER_ADDR[0]!, inq(0, 1000, { boot: 500 }))
-  e.receive(0, 1, PEER_ADDR[1]!, inq(1, 1000, { boot: 500 }))
-  t.same(drops(e.receive(1, 0, PEER_ADDR[0]!, inq(0, 5, { boot: 600 }))), [], 'the new run on LAN A')
-  t.same(drops(e.receive(1, 1, PEER_ADDR[1]!, inq(1, 5, { boot: 600 }))), [], 'and on LAN B, below the old run\'s sequence number')
-})
+t.test(
+  'a restarted peer starts its sequence numbers afresh on every LAN: none of its INQs is taken for a replay',
+  async (t) => {
+    const e = new Engine({ ...base, requestor: false, strictBoot: true })
+    e.receive(0, 0, PEER_ADDR[0]!, inq(0, 1000, { boot: 500 }))
+    e.receive(0, 1, PEER_ADDR[1]!, inq(1, 1000, { boot: 500 }))
+    t.same(drops(e.receive(1, 0, PEER_ADDR[0]!, inq(0, 5, { boot: 600 }))), [], 'the new run on LAN A')
+    t.same(
+      drops(e.receive(1, 1, PEER_ADDR[1]!, inq(1, 5, { boot: 600 }))),
+      [],
+      "and on LAN B, below the old run's sequence number",
+    )
+  },
+)
 
-t.test('a path this host stops or starts hearing is told to the peer at once, in a unicast notice on that LAN', async (t) => {
-  const e = new Engine(base)
-  interval(e, 0, [0, 1])
-  interval(e, 100, [1])
-  interval(e, 200, [1])
-  const down = interval(e, 300, [1])
-  const told = sends(down).filter((s) => s.to === PEER_ADDR[0])
-  t.same(told.map((s) => [s.lan, s.msg.kind, s.msg.intervalMs, s.msg.down]), [[0, 'inq', 0, [PEER]]], 'down: "I do not hear you" at once, no answer wanted')
-  interval(e, 400, [0, 1])
-  const up = interval(e, 500, [0, 1])
-  t.same(sends(up).filter((s) => s.to === PEER_ADDR[0]).map((s) => s.msg.down), [[]], 'up again: "I hear you" at once')
-  t.same(sends(interval(e, 600, [0, 1])).filter((s) => s.to !== 'broadcast'), [], 'and nothing while nothing changes')
-})
+t.test(
+  'a path this host stops or starts hearing is told to the peer at once, in a unicast notice on that LAN',
+  async (t) => {
+    const e = new Engine(base)
+    interval(e, 0, [0, 1])
+    interval(e, 100, [1])
+    interval(e, 200, [1])
+    const down = interval(e, 300, [1])
+    const told = sends(down).filter((s) => s.to === PEER_ADDR[0])
+    t.same(
+      told.map((s) => [s.lan, s.msg.kind, s.msg.intervalMs, s.msg.down]),
+      [[0, 'inq', 0, [PEER]]],
+      'down: "I do not hear you" at once, no answer wanted',
+    )
+    interval(e, 400, [0, 1])
+    const up = interval(e, 500, [0, 1])
+    t.same(
+      sends(up)
+        .filter((s) => s.to === PEER_ADDR[0])
+        .map((s) => s.msg.down),
+      [[]],
+      'up again: "I hear you" at once',
+    )
+    t.same(
+      sends(interval(e, 600, [0, 1])).filter((s) => s.to !== 'broadcast'),
+      [],
+      'and nothing while nothing changes',
+    )
+  },
+)
 
-t.test('tick does not judge: a round whose ACKs arrive after a late tick, before expire(), is not a miss', async (t) => {
-  // After an event-loop stall the tick and deadline timers fire in one turn; ACKs still in the
-  // socket buffer were in time, and the daemon drains them before it calls expire().
-  const e = new Engine({ ...base, failAfter: 1 })
-  interval(e, 0, [0, 1])
-  const seq = sends(e.tick(100))[0]!.msg.seq // due at 150
-  const fx = e.tick(300) // stalled: the next round goes out before the last was judged
-  for (const lan of [0, 1]) fx.push(...e.receive(301, lan, PEER_ADDR[lan]!, ack(lan, seq)))
-  fx.push(...e.expire(301))
-  t.same(drops(fx), [], 'the ACKs match their round')
-  t.same(links(fx), [], 'and no miss is counted')
-  t.same(links(e.expire(351)), ['0:up->down', '1:up->down'], 'the round sent at 300, never answered, is judged in turn')
-})
+t.test(
+  'tick does not judge: a round whose ACKs arrive after a late tick, before expire(), is not a miss',
+  async (t) => {
+    // After an event-loop stall the tick and deadline timers fire in one turn; ACKs still in the
+    // socket buffer were in time, and the daemon drains them before it calls expire().
+    const e = new Engine({ ...base, failAfter: 1 })
+    interval(e, 0, [0, 1])
+    const seq = sends(e.tick(100))[0]!.msg.seq // due at 150
+    const fx = e.tick(300) // stalled: the next round goes out before the last was judged
+    for (const lan of [0, 1]) fx.push(...e.receive(301, lan, PEER_ADDR[lan]!, ack(lan, seq)))
+    fx.push(...e.expire(301))
+    t.same(drops(fx), [], 'the ACKs match their round')
+    t.same(links(fx), [], 'and no miss is counted')
+    t.same(
+      links(e.expire(351)),
+      ['0:up->down', '1:up->down'],
+      'the round sent at 300, never answered, is judged in turn',
+    )
+  },
+)

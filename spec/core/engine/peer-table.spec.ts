@@ -6,14 +6,30 @@ import type { Message } from '../../../lib/core/wire/codec.js'
 const A = 0x0a000002
 const ADDR = [0x0a000002, 0x0b000002]
 const inq = (over: Partial<Message> = {}): Message =>
-  ({ kind: 'inq', from: A, boot: 9, lan: 0, seq: 1, intervalMs: 100, addresses: ADDR, down: [], outOfService: 0, cluster: 0, ...over }) as Message
-const events = (l: { events: readonly { peer: number; event: string }[] }) => l.events.map((e) => `${e.peer.toString(16)}:${e.event}`)
+  ({
+    kind: 'inq',
+    from: A,
+    boot: 9,
+    lan: 0,
+    seq: 1,
+    intervalMs: 100,
+    addresses: ADDR,
+    down: [],
+    outOfService: 0,
+    cluster: 0,
+    ...over,
+  }) as Message
+const events = (l: { events: readonly { peer: number; event: string }[] }) =>
+  l.events.map((e) => `${e.peer.toString(16)}:${e.event}`)
 
 t.test('learn: discovered once, then refreshed; the addresses it advertises', async (t) => {
   const table = new PeerTable(2)
   const first = table.learn(5, inq())
   t.same([first.isNew, events(first)], [true, ['a000002:discovered']])
-  t.same(first.peer.lans.map((l) => l.address), ADDR)
+  t.same(
+    first.peer.lans.map((l) => l.address),
+    ADDR,
+  )
   const again = table.learn(7, inq({ seq: 2 }))
   t.same([again.isNew, events(again), again.peer.lastHeard, again.peer.since], [false, [], 7, 5])
   t.equal(table.size, 1)
@@ -24,7 +40,10 @@ t.test('learn: a new boot id is a restart, and its INQ sequence starts afresh on
   const { peer } = table.learn(0, inq())
   peer.lans.forEach((l) => (l.inqSeq = 50))
   t.same(events(table.learn(1, inq({ boot: 10 }))), ['a000002:restarted'])
-  t.same(peer.lans.map((l) => l.inqSeq), [-1, -1])
+  t.same(
+    peer.lans.map((l) => l.inqSeq),
+    [-1, -1],
+  )
 })
 
 t.test('learn: a notice does not change the interval; an INQ does', async (t) => {
@@ -59,7 +78,13 @@ t.test('expectInqs: the next INQ on that LAN, plus a grace; LANs never heard sta
   const table = new PeerTable(2)
   const { peer } = table.learn(0, inq())
   t.equal(table.expectInqs(peer, 0, 0), 120, '20% grace on a 100 ms interval')
-  t.same(peer.lans.map((l) => l.inqDue), [120, 120])
+  t.same(
+    peer.lans.map((l) => l.inqDue),
+    [120, 120],
+  )
   t.equal(table.expectInqs(peer, 100, 0), 120, 'LAN B keeps its deadline')
-  t.same(peer.lans.map((l) => l.inqDue), [220, 120])
+  t.same(
+    peer.lans.map((l) => l.inqDue),
+    [220, 120],
+  )
 })

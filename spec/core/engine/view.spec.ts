@@ -9,9 +9,29 @@ import type { Message } from '../../../lib/core/wire/codec.js'
 const ME = 0xc6120101
 const PEER = 0xc6120102
 const PEER_ADDR = [0xc6120102, 0xc6120202]
-const base: EngineConfig = { nodeId: ME, boot: 1, addresses: [ME, 0xc6120201], requestor: true, intervalMs: 100, failAfter: 3, upAfter: 2 }
+const base: EngineConfig = {
+  nodeId: ME,
+  boot: 1,
+  addresses: [ME, 0xc6120201],
+  requestor: true,
+  intervalMs: 100,
+  failAfter: 3,
+  upAfter: 2,
+}
 const ack = (lan: number, seq: number): Message =>
-  ({ kind: 'ack', from: PEER, to: ME, boot: 9, lan, seq, intervalMs: 0, addresses: PEER_ADDR, down: [], outOfService: 0, cluster: 0 }) as Message
+  ({
+    kind: 'ack',
+    from: PEER,
+    to: ME,
+    boot: 9,
+    lan,
+    seq,
+    intervalMs: 0,
+    addresses: PEER_ADDR,
+    down: [],
+    outOfService: 0,
+    cluster: 0,
+  }) as Message
 
 function converged(): Engine {
   const e = new Engine(base)
@@ -43,7 +63,11 @@ t.test('the view of LANs, peers and paths, in plain data', async (t) => {
     rttMs: 2,
     why: [PathReason.OfflineHere],
   })
-  t.same(JSON.parse(JSON.stringify(v.lans)), v.lans.map((l) => ({ ...l })), 'no live objects: it survives JSON')
+  t.same(
+    JSON.parse(JSON.stringify(v.lans)),
+    v.lans.map((l) => ({ ...l })),
+    'no live objects: it survives JSON',
+  )
 })
 
 t.test('a snapshot: later events do not change a view already taken', async (t) => {
@@ -57,7 +81,10 @@ t.test('a snapshot: later events do not change a view already taken', async (t) 
 t.test('planPeers, gatewayState, pathAt, peerAddresses', async (t) => {
   const e = converged()
   const v = e.view()
-  t.same(planPeers(v).map((p) => [p.intervalMs, p.lans.map((l) => l.state)]), [[100, [LinkState.Up, LinkState.Up]]])
+  t.same(
+    planPeers(v).map((p) => [p.intervalMs, p.lans.map((l) => l.state)]),
+    [[100, [LinkState.Up, LinkState.Up]]],
+  )
   t.equal(gatewayState(v, 0, PEER_ADDR[0]!), LinkState.Up)
   t.equal(gatewayState(v, 1, PEER_ADDR[0]!), LinkState.Unknown, 'not on that LAN')
   t.equal(pathAt(v, 1, PEER_ADDR[1]!)?.address, PEER_ADDR[1])
@@ -68,5 +95,13 @@ t.test('planPeers, gatewayState, pathAt, peerAddresses', async (t) => {
 t.test('the link event carries the path view and the addresses the daemon logs', async (t) => {
   const e = converged()
   const fx = e.setOffline(60, 0, true).find((x) => x.kind === 'link')
-  t.match(fx, { kind: 'link', peer: PEER, lan: 0, from: 'up', to: 'down', addresses: PEER_ADDR, path: { observed: 'up', why: [PathReason.OfflineHere] } })
+  t.match(fx, {
+    kind: 'link',
+    peer: PEER,
+    lan: 0,
+    from: 'up',
+    to: 'down',
+    addresses: PEER_ADDR,
+    path: { observed: 'up', why: [PathReason.OfflineHere] },
+  })
 })

@@ -1,6 +1,6 @@
 // Walks every (state, event) cell of the link FSM in lib/link-health.ts, and its hysteresis.
 import t from 'tap'
-import { describeLink, LinkEvent, LinkState, linkStep, NEW_LINK, type Link } from '../../../lib/core/path/link-fsm.js'
+import { describeLink, type Link, LinkEvent, LinkState, linkStep, NEW_LINK } from '../../../lib/core/path/link-fsm.js'
 
 const th = { failAfter: 3, upAfter: 2 }
 const { Unknown, Up, Down } = LinkState

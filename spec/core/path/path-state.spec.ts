@@ -1,9 +1,15 @@
 // path-state.ts: the routing state of a path, cell by cell of its precedence, and its one text.
 import t from 'tap'
 import { LinkState } from '../../../lib/core/path/link-fsm.js'
-import { describePath, packetState, pathState, PathReason, type PathFacts } from '../../../lib/core/path/path-state.js'
+import { describePath, type PathFacts, PathReason, packetState, pathState } from '../../../lib/core/path/path-state.js'
 
-const healthy: PathFacts = { observed: LinkState.Up, hearsUs: true, peerOutOfService: false, offlineHere: false, held: false }
+const healthy: PathFacts = {
+  observed: LinkState.Up,
+  hearsUs: true,
+  peerOutOfService: false,
+  offlineHere: false,
+  held: false,
+}
 const { Up, Down, Unknown } = LinkState
 const R = PathReason
 
@@ -18,7 +24,13 @@ const cells: Array<[string, Partial<PathFacts>, LinkState, PathReason[], LinkSta
   ['peer does not hear us', { hearsUs: false }, Down, [R.NotHeardByPeer], Down],
   ['offline beats held', { offlineHere: true, held: true }, Down, [R.OfflineHere, R.Held], Up],
   ['held beats the peer', { held: true, peerOutOfService: true }, Down, [R.Held, R.PeerOutOfService], Down],
-  ['out of service beats not heard', { peerOutOfService: true, hearsUs: false }, Down, [R.PeerOutOfService, R.NotHeardByPeer], Down],
+  [
+    'out of service beats not heard',
+    { peerOutOfService: true, hearsUs: false },
+    Down,
+    [R.PeerOutOfService, R.NotHeardByPeer],
+    Down,
+  ],
   ['a reason overrides Unknown too', { observed: Unknown, hearsUs: false }, Down, [R.NotHeardByPeer], Down],
   [
     'everything at once',

@@ -1,8 +1,8 @@
 // The one route comparison of lib/core/routes/diff.ts: added, changed and removed slots.
 import t from 'tap'
-import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
 import { changeSet, isEmptyChangeSet } from '../../../lib/core/routes/diff.js'
 import { describeRoute, type Route } from '../../../lib/core/routes/route.js'
+import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
 
 const ip = (s: string): number => parseIPv4(s)!
 /** A host route in table 4207, or (with len) a gateway route in table 4208. */
@@ -21,12 +21,32 @@ const a4 = r('198.18.1.4', '198.18.2.4')
 const a5 = r('198.18.1.5', '198.18.2.5')
 const gw = r('198.18.1.2', '198.18.2.254', 'ethb', 24)
 
-const cases: Array<{ name: string; input: { before: Route[]; after: Route[] }; expected: { add: Route[]; change: Route[]; remove: Route[] } }> = [
+const cases: Array<{
+  name: string
+  input: { before: Route[]; after: Route[] }
+  expected: { add: Route[]; change: Route[]; remove: Route[] }
+}> = [
   { name: 'nothing to nothing', input: { before: [], after: [] }, expected: { add: [], change: [], remove: [] } },
-  { name: 'the same list: no change (a second pass)', input: { before: [a2, a3], after: [a3, a2] }, expected: { add: [], change: [], remove: [] } },
-  { name: 'a new route is added', input: { before: [a2], after: [a2, a5] }, expected: { add: [a5], change: [], remove: [] } },
-  { name: 'a route no longer wanted is removed', input: { before: [a2, a4], after: [a2] }, expected: { add: [], change: [], remove: [a4] } },
-  { name: 'a route via another LAN is a change, in its new form', input: { before: [a3], after: [a3c] }, expected: { add: [], change: [a3c], remove: [] } },
+  {
+    name: 'the same list: no change (a second pass)',
+    input: { before: [a2, a3], after: [a3, a2] },
+    expected: { add: [], change: [], remove: [] },
+  },
+  {
+    name: 'a new route is added',
+    input: { before: [a2], after: [a2, a5] },
+    expected: { add: [a5], change: [], remove: [] },
+  },
+  {
+    name: 'a route no longer wanted is removed',
+    input: { before: [a2, a4], after: [a2] },
+    expected: { add: [], change: [], remove: [a4] },
+  },
+  {
+    name: 'a route via another LAN is a change, in its new form',
+    input: { before: [a3], after: [a3c] },
+    expected: { add: [], change: [a3c], remove: [] },
+  },
   {
     name: 'all three at once',
     input: { before: [a2, a3, a4], after: [a2, a3c, a5] },
@@ -37,7 +57,11 @@ const cases: Array<{ name: string; input: { before: Route[]; after: Route[] }; e
     input: { before: [a2], after: [a2, gw] },
     expected: { add: [gw], change: [], remove: [] },
   },
-  { name: 'everything withdrawn', input: { before: [a2, gw], after: [] }, expected: { add: [], change: [], remove: [a2, gw] } },
+  {
+    name: 'everything withdrawn',
+    input: { before: [a2, gw], after: [] },
+    expected: { add: [], change: [], remove: [a2, gw] },
+  },
 ]
 
 for (const c of cases) {

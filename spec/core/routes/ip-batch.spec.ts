@@ -1,6 +1,6 @@
 // The iproute2 text of lib/core/routes/ip-batch.ts: batch lines out, ip's JSON and errors in.
 import t from 'tap'
-import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
+import type { ChangeSet } from '../../../lib/core/routes/diff.js'
 import {
   parseBatchErrors,
   parseRoutes,
@@ -11,12 +11,19 @@ import {
   showRoutesLine,
   type TableLayout,
 } from '../../../lib/core/routes/ip-batch.js'
-import type { ChangeSet } from '../../../lib/core/routes/diff.js'
 import type { Route } from '../../../lib/core/routes/route.js'
+import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
 
 const ip = (s: string): number => parseIPv4(s)!
 const LAYOUT: TableLayout = { table: 4207, proto: 250, rulePriority: 32000, port: 4207 }
-const host = (n: number, via = `198.18.2.${n}`): Route => ({ table: 4207, len: 32, dst: ip(`198.18.1.${n}`), via: ip(via), dev: 'ethb', src: ip('198.18.1.1') })
+const host = (n: number, via = `198.18.2.${n}`): Route => ({
+  table: 4207,
+  len: 32,
+  dst: ip(`198.18.1.${n}`),
+  via: ip(via),
+  dev: 'ethb',
+  src: ip('198.18.1.1'),
+})
 const gw: Route = { table: 4209, dst: 0, len: 0, via: ip('198.18.2.254'), dev: 'ethb', src: ip('198.18.2.1') }
 const none: ChangeSet = { add: [], change: [], remove: [] }
 
@@ -45,7 +52,11 @@ const routeCases: Array<{ name: string; input: ChangeSet; expected: string[] }> 
 for (const c of routeCases) t.test(`route lines: ${c.name}`, async (t) => t.same(routeLines(c.input, 250), c.expected))
 
 const ruleCases: Array<{ name: string; input: number[]; expected: string[] }> = [
-  { name: 'host routes only: one rule, probes exempt', input: [], expected: ['rule add pref 32000 not ipproto udp sport 4207 table 4207 protocol 250'] },
+  {
+    name: 'host routes only: one rule, probes exempt',
+    input: [],
+    expected: ['rule add pref 32000 not ipproto udp sport 4207 table 4207 protocol 250'],
+  },
   {
     name: 'per gateway prefix length, longest first: main with shorter routes suppressed, then its table',
     input: [16, 0],
@@ -58,7 +69,8 @@ const ruleCases: Array<{ name: string; input: number[]; expected: string[] }> = 
     ],
   },
 ]
-for (const c of ruleCases) t.test(`rule lines: ${c.name}`, async (t) => t.same(ruleAddLines(LAYOUT, c.input), c.expected))
+for (const c of ruleCases)
+  t.test(`rule lines: ${c.name}`, async (t) => t.same(ruleAddLines(LAYOUT, c.input), c.expected))
 
 t.test('the reads and a rule removal', async (t) => {
   t.equal(showRoutesLine(250), 'route show table all proto 250')
@@ -75,20 +87,32 @@ const parseRouteCases: Array<{ name: string; input: string; expected: Route[] | 
   { name: 'a host route and a default route', input: JSON.stringify(ROUTES), expected: [host(2), gw] },
   {
     name: "another table's route is not ours",
-    input: JSON.stringify([{ ...ROUTES[0], table: '99' }, { ...ROUTES[0], table: `${4207 + 34}` }]),
+    input: JSON.stringify([
+      { ...ROUTES[0], table: '99' },
+      { ...ROUTES[0], table: `${4207 + 34}` },
+    ]),
     expected: [],
   },
-  { name: 'a throw route is not ours', input: JSON.stringify([{ type: 'throw', dst: '10.0.0.0/8', table: '4207' }]), expected: [] },
+  {
+    name: 'a throw route is not ours',
+    input: JSON.stringify([{ type: 'throw', dst: '10.0.0.0/8', table: '4207' }]),
+    expected: [],
+  },
   {
     name: 'a route without a source address is not one faild made',
     input: JSON.stringify([{ ...ROUTES[0], prefsrc: undefined }]),
     expected: [],
   },
-  { name: 'a prefix keeps its length', input: JSON.stringify([{ ...ROUTES[1], dst: '10.0.0.0/8' }]), expected: [{ ...gw, dst: ip('10.0.0.0'), len: 8 }] },
+  {
+    name: 'a prefix keeps its length',
+    input: JSON.stringify([{ ...ROUTES[1], dst: '10.0.0.0/8' }]),
+    expected: [{ ...gw, dst: ip('10.0.0.0'), len: 8 }],
+  },
   { name: 'not JSON', input: 'Error: ipv4: FIB table does not exist.', expected: undefined },
   { name: 'JSON but not a list', input: '{"dst":"x"}', expected: undefined },
 ]
-for (const c of parseRouteCases) t.test(`parse routes: ${c.name}`, async (t) => t.same(parseRoutes(c.input, LAYOUT), c.expected))
+for (const c of parseRouteCases)
+  t.test(`parse routes: ${c.name}`, async (t) => t.same(parseRoutes(c.input, LAYOUT), c.expected))
 
 const RULES = [
   { priority: 0, table: 'local' },
@@ -98,7 +122,11 @@ const RULES = [
   { priority: 32500, table: '4207', protocol: '250' },
   { priority: 32766, table: 'main' },
 ]
-const parseRuleCases: Array<{ name: string; input: string; expected: Array<{ priority: number; table: string }> | undefined }> = [
+const parseRuleCases: Array<{
+  name: string
+  input: string
+  expected: Array<{ priority: number; table: string }> | undefined
+}> = [
   { name: 'empty', input: '[]', expected: [] },
   {
     name: 'only ours: our protocol, in our priority range',
@@ -110,13 +138,15 @@ const parseRuleCases: Array<{ name: string; input: string; expected: Array<{ pri
   },
   { name: 'not JSON', input: 'garbage', expected: undefined },
 ]
-for (const c of parseRuleCases) t.test(`parse rules: ${c.name}`, async (t) => t.same(parseRules(c.input, LAYOUT), c.expected))
+for (const c of parseRuleCases)
+  t.test(`parse rules: ${c.name}`, async (t) => t.same(parseRules(c.input, LAYOUT), c.expected))
 
 const errorCases: Array<{ name: string; input: string; expected: ReturnType<typeof parseBatchErrors> }> = [
   { name: 'no error', input: '', expected: { failures: [], rest: '' } },
   {
     name: "each failure with ip's message before it",
-    input: 'Error: Nexthop has invalid gateway.\nCommand failed -:2\nRTNETLINK answers: No such process\nCommand failed -:5\n',
+    input:
+      'Error: Nexthop has invalid gateway.\nCommand failed -:2\nRTNETLINK answers: No such process\nCommand failed -:5\n',
     expected: {
       failures: [
         { lineNo: 2, message: 'Error: Nexthop has invalid gateway.' },
@@ -131,4 +161,5 @@ const errorCases: Array<{ name: string; input: string; expected: ReturnType<type
     expected: { failures: [], rest: 'RTNETLINK answers: Operation not permitted' },
   },
 ]
-for (const c of errorCases) t.test(`batch errors: ${c.name}`, async (t) => t.same(parseBatchErrors(c.input), c.expected))
+for (const c of errorCases)
+  t.test(`batch errors: ${c.name}`, async (t) => t.same(parseBatchErrors(c.input), c.expected))

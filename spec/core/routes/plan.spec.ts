@@ -1,9 +1,9 @@
 // The pure route planner of lib/core/routes/plan.ts: which host and gateway routes faild wants.
 import t from 'tap'
-import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
 import { LinkState } from '../../../lib/core/path/link-fsm.js'
-import { planGateways, planRoutes, type PlanPath, type PlanPeer } from '../../../lib/core/routes/plan.js'
+import { type PlanPath, type PlanPeer, planGateways, planRoutes } from '../../../lib/core/routes/plan.js'
 import { describeRoute } from '../../../lib/core/routes/route.js'
+import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
 
 const ip = (s: string): number => parseIPv4(s)!
 const { Up, Down, Unknown } = LinkState
@@ -13,7 +13,11 @@ const lans2 = [
 ]
 const lans3 = [...lans2, { iface: 'ethc', address: ip('198.18.3.1'), preference: 2 }]
 /** LAN C preferred over LAN B to carry LAN A's traffic. */
-const lans3cFirst = [lans2[0]!, { ...lans2[1]!, preference: 5 }, { iface: 'ethc', address: ip('198.18.3.1'), preference: 1 }]
+const lans3cFirst = [
+  lans2[0]!,
+  { ...lans2[1]!, preference: 5 },
+  { iface: 'ethc', address: ip('198.18.3.1'), preference: 1 },
+]
 /** Planning at t=1000 with -s 3. */
 const CTX = { table: 4207, now: 1000, upAfter: 3 }
 /** A peer whose up paths came up at t=0 and were heard at t=1000, and whose down paths went down at t=1000. */
@@ -37,8 +41,18 @@ const cases: Array<{ name: string; lans: typeof lans2; peers: PlanPeer[]; want: 
   { name: 'all up: nothing', lans: lans2, peers: [peer(Up, Up)], want: [] },
   { name: 'never heard: nothing', lans: lans2, peers: [peer(Unknown, Unknown)], want: [] },
   { name: 'A unknown, B up: nothing without evidence', lans: lans2, peers: [peer(Unknown, Up)], want: [] },
-  { name: 'A down: A via B', lans: lans2, peers: [peer(Down, Up)], want: ['198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1'] },
-  { name: 'B down: B via A', lans: lans2, peers: [peer(Up, Down)], want: ['198.18.2.2 via 198.18.1.2 dev etha src 198.18.2.1'] },
+  {
+    name: 'A down: A via B',
+    lans: lans2,
+    peers: [peer(Down, Up)],
+    want: ['198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1'],
+  },
+  {
+    name: 'B down: B via A',
+    lans: lans2,
+    peers: [peer(Up, Down)],
+    want: ['198.18.2.2 via 198.18.1.2 dev etha src 198.18.2.1'],
+  },
   { name: 'down everywhere: the peer is gone, not a path', lans: lans2, peers: [peer(Down, Down)], want: [] },
   { name: 'A down, B unknown: no proven alternative', lans: lans2, peers: [peer(Down, Unknown)], want: [] },
   {
@@ -117,22 +131,44 @@ t.test('gateway routes: via the first gateway that is up, withdrawn when none is
   ]
   t.same(planGateways(lans2, gw(Up, Up)).map(describeRoute), ['0.0.0.0/0 via 198.18.1.254 dev etha src 198.18.1.1'])
   t.same(planGateways(lans2, gw(Down, Up)).map(describeRoute), ['0.0.0.0/0 via 198.18.2.254 dev ethb src 198.18.2.1'])
-  t.same(planGateways(lans2, gw(Unknown, Up)).map(describeRoute), ['0.0.0.0/0 via 198.18.2.254 dev ethb src 198.18.2.1'], 'a gateway never heard is not up')
+  t.same(
+    planGateways(lans2, gw(Unknown, Up)).map(describeRoute),
+    ['0.0.0.0/0 via 198.18.2.254 dev ethb src 198.18.2.1'],
+    'a gateway never heard is not up',
+  )
   t.same(planGateways(lans2, gw(Down, Down)), [])
-  t.same(planGateways(lans2, gw(Up, Up))[0], { table: 4208, dst: 0, len: 0, via: ip('198.18.1.254'), dev: 'etha', src: ip('198.18.1.1') })
+  t.same(planGateways(lans2, gw(Up, Up))[0], {
+    table: 4208,
+    dst: 0,
+    len: 0,
+    via: ip('198.18.1.254'),
+    dev: 'etha',
+    src: ip('198.18.1.1'),
+  })
 })
 
-t.test('a peer back from down everywhere: the first LAN back carries the others only once they had time to come back', async (t) => {
-  // Down everywhere since t=500 (paused, rebooting); LAN B back at t=950, LAN A not yet.
-  const back = withPath(withPath(peer(Down, Up), 0, { downSince: 500 }), 1, { upSince: 950, lastHeard: 1000 })
-  const early = planRoutes(lans2, [back], CTX)
-  t.same(early.routes, [], 'not while LAN A may still be coming back')
-  t.equal(early.waiting, 1, 'and the caller is told to plan again')
-  const later = planRoutes(lans2, [back], { ...CTX, now: 950 + 4 * 100 })
-  t.same(later.routes.map(describeRoute), ['198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1'], 'after upAfter + 1 intervals LAN A is really down: routed')
-  const genuine = withPath(peer(Down, Up), 1, { upSince: 950 })
-  t.equal(planRoutes(lans2, [genuine], CTX).routes.length, 1, 'a path that went down while LAN B was up is routed at once')
-})
+t.test(
+  'a peer back from down everywhere: the first LAN back carries the others only once they had time to come back',
+  async (t) => {
+    // Down everywhere since t=500 (paused, rebooting); LAN B back at t=950, LAN A not yet.
+    const back = withPath(withPath(peer(Down, Up), 0, { downSince: 500 }), 1, { upSince: 950, lastHeard: 1000 })
+    const early = planRoutes(lans2, [back], CTX)
+    t.same(early.routes, [], 'not while LAN A may still be coming back')
+    t.equal(early.waiting, 1, 'and the caller is told to plan again')
+    const later = planRoutes(lans2, [back], { ...CTX, now: 950 + 4 * 100 })
+    t.same(
+      later.routes.map(describeRoute),
+      ['198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1'],
+      'after upAfter + 1 intervals LAN A is really down: routed',
+    )
+    const genuine = withPath(peer(Down, Up), 1, { upSince: 950 })
+    t.equal(
+      planRoutes(lans2, [genuine], CTX).routes.length,
+      1,
+      'a path that went down while LAN B was up is routed at once',
+    )
+  },
+)
 
 t.test('a more preferred LAN just back takes over from a less preferred one once trusted', async (t) => {
   // LAN A dead since 500 and carried by C; LAN B back at 950.
@@ -140,5 +176,7 @@ t.test('a more preferred LAN just back takes over from a less preferred one once
   const early = planRoutes(lans3, [p], CTX)
   t.same(early.routes.map(describeRoute), ['198.18.1.2 via 198.18.3.2 dev ethc src 198.18.1.1'])
   t.equal(early.waiting, 1, 'and the caller plans again, to move it to B when B is trusted')
-  t.same(planRoutes(lans3, [p], { ...CTX, now: 1400 }).routes.map(describeRoute), ['198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1'])
+  t.same(planRoutes(lans3, [p], { ...CTX, now: 1400 }).routes.map(describeRoute), [
+    '198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1',
+  ])
 })

@@ -3,7 +3,7 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { keyId, KeyFileError, parseKeys } from '../../../lib/core/wire/keys.js'
+import { KeyFileError, keyId, parseKeys } from '../../../lib/core/wire/keys.js'
 import { readKeyFile } from '../../../lib/host/key-file.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'faild-keys-'))
@@ -12,10 +12,19 @@ const A = 'a'.repeat(32)
 const B = 'b'.repeat(32)
 
 t.test('one or two keys, comments and blank lines ignored, the first signs', async (t) => {
-  t.same(parseKeys(`# cluster key\n${A}\n`).map((k) => k.secret.toString()), [A])
+  t.same(
+    parseKeys(`# cluster key\n${A}\n`).map((k) => k.secret.toString()),
+    [A],
+  )
   const two = parseKeys(`${B}\n\n${A}\n`)
-  t.same(two.map((k) => k.secret.toString()), [B, A])
-  t.same(two.map((k) => k.id), [keyId(Buffer.from(B)), keyId(Buffer.from(A))])
+  t.same(
+    two.map((k) => k.secret.toString()),
+    [B, A],
+  )
+  t.same(
+    two.map((k) => k.id),
+    [keyId(Buffer.from(B)), keyId(Buffer.from(A))],
+  )
 })
 
 const bad: Array<[string, RegExp]> = [
@@ -32,7 +41,10 @@ t.test('the file must be readable by its owner only', async (t) => {
   const path = join(dir, 'key')
   writeFileSync(path, `${A}\n`)
   chmodSync(path, 0o644)
-  t.throws(() => readKeyFile(path), { name: 'KeyFileError', message: /readable or writable by group or others \(mode 644\): chmod 600 it/ })
+  t.throws(() => readKeyFile(path), {
+    name: 'KeyFileError',
+    message: /readable or writable by group or others \(mode 644\): chmod 600 it/,
+  })
   chmodSync(path, 0o640)
   t.throws(() => readKeyFile(path), KeyFileError)
   chmodSync(path, 0o600)

@@ -5,5 +5,10 @@ faultScenario({
   fault: 'cable pull',
   expected: 'peers reroute at once (carrier notice)',
   run: (t, { lab, h1, rerouteAndBack }) =>
-    rerouteAndBack(t, () => lab.cable(h1, A, false), () => lab.cable(h1, A, true), 'every member reroutes to and from host 1 over LAN B'),
+    rerouteAndBack(
+      t,
+      () => lab.cable(h1, A, false),
+      () => lab.cable(h1, A, true),
+      'every member reroutes to and from host 1 over LAN B',
+    ),
 })

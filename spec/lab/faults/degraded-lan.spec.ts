@@ -1,6 +1,7 @@
 // Fault matrix: 50% random loss on LAN A (with -s 10): traffic moves off and does not flap back.
-import { sleep } from '../harness/netlab.js'
+
 import { A, addr, B, faultScenario } from '../harness/matrix.js'
+import { sleep } from '../harness/netlab.js'
 
 faultScenario({
   fault: 'badly degraded LAN, 50% random loss',

@@ -1,7 +1,8 @@
 // Fault matrix: host 1's LAN A interface disappears (moved to another namespace) and comes back:
 // like a pulled cable, and it recovers.
-import { run } from '../harness/netlab.js'
+
 import { A, addr, B, expectRoute, faultScenario } from '../harness/matrix.js'
+import { run } from '../harness/netlab.js'
 
 faultScenario({
   fault: 'interface disappears and comes back',

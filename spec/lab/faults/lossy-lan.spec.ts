@@ -1,7 +1,8 @@
 // Fault matrix: 2% random loss on LAN A at the defaults (-t 1 -f 3 -s 5): no false failover in 20 s,
 // and a dead port on top is still found.
-import { sleep } from '../harness/netlab.js'
+
 import { A, B, faultScenario, ms } from '../harness/matrix.js'
+import { sleep } from '../harness/netlab.js'
 
 faultScenario({
   fault: 'lossy LAN, 2% random loss, defaults (-t 1 -f 3 -s 5)',

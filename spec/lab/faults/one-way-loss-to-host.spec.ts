@@ -4,5 +4,11 @@ import { A, faultScenario } from '../harness/matrix.js'
 faultScenario({
   fault: 'one-way loss, switch to host',
   expected: 'both ends reroute',
-  run: (t, { lab, h1, rerouteAndBack }) => rerouteAndBack(t, () => lab.fault(h1, A, 'to-host'), () => lab.heal(h1, A), 'both directions rerouted'),
+  run: (t, { lab, h1, rerouteAndBack }) =>
+    rerouteAndBack(
+      t,
+      () => lab.fault(h1, A, 'to-host'),
+      () => lab.heal(h1, A),
+      'both directions rerouted',
+    ),
 })

@@ -1,7 +1,8 @@
 // Fault matrix: host 1 loses every LAN, then gets LAN B back: nothing is routed for a peer dead
 // everywhere, and the first LAN back carries it.
-import { sleep } from '../harness/netlab.js'
+
 import { A, B, C, faultScenario } from '../harness/matrix.js'
+import { sleep } from '../harness/netlab.js'
 
 faultScenario({
   fault: 'both LANs dead to a peer, then one back',

@@ -1,7 +1,8 @@
 // Fault matrix: host 3 reboots (faild stopped, every cable out, faild started with a new boot id):
 // treated as a restart, nothing stale.
-import { sleep } from '../harness/netlab.js'
+
 import { A, B, C, faultScenario } from '../harness/matrix.js'
+import { sleep } from '../harness/netlab.js'
 
 faultScenario({
   fault: 'peer host reboot (new boot id)',

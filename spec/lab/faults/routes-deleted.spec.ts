@@ -12,7 +12,11 @@ faultScenario({
     const t0 = performance.now()
     await expectRoute(lab, h2, h1, A, B)
     const took = ms(t0)
-    t.match((await lab.exec(h2, 'ip', ['rule', 'show'])).stdout, /32000:\s+not from all ipproto udp sport 4207 lookup 4207 proto 250/, 'the rule is back')
+    t.match(
+      (await lab.exec(h2, 'ip', ['rule', 'show'])).stdout,
+      /32000:\s+not from all ipproto udp sport 4207 lookup 4207 proto 250/,
+      'the rule is back',
+    )
     await procs.get(h2)!.waitFor(/the kernel differs from what faild installed, putting it right/)
     await lab.heal(h1, A)
     await aroundHost(h1, A)

@@ -6,7 +6,10 @@ faultScenario({
   expected: 'ignored both ways',
   run: async (t, { lab, h1, h4, status, staysClean }) => {
     const s1 = await status(h1)
-    t.notOk(s1.peers.some((p) => p.id === addr(A, h4.n)), 'host 4 (another cluster) is no peer of host 1')
+    t.notOk(
+      s1.peers.some((p) => p.id === addr(A, h4.n)),
+      'host 4 (another cluster) is no peer of host 1',
+    )
     t.ok((s1.packets.drops['wrong-cluster'] ?? 0) > 0, `wrong-cluster: ${s1.packets.drops['wrong-cluster']}`)
     t.equal((await status(h4)).peers.length, 0, 'and host 4 has no peers')
     await lab.cable(h4, A, false)

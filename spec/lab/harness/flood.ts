@@ -1,8 +1,9 @@
 // A packet flood for the lab: garbage, or well-formed INQs from invented peers, at a given rate.
 //   node flood.js DST PORT PPS SECONDS garbage|inq SRC...   prints one JSON line: packets sent
 // Each SRC is an address of this host to send from (one socket each); the rate is shared by all.
-import dgram from 'node:dgram'
+
 import { randomBytes } from 'node:crypto'
+import dgram from 'node:dgram'
 import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
 import { encode } from '../../../lib/core/wire/codec.js'
 
@@ -16,7 +17,18 @@ function packet(src: string, i: number): Buffer {
   if (mode === 'garbage') return randomBytes(28 + (i % 64))
   const from = (0x0a000000 + ((i * 7919) % 100_000)) >>> 0 // an invented node id, 100,000 of them
   const addr = parseIPv4(src)!
-  return encode({ kind: 'inq', from, boot: 1, lan: 0, seq: i, intervalMs: 100, addresses: [addr], down: [], outOfService: 0, cluster: 0 })
+  return encode({
+    kind: 'inq',
+    from,
+    boot: 1,
+    lan: 0,
+    seq: i,
+    intervalMs: 100,
+    addresses: [addr],
+    down: [],
+    outOfService: 0,
+    cluster: 0,
+  })
 }
 
 const sockets = await Promise.all(

@@ -5,8 +5,8 @@
 import dgram from 'node:dgram'
 import { readFileSync } from 'node:fs'
 import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
-import { keyId, parseKeys } from '../../../lib/core/wire/keys.js'
 import { encode, type WireKey } from '../../../lib/core/wire/codec.js'
+import { keyId, parseKeys } from '../../../lib/core/wire/keys.js'
 
 const [src, dst, portS, countS, mode, keyFile, from, ...addrs] = process.argv.slice(2)
 const real = parseKeys(readFileSync(keyFile!, 'utf8'))[0]!

@@ -1,7 +1,7 @@
 // Runs a lab scenario under tap: skips with the reason where the lab cannot run (fails in CI),
 // and always tears the lab down, even when the scenario throws.
 import tap, { type Test } from 'tap'
-import { addr, Lab, type Host, type LabOptions, type Proc } from './netlab.js'
+import { addr, type Host, Lab, type LabOptions, type Proc } from './netlab.js'
 
 export { addr }
 

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import type { StatusReport } from '../../../lib/core/report/status-format.js'
 import { addr, expectConverged, expectRoute, FAST, withLab } from './lab-test.js'
-import { sleep, until, type Host, type Lab, type Proc } from './netlab.js'
+import { type Host, type Lab, type Proc, sleep, until } from './netlab.js'
 
 export { addr, expectRoute }
 export const [A, B, C] = [0, 1, 2] as const
@@ -135,7 +135,8 @@ async function matrix(lab: Lab): Promise<Matrix> {
   const settled = async () => {
     for (const h of members) {
       const peers = (await status(h)).peers
-      if (peers.length !== members.length - 1 || !peers.every((p) => p.paths.every((path) => path.state === 'up'))) return false
+      if (peers.length !== members.length - 1 || !peers.every((p) => p.paths.every((path) => path.state === 'up')))
+        return false
     }
     return true
   }

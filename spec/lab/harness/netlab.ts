@@ -3,13 +3,13 @@
 //
 // Every name carries a prefix unique to the run; addresses are in 198.18.0.0/15 only; nothing in
 // the root namespace is touched; every wait is bounded; only processes started here are ended.
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { randomBytes } from 'node:crypto'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { runProcess, type IpResult } from '../../../lib/host/ip-runner.js'
+import { type IpResult, runProcess } from '../../../lib/host/ip-runner.js'
 
 /** The project root, whether this file runs from spec/lab/harness (tap) or dist/spec/lab/harness (the demo). */
 const here = dirname(fileURLToPath(import.meta.url))
@@ -239,7 +239,11 @@ export class Lab {
       await must('ip', ['-n', sw, 'link', 'set', br, 'up'])
     }
     // The fault chain lives in the switch namespace: nft runs there, never in the root namespace.
-    await must('ip', ['netns', 'exec', sw, 'nft', '-f', '-'], 'add table bridge faildlab\nadd chain bridge faildlab faults { type filter hook forward priority 0; policy accept; }\n')
+    await must(
+      'ip',
+      ['netns', 'exec', sw, 'nft', '-f', '-'],
+      'add table bridge faildlab\nadd chain bridge faildlab faults { type filter hook forward priority 0; policy accept; }\n',
+    )
     for (let n = 1; n <= hosts; n++) {
       const ns = `${this.prefix}-h${n}`
       const host: Host = { ns, n, ifaces: LAN_NAMES.slice(0, this.lans).map((l) => `eth${l}`) }
@@ -248,9 +252,32 @@ export class Lab {
       await must('ip', ['-n', ns, 'link', 'set', 'lo', 'up'])
       for (let l = 0; l < this.lans; l++) {
         const port = this.port(host, l)
-        await must('ip', ['link', 'add', port, 'netns', sw, 'type', 'veth', 'peer', 'name', host.ifaces[l]!, 'netns', ns])
+        await must('ip', [
+          'link',
+          'add',
+          port,
+          'netns',
+          sw,
+          'type',
+          'veth',
+          'peer',
+          'name',
+          host.ifaces[l]!,
+          'netns',
+          ns,
+        ])
         await must('ip', ['-n', sw, 'link', 'set', port, 'master', `${this.prefix}br${LAN_NAMES[l]}`, 'up'])
-        await must('ip', ['-n', ns, 'addr', 'add', `${this.address(l, n)}/${this.prefixLen}`, 'brd', '+', 'dev', host.ifaces[l]!])
+        await must('ip', [
+          '-n',
+          ns,
+          'addr',
+          'add',
+          `${this.address(l, n)}/${this.prefixLen}`,
+          'brd',
+          '+',
+          'dev',
+          host.ifaces[l]!,
+        ])
         await must('ip', ['-n', ns, 'link', 'set', host.ifaces[l]!, 'up'])
       }
     }
@@ -337,7 +364,11 @@ export class Lab {
   /** Wait (bounded) until host h reaches dst as `want`. */
   async routeBecomes(h: Host, dst: string, want: string, timeoutMs = 10_000): Promise<void> {
     let last = ''
-    await until(async () => (last = await this.route(h, dst)) === want, timeoutMs, `${h.ns} to reach ${dst} by "${want}"`).catch((err: Error) => {
+    await until(
+      async () => (last = await this.route(h, dst)) === want,
+      timeoutMs,
+      `${h.ns} to reach ${dst} by "${want}"`,
+    ).catch((err: Error) => {
       throw new Error(`${err.message} (last "${last}")`)
     })
   }
@@ -360,7 +391,9 @@ export class Lab {
 
   /** A switch that does not forward IPv4 broadcast on LAN `lan` (ARP and unicast still flow). */
   async filterBroadcast(lan: number): Promise<void> {
-    const ports = this.hosts.map((h) => `oifname "${this.port(h, lan)}" ether type ip ether daddr ff:ff:ff:ff:ff:ff drop`)
+    const ports = this.hosts.map(
+      (h) => `oifname "${this.port(h, lan)}" ether type ip ether daddr ff:ff:ff:ff:ff:ff drop`,
+    )
     this.#faults.set(`broadcast/${lan}`, ports.join('\n'))
     await this.#syncFaults()
   }
@@ -380,7 +413,8 @@ export class Lab {
   /** The routes in faild's table of host h, one per line ('' when faild has swapped nothing). */
   async faildRoutes(h: Host): Promise<string> {
     const r = await run('ip', ['-n', h.ns, 'route', 'show', 'table', '4207'])
-    if (r.code !== 0 && !/FIB table does not exist/.test(r.stderr)) throw new Error(`ip route show table 4207 in ${h.ns}: ${r.stderr.trim()}`)
+    if (r.code !== 0 && !/FIB table does not exist/.test(r.stderr))
+      throw new Error(`ip route show table 4207 in ${h.ns}: ${r.stderr.trim()}`)
     return r.stdout.trim()
   }
 
@@ -400,7 +434,8 @@ export class Lab {
 
   #forget(): void {
     Lab.#live.delete(this)
-    if (Lab.#live.size === 0) process.off('SIGINT', Lab.#onSignal).off('SIGTERM', Lab.#onSignal).off('exit', Lab.#onExit)
+    if (Lab.#live.size === 0)
+      process.off('SIGINT', Lab.#onSignal).off('SIGTERM', Lab.#onSignal).off('exit', Lab.#onExit)
   }
 
   /** End every process started here, then delete every namespace made here. Safe to call twice. */
