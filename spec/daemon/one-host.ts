@@ -12,6 +12,7 @@ import type { CarrierWatch } from '../../lib/host/carrier-watch.js'
 import type { Clock, Timer } from '../../lib/host/clock.js'
 import type { IpResult, IpRunner } from '../../lib/host/ip-runner.js'
 import { type Logger, makeLogger } from '../../lib/host/log.js'
+import { ackFrom } from '../support/messages.js'
 
 export const turns = async (n: number): Promise<void> => {
   for (let i = 0; i < n; i++) await new Promise((r) => setImmediate(r))
@@ -92,19 +93,8 @@ export const carrier: CarrierWatch = { start: async () => {}, stop: async () => 
 export const PEER = [parseIPv4('198.18.1.2')!, parseIPv4('198.18.2.2')!]
 
 /** The peer's ACK to our INQ on `lan`. */
-export const ack = (inq: Message, lan: number): Message => ({
-  kind: 'ack',
-  to: inq.from,
-  from: PEER[0]!,
-  boot: 7,
-  lan,
-  seq: inq.seq,
-  intervalMs: 0,
-  addresses: PEER,
-  down: [],
-  outOfService: 0,
-  cluster: 0,
-})
+export const ack = (inq: Message, lan: number): Message =>
+  ackFrom({ from: PEER[0]!, addresses: PEER, boot: 7 }, inq.from, { lan, seq: inq.seq })
 
 /** A started daemon with `argv`'s options; its log lines are captured as "level: message". */
 export async function oneHost(argv: readonly string[], opt: Partial<Options> = {}) {

@@ -17,7 +17,10 @@ const FOLDERS: Readonly<Record<string, string>> = {
 function firstLine(path: string): string {
   const lines = readFileSync(path, 'utf8').split('\n')
   const end = lines.findIndex((l) => !/^\/\/ ?\S/.test(l))
-  const text = lines.slice(0, end < 0 ? lines.length : end).map((l) => l.replace(/^\/\/\s*/, '')).join(' ')
+  const text = lines
+    .slice(0, end < 0 ? lines.length : end)
+    .map((l) => l.replace(/^\/\/\s*/, ''))
+    .join(' ')
   return /^.*?\.(?=\s|$)/.exec(text)?.[0] ?? text
 }
 

@@ -4,6 +4,7 @@ import { ADMIT, type AdmitContext, type Arrival, admit, inqOrder, newer } from '
 import type { Peer } from '../../../lib/core/engine/peer-table.js'
 import type { AckVerdict } from '../../../lib/core/engine/probe-round.js'
 import type { Message } from '../../../lib/core/wire/codec.js'
+import { ackFrom, inqFrom } from '../../support/messages.js'
 
 const ME = 0x0a000001
 const PEER = 0x0a000002
@@ -38,21 +39,9 @@ function ctx(over: Partial<AdmitContext> & { known?: Peer; verdict?: AckVerdict 
 }
 
 const inq = (over: Partial<Message> = {}): Message =>
-  ({
-    kind: 'inq',
-    from: PEER,
-    boot: 9,
-    lan: 0,
-    seq: 11,
-    intervalMs: 100,
-    addresses: PEER_ADDR,
-    down: [],
-    outOfService: 0,
-    cluster: 0,
-    ...over,
-  }) as Message
+  inqFrom({ from: PEER, addresses: PEER_ADDR }, { seq: 11, ...over })
 const ack = (over: Partial<Message> = {}): Message =>
-  ({ ...inq(), kind: 'ack', to: ME, intervalMs: 0, ...over }) as Message
+  ackFrom({ from: PEER, addresses: PEER_ADDR }, ME, { seq: 11, ...over })
 const at = (msg: Message, src = PEER_ADDR[0]!, lan = 0): Arrival => ({ lan, src, msg })
 
 // [reason, arrival, context]: in table order.

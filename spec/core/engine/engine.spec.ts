@@ -5,6 +5,7 @@ import { type Effect, Engine, type EngineConfig } from '../../../lib/core/engine
 import { gatewayState, planPeers } from '../../../lib/core/engine/view.js'
 import { LinkState } from '../../../lib/core/path/link-fsm.js'
 import type { Message } from '../../../lib/core/wire/codec.js'
+import { ackFrom, inqFrom } from '../../support/messages.js'
 
 const ME = 0xc6120101
 const PEER = 0xc6120102
@@ -20,35 +21,11 @@ const base: EngineConfig = {
   upAfter: 2,
 }
 
+const PEER_SENDER = { from: PEER, addresses: PEER_ADDR }
 const ack = (lan: number, seq: number, over: Partial<Message> = {}): Message =>
-  ({
-    kind: 'ack',
-    from: PEER,
-    to: ME,
-    boot: 9,
-    lan,
-    seq,
-    intervalMs: 0,
-    addresses: PEER_ADDR,
-    down: [],
-    outOfService: 0,
-    cluster: 0,
-    ...over,
-  }) as Message
+  ackFrom(PEER_SENDER, ME, { lan, seq, ...over })
 const inq = (lan: number, seq: number, over: Partial<Message> = {}): Message =>
-  ({
-    kind: 'inq',
-    from: PEER,
-    boot: 9,
-    lan,
-    seq,
-    intervalMs: 100,
-    addresses: PEER_ADDR,
-    down: [],
-    outOfService: 0,
-    cluster: 0,
-    ...over,
-  }) as Message
+  inqFrom(PEER_SENDER, { lan, seq, ...over })
 
 const links = (fx: Effect[]) => fx.filter((e) => e.kind === 'link').map((e) => `${e.lan}:${e.from}->${e.to}`)
 const sends = (fx: Effect[]) => fx.flatMap((e) => (e.kind === 'send' ? [e] : []))

@@ -2,23 +2,11 @@
 import t from 'tap'
 import { forgetMs, PeerTable } from '../../../lib/core/engine/peer-table.js'
 import type { Message } from '../../../lib/core/wire/codec.js'
+import { inqFrom } from '../../support/messages.js'
 
 const A = 0x0a000002
 const ADDR = [0x0a000002, 0x0b000002]
-const inq = (over: Partial<Message> = {}): Message =>
-  ({
-    kind: 'inq',
-    from: A,
-    boot: 9,
-    lan: 0,
-    seq: 1,
-    intervalMs: 100,
-    addresses: ADDR,
-    down: [],
-    outOfService: 0,
-    cluster: 0,
-    ...over,
-  }) as Message
+const inq = (over: Partial<Message> = {}): Message => inqFrom({ from: A, addresses: ADDR }, over)
 const events = (l: { events: readonly { peer: number; event: string }[] }) =>
   l.events.map((e) => `${e.peer.toString(16)}:${e.event}`)
 

@@ -5,6 +5,7 @@ import { gatewayState, pathAt, peerAddresses, planPeers } from '../../../lib/cor
 import { LinkState } from '../../../lib/core/path/link-fsm.js'
 import { PathReason } from '../../../lib/core/path/path-state.js'
 import type { Message } from '../../../lib/core/wire/codec.js'
+import { ackFrom } from '../../support/messages.js'
 
 const ME = 0xc6120101
 const PEER = 0xc6120102
@@ -18,20 +19,7 @@ const base: EngineConfig = {
   failAfter: 3,
   upAfter: 2,
 }
-const ack = (lan: number, seq: number): Message =>
-  ({
-    kind: 'ack',
-    from: PEER,
-    to: ME,
-    boot: 9,
-    lan,
-    seq,
-    intervalMs: 0,
-    addresses: PEER_ADDR,
-    down: [],
-    outOfService: 0,
-    cluster: 0,
-  }) as Message
+const ack = (lan: number, seq: number): Message => ackFrom({ from: PEER, addresses: PEER_ADDR }, ME, { lan, seq })
 
 function converged(): Engine {
   const e = new Engine(base)
