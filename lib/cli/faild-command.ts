@@ -34,7 +34,7 @@ const count = (_: string, prev: number) => prev + 1
 const schema = CONFIG_SCHEMA.properties
 
 export function buildCommand(version: string): Command {
-  return new Command('faild')
+  const cmd = new Command('faild')
     .description(
       'Keep the hosts of a dual-LAN cluster talking when one LAN path dies: probe every LAN, move host routes to the LAN that works.',
     )
@@ -65,6 +65,12 @@ export function buildCommand(version: string): Command {
         .default(DEFAULTS.port)
         .argParser(intIn(1, 65535, 'UDP port')),
     )
+  return operatorOptions(cmd)
+}
+
+/** The flags beyond the original faild's: logs, interfaces, identity, hook, socket, keys, tables. */
+function operatorOptions(cmd: Command): Command {
+  return cmd
     .option('-l, --log-file <file>', 'append log messages to this file (stderr gets them too); reopened on SIGHUP')
     .addOption(
       new Option('--log-format <format>', 'text lines, or JSON lines').choices(['text', 'json']).default('text'),

@@ -65,12 +65,9 @@ export interface Hooks {
 /** Deciseconds since 2025: a later run of a host has a larger boot id (until 2038), so a replayed old run is told apart. */
 const bootId = (): number => Math.max(1, Math.floor((Date.now() - Date.UTC(2025, 0, 1)) / 100) >>> 0)
 
-export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonly WireKey[], hooks: Hooks): Parts {
-  const { log, ip, clock, notify } = deps
-  const o = hooks.options()
-  const defer = deps.defer ?? setImmediate
-  const label = (lan: number) => lanName(lans, lan)
-  const engine = new Engine({
+/** The engine for this host's LANs: a fresh boot id and a random first sequence number per start. */
+function newEngine(o: Options, lans: readonly Lan[], keys: readonly WireKey[]): Engine {
+  return new Engine({
     nodeId: o.nodeId ?? lans[0]!.address,
     boot: bootId(),
     firstSeq: randomInt(0, 2 ** 32),
@@ -80,6 +77,14 @@ export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonl
     strictBoot: keys.length > 0,
     ...tunables(o, lans),
   })
+}
+
+export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonly WireKey[], hooks: Hooks): Parts {
+  const { log, ip, clock, notify } = deps
+  const o = hooks.options()
+  const defer = deps.defer ?? setImmediate
+  const label = (lan: number) => lanName(lans, lan)
+  const engine = newEngine(o, lans, keys)
   const drops = new Drops(log, label, o.logPackets)
   const accept = (now: number, lan: number, src: number, msg: Parameters<Engine['receive']>[3]) =>
     hooks.run(engine.receive(now, lan, src, msg), false)
