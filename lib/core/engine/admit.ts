@@ -21,7 +21,7 @@ export interface AdmitContext {
   ackVerdict(lan: number, from: number, seq: number): AckVerdict
 }
 
-/** The context of one packet, from the engine's parts: read-only closures, built per packet. */
+/** What the checks read of the engine's parts: built once per configuration, live through getters. */
 export function admitContext(
   cfg: EngineConfig,
   ignore: ReadonlySet<number>,
@@ -36,7 +36,9 @@ export function admitContext(
     strictBoot: cfg.strictBoot ?? false,
     maxPeers: cfg.maxPeers ?? Infinity,
     ignore,
-    peerCount: peers.size,
+    get peerCount() {
+      return peers.size
+    },
     peer: (id) => peers.get(id),
     ackVerdict: (lan, from, seq) => rounds.verdict(lan, from, seq),
   }

@@ -6,7 +6,7 @@
 import { held } from '../path/flap-damping.js'
 import { LinkEvent, LinkState, linkStep } from '../path/link-fsm.js'
 import type { Message } from '../wire/codec.js'
-import { admit, admitContext } from './admit.js'
+import { type AdmitContext, admit, admitContext } from './admit.js'
 import type { EngineConfig, Tunables } from './config.js'
 import type { Effect } from './effects.js'
 import { downList, LocalLans } from './local-lans.js'
@@ -25,6 +25,8 @@ export class Engine {
   readonly #rounds: ProbeRounds
   readonly #lans: LocalLans
   readonly #paths: PathChanges
+  /** What the drop checks read; rebuilt when the configuration changes. */
+  #admit: AdmitContext
   /**
    * A lower bound on the next deadline, kept in O(1) as deadlines are set, so the daemon can
    * re-arm its timer per packet without scanning every peer (nextDeadline() is exact, O(peers)).
@@ -40,6 +42,7 @@ export class Engine {
     const deadline = (at: number) => void (this.#soonest = Math.min(this.#soonest, at))
     const parts = { lans: this.#lans, rounds: this.#rounds, peers: this.#peers }
     this.#paths = new PathChanges({ config: () => this.#cfg, ...parts, deadline })
+    this.#admit = admitContext(cfg, this.#ignore, this.#peers, this.#rounds)
   }
 
   get config(): EngineConfig {
@@ -50,6 +53,7 @@ export class Engine {
   configure(t: Tunables): void {
     this.#cfg = { ...this.#cfg, ...t }
     this.#ignore = new Set(t.ignore)
+    this.#admit = admitContext(this.#cfg, this.#ignore, this.#peers, this.#rounds)
   }
 
   /** Requestor: broadcast an INQ on every LAN and open a round for its ACKs. Judges nothing: expire() does. */
@@ -69,7 +73,7 @@ export class Engine {
 
   /** A decoded packet that arrived on LAN `lan` from source address `src`. */
   receive(now: number, lan: number, src: number, msg: Message): Effect[] {
-    const refused = admit({ lan, src, msg }, admitContext(this.#cfg, this.#ignore, this.#peers, this.#rounds))
+    const refused = admit({ lan, src, msg }, this.#admit)
     if (refused === 'looped-back') return []
     if (refused === 'late-ack') this.#rounds.late(lan, msg.seq, now)
     if (refused) return [{ kind: 'drop', lan, reason: refused, from: msg.from }]

@@ -75,10 +75,10 @@ export class PathChanges {
     const pl = peer.lans[lan]!
     // Every down the packets show counts as a flap, held or not (so flapping on extends a hold);
     // a drain is the operator's doing, not a flap.
-    const packets = packetState(this.verdict(pl, lan), pl.link.state)
-    const wentDown = packets === LinkState.Down && before.packets !== LinkState.Down
-    if (wentDown && !this.#d.lans.offline(lan)) this.#damp(peer, lan, now, out)
-    const v = this.verdict(pl, lan)
+    let v = this.verdict(pl, lan)
+    const wentDown = packetState(v, pl.link.state) === LinkState.Down && before.packets !== LinkState.Down
+    // Damping may hold the path now: decide again (rarely, so the common packet decides once).
+    if (wentDown && !this.#d.lans.offline(lan) && this.#damp(peer, lan, now, out)) v = this.verdict(pl, lan)
     if (v.state === before.state && pl.link.state === before.observed) return
     if (v.state === LinkState.Down && before.state !== LinkState.Down) pl.downSince = now
     if (v.state === LinkState.Up && before.state !== LinkState.Up) pl.upSince = now
@@ -89,17 +89,18 @@ export class PathChanges {
     out.push({ kind: 'link', peer: peer.id, lan, from: before.state, to: v.state, path, addresses })
   }
 
-  /** Count a down against the path; hold it down while it flaps (see flap-damping.ts). */
-  #damp(peer: Peer, lan: number, now: number, out: Effect[]): void {
+  /** Count a down against the path; hold it down while it flaps (see flap-damping.ts). True: a new hold. */
+  #damp(peer: Peer, lan: number, now: number, out: Effect[]): boolean {
     const d = this.#d.config().damping
     const pl = peer.lans[lan]!
-    if (!d?.enabled) return
+    if (!d?.enabled) return false
     const was = pl.flaps.heldUntil
     pl.flaps = flap(pl.flaps, now, d)
-    if (pl.flaps.heldUntil === was || pl.flaps.heldUntil <= now) return
+    if (pl.flaps.heldUntil === was || pl.flaps.heldUntil <= now) return false
     this.#d.deadline(pl.flaps.heldUntil)
     const { heldUntil, penalty } = pl.flaps
     out.push({ kind: 'damped', peer: peer.id, lan, holdMs: heldUntil - now, penalty })
+    return true
   }
 
   /**

@@ -54,11 +54,18 @@ export interface PathVerdict {
 
 const NONE: readonly PathReason[] = Object.freeze([])
 
+/** The verdict of a path nothing holds down, by observed state: decided per packet, so made once. */
+const CLEAR: Readonly<Record<LinkState, PathVerdict>> = {
+  [LinkState.Unknown]: { state: LinkState.Unknown, why: NONE },
+  [LinkState.Up]: { state: LinkState.Up, why: NONE },
+  [LinkState.Down]: { state: LinkState.Down, why: NONE },
+}
+
 /** Decide a path's routing state. */
 export function pathState(f: PathFacts): PathVerdict {
   let why = NONE
   for (const [reason, holds] of PRECEDENCE) if (holds(f)) why = why === NONE ? [reason] : [...why, reason]
-  return { state: why.length > 0 ? LinkState.Down : f.observed, why }
+  return why === NONE ? CLEAR[f.observed] : { state: LinkState.Down, why }
 }
 
 /** The state as the packets tell it, before this host's offline and damping: what flap damping counts. */
