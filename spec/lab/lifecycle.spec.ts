@@ -14,6 +14,9 @@ t.test('7. a peer whose daemon was killed: nothing swapped for it', (t) =>
   withLab(t, { hosts: 3 }, async (lab) => {
     const [h1, h2, h3] = lab.hosts as [Host, Host, Host]
     const [p1, , p3] = [await lab.faild(h1, FAST), await lab.faild(h2, FAST), await lab.faild(h3, FAST)]
+    // Up on both LANs first: the ACKs of one round arrive on each LAN apart, and a peer killed
+    // between them would leave LAN A never heard (unknown -> down, not up -> down).
+    await p1.waitFor(/peer 198\.18\.1\.3 LAN A: unknown -> up/)
     await p1.waitFor(/peer 198\.18\.1\.3 LAN B: unknown -> up/)
     await p3.stop('SIGKILL')
     await p1.waitFor(/peer 198\.18\.1\.3 LAN A: up -> down/)
