@@ -103,8 +103,8 @@ export class Scheduler {
     this.#defer(() => {
       if (this.#stopped) return
       // Only packets that count: a flood of garbage must not hold the judgement back.
-      const now = this.#jobs.accepted()
-      if (now !== seen && turns < DRAIN_TURNS) return this.#drain(now, turns + 1)
+      const count = this.#jobs.accepted()
+      if (count !== seen && turns < DRAIN_TURNS) return this.#drain(count, turns + 1)
       this.#waking = false
       this.#run()
     })
@@ -112,7 +112,8 @@ export class Scheduler {
 
   #run(): void {
     const now = this.#clock.now()
-    this.#deadlineAt = Infinity
+    // Judging and ticking set deadlines: one exact re-arm at the end covers them (O(peers) once).
+    this.#deadlineAt = -Infinity
     this.#jobs.judge(now)
     if (this.#tickDue) {
       this.#tickDue = false
