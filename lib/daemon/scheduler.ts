@@ -57,6 +57,8 @@ export class Scheduler {
   /** The first INQ goes out at once (after a drain); the kernel check starts its cadence. */
   start(ticking: boolean): void {
     this.#stopped = false
+    // Packets read before the start (the sockets open first) may have set deadlines: arm for them.
+    this.rearm()
     if (ticking) {
       this.#nextTick = this.#clock.now()
       this.#tickDue = true
@@ -87,7 +89,8 @@ export class Scheduler {
 
   #arm(at: number): void {
     this.#deadline?.cancel()
-    this.#deadlineAt = at
+    // Not running: nothing is armed, so any deadline a packet brings must arm once we run.
+    this.#deadlineAt = this.#stopped ? Infinity : at
     if (!Number.isFinite(at) || this.#stopped) return
     this.#deadline = this.#clock.setTimeout(() => this.#wake(), at - this.#clock.now())
   }

@@ -126,3 +126,26 @@ t.test('a packet re-arms the deadline only when it brings it forward', async (t)
   s.soonest(400)
   t.same(armed(), [400], 'an earlier one: re-armed exactly')
 })
+
+t.test(
+  'deadlines set by packets read before the start are armed by the start (a responder has no tick to wake it)',
+  async (t) => {
+    const { clock, s, setDeadline } = setup()
+    setDeadline(120)
+    s.soonest(120) // a packet before start(): nothing may be armed yet
+    t.same(clock.timers, [], 'not armed while stopped')
+    s.start(false)
+    t.ok(
+      clock.timers.some((x) => x.at === 120),
+      'armed at start',
+    )
+    s.stop()
+    setDeadline(90)
+    s.start(false)
+    s.soonest(90)
+    t.ok(
+      clock.timers.some((x) => x.at === 90),
+      'and a later packet re-arms it',
+    )
+  },
+)
