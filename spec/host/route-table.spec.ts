@@ -6,6 +6,7 @@ import { parseIPv4 } from '../../lib/core/util/ipv4.js'
 import type { BatchResult, IpBatch } from '../../lib/host/ip-batch.js'
 import type { IpRunner } from '../../lib/host/ip-runner.js'
 import { RouteTable } from '../../lib/host/route-table.js'
+import { KERNEL_RULES } from '../support/kernel-rules.js'
 
 const ip = (s: string): number => parseIPv4(s)!
 const route = (n: number): Route => ({
@@ -62,14 +63,7 @@ const LEFTOVER_ROUTES = JSON.stringify([
   { dst: '10.0.0.0/8', gateway: '198.18.2.254', dev: 'ethb', prefsrc: '198.18.2.1', table: '99' },
   { type: 'throw', dst: '10.0.0.0/8', table: '4207' },
 ])
-const RULES = JSON.stringify([
-  { priority: 0, table: 'local' },
-  { priority: 32000, not: null, ipproto: 'udp', sport: 4207, table: '4207', protocol: '250' },
-  { priority: 32001, table: 'main', suppress_prefixlen: 0, protocol: '250' },
-  { priority: 100, table: '4207', protocol: 'static' },
-  { priority: 32500, table: '4207', protocol: '250' },
-  { priority: 32766, table: 'main' },
-])
+const RULES = JSON.stringify(KERNEL_RULES)
 
 t.test(
   "start starts ip, removes what an earlier run left in faild's tables and priorities, then adds the rule",

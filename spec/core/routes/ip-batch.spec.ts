@@ -13,6 +13,7 @@ import {
 } from '../../../lib/core/routes/ip-batch.js'
 import type { Route } from '../../../lib/core/routes/route.js'
 import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
+import { KERNEL_RULES } from '../../support/kernel-rules.js'
 
 const ip = (s: string): number => parseIPv4(s)!
 const LAYOUT: TableLayout = { table: 4207, proto: 250, rulePriority: 32000, port: 4207 }
@@ -114,14 +115,7 @@ const parseRouteCases: Array<{ name: string; input: string; expected: Route[] | 
 for (const c of parseRouteCases)
   t.test(`parse routes: ${c.name}`, async (t) => t.same(parseRoutes(c.input, LAYOUT), c.expected))
 
-const RULES = [
-  { priority: 0, table: 'local' },
-  { priority: 32000, not: null, ipproto: 'udp', sport: 4207, table: '4207', protocol: '250' },
-  { priority: 32001, table: 'main', suppress_prefixlen: 0, protocol: '250' },
-  { priority: 100, table: '4207', protocol: 'static' },
-  { priority: 32500, table: '4207', protocol: '250' },
-  { priority: 32766, table: 'main' },
-]
+const RULES = KERNEL_RULES
 const parseRuleCases: Array<{
   name: string
   input: string
