@@ -93,6 +93,11 @@ function operatorOptions(cmd: Command): Command {
         schema.pidFile.default,
       ),
     )
+    .addOption(
+      new Option('--state-dir <dir>', "keeps the boot counter that orders this host's runs").default(
+        schema.stateDir.default,
+      ),
+    )
     .option('--key-file <file>', 'sign every packet with the first key in this file (mode 0600), accept either of two')
     .option('--cluster <name>', 'ignore packets of other clusters on the same LANs')
     .option('--dry-run', 'log the route changes faild would make, make none', false)
@@ -128,6 +133,7 @@ const FLAG_KEYS: Readonly<Record<string, string>> = {
   notify: 'notify',
   controlSocket: 'controlSocket',
   pidFile: 'pidFile',
+  stateDir: 'stateDir',
   dryRun: 'dryRun',
   keyFile: 'keyFile',
   cluster: 'cluster',

@@ -11,6 +11,7 @@ import { InterfaceError } from '../core/lans.js'
 import { KeyFileError } from '../core/wire/keys.js'
 import { logOptions, Service, type Source, unwritable } from '../daemon/service.js'
 import { runUntilSignalled } from '../daemon/signals.js'
+import { takeBoot } from '../host/boot-counter.js'
 import { systemClock } from '../host/clock.js'
 import { systemIp } from '../host/ip-runner.js'
 import { closeLogger, type Logger, makeLogger } from '../host/log.js'
@@ -106,7 +107,8 @@ export async function main(
     return 1
   }
   const log = makeLogger(logOptions(opt))
-  const svc = new Service(opt, p.cl, log, { clock: systemClock, ip: systemIp, version: version() })
+  const boot = () => bootId(opt.stateDir, log)
+  const svc = new Service(opt, p.cl, log, { clock: systemClock, ip: systemIp, version: version(), boot })
   const control = new ControlServer(opt.controlSocket, (req) => svc.handle(req))
   const code = (await start(svc, control, log)) ?? (await runUntilSignalled(svc, log))
   await control.stop()
@@ -114,6 +116,18 @@ export async function main(
   releasePidFile(opt.pidFile)
   await closeLogger(log)
   return code
+}
+
+/** This run's boot id from the counter in `dir`; the clock's, with a warning, when it cannot be kept. */
+function bootId(dir: string, log: Logger): number {
+  const b = takeBoot(dir)
+  if (b.problem) {
+    log.warn(
+      `${b.problem}; the boot id comes from the clock (with a key, if the clock went back, peers drop ` +
+        'this run as a replay until they forget the last one)',
+    )
+  }
+  return b.id
 }
 
 /** Start the daemon, then the control socket; the exit code if either is refused. */

@@ -31,6 +31,7 @@ const PRINT: { readonly [K in Printed]: (o: Options) => unknown } = {
   notifyTimeout: asIs('notifyTimeout'),
   controlSocket: asIs('controlSocket'),
   pidFile: asIs('pidFile'),
+  stateDir: asIs('stateDir'),
   keyFile: asIs('keyFile'),
   cluster: asIs('cluster'),
   flapDamping: ({ flapDamping: d }) => ({

@@ -29,6 +29,7 @@ interface ConfigFile {
   notifyTimeout: number
   controlSocket: string
   pidFile: string
+  stateDir: string
   dryRun: boolean
   table: number
   rulePriority: number
@@ -120,6 +121,7 @@ function toOptions(c: ConfigFile, configFile: string | undefined): Options {
     notifyTimeout: c.notifyTimeout,
     controlSocket: c.controlSocket,
     pidFile: c.pidFile,
+    stateDir: c.stateDir,
     dryRun: c.dryRun,
     table: c.table,
     rulePriority: c.rulePriority,

@@ -163,6 +163,14 @@ export const CONFIG_SCHEMA = {
       default: '/run/faild/faild.pid',
       description: '--pid-file: holds the pid; also the lock that keeps one faild per host.',
     }),
+    stateDir: restart({
+      type: 'string',
+      minLength: 1,
+      default: '/var/lib/faild',
+      description:
+        '--state-dir: keeps the boot counter, so that keyed peers never take a later run for a replay ' +
+        '(even when the clock went back across a reboot).',
+    }),
     keyFile: restart(
       {
         type: 'string',

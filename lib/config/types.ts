@@ -44,6 +44,8 @@ export interface Options {
   readonly notifyTimeout: number
   readonly controlSocket: string
   readonly pidFile: string
+  /** Where the boot counter is kept (host/boot-counter.ts). */
+  readonly stateDir: string
   readonly dryRun: boolean
   readonly table: number
   readonly rulePriority: number

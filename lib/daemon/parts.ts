@@ -10,6 +10,7 @@ import type { Lan } from '../core/lans.js'
 import { lanName, type StatusInput } from '../core/report/status-report.js'
 import { RateLimiter } from '../core/util/rate-limit.js'
 import { clusterTag, type WireKey } from '../core/wire/codec.js'
+import { clockBoot } from '../host/boot-counter.js'
 import { CarrierMonitor, type CarrierWatch } from '../host/carrier-watch.js'
 import type { Clock } from '../host/clock.js'
 import type { IpRunner } from '../host/ip-runner.js'
@@ -37,6 +38,8 @@ export interface DaemonDeps {
   readonly version?: string
   /** Runs a callback after the next poll for I/O; default setImmediate. */
   readonly defer?: Defer
+  /** The boot id of each start (host/boot-counter.ts); default: the wall clock's. */
+  readonly boot?: () => number
 }
 
 export interface Parts {
@@ -62,14 +65,11 @@ export interface Hooks {
   readonly statusInput: (view: EngineView) => StatusInput
 }
 
-/** Deciseconds since 2025: a later run of a host has a larger boot id (until 2038), so a replayed old run is told apart. */
-const bootId = (): number => Math.max(1, Math.floor((Date.now() - Date.UTC(2025, 0, 1)) / 100) >>> 0)
-
 /** The engine for this host's LANs: a fresh boot id and a random first sequence number per start. */
-function newEngine(o: Options, lans: readonly Lan[], keys: readonly WireKey[]): Engine {
+function newEngine(o: Options, lans: readonly Lan[], keys: readonly WireKey[], boot: number): Engine {
   return new Engine({
     nodeId: o.nodeId ?? lans[0]!.address,
-    boot: bootId(),
+    boot,
     firstSeq: randomInt(0, 2 ** 32),
     addresses: lans.map((l) => l.address),
     requestor: o.requestor,
@@ -84,7 +84,7 @@ export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonl
   const o = hooks.options()
   const defer = deps.defer ?? setImmediate
   const label = (lan: number) => lanName(lans, lan)
-  const engine = newEngine(o, lans, keys)
+  const engine = newEngine(o, lans, keys, deps.boot?.() ?? clockBoot(Date.now()))
   const drops = new Drops(log, label, o.logPackets)
   const accept = (now: number, lan: number, src: number, msg: Parameters<Engine['receive']>[3]) =>
     hooks.run(engine.receive(now, lan, src, msg), false)

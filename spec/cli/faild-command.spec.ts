@@ -40,6 +40,7 @@ t.test('defaults a cautious operator accepts: recovery slower than failure', asy
     notifyTimeout: 10,
     controlSocket: '/run/faild/faild.sock',
     pidFile: '/run/faild/faild.pid',
+    stateDir: '/var/lib/faild',
     dryRun: false,
     table: 4207,
     rulePriority: 32000,

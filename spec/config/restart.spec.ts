@@ -65,6 +65,7 @@ t.test('RESTART_KEYS: what is bound at start, in schema order', async (t) => {
     'nodeId', // the engine's identity
     'controlSocket', // bound by faild.ts main()
     'pidFile', // the lock, held by main()
+    'stateDir', // the boot counter, taken once per start
     'keyFile', // its presence sets strictBoot; its contents are re-read on reload all the same
     'cluster', // the engine's cluster tag
     'dryRun', // the route table

@@ -43,6 +43,7 @@ const CHANGES: Record<string, object> = {
   notifyTimeout: { notifyTimeout: 5 },
   controlSocket: { controlSocket: join(dir, 'sock') },
   pidFile: { pidFile: join(dir, 'pid') },
+  stateDir: { stateDir: join(dir, 'state') },
   keyFile: { keyFile: key(2) },
   cluster: { cluster: 'c1' },
   flapDamping: { flapDamping: { enabled: false } },

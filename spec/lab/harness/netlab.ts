@@ -20,6 +20,7 @@ export const FAILDCTL = join(ROOT, 'dist/bin/faildctl.js')
 export const STREAM = join(ROOT, 'dist/spec/lab/harness/stream.js')
 export const FLOOD = join(ROOT, 'dist/spec/lab/harness/flood.js')
 export const FORGE = join(ROOT, 'dist/spec/lab/harness/forge.js')
+export const CLOCK_BACK = join(ROOT, 'dist/spec/lab/harness/clock-back.js')
 
 export interface LabOptions {
   readonly hosts: number
@@ -311,13 +312,14 @@ export class Lab {
     }
   }
 
-  /** Host h's pid file and control socket, in this lab's directory (hosts share the filesystem). */
-  files(h: Host): { pidFile: string; controlSocket: string } {
-    return { pidFile: join(this.dir, `${h.ns}.pid`), controlSocket: join(this.dir, `${h.ns}.sock`) }
+  /** Host h's pid file, control socket and state directory, in this lab's directory (hosts share the filesystem). */
+  files(h: Host): { pidFile: string; controlSocket: string; stateDir: string } {
+    const at = (what: string) => join(this.dir, `${h.ns}.${what}`)
+    return { pidFile: at('pid'), controlSocket: at('sock'), stateDir: at('state') }
   }
 
   /**
-   * faild's arguments in host h: its own pid file and control socket, and an empty config file
+   * faild's arguments in host h: its own pid file, control socket and state directory, and an empty config file
    * (so a /etc/faild.json on this machine cannot leak in), unless `args` names them.
    */
   faildArgs(h: Host, args: readonly string[]): string[] {
@@ -327,13 +329,14 @@ export class Lab {
       ...(has('-c') || has('--config') ? [] : ['-c', join(this.dir, 'empty.json')]),
       ...(has('--pid-file') ? [] : ['--pid-file', f.pidFile]),
       ...(has('--control-socket') ? [] : ['--control-socket', f.controlSocket]),
+      ...(has('--state-dir') ? [] : ['--state-dir', f.stateDir]),
       ...args,
     ]
   }
 
-  /** Start faild in a host; waits (bounded) for its "started" line. */
-  async faild(h: Host, args: readonly string[]): Promise<Proc> {
-    const p = this.spawn(h, process.execPath, [FAILD, ...this.faildArgs(h, args)])
+  /** Start faild in a host (node flags first: `--import` a preload); waits (bounded) for its "started" line. */
+  async faild(h: Host, args: readonly string[], nodeFlags: readonly string[] = []): Promise<Proc> {
+    const p = this.spawn(h, process.execPath, [...nodeFlags, FAILD, ...this.faildArgs(h, args)])
     await p.waitFor(/started as node|cannot start/)
     if (/cannot start/.test(p.output)) throw new Error(`faild did not start in ${h.ns}:\n${p.output}`)
     return p
