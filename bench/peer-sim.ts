@@ -52,9 +52,12 @@ async function main(): Promise<void> {
       s.on('message', () => count.ackRx++)
       peers[i]!.sockets.push(s)
     }
-    const bcast = await bind(`198.${18 + lan}.255.255`, port)
-    bcast.on('message', (data, rinfo) => {
-      if (rinfo.address !== daemon[lan]) return
+  }
+  // The daemon's INQs go to 255.255.255.255 on both LANs: one socket hears both, the source tells the LAN.
+  const bcast = await bind('255.255.255.255', port)
+  bcast.on('message', (data, rinfo) => {
+    const lan = daemon.indexOf(rinfo.address)
+    if (lan >= 0) {
       count.inqRx++
       count.firstInqAt ||= Date.now()
       const seq = data.readUInt32BE(OFF_SEQ)
@@ -66,8 +69,8 @@ async function main(): Promise<void> {
         p.sockets[lan]!.send(b, port, rinfo.address)
         count.ackTx++
       }
-    })
-  }
+    }
+  })
   let seq = 0
   if (requestor) {
     setInterval(() => {

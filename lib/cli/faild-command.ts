@@ -78,7 +78,7 @@ function operatorOptions(cmd: Command): Command {
     .addOption(
       new Option('-i, --interface <name>', 'a LAN interface, repeatable, in LAN order A, B, C...')
         .argParser(collect)
-        .default([], 'every up, non-loopback IPv4 interface with a broadcast address, in name order'),
+        .default([], 'every up interface, not loopback nor point-to-point, on an IPv4 subnet, in name order'),
     )
     .addOption(
       new Option('--node-id <id>', "this host's id on the wire (default: its address on LAN A)").argParser(nodeId),

@@ -77,7 +77,7 @@ export const CONFIG_SCHEMA = {
       default: [],
       description:
         '-i: the LAN interfaces in LAN order (A, B, ...), the same order on every host. ' +
-        'Default: every up IPv4 interface with a broadcast address, in name order.',
+        'Default: every up interface, not loopback nor point-to-point, on an IPv4 subnet (not a /32), in name order.',
       items: {
         type: 'object',
         additionalProperties: false,

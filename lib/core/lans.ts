@@ -10,6 +10,10 @@ export interface Lan {
   readonly iface: string
   readonly address: number
   readonly prefixLen: number
+  /**
+   * The interface's broadcast address; 0 where it has none (`ip addr add A/24 dev X` sets none
+   * without `brd +`). Only listened on: INQs go to 255.255.255.255 (see host/transport.ts).
+   */
   readonly broadcast: number
   /** Lower is preferred to carry a dead path's traffic (default: the LAN index). */
   readonly preference: number
@@ -29,26 +33,35 @@ export class InterfaceError extends Error {
   override readonly name = 'InterfaceError'
 }
 
+/** A /32 (a service or loopback address) has no LAN around it to probe. */
+const MAX_LAN_PREFIX = 31
+
+/** The interface's first IPv4 address with a broadcast address, else its first on a subnet. */
+function lanAddress(link: IpLink) {
+  const inet = (link.addr_info ?? []).filter(
+    (x) => x.family === 'inet' && parseIPv4(x.local ?? '') !== undefined && (x.prefixlen ?? 32) <= MAX_LAN_PREFIX,
+  )
+  return inet.find((x) => parseIPv4(x.broadcast ?? '') !== undefined) ?? inet[0]
+}
+
 function toLan(link: IpLink, index: number): Lan | undefined {
-  const a = link.addr_info?.find((x) => x.family === 'inet' && x.broadcast !== undefined)
-  const address = parseIPv4(a?.local ?? '')
-  const broadcast = parseIPv4(a?.broadcast ?? '')
-  if (!a || address === undefined || broadcast === undefined) return undefined
+  const a = lanAddress(link)
+  if (!a) return undefined
   return {
     index,
     label: lanLabel(index),
     iface: link.ifname,
-    address,
-    prefixLen: a.prefixlen ?? 32,
-    broadcast,
+    address: parseIPv4(a.local!)!,
+    prefixLen: a.prefixlen!,
+    broadcast: parseIPv4(a.broadcast ?? '') ?? 0,
     preference: index,
   }
 }
 
 /**
- * With `requested` names, those interfaces in the order given; otherwise every up, non-loopback
- * interface with an IPv4 broadcast address, in name order. Each LAN uses the interface's first
- * such address.
+ * With `requested` names, those interfaces in the order given; otherwise every up interface that
+ * is neither loopback nor point-to-point with an IPv4 address on a subnet (not a /32), in name order. Each LAN uses the
+ * interface's first address with a broadcast address, or else its first such address.
  */
 export function selectLans(links: readonly IpLink[], requested: readonly string[]): Lan[] {
   if (requested.length > 0) {
@@ -58,16 +71,16 @@ export function selectLans(links: readonly IpLink[], requested: readonly string[
       const link = links.find((l) => l.ifname === name)
       if (!link) throw new InterfaceError(`'${name}': no such interface`)
       const lan = toLan(link, i)
-      if (!lan) throw new InterfaceError(`'${name}': has no IPv4 address with a broadcast address`)
+      if (!lan) throw new InterfaceError(`'${name}': has no IPv4 address on a subnet (a /31 or wider)`)
       return lan
     })
   }
   const usable = [...links]
-    .filter((l) => l.flags?.includes('UP') && !l.flags.includes('LOOPBACK'))
+    .filter((l) => l.flags?.includes('UP') && !l.flags.includes('LOOPBACK') && !l.flags.includes('POINTOPOINT'))
     .sort((a, b) => (a.ifname < b.ifname ? -1 : a.ifname > b.ifname ? 1 : 0))
     .flatMap((l) => toLan(l, 0) ?? [])
   const lans = usable.slice(0, MAX_LANS).map((l, i) => ({ ...l, index: i, label: lanLabel(i), preference: i }))
-  if (lans.length === 0) throw new InterfaceError('no up interface with an IPv4 broadcast address: name them with -i')
+  if (lans.length === 0) throw new InterfaceError('no up interface with an IPv4 address on a subnet: name them with -i')
   return lans
 }
 

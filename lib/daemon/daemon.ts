@@ -58,6 +58,7 @@ export class Daemon {
     const buffer = await p.transport.start(
       (lan, src, data) => !this.#stopped && p.packets.receive(this.#deps.clock.now(), lan, src, data),
       (lan, err) => p.drops.count('socket-error', lan, () => err.message),
+      (src, data) => p.drops.count('off-lan', undefined, () => `${data.length} bytes from ${formatIPv4(src)}`),
     )
     if (buffer < RECV_BUFFER_BYTES / 4) {
       log.info(

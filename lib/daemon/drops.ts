@@ -22,11 +22,11 @@ export class Drops {
   }
 
   /** Under load drops come by the thousand: `detail` builds its text only when it is logged. */
-  count(reason: string, lan: number, detail: () => string): void {
+  count(reason: string, lan: number | undefined, detail: () => string): void {
     const n = (this.counts.get(reason) ?? 0) + 1
     this.counts.set(reason, n)
     const hint = reason === 'id-clash' ? ': another host uses this node id, set --node-id' : ''
-    const where = `LAN ${this.#label(lan)}: ${reason}`
+    const where = lan === undefined ? reason : `LAN ${this.#label(lan)}: ${reason}`
     if (n === 1) this.#log.warn(`${where} (${detail()})${hint}; further ones are counted quietly (-vv logs each)`)
     else if (this.#verbose) this.#log.debug(`${where} (${detail()})`)
   }

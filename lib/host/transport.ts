@@ -1,14 +1,25 @@
 // UDP on every LAN through node:dgram: broadcast INQs out, datagrams in, tagged with their LAN.
 //
 // Per LAN, one socket bound to this host's address sends (so the source is always our address
-// on that LAN) and receives unicast ACKs; a second, bound to the LAN's broadcast address,
-// receives the broadcast INQs, which a socket bound to a unicast address never sees on Linux.
+// on that LAN) and receives unicast ACKs. INQs go to 255.255.255.255, not to the subnet's
+// broadcast address: an interface configured without one (`ip addr add A/24 dev X`, no `brd +`)
+// neither sends to nor accepts the subnet's broadcast address (the kernel takes it for a unicast
+// neighbour), while every host accepts a limited broadcast. From a socket bound to the LAN's
+// address the kernel sends it out of the interface that holds that address. One socket bound to
+// 255.255.255.255 hears them on every LAN (a socket bound to a unicast address never sees a
+// broadcast on Linux), and the source's subnet tells which LAN a packet came in on. A socket on
+// the subnet's broadcast address, where there is one, still hears faild 0.1.0, which sends there.
 import dgram from 'node:dgram'
-import type { Lan } from '../core/lans.js'
+import { type Lan, lanOf } from '../core/lans.js'
 import { formatIPv4, parseIPv4 } from '../core/util/ipv4.js'
 
 export type PacketHandler = (lan: number, src: number, data: Buffer) => void
 export type ErrorHandler = (lan: number, err: Error) => void
+/** A limited broadcast from an address in none of this host's subnets: on no LAN of ours. */
+export type StrayHandler = (src: number, data: Buffer) => void
+
+/** 255.255.255.255. */
+const LIMITED = 0xffffffff
 
 export type SocketFactory = () => dgram.Socket
 
@@ -22,8 +33,10 @@ export class Transport {
   readonly #lans: readonly Lan[]
   readonly #port: number
   readonly #factory: SocketFactory
-  /** By LAN index: [unicast, broadcast]. */
-  #sockets: Array<[dgram.Socket, dgram.Socket]> = []
+  /** By LAN index: the unicast socket, and the broadcast one where the interface has a broadcast address. */
+  #sockets: dgram.Socket[][] = []
+  /** Bound to 255.255.255.255: limited broadcasts from every LAN. */
+  #limited: dgram.Socket | undefined
 
   constructor(lans: readonly Lan[], port: number, factory: SocketFactory = () => dgram.createSocket('udp4')) {
     this.#lans = lans
@@ -32,21 +45,39 @@ export class Transport {
   }
 
   /** Bind every socket; resolves to the smallest receive buffer the kernel granted, in bytes. */
-  async start(onPacket: PacketHandler, onError: ErrorHandler): Promise<number> {
+  async start(onPacket: PacketHandler, onError: ErrorHandler, onStray: StrayHandler = () => {}): Promise<number> {
     let granted = Infinity
+    const open = async (
+      address: number,
+      onMessage: (src: number, data: Buffer) => void,
+      onFail: (err: Error) => void,
+    ) => {
+      const s = this.#factory()
+      s.on('message', (data, rinfo) => onMessage(parseIPv4(rinfo.address) ?? 0, data))
+      s.on('error', onFail)
+      await bind(s, formatIPv4(address), this.#port)
+      granted = Math.min(granted, growRecvBuffer(s))
+      return s
+    }
     try {
       for (const lan of this.#lans) {
-        const pair: [dgram.Socket, dgram.Socket] = [this.#factory(), this.#factory()]
-        this.#sockets.push(pair)
-        for (const s of pair) {
-          s.on('message', (data, rinfo) => onPacket(lan.index, parseIPv4(rinfo.address) ?? 0, data))
-          s.on('error', (err) => onError(lan.index, err))
-        }
-        await bind(pair[0], formatIPv4(lan.address), this.#port)
-        pair[0].setBroadcast(true)
-        await bind(pair[1], formatIPv4(lan.broadcast), this.#port)
-        for (const sock of pair) granted = Math.min(granted, growRecvBuffer(sock))
+        const mine: dgram.Socket[] = []
+        this.#sockets.push(mine)
+        const onMessage = (src: number, data: Buffer) => onPacket(lan.index, src, data)
+        const onFail = (err: Error) => onError(lan.index, err)
+        mine.push(await open(lan.address, onMessage, onFail))
+        mine[0]!.setBroadcast(true)
+        if (lan.broadcast !== 0) mine.push(await open(lan.broadcast, onMessage, onFail))
       }
+      this.#limited = await open(
+        LIMITED,
+        (src, data) => {
+          const lan = lanOf(this.#lans, src)
+          if (lan) onPacket(lan.index, src, data)
+          else onStray(src, data)
+        },
+        (err) => onError(0, err),
+      )
     } catch (err) {
       await this.stop()
       throw err
@@ -63,7 +94,7 @@ export class Transport {
     const sock = this.#sockets[lan]?.[0]
     const l = this.#lans[lan]
     if (!sock || !l) return
-    sock.send(data, this.#port, this.#text(to === 'broadcast' ? l.broadcast : to))
+    sock.send(data, this.#port, this.#text(to === 'broadcast' ? LIMITED : to))
   }
 
   /** Dotted quads of recent destinations. BOUNDED: cleared at 4096 entries. */
@@ -80,8 +111,9 @@ export class Transport {
   }
 
   async stop(): Promise<void> {
-    const all = this.#sockets.flat()
+    const all = [...this.#sockets.flat(), ...(this.#limited ? [this.#limited] : [])]
     this.#sockets = []
+    this.#limited = undefined
     await Promise.all(
       all.map(
         (s) =>

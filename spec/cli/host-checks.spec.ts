@@ -68,14 +68,14 @@ t.test('a config that passes -n starts: exit 0, the config printed; only `ip -js
   t.match(r.out, /^configuration OK \(.*good\.json\):\n\{/)
   t.same(r.calls, ['-json addr show'], 'read-only: nothing but the address list')
   t.equal((await check(['-c', GOOD, '-i', 'eth1', '-i', 'eth0'])).code, 0, 'the LANs in another order')
-  t.equal((await check([])).code, 0, 'no -i: every up interface with a broadcast address (eth0, eth1)')
+  t.equal((await check([])).code, 0, 'no -i: every up interface on an IPv4 subnet (eth0, eth1)')
 })
 
 const LANS = /^host: \/lans \(-i, --interface\): /.source
 const KEY_FILE = /^host: \/keyFile \(--key-file\): /.source
 const refused: Array<[string, string[], RegExp[]]> = [
   ['an interface that does not exist', ['-i', 'eth0', '-i', 'eth9'], [RegExp(`${LANS}'eth9': no such interface$`)]],
-  ['an interface without IPv4', ['-i', 'eth2'], [RegExp(`${LANS}'eth2': has no IPv4 address with a broadcast`)]],
+  ['an interface without IPv4', ['-i', 'eth2'], [RegExp(`${LANS}'eth2': has no IPv4 address on a subnet`)]],
   ['a missing key file', ['--key-file', join(dir, 'none.key')], [RegExp(`${KEY_FILE}.*none\\.key: ENOENT`)]],
   [
     'a key file others can read',

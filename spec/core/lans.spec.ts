@@ -1,4 +1,4 @@
-// LAN selection of lib/interfaces.ts from `ip -json addr show` output.
+// LAN selection of lib/core/lans.ts from `ip -json addr show` output.
 import t from 'tap'
 import { type IpLink, selectLans } from '../../lib/core/lans.js'
 import { formatIPv4 } from '../../lib/core/util/ipv4.js'
@@ -21,15 +21,39 @@ const links = [
   link('ethdown', '198.18.9.1', ['BROADCAST']),
   link('tun0', '198.18.8.1', ['POINTOPOINT', 'UP'], false),
   link('empty', undefined),
+  { ifname: 'vip', flags: ['BROADCAST', 'UP'], addr_info: [{ family: 'inet', local: '198.18.7.1', prefixlen: 32 }] },
 ]
 const show = (lans: ReturnType<typeof selectLans>) =>
-  lans.map((l) => `${l.label}=${l.iface} ${formatIPv4(l.address)}/${l.prefixLen} brd ${formatIPv4(l.broadcast)}`)
+  lans.map(
+    (l) =>
+      `${l.label}=${l.iface} ${formatIPv4(l.address)}/${l.prefixLen}` +
+      (l.broadcast ? ` brd ${formatIPv4(l.broadcast)}` : ' no brd'),
+  )
 
-t.test('default: every up, non-loopback interface with an IPv4 broadcast address, in name order', async (t) => {
+t.test('default: every up interface on an IPv4 subnet, not loopback nor point-to-point, in name order', async (t) => {
   t.same(show(selectLans(links, [])), [
     'A=etha 198.18.1.1/24 brd 198.18.1.255',
     'B=ethb 198.18.2.1/24 brd 198.18.2.255',
   ])
+})
+
+t.test('an address without a broadcast address (ip addr add A/24, no brd +) is a LAN all the same', async (t) => {
+  const plain = [link('etha', '198.18.1.1', ['BROADCAST', 'UP'], false), link('ethb', '198.18.2.1')]
+  t.same(show(selectLans(plain, [])), ['A=etha 198.18.1.1/24 no brd', 'B=ethb 198.18.2.1/24 brd 198.18.2.255'])
+  t.same(show(selectLans(plain, ['etha'])), ['A=etha 198.18.1.1/24 no brd'])
+})
+
+t.test('an address with a broadcast address is preferred; a /32 is never a LAN', async (t) => {
+  const both: IpLink = {
+    ifname: 'eth0',
+    flags: ['BROADCAST', 'UP'],
+    addr_info: [
+      { family: 'inet', local: '198.18.1.100', prefixlen: 32 },
+      { family: 'inet', local: '198.18.3.1', prefixlen: 24 },
+      { family: 'inet', local: '198.18.1.1', prefixlen: 24, broadcast: '198.18.1.255' },
+    ],
+  }
+  t.same(show(selectLans([both], [])), ['A=eth0 198.18.1.1/24 brd 198.18.1.255'])
 })
 
 t.test('named interfaces keep the order given', async (t) => {
@@ -41,7 +65,8 @@ t.test('named interfaces keep the order given', async (t) => {
 
 const bad: Array<[string, string[], RegExp]> = [
   ['an interface that does not exist', ['etha', 'eth9'], /'eth9': no such interface/],
-  ['an interface without IPv4 broadcast', ['tun0'], /'tun0': has no IPv4 address with a broadcast/],
+  ['an interface with no IPv4 address', ['empty'], /'empty': has no IPv4 address on a subnet/],
+  ['an interface with only a /32', ['vip'], /'vip': has no IPv4 address on a subnet/],
   ['an interface named twice', ['etha', 'etha'], /named twice/],
 ]
 for (const [name, req, msg] of bad) {

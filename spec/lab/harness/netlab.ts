@@ -27,6 +27,8 @@ export interface LabOptions {
   readonly lans?: number
   /** Two /16 LANs (198.18.0.0/16, 198.19.0.0/16), host n at 198.1x.0.n: room for simulated peers. */
   readonly wide?: boolean
+  /** Hosts (by number, from 1) whose addresses have no broadcast address (`ip addr add A/24`, no `brd +`). */
+  readonly noBroadcast?: readonly number[]
 }
 
 export interface Host {
@@ -218,7 +220,7 @@ export class Lab {
     if (Lab.#live.size === 0) process.on('SIGINT', Lab.#onSignal).on('SIGTERM', Lab.#onSignal).on('exit', Lab.#onExit)
     Lab.#live.add(lab)
     try {
-      await lab.#build(opt.hosts)
+      await lab.#build(opt.hosts, new Set(opt.noBroadcast))
     } catch (err) {
       await lab.destroy()
       throw err
@@ -231,7 +233,7 @@ export class Lab {
     return `${this.prefix}h${h.n}${LAN_NAMES[lan]}`
   }
 
-  async #build(hosts: number): Promise<void> {
+  async #build(hosts: number, noBroadcast: ReadonlySet<number>): Promise<void> {
     const sw = this.sw
     await must('ip', ['netns', 'add', sw])
     for (let l = 0; l < this.lans; l++) {
@@ -274,8 +276,7 @@ export class Lab {
           'addr',
           'add',
           `${this.address(l, n)}/${this.prefixLen}`,
-          'brd',
-          '+',
+          ...(noBroadcast.has(n) ? [] : ['brd', '+']),
           'dev',
           host.ifaces[l]!,
         ])
