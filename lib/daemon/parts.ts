@@ -72,6 +72,7 @@ function newEngine(o: Options, lans: readonly Lan[], keys: readonly WireKey[], b
     boot,
     firstSeq: randomInt(0, 2 ** 32),
     addresses: lans.map((l) => l.address),
+    prefixLens: lans.map((l) => l.prefixLen),
     requestor: o.requestor,
     cluster: o.cluster ? clusterTag(o.cluster) : 0,
     strictBoot: keys.length > 0,

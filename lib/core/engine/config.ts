@@ -7,6 +7,8 @@ export interface EngineConfig extends Thresholds {
   readonly boot: number
   /** This host's address on each LAN, in LAN order (index 0 is LAN A). */
   readonly addresses: readonly number[]
+  /** This host's prefix length on each LAN, in LAN order: a peer's address there must be in that subnet. */
+  readonly prefixLens: readonly number[]
   /** Send INQs every intervalMs (-r); otherwise answer only. */
   readonly requestor: boolean
   readonly intervalMs: number

@@ -16,6 +16,12 @@ export type DropReason =
   | 'wrong-cluster'
   | 'ignored'
   | 'peer-table-full'
+  /** An advertised address no host on that LAN can have (trust.ts). */
+  | 'implausible-address'
+  /** Another id claims an address of a confirmed peer still heard. */
+  | 'address-claimed'
+  /** A known peer's id, from an address that is not the peer's on that LAN. */
+  | 'not-the-peer'
 
 /** Send `msg` on LAN `lan`, broadcast or to one address. */
 export interface SendCommand {

@@ -11,7 +11,7 @@ import type { EngineConfig, Tunables } from './config.js'
 import type { Effect } from './effects.js'
 import { downList, LocalLans } from './local-lans.js'
 import { PathChanges, pathView } from './path-change.js'
-import { forgetMs, type Peer, PeerTable } from './peer-table.js'
+import { forgetMs, type Peer, type PeerLan, PeerTable } from './peer-table.js'
 import { ProbeRounds } from './probe-round.js'
 import type { EngineView } from './view.js'
 
@@ -73,7 +73,7 @@ export class Engine {
 
   /** A decoded packet that arrived on LAN `lan` from source address `src`. */
   receive(now: number, lan: number, src: number, msg: Message): Effect[] {
-    const refused = admit({ lan, src, msg }, this.#admit)
+    const refused = admit({ now, lan, src, msg }, this.#admit)
     if (refused === 'looped-back') return []
     if (refused === 'late-ack') this.#rounds.late(lan, msg.seq, now)
     if (refused) return [{ kind: 'drop', lan, reason: refused, from: msg.from }]
@@ -83,6 +83,7 @@ export class Engine {
     const pl = peer.lans[lan]!
     pl.hearsUs = !msg.down.includes(this.#cfg.nodeId)
     pl.lastHeard = now
+    if (msg.kind === 'inq') pl.lastSeq = msg.seq
     peer.lans.forEach((p, i) => (p.outOfService = i < 8 && (msg.outOfService & (1 << i)) !== 0))
     if (msg.kind === 'ack') {
       pl.rttMs = this.#rounds.answer(lan, peer.id, msg.seq, now)
@@ -90,6 +91,7 @@ export class Engine {
     } else if (msg.intervalMs > 0) this.#answer(now, lan, src, peer, msg, out)
     // else: a notice from a host whose LAN went out of service: it wants no answer.
     peer.lans.forEach((_, i) => this.#paths.report(peer, i, before[i]!, now, out))
+    if (!peer.confirmed && this.#confirms(peer, msg, pl)) this.#peers.confirm(peer)
     return out
   }
 
@@ -187,7 +189,7 @@ export class Engine {
 
   /** Find or create the sender's entry; a new peer is down at once on LANs whose cable is out here. */
   #learn(now: number, msg: Message, out: Effect[]): Peer {
-    const { peer, isNew, events } = this.#peers.learn(now, msg)
+    const { peer, isNew, events } = this.#peers.learn(now, msg, this.#cfg)
     out.push(...events)
     if (!isNew) return peer
     for (let lan = 0; lan < this.#lans.count; lan++) {
@@ -201,12 +203,19 @@ export class Engine {
   #answer(now: number, lan: number, src: number, peer: Peer, msg: Message, out: Effect[]): void {
     const cfg = this.#cfg
     const pl = peer.lans[lan]!
-    pl.inqSeq = msg.seq
     const down = pl.link.state === LinkState.Down ? [msg.from] : []
     out.push({ kind: 'send', lan, to: src, msg: this.#lans.message(cfg, 'ack', lan, msg.seq, down, msg.from) })
     if (cfg.requestor) return
     pl.link = linkStep(pl.link, LinkEvent.Good, cfg)
     this.#soonest = Math.min(this.#soonest, this.#peers.expectInqs(peer, now, lan))
+  }
+
+  /** An answer to our INQ, packets on two LANs, or a path up on `upAfter` good packets: a peer, not a passer-by. */
+  #confirms(peer: Peer, msg: Message, pl: PeerLan): boolean {
+    if (msg.kind === 'ack' || pl.link.good >= this.#cfg.upAfter) return true
+    let heard = 0
+    for (const p of peer.lans) if (p.lastHeard !== -Infinity) heard++
+    return heard >= 2
   }
 
   /** Tell every peer at once that this host's out-of-service mask changed. */

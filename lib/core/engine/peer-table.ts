@@ -1,9 +1,10 @@
-// The peers this host has heard, keyed by node id: learning, restarts, address clashes, forgetting.
+// The peers this host has heard, keyed by node id: learning, restarts, who holds an address, eviction, forgetting.
 import { type FlapState, NO_FLAPS } from '../path/flap-damping.js'
 import { type Link, NEW_LINK } from '../path/link-fsm.js'
 import type { Message } from '../wire/codec.js'
 import type { PeerEvent } from './effects.js'
 import { FORGET_INTERVALS, FORGET_MIN_MS, INQ_GRACE_FRACTION, INQ_GRACE_MIN_MS } from './timing.js'
+import { adopts, type TrustConfig } from './trust.js'
 
 export interface PeerLan {
   /** The peer's address on this LAN, as it advertises it; 0 if it has none. */
@@ -12,8 +13,11 @@ export interface PeerLan {
   link: Link
   /** False while the peer's latest packet on this LAN says it does not hear us there. */
   hearsUs: boolean
-  /** Sequence number of the peer's last INQ on this LAN (a static peer may get it twice); -1: none. */
-  inqSeq: number
+  /**
+   * Sequence number of the peer's last INQ or notice on this LAN (one counter in the sender feeds
+   * both; a static peer may get an INQ twice); -1: none in this run.
+   */
+  lastSeq: number
   /** Responder side: when the peer's next INQ on this LAN is overdue (Infinity: not expected). */
   inqDue: number
   /** When a valid packet from the peer last arrived on this LAN (monotonic ms; -Infinity: never). */
@@ -39,6 +43,11 @@ export interface Peer {
   lastHeard: number
   /** Monotonic ms of discovery: INQs sent before it are not judged for this peer. */
   readonly since: number
+  /**
+   * It answered one of our INQs, was heard on two LANs, or a path came up on its packets: a flood
+   * of invented ids can neither evict it nor take its addresses (see PeerTable).
+   */
+  confirmed: boolean
   /** By LAN index, one per local LAN. */
   readonly lans: PeerLan[]
 }
@@ -48,7 +57,7 @@ function newPeer(id: number, now: number, lanCount: number): Peer {
     address: 0,
     link: NEW_LINK,
     hearsUs: true,
-    inqSeq: -1,
+    lastSeq: -1,
     inqDue: Infinity,
     lastHeard: -Infinity,
     outOfService: false,
@@ -57,7 +66,7 @@ function newPeer(id: number, now: number, lanCount: number): Peer {
     rttMs: undefined,
     flaps: NO_FLAPS,
   }))
-  return { id, boot: 0, intervalMs: 0, lastHeard: now, since: now, lans }
+  return { id, boot: 0, intervalMs: 0, lastHeard: now, since: now, confirmed: false, lans }
 }
 
 /** A peer silent this long on every LAN is forgotten: 60 of the longer interval, at least 30 s. */
@@ -69,17 +78,28 @@ export interface Learned {
   readonly peer: Peer
   /** True when the packet is the first heard from this node id. */
   readonly isNew: boolean
-  /** Discovered, restarted, or an old entry forgotten for the sender's address. */
+  /** Discovered, restarted, or an entry forgotten: evicted for the newcomer, or its address taken. */
   readonly events: readonly PeerEvent[]
 }
 
+/** What learn() reads of the configuration. */
+export interface LearnConfig extends TrustConfig {
+  /** undefined: no bound. */
+  readonly maxPeers?: number
+}
+
 export class PeerTable {
-  /** Keyed by node id. BOUNDED: maxPeers (admit refuses new peers beyond it), and silent ones are forgotten. */
+  /** Keyed by node id. BOUNDED: maxPeers (see learn), and silent ones are forgotten. */
   readonly #peers = new Map<number, Peer>()
+  /** Node ids not confirmed yet, oldest first: the ones a newcomer evicts from a full table. BOUNDED: #peers. */
+  readonly #unconfirmed = new Set<number>()
+  /** By LAN index: who has each address there. BOUNDED: one entry per peer and LAN. */
+  readonly #holders: Map<number, Peer>[]
   readonly #lanCount: number
 
   constructor(lanCount: number) {
     this.#lanCount = lanCount
+    this.#holders = Array.from({ length: lanCount }, () => new Map())
   }
 
   get(id: number): Peer | undefined {
@@ -90,51 +110,60 @@ export class PeerTable {
     return this.#peers.size
   }
 
+  /** How many peers a newcomer could evict from a full table. */
+  get unconfirmed(): number {
+    return this.#unconfirmed.size
+  }
+
   [Symbol.iterator](): IterableIterator<Peer> {
     return this.#peers.values()
   }
 
-  /** Another peer that claims `address` on LAN `lan`: a host that restarted under a new id. O(peers). */
-  holderOf(lan: number, address: number, except: number): Peer | undefined {
-    for (const p of this.#peers.values()) if (p.id !== except && p.lans[lan]?.address === address) return p
-    return undefined
+  /** The peer whose address on LAN `lan` is `address`, if any. O(1). */
+  holderOf(lan: number, address: number): Peer | undefined {
+    return this.#holders[lan]?.get(address)
   }
 
-  /** Find or create the sender's entry and refresh what it advertises. */
-  learn(now: number, msg: Message): Learned {
+  /**
+   * Find or create the sender's entry (evicting the oldest unconfirmed peer from a full table) and
+   * take the addresses it may change (trust.ts adopts): admit() has refused a packet that would
+   * take a confirmed peer's address or find no room, so whoever holds one now is forgotten.
+   */
+  learn(now: number, msg: Message, c: LearnConfig): Learned {
     const out: PeerEvent[] = []
     let peer = this.#peers.get(msg.from)
     const isNew = !peer
     if (!peer) {
+      if (this.size >= (c.maxPeers ?? Infinity)) this.#evictOldestUnconfirmed(out)
       peer = newPeer(msg.from, now, this.#lanCount)
       this.#peers.set(peer.id, peer)
+      this.#unconfirmed.add(peer.id)
       out.push({ kind: 'peer', peer: peer.id, event: 'discovered' })
     } else if (peer.boot !== msg.boot) {
       out.push({ kind: 'peer', peer: peer.id, event: 'restarted' })
       // A new run counts its sequence numbers from a new random start, on every LAN.
-      for (const pl of peer.lans) pl.inqSeq = -1
+      for (const pl of peer.lans) pl.lastSeq = -1
+    }
+    for (let lan = 0; lan < this.#lanCount; lan++) {
+      const address = msg.addresses[lan] ?? 0
+      if (adopts(peer, lan, address, now, c)) this.#setAddress(peer, lan, address, out)
     }
     peer.boot = msg.boot
     peer.lastHeard = now
     if (msg.kind === 'inq' && msg.intervalMs > 0) peer.intervalMs = msg.intervalMs // not from a notice
-    peer.lans.forEach((pl, lan) => {
-      const address = msg.addresses[lan] ?? 0
-      if (address === pl.address) return // the common case: nothing to check, no table scan
-      pl.address = address
-      const stale = address !== 0 ? this.holderOf(lan, address, peer.id) : undefined
-      if (!stale) return
-      // The same host under a new node id: the old entry would fight over the same routes.
-      this.#peers.delete(stale.id)
-      out.push({ kind: 'peer', peer: stale.id, event: 'forgotten' })
-    })
     return { peer, isNew, events: out }
+  }
+
+  /** The peer proved itself (see Peer.confirmed): it is no longer evicted for newcomers. */
+  confirm(peer: Peer): void {
+    peer.confirmed = true
+    this.#unconfirmed.delete(peer.id)
   }
 
   /** Forget `peer` if it has been silent on every LAN for its forget time. */
   forgetIfSilent(peer: Peer, now: number, ownIntervalMs: number): PeerEvent | undefined {
     if (now - peer.lastHeard < forgetMs(peer, ownIntervalMs)) return undefined
-    this.#peers.delete(peer.id)
-    return { kind: 'peer', peer: peer.id, event: 'forgotten' }
+    return this.#forget(peer)
   }
 
   /**
@@ -149,5 +178,31 @@ export class PeerTable {
       soonest = Math.min(soonest, pl.inqDue)
     })
     return soonest
+  }
+
+  /** Move the peer to `address` on `lan`; an entry still holding it there is stale (a host under a new id). */
+  #setAddress(peer: Peer, lan: number, address: number, out: PeerEvent[]): void {
+    const holders = this.#holders[lan]!
+    const stale = address !== 0 ? holders.get(address) : undefined
+    if (stale && stale !== peer) out.push(this.#forget(stale))
+    const pl = peer.lans[lan]!
+    if (holders.get(pl.address) === peer) holders.delete(pl.address)
+    pl.address = address
+    if (address !== 0) holders.set(address, peer)
+  }
+
+  #evictOldestUnconfirmed(out: PeerEvent[]): void {
+    const [oldest] = this.#unconfirmed
+    const peer = oldest === undefined ? undefined : this.#peers.get(oldest)
+    if (peer) out.push(this.#forget(peer))
+  }
+
+  #forget(peer: Peer): PeerEvent {
+    this.#peers.delete(peer.id)
+    this.#unconfirmed.delete(peer.id)
+    peer.lans.forEach((pl, lan) => {
+      if (this.#holders[lan]!.get(pl.address) === peer) this.#holders[lan]!.delete(pl.address)
+    })
+    return { kind: 'peer', peer: peer.id, event: 'forgotten' }
   }
 }

@@ -25,3 +25,21 @@ export function sameSubnet(a: number, b: number, prefixLen: number): boolean {
   const shift = 32 - prefixLen
   return a >>> shift === b >>> shift
 }
+
+/** 0.0.0.0/8, 127.0.0.0/8, and 224.0.0.0/3 (multicast, reserved, 255.255.255.255): never a host's address. */
+function isSpecial(a: number): boolean {
+  const first = a >>> 24
+  return first === 0 || first === 127 || first >= 224
+}
+
+/**
+ * True when `a` can be a unicast host on the network of `net`/`prefixLen`: inside it, not its
+ * network or broadcast address (a /31 or /32 has none), and not special (above).
+ */
+export function isHostOn(a: number, net: number, prefixLen: number): boolean {
+  if (isSpecial(a) || !sameSubnet(a, net, prefixLen)) return false
+  if (prefixLen > 30) return true
+  const mask = 0xffffffff >>> prefixLen
+  const host = (a & mask) >>> 0
+  return host !== 0 && host !== mask
+}

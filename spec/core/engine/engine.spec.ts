@@ -15,6 +15,7 @@ const base: EngineConfig = {
   nodeId: ME,
   boot: 1,
   addresses: MY_ADDR,
+  prefixLens: [24, 24],
   requestor: true,
   intervalMs: 100,
   failAfter: 3,

@@ -14,6 +14,7 @@ const base: EngineConfig = {
   nodeId: ME,
   boot: 1,
   addresses: [ME, 0xc6120201],
+  prefixLens: [24, 24],
   requestor: true,
   intervalMs: 100,
   failAfter: 3,
