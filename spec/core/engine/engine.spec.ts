@@ -144,16 +144,19 @@ t.test('a daemon paused for seconds counts at most enough misses to go down, the
   t.equal(e.nextDeadline(), 5100)
 })
 
-t.test('peer lifecycle: restart, forget after silence, a new id on the same address replaces the old', async (t) => {
-  const e = new Engine(base)
-  const events = (fx: Effect[]) => fx.flatMap((x) => (x.kind === 'peer' ? [`${x.peer.toString(16)}:${x.event}`] : []))
-  t.same(events(e.receive(0, 0, PEER_ADDR[0]!, inq(0, 1))), ['c6120102:discovered'])
-  t.same(events(e.receive(1, 0, PEER_ADDR[0]!, inq(0, 1, { boot: 10 }))), ['c6120102:restarted'])
-  t.same(events(e.receive(2, 0, PEER_ADDR[0]!, inq(0, 1, { from: 0x77 }))), ['77:discovered', 'c6120102:forgotten'])
-  t.equal(e.nextDeadline(), 30002, 'forgotten after 30 s of silence')
-  t.same(events(e.expire(30002)), ['77:forgotten'])
-  t.same(e.view().peers, [])
-})
+t.test(
+  'peer lifecycle: restart, forget after silence, a new id on an unconfirmed peer address replaces it',
+  async (t) => {
+    const e = new Engine(base)
+    const events = (fx: Effect[]) => fx.flatMap((x) => (x.kind === 'peer' ? [`${x.peer.toString(16)}:${x.event}`] : []))
+    t.same(events(e.receive(0, 0, PEER_ADDR[0]!, inq(0, 1))), ['c6120102:discovered'])
+    t.same(events(e.receive(1, 0, PEER_ADDR[0]!, inq(0, 1, { boot: 10 }))), ['c6120102:restarted'])
+    t.same(events(e.receive(2, 0, PEER_ADDR[0]!, inq(0, 1, { from: 0x77 }))), ['77:discovered', 'c6120102:forgotten'])
+    t.equal(e.nextDeadline(), 30002, 'forgotten after 30 s of silence')
+    t.same(events(e.expire(30002)), ['77:forgotten'])
+    t.same(e.view().peers, [])
+  },
+)
 
 t.test('an unknown path that never answers goes down once the peer is known elsewhere', async (t) => {
   const e = new Engine(base)
