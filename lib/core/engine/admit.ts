@@ -64,8 +64,12 @@ export interface Arrival {
 /** Our own broadcast, looped back: dropped without a count. */
 export type Admission = DropReason | 'looped-back'
 
-/** `peer`: the sender's entry, looked up once per packet. */
-type Check = (a: Arrival, c: AdmitContext, peer: Peer | undefined) => boolean
+/**
+ * `peer`: the sender's entry, looked up once per packet; `known`: the packet comes from the peer's
+ * address there and advertises what the table holds (a known peer's every packet but the rare
+ * one): the address rules have nothing to check.
+ */
+type Check = (a: Arrival, c: AdmitContext, peer: Peer | undefined, known: boolean) => boolean
 
 const isAck = (a: Arrival): boolean => a.msg.kind === 'ack'
 /** An INQ that wants an answer (interval 0: a notice). */
@@ -81,10 +85,10 @@ export const ADMIT: ReadonlyArray<readonly [Admission, Check]> = [
   ['wrong-lan', ({ msg, lan }, c) => msg.lan !== lan || lan >= c.trust.addresses.length],
   ['spoofed-source', ({ msg, src, lan }) => msg.addresses[lan] !== src],
   // Before any route: an address no host on that LAN can have (trust.ts).
-  ['implausible-address', (a, c, p) => advertisesImplausible(a.msg, p, c.trust)],
+  ['implausible-address', (a, c, p, known) => !known && advertisesImplausible(a.msg, p, c.trust)],
   // A known peer id from another address: a forged notice, down list or ACK.
-  ['not-the-peer', (a, c, p) => notThePeer(p, a.lan, a.src, a.now, c.trust)],
-  ['address-claimed', (a, c, p) => claimsKept(a.msg, p, a.now, c.trust, c.holderOf)],
+  ['not-the-peer', (a, c, p, known) => !known && notThePeer(p, a.lan, a.src, a.now, c.trust)],
+  ['address-claimed', (a, c, p, known) => !known && claimsKept(a.msg, p, a.now, c.trust, c.holderOf)],
   ['not-for-us', (a, c) => a.msg.kind === 'ack' && a.msg.to !== c.nodeId],
   ['unsolicited-ack', (a, c) => isAck(a) && !c.requestor],
   // An ACK counts once, for a round still open: a replayed one is late or a duplicate, key or not.
@@ -102,7 +106,8 @@ export const ADMIT: ReadonlyArray<readonly [Admission, Check]> = [
 /** Why the packet is dropped, or undefined if it is let in. */
 export function admit(a: Arrival, c: AdmitContext): Admission | undefined {
   const peer = c.peer(a.msg.from)
-  for (const [reason, drops] of ADMIT) if (drops(a, c, peer)) return reason
+  const known = peer !== undefined && peer.lans[a.lan]?.address === a.src && holds(peer, a.msg.addresses)
+  for (const [reason, drops] of ADMIT) if (drops(a, c, peer, known)) return reason
   return undefined
 }
 
@@ -116,6 +121,12 @@ export function seqOrder({ msg, lan }: Arrival, peer: Peer | undefined): 'same' 
   const last = peer?.lans[lan]?.lastSeq
   if (!peer || peer.boot !== msg.boot || last === undefined || last < 0) return 'new'
   return msg.seq === last ? 'same' : newer(msg.seq, last) ? 'new' : 'older'
+}
+
+/** The table holds exactly these addresses for the peer, on every LAN of this host. */
+function holds(peer: Peer, addresses: readonly number[]): boolean {
+  for (let lan = 0; lan < peer.lans.length; lan++) if (peer.lans[lan]!.address !== (addresses[lan] ?? 0)) return false
+  return true
 }
 
 function isEarlierRun(boot: number, known: Peer | undefined): boolean {
