@@ -1,26 +1,12 @@
 // The failover engine of lib/core/engine/engine.ts under virtual time: requestor and responder detection,
 // one-way failures, genuine-answer checks, pauses and peer lifecycle.
 import t from 'tap'
-import { type Effect, Engine, type EngineConfig } from '../../../lib/core/engine/engine.js'
+import { type Effect, Engine } from '../../../lib/core/engine/engine.js'
 import { gatewayState, planPeers } from '../../../lib/core/engine/view.js'
 import { LinkState } from '../../../lib/core/path/link-fsm.js'
 import type { Message } from '../../../lib/core/wire/codec.js'
 import { ackFrom, inqFrom } from '../../support/messages.js'
-
-const ME = 0xc6120101
-const PEER = 0xc6120102
-const MY_ADDR = [0xc6120101, 0xc6120201]
-const PEER_ADDR = [0xc6120102, 0xc6120202]
-const base: EngineConfig = {
-  nodeId: ME,
-  boot: 1,
-  addresses: MY_ADDR,
-  prefixLens: [24, 24],
-  requestor: true,
-  intervalMs: 100,
-  failAfter: 3,
-  upAfter: 2,
-}
+import { TWO_LANS as base, ME, MY_ADDR, PEER, PEER_ADDR } from '../../support/two-lans.js'
 
 const PEER_SENDER = { from: PEER, addresses: PEER_ADDR }
 const ack = (lan: number, seq: number, over: Partial<Message> = {}): Message =>

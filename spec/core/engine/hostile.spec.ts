@@ -8,24 +8,11 @@ import { LinkState } from '../../../lib/core/path/link-fsm.js'
 import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
 import type { Message } from '../../../lib/core/wire/codec.js'
 import { ackFrom, inqFrom, type Sender } from '../../support/messages.js'
+import { TWO_LANS as base, ME, PEER, PEER_ADDR } from '../../support/two-lans.js'
 
 const ip = (s: string) => parseIPv4(s)!
-const ME = ip('198.18.1.1')
-const MY_ADDR = [ME, ip('198.18.2.1')]
-const PEER = ip('198.18.1.2')
-const PEER_ADDR = [PEER, ip('198.18.2.2')]
 /** Another host on both LANs, running no faild: the attacker. */
 const EVIL_ADDR = [ip('198.18.1.66'), ip('198.18.2.66')]
-const base: EngineConfig = {
-  nodeId: ME,
-  boot: 1,
-  addresses: MY_ADDR,
-  prefixLens: [24, 24],
-  requestor: true,
-  intervalMs: 100,
-  failAfter: 3,
-  upAfter: 2,
-}
 
 const PEER_SENDER: Sender = { from: PEER, addresses: PEER_ADDR }
 /** The peer's id, with the attacker's addresses: what a forger sending plain UDP has to put in. */

@@ -1,25 +1,13 @@
 // view.ts and Engine.view(): a plain-data snapshot, and what the shell derives from it.
 import t from 'tap'
-import { Engine, type EngineConfig } from '../../../lib/core/engine/engine.js'
+import { Engine } from '../../../lib/core/engine/engine.js'
 import { gatewayState, pathAt, peerAddresses, planPeers } from '../../../lib/core/engine/view.js'
 import { LinkState } from '../../../lib/core/path/link-fsm.js'
 import { PathReason } from '../../../lib/core/path/path-state.js'
 import type { Message } from '../../../lib/core/wire/codec.js'
 import { ackFrom } from '../../support/messages.js'
+import { TWO_LANS as base, ME, PEER, PEER_ADDR } from '../../support/two-lans.js'
 
-const ME = 0xc6120101
-const PEER = 0xc6120102
-const PEER_ADDR = [0xc6120102, 0xc6120202]
-const base: EngineConfig = {
-  nodeId: ME,
-  boot: 1,
-  addresses: [ME, 0xc6120201],
-  prefixLens: [24, 24],
-  requestor: true,
-  intervalMs: 100,
-  failAfter: 3,
-  upAfter: 2,
-}
 const ack = (lan: number, seq: number): Message => ackFrom({ from: PEER, addresses: PEER_ADDR }, ME, { lan, seq })
 
 function converged(): Engine {
