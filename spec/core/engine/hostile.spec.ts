@@ -277,3 +277,17 @@ t.test('a table full of confirmed peers refuses newcomers', async (t) => {
   const other: Sender = { from: 0x55, addresses: [ip('198.18.1.55'), ip('198.18.2.55')] }
   t.same(drops(e.receive(60, 0, other.addresses[0]!, inq(other, 0, 1))), ['peer-table-full'])
 })
+
+t.test('a responder confirms a peer heard on two LANs, or on upAfter INQs in a row', async (t) => {
+  const e = new Engine({ ...base, requestor: false, maxPeers: 3 })
+  const host = (n: number): Sender => ({ from: 0x100 + n, addresses: [ip(`198.18.1.${n}`), ip(`198.18.2.${n}`)] })
+  const hear = (now: number, s: Sender, lan: number, seq = 1) =>
+    e.receive(now, lan, s.addresses[lan]!, inq(s, lan, seq))
+  hear(0, host(10), 0)
+  hear(0, host(10), 1) // two LANs
+  hear(0, host(11), 0)
+  hear(100, host(11), 0, 2) // upAfter (2) INQs in a row on LAN A
+  hear(100, host(12), 0) // one INQ: a passer-by
+  const fx = [...hear(101, host(13), 0), ...hear(102, host(14), 0)]
+  t.same(events(fx), ['10c:forgotten', '10d:discovered', '10d:forgotten', '10e:discovered'])
+})
