@@ -88,6 +88,11 @@ t.test('a genuine packet is let in', async (t) => {
   t.equal(admit(at(ack()), ctx()), undefined, 'an ACK for an open round')
   t.equal(admit(at(inq({ seq: 9 })), ctx({ known: known() })), undefined, 'without a key an older INQ is answered')
   t.equal(admit(at(inq({ boot: 8 })), ctx({ known: known() })), undefined, 'without a key an older boot is a restart')
+  const full = ctx({ maxPeers: 1, peerCount: 1, unconfirmed: 1 })
+  t.equal(admit(at(inq()), full), undefined, 'a full table with an unconfirmed peer to evict')
+  const notice = inq({ seq: 10, intervalMs: 0 })
+  t.equal(admit(at(notice), ctx({ known: known() })), undefined, 'without a key a notice is never a replay')
+  t.equal(admit(at(notice), ctx({ known: known(), strictBoot: true })), 'replayed', 'with one, its number is checked')
 })
 
 t.test('seqOrder and newer: serial-number order across the wrap', async (t) => {
