@@ -199,20 +199,26 @@ export class Engine {
     return peer
   }
 
-  /** Answer a probing INQ; a responder counts it as good and expects the next. */
+  /**
+   * Answer a probing INQ, count it as good and expect the next. A requestor counts it too: the
+   * peer's INQs and its ACKs to ours are two streams of evidence on one path, so a dead path
+   * shows its missed packets about twice as fast as from the ACKs alone.
+   */
   #answer(now: number, lan: number, src: number, peer: Peer, msg: Message, out: Effect[]): void {
     const cfg = this.#cfg
     const pl = peer.lans[lan]!
     const down = pl.link.state === LinkState.Down ? [msg.from] : []
     out.push({ kind: 'send', lan, to: src, msg: this.#lans.message(cfg, 'ack', lan, msg.seq, down, msg.from) })
-    if (cfg.requestor) return
     pl.link = linkStep(pl.link, LinkEvent.Good, cfg)
     this.#soonest = Math.min(this.#soonest, this.#peers.expectInqs(peer, now, lan))
   }
 
-  /** An answer to our INQ, packets on two LANs, or a path up on `upAfter` good packets: a peer, not a passer-by. */
+  /**
+   * An answer to our INQ, packets on two LANs, or (a responder, which sends no INQ to be answered)
+   * a path up on `upAfter` good packets: a peer, not a passer-by.
+   */
   #confirms(peer: Peer, msg: Message, pl: PeerLan): boolean {
-    if (msg.kind === 'ack' || pl.link.good >= this.#cfg.upAfter) return true
+    if (msg.kind === 'ack' || (!this.#cfg.requestor && pl.link.good >= this.#cfg.upAfter)) return true
     let heard = 0
     for (const p of peer.lans) if (p.lastHeard !== -Infinity) heard++
     return heard >= 2

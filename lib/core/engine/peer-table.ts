@@ -141,8 +141,12 @@ export class PeerTable {
       out.push({ kind: 'peer', peer: peer.id, event: 'discovered' })
     } else if (peer.boot !== msg.boot) {
       out.push({ kind: 'peer', peer: peer.id, event: 'restarted' })
-      // A new run counts its sequence numbers from a new random start, on every LAN.
-      for (const pl of peer.lans) pl.lastSeq = -1
+      // A new run counts its sequence numbers from a new random start, on every LAN, and its INQs
+      // (if it sends any) are expected from its first one on.
+      for (const pl of peer.lans) {
+        pl.lastSeq = -1
+        pl.inqDue = Infinity
+      }
     }
     for (let lan = 0; lan < this.#lanCount; lan++) {
       const address = msg.addresses[lan] ?? 0
@@ -150,8 +154,15 @@ export class PeerTable {
     }
     peer.boot = msg.boot
     peer.lastHeard = now
-    if (msg.kind === 'inq' && msg.intervalMs > 0) peer.intervalMs = msg.intervalMs // not from a notice
+    // An INQ or an ACK says the sender's interval (0: it sends no INQs); a notice carries 0 always.
+    if (msg.kind === 'ack' || msg.intervalMs > 0) this.#interval(peer, msg.intervalMs)
     return { peer, isNew, events: out }
+  }
+
+  /** A peer that stopped sending INQs (reloaded without -r) is no longer expected to send them. */
+  #interval(peer: Peer, intervalMs: number): void {
+    peer.intervalMs = intervalMs
+    if (intervalMs === 0) for (const pl of peer.lans) pl.inqDue = Infinity
   }
 
   /** The peer proved itself (see Peer.confirmed): it is no longer evicted for newcomers. */

@@ -11,9 +11,9 @@ export enum LinkState {
 }
 
 export enum LinkEvent {
-  /** A genuine ACK to our INQ (requestor) or an expected INQ (responder) arrived. */
+  /** A packet due from the peer arrived: an ACK to our INQ, or the peer's own INQ. */
   Good = 'good',
-  /** An ACK or an expected INQ is overdue. */
+  /** A packet due from the peer is overdue: an ACK to our INQ, or the peer's next INQ. */
   Miss = 'miss',
   /** This host's interface on the LAN, or the peer's, lost carrier: down at once, as after failAfter misses. */
   NoCarrier = 'no-carrier',
