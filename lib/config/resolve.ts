@@ -6,6 +6,7 @@ import type { ErrorObject } from 'ajv'
 import { lanLabel } from '../core/lans.js'
 import { parseIPv4 } from '../core/util/ipv4.js'
 import { MAX_LANS } from '../core/wire/constants.js'
+import { PATTERN_TEXT } from './schema.js'
 import type { GatewayRoute, LanSpec, LogFormat, LogLevel, Options } from './types.js'
 import { loadValidator } from './validator.js'
 
@@ -55,8 +56,10 @@ function describe(errors: readonly ErrorObject[]): string[] {
         return `${at === '/' ? '' : at}/${String(e.params.additionalProperty)}: unknown key`
       if (e.keyword === 'enum')
         return `${at}: must be one of ${(e.params.allowedValues as unknown[]).map((v) => JSON.stringify(v)).join(', ')}`
-      if (e.keyword === 'pattern')
-        return `${at}: ${/\/prefix$/.test(at) ? 'must be an IPv4 prefix like 10.0.0.0/16' : 'must be a dotted-quad IPv4 address'}`
+      if (e.keyword === 'pattern') {
+        const pattern = String(e.params.pattern)
+        return `${at}: ${PATTERN_TEXT[pattern] ?? `must match ${pattern}`}`
+      }
       return `${at}: ${e.message ?? e.keyword}`
     })
   return [...new Set(lines)]

@@ -2,11 +2,31 @@
 //
 // It is built from DEFAULTS and LIMITS so the file, the flags and the help text cannot disagree;
 // `faild --print-schema` prints it and the build publishes it as dist/faild.schema.json.
+import { IFNAME } from '../core/lans.js'
 import { MAX_LANS } from '../core/wire/constants.js'
 import { DEFAULTS, LIMITS } from './defaults.js'
 
 const QUAD = '^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$'
 const PREFIX = `${QUAD.slice(0, -1)}/([0-9]|[12][0-9]|3[0-2])$`
+
+/**
+ * A file or program path: it reaches open(2), spawn(2) and log lines, so no control character
+ * (a NUL would stop faild at the first open, a newline would forge a log line).
+ */
+const PATH = '^[^\\u0000-\\u001f\\u007f]{1,4096}$'
+
+const LABEL = '^[A-Za-z0-9_-]{1,16}$'
+const CLUSTER = '^[A-Za-z0-9._-]{1,64}$'
+
+/** What a value that fails each pattern must be, for the error that names the key. */
+export const PATTERN_TEXT: Readonly<Record<string, string>> = {
+  [QUAD]: 'must be a dotted-quad IPv4 address',
+  [PREFIX]: 'must be an IPv4 prefix like 10.0.0.0/16',
+  [PATH]: 'must be a path of 1 to 4096 characters, none of them a control character (NUL, newline...)',
+  [IFNAME]: 'must be an interface name of 1 to 15 characters, without / : # quotes or white space, not . or ..',
+  [LABEL]: 'must be 1 to 16 letters, digits, _ or -',
+  [CLUSTER]: 'must be 1 to 64 letters, digits, ., _ or -',
+}
 
 const address = (description: string) => ({ type: 'string', pattern: QUAD, description })
 const int = (minimum: number, maximum: number, description: string, def?: number) => ({
@@ -52,7 +72,7 @@ export const CONFIG_SCHEMA = {
     port: restart(int(1, 65535, '-p: UDP port for INQ and ACK, the same on every host.', DEFAULTS.port)),
     logFile: {
       type: 'string',
-      minLength: 1,
+      pattern: PATH,
       description: '-l: append log lines to this file (stderr gets them too). Reopened on SIGHUP.',
     },
     logLevel: {
@@ -83,10 +103,15 @@ export const CONFIG_SCHEMA = {
         additionalProperties: false,
         required: ['interface'],
         properties: {
-          interface: { type: 'string', minLength: 1, maxLength: 15, description: 'Interface name, e.g. eth0.' },
+          interface: {
+            type: 'string',
+            pattern: IFNAME,
+            description:
+              "Interface name, e.g. eth0 (not one holding '#', a quote or white space: ip -batch reads them).",
+          },
           label: {
             type: 'string',
-            pattern: '^[A-Za-z0-9_-]{1,16}$',
+            pattern: LABEL,
             description: 'Name in logs and faildctl (default A, B, C...).',
           },
           preference: int(
@@ -140,7 +165,7 @@ export const CONFIG_SCHEMA = {
     },
     notify: {
       type: 'string',
-      minLength: 1,
+      pattern: PATH,
       description:
         '--notify: a program run on every route and path change, with the facts in FAILD_* environment variables.',
     },
@@ -153,19 +178,19 @@ export const CONFIG_SCHEMA = {
     },
     controlSocket: restart({
       type: 'string',
-      minLength: 1,
+      pattern: PATH,
       default: '/run/faild/faild.sock',
       description: '--control-socket: the Unix socket faildctl talks to (mode 0600).',
     }),
     pidFile: restart({
       type: 'string',
-      minLength: 1,
+      pattern: PATH,
       default: '/run/faild/faild.pid',
       description: '--pid-file: holds the pid; also the lock that keeps one faild per host.',
     }),
     stateDir: restart({
       type: 'string',
-      minLength: 1,
+      pattern: PATH,
       default: '/var/lib/faild',
       description:
         '--state-dir: keeps the boot counter, so that keyed peers never take a later run for a replay ' +
@@ -174,7 +199,7 @@ export const CONFIG_SCHEMA = {
     keyFile: restart(
       {
         type: 'string',
-        minLength: 1,
+        pattern: PATH,
         description:
           '--key-file: one or two secrets (one per line, mode 0600); every packet is signed with the first, ' +
           'and accepted signed with either.',
@@ -183,7 +208,7 @@ export const CONFIG_SCHEMA = {
     ),
     cluster: restart({
       type: 'string',
-      pattern: '^[A-Za-z0-9._-]{1,64}$',
+      pattern: CLUSTER,
       description: '--cluster: a name; faild ignores packets of other clusters on the same LANs.',
     }),
     flapDamping: {

@@ -28,6 +28,14 @@ export interface IpLink {
 
 export const lanLabel = (index: number): string => String.fromCharCode(65 + index)
 
+/**
+ * An interface name faild can use: as the kernel allows it (dev_valid_name: 1-15 bytes, not . or
+ * .., no / : or white space), less what `ip -batch` reads as syntax ('#' starts a comment anywhere
+ * on a line, quotes group words), so that no name can cut or reshape a batch line.
+ */
+export const IFNAME = '^(?!\\.\\.?$)[^/:#"\'\\s\\u0000-\\u001f\\u007f]{1,15}$'
+const IFNAME_RE = new RegExp(IFNAME, 'u')
+
 /** Reported to the operator as a bad -i/--interface value (or no usable interface at all). */
 export class InterfaceError extends Error {
   override readonly name = 'InterfaceError'
@@ -70,6 +78,8 @@ export function selectLans(links: readonly IpLink[], requested: readonly string[
     return requested.map((name, i) => {
       const link = links.find((l) => l.ifname === name)
       if (!link) throw new InterfaceError(`'${name}': no such interface`)
+      if (!IFNAME_RE.test(name))
+        throw new InterfaceError(`'${name}': faild cannot use a name holding '#', a quote or white space (rename it)`)
       const lan = toLan(link, i)
       if (!lan) throw new InterfaceError(`'${name}': has no IPv4 address on a subnet (a /31 or wider)`)
       return lan
@@ -77,6 +87,7 @@ export function selectLans(links: readonly IpLink[], requested: readonly string[
   }
   const usable = [...links]
     .filter((l) => l.flags?.includes('UP') && !l.flags.includes('LOOPBACK') && !l.flags.includes('POINTOPOINT'))
+    .filter((l) => IFNAME_RE.test(l.ifname))
     .sort((a, b) => (a.ifname < b.ifname ? -1 : a.ifname > b.ifname ? 1 : 0))
     .flatMap((l) => toLan(l, 0) ?? [])
   const lans = usable.slice(0, MAX_LANS).map((l, i) => ({ ...l, index: i, label: lanLabel(i), preference: i }))

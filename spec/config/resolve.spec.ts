@@ -92,6 +92,29 @@ const bad: Array<[string, unknown, Record<string, unknown>, RegExp[]]> = [
     [/^\/lans\/0: must have required property 'interface'$/, /^\/lans\/0\/iface: unknown key$/],
   ],
   ['not an address', { staticPeers: ['198.18.1.300'] }, {}, [/^\/staticPeers\/0: must be a dotted-quad IPv4 address$/]],
+  // Each reaches open(2), spawn(2) or a log line: a NUL stopped faild at the first event.
+  ...['notify', 'logFile', 'pidFile', 'controlSocket', 'stateDir', 'keyFile'].map(
+    (key): [string, unknown, Record<string, unknown>, RegExp[]] => [
+      `a control character in ${key}`,
+      { [key]: key === 'notify' ? '/bin/true\u0000' : '/var/x\ny' },
+      {},
+      [RegExp(`^/${key}: must be a path of 1 to 4096 characters, none of them a control character`)],
+    ],
+  ),
+  ...['a#b', 'a b', '"a"', 'a/b', 'a:1', '.', '..', 'sixteen-letters!'].map(
+    (name): [string, unknown, Record<string, unknown>, RegExp[]] => [
+      `the interface name ${JSON.stringify(name)} (a batch line or the kernel would not take it)`,
+      { lans: [{ interface: name }] },
+      {},
+      [/^\/lans\/0\/interface: must be an interface name of 1 to 15 characters/],
+    ],
+  ),
+  [
+    'a label that is not a word',
+    { lans: [{ interface: 'eth0', label: 'a b' }] },
+    {},
+    [/^\/lans\/0\/label: must be 1 to 16/],
+  ],
   [
     'not a prefix',
     { requestor: true, routes: [{ prefix: '10.0.0.0', via: ['198.18.1.1'] }] },
