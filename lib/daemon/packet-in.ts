@@ -1,4 +1,9 @@
-// Packet ingress: rate limit per source, then decode; what passes goes on to the engine, the rest is counted.
+// Packet ingress: decode (and verify), then rate limit per sender; what passes goes on to the engine, the rest is counted.
+//
+// The order is what keeps an attacker from spending a peer's budget: junk, forged or unsigned
+// packets are rejected by the decoder (a few header checks, then one HMAC) before any bucket is
+// charged, so 400 garbage packets a second spoofing a peer's address cost that peer nothing. With
+// a key the sender is authenticated and its bucket is its node id; without one, its source address.
 import { formatIPv4 } from '../core/util/ipv4.js'
 import type { RateLimiter } from '../core/util/rate-limit.js'
 import { decode, type Message, type WireKey } from '../core/wire/codec.js'
@@ -40,9 +45,10 @@ export class PacketIn {
   receive(now: number, lan: number, src: number, data: Buffer): void {
     this.received++
     const { drops } = this.#deps
-    if (!this.#limiter.allow(src, now)) return drops.count('rate-limited', lan, () => `from ${formatIPv4(src)}`)
     const r = decode(data, this.#keys)
     if (!r.ok) return drops.count(r.code, lan, () => `${data.length} bytes from ${formatIPv4(src)}`)
+    const sender = this.#keys.length > 0 ? r.msg.from : src
+    if (!this.#limiter.allow(sender, now)) return drops.count('rate-limited', lan, () => `from ${formatIPv4(src)}`)
     this.accepted++
     if (this.#trace) {
       const m = r.msg

@@ -79,8 +79,11 @@ t.test('no usable interface at all', async (t) => {
   t.throws(() => selectLans([links[0]!], []), { message: /name them with -i/ })
 })
 
-t.test("a name ip -batch would misread ('#', quotes, white space) is refused when named, passed over when not", async (t) => {
-  const odd = [link('a#b', '198.18.3.1'), link('etha', '198.18.1.1')]
-  t.throws(() => selectLans(odd, ['a#b']), { message: /'a#b': faild cannot use a name holding '#'/ })
-  t.same(show(selectLans(odd, [])), ['A=etha 198.18.1.1/24 brd 198.18.1.255'])
-})
+t.test(
+  "a name ip -batch would misread ('#', quotes, white space) is refused when named, passed over when not",
+  async (t) => {
+    const odd = [link('a#b', '198.18.3.1'), link('etha', '198.18.1.1')]
+    t.throws(() => selectLans(odd, ['a#b']), { message: /'a#b': faild cannot use a name holding '#'/ })
+    t.same(show(selectLans(odd, [])), ['A=etha 198.18.1.1/24 brd 198.18.1.255'])
+  },
+)

@@ -1,0 +1,59 @@
+// Packet ingress of lib/daemon/packet-in.ts: what is rejected never spends a sender's rate budget.
+import t from 'tap'
+import { RateLimiter } from '../../lib/core/util/rate-limit.js'
+import { encode, type Message, type WireKey } from '../../lib/core/wire/codec.js'
+import { Drops } from '../../lib/daemon/drops.js'
+import { PacketIn } from '../../lib/daemon/packet-in.js'
+import { capturingLogger } from '../support/capturing-logger.js'
+import { inqFrom } from '../support/messages.js'
+
+const PEER = { from: 0xc6120102, addresses: [0xc6120102, 0xc6120202] }
+const KEY: WireKey = { id: 7, secret: Buffer.from('the cluster key, long enough') }
+const OTHER: WireKey = { id: 7, secret: Buffer.from('an attacker guessing the key') }
+
+function ingress(keys: readonly WireKey[]) {
+  const { log } = capturingLogger()
+  const drops = new Drops(log, () => 'A', false)
+  const accepted: Message[] = []
+  const limiter = new RateLimiter({ rate: 10, burst: 10, maxSources: 64 })
+  const packets = new PacketIn(
+    { log, drops, label: () => 'A', accept: (_n, _l, _s, m) => accepted.push(m) },
+    limiter,
+    keys,
+    false,
+  )
+  return { packets, drops, accepted }
+}
+
+t.test('with a key, junk and forged packets from a peer address leave the peer its whole budget', async (t) => {
+  const { packets, drops, accepted } = ingress([KEY])
+  const src = PEER.addresses[0]!
+  for (let i = 0; i < 400; i++) packets.receive(0, 0, src, Buffer.from([1, 2, 3, 4]))
+  for (let i = 0; i < 400; i++) packets.receive(0, 0, src, encode(inqFrom(PEER, { seq: i }), OTHER))
+  for (let i = 0; i < 10; i++) packets.receive(0, 0, src, encode(inqFrom(PEER, { seq: 1000 + i }), KEY))
+  t.equal(accepted.length, 10, 'every genuine packet of the burst let in')
+  t.same(Object.fromEntries(drops.counts), { ERR_TOO_SHORT: 400, ERR_BAD_AUTH: 400 }, 'the rest dropped and counted')
+  packets.receive(0, 0, src, encode(inqFrom(PEER, { seq: 2000 }), KEY))
+  t.equal(drops.counts.get('rate-limited'), 1, "past its own burst, the peer's packets are limited")
+})
+
+t.test('with a key, the budget is the authenticated sender, whatever its source address', async (t) => {
+  const { packets, accepted, drops } = ingress([KEY])
+  const other = { from: 0xc6120103, addresses: [0xc6120103, 0xc6120203] }
+  // Both from one address (a NAT, or a spoofer replaying): separate budgets.
+  for (let i = 0; i < 10; i++) {
+    packets.receive(0, 0, PEER.addresses[0]!, encode(inqFrom(PEER, { seq: i }), KEY))
+    packets.receive(0, 0, PEER.addresses[0]!, encode(inqFrom(other, { seq: i }), KEY))
+  }
+  t.equal(accepted.length, 20)
+  t.equal(drops.total, 0)
+})
+
+t.test('without a key, garbage is rejected before the source is charged', async (t) => {
+  const { packets, accepted, drops } = ingress([])
+  const src = PEER.addresses[0]!
+  for (let i = 0; i < 100; i++) packets.receive(0, 0, src, Buffer.from('GET / HTTP/1.1\r\nHost: faild.example\r\n\r\n'))
+  for (let i = 0; i < 10; i++) packets.receive(0, 0, src, encode(inqFrom(PEER, { seq: i })))
+  t.equal(accepted.length, 10)
+  t.same(Object.fromEntries(drops.counts), { ERR_BAD_MAGIC: 100 })
+})
