@@ -87,6 +87,13 @@ export class Daemon {
         `-f ${o.failAfter} -s ${o.upAfter}, port ${o.port}, table ${o.table}${o.dryRun ? ', dry run' : ''}; LANs ${lanList}` +
         (o.configFile ? `; config ${o.configFile}` : ''),
     )
+    if (this.#keys.length === 0) {
+      const lans = p.lans.map((l) => l.label).join(', ')
+      this.#deps.log.warn(
+        `no --key-file: any host on LAN ${lans} can forge faild packets (keep a dead path up, take a live one ` +
+          'down while it sends); see README "Security"',
+      )
+    }
   }
 
   #onCarrier(iface: string, carrier: boolean): void {

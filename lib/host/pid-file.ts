@@ -2,7 +2,16 @@
 import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
 import { dirname } from 'node:path'
 
-/** Whether `pid` is a live process whose command line mentions faild (a recycled pid is not). */
+/**
+ * Whether a command line (NUL-separated, as /proc/PID/cmdline holds it) runs faild: one of its
+ * words is the faild program itself (`faild`, `node .../faild.js`), not merely a word that
+ * mentions it (`tail -f /var/log/faild.log`, `vi /etc/faild.json`, `faildctl status`).
+ */
+export function runsFaild(cmdline: string): boolean {
+  return cmdline.split('\0').some((word) => /(^|\/)faild(\.js)?$/.test(word))
+}
+
+/** Whether `pid` is a live process running faild (a recycled pid is not). */
 function isFaild(pid: number): boolean {
   if (!(pid > 0) || pid === process.pid) return false
   try {
@@ -11,7 +20,7 @@ function isFaild(pid: number): boolean {
     if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false
   }
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('faild')
+    return runsFaild(readFileSync(`/proc/${pid}/cmdline`, 'utf8'))
   } catch {
     return true // no /proc: trust the live pid
   }

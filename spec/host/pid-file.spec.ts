@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
-import { acquirePidFile, releasePidFile } from '../../lib/host/pid-file.js'
+import { acquirePidFile, releasePidFile, runsFaild } from '../../lib/host/pid-file.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'faild-pid-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))
@@ -42,4 +42,21 @@ t.test('a stale file (process gone, or a recycled pid that is not faild) is repl
 
 t.test('an unwritable place is a clear error', async (t) => {
   t.match(acquirePidFile('/proc/faild.pid'), /cannot (create|take) (the directory of )?pid file \/proc\/faild\.pid/)
+})
+
+t.test('only a process running faild itself holds the lock, not one whose command line mentions it', async (t) => {
+  for (const line of ['/usr/local/bin/faild\0-r', 'node\0/usr/lib/node_modules/faild/dist/bin/faild.js\0-r', 'faild']) {
+    t.ok(runsFaild(line), JSON.stringify(line))
+  }
+  for (const line of ['tail\0-f\0/var/log/faild.log', 'vi\0/etc/faild.json', 'faildctl\0status', 'less\0faild-notes']) {
+    t.notOk(runsFaild(line), JSON.stringify(line))
+  }
+  const path = join(dir, 'mentions.pid')
+  const other = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 10000)', '/var/log/faild.log'], {
+    stdio: 'ignore',
+  })
+  t.teardown(() => other.kill())
+  writeFileSync(path, `${other.pid}\n`)
+  t.equal(acquirePidFile(path), undefined, 'a stale pid file naming such a process is replaced')
+  releasePidFile(path)
 })
