@@ -140,6 +140,21 @@ function toOptions(c: ConfigFile, configFile: string | undefined): Options {
  * Validate the file's contents, then the command-line values over them. `file` is the parsed
  * JSON (undefined: no file); `flags` holds only the keys given on the command line.
  */
+/** faild.json's deepest key is 3 levels down (/routes/0/via/0): a file far deeper is no config, and copying or validating it would overflow the stack. */
+export const MAX_DEPTH = 16
+
+/** The path of the first value nested deeper than `max`, found without recursion; undefined if none. */
+export function deeperThan(value: unknown, max: number): string | undefined {
+  const stack: Array<[unknown, string, number]> = [[value, '', 0]]
+  while (stack.length > 0) {
+    const [v, at, depth] = stack.pop()!
+    if (typeof v !== 'object' || v === null) continue
+    if (depth >= max) return at || '/'
+    for (const [k, child] of Object.entries(v)) stack.push([child, `${at}/${k}`, depth + 1])
+  }
+  return undefined
+}
+
 export function resolveConfig(
   file: unknown,
   flags: Readonly<Record<string, unknown>>,
@@ -148,6 +163,8 @@ export function resolveConfig(
   if (file !== undefined && (typeof file !== 'object' || file === null || Array.isArray(file))) {
     return { ok: false, errors: ['/: must be a JSON object'] }
   }
+  const deep = deeperThan(file, MAX_DEPTH)
+  if (deep !== undefined) return { ok: false, errors: [`${deep}: nested deeper than ${MAX_DEPTH} levels`] }
   // The file on its own first: a bad key is an error even where a flag overrides it.
   if (file !== undefined && !validate(structuredClone(file)))
     return { ok: false, errors: describe(validate.errors ?? []) }

@@ -61,10 +61,20 @@ export class Service {
     }
   }
 
-  /** SIGHUP or faildctl reload: one at a time. A bad file is logged and the running config kept. */
+  /**
+   * SIGHUP or faildctl reload: one at a time. A bad file is logged and the running config kept. No
+   * reload ever rejects: one that threw would leave the queue rejected, failing every later reload
+   * (and a SIGHUP handler that saw it would stop faild).
+   */
   reload(why: string): Promise<Reply> {
-    this.#reloading = this.#reloading.then(() => this.#reload(why))
+    this.#reloading = this.#reloading.then(() => this.#reload(why).catch((err) => this.#failed(why, err)))
     return this.#reloading
+  }
+
+  #failed(why: string, err: unknown): Reply {
+    const message = err instanceof Error ? err.message : String(err)
+    this.#log.error(`${why}: failed (${message}); the running config is kept`)
+    return { ok: false, error: `reload failed, running config kept: ${message}` }
   }
 
   async #reload(why: string): Promise<Reply> {

@@ -241,3 +241,12 @@ t.test('the validator the build precompiles judges as the one compiled at run ti
     t.same(precompiled.errors ?? null, runtime.errors ?? null, 'the same errors')
   }
 })
+
+t.test('depth is found without recursion, with the path of the first value too deep', async (t) => {
+  const { deeperThan } = await import('../../lib/config/resolve.js')
+  t.equal(deeperThan({ routes: [{ via: ['198.18.1.1'] }] }, 16), undefined)
+  t.equal(deeperThan({ a: { b: { c: 1 } } }, 2), '/a/b')
+  let deep: unknown = 1
+  for (let i = 0; i < 200_000; i++) deep = [deep]
+  t.match(deeperThan({ x: deep }, 16), /^\/x(\/0){15}$/)
+})

@@ -62,3 +62,20 @@ t.test('a good reload applies the log, the hook and the daemon together', async 
   )
   t.equal(svc.daemon.options.failAfter, 7)
 })
+
+t.test('a deeply nested file is refused; reloads after any failure still work', async (t) => {
+  const { svc } = await service(t)
+  writeFileSync(file, `{"staticPeers": ${'['.repeat(100_000)}${']'.repeat(100_000)}}`)
+  t.match(await svc.reload('spec'), { ok: false, error: /nested deeper than 16 levels/ }, 'refused, not a crash')
+  // A reload that throws, whatever the cause, leaves the queue working.
+  const commit = svc.daemon.commit.bind(svc.daemon)
+  svc.daemon.commit = async () => {
+    throw new RangeError('Maximum call stack size exceeded')
+  }
+  write({ ...BASE, failAfter: 5 })
+  t.match(await svc.reload('spec'), { ok: false, error: /reload failed, running config kept: Maximum call stack/ })
+  svc.daemon.commit = commit
+  const r = await svc.reload('spec')
+  t.match(r, { ok: true }, 'the next reload works')
+  t.equal(svc.daemon.options.failAfter, 5)
+})
