@@ -102,7 +102,7 @@ export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonl
   }
   const routes = new RouteTable(layout, { ip, log })
   const context = () => ({ table: hooks.options().table, thresholds: hooks.options(), label })
-  const sync = new RouteSync({ log, routes, defer, notify, plan: hooks.plan, context })
+  const sync = new RouteSync({ log, routes, defer, notify, plan: hooks.plan, context, now: () => clock.now() })
   const jobs = {
     accepted: () => packets.accepted,
     judge: (now: number) => {

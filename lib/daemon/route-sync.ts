@@ -12,9 +12,14 @@ import {
 } from '../core/report/change-log.js'
 import { changeSet, isEmptyChangeSet } from '../core/routes/diff.js'
 import type { Route } from '../core/routes/route.js'
+import { LogBudget } from '../core/util/log-budget.js'
 import type { Logger } from '../host/log.js'
 import type { RouteTable } from '../host/route-table.js'
 import type { Defer } from './scheduler.js'
+
+/** Path changes that move no route, logged at most this many per 10 s (those that move one always are). */
+const PATH_LINES_PER_WINDOW = 100
+const PATH_LINE_WINDOW_MS = 10_000
 
 export interface RouteSyncDeps {
   readonly log: Logger
@@ -24,6 +29,8 @@ export interface RouteSyncDeps {
   /** The routes wanted now (host and gateway routes), how many down paths wait for evidence, and why. */
   readonly plan: () => Wanted
   readonly context: () => ChangeContext
+  /** Monotonic ms, for the budget of path lines that move no route. */
+  readonly now: () => number
 }
 
 export interface Wanted {
@@ -46,6 +53,8 @@ export class RouteSync {
   /** The target differs from what was last applied (or the last apply failed). */
   #dirty = false
   #stopped = false
+
+  readonly #pathLines = new LogBudget(PATH_LINES_PER_WINDOW, PATH_LINE_WINDOW_MS)
 
   constructor(deps: RouteSyncDeps) {
     this.#deps = deps
@@ -93,8 +102,19 @@ export class RouteSync {
 
   #report(c: Changes): void {
     for (const l of c.info) this.#deps.log.info(l)
+    for (const l of c.chatter ?? []) this.#chatter(l)
     for (const l of c.warn) this.#deps.log.warn(l)
     for (const e of c.events) this.#deps.notify?.(e)
+  }
+
+  /** A path change that moves no route: logged within a budget, the rest summed up once the window turns. */
+  #chatter(line: string): void {
+    const budget = this.#pathLines.take(this.#deps.now())
+    if (budget.summary)
+      this.#deps.log.warn(
+        `${budget.summary} more path changes that moved no route were not logged (a flood of invented peers?)`,
+      )
+    if (budget.ok) this.#deps.log.info(line)
   }
 
   /** A failed batch stays dirty: try again (called at every judged deadline, within one interval). */

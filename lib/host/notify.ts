@@ -1,6 +1,8 @@
 // The --notify hook: runs the operator's program on every route and path change, never blocking faild.
 import { spawn } from 'node:child_process'
+import { performance } from 'node:perf_hooks'
 import type { NotifyEvent } from '../core/report/change-log.js'
+import { LogBudget } from '../core/util/log-budget.js'
 import type { Logger } from './log.js'
 
 export type { NotifyEvent }
@@ -8,6 +10,12 @@ export type { NotifyEvent }
 /** Programs running at once; more wait in a queue of MAX_QUEUED, beyond which events are dropped and counted. */
 const MAX_RUNNING = 4
 const MAX_QUEUED = 256
+/**
+ * Path and peer events an outsider can cause (950 forged packets once ran the hook 1,005 times):
+ * at most this many programs per 10 s; route events, which only a real change causes, always run.
+ */
+const CHATTER_PER_WINDOW = 50
+const CHATTER_WINDOW_MS = 10_000
 
 export function notifyEnv(e: NotifyEvent): Record<string, string> {
   const env: Record<string, string> = { FAILD_EVENT: e.event }
@@ -31,11 +39,16 @@ export class Notifier {
   #idle: Array<() => void> = []
   dropped = 0
   failed = 0
+  /** Path and peer events not run for the budget. */
+  skipped = 0
+  readonly #chatter = new LogBudget(CHATTER_PER_WINDOW, CHATTER_WINDOW_MS)
+  readonly #now: () => number
 
-  constructor(program: string, timeoutS: number, log: Logger) {
+  constructor(program: string, timeoutS: number, log: Logger, now: () => number = () => performance.now()) {
     this.#program = program
     this.#timeoutMs = timeoutS * 1000
     this.#log = log
+    this.#now = now
   }
 
   configure(program: string, timeoutS: number): void {
@@ -43,8 +56,16 @@ export class Notifier {
     this.#timeoutMs = timeoutS * 1000
   }
 
-  /** Queue one event; returns at once. Events run in order, up to MAX_RUNNING at a time. */
+  /** Queue one event (within the budget, for a path or peer event); returns at once. Events run in order, up to MAX_RUNNING at a time. */
   notify(e: NotifyEvent): void {
+    if (e.event !== 'route') {
+      const budget = this.#chatter.take(this.#now())
+      if (budget.summary)
+        this.#log.warn(
+          `notify: ${budget.summary} more path and peer events were not sent to ${this.#program} (a flood?)`,
+        )
+      if (!budget.ok) return void this.skipped++
+    }
     if (this.#queue.length >= MAX_QUEUED) {
       if (this.dropped++ === 0)
         this.#log.warn(`notify: ${MAX_QUEUED} events waiting, dropping more (is ${this.#program} hanging?)`)

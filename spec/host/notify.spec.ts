@@ -74,3 +74,22 @@ t.test('a flood of events is bounded: the excess is dropped and counted, with on
   t.equal(n.dropped, 300 - 4 - 256, '4 running, 256 waiting, the rest dropped')
   t.equal(lines.filter((l) => /dropping more/.test(l)).length, 1)
 })
+
+t.test('path and peer events an outsider can cause are budgeted; route events always run', async (t) => {
+  const out = join(dir, 'budget')
+  const { log, lines } = logger()
+  let now = 0
+  const n = new Notifier(script('count.sh', `echo "$FAILD_EVENT" >> ${out}`), 5, log, () => now)
+  for (let i = 0; i < 80; i++)
+    n.notify({ event: 'path', peer: `198.18.1.${i}`, lan: 'A', oldState: 'up', newState: 'down' })
+  n.notify({ event: 'route', route: '198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1', action: 'add' })
+  await n.idle(20_000)
+  const ran = readFileSync(out, 'utf8').trim().split('\n')
+  t.equal(ran.filter((e) => e === 'path').length, 50, 'fifty path events in the window')
+  t.equal(ran.filter((e) => e === 'route').length, 1, 'the route event ran all the same')
+  t.equal(n.skipped, 30)
+  now = 10_000
+  n.notify({ event: 'peer', peer: '198.18.1.9', action: 'discovered' })
+  await n.idle(5_000)
+  t.match(lines.join('\n'), /notify: 30 more path and peer events were not sent to .*count\.sh \(a flood\?\)/)
+})

@@ -35,6 +35,8 @@ export interface Changes {
   readonly info: string[]
   readonly warn: string[]
   readonly events: NotifyEvent[]
+  /** Info lines of path changes that move no route: an outsider can cause them (invented peers), so they are budgeted. */
+  readonly chatter?: string[]
 }
 
 function routeChange(from: Route | undefined, to: Route | undefined): string | undefined {
@@ -51,13 +53,15 @@ export function linkChanges(
   ctx: ChangeContext,
 ): Changes {
   const info: string[] = []
+  const chatter: string[] = []
   const events: NotifyEvent[] = []
   const hostKey = (dst: number) => routeKey({ table: ctx.table, dst, len: 32 })
   for (const fx of links) {
     const moves = fx.addresses.flatMap((a) => routeChange(before.get(hostKey(a)), after.get(hostKey(a))) ?? [])
     const path = `peer ${formatIPv4(fx.peer)} LAN ${ctx.label(fx.lan)}`
     const line = `${path}: ${fx.from} -> ${fx.to} (${describePath(fx.path, ctx.thresholds)})`
-    info.push(line + (moves.length ? `: ${moves.join('; ')}` : ''))
+    if (moves.length) info.push(`${line}: ${moves.join('; ')}`)
+    else chatter.push(line)
     if (fx.from !== fx.to) {
       events.push({
         event: 'path',
@@ -68,7 +72,7 @@ export function linkChanges(
       })
     }
   }
-  return { info, warn: [], events }
+  return { info, warn: [], events, chatter }
 }
 
 /** Gateway routes that moved (with why) or were withdrawn. */
