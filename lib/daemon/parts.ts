@@ -100,7 +100,7 @@ export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonl
     port: o.port,
     dryRun: o.dryRun,
   }
-  const routes = new RouteTable(layout, { ip, log })
+  const routes = new RouteTable(layout, { ip, log, now: () => clock.now() })
   const context = () => ({ table: hooks.options().table, thresholds: hooks.options(), label })
   const sync = new RouteSync({ log, routes, defer, notify, plan: hooks.plan, context, now: () => clock.now() })
   const jobs = {

@@ -3,6 +3,7 @@
 // Everything faild installs is tagged with its own tables and protocol number, so it never touches
 // a route it did not create, and `ip route show table <table>` shows exactly what it changed. The
 // text of every command and the parsing of ip's answers live in core/routes/ip-batch.ts.
+import { performance } from 'node:perf_hooks'
 import { changeSet, isEmptyChangeSet } from '../core/routes/diff.js'
 import {
   MAX_GATEWAY_TABLES,
@@ -19,6 +20,7 @@ import {
   type TableLayout,
 } from '../core/routes/ip-batch.js'
 import { describeRoute, type Route } from '../core/routes/route.js'
+import { heldText, Repeats } from '../core/util/repeats.js'
 import { batchErrorText, type IpBatch, SpawnBatch } from './ip-batch.js'
 import { IpBatchProcess } from './ip-batch-process.js'
 import type { IpRunner } from './ip-runner.js'
@@ -36,12 +38,16 @@ export interface RouteTableDeps {
    * `command`, else one `ip` per batch through the runner (a fake's way).
    */
   readonly batch?: IpBatch
+  /** Monotonic ms, for summing up warnings that repeat; default performance.now. */
+  readonly now?: () => number
 }
 
 export class RouteTable {
   readonly #batch: IpBatch
   readonly #log: Logger
   readonly #opt: RouteTableOptions
+  readonly #repeats = new Repeats()
+  readonly #now: () => number
   /** What the kernel holds in our tables, as far as we know; re-read after any failure. */
   #installed: Route[] = []
   /** Gateway-route prefix lengths, longest first: group i uses table + 1 + i. */
@@ -50,6 +56,7 @@ export class RouteTable {
   constructor(opt: RouteTableOptions, deps: RouteTableDeps) {
     this.#opt = opt
     this.#log = deps.log
+    this.#now = deps.now ?? (() => performance.now())
     const { ip, log } = deps
     this.#batch = deps.batch ?? (ip.command ? new IpBatchProcess({ command: ip.command, log }) : new SpawnBatch(ip))
   }
@@ -128,9 +135,10 @@ export class RouteTable {
     const r = await this.#batch.run(lines)
     if (r.ok) {
       this.#installed = [...desired]
+      this.#repeats.clear('apply')
       return true
     }
-    this.#log.warn(`ip -batch failed, will retry: ${batchErrorText(r, lines)}`)
+    this.#warn('apply', `ip -batch failed, will retry: ${batchErrorText(r, lines)}`)
     this.#installed = await this.read()
     return false
   }
@@ -158,7 +166,7 @@ export class RouteTable {
       const dels = rules.map((ru) => ruleDelLine(ru.priority, this.#opt.proto))
       const lines = [...dels, ...ruleAddLines(this.#opt, this.#lengths)]
       const r = await this.#batch.run(lines)
-      if (!r.ok) this.#log.warn(`cannot restore the ip rules, will retry: ${batchErrorText(r, lines)}`)
+      if (!r.ok) this.#warn('rules', `cannot restore the ip rules, will retry: ${batchErrorText(r, lines)}`)
     }
     return out
   }
@@ -169,7 +177,7 @@ export class RouteTable {
     const r = await this.#batch.run([line])
     const routes = r.ok ? parseRoutes(r.output[0] ?? '', this.#opt) : undefined
     const why = r.ok ? 'unexpected output of ip -json' : batchErrorText(r, [line])
-    if (!routes) this.#log.warn(`cannot read faild's routes: ${why}`)
+    if (!routes) this.#warn('read', `cannot read faild's routes: ${why}`)
     return routes ?? []
   }
 
@@ -178,13 +186,19 @@ export class RouteTable {
     const lines = [showRoutesLine(this.#opt.proto), SHOW_RULES_LINE]
     const r = await this.#batch.run(lines)
     if (!r.ok) {
-      this.#log.warn(`cannot read faild's routes and rules: ${batchErrorText(r, lines)}`)
+      this.#warn('read-all', `cannot read faild's routes and rules: ${batchErrorText(r, lines)}`)
       return {}
     }
     const routes = parseRoutes(r.output[0] ?? '', this.#opt)
     const rules = parseRules(r.output[1] ?? '', this.#opt)
-    if (!routes || !rules) this.#log.warn("cannot read faild's routes and rules: unexpected output of ip -json")
+    if (!routes || !rules) this.#warn('read-all', "cannot read faild's routes and rules: unexpected output of ip -json")
     return { routes, rules }
+  }
+
+  /** A warning that recurs every interval while its cause lasts: once, then summed up once a minute. */
+  #warn(kind: string, text: string): void {
+    const r = this.#repeats.take(kind, this.#now())
+    if (r.log) this.#log.warn(text + heldText(r.held))
   }
 
   async #removeAll(why: string): Promise<void> {

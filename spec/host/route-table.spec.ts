@@ -45,14 +45,14 @@ class FakeBatch implements IpBatch {
 const noIp: IpRunner = { run: async () => ({ code: 1, stdout: '', stderr: 'not used' }) }
 const READ = 'route show table all proto 250; rule show'
 
-function setup(dryRun = false) {
+function setup(dryRun = false, now = () => 0) {
   const fake = new FakeBatch()
   const lines: string[] = []
   const log = createLogger({ level: 'debug', transports: [new transports.Console({ silent: true })] })
   log.on('data', (info: { message: string }) => lines.push(info.message))
   const table = new RouteTable(
     { table: 4207, proto: 250, rulePriority: 32000, port: 4207, dryRun },
-    { ip: noIp, log, batch: fake },
+    { ip: noIp, log, batch: fake, now },
   )
   return { fake, table, lines }
 }
@@ -173,6 +173,25 @@ t.test('a failing batch is logged, the kernel re-read, and the next apply retrie
   t.ok(await table.apply([route(2)]))
   t.same(table.installed, [route(2)])
 })
+
+t.test(
+  'a batch failing at every retry (ip gone, an address removed) is one warning a minute, not ten a second',
+  async (t) => {
+    let now = 0
+    const { fake, table, lines } = setup(false, () => now)
+    fake.fail = 'Error: Invalid prefsrc address.'
+    for (; now < 60_000; now += 100) await table.apply([route(2)])
+    const warned = () => lines.filter((l) => l.startsWith('ip -batch failed'))
+    t.equal(warned().length, 1, '600 failed retries in a minute, one line')
+    await table.apply([route(2)])
+    t.match(warned()[1], /Invalid prefsrc address\. .* \(599 more like it in the last minute\)$/)
+    fake.fail = undefined
+    t.ok(await table.apply([route(2)]))
+    fake.fail = 'Error: Invalid prefsrc address.'
+    await table.apply([route(3)])
+    t.equal(warned().length, 3, 'once it went through, the next failure is news')
+  },
+)
 
 t.test('dry run logs what it would do and changes nothing', async (t) => {
   const { fake, table, lines } = setup(true)
