@@ -1,6 +1,7 @@
 // The one winston logger: stderr always (from the first line), plus an append-only file with -l.
 import { createLogger, format, type Logger, transports } from 'winston'
 import type { LogFormat, LogLevel } from '../config/types.js'
+import { LogFile } from './log-file.js'
 
 export type { Logger }
 
@@ -26,15 +27,33 @@ const pid = format((info) => {
   return info
 })
 
+/** Each file transport's writer, to close it and to say where the log goes. */
+const files = new WeakMap<object, LogFile>()
+
+/** The file the logger appends to, if any. */
+export function logFileOf(log: Logger): LogFile | undefined {
+  for (const t of log.transports) {
+    const f = files.get(t)
+    if (f) return f
+  }
+  return undefined
+}
+
 function settings(opts: LogOptions) {
   const fmt =
     opts.format === 'json'
       ? format.combine(format.timestamp(), pid(), format.json())
       : format.combine(format.timestamp(), line)
-  const sinks: Array<transports.ConsoleTransportInstance | transports.FileTransportInstance> = [
+  const sinks: Array<transports.ConsoleTransportInstance | transports.StreamTransportInstance> = [
     new transports.Console({ stderrLevels: ['error', 'warn', 'info', 'debug'], silent: opts.silent ?? false }),
   ]
-  if (opts.file) sinks.push(new transports.File({ filename: opts.file, options: { flags: 'a' } }))
+  // Not winston's File transport: its queue holds the whole logger back when the disk is full.
+  if (opts.file) {
+    const file = new LogFile(opts.file)
+    const sink = new transports.Stream({ stream: file })
+    files.set(sink, file)
+    sinks.push(sink)
+  }
   return { level: opts.level, format: fmt, transports: sinks }
 }
 
@@ -49,7 +68,10 @@ export function makeLogger(opts: LogOptions): Logger {
 export function reconfigureLogger(log: Logger, opts: LogOptions): void {
   const old = [...log.transports]
   log.configure(settings(opts))
-  for (const t of old) t.close?.()
+  for (const t of old) {
+    t.close?.()
+    files.get(t)?.end()
+  }
 }
 
 /** Flush and close every transport, so the last lines reach the file before exit. */

@@ -5,7 +5,7 @@ import { join } from 'node:path'
 import t, { type Test } from 'tap'
 import { loadOptions } from '../../lib/config/load.js'
 import { Service } from '../../lib/daemon/service.js'
-import { makeLogger } from '../../lib/host/log.js'
+import { logFileOf, makeLogger } from '../../lib/host/log.js'
 import { carrier, ip, Sockets, StallClock } from './one-host.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'faild-service-'))
@@ -56,10 +56,7 @@ t.test('a good reload applies the log, the hook and the daemon together', async 
   const r = await svc.reload('spec')
   t.match(r, { ok: true, message: /reloaded/ })
   t.equal(log.level, 'debug')
-  t.ok(
-    log.transports.some((x) => (x as { filename?: string }).filename === 'good.log'),
-    'logs to the new file',
-  )
+  t.equal(logFileOf(log)?.path, newLog, 'logs to the new file')
   t.equal(svc.daemon.options.failAfter, 7)
 })
 
