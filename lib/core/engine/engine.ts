@@ -207,8 +207,12 @@ export class Engine {
   #answer(now: number, lan: number, src: number, peer: Peer, msg: Message, out: Effect[]): void {
     const cfg = this.#cfg
     const pl = peer.lans[lan]!
-    const down = pl.link.state === LinkState.Down ? [msg.from] : []
-    out.push({ kind: 'send', lan, to: src, msg: this.#lans.message(cfg, 'ack', lan, msg.seq, down, msg.from) })
+    if (peer.confirmed || msg.addresses.length >= cfg.addresses.length) {
+      // To an address not yet confirmed, never more bytes than came from it (no reflection): no
+      // down list, and no answer to an INQ shorter than ours would be (tag and MAC are alike).
+      const down = peer.confirmed && pl.link.state === LinkState.Down ? [msg.from] : []
+      out.push({ kind: 'send', lan, to: src, msg: this.#lans.message(cfg, 'ack', lan, msg.seq, down, msg.from) })
+    }
     pl.link = linkStep(pl.link, LinkEvent.Good, cfg)
     this.#soonest = Math.min(this.#soonest, this.#peers.expectInqs(peer, now, lan))
   }

@@ -80,15 +80,15 @@ export class LocalLans {
   }
 
   /** A notice: an INQ with interval 0, never answered, that tells peers at once what changed. */
-  notice(me: Sender, lan: number, seq: number, peers: Iterable<Peer>, to: number | 'broadcast'): SendCommand {
-    const inq = this.message(me, 'inq', lan, seq, downList(peers, lan))
+  notice(me: Sender, lan: number, seq: number, down: number[], to: number | 'broadcast'): SendCommand {
+    const inq = this.message(me, 'inq', lan, seq, down)
     return { kind: 'send', lan, to, msg: { ...inq, intervalMs: 0 } }
   }
 
   /** The notice of a change in the mask, on every LAN that still has carrier. */
   notices(me: Sender, seq: number, peers: Iterable<Peer>): SendCommand[] {
     const out: SendCommand[] = []
-    this.#carrierLost.forEach((lost, lan) => lost || out.push(this.notice(me, lan, seq, peers, 'broadcast')))
+    this.#carrierLost.forEach((lost, lan) => lost || out.push(this.notice(me, lan, seq, downList(peers, lan), 'broadcast')))
     return out
   }
 }

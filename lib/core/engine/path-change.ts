@@ -107,12 +107,15 @@ export class PathChanges {
    * We just stopped or started hearing the peer on `lan`: say so at once, in a notice over that
    * LAN, rather than in the next INQ or ACK up to an interval later. The peer's path follows what
    * we hear (one-way failures), so this takes up to an interval off failback, and off failover
-   * when only our direction still works.
+   * when only our direction still works. Only to a confirmed peer, and saying only whether we hear
+   * it: a notice to an invented peer's address, carrying the whole down list, once made a host
+   * send 13 times the bytes it was sent to addresses an attacker chose.
    */
   #tellPeer(peer: Peer, lan: number, out: Effect[]): void {
-    const to = peer.lans[lan]!.address
-    if (to === 0 || this.#d.lans.carrierLost(lan)) return
-    out.push(this.#d.lans.notice(this.#d.config(), lan, this.#d.rounds.nextSeq(), this.#d.peers, to))
+    const pl = peer.lans[lan]!
+    if (pl.address === 0 || !peer.confirmed || this.#d.lans.carrierLost(lan)) return
+    const down = pl.link.state === LinkState.Down ? [peer.id] : []
+    out.push(this.#d.lans.notice(this.#d.config(), lan, this.#d.rounds.nextSeq(), down, pl.address))
   }
 }
 

@@ -291,3 +291,26 @@ t.test('a responder confirms a peer heard on two LANs, or on upAfter INQs in a r
   const fx = [...hear(101, host(13), 0), ...hear(102, host(14), 0)]
   t.same(events(fx), ['10c:forgotten', '10d:discovered', '10d:forgotten', '10e:discovered'])
 })
+
+t.test('no reflection: to addresses not confirmed, never more bytes than came from them', async (t) => {
+  const { encode } = await import('../../../lib/core/wire/codec.js')
+  const e = new Engine(base)
+  const received = new Map<number, number>()
+  const sent = new Map<number, number>()
+  const add = (m: Map<number, number>, k: number, n: number) => m.set(k, (m.get(k) ?? 0) + n)
+  const unicast = (fx: Effect[]) => {
+    for (const s of sends(fx)) if (s.to !== 'broadcast') add(sent, s.to, encode(s.msg).length)
+  }
+  // 200 invented peers on LAN A, each naming a third host's address as its own, one INQ each
+  // (the shortest: one LAN), then silent: their paths go down, which used to send each a notice
+  // carrying the whole down list.
+  for (let i = 0; i < 200; i++) {
+    const victim = ip(`198.18.1.${10 + (i % 40)}`)
+    const m = inqFrom({ from: 0x0a000000 + i, addresses: [victim] }, { lan: 0, seq: 1 })
+    add(received, victim, encode(m).length)
+    unicast(e.receive(i, 0, victim, m))
+  }
+  for (let now = 200; now < 3000; now += 100) unicast([...e.tick(now), ...e.expire(now + 50)])
+  for (const [to, bytes] of sent)
+    t.ok(bytes <= (received.get(to) ?? 0), `${to}: sent ${bytes}, got ${received.get(to)}`)
+})
