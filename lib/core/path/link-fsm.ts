@@ -18,9 +18,9 @@ export enum LinkState {
 }
 
 export enum LinkEvent {
-  /** A packet due from the peer arrived: an ACK to our INQ, or the peer's own INQ. */
+  /** A genuine ACK to our INQ (requestor) or an expected INQ (responder) arrived. */
   Good = 'good',
-  /** A packet due from the peer is overdue: an ACK to our INQ, or the peer's next INQ. */
+  /** An ACK or an expected INQ is overdue. */
   Miss = 'miss',
   /** This host's interface on the LAN, or the peer's, lost carrier: down at once, as after failAfter misses. */
   NoCarrier = 'no-carrier',
