@@ -6,7 +6,8 @@
 // exec` gives them, with /run/frr and /var/tmp bind-mounted from a per-host folder under the lab's
 // temp dir: nothing outside the lab is touched. They are stopped by the PIDs in their pid files.
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { addr, type Host, Lab, run, sleep, until } from '../spec/lab/harness/netlab.js'
 import { type CaseResult, type Fault, PROFILES } from './failover.js'
@@ -58,13 +59,17 @@ function confs(lab: Lab, h: Host): Record<(typeof DAEMONS)[number], string> {
 class Frr {
   readonly #lab: Lab
   readonly #dirs = new Map<Host, string>()
+  /** The daemons run as user frr, which cannot enter the lab's own 0700 temp dir: a 0755 one of ours. */
+  readonly #root: string
 
   constructor(lab: Lab) {
     this.#lab = lab
+    this.#root = mkdtempSync(join(tmpdir(), `${lab.prefix}-frr-`))
+    chmodSync(this.#root, 0o755)
   }
 
   dir(h: Host): string {
-    return join(this.#lab.dir, `frr-h${h.n}`)
+    return join(this.#root, `h${h.n}`)
   }
 
   async start(h: Host): Promise<void> {
@@ -126,6 +131,7 @@ class Frr {
       }
     }
     this.#dirs.clear()
+    rmSync(this.#root, { recursive: true, force: true })
   }
 }
 
@@ -188,6 +194,9 @@ export async function benchFrr(runs: number, log: (s: string) => void): Promise<
     for (const [fault, inject] of faults) {
       const failover: number[] = []
       for (let r = 0; r < runs; r++) {
+        // OSPF re-originates a router LSA at most every 5 s (MinLSInterval) and BFD may still be on its
+        // slow start-up timers just after coming up: let both settle, or the run times those instead
+        await sleep(5500)
         watch.drain()
         await sleep(200 + Math.random() * BFD_MS)
         const t0 = performance.now()
@@ -265,5 +274,6 @@ export async function frrSection(
   const why = frrMissing()
   if (why) return sideBySide(cases, why)
   log('FRR beside faild...')
-  return sideBySide(cases, await benchFrr(runs, log))
+  const frr = await benchFrr(runs, log).catch((err: Error) => `FRR run failed: ${err.message.split('\n').at(-1)}`)
+  return sideBySide(cases, frr)
 }
