@@ -1,12 +1,14 @@
 // `npm run bench`: measures faild in the lab, prints a table against the targets, writes
 // bench/results/*.json, results.md and failover.svg.
 //   --runs N    runs per failover case (default 20)     --quick   5 runs, fast profile only
+//   --frr-only  only faild's fast profile beside FRR (bench/frr.ts)
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, release } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { labUnavailable } from '../spec/lab/harness/netlab.js'
 import { chartSvg } from './chart.js'
 import { benchProfile, type CaseResult, PROFILES } from './failover.js'
+import { frrSection } from './frr.js'
 import {
   benchChurn,
   benchScale,
@@ -182,7 +184,13 @@ async function main(): Promise<number> {
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Linux ${release()}, Node ${process.version}`
   say(`faild bench: ${runs} runs per failover case, ${machine}`)
   const cases: CaseResult[] = []
-  for (const p of quick ? PROFILES.slice(0, 1) : PROFILES) cases.push(...(await benchProfile(p, runs, say)))
+  const frrOnly = process.argv.includes('--frr-only')
+  for (const p of quick || frrOnly ? PROFILES.slice(0, 1) : PROFILES) cases.push(...(await benchProfile(p, runs, say)))
+  const frrLines = await frrSection(cases, runs, say)
+  if (frrOnly) {
+    say(`\n${frrLines.join('\n')}`)
+    return 0
+  }
   say('churn and start-up...')
   const churn = await benchChurn(1000, 10)
   const startup = await benchStartup(50, 10)
@@ -204,6 +212,8 @@ async function main(): Promise<number> {
     ...targetLines,
     '',
     ...lines,
+    '',
+    ...frrLines,
     '',
   ].join('\n')
   say(`\n${md}`)

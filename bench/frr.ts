@@ -1,0 +1,279 @@
+// FRR (zebra + ospfd + bfdd, BFD 100 ms x 3) in the lab beside faild: the same faults, timed the same way.
+//
+// Routing on the host, as in /work/shared/reference/frr-lab: OSPF area 0 on LAN A (cost 10) and
+// LAN B (cost 100), each host's service address 198.18.100.n/32 on lo advertised, BFD on both LANs.
+// Each host's daemons run inside that host's namespace, in the private mount namespace `ip netns
+// exec` gives them, with /run/frr and /var/tmp bind-mounted from a per-host folder under the lab's
+// temp dir: nothing outside the lab is touched. They are stopped by the PIDs in their pid files.
+import { execFileSync } from 'node:child_process'
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { addr, type Host, Lab, run, sleep, until } from '../spec/lab/harness/netlab.js'
+import { type CaseResult, type Fault, PROFILES } from './failover.js'
+import { ms, type Summary, summarize } from './stats.js'
+
+const FRR_BIN = '/usr/lib/frr'
+const DAEMONS = ['zebra', 'bfdd', 'ospfd'] as const
+const A = 0
+const B = 1
+/** BFD 100 ms x 3: the timers faild's fast profile (-t 0.1 -f 3) is compared with. */
+const BFD_MS = 100
+const BFD_MULT = 3
+
+export const svc = (n: number): string => `198.18.100.${n}`
+
+/** Why FRR cannot run here, or undefined when it can. */
+export function frrMissing(): string | undefined {
+  const missing = DAEMONS.filter((d) => !existsSync(join(FRR_BIN, d)))
+  if (missing.length)
+    return `FRR not installed (no ${missing.map((d) => join(FRR_BIN, d)).join(', ')}): apt-get install -y frr`
+  return undefined
+}
+
+export interface FrrCase {
+  readonly fault: Fault
+  /** ms from the start of the fault command to host 2's route to host 1 moving to LAN B */
+  readonly failover: readonly number[]
+  readonly summary: Summary
+}
+
+function confs(lab: Lab, h: Host): Record<(typeof DAEMONS)[number], string> {
+  const lans = h.ifaces.map(
+    (ifname, l) =>
+      `interface ${ifname}\n ip ospf area 0.0.0.0\n ip ospf network broadcast\n ip ospf cost ${l === A ? 10 : 100}\n` +
+      ' ip ospf bfd\n ip ospf bfd profile bench\n',
+  )
+  const head = (d: string) => `hostname ${lab.prefix}-h${h.n}-${d}\nlog timestamp precision 3\n`
+  return {
+    // plain routes, not nexthop objects, so a reroute is one "via" line in `ip monitor route`
+    zebra: `${head('zebra')}no zebra nexthop kernel enable\n`,
+    bfdd: `${head('bfdd')}bfd\n profile bench\n  detect-multiplier ${BFD_MULT}\n  receive-interval ${BFD_MS}\n  transmit-interval ${BFD_MS}\n !\n!\n`,
+    ospfd:
+      `${head('ospfd')}interface lo\n ip ospf area 0.0.0.0\n ip ospf passive\n${lans.join('')}` +
+      `router ospf\n ospf router-id ${svc(h.n)}\n`,
+  }
+}
+
+/** The FRR daemons of one lab's hosts: started in their namespaces, stopped by PID. */
+class Frr {
+  readonly #lab: Lab
+  readonly #dirs = new Map<Host, string>()
+  /** The daemons run as user frr, which cannot enter the lab's own 0700 temp dir: a 0755 one of ours. */
+  readonly #root: string
+
+  constructor(lab: Lab) {
+    this.#lab = lab
+    this.#root = mkdtempSync(join(tmpdir(), `${lab.prefix}-frr-`))
+    chmodSync(this.#root, 0o755)
+  }
+
+  dir(h: Host): string {
+    return join(this.#root, `h${h.n}`)
+  }
+
+  async start(h: Host): Promise<void> {
+    const d = this.dir(h)
+    mkdirSync(join(d, 'run'), { recursive: true })
+    mkdirSync(join(d, 'vartmp'), { recursive: true, mode: 0o1777 })
+    for (const [name, text] of Object.entries(confs(this.#lab, h))) writeFileSync(join(d, `${name}.conf`), text)
+    this.#dirs.set(h, d)
+    await must('ip', ['-n', h.ns, 'addr', 'add', `${svc(h.n)}/32`, 'dev', 'lo'])
+    await must('chown', ['-R', 'frr:frr', d])
+    await must('chmod', ['1777', join(d, 'vartmp')])
+    const common = `-d -u frr -g frr -P 0 -A 127.0.0.1 --vty_socket ${d} -z ${d}/zserv.api`
+    const line = (x: string, more = '') =>
+      `${FRR_BIN}/${x} ${common} -f ${d}/${x}.conf -i ${d}/${x}.pid --log file:${d}/${x}.log ${more}`
+    // one shell per host: its private mount namespace keeps FRR's compiled-in paths under d
+    const script = [
+      'set -e',
+      `mount --bind ${d}/vartmp /var/tmp`,
+      `mount --bind ${d}/run /run/frr`,
+      line('zebra'),
+      line('bfdd', `--bfdctl ${d}/bfdd.sock`),
+      line('ospfd'),
+    ].join('\n')
+    await must('ip', ['netns', 'exec', h.ns, 'bash', '-c', script])
+  }
+
+  /** BFD sessions up on this host (vtysh through the host's own vty sockets). */
+  async bfdUp(h: Host): Promise<number> {
+    const r = await run('ip', [
+      'netns',
+      'exec',
+      h.ns,
+      'vtysh',
+      '--vty_socket',
+      this.dir(h),
+      '-c',
+      'show bfd peers json',
+    ])
+    if (r.code !== 0) return 0
+    try {
+      return (JSON.parse(r.stdout) as Array<{ status?: string }>).filter((p) => p.status === 'up').length
+    } catch {
+      return 0
+    }
+  }
+
+  /** SIGTERM each daemon we started (its pid file, its command line checked), SIGKILL after 5 s. */
+  async stop(): Promise<void> {
+    for (const d of this.#dirs.values()) {
+      for (const x of [...DAEMONS].reverse()) {
+        const pid = pidOf(d, x)
+        if (pid === undefined) continue
+        process.kill(pid, 'SIGTERM')
+        const gone = await until(() => !alive(pid), 5000, `${x} pid ${pid} to stop`).then(
+          () => true,
+          () => false,
+        )
+        if (!gone && alive(pid)) process.kill(pid, 'SIGKILL')
+      }
+    }
+    this.#dirs.clear()
+    rmSync(this.#root, { recursive: true, force: true })
+  }
+}
+
+function pidOf(d: string, daemon: string): number | undefined {
+  try {
+    const pid = Number(readFileSync(join(d, `${daemon}.pid`), 'utf8').trim())
+    const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+    return Number.isInteger(pid) && pid > 1 && cmd.startsWith(`${FRR_BIN}/${daemon}`) ? pid : undefined
+  } catch {
+    return undefined
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch {
+    return false
+  }
+}
+
+async function must(cmd: string, args: readonly string[]): Promise<string> {
+  const r = await run(cmd, args)
+  if (r.code !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.stderr.trim()}`)
+  return r.stdout
+}
+
+/** Both hosts reach each other's service address over LAN A and every BFD session is up (bounded). */
+async function converged(lab: Lab, frr: Frr, timeoutMs: number): Promise<void> {
+  const [h1, h2] = lab.hosts as [Host, Host]
+  const viaA = (h: Host, peer: Host) => `dev ${h.ifaces[A]} via ${addr(A, peer.n)}`
+  await until(
+    async () =>
+      (await lab.route(h2, svc(1))) === viaA(h2, h1) &&
+      (await lab.route(h1, svc(2))) === viaA(h1, h2) &&
+      (await frr.bfdUp(h1)) >= 2 &&
+      (await frr.bfdUp(h2)) >= 2,
+    timeoutMs,
+    'FRR to converge (OSPF full on both LANs, BFD up)',
+  )
+}
+
+/** Run both faults `runs` times each against FRR in a two-host lab of its own. */
+export async function benchFrr(runs: number, log: (s: string) => void): Promise<FrrCase[]> {
+  const lab = await Lab.create({ hosts: 2 })
+  const frr = new Frr(lab)
+  try {
+    const [h1, h2] = lab.hosts as [Host, Host]
+    for (const h of lab.hosts) await frr.start(h)
+    // broadcast networks wait one dead interval (40 s) before electing a DR
+    await converged(lab, frr, 90_000)
+    const watch = await lab.watchRoutes(h2)
+    const moved = new RegExp(`^${svc(1).replace(/\./g, '\\.')} via ${addr(B, 1).replace(/\./g, '\\.')} `)
+    const faults: Array<[Fault, (on: boolean) => Promise<void>]> = [
+      ['dead switch port', (on) => (on ? lab.fault(h1, A, 'both') : lab.heal(h1, A))],
+      ['pulled cable', (on) => lab.cable(h1, A, !on)],
+    ]
+    const out: FrrCase[] = []
+    for (const [fault, inject] of faults) {
+      const failover: number[] = []
+      for (let r = 0; r < runs; r++) {
+        // OSPF re-originates a router LSA at most every 5 s (MinLSInterval) and BFD may still be on its
+        // slow start-up timers just after coming up: let both settle, or the run times those instead
+        await sleep(5500)
+        watch.drain()
+        await sleep(200 + Math.random() * BFD_MS)
+        const t0 = performance.now()
+        await inject(true)
+        const at = await watch.next(moved, 5000)
+        failover.push(at === undefined ? NaN : at - t0)
+        log(`  FRR, ${fault}, run ${r + 1}/${runs}: failover ${at === undefined ? '-' : Math.round(at - t0)} ms`)
+        await sleep(500)
+        await inject(false)
+        // OSPF hellos every 10 s: after a pulled cable the adjacency needs one to come back
+        await converged(lab, frr, 60_000)
+      }
+      out.push({ fault, failover, summary: summarize(failover) })
+    }
+    await watch.stop()
+    return out
+  } finally {
+    await frr.stop()
+    await lab.destroy()
+  }
+}
+
+const row = (cells: Array<string | number>): string => `| ${cells.join(' | ')} |`
+
+/** faild's fast profile beside FRR: median, p95, max and faild/FRR, per fault. */
+export function sideBySide(cases: readonly CaseResult[], frr: readonly FrrCase[] | string): string[] {
+  const head = [
+    `faild (${PROFILES[0]!.name}) beside FRR ${frrVersion()} (zebra + ospfd + bfdd, BFD ${BFD_MS} ms x ${BFD_MULT}): ` +
+      "from the start of the fault command to the peer's route to the faulted host moving to LAN B, " +
+      "seen by `ip monitor route` on the peer (ms; faild: host 1's LAN A address, FRR: host 1's OSPF-advertised /32)",
+    '',
+  ]
+  if (typeof frr === 'string') return [...head, `FRR skipped: ${frr}`]
+  const lines = [
+    ...head,
+    row(['fault', 'faild median', 'p95', 'max', 'FRR median', 'p95', 'max', 'faild / FRR (median)']),
+  ]
+  lines.push(row(Array(8).fill('---')))
+  for (const f of frr) {
+    const c = cases.find((x) => x.profile === PROFILES[0]!.name && x.fault === f.fault)
+    if (!c) continue
+    const a = c.summary.failover
+    const b = f.summary
+    lines.push(
+      row([
+        f.fault,
+        ms(a.median),
+        ms(a.p95),
+        ms(a.max),
+        ms(b.median),
+        ms(b.p95),
+        ms(b.max),
+        (a.median / b.median).toFixed(2),
+      ]),
+    )
+  }
+  return lines
+}
+
+function frrVersion(): string {
+  try {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: dpkg-query's own field syntax, not a template
+    return execFileSync('dpkg-query', ['-W', '-f', '${Version}', 'frr'], { encoding: 'utf8', timeout: 5000 }).trim()
+  } catch {
+    return ''
+  }
+}
+
+/** The side-by-side lines for the results: FRR run when installed, a clear skip line when not. */
+export async function frrSection(
+  cases: readonly CaseResult[],
+  runs: number,
+  log: (s: string) => void,
+): Promise<string[]> {
+  const why = frrMissing()
+  if (why) return sideBySide(cases, why)
+  log('FRR beside faild...')
+  const frr = await benchFrr(runs, log).catch((err: Error) => `FRR run failed: ${err.message.split('\n').at(-1)}`)
+  return sideBySide(cases, frr)
+}
