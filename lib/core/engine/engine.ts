@@ -9,7 +9,7 @@ import type { Message } from '../wire/codec.js'
 import { type AdmitContext, admit, admitContext } from './admit.js'
 import type { EngineConfig, Tunables } from './config.js'
 import type { Effect } from './effects.js'
-import { downList, LocalLans } from './local-lans.js'
+import { downList, LocalLans, noLargerThan } from './local-lans.js'
 import { PathChanges, pathView } from './path-change.js'
 import { forgetMs, type Peer, type PeerLan, PeerTable } from './peer-table.js'
 import { ProbeRounds } from './probe-round.js'
@@ -208,7 +208,10 @@ export class Engine {
     const cfg = this.#cfg
     const pl = peer.lans[lan]!
     const down = pl.link.state === LinkState.Down ? [msg.from] : []
-    out.push({ kind: 'send', lan, to: src, msg: this.#lans.message(cfg, 'ack', lan, msg.seq, down, msg.from) })
+    const ack = this.#lans.message(cfg, 'ack', lan, msg.seq, down, msg.from)
+    // `src` is only what the packet claims until the peer is confirmed: no reflection (#11).
+    const reply = peer.confirmed ? ack : noLargerThan(ack, msg)
+    if (reply) out.push({ kind: 'send', lan, to: src, msg: reply })
     pl.link = linkStep(pl.link, LinkEvent.Good, cfg)
     this.#soonest = Math.min(this.#soonest, this.#peers.expectInqs(peer, now, lan))
   }

@@ -111,8 +111,11 @@ export class PathChanges {
    */
   #tellPeer(peer: Peer, lan: number, out: Effect[]): void {
     const to = peer.lans[lan]!.address
-    if (to === 0 || this.#d.lans.carrierLost(lan)) return
-    out.push(this.#d.lans.notice(this.#d.config(), lan, this.#d.rounds.nextSeq(), this.#d.peers, to))
+    // An unconfirmed peer's address is only what a packet claimed: a notice of up to 1,400 bytes
+    // sent there was a 13x reflection (#11); the next INQ or ACK tells a real peer soon enough.
+    if (to === 0 || !peer.confirmed || this.#d.lans.carrierLost(lan)) return
+    // Its down list names only this peer: all the peer reads from it is whether we hear it.
+    out.push(this.#d.lans.notice(this.#d.config(), lan, this.#d.rounds.nextSeq(), [peer], to))
   }
 }
 
