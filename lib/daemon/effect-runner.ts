@@ -7,7 +7,7 @@ import { encode, type WireKey } from '../core/wire/codec.js'
 import type { Logger } from '../host/log.js'
 import type { Drops } from './drops.js'
 
-/** Peer events (discovered, forgotten, restarted) logged and notified at most this many per 10 s. */
+/** Peer events (discovered, forgotten, restarted) logged and notified, and damping lines logged, at most this many per 10 s. */
 const PEER_EVENTS_PER_WINDOW = 50
 const PEER_EVENT_WINDOW_MS = 10_000
 
@@ -22,6 +22,7 @@ export interface EffectRunnerDeps {
 export class EffectRunner {
   readonly #deps: EffectRunnerDeps
   readonly #peerEvents = new LogBudget(PEER_EVENTS_PER_WINDOW, PEER_EVENT_WINDOW_MS)
+  readonly #dampedEvents = new LogBudget(PEER_EVENTS_PER_WINDOW, PEER_EVENT_WINDOW_MS)
   /** The first key signs what we send; none: unsigned. */
   key: WireKey | undefined
 
@@ -51,14 +52,23 @@ export class EffectRunner {
           this.#deps.drops.count(fx.reason, fx.lan, () => `from node ${formatIPv4(fx.from)}`)
           break
         case 'damped':
-          this.#deps.log.warn(
-            `peer ${formatIPv4(fx.peer)} LAN ${this.#deps.label(fx.lan)}: flapping ` +
-              `(${fx.penalty.toFixed(1)} downs lately), held down for ${(fx.holdMs / 1000).toFixed(1)}s`,
-          )
+          this.#damped(now, fx)
           break
       }
     }
     return { links, changed }
+  }
+
+  /** A path held down for flapping: forged notices can cause it per packet, so it has a budget of its own. */
+  #damped(now: number, fx: Extract<Effect, { kind: 'damped' }>): void {
+    const budget = this.#dampedEvents.take(now)
+    const { log, label } = this.#deps
+    if (budget.summary) log.warn(`${budget.summary} more paths held down for flapping were not logged in the last 10 s`)
+    if (!budget.ok) return
+    log.warn(
+      `peer ${formatIPv4(fx.peer)} LAN ${label(fx.lan)}: flapping ` +
+        `(${fx.penalty.toFixed(1)} downs lately), held down for ${(fx.holdMs / 1000).toFixed(1)}s`,
+    )
   }
 
   /** A peer discovered, restarted or forgotten: logged and notified within the budget an outsider cannot exhaust. */

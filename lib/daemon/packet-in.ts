@@ -4,11 +4,19 @@
 // packets are rejected by the decoder (a few header checks, then one HMAC) before any bucket is
 // charged, so 400 garbage packets a second spoofing a peer's address cost that peer nothing. With
 // a key the sender is authenticated and its bucket is its node id; without one, its source address.
+// A signed packet replayed (no newer than the last one let in from that sender, kind and LAN) is
+// charged to one bucket all replays share: captured packets replayed at 400/s cannot spend the
+// peer's budget either.
 import { formatIPv4 } from '../core/util/ipv4.js'
 import type { RateLimiter } from '../core/util/rate-limit.js'
 import { decode, type Message, type WireKey } from '../core/wire/codec.js'
 import type { Logger } from '../host/log.js'
 import type { Drops } from './drops.js'
+
+/** The rate limiter's key for replayed signed packets (node ids and addresses are never negative). */
+const REPLAYS = -2
+/** Senders, kinds and LANs whose latest sequence number is kept; beyond it the record starts over. */
+const MAX_LATEST = 4096
 
 export interface PacketInDeps {
   readonly log: Logger
@@ -24,6 +32,8 @@ export class PacketIn {
   #keys: readonly WireKey[]
   /** Log a line for every packet (-vv, logPackets). */
   #trace: boolean
+  /** With a key, the newest (boot, seq) let in per sender, kind and LAN. BOUNDED: MAX_LATEST. */
+  readonly #latest = new Map<string, { boot: number; seq: number }>()
   received = 0
   /** Packets that passed the rate limit and decoded: what the drain before judging waits for. */
   accepted = 0
@@ -47,8 +57,8 @@ export class PacketIn {
     const { drops } = this.#deps
     const r = decode(data, this.#keys)
     if (!r.ok) return drops.count(r.code, lan, () => `${data.length} bytes from ${formatIPv4(src)}`)
-    const sender = this.#keys.length > 0 ? r.msg.from : src
-    if (!this.#limiter.allow(sender, now)) return drops.count('rate-limited', lan, () => `from ${formatIPv4(src)}`)
+    if (!this.#limiter.allow(this.#bucket(src, r.msg), now))
+      return drops.count('rate-limited', lan, () => `from ${formatIPv4(src)}`)
     this.accepted++
     if (this.#trace) {
       const m = r.msg
@@ -56,5 +66,16 @@ export class PacketIn {
       this.#deps.log.debug(`LAN ${this.#deps.label(lan)}: ${what}`)
     }
     this.#deps.accept(now, lan, src, r.msg)
+  }
+
+  /** Whose budget a decoded packet spends: its source without a key; with one, its node id, or REPLAYS. */
+  #bucket(src: number, m: Message): number {
+    if (this.#keys.length === 0) return src
+    const at = `${m.from}:${m.kind}:${m.lan}`
+    const last = this.#latest.get(at)
+    if (last && (m.boot < last.boot || (m.boot === last.boot && m.seq <= last.seq))) return REPLAYS
+    if (!last && this.#latest.size >= MAX_LATEST) this.#latest.clear()
+    this.#latest.set(at, { boot: m.boot, seq: m.seq })
+    return m.from
   }
 }

@@ -57,3 +57,23 @@ t.test('without a key, garbage is rejected before the source is charged', async 
   t.equal(accepted.length, 10)
   t.same(Object.fromEntries(drops.counts), { ERR_BAD_MAGIC: 100 })
 })
+
+t.test('with a key, captured packets replayed share one budget and leave the peer its own', async (t) => {
+  const { packets, accepted, drops } = ingress([KEY])
+  const src = PEER.addresses[0]!
+  const captured = [0, 1, 2].map((seq) => encode(inqFrom(PEER, { seq }), KEY))
+  for (const p of captured) packets.receive(0, 0, src, p)
+  for (let i = 0; i < 400; i++) packets.receive(0, 0, src, captured[i % 3]!)
+  for (let i = 0; i < 7; i++) packets.receive(0, 0, src, encode(inqFrom(PEER, { seq: 10 + i }), KEY))
+  t.equal(
+    accepted.filter((m) => m.seq >= 10).length,
+    7,
+    'every new genuine packet let in: the burst less the 3 captured',
+  )
+  t.equal(drops.counts.get('rate-limited'), 400 - 10, 'the replays beyond their own burst are limited')
+  const fresh = ingress([KEY])
+  fresh.packets.receive(0, 0, src, encode(inqFrom({ ...PEER, boot: 10 }, { seq: 1 }), KEY))
+  fresh.packets.receive(0, 0, src, encode(inqFrom({ ...PEER, boot: 11 }, { seq: 0 }), KEY))
+  for (let i = 0; i < 20; i++) fresh.packets.receive(0, 0, src, encode(inqFrom({ ...PEER, boot: 10 }, { seq: 5 }), KEY))
+  t.equal(fresh.drops.counts.get('rate-limited'), 10, "a restarted peer's packets are new; its old run's are replays")
+})

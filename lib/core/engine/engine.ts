@@ -9,7 +9,7 @@ import type { Message } from '../wire/codec.js'
 import { type AdmitContext, admit, admitContext } from './admit.js'
 import type { EngineConfig, Tunables } from './config.js'
 import type { Effect } from './effects.js'
-import { downList, LocalLans } from './local-lans.js'
+import { downList, LocalLans, noLargerThan } from './local-lans.js'
 import { PathChanges, pathView } from './path-change.js'
 import { forgetMs, type Peer, type PeerLan, PeerTable } from './peer-table.js'
 import { ProbeRounds } from './probe-round.js'
@@ -209,12 +209,11 @@ export class Engine {
   #answer(now: number, lan: number, src: number, peer: Peer, msg: Message, out: Effect[]): void {
     const cfg = this.#cfg
     const pl = peer.lans[lan]!
-    if (peer.confirmed || msg.addresses.length >= cfg.addresses.length) {
-      // To an address not yet confirmed, never more bytes than came from it (no reflection): no
-      // down list, and no answer to an INQ shorter than ours would be (tag and MAC are alike).
-      const down = peer.confirmed && pl.link.state === LinkState.Down ? [msg.from] : []
-      out.push({ kind: 'send', lan, to: src, msg: this.#lans.message(cfg, 'ack', lan, msg.seq, down, msg.from) })
-    }
+    const down = pl.link.state === LinkState.Down ? [msg.from] : []
+    const ack = this.#lans.message(cfg, 'ack', lan, msg.seq, down, msg.from)
+    // `src` is only what the packet claims until the peer is confirmed: no reflection (#11).
+    const reply = peer.confirmed ? ack : noLargerThan(ack, msg)
+    if (reply) out.push({ kind: 'send', lan, to: src, msg: reply })
     if (cfg.requestor) return
     pl.link = linkStep(pl.link, LinkEvent.Good, cfg)
     this.#soonest = Math.min(this.#soonest, this.#peers.expectInqs(peer, now, lan))

@@ -95,6 +95,20 @@ export class LocalLans {
   }
 }
 
+/**
+ * An ACK cut to no more words than the INQ it answers, or undefined if it cannot be (the INQ lists
+ * fewer LANs than the one it came on): what an unconfirmed sender gets, so a forged INQ with a
+ * spoofed source never makes this host send more bytes than it received to that address (#11).
+ * The down list goes first, then the addresses of LANs beyond the sender's count.
+ */
+export function noLargerThan(ack: Message, inq: Message): Message | undefined {
+  const words = inq.addresses.length + inq.down.length
+  const addresses = ack.addresses.slice(0, Math.min(ack.addresses.length, words))
+  if (ack.lan >= addresses.length) return undefined
+  const down = ack.down.slice(0, words - addresses.length)
+  return { ...ack, addresses, down, outOfService: ack.outOfService & ((1 << addresses.length) - 1) }
+}
+
 /** Peers this host does not hear on `lan`, as far as one packet can tell. */
 export function downList(peers: Iterable<Peer>, lan: number): number[] {
   const down: number[] = []
