@@ -3,13 +3,6 @@
 // Hysteresis as in ripd's neighbor FSM and relayd's retry counters: `failAfter` consecutive
 // misses take a link down, `upAfter` consecutive good packets bring it back; each counter is
 // reset by the opposite event. A link never heard is Unknown: it takes no route action.
-//
-// A run of good packets alone would bring a lossy LAN back again and again (at 50% loss three in
-// a row come every eight packets or so), so a down link is told apart by how it went down and how
-// it comes back: one that lost more than its final run among its last RECOVERY_WINDOW packets, or
-// that misses one again while coming back, is lossy, and a lossy link comes back only once at most
-// RECOVERY_MISSES of its last RECOVERY_WINDOW packets were missed. A clean outage (a dead port, a
-// pulled cable) still comes back after `upAfter` good packets.
 
 export enum LinkState {
   Unknown = 'unknown',
@@ -37,18 +30,9 @@ export interface Link {
   readonly missed: number
   /** Consecutive good packets, saturating at upAfter. */
   readonly good: number
-  /** The last RECOVERY_WINDOW packets due, newest in bit 0 (set: missed), and how many it holds. */
-  readonly recent: number
-  readonly seen: number
-  /** Down and lossy: it needs a clean window, not only `upAfter` good packets, to come back. */
-  readonly lossy: boolean
 }
 
-export const RECOVERY_WINDOW = 20
-export const RECOVERY_MISSES = 1
-const WINDOW_MASK = (1 << RECOVERY_WINDOW) - 1
-
-export const NEW_LINK: Link = { state: LinkState.Unknown, missed: 0, good: 0, recent: 0, seen: 0, lossy: false }
+export const NEW_LINK: Link = { state: LinkState.Unknown, missed: 0, good: 0 }
 
 interface Row {
   readonly from: LinkState
@@ -89,50 +73,13 @@ export function linkStep(link: Link, event: LinkEvent, th: Thresholds): Link {
   if (!row) throw new Error(`no transition for ${link.state} on ${event}`)
   const cap = row.counts === 'good' ? th.upAfter : th.failAfter
   const count = row.saturate ? cap : Math.min((row.counts === 'good' ? link.good : link.missed) + 1, cap)
-  const window = record(link, event)
-  const lossy = isLossy(link, event, window.recent, th)
-  const reached =
-    (row.limit === 'now' || count >= th[row.limit]) && (row.to !== LinkState.Up || !lossy || clean(window))
+  const reached = row.limit === 'now' || count >= th[row.limit]
   const state = reached ? row.to : link.state
-  const counters = row.counts === 'good' ? { good: count, missed: 0 } : { good: 0, missed: count }
-  const next: Link = { state, ...counters, ...window, lossy: state === LinkState.Down && lossy }
-  return same(next, link) ? link : next
+  const next: Link = row.counts === 'good' ? { state, good: count, missed: 0 } : { state, good: 0, missed: count }
+  return next.state === link.state && next.good === link.good && next.missed === link.missed ? link : next
 }
-
-/** The window after `event`: a packet due goes in; carrier loss starts it again. */
-function record(link: Link, event: LinkEvent): { recent: number; seen: number } {
-  if (event === LinkEvent.NoCarrier) return { recent: 0, seen: 0 }
-  const bit = event === LinkEvent.Miss ? 1 : 0
-  return { recent: ((link.recent << 1) | bit) & WINDOW_MASK, seen: Math.min(link.seen + 1, RECOVERY_WINDOW) }
-}
-
-/** Whether the link, down after `event`, is lossy: it was before, it went down lossy, or it missed while coming back. */
-function isLossy(link: Link, event: LinkEvent, recent: number, th: Thresholds): boolean {
-  if (event === LinkEvent.NoCarrier) return false // a pulled cable is a clean outage
-  if (link.state !== LinkState.Down) return misses(recent) > th.failAfter + RECOVERY_MISSES
-  return link.lossy || (event === LinkEvent.Miss && link.good > 0)
-}
-
-const clean = (w: { recent: number; seen: number }): boolean =>
-  w.seen === RECOVERY_WINDOW && misses(w.recent) <= RECOVERY_MISSES
-
-function misses(recent: number): number {
-  let n = 0
-  for (let bits = recent; bits !== 0; bits &= bits - 1) n++
-  return n
-}
-
-const same = (a: Link, b: Link): boolean =>
-  a.state === b.state &&
-  a.missed === b.missed &&
-  a.good === b.good &&
-  a.recent === b.recent &&
-  a.seen === b.seen &&
-  a.lossy === b.lossy
 
 /** "missed 3/3, good 0/5" for logs. */
 export function describeLink(link: Link, th: Thresholds): string {
-  const counts = `missed ${link.missed}/${th.failAfter}, good ${link.good}/${th.upAfter}`
-  if (!link.lossy) return counts
-  return `${counts}, lossy: ${misses(link.recent)} of the last ${link.seen} missed, back at ${RECOVERY_MISSES} of ${RECOVERY_WINDOW}`
+  return `missed ${link.missed}/${th.failAfter}, good ${link.good}/${th.upAfter}`
 }
