@@ -7,6 +7,7 @@
 // A signed packet replayed (no newer than the last one let in from that sender, kind and LAN) is
 // charged to one bucket all replays share: captured packets replayed at 400/s cannot spend the
 // peer's budget either.
+import { newer } from '../core/engine/admit.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
 import type { RateLimiter } from '../core/util/rate-limit.js'
 import { decode, type Message, type WireKey } from '../core/wire/codec.js'
@@ -73,7 +74,8 @@ export class PacketIn {
     if (this.#keys.length === 0) return src
     const at = `${m.from}:${m.kind}:${m.lan}`
     const last = this.#latest.get(at)
-    if (last && (m.boot < last.boot || (m.boot === last.boot && m.seq <= last.seq))) return REPLAYS
+    // Serial order (RFC 1982): a sequence that wraps past 2^32 is still newer.
+    if (last && (m.boot < last.boot || (m.boot === last.boot && !newer(m.seq, last.seq)))) return REPLAYS
     if (!last && this.#latest.size >= MAX_LATEST) this.#latest.clear()
     this.#latest.set(at, { boot: m.boot, seq: m.seq })
     return m.from

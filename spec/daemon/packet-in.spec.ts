@@ -77,3 +77,13 @@ t.test('with a key, captured packets replayed share one budget and leave the pee
   for (let i = 0; i < 20; i++) fresh.packets.receive(0, 0, src, encode(inqFrom({ ...PEER, boot: 10 }, { seq: 5 }), KEY))
   t.equal(fresh.drops.counts.get('rate-limited'), 10, "a restarted peer's packets are new; its old run's are replays")
 })
+
+t.test('with a key, a sequence that wraps past 2^32 is new, not a replay', async (t) => {
+  const { packets, accepted, drops } = ingress([KEY])
+  const send = (seq: number) => packets.receive(0, 0, PEER.addresses[0]!, encode(inqFrom(PEER, { seq }), KEY))
+  for (let i = -5; i < 0; i++) send(i >>> 0)
+  for (let i = 0; i < 20; i++) send(0xfffffffb) // replays: they use up the bucket replays share
+  for (let i = 0; i < 5; i++) send(i)
+  t.equal(drops.counts.get('rate-limited'), 10, 'only the replays beyond their own burst')
+  t.equal(accepted.length, 20, "the five after the wrap went on the peer's own budget")
+})
