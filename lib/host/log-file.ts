@@ -20,7 +20,11 @@ export interface LogFs {
 
 const realFs: LogFs = {
   open: (path) => openSync(path, 'a', 0o640),
-  write: (fd, text) => void writeSync(fd, text),
+  write: (fd, text) => {
+    const bytes = Buffer.from(text)
+    // A disk that fills mid-line takes part of it: the rest is lost, and said so, like a refused line.
+    if (writeSync(fd, bytes) < bytes.length) throw Object.assign(new Error('short write'), { code: 'ENOSPC' })
+  },
   close: (fd) => closeSync(fd),
 }
 
