@@ -3,7 +3,7 @@ import type { Options } from '../config/types.js'
 import type { Effect } from '../core/engine/effects.js'
 import type { Engine } from '../core/engine/engine.js'
 import type { Lan } from '../core/lans.js'
-import type { StatusReport } from '../core/report/status-format.js'
+import type { OverloadStatus, StatusReport } from '../core/report/status-format.js'
 import { type StatusInput, statusReport } from '../core/report/status-report.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
 import type { Logger } from '../host/log.js'
@@ -19,6 +19,8 @@ export interface OperatorDeps {
   readonly now: () => number
   readonly options: () => Options
   readonly received: () => number
+  /** The overload spell faild is in, if any. */
+  readonly overload: () => OverloadStatus | null
   readonly statusInput: () => StatusInput
   /** Carry out the engine's effects, as for any event. */
   readonly run: (effects: Effect[]) => void
@@ -75,6 +77,7 @@ export class Operator {
       upAfter: o.upAfter,
       uptimeS: Math.round((d.now() - d.startedAt) / 1000),
       dryRun: o.dryRun,
+      overload: d.overload(),
       ...statusReport(d.statusInput()),
       packets: { received: d.received(), dropped: d.drops.total, drops },
     }

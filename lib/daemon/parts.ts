@@ -17,10 +17,12 @@ import type { IpRunner } from '../host/ip-runner.js'
 import type { Logger } from '../host/log.js'
 import type { NotifyEvent } from '../host/notify.js'
 import { RouteTable } from '../host/route-table.js'
+import { socketDrops } from '../host/socket-drops.js'
 import { type SocketFactory, Transport } from '../host/transport.js'
 import { Drops } from './drops.js'
 import { EffectRunner } from './effect-runner.js'
 import { Operator } from './operator.js'
+import { Overload } from './overload.js'
 import { PacketIn } from './packet-in.js'
 import { RouteSync, type Wanted } from './route-sync.js'
 import { type Defer, Scheduler } from './scheduler.js'
@@ -40,6 +42,8 @@ export interface DaemonDeps {
   readonly defer?: Defer
   /** The boot id of each start (host/boot-counter.ts); default: the wall clock's. */
   readonly boot?: () => number
+  /** Datagrams the kernel dropped at the sockets on a port; default: from /proc/net/udp. */
+  readonly socketDrops?: (port: number) => number
 }
 
 export interface Parts {
@@ -103,12 +107,20 @@ export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonl
   const routes = new RouteTable(layout, { ip, log, now: () => clock.now() })
   const context = () => ({ table: hooks.options().table, thresholds: hooks.options(), label })
   const sync = new RouteSync({ log, routes, defer, notify, plan: hooks.plan, context, now: () => clock.now() })
+  const overload = new Overload(log, () => hooks.options().interval * 1000)
   const jobs = {
     accepted: () => packets.accepted,
-    judge: (now: number) => {
-      hooks.run(engine.expire(now), false)
+    judge: (now: number, behind: () => string | undefined) => {
+      const blind = () => {
+        const why = behind()
+        if (why !== undefined) overload.held(now, why)
+        return why !== undefined
+      }
+      hooks.run(engine.expire(now, blind), false)
+      overload.judged(now)
       sync.retry()
     },
+    socketDrops: () => (deps.socketDrops ?? socketDrops)(o.port),
     tick: (now: number) => hooks.run(engine.tick(now), false),
     nextDeadline: () => engine.nextDeadline(),
     reconcile: () => sync.reconcile(),
@@ -126,6 +138,7 @@ export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonl
     now: () => clock.now(),
     options: hooks.options,
     received: () => packets.received,
+    overload: () => overload.status(clock.now()),
     statusInput: () => hooks.statusInput(engine.view()),
     run: (fx) => hooks.run(fx),
   })

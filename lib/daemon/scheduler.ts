@@ -5,6 +5,8 @@
 // next tick fires. Every wake-up therefore defers until a turn delivers no packet that counts
 // (libuv reads 32 datagrams per socket per turn), up to DRAIN_TURNS turns, and only then judges
 // the deadlines and sends the next INQs, in that order, even when both fell due in the same turn.
+// It also tells the judge when faild fell behind (the drain gave up, a timer ran an interval late,
+// the kernel dropped packets at the socket), so the engine judges nothing it could not observe.
 import type { Clock, Timer } from '../host/clock.js'
 
 /** Runs `fn` after the next poll for I/O (setImmediate); specs pass their own. */
@@ -13,6 +15,9 @@ export type Defer = (fn: () => void) => void
 /** At most this many extra event-loop turns to drain the sockets before judging. */
 const DRAIN_TURNS = 100
 
+/** A timer this late (and at least one interval) means faild fell behind, not a scheduling hiccup. */
+const LATE_MIN_MS = 50
+
 /** Compare faild's routes with the kernel's at most this often (and at least once per interval above it). */
 const RECONCILE_MIN_MS = 1000
 
@@ -20,8 +25,14 @@ const RECONCILE_MIN_MS = 1000
 export interface Jobs {
   /** Packets that counted so far: the drain goes on while a turn adds to it. */
   accepted(): number
-  /** Judge every deadline due by `now`. */
-  judge(now: number): void
+  /**
+   * Judge every deadline due by `now`; `behind()` says why faild may have lost packets of its own
+   * doing since it was last asked (undefined: it kept up). Ask it only when it matters: it reads
+   * the kernel's socket counters.
+   */
+  judge(now: number, behind: () => string | undefined): void
+  /** Packets the kernel dropped at faild's sockets so far (receive buffer full). */
+  socketDrops(): number
   /** Send the next INQs (requestor only). */
   tick(now: number): void
   /** When judge() next has something to do, exactly (Infinity: nothing). */
@@ -45,6 +56,12 @@ export class Scheduler {
   #tickDue = false
   #reconcile: Timer | undefined
   #waking = false
+  /** The drain of this wake-up gave up with packets still arriving. */
+  #gaveUp = false
+  /** When the earliest timer of this wake-up was meant to fire (Infinity: none yet). */
+  #plannedAt = Infinity
+  /** The socket drop counter when last read. */
+  #drops = 0
   #stopped = true
 
   constructor(clock: Clock, defer: Defer, jobs: Jobs, intervalMs: number) {
@@ -57,12 +74,13 @@ export class Scheduler {
   /** The first INQ goes out at once (after a drain); the kernel check starts its cadence. */
   start(ticking: boolean): void {
     this.#stopped = false
+    this.#drops = this.#jobs.socketDrops()
     // Packets read before the start (the sockets open first) may have set deadlines: arm for them.
     this.rearm()
     if (ticking) {
       this.#nextTick = this.#clock.now()
       this.#tickDue = true
-      this.#wake()
+      this.#wake(this.#nextTick)
     }
     this.#scheduleReconcile()
   }
@@ -92,11 +110,12 @@ export class Scheduler {
     // Not running: nothing is armed, so any deadline a packet brings must arm once we run.
     this.#deadlineAt = this.#stopped ? Infinity : at
     if (!Number.isFinite(at) || this.#stopped) return
-    this.#deadline = this.#clock.setTimeout(() => this.#wake(), at - this.#clock.now())
+    this.#deadline = this.#clock.setTimeout(() => this.#wake(at), at - this.#clock.now())
   }
 
   /** A timer fired: drain, then judge, then tick; one wake-up at a time covers every timer due. */
-  #wake(): void {
+  #wake(plannedAt: number): void {
+    this.#plannedAt = Math.min(this.#plannedAt, plannedAt)
     if (this.#waking || this.#stopped) return
     this.#waking = true
     this.#drain(this.#jobs.accepted(), 0)
@@ -108,6 +127,7 @@ export class Scheduler {
       // Only packets that count: a flood of garbage must not hold the judgement back.
       const count = this.#jobs.accepted()
       if (count !== seen && turns < DRAIN_TURNS) return this.#drain(count, turns + 1)
+      this.#gaveUp = count !== seen
       this.#waking = false
       this.#run()
     })
@@ -117,7 +137,11 @@ export class Scheduler {
     const now = this.#clock.now()
     // Judging and ticking set deadlines: one exact re-arm at the end covers them (O(peers) once).
     this.#deadlineAt = -Infinity
-    this.#jobs.judge(now)
+    const late = now - this.#plannedAt
+    const gaveUp = this.#gaveUp
+    this.#plannedAt = Infinity
+    this.#gaveUp = false
+    this.#jobs.judge(now, () => this.#behind(gaveUp, late))
     if (this.#tickDue) {
       this.#tickDue = false
       this.#jobs.tick(now)
@@ -125,12 +149,24 @@ export class Scheduler {
       this.#nextTick += this.#intervalMs
       if (this.#nextTick < now) this.#nextTick = now + this.#intervalMs
       this.#tick?.cancel()
+      const at = this.#nextTick
       this.#tick = this.#clock.setTimeout(() => {
         this.#tickDue = true
-        this.#wake()
-      }, this.#nextTick - now)
+        this.#wake(at)
+      }, at - now)
     }
     this.rearm()
+  }
+
+  /** Why faild may have lost packets of its own doing since last asked; undefined: it kept up. */
+  #behind(gaveUp: boolean, lateMs: number): string | undefined {
+    const drops = this.#jobs.socketDrops()
+    const lost = drops - this.#drops
+    this.#drops = drops
+    if (lost > 0) return `the kernel dropped ${lost} packets at faild's socket (receive buffer full)`
+    if (gaveUp) return `packets were still arriving after ${DRAIN_TURNS} turns of reading`
+    if (lateMs >= Math.max(LATE_MIN_MS, this.#intervalMs)) return `timers ran ${Math.round(lateMs)} ms late`
+    return undefined
   }
 
   #scheduleReconcile(): void {

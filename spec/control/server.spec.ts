@@ -22,6 +22,7 @@ const STATUS: StatusReport = {
   upAfter: 3,
   uptimeS: 3725,
   dryRun: false,
+  overload: null,
   lans: [
     { label: 'A', iface: 'etha', address: '198.18.1.1', carrier: true, offline: true, state: 'offline', srttMs: 0.4 },
     { label: 'B', iface: 'ethb', address: '198.18.2.1', carrier: true, offline: false, state: 'up', srttMs: null },

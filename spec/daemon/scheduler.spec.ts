@@ -28,9 +28,15 @@ function setup(interval = 100) {
   const calls: string[] = []
   let accepted = 0
   let deadline = Infinity
+  let drops = 0
+  const behind: Array<string | undefined> = []
   const jobs: Jobs = {
     accepted: () => accepted,
-    judge: (now) => void calls.push(`judge ${now}`),
+    judge: (now, why) => {
+      calls.push(`judge ${now}`)
+      behind.push(why())
+    },
+    socketDrops: () => drops,
     tick: (now) => void calls.push(`tick ${now}`),
     nextDeadline: () => deadline,
     reconcile: () => void calls.push('reconcile'),
@@ -42,7 +48,8 @@ function setup(interval = 100) {
     const now = deferred.splice(0)
     for (const fn of now) fn()
   }
-  return { clock, s, calls, turn, setDeadline: (at: number) => (deadline = at) }
+  const drop = (n: number) => (drops += n)
+  return { clock, s, calls, turn, behind, drop, setDeadline: (at: number) => (deadline = at) }
 }
 
 t.test('the first tick waits for one drained turn, and judges first', async (t) => {
@@ -149,3 +156,35 @@ t.test(
     )
   },
 )
+
+t.test('the judge is told why faild fell behind: socket drops, a drain that gave up, a late timer', async (t) => {
+  const { clock, s, turn, behind, drop, setDeadline } = setup(100)
+  drop(7) // dropped before the start: not this run's concern
+  s.start(true)
+  turn()
+  t.same(behind, [undefined], 'kept up')
+
+  drop(5)
+  clock.fire(100)
+  turn()
+  t.match(behind.pop(), /dropped 5 packets/, 'the kernel dropped packets at the socket')
+  clock.fire(200)
+  turn()
+  t.equal(behind.pop(), undefined, 'counted once')
+
+  clock.fire(300)
+  for (let i = 0; i < 101; i++) turn(1) // a flood: every turn reads more
+  turn(1)
+  t.match(behind.pop(), /still arriving after 100 turns/, 'the drain gave up')
+
+  setDeadline(320)
+  s.rearm()
+  clock.fire(320 + 70)
+  turn()
+  t.equal(behind.pop(), undefined, 'late by less than an interval: a hiccup')
+  setDeadline(450)
+  s.rearm()
+  clock.fire(500) // the tick due at 400 is the earliest timer of this wake-up
+  turn()
+  t.match(behind.pop(), /timers ran 100 ms late/, 'an interval late')
+})

@@ -7,6 +7,7 @@ import { held } from '../path/flap-damping.js'
 import { LinkEvent, LinkState, linkStep } from '../path/link-fsm.js'
 import type { Message } from '../wire/codec.js'
 import { type AdmitContext, admit, admitContext } from './admit.js'
+import { Blindness } from './blindness.js'
 import type { EngineConfig, Tunables } from './config.js'
 import type { Effect } from './effects.js'
 import { downList, LocalLans, noLargerThan } from './local-lans.js'
@@ -25,6 +26,7 @@ export class Engine {
   readonly #rounds: ProbeRounds
   readonly #lans: LocalLans
   readonly #paths: PathChanges
+  readonly #blindness = new Blindness(() => this.#cfg.intervalMs)
   /** What the drop checks read; rebuilt when the configuration changes. */
   #admit: AdmitContext
   /**
@@ -125,21 +127,29 @@ export class Engine {
   /**
    * Judge every deadline that has passed: unanswered rounds and overdue INQs count as missed,
    * flap-damping holds end, silent peers are forgotten. The only place a miss is counted.
+   *
+   * `blind` says whether faild may have missed packets of its own doing since it last judged (a
+   * drain that did not finish, timers far behind, the socket dropping what it could not queue).
+   * It is asked only when a miss is about to be counted, so an idle daemon never pays for it.
+   * What faild could not observe it does not judge: a miss whose window saw it blind counts only
+   * for a path silent for OVERLOAD_SILENCE intervals, so a dead path is still found under
+   * overload, later (see Blindness).
    */
-  expire(now: number): Effect[] {
+  expire(now: number, blind: () => boolean = () => false): Effect[] {
     const out: Effect[] = []
+    const judge = this.#blindness.judge(now, blind)
     for (const [lan, round] of this.#rounds.due(now)) {
       for (const peer of this.#peers) {
         const pl = peer.lans[lan]!
         // A peer discovered after the INQ went out is not judged for it.
         const missed = pl.address !== 0 && peer.since < round.sentAt && !round.acked.has(peer.id)
-        if (missed) this.#paths.step(peer, lan, LinkEvent.Miss, now, out)
+        if (missed && judge(peer, pl, round.sentAt)) this.#paths.step(peer, lan, LinkEvent.Miss, now, out)
       }
     }
     for (const peer of this.#peers) {
-      peer.lans.forEach((_, lan) => {
+      peer.lans.forEach((pl, lan) => {
         this.#paths.endHold(peer, lan, now, out)
-        this.#paths.missInqs(peer, lan, now, out)
+        this.#paths.missInqs(peer, lan, now, out, (since) => judge(peer, pl, since))
       })
       const forgotten = this.#peers.forgetIfSilent(peer, now, this.#cfg.intervalMs)
       if (forgotten) out.push(forgotten)
@@ -200,11 +210,12 @@ export class Engine {
   }
 
   /**
-   * Answer a probing INQ; a responder counts it as good and expects the next. A requestor judges
-   * the path by the ACKs to its own INQs only: counting the peer's INQs too found a dead port in
-   * 169 ms median instead of 280, but it doubled how fast the daemon's own lateness turns into
-   * misses (a 40,000-packet-a-second flood made a false failover in the lab); it waits for faild
-   * to hold its judgement while it is overloaded (issue 12).
+   * Answer a probing INQ, count it as good and expect the next. Every valid packet is evidence: a
+   * requestor judges a path by the peer's INQs as well as by the ACKs to its own, so with two
+   * streams of packets per interval the third miss comes about an interval and a half after a
+   * fault, not two and a half (a dead port found in 169 ms median instead of 280 at -t 0.1 -f 3).
+   * That also makes faild's own lateness turn into misses twice as fast, which is why expire()
+   * holds judgement while faild is blind.
    */
   #answer(now: number, lan: number, src: number, peer: Peer, msg: Message, out: Effect[]): void {
     const cfg = this.#cfg
@@ -214,7 +225,6 @@ export class Engine {
     // `src` is only what the packet claims until the peer is confirmed: no reflection (#11).
     const reply = peer.confirmed ? ack : noLargerThan(ack, msg)
     if (reply) out.push({ kind: 'send', lan, to: src, msg: reply })
-    if (cfg.requestor) return
     pl.link = linkStep(pl.link, LinkEvent.Good, cfg)
     this.#soonest = Math.min(this.#soonest, this.#peers.expectInqs(peer, now, lan))
   }

@@ -51,12 +51,16 @@ export class PathChanges {
     this.report(peer, lan, before, now, out)
   }
 
-  /** One miss per overdue INQ interval, but no more than it takes to go down (a paused daemon). */
-  missInqs(peer: Peer, lan: number, now: number, out: Effect[]): void {
+  /**
+   * One miss per overdue INQ interval, but no more than it takes to go down (a paused daemon);
+   * `counts(since)` says whether a miss whose window opened at `since` may be counted.
+   */
+  missInqs(peer: Peer, lan: number, now: number, out: Effect[], counts: (since: number) => boolean): void {
     const pl = peer.lans[lan]!
     for (let n = 0; pl.inqDue <= now && n <= this.#d.config().failAfter; n++) {
+      const since = pl.inqDue - peer.intervalMs
       pl.inqDue += peer.intervalMs
-      this.step(peer, lan, LinkEvent.Miss, now, out)
+      if (counts(since)) this.step(peer, lan, LinkEvent.Miss, now, out)
     }
     if (pl.inqDue <= now) pl.inqDue = now + peer.intervalMs
   }

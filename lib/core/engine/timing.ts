@@ -7,3 +7,10 @@ export const FORGET_MIN_MS = 30_000
 /** A responder judges an INQ missed once it is this late beyond the requestor's interval. */
 export const INQ_GRACE_FRACTION = 0.2
 export const INQ_GRACE_MIN_MS = 10
+
+/**
+ * While faild is blind (overloaded: see Blindness) a path counts a miss only after this many
+ * intervals without a packet from the peer there: it sees most packets still, so a path that
+ * long silent is dead, not unlucky; a dead port is found in about this many intervals.
+ */
+export const OVERLOAD_SILENCE = 10

@@ -40,6 +40,17 @@ export interface RouteStatus {
   readonly why: string
 }
 
+/** faild fell behind and holds judgement (see daemon/overload.ts). */
+export interface OverloadStatus {
+  /** Seconds since faild first fell behind in this spell. */
+  readonly sinceS: number
+  /** The first reason of the spell, and the latest. */
+  readonly why: string
+  readonly latest: string
+  /** Judgements held in this spell. */
+  readonly held: number
+}
+
 export interface StatusReport {
   readonly version: string
   readonly pid: number
@@ -50,6 +61,8 @@ export interface StatusReport {
   readonly upAfter: number
   readonly uptimeS: number
   readonly dryRun: boolean
+  /** null while faild keeps up. */
+  readonly overload: OverloadStatus | null
   readonly lans: readonly LanStatus[]
   readonly peers: readonly PeerStatus[]
   readonly routes: readonly RouteStatus[]
@@ -82,6 +95,7 @@ export function formatStatus(s: StatusReport): string {
     `faild ${s.version}, pid ${s.pid}, node ${s.node}, ${s.role}${s.role === 'requestor' ? ` every ${s.intervalS}s` : ''}, ` +
       `-f ${s.failAfter} -s ${s.upAfter}, up ${formatUptime(s.uptimeS)}${s.dryRun ? ', DRY RUN' : ''}`,
     `packets: received ${s.packets.received}, dropped ${s.packets.dropped}${drops ? ` (${drops})` : ''}`,
+    ...overloadLine(s.overload),
     '',
     table(
       ['LAN', 'INTERFACE', 'ADDRESS', 'STATE', 'RTT'],
@@ -120,6 +134,12 @@ export function formatStatus(s: StatusReport): string {
       ),
     )
   return `${out.join('\n')}\n`
+}
+
+function overloadLine(o: OverloadStatus | null): string[] {
+  if (!o) return []
+  const latest = o.latest === o.why ? '' : `; latest: ${o.latest}`
+  return [`OVERLOADED for ${o.sinceS}s, judgement held ${o.held} times: ${o.why}${latest}`]
 }
 
 function formatUptime(s: number): string {

@@ -1,0 +1,106 @@
+// Every valid packet is evidence, and nothing faild could not observe is judged: lib/core/engine/engine.ts with blindness.ts.
+import t from 'tap'
+import { type Effect, Engine } from '../../../lib/core/engine/engine.js'
+import { OVERLOAD_SILENCE } from '../../../lib/core/engine/timing.js'
+import type { Message } from '../../../lib/core/wire/codec.js'
+import { ackFrom, inqFrom } from '../../support/messages.js'
+import { TWO_LANS as base, ME, PEER, PEER_ADDR } from '../../support/two-lans.js'
+
+const PEER_SENDER = { from: PEER, addresses: PEER_ADDR }
+/** A requestor's ACK carries its interval, as its INQs do. */
+const ack = (lan: number, seq: number): Message => ackFrom(PEER_SENDER, ME, { lan, seq, intervalMs: 100 })
+const inq = (lan: number, seq: number): Message => inqFrom(PEER_SENDER, { lan, seq })
+const links = (fx: Effect[]) => fx.filter((e) => e.kind === 'link').map((e) => `${e.lan}:${e.from}->${e.to}`)
+const seqOf = (fx: Effect[]) => fx.flatMap((e) => (e.kind === 'send' ? [e.msg.seq] : []))[0]!
+
+/**
+ * Both hosts requestors at 100 ms, the peer's INQs half an interval after ours: each interval, our
+ * INQ (ACKed on `ackOn`) at `now`, the peer's INQ on `inqOn` at now + 50, judged as time passes.
+ */
+function both(e: Engine, now: number, ackOn: number[], inqOn: number[], blind = () => false): Effect[] {
+  const out = e.tick(now)
+  const seq = seqOf(out)
+  for (const lan of ackOn) out.push(...e.receive(now + 1, lan, PEER_ADDR[lan]!, ack(lan, seq)))
+  out.push(...e.expire(now + 49, blind))
+  for (const lan of inqOn) out.push(...e.receive(now + 50, lan, PEER_ADDR[lan]!, inq(lan, now / 100)))
+  out.push(...e.expire(now + 99, blind))
+  return out
+}
+
+/** Run intervals from `from` until `to` (exclusive) and list what changed, with the time of each interval. */
+function run(e: Engine, from: number, to: number, ackOn: number[], inqOn: number[], blind = () => false): string[] {
+  const out: string[] = []
+  for (let now = from; now < to; now += 100)
+    for (const l of links(both(e, now, ackOn, inqOn, blind))) out.push(`${now}:${l}`)
+  return out
+}
+
+t.test(
+  'a requestor counts the peer INQs as well as the ACKs: a dead path is found in half the intervals',
+  async (t) => {
+    const e = new Engine(base)
+    t.same(run(e, 0, 500, [0, 1], [0, 1]), ['0:0:unknown->up', '0:1:unknown->up'], 'two streams, all good')
+    // LAN A dies at 500: the ACK deadline at 549 and the INQ deadline at ~620 each count a miss.
+    const down = run(e, 500, 1200, [1], [1])
+    t.same(down, ['600:0:up->down'], 'three misses in the second interval, not the third')
+  },
+)
+
+t.test('the peer INQs alone keep a path up when our INQs are not answered (a responder-only view)', async (t) => {
+  const e = new Engine({ ...base, failAfter: 3 })
+  run(e, 0, 300, [0, 1], [0, 1])
+  // ACKs on A stop but the peer's INQs still arrive: every miss is followed by a good packet.
+  t.same(run(e, 300, 1500, [1], [0, 1]), [], 'alternating miss and good never reaches three misses')
+})
+
+t.test('blind: no miss is counted for a window that saw faild blind', async (t) => {
+  const e = new Engine(base)
+  run(e, 0, 300, [0, 1], [0, 1])
+  let asked = 0
+  const blind = () => {
+    asked++
+    return true
+  }
+  // Nothing read at all for 5 intervals while faild was blind: no verdict.
+  t.same(run(e, 300, 800, [], [], blind), [], 'nothing judged while blind')
+  t.ok(asked > 0, 'blindness asked when a miss was to be counted')
+  // Caught up: packets flow again, nothing went down.
+  t.same(run(e, 800, 1200, [0, 1], [0, 1]), [], 'every path still up')
+})
+
+t.test('blind: the question is not asked while nothing is missed (an idle daemon reads no counters)', async (t) => {
+  const e = new Engine(base)
+  let asked = 0
+  const blind = () => {
+    asked++
+    return false
+  }
+  run(e, 0, 1000, [0, 1], [0, 1], blind)
+  t.equal(asked, 0)
+})
+
+t.test(`blind: a path silent for ${OVERLOAD_SILENCE} intervals still goes down`, async (t) => {
+  const e = new Engine(base)
+  run(e, 0, 300, [0, 1], [0, 1])
+  const blind = () => true
+  const down = run(e, 300, 300 + 100 * (OVERLOAD_SILENCE + 4), [1], [1], blind)
+  t.equal(down.length, 1, 'one change')
+  const at = Number(down[0]!.split(':')[0])
+  t.match(down[0], /:0:up->down$/, 'LAN A down')
+  t.ok(at >= 300 + 100 * (OVERLOAD_SILENCE - 1), `not before ${OVERLOAD_SILENCE} silent intervals (at ${at})`)
+})
+
+t.test('blind once: windows that opened before it are held, the ones after it judged as usual', async (t) => {
+  const e = new Engine(base)
+  run(e, 0, 300, [0, 1], [0, 1])
+  let blindOnce = true
+  const blind = () => {
+    const b = blindOnce
+    blindOnce = false
+    return b
+  }
+  // LAN A dies at 300 and faild is blind at its first judgement: that window is not judged; the
+  // windows after are, so LAN A goes down one window later than it would have.
+  const down = run(e, 300, 1200, [1], [1], blind)
+  t.same(down, ['500:0:up->down'])
+})
