@@ -137,7 +137,13 @@ export function decodeV2(buf: Uint8Array, keys: readonly WireKey[] = []): Packet
     intervalMs: b.readUInt16BE(20),
     slot,
     answerAll,
-    ...body,
+    answer: body.answer,
+    lans: body.lans,
+    down: body.down,
+    cluster: body.cluster,
+    // In this order whatever order the TLVs came in, so that equal packets print the same.
+    ...(body.heard === undefined ? {} : { heard: body.heard }),
+    ...(body.overloadMs === undefined ? {} : { overloadMs: body.overloadMs }),
   }
   return { ok: true, packet }
 }
