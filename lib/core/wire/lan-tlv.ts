@@ -1,0 +1,73 @@
+// The LAN TLV of wire format 2: one of the sender's LANs, its state, name tag and addresses.
+//
+// Value: u8 slot, u8 state (bit 0 out of service, bit 1 preferred detour), u8 address count K
+// (1-4), u8 reserved 0, u32 name tag, then K x (u8 family 4|6, u8 prefix length, 4|16 bytes).
+import { addressSize, type Family, formatAddress, maxPrefix, parseAddress } from './address.js'
+import {
+  KNOWN_LAN_STATE,
+  LAN_FIXED_SIZE,
+  LAN_OUT_OF_SERVICE,
+  LAN_PREFERRED,
+  MAX_ADDRESSES_PER_LAN,
+  MAX_LANS,
+  TlvType,
+} from './constants.js'
+import type { LanAddress, PacketDecodeError, PacketLan } from './packet.js'
+import type { ByteWriter } from './tlv.js'
+
+/** The value length of a LAN's TLV. */
+export const lanValueSize = (lan: PacketLan): number =>
+  LAN_FIXED_SIZE + lan.addresses.reduce((n, a) => n + 2 + addressSize(a.family), 0)
+
+/** Write a LAN's TLV; throws RangeError on a LAN this program built wrong. */
+export function writeLan(w: ByteWriter, lan: PacketLan): void {
+  const k = lan.addresses.length
+  if (lan.slot < 0 || lan.slot >= MAX_LANS) throw new RangeError(`LAN slot ${lan.slot} beyond ${MAX_LANS - 1}`)
+  if (k < 1 || k > MAX_ADDRESSES_PER_LAN) throw new RangeError(`LAN slot ${lan.slot} has ${k} addresses`)
+  const state = (lan.outOfService ? LAN_OUT_OF_SERVICE : 0) | (lan.preferred ? LAN_PREFERRED : 0)
+  w.tlv(TlvType.Lan, lanValueSize(lan)).u8(lan.slot).u8(state).u8(k).u8(0).u32(lan.nameTag)
+  for (const a of lan.addresses) w.u8(a.family).u8(a.prefix).bytes(addressBytes(a))
+}
+
+function addressBytes(a: LanAddress): Uint8Array {
+  const parsed = parseAddress(a.address)
+  if (!parsed || parsed.family !== a.family) throw new RangeError(`not an IPv${a.family} address: ${a.address}`)
+  if (!Number.isInteger(a.prefix) || a.prefix < 0 || a.prefix > maxPrefix(a.family))
+    throw new RangeError(`prefix /${a.prefix} for ${a.address}`)
+  if (parsed.bytes.every((x) => x === 0)) throw new RangeError(`unspecified address ${a.address}`)
+  return parsed.bytes
+}
+
+/**
+ * Read a LAN TLV's value b[at, at + length). Refuses a slot beyond 15 (ERR_BAD_LAN), reserved
+ * bits (ERR_BAD_FLAGS), a count outside 1-4 (ERR_BAD_COUNT), an unknown family, a prefix too long
+ * or the unspecified address (ERR_BAD_ADDRESS), and a length other than the entries' (ERR_BAD_LENGTH).
+ */
+export function readLan(b: Buffer, at: number, length: number): PacketLan | PacketDecodeError {
+  if (length < LAN_FIXED_SIZE) return 'ERR_BAD_LENGTH'
+  const slot = b[at]!
+  const state = b[at + 1]!
+  const k = b[at + 2]!
+  if (slot >= MAX_LANS) return 'ERR_BAD_LAN'
+  if ((state & ~KNOWN_LAN_STATE) !== 0 || b[at + 3] !== 0) return 'ERR_BAD_FLAGS'
+  if (k < 1 || k > MAX_ADDRESSES_PER_LAN) return 'ERR_BAD_COUNT'
+  const end = at + length
+  const addresses: LanAddress[] = []
+  let p = at + LAN_FIXED_SIZE
+  for (let i = 0; i < k; i++) {
+    if (end - p < 2) return 'ERR_BAD_LENGTH'
+    const family = b[p]!
+    const prefix = b[p + 1]!
+    if (family !== 4 && family !== 6) return 'ERR_BAD_ADDRESS'
+    if (prefix > maxPrefix(family)) return 'ERR_BAD_ADDRESS'
+    const size = addressSize(family)
+    if (end - p - 2 < size) return 'ERR_BAD_LENGTH'
+    const bytes = b.subarray(p + 2, p + 2 + size)
+    if (bytes.every((x) => x === 0)) return 'ERR_BAD_ADDRESS'
+    addresses.push({ family: family as Family, prefix, address: formatAddress(family, bytes) })
+    p += 2 + size
+  }
+  if (p !== end) return 'ERR_BAD_LENGTH'
+  const outOfService = (state & LAN_OUT_OF_SERVICE) !== 0
+  return { slot, outOfService, preferred: (state & LAN_PREFERRED) !== 0, nameTag: b.readUInt32BE(at + 4), addresses }
+}

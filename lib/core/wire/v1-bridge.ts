@@ -1,0 +1,91 @@
+// Between wire format 1 and the version-neutral Packet: v1 messages in, v1 copies out, either version decoded.
+
+import { formatIPv4 } from '../util/ipv4.js'
+import { parseAddress } from './address.js'
+import { decode, type Message, type WireKey } from './codec.js'
+import { MAX_DOWN_IDS, VERSION } from './constants.js'
+import type { Packet, PacketLan, PacketResult } from './packet.js'
+import { decodeV2 } from './v2.js'
+
+/** v1 sends no prefix lengths: a v1 address is taken as a /32, the host alone. */
+export const V1_PREFIX = 32
+/** v1's out-of-service mask has 8 bits: LANs 8-15 cannot say they are out of service. */
+const V1_MASK_BITS = 8
+
+/**
+ * The Packet a decoded v1 message says. Its LAN index becomes the slot; every non-zero address is
+ * a LAN with that one address (a LAN without one is left out, its out-of-service bit with it); a
+ * v1 INQ with interval 0 is v1's notice; a v1 INQ with an interval is answered by every receiver.
+ */
+export function fromV1(msg: Message): Packet {
+  const lans: PacketLan[] = []
+  msg.addresses.forEach((a, slot) => {
+    if (a === 0) return
+    const outOfService = ((msg.outOfService >>> slot) & 1) === 1
+    const address = { family: 4 as const, prefix: V1_PREFIX, address: formatIPv4(a) }
+    lans.push({ slot, outOfService, preferred: false, nameTag: 0, addresses: [address] })
+  })
+  const kind = msg.kind === 'ack' ? 'ack' : msg.intervalMs === 0 ? 'notice' : 'inq'
+  return {
+    version: 1,
+    kind,
+    from: msg.from,
+    boot: msg.boot,
+    seq: msg.seq,
+    to: msg.kind === 'ack' ? msg.to : 0,
+    intervalMs: msg.intervalMs,
+    slot: msg.lan,
+    answerAll: kind === 'inq',
+    answer: [],
+    lans,
+    down: msg.down,
+    cluster: msg.cluster,
+  }
+}
+
+/**
+ * The v1 copy of a packet, for v1 peers: each LAN's first IPv4 address at its slot's index (0
+ * where a slot has none), the out-of-service bits of slots 0-7. A notice becomes an INQ with
+ * interval 0, so its interval is lost; v1 has no room for the answer list (every v1 receiver
+ * answers every v1 INQ), prefixes, name tags, the preferred bit, heard or overload. Throws
+ * RangeError where v1 cannot say it: no IPv4 address on the sending LAN, an INQ with interval 0
+ * (v1 would take it for a notice), or more than v1 fits.
+ */
+export function toV1(p: Packet): Message {
+  const width = Math.max(...p.lans.map((l) => l.slot + 1))
+  const addresses = new Array<number>(width).fill(0)
+  let outOfService = 0
+  for (const lan of p.lans) {
+    addresses[lan.slot] = firstIPv4(lan)
+    if (lan.outOfService && lan.slot < V1_MASK_BITS) outOfService |= 1 << lan.slot
+  }
+  if (!(addresses[p.slot]! > 0)) throw new RangeError(`no IPv4 address on slot ${p.slot} for a v1 copy`)
+  if (p.kind === 'inq' && p.intervalMs === 0) throw new RangeError('an INQ with interval 0 reads as a notice in v1')
+  if (p.down.length > MAX_DOWN_IDS) throw new RangeError(`down list of ${p.down.length} exceeds v1's ${MAX_DOWN_IDS}`)
+  const common = {
+    from: p.from,
+    boot: p.boot,
+    lan: p.slot,
+    seq: p.seq,
+    intervalMs: p.kind === 'notice' ? 0 : p.intervalMs,
+    addresses,
+    down: p.down,
+    outOfService,
+    cluster: p.cluster,
+  }
+  return p.kind === 'ack' ? { kind: 'ack', to: p.to, ...common } : { kind: 'inq', ...common }
+}
+
+/** A LAN's first IPv4 address as a u32, or 0 when it has none. */
+function firstIPv4(lan: PacketLan): number {
+  const a = lan.addresses.find((x) => x.family === 4)
+  const bytes = a && parseAddress(a.address)?.bytes
+  return bytes ? ((bytes[0]! << 24) | (bytes[1]! << 16) | (bytes[2]! << 8) | bytes[3]!) >>> 0 : 0
+}
+
+/** Decode a datagram of either version into a Packet (what a v2 host does with what it hears). */
+export function decodePacket(buf: Uint8Array, keys: readonly WireKey[] = []): PacketResult {
+  if (buf.length < 3 || buf[2] !== VERSION) return decodeV2(buf, keys)
+  const r = decode(buf, keys)
+  return r.ok ? { ok: true, packet: fromV1(r.msg) } : r
+}
