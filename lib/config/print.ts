@@ -41,6 +41,7 @@ const PRINT: { readonly [K in Printed]: (o: Options) => unknown } = {
     enabled: d.enabled,
   }),
   rateLimit: asIs('rateLimit'),
+  wireVersion: asIs('wireVersion'),
   maxPeers: asIs('maxPeers'),
   dryRun: asIs('dryRun'),
   table: asIs('table'),

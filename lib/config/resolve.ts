@@ -39,6 +39,7 @@ interface ConfigFile {
   flapDamping: { enabled: boolean; flaps: number; halfLife?: number; maxHold: number }
   rateLimit?: number
   maxPeers: number
+  wireVersion: number
 }
 
 export type ConfigResult = { ok: true; options: Options } | { ok: false; errors: string[] }
@@ -133,6 +134,7 @@ function toOptions(c: ConfigFile, configFile: string | undefined): Options {
     flapDamping: { ...c.flapDamping, halfLife: c.flapDamping.halfLife },
     rateLimit: c.rateLimit,
     maxPeers: c.maxPeers,
+    wireVersion: c.wireVersion === 1 ? 1 : 2,
   }
 }
 

@@ -246,6 +246,14 @@ export const CONFIG_SCHEMA = {
       description:
         'Packets per second one source address may send before the rest are dropped (default: 4 per interval, at least 200).',
     },
+    wireVersion: restart(
+      int(
+        1,
+        2,
+        'Wire format faild sends: 2 (v1 copies too on LANs where a v1 host is heard), or 1 only, as faild 0.1 does.',
+        2,
+      ),
+    ),
     maxPeers: int(
       1,
       100_000,

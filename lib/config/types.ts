@@ -55,6 +55,8 @@ export interface Options {
   /** Packets per second per source; undefined: 4 per interval, at least 200. */
   readonly rateLimit: number | undefined
   readonly maxPeers: number
+  /** The wire format sent: 2 (with v1 copies where v1 hosts are heard), or 1 only. */
+  readonly wireVersion: 1 | 2
 }
 
 export interface FlapDampingOptions {

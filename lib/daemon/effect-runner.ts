@@ -1,11 +1,14 @@
 // Carries out the engine's effects: sends packets, counts drops, and reports peer and damping events.
-import type { Effect, LinkChange } from '../core/engine/effects.js'
+import type { Effect, LinkChange, SendCommand } from '../core/engine/effects.js'
+import { type OwnLan, toPacket } from '../core/engine/pairing.js'
 import type { NotifyEvent } from '../core/report/change-log.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
 import { LogBudget } from '../core/util/log-budget.js'
 import { encode, type WireKey } from '../core/wire/codec.js'
+import { encodeV2 } from '../core/wire/v2.js'
 import type { Logger } from '../host/log.js'
 import type { Drops } from './drops.js'
+import type { WireVersions } from './wire-versions.js'
 
 /** Peer events (discovered, forgotten, restarted) logged and notified, and damping lines logged, at most this many per 10 s. */
 const PEER_EVENTS_PER_WINDOW = 50
@@ -17,6 +20,11 @@ export interface EffectRunnerDeps {
   readonly send: (lan: number, to: number | 'broadcast', data: Buffer) => void
   readonly notify?: ((e: NotifyEvent) => void) | undefined
   readonly label: (lan: number) => string
+  /** This host's LANs, as v2 packets describe them. */
+  readonly own: readonly OwnLan[]
+  readonly versions: WireVersions
+  /** The wire format to send (config wireVersion). */
+  readonly wireVersion: () => 1 | 2
 }
 
 export class EffectRunner {
@@ -38,7 +46,7 @@ export class EffectRunner {
     for (const fx of effects) {
       switch (fx.kind) {
         case 'send':
-          this.#deps.send(fx.lan, fx.to, encode(fx.msg, this.key))
+          this.#send(now, fx)
           break
         case 'link':
           links.push(fx)
@@ -57,6 +65,20 @@ export class EffectRunner {
       }
     }
     return { links, changed }
+  }
+
+  /**
+   * In v2, or in v1 where that is all faild sends or the INQ answered was v1; an INQ or notice goes
+   * out in v1 too while a v1 host is heard on its LAN (see wire-versions.ts).
+   */
+  #send(now: number, fx: SendCommand): void {
+    const { msg, lan, to } = fx
+    const v1 = this.#deps.wireVersion() === 1 || msg.version === 1
+    const data = v1 ? encode(msg, this.key) : encodeV2(toPacket(msg, this.#deps.own), this.key)
+    if (fx.maxBytes !== undefined && data.length > fx.maxBytes) return
+    this.#deps.send(lan, to, data)
+    if (!v1 && msg.kind === 'inq' && this.#deps.versions.v1Heard(lan, now))
+      this.#deps.send(lan, to, encode(msg, this.key))
   }
 
   /** A path held down for flapping: forged notices can cause it per packet, so it has a budget of its own. */

@@ -1,4 +1,4 @@
-// Packet ingress: decode (and verify), then rate limit per sender; what passes goes on to the engine, the rest is counted.
+// Packet ingress: decode either wire version (and verify), pair LANs, then rate limit per sender; what passes goes on to the engine, the rest is counted.
 //
 // The order is what keeps an attacker from spending a peer's budget: junk, forged or unsigned
 // packets are rejected by the decoder (a few header checks, then one HMAC) before any bucket is
@@ -8,11 +8,14 @@
 // charged to one bucket all replays share: captured packets replayed at 400/s cannot spend the
 // peer's budget either.
 import { newer } from '../core/engine/admit.js'
+import { type OwnLan, toLocal } from '../core/engine/pairing.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
 import type { RateLimiter } from '../core/util/rate-limit.js'
-import { decode, type Message, type WireKey } from '../core/wire/codec.js'
+import type { Message, WireKey } from '../core/wire/codec.js'
+import { decodePacket } from '../core/wire/v1-bridge.js'
 import type { Logger } from '../host/log.js'
 import type { Drops } from './drops.js'
+import type { WireVersions } from './wire-versions.js'
 
 /** The rate limiter's key for replayed signed packets (node ids and addresses are never negative). */
 const REPLAYS = -2
@@ -23,6 +26,9 @@ export interface PacketInDeps {
   readonly log: Logger
   readonly drops: Drops
   readonly label: (lan: number) => string
+  /** This host's LANs, to pair a sender's with. */
+  readonly own: readonly OwnLan[]
+  readonly versions: WireVersions
   /** A decoded packet from `src` on `lan`, at `now`. */
   readonly accept: (now: number, lan: number, src: number, msg: Message) => void
 }
@@ -56,17 +62,22 @@ export class PacketIn {
   receive(now: number, lan: number, src: number, data: Buffer): void {
     this.received++
     const { drops } = this.#deps
-    const r = decode(data, this.#keys)
+    const r = decodePacket(data, this.#keys)
     if (!r.ok) return drops.count(r.code, lan, () => `${data.length} bytes from ${formatIPv4(src)}`)
-    if (!this.#limiter.allow(this.#bucket(src, r.msg), now))
+    if (this.#deps.versions.copy(now, lan, r.packet)) return
+    const paired = toLocal(r.packet, this.#deps.own)
+    if (!paired.ok) return drops.count(paired.reason, lan, () => `from ${formatIPv4(src)}`)
+    // Its size bounds what an unconfirmed sender gets back (no reflection, #11).
+    const msg: Message = { ...paired.msg, bytes: data.length }
+    if (!this.#limiter.allow(this.#bucket(src, msg), now))
       return drops.count('rate-limited', lan, () => `from ${formatIPv4(src)}`)
     this.accepted++
     if (this.#trace) {
-      const m = r.msg
+      const m = msg
       const what = `${m.kind.toUpperCase()} seq ${m.seq} from ${formatIPv4(m.from)} (${formatIPv4(src)})`
       this.#deps.log.debug(`LAN ${this.#deps.label(lan)}: ${what}`)
     }
-    this.#deps.accept(now, lan, src, r.msg)
+    this.#deps.accept(now, lan, src, msg)
   }
 
   /** Whose budget a decoded packet spends: its source without a key; with one, its node id, or REPLAYS. */

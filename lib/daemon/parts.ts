@@ -5,6 +5,7 @@ import { rateLimit, tunables } from '../config/derive.js'
 import type { Options } from '../config/types.js'
 import type { Effect } from '../core/engine/effects.js'
 import { Engine } from '../core/engine/engine.js'
+import { FORGET_INTERVALS, FORGET_MIN_MS } from '../core/engine/timing.js'
 import type { EngineView } from '../core/engine/view.js'
 import type { Lan } from '../core/lans.js'
 import { lanName, type StatusInput } from '../core/report/status-report.js'
@@ -26,6 +27,7 @@ import { Overload } from './overload.js'
 import { PacketIn } from './packet-in.js'
 import { RouteSync, type Wanted } from './route-sync.js'
 import { type Defer, Scheduler } from './scheduler.js'
+import { WireVersions } from './wire-versions.js'
 
 export interface DaemonDeps {
   readonly clock: Clock
@@ -93,10 +95,15 @@ export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonl
   const drops = new Drops(log, label, o.logPackets)
   const accept = (now: number, lan: number, src: number, msg: Parameters<Engine['receive']>[3]) =>
     hooks.run(engine.receive(now, lan, src, msg), false)
-  const packets = new PacketIn({ log, drops, label, accept }, new RateLimiter(rateLimit(o)), keys, o.logPackets)
+  const own = lans.map((l) => ({ address: l.address, prefixLen: l.prefixLen, nameTag: 0 }))
+  const forget = () => Math.max(FORGET_MIN_MS, FORGET_INTERVALS * hooks.options().interval * 1000)
+  const versions = new WireVersions(lans.length, forget)
+  const limiter = new RateLimiter(rateLimit(o))
+  const packets = new PacketIn({ log, drops, label, own, versions, accept }, limiter, keys, o.logPackets)
   const transport = new Transport(lans, o.port, deps.socketFactory)
   const send = (lan: number, to: number | 'broadcast', data: Buffer) => transport.send(lan, to, data)
-  const effects = new EffectRunner({ log, drops, label, notify, send }, keys[0])
+  const wireVersion = () => hooks.options().wireVersion
+  const effects = new EffectRunner({ log, drops, label, notify, send, own, versions, wireVersion }, keys[0])
   const layout = {
     table: o.table,
     proto: DEFAULTS.routeProto,

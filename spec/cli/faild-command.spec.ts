@@ -49,6 +49,7 @@ t.test('defaults a cautious operator accepts: recovery slower than failure', asy
     flapDamping: { enabled: true, flaps: 3, halfLife: undefined, maxHold: 300 },
     rateLimit: undefined,
     maxPeers: 4096,
+    wireVersion: 2,
   })
 })
 

@@ -6,7 +6,8 @@ import { EventEmitter } from 'node:events'
 import { parseArgs } from '../../lib/cli/faild.js'
 import type { Options } from '../../lib/config/types.js'
 import { parseIPv4 } from '../../lib/core/util/ipv4.js'
-import { decode, encode, type Message } from '../../lib/core/wire/codec.js'
+import { encode, type Message } from '../../lib/core/wire/codec.js'
+import { decodePacket, toV1 } from '../../lib/core/wire/v1-bridge.js'
 import { Daemon } from '../../lib/daemon/daemon.js'
 import type { CarrierWatch } from '../../lib/host/carrier-watch.js'
 import type { Clock, Timer } from '../../lib/host/clock.js'
@@ -60,8 +61,9 @@ export class Sockets {
     const s = Object.assign(new EventEmitter(), {
       bind: (_: unknown, cb: () => void) => setImmediate(cb),
       send: (data: Buffer) => {
-        const r = decode(data)
-        if (r.ok) this.sent.push(r.msg)
+        // Either wire version, as a v1 message in the sender's LAN order (this host's).
+        const r = decodePacket(data)
+        if (r.ok) this.sent.push(toV1(r.packet))
       },
       close: (cb: () => void) => setImmediate(cb),
       setBroadcast: () => {},

@@ -2,13 +2,21 @@
 import t from 'tap'
 import { RateLimiter } from '../../lib/core/util/rate-limit.js'
 import { encode, type Message, type WireKey } from '../../lib/core/wire/codec.js'
+import { fromV1 } from '../../lib/core/wire/v1-bridge.js'
+import { encodeV2 } from '../../lib/core/wire/v2.js'
 import { Drops } from '../../lib/daemon/drops.js'
 import { PacketIn } from '../../lib/daemon/packet-in.js'
+import { WireVersions } from '../../lib/daemon/wire-versions.js'
 import { capturingLogger } from '../support/capturing-logger.js'
 import { inqFrom } from '../support/messages.js'
 
 const PEER = { from: 0xc6120102, addresses: [0xc6120102, 0xc6120202] }
 const KEY: WireKey = { id: 7, secret: Buffer.from('the cluster key, long enough') }
+/** This host: 198.18.1.1/24 on LAN A, 198.18.2.1/24 on LAN B. */
+const OWN = [
+  { address: 0xc6120101, prefixLen: 24, nameTag: 0 },
+  { address: 0xc6120201, prefixLen: 24, nameTag: 0 },
+]
 const OTHER: WireKey = { id: 7, secret: Buffer.from('an attacker guessing the key') }
 
 function ingress(keys: readonly WireKey[]) {
@@ -16,13 +24,14 @@ function ingress(keys: readonly WireKey[]) {
   const drops = new Drops(log, () => 'A', false)
   const accepted: Message[] = []
   const limiter = new RateLimiter({ rate: 10, burst: 10, maxSources: 64 })
+  const versions = new WireVersions(2, () => 30_000)
   const packets = new PacketIn(
-    { log, drops, label: () => 'A', accept: (_n, _l, _s, m) => accepted.push(m) },
+    { log, drops, label: () => 'A', own: OWN, versions, accept: (_n, _l, _s, m) => accepted.push(m) },
     limiter,
     keys,
     false,
   )
-  return { packets, drops, accepted }
+  return { packets, drops, accepted, versions }
 }
 
 t.test('with a key, junk and forged packets from a peer address leave the peer its whole budget', async (t) => {
@@ -86,4 +95,26 @@ t.test('with a key, a sequence that wraps past 2^32 is new, not a replay', async
   for (let i = 0; i < 5; i++) send(i)
   t.equal(drops.counts.get('rate-limited'), 10, 'only the replays beyond their own burst')
   t.equal(accepted.length, 20, "the five after the wrap went on the peer's own budget")
+})
+
+t.test("either wire version, in this host's LAN order; v1 copies of a v2 sender are ignored", async (t) => {
+  const { packets, drops, accepted, versions } = ingress([])
+  // The peer lists its LANs the other way round: its slot 0 is our LAN B.
+  const swapped = { from: PEER.from, addresses: [PEER.addresses[1]!, PEER.addresses[0]!] }
+  const inq = inqFrom(swapped, { seq: 5, lan: 1 })
+  packets.receive(0, 0, PEER.addresses[0]!, encodeV2(fromV1(inq)))
+  t.match(accepted[0], { kind: 'inq', lan: 0, addresses: PEER.addresses, version: 2, seq: 5 }, 'paired by subnet')
+  t.equal(accepted[0]!.bytes, encodeV2(fromV1(inq)).length, 'its size kept for the answer bound')
+  packets.receive(1, 0, PEER.addresses[0]!, encode(inq))
+  t.equal(accepted.length, 1, 'the v1 copy from the same sender and boot is ignored')
+  t.equal(versions.copies, 1)
+  t.notOk(versions.v1Heard(0, 1), 'and not taken for a v1 host')
+  const v1Host = { from: 0xc6120103, addresses: [0xc6120103, 0xc6120203] }
+  packets.receive(2, 0, v1Host.addresses[0]!, encode(inqFrom(v1Host, { seq: 1 })))
+  t.match(accepted[1], { from: v1Host.from, lan: 0, version: 1 })
+  t.ok(versions.v1Heard(0, 3), 'a v1 host heard on LAN A')
+  t.notOk(versions.v1Heard(1, 3), 'not on LAN B')
+  const stranger = { from: 0xc6120104, addresses: [0xc6130104, 0xc6140104] }
+  packets.receive(3, 0, stranger.addresses[0]!, encodeV2(fromV1(inqFrom(stranger, { seq: 1 }))))
+  t.equal(drops.counts.get('unpaired-lan'), 1, 'a sending LAN in none of our subnets is dropped')
 })

@@ -49,6 +49,7 @@ const CHANGES: Record<string, object> = {
   flapDamping: { flapDamping: { enabled: false } },
   rateLimit: { rateLimit: 500 },
   maxPeers: { maxPeers: 10 },
+  wireVersion: { wireVersion: 1 },
   dryRun: { dryRun: true },
   table: { table: 4300 },
   rulePriority: { rulePriority: 31000 },

@@ -29,6 +29,8 @@ export interface SendCommand {
   readonly lan: number
   readonly to: number | 'broadcast'
   readonly msg: Message
+  /** Not sent if its datagram would be larger (an answer to a sender not confirmed yet: no reflection). */
+  readonly maxBytes?: number
 }
 
 export type Command = SendCommand

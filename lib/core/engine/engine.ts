@@ -7,13 +7,14 @@ import { held } from '../path/flap-damping.js'
 import { LinkEvent, LinkState, linkStep } from '../path/link-fsm.js'
 import type { Message } from '../wire/codec.js'
 import { type AdmitContext, admit, admitContext } from './admit.js'
+import { whoAnswers } from './answering.js'
 import { Blindness } from './blindness.js'
 import type { EngineConfig, Tunables } from './config.js'
 import type { Effect } from './effects.js'
 import { downList, LocalLans, noLargerThan } from './local-lans.js'
 import { PathChanges, pathView } from './path-change.js'
 import { forgetMs, type Peer, type PeerLan, PeerTable } from './peer-table.js'
-import { ProbeRounds } from './probe-round.js'
+import { asked, ProbeRounds } from './probe-round.js'
 import type { EngineView } from './view.js'
 
 export type { EngineConfig, Tunables } from './config.js'
@@ -58,15 +59,21 @@ export class Engine {
     this.#admit = admitContext(this.#cfg, this.#ignore, this.#peers, this.#rounds)
   }
 
-  /** Requestor: broadcast an INQ on every LAN and open a round for its ACKs. Judges nothing: expire() does. */
+  /**
+   * Requestor: broadcast an INQ on every LAN and open a round for the ACKs it asks for (see
+   * answering.ts). Judges nothing: expire() does.
+   */
   tick(now: number): Effect[] {
     const cfg = this.#cfg
     if (!cfg.requestor) return []
     const out: Effect[] = []
     const seq = this.#rounds.nextSeq()
     cfg.addresses.forEach((_, lan) => {
-      this.#soonest = Math.min(this.#soonest, this.#rounds.open(lan, seq, now, cfg.intervalMs))
-      const msg = this.#lans.message(cfg, 'inq', lan, seq, downList(this.#peers, lan))
+      const answer = whoAnswers(this.#peers, lan, seq)
+      const asked = answer === undefined ? 'all' : new Set(answer)
+      this.#soonest = Math.min(this.#soonest, this.#rounds.open(lan, seq, now, cfg.intervalMs, asked))
+      const inq = this.#lans.message(cfg, 'inq', lan, seq, downList(this.#peers, lan))
+      const msg = answer === undefined ? inq : { ...inq, answer }
       out.push({ kind: 'send', lan, to: 'broadcast', msg })
       for (const to of cfg.unicast?.[lan] ?? []) out.push({ kind: 'send', lan, to, msg })
     })
@@ -142,7 +149,8 @@ export class Engine {
       for (const peer of this.#peers) {
         const pl = peer.lans[lan]!
         // A peer discovered after the INQ went out is not judged for it.
-        const missed = pl.address !== 0 && peer.since < round.sentAt && !round.acked.has(peer.id)
+        const missed =
+          pl.address !== 0 && peer.since < round.sentAt && asked(round, peer.id) && !round.acked.has(peer.id)
         if (missed && judge(peer, pl, round.sentAt)) this.#paths.step(peer, lan, LinkEvent.Miss, now, out)
       }
     }
@@ -220,11 +228,15 @@ export class Engine {
   #answer(now: number, lan: number, src: number, peer: Peer, msg: Message, out: Effect[]): void {
     const cfg = this.#cfg
     const pl = peer.lans[lan]!
-    const down = pl.link.state === LinkState.Down ? [msg.from] : []
-    const ack = this.#lans.message(cfg, 'ack', lan, msg.seq, down, msg.from)
-    // `src` is only what the packet claims until the peer is confirmed: no reflection (#11).
-    const reply = peer.confirmed ? ack : noLargerThan(ack, msg)
-    if (reply) out.push({ kind: 'send', lan, to: src, msg: reply })
+    if (msg.kind === 'inq' && (msg.answer === undefined || msg.answer.includes(cfg.nodeId))) {
+      const down = pl.link.state === LinkState.Down ? [msg.from] : []
+      // In the INQ's wire version: a v1 host reads nothing else.
+      const ack = { ...this.#lans.message(cfg, 'ack', lan, msg.seq, down, msg.from), version: msg.version }
+      // `src` is only what the packet claims until the peer is confirmed: no reflection (#11).
+      const reply = peer.confirmed ? ack : noLargerThan(ack, msg)
+      const bound = peer.confirmed || msg.bytes === undefined ? {} : { maxBytes: msg.bytes }
+      if (reply) out.push({ kind: 'send', lan, to: src, msg: reply, ...bound })
+    }
     pl.link = linkStep(pl.link, LinkEvent.Good, cfg)
     this.#soonest = Math.min(this.#soonest, this.#peers.expectInqs(peer, now, lan))
   }

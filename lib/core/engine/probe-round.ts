@@ -9,7 +9,12 @@ export interface Round {
   readonly due: number
   /** Node ids that answered. BOUNDED: peers; dropped with the round once judged. */
   readonly acked: Set<number>
+  /** Who the INQ asked to answer: only they are judged for it. BOUNDED: the INQ's ANSWER list. */
+  readonly asked: ReadonlySet<number> | 'all'
 }
+
+/** Whether round `r` asked `id` to answer (so that silence from it is a miss). */
+export const asked = (r: Round, id: number): boolean => r.asked === 'all' || r.asked.has(id)
 
 /** An ACK for an open round, one already judged (or never sent), or one already counted. */
 export type AckVerdict = 'open' | 'late' | 'duplicate'
@@ -43,9 +48,9 @@ export class ProbeRounds {
   }
 
   /** Start a round for INQ `seq` on `lan`; returns its deadline. */
-  open(lan: number, seq: number, now: number, intervalMs: number): number {
+  open(lan: number, seq: number, now: number, intervalMs: number, asked: ReadonlySet<number> | 'all' = 'all'): number {
     const due = now + ackTimeoutMs(this.#rtt[lan]!, intervalMs)
-    const round: Round = { seq, sentAt: now, due, acked: new Set() }
+    const round: Round = { seq, sentAt: now, due, acked: new Set(), asked }
     const open = this.#open[lan]!
     if (open.length >= MAX_OPEN_ROUNDS) open.shift()
     open.push(round)

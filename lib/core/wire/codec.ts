@@ -52,10 +52,22 @@ interface Common {
   readonly outOfService: number
   /** The sender's cluster tag (see clusterTag); 0: none. */
   readonly cluster: number
+  /**
+   * The wire version it came in or goes out in (engine/pairing.ts): an ACK answers in its INQ's.
+   * undefined: the daemon's own (2). v1's encode and decode ignore it.
+   */
+  readonly version?: 1 | 2
+  /** The datagram's size, set where it was received: an answer to an unconfirmed sender is no larger. */
+  readonly bytes?: number
 }
 
 export interface Inq extends Common {
   readonly kind: 'inq'
+  /**
+   * The node ids asked to ACK it (wire format 2's ANSWER); undefined: every receiver answers, as
+   * every v1 INQ asks.
+   */
+  readonly answer?: readonly number[]
 }
 
 export interface Ack extends Common {

@@ -1,0 +1,34 @@
+// Which peers an INQ asks to answer: everyone in a small cluster, beyond it only those whose ACK adds something.
+//
+// Every INQ answered by every host makes a cluster of N requestors send N^2 ACKs per interval.
+// Between requestors the ACK carries little: the peer's own INQ arriving here proves its
+// direction, and its down list not naming us proves ours. So beyond ANSWER_ALL_PEERS an INQ asks
+// only the peers whose ACK is the evidence: responders (they send no INQs), peers not confirmed
+// yet, paths in doubt (not up, a miss counted, or the peer says it does not hear us), and each
+// peer once every RTT_EVERY rounds for a round-trip sample. In a small cluster ACKs are cheap and
+// halve the time to find a dead path (two packets owed per interval instead of one), so all answer.
+import { LinkState } from '../path/link-fsm.js'
+import { MAX_PACKET_SIZE } from '../wire/constants.js'
+import type { PeerTable } from './peer-table.js'
+
+/** Up to this many peers, every INQ asks every receiver to answer (ANSWER-ALL). */
+export const ANSWER_ALL_PEERS = 32
+/** Each peer is asked once in this many rounds even when nothing is in doubt. */
+export const RTT_EVERY = 16
+/** Beyond this many ids the list would crowd the packet: everyone is asked instead. */
+const MAX_ANSWER_IDS = Math.floor(MAX_PACKET_SIZE / 8)
+
+/** The node ids the INQ of round `seq` on `lan` asks to answer; undefined: everyone. */
+export function whoAnswers(peers: PeerTable, lan: number, seq: number): number[] | undefined {
+  if (peers.size <= ANSWER_ALL_PEERS) return undefined
+  const ids: number[] = []
+  for (const p of peers) {
+    const pl = p.lans[lan]!
+    if (pl.address === 0) continue
+    const doubt = pl.link.state !== LinkState.Up || pl.link.missed > 0 || !pl.hearsUs
+    const sample = (p.id + seq) % RTT_EVERY === 0
+    if (p.intervalMs === 0 || !p.confirmed || doubt || sample) ids.push(p.id)
+    if (ids.length > MAX_ANSWER_IDS) return undefined
+  }
+  return ids
+}

@@ -1,0 +1,103 @@
+// Pairs a sender's LANs with this host's (by LAN name where both give one, else by subnet), both ways between a Packet and the engine's messages.
+//
+// The engine sees every packet in this host's LAN order, whatever order the sender keeps its LANs
+// in and whichever wire version carried it: LANs are what they are, not their position, so two
+// hosts that list their interfaces in different orders (or one with a third LAN) still pair A
+// with A. A v1 packet pairs the same way: its addresses, by position, are placed by subnet.
+import { formatIPv4, parseIPv4, sameSubnet } from '../util/ipv4.js'
+import type { Message } from '../wire/codec.js'
+import type { Packet, PacketLan } from '../wire/packet.js'
+
+/** One of this host's LANs, as pairing and the encoder need it. */
+export interface OwnLan {
+  readonly address: number
+  readonly prefixLen: number
+  /** lanTag() of the LAN's configured name; 0: none (pair by subnet). */
+  readonly nameTag: number
+}
+
+export type Paired =
+  | { readonly ok: true; readonly msg: Message }
+  | { readonly ok: false; readonly reason: 'unpaired-lan' }
+
+/** The sender's first IPv4 address on `lan`, or 0. */
+function ipv4Of(lan: PacketLan): number {
+  for (const a of lan.addresses) if (a.family === 4) return parseIPv4(a.address) ?? 0
+  return 0
+}
+
+/** Which of the sender's LANs is this host's `own`: the one with its name tag, else the one in its subnet. */
+function partner(lans: readonly PacketLan[], own: OwnLan): PacketLan | undefined {
+  if (own.nameTag !== 0) {
+    const named = lans.find((l) => l.nameTag === own.nameTag)
+    if (named) return named
+  }
+  return lans.find((l) => (own.nameTag === 0 || l.nameTag === 0) && inSubnet(ipv4Of(l), own))
+}
+
+const inSubnet = (address: number, own: OwnLan): boolean =>
+  address !== 0 && sameSubnet(address, own.address, own.prefixLen)
+
+/**
+ * The engine's message for a decoded packet: the sender's addresses and out-of-service bits placed
+ * at this host's LAN indices, `lan` the index its sending LAN pairs with (admit() drops it as
+ * wrong-lan unless that is where it arrived). A packet whose sending LAN pairs with none of ours
+ * is dropped here.
+ */
+export function toLocal(p: Packet, own: readonly OwnLan[]): Paired {
+  const addresses: number[] = []
+  let outOfService = 0
+  let lan = -1
+  own.forEach((o, i) => {
+    const l = partner(p.lans, o)
+    addresses.push(l ? ipv4Of(l) : 0)
+    if (l?.outOfService && i < 8) outOfService |= 1 << i
+    if (l?.slot === p.slot) lan = i
+  })
+  if (lan < 0) return { ok: false, reason: 'unpaired-lan' }
+  const common = {
+    from: p.from,
+    boot: p.boot,
+    lan,
+    seq: p.seq,
+    // A notice is the engine's INQ with interval 0: never answered, never counted as an INQ.
+    intervalMs: p.kind === 'notice' ? 0 : p.intervalMs,
+    addresses,
+    down: p.down,
+    outOfService,
+    cluster: p.cluster,
+    version: p.version,
+  }
+  if (p.kind === 'ack') return { ok: true, msg: { kind: 'ack', to: p.to, ...common } }
+  const answer = p.kind === 'inq' && !p.answerAll ? { answer: p.answer } : {}
+  return { ok: true, msg: { kind: 'inq', ...common, ...answer } }
+}
+
+/** The packet for one of the engine's messages: this host's LANs as slots, each with its address. */
+export function toPacket(msg: Message, own: readonly OwnLan[]): Packet {
+  const lans: PacketLan[] = []
+  msg.addresses.forEach((a, slot) => {
+    if (a === 0) return
+    const o = own[slot]!
+    const outOfService = slot < 8 && (msg.outOfService & (1 << slot)) !== 0
+    const addresses = [{ family: 4 as const, prefix: o.prefixLen, address: formatIPv4(a) }]
+    lans.push({ slot, outOfService, preferred: false, nameTag: o.nameTag, addresses })
+  })
+  const notice = msg.kind === 'inq' && msg.intervalMs === 0
+  const asks = msg.kind === 'inq' && !notice
+  return {
+    version: 2,
+    kind: msg.kind === 'ack' ? 'ack' : notice ? 'notice' : 'inq',
+    from: msg.from,
+    boot: msg.boot,
+    seq: msg.seq,
+    to: msg.kind === 'ack' ? msg.to : 0,
+    intervalMs: msg.intervalMs,
+    slot: msg.lan,
+    answerAll: asks && msg.answer === undefined,
+    answer: asks ? (msg.answer ?? []) : [],
+    lans,
+    down: msg.down,
+    cluster: msg.cluster,
+  }
+}
