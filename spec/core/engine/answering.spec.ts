@@ -68,8 +68,9 @@ t.test('a receiver answers only an INQ that asks it', async (t) => {
   const p = peer(0)
   const acks = (fx: Effect[]) => fx.filter((x) => x.kind === 'send' && x.msg.kind === 'ack').length
   t.equal(acks(e.receive(0, 0, p.addresses[0]!, inqFrom(p, { seq: 1 }))), 1, 'every receiver (v1, ANSWER-ALL)')
-  t.equal(acks(e.receive(100, 0, p.addresses[0]!, { ...inqFrom(p, { seq: 2 }), answer: [] })), 0, 'asked no one')
-  const me = { ...inqFrom(p, { seq: 3 }), answer: [7, base.nodeId] }
+  const asking = (seq: number, answer: number[]): Message => ({ ...inqFrom(p, { seq }), kind: 'inq', answer })
+  t.equal(acks(e.receive(100, 0, p.addresses[0]!, asking(2, []))), 0, 'asked no one')
+  const me = asking(3, [7, base.nodeId])
   t.equal(acks(e.receive(200, 0, p.addresses[0]!, me)), 1, 'asked us')
   t.equal(e.view().peers[0]!.paths[0]!.good, 3, 'every INQ counts as good, answered or not')
 })
