@@ -250,7 +250,7 @@ export const CONFIG_SCHEMA = {
       int(
         1,
         2,
-        'Wire format faild sends: 2 (v1 copies too on LANs where a v1 host is heard), or 1 only, as faild 0.1 does.',
+        'Wire format: 2 (reads both; sends v1 copies too on LANs where a v1 host is heard), or 1 (reads and sends only v1, as faild 0.1).',
         2,
       ),
     ),

@@ -11,8 +11,9 @@ import { newer } from '../core/engine/admit.js'
 import { type OwnLan, toLocal } from '../core/engine/pairing.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
 import type { RateLimiter } from '../core/util/rate-limit.js'
-import type { Message, WireKey } from '../core/wire/codec.js'
-import { decodePacket } from '../core/wire/v1-bridge.js'
+import { decode, type Message, type WireKey } from '../core/wire/codec.js'
+import type { PacketResult } from '../core/wire/packet.js'
+import { decodePacket, fromV1 } from '../core/wire/v1-bridge.js'
 import type { Logger } from '../host/log.js'
 import type { Drops } from './drops.js'
 import type { WireVersions } from './wire-versions.js'
@@ -29,6 +30,8 @@ export interface PacketInDeps {
   /** This host's LANs, to pair a sender's with. */
   readonly own: readonly OwnLan[]
   readonly versions: WireVersions
+  /** 1: read only wire format 1, as faild 0.1 does (config wireVersion); 2: either. */
+  readonly wireVersion: () => 1 | 2
   /** A decoded packet from `src` on `lan`, at `now`. */
   readonly accept: (now: number, lan: number, src: number, msg: Message) => void
 }
@@ -62,7 +65,7 @@ export class PacketIn {
   receive(now: number, lan: number, src: number, data: Buffer): void {
     this.received++
     const { drops } = this.#deps
-    const r = decodePacket(data, this.#keys)
+    const r = this.#deps.wireVersion() === 1 ? v1Only(data, this.#keys) : decodePacket(data, this.#keys)
     if (!r.ok) return drops.count(r.code, lan, () => `${data.length} bytes from ${formatIPv4(src)}`)
     if (this.#deps.versions.copy(now, lan, r.packet)) return
     const paired = toLocal(r.packet, this.#deps.own)
@@ -91,4 +94,10 @@ export class PacketIn {
     this.#latest.set(at, { boot: m.boot, seq: m.seq })
     return m.from
   }
+}
+
+/** What faild 0.1 reads: v1 only (a v2 packet is ERR_BAD_VERSION). */
+function v1Only(data: Buffer, keys: readonly WireKey[]): PacketResult {
+  const r = decode(data, keys)
+  return r.ok ? { ok: true, packet: fromV1(r.msg) } : r
 }

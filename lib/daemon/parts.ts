@@ -99,10 +99,11 @@ export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonl
   const forget = () => Math.max(FORGET_MIN_MS, FORGET_INTERVALS * hooks.options().interval * 1000)
   const versions = new WireVersions(lans.length, forget)
   const limiter = new RateLimiter(rateLimit(o))
-  const packets = new PacketIn({ log, drops, label, own, versions, accept }, limiter, keys, o.logPackets)
+  const wireVersion = () => hooks.options().wireVersion
+  const ingress = { log, drops, label, own, versions, wireVersion, accept }
+  const packets = new PacketIn(ingress, limiter, keys, o.logPackets)
   const transport = new Transport(lans, o.port, deps.socketFactory)
   const send = (lan: number, to: number | 'broadcast', data: Buffer) => transport.send(lan, to, data)
-  const wireVersion = () => hooks.options().wireVersion
   const effects = new EffectRunner({ log, drops, label, notify, send, own, versions, wireVersion }, keys[0])
   const layout = {
     table: o.table,

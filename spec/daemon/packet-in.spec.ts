@@ -26,7 +26,15 @@ function ingress(keys: readonly WireKey[]) {
   const limiter = new RateLimiter({ rate: 10, burst: 10, maxSources: 64 })
   const versions = new WireVersions(2, () => 30_000)
   const packets = new PacketIn(
-    { log, drops, label: () => 'A', own: OWN, versions, accept: (_n, _l, _s, m) => accepted.push(m) },
+    {
+      log,
+      drops,
+      label: () => 'A',
+      own: OWN,
+      versions,
+      wireVersion: () => 2,
+      accept: (_n, _l, _s, m) => accepted.push(m),
+    },
     limiter,
     keys,
     false,
