@@ -23,6 +23,11 @@ export interface EffectRunnerDeps {
   /** This host's LANs, as v2 packets describe them. */
   readonly own: readonly OwnLan[]
   readonly versions: WireVersions
+  /**
+   * Where a v1 copy of a broadcast goes on `lan`: the subnet's broadcast address where it has one
+   * (faild 0.1.0 listens only there), else 255.255.255.255.
+   */
+  readonly v1Broadcast: (lan: number) => number | 'broadcast'
   /** The wire format to send (config wireVersion). */
   readonly wireVersion: () => 1 | 2
 }
@@ -77,8 +82,8 @@ export class EffectRunner {
     const data = v1 ? encode(msg, this.key) : encodeV2(toPacket(msg, this.#deps.own), this.key)
     if (fx.maxBytes !== undefined && data.length > fx.maxBytes) return
     this.#deps.send(lan, to, data)
-    if (!v1 && msg.kind === 'inq' && this.#deps.versions.v1Heard(lan, now))
-      this.#deps.send(lan, to, encode(msg, this.key))
+    if (v1 || msg.kind !== 'inq' || !this.#deps.versions.v1Heard(lan, now)) return
+    this.#deps.send(lan, to === 'broadcast' ? this.#deps.v1Broadcast(lan) : to, encode(msg, this.key))
   }
 
   /** A path held down for flapping: forged notices can cause it per packet, so it has a budget of its own. */

@@ -104,7 +104,9 @@ export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonl
   const packets = new PacketIn(ingress, limiter, keys, o.logPackets)
   const transport = new Transport(lans, o.port, deps.socketFactory)
   const send = (lan: number, to: number | 'broadcast', data: Buffer) => transport.send(lan, to, data)
-  const effects = new EffectRunner({ log, drops, label, notify, send, own, versions, wireVersion }, keys[0])
+  const v1Broadcast = (lan: number) => lans[lan]?.broadcast || 'broadcast'
+  const egress = { log, drops, label, notify, send, own, versions, wireVersion, v1Broadcast }
+  const effects = new EffectRunner(egress, keys[0])
   const layout = {
     table: o.table,
     proto: DEFAULTS.routeProto,

@@ -18,7 +18,7 @@ function wire(version: 1 | 2 = 2) {
   const sent: Array<[number | 'broadcast', number]> = []
   const versions = new WireVersions(2, () => 30_000)
   const send = (_lan: number, to: number | 'broadcast', data: Buffer) => void sent.push([to, data[2]!])
-  return { own: OWN, versions, wireVersion: () => version, send, sent }
+  return { own: OWN, versions, wireVersion: () => version, v1Broadcast: () => 0xc61201ff, send, sent }
 }
 
 t.test('paths held down for flapping: 50 lines per 10 s, then one summary of the rest', async (t) => {
@@ -54,9 +54,9 @@ t.test(
       w.sent.splice(0),
       [
         ['broadcast', 2],
-        ['broadcast', 1],
+        [0xc61201ff, 1],
       ],
-      'a v1 copy while one is',
+      'a v1 copy while one is, to the subnet broadcast',
     )
     const ack = (version: 1 | 2): Effect => ({
       kind: 'send',
