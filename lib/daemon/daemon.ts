@@ -76,7 +76,10 @@ export class Daemon {
     this.#logStart(p)
     p.scheduler.start(o.requestor)
     // After the first INQ is due: at start no peer is known yet, so no carrier event can move a route.
-    await p.carrier.start((iface, up) => this.#onCarrier(iface, up))
+    await p.carrier.start(
+      (iface, up) => this.#onCarrier(iface, up),
+      () => p.sync.kernelChanged(),
+    )
   }
 
   #logStart(p: Parts): void {

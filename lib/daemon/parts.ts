@@ -116,7 +116,11 @@ export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonl
   }
   const routes = new RouteTable(layout, { ip, log, now: () => clock.now() })
   const context = () => ({ table: hooks.options().table, thresholds: hooks.options(), label })
-  const sync = new RouteSync({ log, routes, defer, notify, plan: hooks.plan, context, now: () => clock.now() })
+  const ifaces = lans.map((l) => l.iface)
+  const carrier = deps.carrierWatch?.(ifaces) ?? new CarrierMonitor(ifaces, { ip, log })
+  const watched = () => carrier.watchesKernel?.() ?? false
+  const now = () => clock.now()
+  const sync = new RouteSync({ log, routes, defer, notify, plan: hooks.plan, context, now, watched })
   const overload = new Overload(log, () => hooks.options().interval * 1000)
   const jobs = {
     accepted: () => packets.accepted,
@@ -136,8 +140,6 @@ export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonl
     reconcile: () => sync.reconcile(),
   }
   const scheduler = new Scheduler(clock, defer, jobs, o.interval * 1000)
-  const ifaces = lans.map((l) => l.iface)
-  const carrier = deps.carrierWatch?.(ifaces) ?? new CarrierMonitor(ifaces, { ip, log })
   const operator = new Operator({
     log,
     engine,

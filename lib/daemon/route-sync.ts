@@ -31,7 +31,12 @@ export interface RouteSyncDeps {
   readonly context: () => ChangeContext
   /** Monotonic ms, for the budget of path lines that move no route. */
   readonly now: () => number
+  /** True while the kernel's changes are watched (see kernelChanged); false: read at every check. */
+  readonly watched: () => boolean
 }
+
+/** Even when watched, read the kernel's tables this often: a change the monitor could not tell. */
+const READ_ANYWAY_MS = 60_000
 
 export interface Wanted {
   readonly routes: Route[]
@@ -53,6 +58,10 @@ export class RouteSync {
   /** The target differs from what was last applied (or the last apply failed). */
   #dirty = false
   #stopped = false
+  /** The kernel may have changed since it was last read (a monitor line, or not read yet). */
+  #kernelChanged = true
+  /** When the kernel's tables were last read (monotonic ms). */
+  #readAt = -Infinity
 
   readonly #pathLines = new LogBudget(PATH_LINES_PER_WINDOW, PATH_LINE_WINDOW_MS)
 
@@ -142,7 +151,17 @@ export class RouteSync {
    */
   reconcile(): void {
     if (this.#applying) return
+    const now = this.#deps.now()
+    // Nothing changed in the kernel since it was read: reading would find what faild wrote (idle cost).
+    if (this.#deps.watched() && !this.#kernelChanged && now - this.#readAt < READ_ANYWAY_MS) return
+    this.#kernelChanged = false
+    this.#readAt = now
     this.#applying = this.#reconcile().finally(() => (this.#applying = undefined))
+  }
+
+  /** The monitor saw a route, rule, address or link change: the next check reads the kernel. */
+  kernelChanged(): void {
+    this.#kernelChanged = true
   }
 
   async #reconcile(): Promise<void> {

@@ -1,4 +1,8 @@
-// Watches carrier on this host's LAN interfaces through netlink (a long-running `ip -o monitor link`).
+// Watches carrier on this host's LAN interfaces, and whether the kernel's routes may have changed, through netlink (one long-running `ip -o monitor`).
+//
+// The same monitor reports routes, rules and addresses, so the kernel check reads the tables only
+// after something changed there (or a link or address change, which flushes routes without a
+// route message of its own: IPv4 routes removed at link down are not announced).
 import { type ChildProcess, spawn } from 'node:child_process'
 import { type IpRunner, ipJson } from './ip-runner.js'
 import type { Logger } from './log.js'
@@ -7,8 +11,11 @@ export type CarrierHandler = (iface: string, carrier: boolean) => void
 
 /** Reports carrier changes of the LAN interfaces; the daemon's only view of link state. */
 export interface CarrierWatch {
-  start(onChange: CarrierHandler): Promise<void>
+  /** `onKernel`: a route, rule, address or link of this host changed (any monitor line). */
+  start(onChange: CarrierHandler, onKernel?: () => void): Promise<void>
   stop(): Promise<void>
+  /** True while the kernel's changes are being watched (else the kernel check reads every time). */
+  watchesKernel?(): boolean
 }
 
 /**
@@ -42,6 +49,9 @@ export class CarrierMonitor implements CarrierWatch {
   #child: ChildProcess | undefined
   #stopped = false
   #onChange: CarrierHandler = () => {}
+  #onKernel: () => void = () => {}
+  /** The monitor has printed its first line or is running since a respawn: changes are seen. */
+  #running = false
 
   constructor(ifaces: readonly string[], deps: { ip: IpRunner; log: Logger }) {
     this.#ifaces = new Set(ifaces)
@@ -50,8 +60,9 @@ export class CarrierMonitor implements CarrierWatch {
   }
 
   /** Start watching, then report the current carrier of every interface that has none now. */
-  async start(onChange: CarrierHandler): Promise<void> {
+  async start(onChange: CarrierHandler, onKernel?: () => void): Promise<void> {
     this.#onChange = onChange
+    if (onKernel) this.#onKernel = onKernel
     this.#spawn()
     const links = await ipJson<Array<{ ifindex?: number; ifname: string; flags?: string[] }>>(this.#ip, [
       'link',
@@ -83,8 +94,13 @@ export class CarrierMonitor implements CarrierWatch {
     this.#report(ev.iface, ev.carrier)
   }
 
+  watchesKernel(): boolean {
+    return this.#running
+  }
+
   async stop(): Promise<void> {
     this.#stopped = true
+    this.#running = false
     this.#child?.stdin?.end()
     this.#child = undefined
   }
@@ -101,14 +117,20 @@ export class CarrierMonitor implements CarrierWatch {
    * and also when faild dies by SIGKILL, so no `ip monitor` outlives the daemon.
    */
   #spawn(): void {
-    const child = spawn('sh', ['-c', 'ip -o monitor link & read _; kill $! 2>/dev/null'], {
+    const child = spawn('sh', ['-c', 'ip -o monitor link route rule address & read _; kill $! 2>/dev/null'], {
       stdio: ['pipe', 'pipe', 'ignore'],
     })
     this.#child = child
+    child.on('spawn', () => {
+      this.#running = true
+      // What changed while it was not running is unknown: the kernel check reads once.
+      this.#onKernel()
+    })
     let partial = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       const lines = (partial + d).split('\n')
       partial = lines.pop() ?? ''
+      if (lines.length > 0) this.#onKernel()
       for (const line of lines) {
         const ev = parseLinkLine(line)
         if (ev) this.#onLine(ev)
@@ -116,6 +138,7 @@ export class CarrierMonitor implements CarrierWatch {
     })
     child.on('error', (err) => this.#log.warn(`link monitor: ${err.message}`))
     child.on('close', () => {
+      this.#running = false
       if (this.#stopped) return
       this.#log.warn(
         `link monitor exited; restarting in ${RESPAWN_MS} ms (carrier changes meanwhile are found by probes)`,
