@@ -1,8 +1,10 @@
-// Cost at scale: faild's CPU, memory and packet rate against a simulator of N peers; route churn;
-// start-up time. All in a wide lab (two /16 LANs) so up to 1000 simulated peers fit.
+// Cost at scale: faild's CPU, memory and packet rate against a load generator of N hosts; route churn;
+// start-up time. All in a wide lab (two /16 LANs) so thousands of simulated hosts fit.
 import { readFileSync } from 'node:fs'
+import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { FAILD, type Host, Lab, type Proc, sleep, until } from '../spec/lab/harness/netlab.js'
+import { between, buildLoadgen, invalidWhy, loadStats, startLoadgen, writeTemplates } from './loadgen.js'
 import { simAddress } from './sim-address.js'
 import { type Summary, summarize } from './stats.js'
 
@@ -11,19 +13,47 @@ const CHURN = fileURLToPath(new URL('./churn-worker.js', import.meta.url))
 const FLAGS = ['-r', '-t', '0.1', '-f', '3', '-s', '3', '-i', 'etha', '-i', 'ethb']
 const CLK_TCK = 100 // Linux USER_HZ, the unit of /proc/PID/stat times
 
-export interface ScaleResult {
+/** A scale row: N simulated hosts of one kind, and whether the daemon was disturbed (LOAD_KINDS). */
+export interface ScaleRow {
   readonly peers: number
-  readonly mode: 'responders' | 'requestors'
+  readonly kind: LoadKind
+}
+
+export type LoadKind = 'responders' | 'requestors' | 'burst' | 'hog'
+
+/** "1000r": 1000 responders; q: requestors spreading their INQs; b: sending in one burst; h: requestors with a CPU hog on faild's core. */
+const LOAD_KINDS: Record<string, LoadKind> = { r: 'responders', q: 'requestors', b: 'burst', h: 'hog' }
+
+export function parseRows(text: string): ScaleRow[] {
+  return text.split(',').map((r) => {
+    const m = /^(\d+)([rqbh])$/.exec(r.trim())
+    if (!m) throw new Error(`--rows: "${r}" is not N followed by r, q, b or h (e.g. 1000q)`)
+    return { peers: Number(m[1]), kind: LOAD_KINDS[m[2]!]! }
+  })
+}
+
+export interface ScaleResult extends ScaleRow {
   /** Share of one core over the window (1 = 100%). */
   readonly cpu: number
   readonly rssMb: number
-  /** Packets per second the daemon received and sent, from the simulator's counters. */
+  /** Packets per second the daemon received from and sent to the generator, as the generator counted. */
   readonly ppsIn: number
   readonly ppsOut: number
-  /** Paths the daemon took down during the window: false failovers under load. */
+  /** Path down events during the window (no fault is injected: every one is false). */
   readonly falseDowns: number
-  /** Paths (peer x LAN) up at the end of the window, of peers x 2: below that, faild did not keep up. */
+  /** Route changes faild made during the window: false failovers. */
+  readonly routes: number
+  /** Log lines of faild about overload during the window. */
+  readonly overloadLines: number
+  /** Paths (peer x LAN) up at the end of the window, of peers x 2. */
   readonly pathsUp: number
+  /** After the load stopped: ms until every path was up again (undefined: not within 10 s, or not measured). */
+  readonly recoveredMs?: number
+  /** Why the generator's figures are not evidence (it fell behind); undefined: they are. */
+  readonly invalid?: string
+  /** What the generator achieved: INQs per second sent, of intended. */
+  readonly inqRate: number
+  readonly inqIntendedRate: number
 }
 
 export interface ChurnResult {
@@ -53,12 +83,19 @@ async function addSimAddresses(lab: Lab, h: Host, n: number): Promise<void> {
   if (r.code !== 0) throw new Error(`adding simulator addresses: ${r.stderr}`)
 }
 
-type Sample = { at: number; inqRx: number; ackTx: number; inqTx: number; ackRx: number; firstInqAt: number }
+type Sample = { at: number; inqRx: number; ackTx: number; firstInqAt: number }
 const samples = (p: Proc): Sample[] =>
   p.output
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Sample)
+
+/** The start-up bench's simulator (bench/peer-sim.ts): n responders, and when the first INQ came. */
+async function startSim(lab: Lab, h: Host, n: number): Promise<Proc> {
+  const sim = lab.spawn(h, process.execPath, [SIM, '4207', `${n}`, lab.address(0, 1), lab.address(1, 1)])
+  await sim.waitFor(/ready/, 60_000)
+  return sim
+}
 
 /** Paths whose last logged transition ended up. */
 function pathsUp(log: string): number {
@@ -67,69 +104,137 @@ function pathsUp(log: string): number {
   return [...last.values()].filter((s) => s === 'up').length
 }
 
-async function startSim(lab: Lab, h: Host, n: number, mode: string): Promise<Proc> {
-  const sim = lab.spawn(h, process.execPath, [SIM, '4207', `${n}`, '0.1', mode, lab.address(0, 1), lab.address(1, 1)])
-  await sim.waitFor(/ready/, 60_000)
-  return sim
+const count = (text: string, re: RegExp): number => (text.match(re) ?? []).length
+
+/** Permanent neighbour entries on the daemon's side for every simulated address: ARP is not what is measured. */
+async function pinNeighbours(lab: Lab, h1: Host, h2: Host, n: number): Promise<void> {
+  const lines: string[] = []
+  for (const lan of [0, 1]) {
+    const link = await lab.exec(h2, 'ip', ['-j', 'link', 'show', 'dev', h2.ifaces[lan]!])
+    const mac = (JSON.parse(link.stdout) as Array<{ address: string }>)[0]!.address
+    for (let i = 0; i < n; i++)
+      lines.push(`neigh replace ${simAddress(lan, i)} lladdr ${mac} dev ${h1.ifaces[lan]} nud permanent`)
+  }
+  const r = await lab.exec(h1, 'ip', ['-batch', '-'], `${lines.join('\n')}\n`)
+  if (r.code !== 0) throw new Error(`pinning neighbours: ${r.stderr}`)
 }
 
-/** One measurement: daemon on host 1, simulator of n peers on host 2, a window of `windowS` seconds. */
-async function measure(lab: Lab, n: number, mode: 'responders' | 'requestors', windowS: number): Promise<ScaleResult> {
+export interface ScaleOptions {
+  readonly windowS: number
+  /** Pin faild to CPU 0 and the generator to CPU 1 (the hog row always pins). */
+  readonly pin: boolean
+}
+
+/** One row: faild on host 1, the generator of n hosts on host 2, a window of `windowS` seconds. */
+async function measure(lab: Lab, bin: string, row: ScaleRow, o: ScaleOptions): Promise<ScaleResult> {
   const [h1, h2] = lab.hosts as [Host, Host]
-  const sim = await startSim(lab, h2, n, mode === 'requestors' ? 'requestor' : 'responder')
-  const daemon = await lab.faild(h1, FLAGS)
+  const n = row.peers
+  const intervalMs = 100
+  const mode = row.kind === 'responders' ? 'responders' : row.kind === 'burst' ? 'burst' : 'spread'
+  const templates = join(lab.dir, `templates-${n}-${mode}`)
+  writeTemplates(templates, n, mode, intervalMs, 16)
+  const pin = o.pin || row.kind === 'hog'
+  const total = o.windowS + 40
+  const gen = await startLoadgen(lab, h2, {
+    bin,
+    templates,
+    n,
+    mode,
+    intervalMs,
+    daemon: [lab.address(0, 1), lab.address(1, 1)],
+    seconds: total,
+    ...(pin ? { cpu: 1 } : {}),
+  })
+  const args = [FAILD, ...lab.faildArgs(h1, FLAGS)]
+  const daemon = pin
+    ? lab.spawn(h1, 'taskset', ['-c', '0', process.execPath, ...args])
+    : lab.spawn(h1, process.execPath, args)
+  const hog = row.kind === 'hog' ? lab.spawn(h1, 'taskset', ['-c', '0', 'sh', '-c', 'while :; do :; done']) : undefined
   try {
     const pid = daemon.child.pid!
-    const ups = () => (daemon.output.match(/: unknown -> up/g) ?? []).length
+    const ups = () => count(daemon.output, /: unknown -> up/g)
     await until(() => ups() >= 2 * n, 30_000, `${n} peers up`).catch(() => undefined) // measured anyway: see pathsUp
     await sleep(2000)
-    const downsBefore = (daemon.output.match(/-> down/g) ?? []).length
-    const s0 = samples(sim).at(-1)!
+    const logAt = daemon.output.length
+    const g0 = loadStats(gen).at(-1)!
     const c0 = cpuTicks(pid)
     const t0 = performance.now()
-    await sleep(windowS * 1000)
+    await sleep(o.windowS * 1000)
     const c1 = cpuTicks(pid)
     const t1 = performance.now()
+    const rss = rssMb(pid)
     await sleep(1100)
-    const s1 = samples(sim).at(-1)!
-    const secs = (s1.at - s0.at) / 1000
+    const g1 = loadStats(gen).at(-1)!
+    const w = between(g0, g1)
+    const during = daemon.output.slice(logAt)
+    const expected = mode === 'responders' ? 0 : (2 * n * w.t * 1000) / intervalMs
+    const up = pathsUp(daemon.output)
+    hog?.child.kill('SIGKILL')
+    const recoveredMs = up < 2 * n ? await recovery(daemon, n) : undefined
+    const invalid = invalidWhy(w, expected, intervalMs)
     return {
-      peers: n,
-      mode,
+      ...row,
       cpu: (c1 - c0) / CLK_TCK / ((t1 - t0) / 1000),
-      rssMb: rssMb(pid),
-      ppsIn: (s1.ackTx - s0.ackTx + s1.inqTx - s0.inqTx) / secs,
-      ppsOut: (s1.inqRx - s0.inqRx + s1.ackRx - s0.ackRx) / secs,
-      falseDowns: (daemon.output.match(/-> down/g) ?? []).length - downsBefore,
-      pathsUp: pathsUp(daemon.output),
+      rssMb: rss,
+      ppsIn: (w.inqSent + w.ackSent) / w.t,
+      ppsOut: (w.inqRx + w.ackRx) / w.t,
+      falseDowns: count(during, /-> down/g),
+      routes: count(during, /-> down \([^)]*\): route /g),
+      overloadLines: count(during, /overload/g),
+      pathsUp: up,
+      ...(recoveredMs === undefined ? {} : { recoveredMs }),
+      ...(invalid ? { invalid } : {}),
+      inqRate: w.inqSent / w.t,
+      inqIntendedRate: expected / w.t,
     }
   } finally {
+    hog?.child.kill('SIGKILL')
     await daemon.stop()
-    await sim.stop()
+    await gen.stop()
   }
 }
 
+/** With the disturbance gone and the generator still running: ms until every path is up (bounded, 10 s). */
+async function recovery(daemon: Proc, n: number): Promise<number | undefined> {
+  const t0 = performance.now()
+  const ok = await until(() => pathsUp(daemon.output) >= 2 * n, 10_000, 'recovery').then(
+    () => true,
+    () => false,
+  )
+  return ok ? Math.round(performance.now() - t0) : undefined
+}
+
 export async function benchScale(
-  sizes: readonly number[],
-  windowS: number,
+  rows: readonly ScaleRow[],
+  o: ScaleOptions,
   log: (s: string) => void,
 ): Promise<ScaleResult[]> {
   return withWideLab(async (lab) => {
-    const [, h2] = lab.hosts as [Host, Host]
-    await addSimAddresses(lab, h2, Math.max(...sizes))
+    const [h1, h2] = lab.hosts as [Host, Host]
+    const most = Math.max(...rows.map((r) => r.peers))
+    await addSimAddresses(lab, h2, most)
+    await pinNeighbours(lab, h1, h2, most)
+    for (const h of [h1, h2]) await lab.exec(h, 'sysctl', ['-qw', 'net.core.rmem_max=33554432'])
+    const bin = buildLoadgen(lab.dir)
     const out: ScaleResult[] = []
-    for (const mode of ['responders', 'requestors'] as const) {
-      for (const n of sizes) {
-        const r = await measure(lab, n, mode, windowS)
-        log(
-          `  ${n} peers (${mode}): CPU ${(r.cpu * 100).toFixed(1)}% of a core, RSS ${r.rssMb.toFixed(0)} MB, ` +
-            `${Math.round(r.ppsIn)} pkt/s in, ${Math.round(r.ppsOut)} out, ${r.falseDowns} false downs, ${r.pathsUp}/${2 * n} paths up`,
-        )
-        out.push(r)
-      }
+    for (const row of rows) {
+      const r = await measure(lab, bin, row, o)
+      log(`  ${describeRow(r)}`)
+      out.push(r)
     }
     return out
   })
+}
+
+/** One line of a row's figures, or why it is not evidence. */
+export function describeRow(r: ScaleResult): string {
+  const what = `${r.peers} ${r.kind}`
+  const gen = `generator ${Math.round(r.inqRate)}/${Math.round(r.inqIntendedRate)} INQ/s`
+  const figures =
+    `CPU ${(r.cpu * 100).toFixed(1)}% of a core, RSS ${r.rssMb.toFixed(0)} MB, ${Math.round(r.ppsIn)} pkt/s in, ` +
+    `${Math.round(r.ppsOut)} out, ${r.pathsUp}/${2 * r.peers} paths up, ${r.falseDowns} false downs, ${r.routes} routes, ` +
+    `${r.overloadLines} overload lines${r.recoveredMs === undefined ? '' : `, all up ${r.recoveredMs} ms after the load fell`}`
+  return r.invalid ? `${what}: invalid (${r.invalid}); ${gen}; ${figures}` : `${what}: ${figures}; ${gen}`
 }
 
 export async function benchChurn(routes: number, repeats: number): Promise<ChurnResult> {
@@ -150,7 +255,7 @@ export async function benchStartup(n: number, repeats: number): Promise<StartupR
     const first: number[] = []
     const conv: number[] = []
     for (let i = 0; i < repeats; i++) {
-      const sim = await startSim(lab, h2, n, 'responder')
+      const sim = await startSim(lab, h2, n)
       const t0 = Date.now()
       const daemon = lab.spawn(h1, process.execPath, [FAILD, ...lab.faildArgs(h1, FLAGS)])
       await until(() => (daemon.output.match(/LAN B: unknown -> up/g) ?? []).length >= n, 30_000, 'convergence')
