@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { StatusReport } from '../lib/core/report/status-format.js'
 import { FAILD, type Host, Lab, type Proc, sleep, until } from '../spec/lab/harness/netlab.js'
 import { between, buildLoadgen, invalidWhy, loadStats, startLoadgen, writeTemplates } from './loadgen.js'
 import { simAddress } from './sim-address.js'
@@ -41,6 +42,8 @@ export interface ScaleResult extends ScaleRow {
   readonly ppsOut: number
   /** Path down events during the window (no fault is injected: every one is false). */
   readonly falseDowns: number
+  /** Path changes the log summed up instead of logging (a budget): downs or ups, not told apart. */
+  readonly unlogged: number
   /** Route changes faild made during the window: false failovers. */
   readonly routes: number
   /** Log lines of faild about overload during the window. */
@@ -97,11 +100,19 @@ async function startSim(lab: Lab, h: Host, n: number): Promise<Proc> {
   return sim
 }
 
-/** Paths whose last logged transition ended up. */
-function pathsUp(log: string): number {
-  const last = new Map<string, string>() // keyed by "peer LAN"; BOUNDED: peers x 2
-  for (const m of log.matchAll(/peer (\S+) LAN ([AB]): \w+ -> (\w+)/g)) last.set(`${m[1]} ${m[2]}`, m[3]!)
-  return [...last.values()].filter((s) => s === 'up').length
+/** Paths up as `faildctl status` shows them (the log budgets path lines that move no route). */
+async function pathsUp(lab: Lab, h: Host): Promise<number> {
+  const r = await lab.faildctl(h, ['status', '--json'])
+  if (r.code !== 0) return 0
+  const s = JSON.parse(r.stdout) as StatusReport
+  return s.peers.reduce((n, p) => n + p.paths.filter((x) => x.state === 'up').length, 0)
+}
+
+/** Path changes during a window: the lines logged, and those a budget summed up instead. */
+function pathChanges(log: string): { downs: number; unlogged: number } {
+  let unlogged = 0
+  for (const m of log.matchAll(/(\d+) more path changes that moved no route were not logged/g)) unlogged += Number(m[1])
+  return { downs: count(log, /-> down/g), unlogged }
 }
 
 const count = (text: string, re: RegExp): number => (text.match(re) ?? []).length
@@ -152,8 +163,7 @@ async function measure(lab: Lab, bin: string, row: ScaleRow, o: ScaleOptions): P
   const hog = row.kind === 'hog' ? lab.spawn(h1, 'taskset', ['-c', '0', 'sh', '-c', 'while :; do :; done']) : undefined
   try {
     const pid = daemon.child.pid!
-    const ups = () => count(daemon.output, /: unknown -> up/g)
-    await until(() => ups() >= 2 * n, 30_000, `${n} peers up`).catch(() => undefined) // measured anyway: see pathsUp
+    await until(async () => (await pathsUp(lab, h1)) >= 2 * n, 30_000, `${n} peers up`).catch(() => undefined)
     await sleep(2000)
     const logAt = daemon.output.length
     const g0 = loadStats(gen).at(-1)!
@@ -168,9 +178,10 @@ async function measure(lab: Lab, bin: string, row: ScaleRow, o: ScaleOptions): P
     const w = between(g0, g1)
     const during = daemon.output.slice(logAt)
     const expected = mode === 'responders' ? 0 : (2 * n * w.t * 1000) / intervalMs
-    const up = pathsUp(daemon.output)
+    const up = await pathsUp(lab, h1)
     hog?.child.kill('SIGKILL')
-    const recoveredMs = up < 2 * n ? await recovery(daemon, n) : undefined
+    const recoveredMs = up < 2 * n ? await recovery(lab, h1, n) : undefined
+    const changes = pathChanges(during)
     const invalid = invalidWhy(w, expected, intervalMs)
     return {
       ...row,
@@ -178,7 +189,8 @@ async function measure(lab: Lab, bin: string, row: ScaleRow, o: ScaleOptions): P
       rssMb: rss,
       ppsIn: (w.inqSent + w.ackSent) / w.t,
       ppsOut: (w.inqRx + w.ackRx) / w.t,
-      falseDowns: count(during, /-> down/g),
+      falseDowns: changes.downs,
+      unlogged: changes.unlogged,
       routes: count(during, /-> down \([^)]*\): route /g),
       overloadLines: count(during, /overload/g),
       pathsUp: up,
@@ -195,9 +207,9 @@ async function measure(lab: Lab, bin: string, row: ScaleRow, o: ScaleOptions): P
 }
 
 /** With the disturbance gone and the generator still running: ms until every path is up (bounded, 10 s). */
-async function recovery(daemon: Proc, n: number): Promise<number | undefined> {
+async function recovery(lab: Lab, h: Host, n: number): Promise<number | undefined> {
   const t0 = performance.now()
-  const ok = await until(() => pathsUp(daemon.output) >= 2 * n, 10_000, 'recovery').then(
+  const ok = await until(async () => (await pathsUp(lab, h)) >= 2 * n, 10_000, 'recovery').then(
     () => true,
     () => false,
   )
@@ -232,7 +244,7 @@ export function describeRow(r: ScaleResult): string {
   const gen = `generator ${Math.round(r.inqRate)}/${Math.round(r.inqIntendedRate)} INQ/s`
   const figures =
     `CPU ${(r.cpu * 100).toFixed(1)}% of a core, RSS ${r.rssMb.toFixed(0)} MB, ${Math.round(r.ppsIn)} pkt/s in, ` +
-    `${Math.round(r.ppsOut)} out, ${r.pathsUp}/${2 * r.peers} paths up, ${r.falseDowns} false downs, ${r.routes} routes, ` +
+    `${Math.round(r.ppsOut)} out, ${r.pathsUp}/${2 * r.peers} paths up, ${r.falseDowns} false downs (+${r.unlogged} unlogged changes), ${r.routes} routes, ` +
     `${r.overloadLines} overload lines${r.recoveredMs === undefined ? '' : `, all up ${r.recoveredMs} ms after the load fell`}`
   return r.invalid ? `${what}: invalid (${r.invalid}); ${gen}; ${figures}` : `${what}: ${figures}; ${gen}`
 }

@@ -39,6 +39,7 @@ typedef struct {
 } tmpl_t;
 
 static int n_hosts, interval_ms;
+static uint16_t port_n; /* faild's port, network order */
 static uint32_t daemon_addr[2];
 static tmpl_t *tmpl; /* [host][lan][kind] */
 static uint32_t *host_addr; /* [host][lan], network order */
@@ -109,7 +110,7 @@ static void queue(int host, int lan, int kind, uint32_t seq, uint32_t to, uint32
   out_iov[out_n].iov_len = t->len;
   memset(&out_to[out_n], 0, sizeof out_to[out_n]);
   out_to[out_n].sin_family = AF_INET;
-  out_to[out_n].sin_port = 0; /* set by caller's port below */
+  out_to[out_n].sin_port = port_n;
   out_to[out_n].sin_addr.s_addr = dst;
   struct msghdr *m = &out_msgs[out_n].msg_hdr;
   memset(m, 0, sizeof *m);
@@ -129,8 +130,6 @@ static void queue(int host, int lan, int kind, uint32_t seq, uint32_t to, uint32
   memcpy(CMSG_DATA(cm), &pi, sizeof pi);
   out_n++;
 }
-
-static uint16_t port_n;
 
 /* The daemon's INQ on `lan`: answer for every simulated host it asks (ANSWER-ALL or listed). */
 static void answer(int lan, const uint8_t *b, int len) {
@@ -317,7 +316,6 @@ int main(int argc, char **argv) {
   if (setsockopt(sock, SOL_SOCKET, SO_RXQ_OVFL, &one, sizeof one) < 0) die("SO_RXQ_OVFL");
   struct sockaddr_in any = {.sin_family = AF_INET, .sin_port = port_n, .sin_addr.s_addr = htonl(INADDR_ANY)};
   if (bind(sock, (struct sockaddr *)&any, sizeof any) < 0) die("bind");
-  for (int i = 0; i < BATCH; i++) out_to[i].sin_port = port_n;
 
   printf("ready %d hosts, mode %s\n", n_hosts, mode);
   fflush(stdout);

@@ -68,10 +68,10 @@ export class PacketIn {
     const r = this.#deps.wireVersion() === 1 ? v1Only(data, this.#keys) : decodePacket(data, this.#keys)
     if (!r.ok) return drops.count(r.code, lan, () => `${data.length} bytes from ${formatIPv4(src)}`)
     if (this.#deps.versions.copy(now, lan, r.packet)) return
-    const paired = toLocal(r.packet, this.#deps.own)
-    if (!paired.ok) return drops.count(paired.reason, lan, () => `from ${formatIPv4(src)}`)
     // Its size bounds what an unconfirmed sender gets back (no reflection, #11).
-    const msg: Message = { ...paired.msg, bytes: data.length }
+    const paired = toLocal(r.packet, this.#deps.own, data.length)
+    if (!paired.ok) return drops.count(paired.reason, lan, () => `from ${formatIPv4(src)}`)
+    const msg = paired.msg
     if (!this.#limiter.allow(this.#bucket(src, msg), now))
       return drops.count('rate-limited', lan, () => `from ${formatIPv4(src)}`)
     this.accepted++

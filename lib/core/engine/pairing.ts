@@ -20,9 +20,22 @@ export type Paired =
   | { readonly ok: true; readonly msg: Message }
   | { readonly ok: false; readonly reason: 'unpaired-lan' }
 
+/** Addresses already parsed: every packet of a peer names the same few. BOUNDED: cleared at MAX_PARSED. */
+const parsed = new Map<string, number>()
+const MAX_PARSED = 8192
+
 /** The sender's first IPv4 address on `lan`, or 0. */
 function ipv4Of(lan: PacketLan): number {
-  for (const a of lan.addresses) if (a.family === 4) return parseIPv4(a.address) ?? 0
+  for (const a of lan.addresses) {
+    if (a.family !== 4) continue
+    let n = parsed.get(a.address)
+    if (n === undefined) {
+      if (parsed.size >= MAX_PARSED) parsed.clear()
+      n = parseIPv4(a.address) ?? 0
+      parsed.set(a.address, n)
+    }
+    return n
+  }
   return 0
 }
 
@@ -42,9 +55,9 @@ const inSubnet = (address: number, own: OwnLan): boolean =>
  * The engine's message for a decoded packet: the sender's addresses and out-of-service bits placed
  * at this host's LAN indices, `lan` the index its sending LAN pairs with (admit() drops it as
  * wrong-lan unless that is where it arrived). A packet whose sending LAN pairs with none of ours
- * is dropped here.
+ * is dropped here. `bytes`: the datagram's size (see Message.bytes).
  */
-export function toLocal(p: Packet, own: readonly OwnLan[]): Paired {
+export function toLocal(p: Packet, own: readonly OwnLan[], bytes?: number): Paired {
   const addresses: number[] = []
   let outOfService = 0
   let lan = -1
@@ -67,6 +80,7 @@ export function toLocal(p: Packet, own: readonly OwnLan[]): Paired {
     outOfService,
     cluster: p.cluster,
     version: p.version,
+    ...(bytes === undefined ? {} : { bytes }),
   }
   if (p.kind === 'ack') return { ok: true, msg: { kind: 'ack', to: p.to, ...common } }
   const answer = p.kind === 'inq' && !p.answerAll ? { answer: p.answer } : {}
