@@ -2,6 +2,7 @@
 // bench/results/*.json, results.md and failover.svg.
 //   --runs N    runs per failover case (default 20)     --quick   5 runs, fast profile only
 //   --frr-only  only faild's fast profile beside FRR (bench/frr.ts)
+//   --idle-only [--window S]  only the idle cost of two hosts at -t 0.1
 //   --scale-only [--window S] [--rows 1000r,500q,1000q,2000q,1000b,1000h] [--no-pin]
 //               only the scale rows (r responders, q requestors, b bursting, h a CPU hog on faild's core)
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -11,6 +12,7 @@ import { labUnavailable } from '../spec/lab/harness/netlab.js'
 import { chartSvg } from './chart.js'
 import { benchProfile, type CaseResult, PROFILES } from './failover.js'
 import { frrSection } from './frr.js'
+import { benchIdle, type IdleResult } from './idle.js'
 import {
   benchChurn,
   benchScale,
@@ -140,6 +142,16 @@ function scaleTable(scale: readonly ScaleResult[]): string[] {
   return out
 }
 
+function idleTarget(r: IdleResult): Target {
+  const worst = r.hosts.reduce((a, h) => (h.cpuWithHelpers > a.cpuWithHelpers ? h : a))
+  return {
+    what: 'idle, 2 hosts at -t 0.1 (with its ip helpers)',
+    target: "<= 1.4% of a core (FRR's), <= 60 MB",
+    measured: `${(100 * worst.cpuWithHelpers).toFixed(2)}%, ${worst.rssMb.toFixed(0)} MB`,
+    met: worst.cpuWithHelpers <= 0.014 && worst.rssMb <= 60,
+  }
+}
+
 function targets(cases: CaseResult[], scale: ScaleResult[], churn: ChurnResult, startup: StartupResult): Target[] {
   const fast = cases.filter((c) => c.profile === PROFILES[0]!.name)
   const port = fast.find((c) => c.fault === 'dead switch port')
@@ -203,6 +215,24 @@ function targets(cases: CaseResult[], scale: ScaleResult[], churn: ChurnResult, 
   return t
 }
 
+/** The idle row: per host, faild alone and with its `ip` helpers. */
+function idleLine(r: IdleResult): string {
+  const hosts = r.hosts.map(
+    (h, i) =>
+      `host ${i + 1} ${(100 * h.cpu).toFixed(2)}% (${(100 * h.cpuWithHelpers).toFixed(2)}% with its ip helpers), ${h.rssMb.toFixed(0)} MB`,
+  )
+  return `Idle, two hosts at -t 0.1, ${r.seconds} s: ${hosts.join('; ')}`
+}
+
+/** `--idle-only`: two idle hosts, written to bench/results/idle.json. */
+async function idleOnly(seconds: number): Promise<number> {
+  const r = await benchIdle(seconds)
+  say(idleLine(r))
+  mkdirSync(OUT, { recursive: true })
+  writeFileSync(`${OUT}idle.json`, `${JSON.stringify({ when: new Date().toISOString(), ...r }, null, 2)}\n`)
+  return 0
+}
+
 /** `--scale-only`: the scale rows alone, written to bench/results/scale-only.json. */
 async function scaleOnly(rows: readonly ScaleRow[], o: ScaleOptions): Promise<number> {
   say(`scale rows ${rows.map((r) => `${r.peers} ${r.kind}`).join(', ')}, ${o.windowS} s each`)
@@ -223,6 +253,7 @@ async function main(): Promise<number> {
   }
   const { runs, quick, rows, windowS, pin } = args()
   if (process.argv.includes('--scale-only')) return scaleOnly(rows, { windowS, pin })
+  if (process.argv.includes('--idle-only')) return idleOnly(windowS * 2)
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Linux ${release()}, Node ${process.version}`
   say(`faild bench: ${runs} runs per failover case, ${machine}`)
   const cases: CaseResult[] = []
@@ -238,8 +269,10 @@ async function main(): Promise<number> {
   const startup = await benchStartup(50, 10)
   say('scale...')
   const scale = await benchScale(rows, { windowS, pin }, say)
+  const idle = await benchIdle(quick ? 20 : 60)
+  say(`  ${idleLine(idle)}`)
   const lines = tables(cases, scale, churn, startup)
-  const tg = targets(cases, scale, churn, startup)
+  const tg = [...targets(cases, scale, churn, startup), idleTarget(idle)]
   const targetLines = [
     'Targets (medians on this machine)',
     '',
@@ -255,6 +288,8 @@ async function main(): Promise<number> {
     '',
     ...lines,
     '',
+    idleLine(idle),
+    '',
     ...frrLines,
     '',
   ].join('\n')
@@ -262,7 +297,7 @@ async function main(): Promise<number> {
   mkdirSync(OUT, { recursive: true })
   const meta = { when, machine, runs }
   writeFileSync(`${OUT}failover.json`, `${JSON.stringify({ ...meta, cases }, null, 2)}\n`)
-  writeFileSync(`${OUT}scale.json`, `${JSON.stringify({ ...meta, scale, churn, startup }, null, 2)}\n`)
+  writeFileSync(`${OUT}scale.json`, `${JSON.stringify({ ...meta, scale, churn, startup, idle }, null, 2)}\n`)
   writeFileSync(`${OUT}targets.json`, `${JSON.stringify({ ...meta, targets: tg }, null, 2)}\n`)
   writeFileSync(`${OUT}results.md`, md)
   writeFileSync(`${OUT}failover.svg`, chartSvg(cases))

@@ -1,18 +1,17 @@
 // Cost at scale: faild's CPU, memory and packet rate against a load generator of N hosts; route churn;
 // start-up time. All in a wide lab (two /16 LANs) so thousands of simulated hosts fit.
-import { readFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { StatusReport } from '../lib/core/report/status-format.js'
 import { FAILD, type Host, Lab, type Proc, sleep, until } from '../spec/lab/harness/netlab.js'
 import { between, buildLoadgen, invalidWhy, loadStats, startLoadgen, writeTemplates } from './loadgen.js'
+import { CLK_TCK, cpuTicks, rssMb } from './proc-stat.js'
 import { simAddress } from './sim-address.js'
 import { type Summary, summarize } from './stats.js'
 
 const SIM = fileURLToPath(new URL('./peer-sim.js', import.meta.url))
 const CHURN = fileURLToPath(new URL('./churn-worker.js', import.meta.url))
 const FLAGS = ['-r', '-t', '0.1', '-f', '3', '-s', '3', '-i', 'etha', '-i', 'ethb']
-const CLK_TCK = 100 // Linux USER_HZ, the unit of /proc/PID/stat times
 
 /** A scale row: N simulated hosts of one kind, and whether the daemon was disturbed (LOAD_KINDS). */
 export interface ScaleRow {
@@ -70,13 +69,6 @@ export interface StartupResult {
   readonly firstInq: Summary
   readonly converged: Summary
 }
-
-const cpuTicks = (pid: number): number => {
-  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]!.split(' ')
-  return Number(fields[11]) + Number(fields[12]) // utime + stime
-}
-const rssMb = (pid: number): number =>
-  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024
 
 async function addSimAddresses(lab: Lab, h: Host, n: number): Promise<void> {
   const lines: string[] = []
