@@ -19,6 +19,9 @@ export const cpuTicks = (pid: number): number => {
   return f ? Number(f[11]) + Number(f[12]) : 0
 }
 
+/** stime alone (in the kernel: system calls, and the packets they carry), in clock ticks. */
+export const systemTicks = (pid: number): number => Number(statFields(pid)?.[12] ?? 0)
+
 /** utime + stime of a process and every live descendant (faild's `ip` helpers), in clock ticks. */
 export function treeTicks(pid: number): number {
   const parent = new Map<number, number>()

@@ -124,7 +124,8 @@ function scaleTable(scale: readonly ScaleResult[]): string[] {
       ? `**invalid**: ${s.invalid}`
       : `kept up (${Math.round(s.inqRate)} of ${Math.round(s.inqIntendedRate)} INQ/s)`
     const back = s.recoveredMs === undefined ? (s.pathsUp === 2 * s.peers ? '-' : 'not in 10 s') : `${s.recoveredMs} ms`
-    const figures = [(s.cpu * 100).toFixed(1), s.rssMb.toFixed(0), Math.round(s.ppsIn), Math.round(s.ppsOut)]
+    const cpu = `${(s.cpu * 100).toFixed(1)} (${(s.cpuSystem * 100).toFixed(1)} kernel)`
+    const figures = [cpu, s.rssMb.toFixed(0), Math.round(s.ppsIn), Math.round(s.ppsOut)]
     out.push(
       row([
         s.peers,

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url'
 import type { StatusReport } from '../lib/core/report/status-format.js'
 import { FAILD, type Host, Lab, type Proc, sleep, until } from '../spec/lab/harness/netlab.js'
 import { between, buildLoadgen, invalidWhy, loadStats, startLoadgen, writeTemplates } from './loadgen.js'
-import { CLK_TCK, cpuTicks, rssMb } from './proc-stat.js'
+import { CLK_TCK, cpuTicks, rssMb, systemTicks } from './proc-stat.js'
 import { simAddress } from './sim-address.js'
 import { type Summary, summarize } from './stats.js'
 
@@ -33,8 +33,9 @@ export function parseRows(text: string): ScaleRow[] {
 }
 
 export interface ScaleResult extends ScaleRow {
-  /** Share of one core over the window (1 = 100%). */
+  /** Share of one core over the window (1 = 100%), and the part spent in the kernel. */
   readonly cpu: number
+  readonly cpuSystem: number
   readonly rssMb: number
   /** Packets per second the daemon received from and sent to the generator, as the generator counted. */
   readonly ppsIn: number
@@ -160,9 +161,11 @@ async function measure(lab: Lab, bin: string, row: ScaleRow, o: ScaleOptions): P
     const logAt = daemon.output.length
     const g0 = loadStats(gen).at(-1)!
     const c0 = cpuTicks(pid)
+    const k0 = systemTicks(pid)
     const t0 = performance.now()
     await sleep(o.windowS * 1000)
     const c1 = cpuTicks(pid)
+    const k1 = systemTicks(pid)
     const t1 = performance.now()
     const rss = rssMb(pid)
     await sleep(1100)
@@ -178,6 +181,7 @@ async function measure(lab: Lab, bin: string, row: ScaleRow, o: ScaleOptions): P
     return {
       ...row,
       cpu: (c1 - c0) / CLK_TCK / ((t1 - t0) / 1000),
+      cpuSystem: (k1 - k0) / CLK_TCK / ((t1 - t0) / 1000),
       rssMb: rss,
       ppsIn: (w.inqSent + w.ackSent) / w.t,
       ppsOut: (w.inqRx + w.ackRx) / w.t,
@@ -235,7 +239,7 @@ export function describeRow(r: ScaleResult): string {
   const what = `${r.peers} ${r.kind}`
   const gen = `generator ${Math.round(r.inqRate)}/${Math.round(r.inqIntendedRate)} INQ/s`
   const figures =
-    `CPU ${(r.cpu * 100).toFixed(1)}% of a core, RSS ${r.rssMb.toFixed(0)} MB, ${Math.round(r.ppsIn)} pkt/s in, ` +
+    `CPU ${(r.cpu * 100).toFixed(1)}% of a core (${(r.cpuSystem * 100).toFixed(1)} in the kernel), RSS ${r.rssMb.toFixed(0)} MB, ${Math.round(r.ppsIn)} pkt/s in, ` +
     `${Math.round(r.ppsOut)} out, ${r.pathsUp}/${2 * r.peers} paths up, ${r.falseDowns} false downs (+${r.unlogged} unlogged changes), ${r.routes} routes, ` +
     `${r.overloadLines} overload lines${r.recoveredMs === undefined ? '' : `, all up ${r.recoveredMs} ms after the load fell`}`
   return r.invalid ? `${what}: invalid (${r.invalid}); ${gen}; ${figures}` : `${what}: ${figures}; ${gen}`

@@ -7,6 +7,7 @@
 import { formatIPv4, parseIPv4, sameSubnet } from '../util/ipv4.js'
 import type { Message } from '../wire/codec.js'
 import type { Packet, PacketLan } from '../wire/packet.js'
+import { placed } from '../wire/v1-bridge.js'
 
 /** One of this host's LANs, as pairing and the encoder need it. */
 export interface OwnLan {
@@ -68,23 +69,13 @@ export function toLocal(p: Packet, own: readonly OwnLan[], bytes?: number): Pair
     if (l?.slot === p.slot) lan = i
   })
   if (lan < 0) return { ok: false, reason: 'unpaired-lan' }
-  const common = {
-    from: p.from,
-    boot: p.boot,
-    lan,
-    seq: p.seq,
-    // A notice is the engine's INQ with interval 0: never answered, never counted as an INQ.
-    intervalMs: p.kind === 'notice' ? 0 : p.intervalMs,
-    addresses,
-    down: p.down,
-    outOfService,
-    cluster: p.cluster,
+  const extra = {
     version: p.version,
     ...(bytes === undefined ? {} : { bytes }),
+    // Only an INQ asks for answers; undefined: every receiver answers (ANSWER-ALL, or v1).
+    ...(p.kind === 'inq' && !p.answerAll ? { answer: p.answer } : {}),
   }
-  if (p.kind === 'ack') return { ok: true, msg: { kind: 'ack', to: p.to, ...common } }
-  const answer = p.kind === 'inq' && !p.answerAll ? { answer: p.answer } : {}
-  return { ok: true, msg: { kind: 'inq', ...common, ...answer } }
+  return { ok: true, msg: placed(p, lan, addresses, outOfService, extra) }
 }
 
 /** The packet for one of the engine's messages: this host's LANs as slots, each with its address. */

@@ -62,16 +62,32 @@ export function toV1(p: Packet): Message {
   if (!(addresses[p.slot]! > 0)) throw new RangeError(`no IPv4 address on slot ${p.slot} for a v1 copy`)
   if (p.kind === 'inq' && p.intervalMs === 0) throw new RangeError('an INQ with interval 0 reads as a notice in v1')
   if (p.down.length > MAX_DOWN_IDS) throw new RangeError(`down list of ${p.down.length} exceeds v1's ${MAX_DOWN_IDS}`)
+  return placed(p, p.slot, addresses, outOfService)
+}
+
+/**
+ * The v1-shaped message a packet says, its LANs placed by the caller: by slot for a v1 copy, by
+ * pairing for the engine (core/engine/pairing.ts), which adds what v1 cannot say in `extra`.
+ * A notice becomes v1's INQ with interval 0.
+ */
+export function placed(
+  p: Packet,
+  lan: number,
+  addresses: readonly number[],
+  outOfService: number,
+  extra: Partial<Pick<Message, 'version' | 'bytes'>> & { readonly answer?: readonly number[] } = {},
+): Message {
   const common = {
     from: p.from,
     boot: p.boot,
-    lan: p.slot,
+    lan,
     seq: p.seq,
     intervalMs: p.kind === 'notice' ? 0 : p.intervalMs,
     addresses,
     down: p.down,
     outOfService,
     cluster: p.cluster,
+    ...extra,
   }
   return p.kind === 'ack' ? { kind: 'ack', to: p.to, ...common } : { kind: 'inq', ...common }
 }
