@@ -304,9 +304,11 @@ t.test(
     const e = new Engine({ ...base, damping: { enabled: true, flaps: 3, halfLifeMs: 2000, maxHoldMs: 60_000 } })
     interval(e, 0, [0, 1])
     let now = 100
+    // A flapping cable: a clean outage each time (a LAN that loses 3 of every 5 packets is lossy,
+    // and kept down by the link's loss gate instead).
     const flapOnce = () => {
-      const fx: Effect[] = []
-      for (let i = 0; i < 3; i++, now += 100) fx.push(...interval(e, now, [1])) // three misses on LAN A: down
+      const fx: Effect[] = [...e.carrier(now, 0, false), ...e.carrier(now + 50, 0, true)]
+      now += 100
       for (let i = 0; i < 2; i++, now += 100) fx.push(...interval(e, now, [0, 1])) // two good: up, unless held
       return fx
     }
