@@ -22,7 +22,7 @@ const PRINT: { readonly [K in Printed]: (o: Options) => unknown } = {
   logLevel: asIs('logLevel'),
   logPackets: asIs('logPackets'),
   logFormat: asIs('logFormat'),
-  lans: (o) => o.lans.map((l) => ({ interface: l.interface, label: l.label, preference: l.preference })),
+  lans: (o) => o.lans.map((l) => ({ interface: l.interface, label: l.label, preference: l.preference, name: l.name })),
   nodeId: (o) => (o.nodeId === undefined ? undefined : formatIPv4(o.nodeId)),
   staticPeers: (o) => quads(o.staticPeers),
   ignorePeers: (o) => quads(o.ignorePeers),

@@ -119,6 +119,12 @@ export const CONFIG_SCHEMA = {
             1000,
             'Lower is preferred when choosing the LAN that carries traffic of a dead path (default: LAN order).',
           ),
+          name: {
+            type: 'string',
+            pattern: LABEL,
+            description:
+              'What the LAN is, carried on the wire (e.g. storage): hosts pair LANs by it where both name them, else by subnet.',
+          },
         },
       },
     }),

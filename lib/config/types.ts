@@ -9,6 +9,8 @@ export interface LanSpec {
   readonly label?: string
   /** Lower is preferred to carry a dead path's traffic; default: LAN order. */
   readonly preference?: number
+  /** What the LAN is, on the wire (its tag): LANs pair by it where both hosts name them. */
+  readonly name?: string
 }
 
 /** A prefix moved as a whole: via the first gateway (in order) whose path is up. */

@@ -17,6 +17,8 @@ export interface Lan {
   readonly broadcast: number
   /** Lower is preferred to carry a dead path's traffic (default: the LAN index). */
   readonly preference: number
+  /** The configured LAN name's tag on the wire (core/wire/lan-tag.ts); 0: none, pair by subnet. */
+  readonly nameTag: number
 }
 
 /** The subset of `ip -json addr show` output faild reads. */
@@ -63,6 +65,7 @@ function toLan(link: IpLink, index: number): Lan | undefined {
     prefixLen: a.prefixlen!,
     broadcast: parseIPv4(a.broadcast ?? '') ?? 0,
     preference: index,
+    nameTag: 0,
   }
 }
 

@@ -95,7 +95,7 @@ export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonl
   const drops = new Drops(log, label, o.logPackets)
   const accept = (now: number, lan: number, src: number, msg: Parameters<Engine['receive']>[3]) =>
     hooks.run(engine.receive(now, lan, src, msg), false)
-  const own = lans.map((l) => ({ address: l.address, prefixLen: l.prefixLen, nameTag: 0 }))
+  const own = lans.map((l) => ({ address: l.address, prefixLen: l.prefixLen, nameTag: l.nameTag }))
   const forget = () => Math.max(FORGET_MIN_MS, FORGET_INTERVALS * hooks.options().interval * 1000)
   const versions = new WireVersions(lans.length, forget)
   const limiter = new RateLimiter(rateLimit(o))

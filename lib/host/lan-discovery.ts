@@ -2,6 +2,7 @@
 import type { LanSpec } from '../config/types.js'
 import { InterfaceError, type IpLink, type Lan, selectLans } from '../core/lans.js'
 import { MAX_LANS } from '../core/wire/constants.js'
+import { lanTag } from '../core/wire/lan-tag.js'
 import { type IpRunner, ipJson } from './ip-runner.js'
 
 export async function discoverLans(ip: IpRunner, specs: readonly LanSpec[]): Promise<Lan[]> {
@@ -14,5 +15,6 @@ export async function discoverLans(ip: IpRunner, specs: readonly LanSpec[]): Pro
     ...l,
     label: specs[i]?.label ?? l.label,
     preference: specs[i]?.preference ?? l.preference,
+    nameTag: specs[i]?.name === undefined ? 0 : lanTag(specs[i]!.name!),
   }))
 }
