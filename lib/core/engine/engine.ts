@@ -151,7 +151,7 @@ export class Engine {
         // A peer discovered after the INQ went out is not judged for it.
         const missed =
           pl.address !== 0 && peer.since < round.sentAt && asked(round, peer.id) && !round.acked.has(peer.id)
-        if (missed && judge(peer, pl, round.sentAt)) this.#paths.step(peer, lan, LinkEvent.Miss, now, out)
+        if (missed && judge(peer, pl, round.sentAt)) this.#paths.missed(peer, lan, now, out)
       }
     }
     for (const peer of this.#peers) {

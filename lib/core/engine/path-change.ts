@@ -52,6 +52,17 @@ export class PathChanges {
   }
 
   /**
+   * A packet the peer owed did not come. While the peer says its interface there is out of service
+   * (a pulled cable it told us of), that is the outage it announced, not loss: the link takes it as
+   * carrier loss, so a cable that flaps is a run of clean outages (flap damping holds it), not a
+   * lossy LAN (the link's loss gate would hold it until 18 of its last 20 packets came).
+   */
+  missed(peer: Peer, lan: number, now: number, out: Effect[]): void {
+    const event = peer.lans[lan]!.outOfService ? LinkEvent.NoCarrier : LinkEvent.Miss
+    this.step(peer, lan, event, now, out)
+  }
+
+  /**
    * One miss per overdue INQ interval, but no more than it takes to go down (a paused daemon);
    * `counts(since)` says whether a miss whose window opened at `since` may be counted.
    */
@@ -60,7 +71,7 @@ export class PathChanges {
     for (let n = 0; pl.inqDue <= now && n <= this.#d.config().failAfter; n++) {
       const since = pl.inqDue - peer.intervalMs
       pl.inqDue += peer.intervalMs
-      if (counts(since)) this.step(peer, lan, LinkEvent.Miss, now, out)
+      if (counts(since)) this.missed(peer, lan, now, out)
     }
     if (pl.inqDue <= now) pl.inqDue = now + peer.intervalMs
   }

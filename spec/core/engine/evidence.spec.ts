@@ -8,8 +8,9 @@ import { TWO_LANS as base, ME, PEER, PEER_ADDR } from '../../support/two-lans.js
 
 const PEER_SENDER = { from: PEER, addresses: PEER_ADDR }
 /** A requestor's ACK carries its interval, as its INQs do. */
-const ack = (lan: number, seq: number): Message => ackFrom(PEER_SENDER, ME, { lan, seq, intervalMs: 100 })
-const inq = (lan: number, seq: number): Message => inqFrom(PEER_SENDER, { lan, seq })
+const ack = (lan: number, seq: number, outOfService = 0): Message =>
+  ackFrom(PEER_SENDER, ME, { lan, seq, intervalMs: 100, outOfService })
+const inq = (lan: number, seq: number, outOfService = 0): Message => inqFrom(PEER_SENDER, { lan, seq, outOfService })
 const links = (fx: Effect[]) => fx.filter((e) => e.kind === 'link').map((e) => `${e.lan}:${e.from}->${e.to}`)
 const seqOf = (fx: Effect[]) => fx.flatMap((e) => (e.kind === 'send' ? [e.msg.seq] : []))[0]!
 
@@ -17,21 +18,29 @@ const seqOf = (fx: Effect[]) => fx.flatMap((e) => (e.kind === 'send' ? [e.msg.se
  * Both hosts requestors at 100 ms, the peer's INQs half an interval after ours: each interval, our
  * INQ (ACKed on `ackOn`) at `now`, the peer's INQ on `inqOn` at now + 50, judged as time passes.
  */
-function both(e: Engine, now: number, ackOn: number[], inqOn: number[], blind = () => false): Effect[] {
+function both(e: Engine, now: number, ackOn: number[], inqOn: number[], blind = () => false, mask = 0): Effect[] {
   const out = e.tick(now)
   const seq = seqOf(out)
-  for (const lan of ackOn) out.push(...e.receive(now + 1, lan, PEER_ADDR[lan]!, ack(lan, seq)))
+  for (const lan of ackOn) out.push(...e.receive(now + 1, lan, PEER_ADDR[lan]!, ack(lan, seq, mask)))
   out.push(...e.expire(now + 49, blind))
-  for (const lan of inqOn) out.push(...e.receive(now + 50, lan, PEER_ADDR[lan]!, inq(lan, now / 100)))
+  for (const lan of inqOn) out.push(...e.receive(now + 50, lan, PEER_ADDR[lan]!, inq(lan, now / 100, mask)))
   out.push(...e.expire(now + 99, blind))
   return out
 }
 
 /** Run intervals from `from` until `to` (exclusive) and list what changed, with the time of each interval. */
-function run(e: Engine, from: number, to: number, ackOn: number[], inqOn: number[], blind = () => false): string[] {
+function run(
+  e: Engine,
+  from: number,
+  to: number,
+  ackOn: number[],
+  inqOn: number[],
+  blind = () => false,
+  mask = 0,
+): string[] {
   const out: string[] = []
   for (let now = from; now < to; now += 100)
-    for (const l of links(both(e, now, ackOn, inqOn, blind))) out.push(`${now}:${l}`)
+    for (const l of links(both(e, now, ackOn, inqOn, blind, mask))) out.push(`${now}:${l}`)
   return out
 }
 
@@ -103,4 +112,25 @@ t.test('blind once: windows that opened before it are held, the ones after it ju
   // windows after are, so LAN A goes down one window later than it would have.
   const down = run(e, 300, 1200, [1], [1], blind)
   t.same(down, ['500:0:up->down'])
+})
+
+t.test('misses while the peer says its LAN is out of service are its outage, not loss', async (t) => {
+  const e = new Engine(base) // no flap damping: the link's loss gate alone
+  run(e, 0, 300, [0, 1], [0, 1])
+  let now = 300
+  const flaps = (mask: number) => {
+    const ups: string[] = []
+    for (let flap = 0; flap < 4; flap++, now += 700) {
+      // Its cable on LAN A is out for 3 intervals (its packets on B say so with `mask`), then in for 4.
+      run(e, now, now + 300, [1], [1], () => false, mask)
+      ups.push(...run(e, now + 300, now + 700, [0, 1], [0, 1]).filter((l) => l.endsWith('0:down->up')))
+    }
+    return ups.length
+  }
+  t.equal(flaps(1), 4, 'the peer said so: back after every flap, each a clean outage')
+  const unexplained = flaps(0)
+  t.ok(
+    unexplained <= 1,
+    `the same misses unexplained are loss: the loss gate holds the path down (back ${unexplained} of 4 times)`,
+  )
 })
