@@ -93,8 +93,18 @@ export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonl
   const label = (lan: number) => lanName(lans, lan)
   const engine = newEngine(o, lans, keys, deps.boot?.() ?? clockBoot(Date.now()))
   const drops = new Drops(log, label, o.logPackets)
-  const accept = (now: number, lan: number, src: number, msg: Parameters<Engine['receive']>[3]) =>
-    hooks.run(engine.receive(now, lan, src, msg), false)
+  // Asked only when a peer begins to say it does not hear us: is that our own doing? (One
+  // function for every packet, not a closure each.)
+  let arrivedAt = 0
+  const blindNow = () => {
+    const why = scheduler.dropped()
+    if (why !== undefined) overload.held(arrivedAt, why)
+    return why !== undefined
+  }
+  const accept = (now: number, lan: number, src: number, msg: Parameters<Engine['receive']>[3]) => {
+    arrivedAt = now
+    hooks.run(engine.receive(now, lan, src, msg, blindNow), false)
+  }
   const own = lans.map((l) => ({ address: l.address, prefixLen: l.prefixLen, nameTag: l.nameTag }))
   const forget = () => Math.max(FORGET_MIN_MS, FORGET_INTERVALS * hooks.options().interval * 1000)
   const versions = new WireVersions(lans.length, forget)

@@ -158,12 +158,18 @@ export class Scheduler {
     this.rearm()
   }
 
-  /** Why faild may have lost packets of its own doing since last asked; undefined: it kept up. */
-  #behind(gaveUp: boolean, lateMs: number): string | undefined {
+  /** Whether the kernel dropped packets at faild's sockets since this was last asked, and how many. */
+  dropped(): string | undefined {
     const drops = this.#jobs.socketDrops()
     const lost = drops - this.#drops
     this.#drops = drops
-    if (lost > 0) return `the kernel dropped ${lost} packets at faild's socket (receive buffer full)`
+    return lost > 0 ? `the kernel dropped ${lost} packets at faild's socket (receive buffer full)` : undefined
+  }
+
+  /** Why faild may have lost packets of its own doing since last asked; undefined: it kept up. */
+  #behind(gaveUp: boolean, lateMs: number): string | undefined {
+    const dropped = this.dropped()
+    if (dropped) return dropped
     if (gaveUp) return `packets were still arriving after ${DRAIN_TURNS} turns of reading`
     if (lateMs >= Math.max(LATE_MIN_MS, this.#intervalMs)) return `timers ran ${Math.round(lateMs)} ms late`
     return undefined

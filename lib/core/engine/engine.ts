@@ -15,6 +15,7 @@ import { downList, LocalLans, noLargerThan } from './local-lans.js'
 import { PathChanges, pathView } from './path-change.js'
 import { forgetMs, type Peer, type PeerLan, PeerTable } from './peer-table.js'
 import { asked, ProbeRounds } from './probe-round.js'
+import { DEAF_EXCUSE_PACKETS } from './timing.js'
 import type { EngineView } from './view.js'
 
 export type { EngineConfig, Tunables } from './config.js'
@@ -80,8 +81,12 @@ export class Engine {
     return out
   }
 
-  /** A decoded packet that arrived on LAN `lan` from source address `src`. */
-  receive(now: number, lan: number, src: number, msg: Message): Effect[] {
+  /**
+   * A decoded packet that arrived on LAN `lan` from source address `src`. `blind` (asked only when
+   * a peer begins to say it does not hear us) says whether faild has been losing packets of its own
+   * doing: then the peer's deafness is likely ours, and believed only after DEAF_EXCUSE_PACKETS.
+   */
+  receive(now: number, lan: number, src: number, msg: Message, blind: () => boolean = () => false): Effect[] {
     const refused = admit({ now, lan, src, msg }, this.#admit)
     if (refused === 'looped-back') return []
     if (refused === 'late-ack') this.#rounds.late(lan, msg.seq, now)
@@ -90,7 +95,7 @@ export class Engine {
     const peer = this.#learn(now, msg, out)
     const before = peer.lans.map((p, i) => this.#paths.before(p, i))
     const pl = peer.lans[lan]!
-    pl.hearsUs = !msg.down.includes(this.#cfg.nodeId)
+    this.#hears(pl, !msg.down.includes(this.#cfg.nodeId), blind)
     pl.lastHeard = now
     if (msg.kind === 'inq') pl.lastSeq = msg.seq
     peer.lans.forEach((p, i) => (p.outOfService = i < 8 && (msg.outOfService & (1 << i)) !== 0))
@@ -203,6 +208,18 @@ export class Engine {
         paths: p.lans.map((pl, lan) => pathView(pl, this.#paths.verdict(pl, lan))),
       })),
     }
+  }
+
+  /** What the peer's packet says of us on its LAN: heard, or not (and whether that began while we were blind). */
+  #hears(pl: PeerLan, hears: boolean, blind: () => boolean): void {
+    if (hears) {
+      pl.deafCount = 0
+      pl.deafExcused = false
+    } else {
+      if (pl.hearsUs) pl.deafExcused = blind()
+      pl.deafCount = Math.min(pl.deafCount + 1, DEAF_EXCUSE_PACKETS)
+    }
+    pl.hearsUs = hears
   }
 
   /** Find or create the sender's entry; a new peer is down at once on LANs whose cable is out here. */

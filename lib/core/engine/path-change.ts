@@ -7,6 +7,7 @@ import type { Effect } from './effects.js'
 import type { LocalLans } from './local-lans.js'
 import type { Peer, PeerLan, PeerTable } from './peer-table.js'
 import type { ProbeRounds } from './probe-round.js'
+import { DEAF_EXCUSE_PACKETS } from './timing.js'
 import type { PathView } from './view.js'
 
 /** A path before an event: the state routes follow, what this host sees, and what the packets say. */
@@ -34,7 +35,8 @@ export class PathChanges {
 
   verdict(pl: PeerLan, lan: number): PathVerdict {
     const offlineHere = this.#d.lans.offline(lan)
-    const { hearsUs, outOfService: peerOutOfService } = pl
+    const { outOfService: peerOutOfService } = pl
+    const hearsUs = pl.hearsUs || (pl.deafExcused && pl.deafCount < DEAF_EXCUSE_PACKETS)
     return pathState({ observed: pl.link.state, hearsUs, peerOutOfService, offlineHere, held: held(pl.flaps) })
   }
 

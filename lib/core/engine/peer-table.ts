@@ -13,6 +13,10 @@ export interface PeerLan {
   link: Link
   /** False while the peer's latest packet on this LAN says it does not hear us there. */
   hearsUs: boolean
+  /** Packets in a row on this LAN that said the peer does not hear us. */
+  deafCount: number
+  /** It began to say so while faild was blind: believed only after DEAF_EXCUSE_PACKETS (timing.ts). */
+  deafExcused: boolean
   /**
    * Sequence number of the peer's last INQ or notice on this LAN (one counter in the sender feeds
    * both; a static peer may get an INQ twice); -1: none in this run.
@@ -57,6 +61,8 @@ function newPeer(id: number, now: number, lanCount: number): Peer {
     address: 0,
     link: NEW_LINK,
     hearsUs: true,
+    deafCount: 0,
+    deafExcused: false,
     lastSeq: -1,
     inqDue: Infinity,
     lastHeard: -Infinity,

@@ -14,3 +14,10 @@ export const INQ_GRACE_MIN_MS = 10
  * long silent is dead, not unlucky; a dead port is found in about this many intervals.
  */
 export const OVERLOAD_SILENCE = 10
+
+/**
+ * A peer that began to say it does not hear us while faild was blind (its packets dropped at our
+ * socket, our answers late) is believed only after this many packets in a row say so: its
+ * deafness is likely our own doing, and a real one-way fault is still acted on, later.
+ */
+export const DEAF_EXCUSE_PACKETS = 2 * OVERLOAD_SILENCE

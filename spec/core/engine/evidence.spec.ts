@@ -1,7 +1,7 @@
 // Every valid packet is evidence, and nothing faild could not observe is judged: lib/core/engine/engine.ts with blindness.ts.
 import t from 'tap'
 import { type Effect, Engine } from '../../../lib/core/engine/engine.js'
-import { OVERLOAD_SILENCE } from '../../../lib/core/engine/timing.js'
+import { DEAF_EXCUSE_PACKETS, OVERLOAD_SILENCE } from '../../../lib/core/engine/timing.js'
 import type { Message } from '../../../lib/core/wire/codec.js'
 import { ackFrom, inqFrom } from '../../support/messages.js'
 import { TWO_LANS as base, ME, PEER, PEER_ADDR } from '../../support/two-lans.js'
@@ -134,3 +134,20 @@ t.test('misses while the peer says its LAN is out of service are its outage, not
     `the same misses unexplained are loss: the loss gate holds the path down (back ${unexplained} of 4 times)`,
   )
 })
+
+t.test(
+  'a peer that begins to say it does not hear us while we are blind is believed only after 20 packets',
+  async (t) => {
+    const deaf = (e: Engine, now: number, blind: boolean) =>
+      e.receive(now, 0, PEER_ADDR[0]!, { ...inq(0, now, 0), down: [ME] }, () => blind)
+    const seen = new Engine(base)
+    run(seen, 0, 300, [0, 1], [0, 1])
+    t.same(links(deaf(seen, 300, false)), ['0:up->down'], 'not blind: believed at once (a one-way fault)')
+
+    const e = new Engine(base)
+    run(e, 0, 300, [0, 1], [0, 1])
+    const changes: string[] = []
+    for (let i = 0; i < 25; i++) changes.push(...links(deaf(e, 300 + i * 10, i === 0)).map((l) => `${i}:${l}`))
+    t.same(changes, [`${DEAF_EXCUSE_PACKETS - 1}:0:up->down`], 'blind when it began: down at the 20th packet saying so')
+  },
+)
