@@ -4,10 +4,10 @@
 // in and whichever wire version carried it: LANs are what they are, not their position, so two
 // hosts that list their interfaces in different orders (or one with a third LAN) still pair A
 // with A. A v1 packet pairs the same way: its addresses, by position, are placed by subnet.
-import { formatIPv4, parseIPv4, sameSubnet } from '../util/ipv4.js'
+import { parseIPv4, sameSubnet } from '../util/ipv4.js'
 import type { Message } from '../wire/codec.js'
 import type { Packet, PacketLan } from '../wire/packet.js'
-import { placed } from '../wire/v1-bridge.js'
+import { packetOf, placed } from '../wire/v1-bridge.js'
 
 /** One of this host's LANs, as pairing and the encoder need it. */
 export interface OwnLan {
@@ -80,29 +80,5 @@ export function toLocal(p: Packet, own: readonly OwnLan[], bytes?: number): Pair
 
 /** The packet for one of the engine's messages: this host's LANs as slots, each with its address. */
 export function toPacket(msg: Message, own: readonly OwnLan[]): Packet {
-  const lans: PacketLan[] = []
-  msg.addresses.forEach((a, slot) => {
-    if (a === 0) return
-    const o = own[slot]!
-    const outOfService = slot < 8 && (msg.outOfService & (1 << slot)) !== 0
-    const addresses = [{ family: 4 as const, prefix: o.prefixLen, address: formatIPv4(a) }]
-    lans.push({ slot, outOfService, preferred: false, nameTag: o.nameTag, addresses })
-  })
-  const notice = msg.kind === 'inq' && msg.intervalMs === 0
-  const asks = msg.kind === 'inq' && !notice
-  return {
-    version: 2,
-    kind: msg.kind === 'ack' ? 'ack' : notice ? 'notice' : 'inq',
-    from: msg.from,
-    boot: msg.boot,
-    seq: msg.seq,
-    to: msg.kind === 'ack' ? msg.to : 0,
-    intervalMs: msg.intervalMs,
-    slot: msg.lan,
-    answerAll: asks && msg.answer === undefined,
-    answer: asks ? (msg.answer ?? []) : [],
-    lans,
-    down: msg.down,
-    cluster: msg.cluster,
-  }
+  return packetOf(msg, (slot) => ({ prefix: own[slot]!.prefixLen, nameTag: own[slot]!.nameTag }), 2)
 }

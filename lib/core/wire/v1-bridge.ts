@@ -12,22 +12,34 @@ export const V1_PREFIX = 32
 /** v1's out-of-service mask has 8 bits: LANs 8-15 cannot say they are out of service. */
 const V1_MASK_BITS = 8
 
+/** How a LAN slot's address is described in a Packet: its prefix length and LAN name tag. */
+export type DescribeLan = (slot: number) => { readonly prefix: number; readonly nameTag: number }
+
 /**
- * The Packet a decoded v1 message says. Its LAN index becomes the slot; every non-zero address is
- * a LAN with that one address (a LAN without one is left out, its out-of-service bit with it); a
- * v1 INQ with interval 0 is v1's notice; a v1 INQ with an interval is answered by every receiver.
+ * The Packet a v1-shaped message says. Its LAN index becomes the slot; every non-zero address is
+ * a LAN with that one address (a LAN without one is left out, its out-of-service bit with it); an
+ * INQ with interval 0 is a notice; an INQ without an answer list is answered by every receiver.
+ * `describe` gives each slot's prefix and name tag: the sender's own (engine/pairing.ts toPacket),
+ * or, for what came in v1, which says neither, a /32 and no tag (fromV1).
  */
-export function fromV1(msg: Message): Packet {
+export function packetOf(msg: Message, describe: DescribeLan, version: 1 | 2): Packet {
   const lans: PacketLan[] = []
   msg.addresses.forEach((a, slot) => {
     if (a === 0) return
-    const outOfService = ((msg.outOfService >>> slot) & 1) === 1
-    const address = { family: 4 as const, prefix: V1_PREFIX, address: formatIPv4(a) }
-    lans.push({ slot, outOfService, preferred: false, nameTag: 0, addresses: [address] })
+    const outOfService = slot < V1_MASK_BITS && ((msg.outOfService >>> slot) & 1) === 1
+    const { prefix, nameTag } = describe(slot)
+    lans.push({
+      slot,
+      outOfService,
+      preferred: false,
+      nameTag,
+      addresses: [{ family: 4, prefix, address: formatIPv4(a) }],
+    })
   })
   const kind = msg.kind === 'ack' ? 'ack' : msg.intervalMs === 0 ? 'notice' : 'inq'
+  const answer = msg.kind === 'inq' ? msg.answer : undefined
   return {
-    version: 1,
+    version,
     kind,
     from: msg.from,
     boot: msg.boot,
@@ -35,13 +47,18 @@ export function fromV1(msg: Message): Packet {
     to: msg.kind === 'ack' ? msg.to : 0,
     intervalMs: msg.intervalMs,
     slot: msg.lan,
-    answerAll: kind === 'inq',
-    answer: [],
+    answerAll: kind === 'inq' && answer === undefined,
+    answer: kind === 'inq' ? (answer ?? []) : [],
     lans,
     down: msg.down,
     cluster: msg.cluster,
   }
 }
+
+const V1_LAN = { prefix: V1_PREFIX, nameTag: 0 }
+
+/** The Packet a decoded v1 message says: v1 sends no prefixes (a /32) and no LAN names. */
+export const fromV1 = (msg: Message): Packet => packetOf(msg, () => V1_LAN, 1)
 
 /**
  * The v1 copy of a packet, for v1 peers: each LAN's first IPv4 address at its slot's index (0
