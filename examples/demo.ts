@@ -85,7 +85,7 @@ async function main(): Promise<number> {
     const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!.toFixed(0)
     say('\nSummary')
     say(
-      `  failover: median ${med(over)} ms from cable pull to route change (carrier loss is seen and told at once; a fault without it, like a dead switch port, takes about (f - 0.5) x t = 250 ms)`,
+      `  failover: median ${med(over)} ms from cable pull to route change (carrier loss is seen and told at once; a fault without it, like a dead switch port, is found by f = 3 missed packets, about an interval and a half: 160-200 ms here)`,
     )
     say(`  failback: median ${med(back)} ms from replug to route restored (s x t = 300 ms)`)
     say(`  TCP stream: ${got.bytes} of ${sent} bytes delivered, ${got.bad} corrupt, longest stall ${got.maxGapMs} ms`)
