@@ -56,8 +56,14 @@ export function linkChanges(
   const chatter: string[] = []
   const events: NotifyEvent[] = []
   const hostKey = (dst: number) => routeKey({ table: ctx.table, dst, len: 32 })
+  // A peer's routes move once per plan: said on its last change of the turn, not on each of them.
+  const last = new Map<number, LinkChange>() // BOUNDED: one turn's changes
+  for (const fx of links) last.set(fx.peer, fx)
   for (const fx of links) {
-    const moves = fx.addresses.flatMap((a) => routeChange(before.get(hostKey(a)), after.get(hostKey(a))) ?? [])
+    const moves =
+      last.get(fx.peer) === fx
+        ? fx.addresses.flatMap((a) => routeChange(before.get(hostKey(a)), after.get(hostKey(a))) ?? [])
+        : []
     const path = `peer ${formatIPv4(fx.peer)} LAN ${ctx.label(fx.lan)}`
     const line = `${path}: ${fx.from} -> ${fx.to} (${describePath(fx.path, ctx.thresholds)})`
     if (moves.length) info.push(`${line}: ${moves.join('; ')}`)
