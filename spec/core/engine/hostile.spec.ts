@@ -272,6 +272,33 @@ t.test('a full table: a flood of invented ids neither evicts nor refuses a confi
   t.notOk(events(more).includes('55:forgotten'), 'the confirmed newcomer stays')
 })
 
+t.test('a real newcomer evicted by a flood before its next LAN comes back confirmed, and stays', async (t) => {
+  const e = converged({ maxPeers: 4 })
+  const flood = (now: number, first: number) => {
+    const out: Effect[] = []
+    for (let n = 0; n < 20; n++) {
+      const invented: Sender = { from: first + n, addresses: [ip(`198.18.1.${100 + n}`), 0] }
+      out.push(...e.receive(now, 0, invented.addresses[0]!, inq(invented, 0, 1)))
+    }
+    return out
+  }
+  const real: Sender = { from: 0x55, addresses: [ip('198.18.1.55'), ip('198.18.2.55')] }
+  e.receive(60, 0, real.addresses[0]!, inq(real, 0, 1))
+  t.ok(events(flood(60, 0x1000)).includes('55:forgotten'), 'evicted by the flood after its INQ on LAN A')
+  e.receive(60, 1, real.addresses[1]!, inq(real, 1, 1))
+  const later = flood(61, 0x2000)
+  t.notOk(events(later).includes('55:forgotten'), 'heard on LAN B: back, confirmed, never evicted again')
+  t.ok(
+    e.view().peers.some((p) => p.id === 0x55),
+    'still a peer',
+  )
+  const once: Sender = { from: 0x66, addresses: [ip('198.18.1.66'), 0] }
+  e.receive(62, 0, once.addresses[0]!, inq(once, 0, 1))
+  flood(62, 0x3000)
+  e.receive(63, 0, once.addresses[0]!, inq(once, 0, 2))
+  t.ok(events(flood(63, 0x4000)).includes('66:forgotten'), 'one heard on one LAN only is not confirmed by coming back')
+})
+
 t.test('a table full of confirmed peers refuses newcomers', async (t) => {
   const e = converged({ maxPeers: 1 })
   const other: Sender = { from: 0x55, addresses: [ip('198.18.1.55'), ip('198.18.2.55')] }
