@@ -43,6 +43,7 @@ const PRINT: { readonly [K in Printed]: (o: Options) => unknown } = {
   rateLimit: asIs('rateLimit'),
   wireVersion: asIs('wireVersion'),
   maxPeers: asIs('maxPeers'),
+  dynamicInterfaces: asIs('dynamicInterfaces'),
   dryRun: asIs('dryRun'),
   table: asIs('table'),
   rulePriority: asIs('rulePriority'),

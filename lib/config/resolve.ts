@@ -31,6 +31,7 @@ interface ConfigFile {
   controlSocket: string
   pidFile: string
   stateDir: string
+  dynamicInterfaces: boolean
   dryRun: boolean
   table: number
   rulePriority: number
@@ -126,6 +127,7 @@ function toOptions(c: ConfigFile, configFile: string | undefined): Options {
     controlSocket: c.controlSocket,
     pidFile: c.pidFile,
     stateDir: c.stateDir,
+    dynamicInterfaces: c.dynamicInterfaces,
     dryRun: c.dryRun,
     table: c.table,
     rulePriority: c.rulePriority,

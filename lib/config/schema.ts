@@ -266,6 +266,13 @@ export const CONFIG_SCHEMA = {
       'Peers faild tracks at most; packets from further new peers are dropped (counted as peer-table-full).',
       4096,
     ),
+    dynamicInterfaces: restart({
+      type: 'boolean',
+      default: false,
+      description:
+        '--dynamic-interfaces: start without a named LAN interface that does not exist yet or has no IPv4 address, ' +
+        'and take it in when it appears (else such a name is refused at start, as a typo would be).',
+    }),
     dryRun: restart({ type: 'boolean', default: false, description: '--dry-run: log the route changes, make none.' }),
     table: restart(int(1, 0xfffffeff, "--table: the routing table that holds faild's host routes.", DEFAULTS.table)),
     rulePriority: restart(

@@ -48,6 +48,8 @@ export interface Options {
   readonly pidFile: string
   /** Where the boot counter is kept (host/boot-counter.ts). */
   readonly stateDir: string
+  /** Named LAN interfaces may be absent or address-less at start: taken in when they appear. */
+  readonly dynamicInterfaces: boolean
   readonly dryRun: boolean
   readonly table: number
   readonly rulePriority: number

@@ -47,7 +47,7 @@ export class Daemon {
     const { log, ip } = this.#deps
     const o = this.#opt
     this.#keys = o.keyFile ? readKeyFile(o.keyFile) : []
-    const lans = await discoverLans(ip, o.lans)
+    const lans = await discoverLans(ip, o.lans, o.dynamicInterfaces)
     this.#gateways = placeGateways(o, lans)
     const p = (this.#parts = buildParts(this.#deps, lans, this.#keys, {
       options: () => this.#opt,
@@ -76,10 +76,10 @@ export class Daemon {
     this.#logStart(p)
     p.scheduler.start(o.requestor)
     // After the first INQ is due: at start no peer is known yet, so no carrier event can move a route.
-    await p.carrier.start(
-      (iface, up) => this.#onCarrier(iface, up),
-      () => p.sync.kernelChanged(),
-    )
+    await p.carrier.start((iface, up) => this.#onCarrier(iface, up), {
+      kernel: () => p.sync.kernelChanged(),
+      interfaces: () => p.interfaces.changed(),
+    })
   }
 
   #logStart(p: Parts): void {
@@ -101,12 +101,13 @@ export class Daemon {
 
   #onCarrier(iface: string, carrier: boolean): void {
     const p = this.#parts
-    const lan = p?.lans.find((l) => l.iface === iface)
+    const index = p?.ifaces.indexOf(iface) ?? -1
+    const lan = p?.lans[index]
     if (!p || !lan || this.#stopped) return
     this.#deps.log.info(
       carrier
-        ? `LAN ${lan.label} (${iface}): carrier back; its paths return after ${this.#opt.upAfter} good packets`
-        : `LAN ${lan.label} (${iface}): carrier lost; every path on it is down, peers told over the other LANs`,
+        ? `LAN ${lan.label} (${lan.iface}): carrier back; its paths return after ${this.#opt.upAfter} good packets`
+        : `LAN ${lan.label} (${lan.iface}): ${lan.address === 0 ? 'no interface or address yet' : 'carrier lost'}; every path on it is down, peers told over the other LANs`,
     )
     this.#run(p.engine.carrier(this.#deps.clock.now(), lan.index, carrier))
   }
@@ -147,6 +148,7 @@ export class Daemon {
     if (!p) return
     p.scheduler.stop()
     await p.carrier.stop()
+    await p.interfaces.stop()
     await p.transport.stop()
     await p.sync.stop()
     if (!this.#owning) return

@@ -22,6 +22,7 @@ import { socketDrops } from '../host/socket-drops.js'
 import { type SocketFactory, Transport } from '../host/transport.js'
 import { Drops } from './drops.js'
 import { EffectRunner } from './effect-runner.js'
+import { Interfaces } from './interfaces.js'
 import { Operator } from './operator.js'
 import { Overload } from './overload.js'
 import { PacketIn } from './packet-in.js'
@@ -49,7 +50,11 @@ export interface DaemonDeps {
 }
 
 export interface Parts {
+  /** Updated in place as interfaces change (see Interfaces). */
   readonly lans: readonly Lan[]
+  /** The LAN interfaces' names at start, in LAN order: what the carrier watch reports them by. */
+  readonly ifaces: readonly string[]
+  readonly interfaces: Interfaces
   readonly engine: Engine
   readonly drops: Drops
   readonly packets: PacketIn
@@ -74,7 +79,8 @@ export interface Hooks {
 /** The engine for this host's LANs: a fresh boot id and a random first sequence number per start. */
 function newEngine(o: Options, lans: readonly Lan[], keys: readonly WireKey[], boot: number): Engine {
   return new Engine({
-    nodeId: o.nodeId ?? lans[0]!.address,
+    // The first LAN with an address: a LAN plugged in later has none yet (dynamicInterfaces).
+    nodeId: o.nodeId ?? lans.find((l) => l.address !== 0)!.address,
     boot,
     firstSeq: randomInt(0, 2 ** 32),
     addresses: lans.map((l) => l.address),
@@ -86,8 +92,9 @@ function newEngine(o: Options, lans: readonly Lan[], keys: readonly WireKey[], b
   })
 }
 
-export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonly WireKey[], hooks: Hooks): Parts {
+export function buildParts(deps: DaemonDeps, found: readonly Lan[], keys: readonly WireKey[], hooks: Hooks): Parts {
   const { log, ip, clock, notify } = deps
+  const lans = [...found]
   const o = hooks.options()
   const defer = deps.defer ?? setImmediate
   const label = (lan: number) => lanName(lans, lan)
@@ -126,7 +133,7 @@ export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonl
   }
   const routes = new RouteTable(layout, { ip, log, now: () => clock.now() })
   const context = () => ({ table: hooks.options().table, thresholds: hooks.options(), label })
-  const ifaces = lans.map((l) => l.iface)
+  const ifaces = found.map((l) => l.iface)
   const carrier = deps.carrierWatch?.(ifaces) ?? new CarrierMonitor(ifaces, { ip, log })
   const watched = () => carrier.watchesKernel?.() ?? false
   const now = () => clock.now()
@@ -164,5 +171,16 @@ export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonl
     statusInput: () => hooks.statusInput(engine.view()),
     run: (fx) => hooks.run(fx),
   })
-  return { lans, engine, drops, packets, effects, transport, routes, sync, scheduler, carrier, operator }
+  const interfaces = new Interfaces({
+    ip,
+    log,
+    lans,
+    own,
+    rebind: (lan) => transport.rebind(lan),
+    readdress: (lan, address, prefixLen) => engine.readdress(clock.now(), lan, address, prefixLen),
+    run: (fx) => hooks.run(fx),
+    replan: () => sync.queue([]),
+  })
+  const parts = { lans, ifaces, interfaces, engine, drops, packets, effects, transport, routes, sync, scheduler }
+  return { ...parts, carrier, operator }
 }

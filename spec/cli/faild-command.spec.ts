@@ -41,6 +41,7 @@ t.test('defaults a cautious operator accepts: recovery slower than failure', asy
     controlSocket: '/run/faild/faild.sock',
     pidFile: '/run/faild/faild.pid',
     stateDir: '/var/lib/faild',
+    dynamicInterfaces: false,
     dryRun: false,
     table: 4207,
     rulePriority: 32000,

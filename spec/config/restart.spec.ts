@@ -69,6 +69,7 @@ t.test('RESTART_KEYS: what is bound at start, in schema order', async (t) => {
     'keyFile', // its presence sets strictBoot; its contents are re-read on reload all the same
     'cluster', // the engine's cluster tag
     'wireVersion', // what every packet is encoded as, and whom it reaches
+    'dynamicInterfaces', // how the LANs are found at start
     'dryRun', // the route table
     'table', // the route table
     'rulePriority', // the route table

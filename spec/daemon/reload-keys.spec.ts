@@ -50,6 +50,7 @@ const CHANGES: Record<string, object> = {
   rateLimit: { rateLimit: 500 },
   maxPeers: { maxPeers: 10 },
   wireVersion: { wireVersion: 1 },
+  dynamicInterfaces: { dynamicInterfaces: true },
   dryRun: { dryRun: true },
   table: { table: 4300 },
   rulePriority: { rulePriority: 31000 },
