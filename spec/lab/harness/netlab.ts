@@ -298,11 +298,11 @@ export class Lab {
   }
 
   /** A TCP stream from `from`'s LAN A address to `to`'s, every byte checked (see stream.ts). */
-  async tcpStream(from: Host, to: Host, port = 5001): Promise<TcpStream> {
+  async tcpStream(from: Host, to: Host, port = 5001, kind: 'thin' | 'bulk' = 'thin'): Promise<TcpStream> {
     const [src, dst] = [this.address(0, from.n), this.address(0, to.n)]
     const server = this.spawn(to, process.execPath, [STREAM, 'server', dst, `${port}`])
     await server.waitFor(/listening/)
-    const client = this.spawn(from, process.execPath, [STREAM, 'client', src, dst, `${port}`])
+    const client = this.spawn(from, process.execPath, [STREAM, 'client', src, dst, `${port}`, kind])
     await client.waitFor(/connected/)
     return {
       async stop() {
