@@ -25,6 +25,7 @@ interface ConfigFile {
   nodeId?: string | number
   staticPeers: string[]
   ignorePeers: string[]
+  targets: Array<{ address: string; lan?: string; method: 'icmp' }>
   routes: Array<{ prefix: string; via: string[] }>
   notify?: string
   notifyTimeout: number
@@ -83,8 +84,9 @@ function crossChecks(c: ConfigFile): string[] {
   names.forEach((n, i) => names.indexOf(n) !== i && errors.push(`/lans/${i}/interface: '${n}' is named twice`))
   const labels = c.lans.map((l, i) => l.label ?? lanLabel(i))
   labels.forEach((n, i) => labels.indexOf(n) !== i && errors.push(`/lans/${i}/label: '${n}' is used twice`))
-  if (c.routes.length > 0 && !c.requestor)
-    errors.push('/routes: gateway routes need requestor: true (-r), to probe the gateways')
+  const targets = new Set(c.targets.map((x) => x.address))
+  if (!c.requestor && c.routes.some((r) => r.via.some((v) => !targets.has(v))))
+    errors.push('/routes: gateways that are not targets need requestor: true (-r), to probe them')
   c.routes.forEach((r, i) => {
     const { prefix, len } = parsePrefix(r.prefix)
     if (parseIPv4(r.prefix.split('/')[0]!) !== prefix) errors.push(`/routes/${i}/prefix: host bits set in ${r.prefix}`)
@@ -121,6 +123,7 @@ function toOptions(c: ConfigFile, configFile: string | undefined): Options {
     nodeId: c.nodeId === undefined ? undefined : toNumber(c.nodeId),
     staticPeers: c.staticPeers.map(toNumber),
     ignorePeers: c.ignorePeers.map(toNumber),
+    targets: c.targets.map((x) => ({ address: toNumber(x.address), lan: x.lan, method: x.method })),
     routes: c.routes.map((r): GatewayRoute => ({ ...parsePrefix(r.prefix), via: r.via.map(toNumber) })),
     notify: c.notify,
     notifyTimeout: c.notifyTimeout,

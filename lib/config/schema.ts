@@ -147,11 +147,32 @@ export const CONFIG_SCHEMA = {
       items: address("A peer's node id or one of its addresses."),
       description: 'Packets from these peers are dropped (counted as "ignored").',
     },
+    targets: restart({
+      type: 'array',
+      default: [],
+      maxItems: 64,
+      description:
+        'Boxes that run no faild (a router, an array), probed every interval on their LAN and judged with -f/-s like a peer; gateway routes may go via them.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['address'],
+        properties: {
+          address: address("The target's IPv4 address, on one of this host's LANs."),
+          lan: {
+            type: 'string',
+            pattern: IFNAME,
+            description: 'The LAN (label or interface) to probe it on; default: every LAN whose subnet holds it.',
+          },
+          method: { enum: ['icmp'], default: 'icmp', description: 'How it is probed: ICMP echo (iputils ping).' },
+        },
+      },
+    }),
     routes: {
       type: 'array',
       default: [],
       description:
-        'Prefixes faild moves as a whole (the default route included): via the first gateway that is up. Needs requestor: true.',
+        'Prefixes faild moves as a whole (the default route included): via the first gateway that is up. Gateways that are not targets need requestor: true.',
       items: {
         type: 'object',
         additionalProperties: false,

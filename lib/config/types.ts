@@ -40,6 +40,7 @@ export interface Options {
   readonly nodeId: number | undefined
   readonly staticPeers: readonly number[]
   readonly ignorePeers: readonly number[]
+  readonly targets: readonly TargetEntry[]
   readonly routes: readonly GatewayRoute[]
   readonly notify: string | undefined
   /** Seconds. */
@@ -61,6 +62,14 @@ export interface Options {
   readonly maxPeers: number
   /** The wire format sent: 2 (with v1 copies where v1 hosts are heard), or 1 only. */
   readonly wireVersion: 1 | 2
+}
+
+/** A box that runs no faild, probed on its LAN (core/targets/targets.ts). */
+export interface TargetEntry {
+  readonly address: number
+  /** A LAN label or interface; undefined: every LAN whose subnet holds the address. */
+  readonly lan: string | undefined
+  readonly method: 'icmp'
 }
 
 export interface FlapDampingOptions {

@@ -1,5 +1,5 @@
 // The composition root: builds every component once, starts them in order and stops them in reverse.
-import { placeGateways } from '../config/derive.js'
+import { placeGateways, placeTargets } from '../config/derive.js'
 import type { Options } from '../config/types.js'
 import type { Effect } from '../core/engine/effects.js'
 import type { EngineView } from '../core/engine/view.js'
@@ -12,7 +12,7 @@ import type { WireKey } from '../core/wire/codec.js'
 import { readKeyFile } from '../host/key-file.js'
 import { discoverLans } from '../host/lan-discovery.js'
 import { RECV_BUFFER_BYTES } from '../host/transport.js'
-import { buildParts, type DaemonDeps, type Parts } from './parts.js'
+import { buildParts, type DaemonDeps, type Parts, targetConfig } from './parts.js'
 import { type Prepared, prepareReload } from './reload.js'
 import type { Wanted } from './route-sync.js'
 import { wanted } from './wanted.js'
@@ -49,7 +49,8 @@ export class Daemon {
     this.#keys = o.keyFile ? readKeyFile(o.keyFile) : []
     const lans = await discoverLans(ip, o.lans, o.dynamicInterfaces)
     this.#gateways = placeGateways(o, lans)
-    const p = (this.#parts = buildParts(this.#deps, lans, this.#keys, {
+    const targets = placeTargets(o, lans)
+    const p = (this.#parts = buildParts(this.#deps, lans, this.#keys, targets, {
       options: () => this.#opt,
       run: (fx, exact) => this.#run(fx, exact),
       plan: () => this.#plan(),
@@ -75,6 +76,7 @@ export class Daemon {
     }
     this.#logStart(p)
     p.scheduler.start(o.requestor)
+    p.probes.start(targetConfig(o))
     // After the first INQ is due: at start no peer is known yet, so no carrier event can move a route.
     await p.carrier.start((iface, up) => this.#onCarrier(iface, up), {
       kernel: () => p.sync.kernelChanged(),
@@ -110,6 +112,7 @@ export class Daemon {
         : `LAN ${lan.label} (${lan.iface}): ${lan.address === 0 ? 'no interface or address yet' : 'carrier lost'}; every path on it is down, peers told over the other LANs`,
     )
     this.#run(p.engine.carrier(this.#deps.clock.now(), lan.index, carrier))
+    p.probes.carrier(this.#deps.clock.now(), lan.index, carrier)
   }
 
   /**
@@ -132,6 +135,7 @@ export class Daemon {
     const now = this.#deps.clock.now()
     return wanted({
       view: p.engine.view(),
+      targets: p.probes.view(),
       lans: p.lans,
       gateways: this.#gateways,
       gatewayTable,
@@ -147,6 +151,7 @@ export class Daemon {
     const p = this.#parts
     if (!p) return
     p.scheduler.stop()
+    p.probes.stop()
     await p.carrier.stop()
     await p.interfaces.stop()
     await p.transport.stop()
@@ -188,6 +193,7 @@ export class Daemon {
     p.drops.verbose = r.options.logPackets
     p.effects.key = r.keys[0]
     p.scheduler.intervalMs = r.options.interval * 1000
+    p.probes.configure(targetConfig(r.options))
     await p.sync.regroupGateways(
       r.gateways.map((g) => g.len),
       r.options.table,
@@ -205,6 +211,7 @@ export class Daemon {
     const p = this.#parts!
     return {
       view,
+      targets: p.probes.view(),
       lans: p.lans,
       table: this.#opt.table,
       gateways: this.#gateways,

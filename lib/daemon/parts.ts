@@ -9,6 +9,7 @@ import { FORGET_INTERVALS, FORGET_MIN_MS } from '../core/engine/timing.js'
 import type { EngineView } from '../core/engine/view.js'
 import type { Lan } from '../core/lans.js'
 import { lanName, type StatusInput } from '../core/report/status-report.js'
+import type { TargetSpec } from '../core/targets/targets.js'
 import { RateLimiter } from '../core/util/rate-limit.js'
 import { clusterTag, type WireKey } from '../core/wire/codec.js'
 import { clockBoot } from '../host/boot-counter.js'
@@ -26,6 +27,7 @@ import { Interfaces } from './interfaces.js'
 import { Operator } from './operator.js'
 import { Overload } from './overload.js'
 import { PacketIn } from './packet-in.js'
+import { Probes } from './probes.js'
 import { RouteSync, type Wanted } from './route-sync.js'
 import { type Defer, Scheduler } from './scheduler.js'
 import { WireVersions } from './wire-versions.js'
@@ -55,6 +57,7 @@ export interface Parts {
   /** The LAN interfaces' names at start, in LAN order: what the carrier watch reports them by. */
   readonly ifaces: readonly string[]
   readonly interfaces: Interfaces
+  readonly probes: Probes
   readonly engine: Engine
   readonly drops: Drops
   readonly packets: PacketIn
@@ -92,7 +95,20 @@ function newEngine(o: Options, lans: readonly Lan[], keys: readonly WireKey[], b
   })
 }
 
-export function buildParts(deps: DaemonDeps, found: readonly Lan[], keys: readonly WireKey[], hooks: Hooks): Parts {
+/** What the probe targets are judged with: the same interval and counters as the peers. */
+export const targetConfig = (o: Options) => ({
+  intervalMs: Math.round(o.interval * 1000),
+  failAfter: o.failAfter,
+  upAfter: o.upAfter,
+})
+
+export function buildParts(
+  deps: DaemonDeps,
+  found: readonly Lan[],
+  keys: readonly WireKey[],
+  targets: readonly TargetSpec[],
+  hooks: Hooks,
+): Parts {
   const { log, ip, clock, notify } = deps
   const lans = [...found]
   const o = hooks.options()
@@ -148,15 +164,25 @@ export function buildParts(deps: DaemonDeps, found: readonly Lan[], keys: readon
         return why !== undefined
       }
       hooks.run(engine.expire(now, blind), false)
+      probes.expire(now)
       overload.judged(now)
       sync.retry()
     },
     socketDrops: () => (deps.socketDrops ?? socketDrops)(o.port),
     tick: (now: number) => hooks.run(engine.tick(now), false),
-    nextDeadline: () => engine.nextDeadline(),
+    nextDeadline: () => Math.min(engine.nextDeadline(), probes.nextDeadline()),
     reconcile: () => sync.reconcile(),
   }
   const scheduler = new Scheduler(clock, defer, jobs, o.interval * 1000)
+  const probes = new Probes(targets, targetConfig(o), {
+    log,
+    now,
+    label,
+    iface: (lan) => lans[lan]!.iface,
+    notify,
+    changed: () => sync.queue([]),
+    deadline: (at) => scheduler.soonest(at),
+  })
   const operator = new Operator({
     log,
     engine,
@@ -181,6 +207,19 @@ export function buildParts(deps: DaemonDeps, found: readonly Lan[], keys: readon
     run: (fx) => hooks.run(fx),
     replan: () => sync.queue([]),
   })
-  const parts = { lans, ifaces, interfaces, engine, drops, packets, effects, transport, routes, sync, scheduler }
+  const parts = {
+    lans,
+    ifaces,
+    interfaces,
+    probes,
+    engine,
+    drops,
+    packets,
+    effects,
+    transport,
+    routes,
+    sync,
+    scheduler,
+  }
   return { ...parts, carrier, operator }
 }

@@ -35,6 +35,7 @@ t.test('defaults a cautious operator accepts: recovery slower than failure', asy
     nodeId: undefined,
     staticPeers: [],
     ignorePeers: [],
+    targets: [],
     routes: [],
     notify: undefined,
     notifyTimeout: 10,

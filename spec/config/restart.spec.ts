@@ -63,6 +63,7 @@ t.test('RESTART_KEYS: what is bound at start, in schema order', async (t) => {
     'port', // the sockets
     'lans', // the sockets and the engine's addresses
     'nodeId', // the engine's identity
+    'targets', // a prober per target, placed on the LANs
     'controlSocket', // bound by faild.ts main()
     'pidFile', // the lock, held by main()
     'stateDir', // the boot counter, taken once per start

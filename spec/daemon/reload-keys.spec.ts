@@ -51,6 +51,7 @@ const CHANGES: Record<string, object> = {
   maxPeers: { maxPeers: 10 },
   wireVersion: { wireVersion: 1 },
   dynamicInterfaces: { dynamicInterfaces: true },
+  targets: { targets: [{ address: '198.18.1.254' }] },
   dryRun: { dryRun: true },
   table: { table: 4300 },
   rulePriority: { rulePriority: 31000 },

@@ -29,6 +29,8 @@ export interface LabOptions {
   readonly wide?: boolean
   /** Hosts (by number, from 1) whose addresses have no broadcast address (`ip addr add A/24`, no `brd +`). */
   readonly noBroadcast?: readonly number[]
+  /** Programs the scenario needs besides ip and nft, each with the package that has it. */
+  readonly tools?: ReadonlyArray<{ readonly program: string; readonly apt: string }>
 }
 
 export interface Host {
