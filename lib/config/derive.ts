@@ -56,6 +56,7 @@ export function placeGateways(o: Options, lans: readonly Lan[]): Gateway[] {
     dst: r.prefix,
     len: r.len,
     via: r.via.map((address, j) => ({ lan: lanIndexOf(lans, address, `routes[${i}].via[${j}]`), address })),
+    failback: r.failback ?? o.failback,
   }))
 }
 

@@ -27,7 +27,9 @@ const PRINT: { readonly [K in Printed]: (o: Options) => unknown } = {
   staticPeers: (o) => quads(o.staticPeers),
   ignorePeers: (o) => quads(o.ignorePeers),
   targets: (o) => o.targets.map((x) => ({ address: formatIPv4(x.address), lan: x.lan, method: x.method })),
-  routes: (o) => o.routes.map((r) => ({ prefix: `${formatIPv4(r.prefix)}/${r.len}`, via: quads(r.via) })),
+  routes: (o) =>
+    o.routes.map((r) => ({ prefix: `${formatIPv4(r.prefix)}/${r.len}`, via: quads(r.via), failback: r.failback })),
+  failback: asIs('failback'),
   notify: asIs('notify'),
   notifyTimeout: asIs('notifyTimeout'),
   controlSocket: asIs('controlSocket'),

@@ -26,7 +26,8 @@ interface ConfigFile {
   staticPeers: string[]
   ignorePeers: string[]
   targets: Array<{ address: string; lan?: string; method: 'icmp' }>
-  routes: Array<{ prefix: string; via: string[] }>
+  routes: Array<{ prefix: string; via: string[]; failback?: boolean }>
+  failback: boolean
   notify?: string
   notifyTimeout: number
   controlSocket: string
@@ -124,7 +125,10 @@ function toOptions(c: ConfigFile, configFile: string | undefined): Options {
     staticPeers: c.staticPeers.map(toNumber),
     ignorePeers: c.ignorePeers.map(toNumber),
     targets: c.targets.map((x) => ({ address: toNumber(x.address), lan: x.lan, method: x.method })),
-    routes: c.routes.map((r): GatewayRoute => ({ ...parsePrefix(r.prefix), via: r.via.map(toNumber) })),
+    routes: c.routes.map(
+      (r): GatewayRoute => ({ ...parsePrefix(r.prefix), via: r.via.map(toNumber), failback: r.failback }),
+    ),
+    failback: c.failback,
     notify: c.notify,
     notifyTimeout: c.notifyTimeout,
     controlSocket: c.controlSocket,

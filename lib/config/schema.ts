@@ -184,11 +184,22 @@ export const CONFIG_SCHEMA = {
             minItems: 1,
             maxItems: MAX_LANS,
             uniqueItems: true,
-            items: address("A gateway running faild, on one of this host's LANs."),
+            items: address("A gateway running faild, or a target, on one of this host's LANs."),
             description: 'Gateways in order of preference; each must be on a LAN of this host.',
+          },
+          failback: {
+            type: 'boolean',
+            description:
+              'false: after a move, stay on the gateway taken while it is up, even when a preferred one is back (default: the global failback).',
           },
         },
       },
+    },
+    failback: {
+      type: 'boolean',
+      default: true,
+      description:
+        'Gateway routes go back to their preferred gateway when it is up again; false: they stay where they moved while that gateway works (IPMP FAILBACK=no).',
     },
     notify: {
       type: 'string',

@@ -18,6 +18,8 @@ export interface GatewayRoute {
   readonly prefix: number
   readonly len: number
   readonly via: readonly number[]
+  /** undefined: the global failback. */
+  readonly failback: boolean | undefined
 }
 
 export interface Options {
@@ -42,6 +44,8 @@ export interface Options {
   readonly ignorePeers: readonly number[]
   readonly targets: readonly TargetEntry[]
   readonly routes: readonly GatewayRoute[]
+  /** Gateway routes return to their preferred gateway once it is up again (routes[].failback overrides). */
+  readonly failback: boolean
   readonly notify: string | undefined
   /** Seconds. */
   readonly notifyTimeout: number

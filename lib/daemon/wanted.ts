@@ -31,6 +31,8 @@ export function wanted(w: WantedInput): Wanted {
     table: w.gatewayTable(g.len),
     dst: g.dst,
     len: g.len,
+    failback: g.failback,
+    current: w.routes.find((r) => r.table === w.gatewayTable(g.len) && r.dst === g.dst && r.len === g.len)?.via,
     via: g.via.map((v) => ({
       ...v,
       state: targetState(w.targets, v.lan, v.address) ?? gatewayState(w.view, v.lan, v.address),

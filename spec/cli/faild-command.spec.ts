@@ -37,6 +37,7 @@ t.test('defaults a cautious operator accepts: recovery slower than failure', asy
     ignorePeers: [],
     targets: [],
     routes: [],
+    failback: true,
     notify: undefined,
     notifyTimeout: 10,
     controlSocket: '/run/faild/faild.sock',

@@ -19,6 +19,7 @@ const APPLIED_ON_RELOAD: Readonly<Record<string, string>> = {
   ignorePeers: 'engine.configure(tunables)',
   flapDamping: 'engine.configure(tunables)',
   routes: 'placeGateways, then routes.setGatewayLengths',
+  failback: 'placeGateways: each gateway route keeps it, read at every plan',
   rateLimit: 'a new RateLimiter',
   maxPeers: "engine.configure(tunables): the peer table bound, and the rate limiter's source bound",
   logFile: 'reconfigureLogger (service.ts)',

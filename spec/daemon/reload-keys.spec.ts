@@ -39,6 +39,7 @@ const CHANGES: Record<string, object> = {
   staticPeers: { staticPeers: ['198.18.1.5'] },
   ignorePeers: { ignorePeers: ['198.18.1.6'] },
   routes: { routes: [{ prefix: '198.19.0.0/16', via: ['198.18.1.254'] }] },
+  failback: { failback: false },
   notify: { notify: '/bin/true' },
   notifyTimeout: { notifyTimeout: 5 },
   controlSocket: { controlSocket: join(dir, 'sock') },

@@ -6,7 +6,7 @@ import { join } from 'node:path'
 import t from 'tap'
 import type { StatusReport } from '../../lib/core/report/status-format.js'
 import { addr, withLab } from './harness/lab-test.js'
-import { type Host, type Lab, until } from './harness/netlab.js'
+import { type Host, type Lab, sleep, until } from './harness/netlab.js'
 
 const A = 0
 const B = 1
@@ -63,5 +63,36 @@ t.test('routers that run no faild: targets probed, gateway routes follow them', 
     t.pass('plugged back: via router A')
     t.equal(await p1.stop(), 0, 'stops cleanly (every ping ended)')
     t.equal(await lab.faildRoutes(h1), '', "faild's table is empty after the stop")
+  }),
+)
+
+t.test('failback: false: routes stay on router B after router A heals, until B fails', (t) =>
+  withLab(t, { hosts: 3, tools: [{ program: 'ping', apt: 'iputils-ping' }] }, async (lab) => {
+    const [h1, rA, rB] = lab.hosts as [Host, Host, Host]
+    const routerA = addr(A, rA.n)
+    const routerB = addr(B, rB.n)
+    const config = join(lab.dir, 'no-failback.json')
+    writeFileSync(
+      config,
+      JSON.stringify({
+        targets: [{ address: routerA }, { address: routerB }],
+        routes: [{ prefix: '0.0.0.0/0', via: [routerA, routerB] }],
+        failback: false,
+      }),
+    )
+    await lab.faild(h1, ['-c', config, '-t', '0.1', '-f', '3', '-s', '3'])
+    const viaA = `dev etha via ${routerA}`
+    const viaB = `dev ethb via ${routerB}`
+    await lab.routeBecomes(h1, VIA_DEFAULT, viaA)
+    await lab.fault(rA, A, 'both')
+    await lab.routeBecomes(h1, VIA_DEFAULT, viaB)
+    await lab.heal(rA, A)
+    await until(async () => (await targetsOf(lab, h1))[0] === `${routerA} A up`, 5000, 'router A up again')
+    await sleep(1000) // ten intervals with router A up
+    t.equal(await lab.route(h1, VIA_DEFAULT), viaB, 'router A is back and up: the route stays via router B')
+    t.match((await lab.faildctl(h1, ['status'])).stdout, /no failback, preferred gateway 198\.18\.1\.2 on LAN A up/)
+    await lab.fault(rB, B, 'both')
+    await lab.routeBecomes(h1, VIA_DEFAULT, viaA)
+    t.pass('router B fails: via router A')
   }),
 )

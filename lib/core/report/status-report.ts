@@ -2,6 +2,7 @@
 import type { EngineView } from '../engine/view.js'
 import { gatewayState } from '../engine/view.js'
 import type { Lan } from '../lans.js'
+import { LinkState } from '../path/link-fsm.js'
 import { describePath } from '../path/path-state.js'
 import type { Gateway } from '../routes/gateway.js'
 import { describeRoute, type Route } from '../routes/route.js'
@@ -47,7 +48,9 @@ export function routeWhy(s: StatusInput, r: Route): string {
   const state = (v: { lan: number; address: number }) =>
     targetState(s.targets, v.lan, v.address) ?? gatewayState(view, v.lan, v.address)
   const down = skipped.map((v) => `${formatIPv4(v.address)} on LAN ${lanName(lans, v.lan)} ${state(v)}`)
-  return down.length ? `preferred gateway ${down.join(', ')}` : 'preferred gateway up'
+  // A preferred gateway up and passed over: the route stays where it moved (failback: false).
+  const stays = skipped.some((v) => state(v) === LinkState.Up) ? 'no failback, ' : ''
+  return down.length ? `${stays}preferred gateway ${down.join(', ')}` : 'preferred gateway up'
 }
 
 type Report = Pick<StatusReport, 'lans' | 'peers' | 'targets' | 'routes'>
