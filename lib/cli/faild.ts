@@ -109,7 +109,7 @@ export async function main(
   const log = makeLogger(logOptions(opt))
   const boot = () => bootId(opt.stateDir, log)
   const svc = new Service(opt, p.cl, log, { clock: systemClock, ip: systemIp, version: version(), boot })
-  const control = new ControlServer(opt.controlSocket, (req) => svc.handle(req))
+  const control = new ControlServer(opt.controlSocket, (req) => svc.handle(req), svc.events)
   const code = (await start(svc, control, log)) ?? (await runUntilSignalled(svc, log))
   await control.stop()
   await svc.idle()

@@ -5,6 +5,8 @@ import { dirname } from 'node:path'
 import { loadOptions } from '../config/load.js'
 import type { Options } from '../config/types.js'
 import type { Reply, Request } from '../control/protocol.js'
+import { Subscribers } from '../control/subscribers.js'
+import type { NotifyEvent } from '../core/report/change-log.js'
 import { type Logger, type LogOptions, reconfigureLogger } from '../host/log.js'
 import { Notifier } from '../host/notify.js'
 import { Daemon, type DaemonDeps } from './daemon.js'
@@ -37,6 +39,8 @@ export class Service {
   readonly #source: Source
   readonly #log: Logger
   readonly daemon: Daemon
+  /** faildctl events and watch: every notify event goes to them too. */
+  readonly events = new Subscribers()
   #notifier: Notifier | undefined
   #reloading: Promise<Reply> = Promise.resolve({ ok: true })
 
@@ -44,7 +48,11 @@ export class Service {
     this.#source = source
     this.#log = log
     this.#notifier = options.notify ? new Notifier(options.notify, options.notifyTimeout, log) : undefined
-    this.daemon = new Daemon(options, { ...deps, log, notify: (e) => this.#notifier?.notify(e) })
+    const notify = (e: NotifyEvent) => {
+      this.#notifier?.notify(e)
+      this.events.publish(e)
+    }
+    this.daemon = new Daemon(options, { ...deps, log, notify })
   }
 
   async handle(req: Request): Promise<Reply> {
@@ -56,8 +64,14 @@ export class Service {
         const r = this.daemon.setOffline(req.lan, req.command === 'offline')
         return r.ok ? { ok: true, message: r.message } : { ok: false, error: r.message }
       }
+      case 'what-if': {
+        const r = this.daemon.whatIfOffline(req.lan)
+        return r.ok ? { ok: true, message: r.message } : { ok: false, error: r.message }
+      }
       case 'reload':
         return this.reload('faildctl reload')
+      case 'events':
+        return { ok: false, error: 'events are a subscription: ask the control socket' }
     }
   }
 
