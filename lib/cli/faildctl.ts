@@ -4,6 +4,7 @@ import { CONFIG_SCHEMA } from '../config/schema.js'
 import { request, type Subscription, subscribe } from '../control/client.js'
 import type { Reply, Request } from '../control/protocol.js'
 import { formatEvent } from '../core/report/event-format.js'
+import { formatMatrix } from '../core/report/matrix-format.js'
 import { formatStatus } from '../core/report/status-format.js'
 import type { Io } from './io.js'
 import { version } from './version.js'
@@ -16,6 +17,10 @@ export function buildCtl(): Command {
   program
     .command('status')
     .description('LANs, peers and their paths, the routes faild installed and why, counters')
+    .option('--json', 'the same as JSON')
+  program
+    .command('matrix')
+    .description("who hears whom on each LAN, from this host's view and what its peers say")
     .option('--json', 'the same as JSON')
   program
     .command('offline')
@@ -49,8 +54,8 @@ export async function ctl(argv: readonly string[], io: Io): Promise<number> {
   for (const sub of program.commands) {
     sub.action((...args: unknown[]) => {
       const name = sub.name()
-      if (name === 'status') {
-        req = { command: 'status' }
+      if (name === 'status' || name === 'matrix') {
+        req = { command: name }
         json = (args[0] as { json?: boolean }).json === true
       } else if (name === 'offline' || name === 'online') req = { command: name, lan: args[0] as string }
       else if (name === 'what-if') {
@@ -93,6 +98,7 @@ export async function ctl(argv: readonly string[], io: Io): Promise<number> {
     return 1
   }
   if (reply.status) io.out(json ? `${JSON.stringify(reply.status, null, 2)}\n` : formatStatus(reply.status))
+  else if (reply.matrix) io.out(json ? `${JSON.stringify(reply.matrix, null, 2)}\n` : formatMatrix(reply.matrix))
   else if (reply.message) io.out(`${reply.message}\n`)
   return 0
 }

@@ -1,6 +1,7 @@
 // The control protocol shared by faild and faildctl: one JSON request and one JSON reply per line.
 //
 //   {"command":"status"}                 -> {"ok":true,"status":{...}}
+//   {"command":"matrix"}                 -> {"ok":true,"matrix":{...}}   (who hears whom, per LAN)
 //   {"command":"offline","lan":"A"}      -> {"ok":true,"message":"..."}
 //   {"command":"online","lan":"A"}       -> {"ok":true,"message":"..."}
 //   {"command":"reload"}                 -> {"ok":true,"message":"..."}
@@ -8,15 +9,19 @@
 //   {"command":"events"}                 -> {"ok":true,"message":"subscribed"}, then a JSON line per change
 //                                           ({"at":"...","event":"path"|"route"|"peer"|"target",...}) until either end closes
 // Anything else gets {"ok":false,"error":"..."}; faildctl is the client.
+import type { Matrix } from '../core/report/matrix.js'
 import type { StatusReport } from '../core/report/status-format.js'
 
 export type Request =
   | { command: 'status' }
+  | { command: 'matrix' }
   | { command: 'offline' | 'online' | 'what-if'; lan: string }
   | { command: 'reload' }
   | { command: 'events' }
 
-export type Reply = { ok: true; status?: StatusReport; message?: string } | { ok: false; error: string }
+export type Reply =
+  | { ok: true; status?: StatusReport; matrix?: Matrix; message?: string }
+  | { ok: false; error: string }
 
 export type Handler = (req: Request) => Reply | Promise<Reply>
 
@@ -32,6 +37,7 @@ export function parseRequest(line: string): Request | string {
   if (typeof v !== 'object' || v === null) return 'not a JSON object'
   switch (r.command) {
     case 'status':
+    case 'matrix':
     case 'reload':
     case 'events':
       return { command: r.command }
@@ -42,6 +48,6 @@ export function parseRequest(line: string): Request | string {
         ? { command: r.command, lan: r.lan }
         : `${r.command} needs "lan"`
     default:
-      return `unknown command ${JSON.stringify(r.command)}: status, offline, online, what-if, reload, events`
+      return `unknown command ${JSON.stringify(r.command)}: status, matrix, offline, online, what-if, reload, events`
   }
 }

@@ -4,6 +4,7 @@ import type { Options } from '../config/types.js'
 import type { Effect } from '../core/engine/effects.js'
 import type { EngineView } from '../core/engine/view.js'
 import type { Lan } from '../core/lans.js'
+import type { Matrix } from '../core/report/matrix.js'
 import type { StatusReport } from '../core/report/status-format.js'
 import type { StatusInput } from '../core/report/status-report.js'
 import type { Gateway } from '../core/routes/gateway.js'
@@ -169,6 +170,11 @@ export class Daemon {
   /** faildctl what-if offline: the route changes taking a LAN offline would make, made nowhere. */
   whatIfOffline(name: string): { ok: boolean; message: string } {
     return this.#parts!.operator.whatIfOffline(name)
+  }
+
+  /** faildctl matrix. */
+  matrix(): Matrix {
+    return this.#parts!.operator.matrix()
   }
 
   /** Everything `faildctl status` shows. */

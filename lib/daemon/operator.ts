@@ -4,6 +4,7 @@ import type { Effect } from '../core/engine/effects.js'
 import type { Engine } from '../core/engine/engine.js'
 import { type EngineView, offlineView } from '../core/engine/view.js'
 import type { Lan } from '../core/lans.js'
+import { connectivityMatrix, type Matrix } from '../core/report/matrix.js'
 import type { OverloadStatus, StatusReport } from '../core/report/status-format.js'
 import { type StatusInput, statusReport } from '../core/report/status-report.js'
 import { changeSet } from '../core/routes/diff.js'
@@ -92,6 +93,16 @@ export class Operator {
   #noLan(name: string): { ok: false; message: string } {
     const { lans } = this.#deps
     return { ok: false, message: `no LAN '${name}': LANs are ${lans.map((l) => `${l.label} (${l.iface})`).join(', ')}` }
+  }
+
+  /** faildctl matrix: who hears whom on each LAN, as this host knows it. */
+  matrix(): Matrix {
+    const { engine, lans, now } = this.#deps
+    return connectivityMatrix(
+      engine.view(),
+      lans.map((l) => l.label),
+      now(),
+    )
   }
 
   /** Everything `faildctl status` shows. */

@@ -59,6 +59,8 @@ export class Service {
     switch (req.command) {
       case 'status':
         return { ok: true, status: this.daemon.status() }
+      case 'matrix':
+        return { ok: true, matrix: this.daemon.matrix() }
       case 'offline':
       case 'online': {
         const r = this.daemon.setOffline(req.lan, req.command === 'offline')

@@ -73,7 +73,7 @@ const bad: Array<[string, RegExp]> = [
   ['nonsense', /not JSON/],
   ['[1]', /unknown command undefined/],
   ['"status"', /not a JSON object/],
-  ['{"command":"shutdown"}', /unknown command "shutdown": status, offline, online, what-if, reload, events/],
+  ['{"command":"shutdown"}', /unknown command "shutdown": status, matrix, offline, online, what-if, reload, events/],
   ['{"command":"what-if"}', /what-if needs "lan"/],
   ['{"command":"offline"}', /offline needs "lan"/],
 ]

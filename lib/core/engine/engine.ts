@@ -12,7 +12,7 @@ import { whoAnswers } from './answering.js'
 import { Blindness } from './blindness.js'
 import type { EngineConfig, Tunables } from './config.js'
 import type { Effect } from './effects.js'
-import { downList, LocalLans, noLargerThan } from './local-lans.js'
+import { downList, downOnFor, LocalLans, noLargerThan } from './local-lans.js'
 import { PathChanges, pathView } from './path-change.js'
 import { forgetMs, type Peer, type PeerLan, PeerTable } from './peer-table.js'
 import { asked, ProbeRounds } from './probe-round.js'
@@ -93,12 +93,14 @@ export class Engine {
     if (!cfg.requestor) return []
     const out: Effect[] = []
     const seq = this.#rounds.nextSeq()
+    const down = cfg.addresses.map((_, lan) => downList(this.#peers, lan))
     cfg.addresses.forEach((address, lan) => {
       if (address === 0) return // no address there yet (an interface not plugged in): nothing to send from
       const answer = whoAnswers(this.#peers, lan, seq)
       const asked = answer === undefined ? 'all' : new Set(answer)
       this.#soonest = Math.min(this.#soonest, this.#rounds.open(lan, seq, now, cfg.intervalMs, asked))
-      const inq = this.#lans.message(cfg, 'inq', lan, seq, downList(this.#peers, lan))
+      const downOn = downOnFor(down, lan, answer?.length ?? 0)
+      const inq = { ...this.#lans.message(cfg, 'inq', lan, seq, down[lan]!), ...(downOn ? { downOn } : {}) }
       const msg = answer === undefined ? inq : { ...inq, answer }
       out.push({ kind: 'send', lan, to: 'broadcast', msg })
       for (const to of cfg.unicast?.[lan] ?? []) out.push({ kind: 'send', lan, to, msg })
@@ -122,7 +124,10 @@ export class Engine {
     const pl = peer.lans[lan]!
     this.#hears(pl, !msg.down.includes(this.#cfg.nodeId), blind)
     pl.lastHeard = now
-    if (msg.kind === 'inq') pl.lastSeq = msg.seq
+    if (msg.kind === 'inq') {
+      pl.lastSeq = msg.seq
+      this.#reported(peer, lan, msg, now)
+    }
     peer.lans.forEach((p, i) => (p.outOfService = i < 8 && (msg.outOfService & (1 << i)) !== 0))
     if (msg.kind === 'ack') {
       pl.rttMs = this.#rounds.answer(lan, peer.id, msg.seq, now)
@@ -233,6 +238,20 @@ export class Engine {
         paths: p.lans.map((pl, lan) => pathView(pl, this.#paths.verdict(pl, lan))),
       })),
     }
+  }
+
+  /** The peer's down lists, on this LAN and (DOWN-ON) on its others: an INQ's are whole, an ACK's are not. */
+  #reported(peer: Peer, lan: number, msg: Message, now: number): void {
+    const pl = peer.lans[lan]!
+    pl.reportedDown = msg.down
+    pl.reportedAt = now
+    msg.downOn?.forEach((ids, i) => {
+      const other = peer.lans[i]
+      if (ids && other && i !== lan) {
+        other.reportedDown = ids
+        other.reportedAt = now
+      }
+    })
   }
 
   /** What the peer's packet says of us on its LAN: heard, or not (and whether that began while we were blind). */

@@ -4,6 +4,7 @@ import type { Message } from '../wire/codec.js'
 import { MAX_DOWN_IDS } from '../wire/constants.js'
 import type { SendCommand } from './effects.js'
 import type { Peer } from './peer-table.js'
+import { DOWN_ON_ROOM, MAX_DOWN_ON_IDS } from './timing.js'
 
 /** Who this host is, as every message tells it. */
 export interface Sender {
@@ -107,6 +108,20 @@ export function noLargerThan(ack: Message, inq: Message): Message | undefined {
   if (ack.lan >= addresses.length) return undefined
   const down = ack.down.slice(0, words - addresses.length)
   return { ...ack, addresses, down, outOfService: ack.outOfService & ((1 << addresses.length) - 1) }
+}
+
+/**
+ * The down lists of the other LANs for an INQ on `lan` (DOWN-ON), so that every host can show who
+ * hears whom even on a LAN whose packets do not reach it. They share what room the INQ's own down
+ * and answer lists leave (DOWN_ON_ROOM ids in all, at most MAX_DOWN_ON_IDS a LAN): a longer list
+ * is cut short; with no room at all none is sent, which says nothing rather than "hears all".
+ */
+export function downOnFor(down: readonly number[][], lan: number, answers: number): number[][] | undefined {
+  if (down.length < 2) return undefined
+  const room = DOWN_ON_ROOM - down[lan]!.length - answers
+  const share = Math.min(MAX_DOWN_ON_IDS, Math.floor(room / (down.length - 1)))
+  if (share <= 0) return undefined
+  return down.map((ids) => (ids.length > share ? ids.slice(0, share) : ids))
 }
 
 /** Peers this host does not hear on `lan`, as far as one packet can tell. */

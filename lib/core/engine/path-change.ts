@@ -151,5 +151,7 @@ export function pathView(pl: PeerLan, v: PathVerdict): PathView {
     upSince: pl.upSince,
     rttMs: pl.rttMs,
     why: v.why,
+    reportedDown: pl.reportedDown,
+    reportedAt: pl.reportedAt,
   }
 }

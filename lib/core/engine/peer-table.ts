@@ -6,6 +6,8 @@ import type { PeerEvent } from './effects.js'
 import { FORGET_INTERVALS, FORGET_MIN_MS, INQ_GRACE_FRACTION, INQ_GRACE_MIN_MS } from './timing.js'
 import { adopts, type TrustConfig } from './trust.js'
 
+const NO_IDS: readonly number[] = []
+
 /** Evicted newcomers remembered (see PeerTable.#evicted): at 40k invented ids a second, 100 ms of them. */
 const RECALLED = 4096
 
@@ -39,6 +41,12 @@ export interface PeerLan {
   rttMs: number | undefined
   /** Flap damping: how often the path went down lately, and until when it is held down. */
   flaps: FlapState
+  /**
+   * The peer's own down list on this LAN, from its latest INQ here or, by DOWN-ON, on another LAN
+   * (what `faildctl matrix` shows), and when it was said (-Infinity: never).
+   */
+  reportedDown: readonly number[]
+  reportedAt: number
 }
 
 export interface Peer {
@@ -74,6 +82,8 @@ function newPeer(id: number, now: number, lanCount: number): Peer {
     upSince: -Infinity,
     rttMs: undefined,
     flaps: NO_FLAPS,
+    reportedDown: NO_IDS,
+    reportedAt: -Infinity,
   }))
   return { id, boot: 0, intervalMs: 0, lastHeard: now, since: now, confirmed: false, lans }
 }

@@ -4,6 +4,15 @@
 export const FORGET_INTERVALS = 60
 export const FORGET_MIN_MS = 30_000
 
+/** An INQ's down list for another LAN (DOWN-ON) names at most this many peers. */
+export const MAX_DOWN_ON_IDS = 64
+/**
+ * Node ids an INQ carries at most in its own down list, its answer list and the other LANs' down
+ * lists together, so that it always fits in a datagram (1400 bytes: 800 bytes of ids, the rest
+ * for the header, 16 LANs, the TLV headers and a MAC).
+ */
+export const DOWN_ON_ROOM = 200
+
 /** A responder judges an INQ missed once it is this late beyond the requestor's interval. */
 export const INQ_GRACE_FRACTION = 0.2
 export const INQ_GRACE_MIN_MS = 10

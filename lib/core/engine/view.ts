@@ -31,6 +31,9 @@ export interface PathView {
   readonly rttMs: number | undefined
   /** Every reason the path is down whatever is observed, highest precedence first. */
   readonly why: readonly PathReason[]
+  /** Who the peer last said it does not hear on this LAN (its INQs' down lists), and when (-Infinity: never). */
+  readonly reportedDown: readonly number[]
+  readonly reportedAt: number
 }
 
 export interface PeerView {

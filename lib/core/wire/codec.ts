@@ -59,6 +59,11 @@ interface Common {
   readonly version?: 1 | 2
   /** The datagram's size, set where it was received: an answer to an unconfirmed sender is no larger. */
   readonly bytes?: number
+  /**
+   * Wire format 2: the sender's down lists on its other LANs, by this host's LAN index (what a
+   * packet on one LAN says of the others: the cluster's matrix). undefined where not said.
+   */
+  readonly downOn?: ReadonlyArray<readonly number[] | undefined>
 }
 
 export interface Inq extends Common {

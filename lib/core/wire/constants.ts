@@ -43,6 +43,8 @@ export enum TlvType {
   Cluster = 4,
   Heard = 5,
   Overload = 6,
+  /** The sender's down list on another of its LANs (u8 slot, 3 reserved bytes, u32 ids): one per LAN. */
+  DownOn = 7,
 }
 
 /** LAN TLV: u8 slot, u8 state, u8 address count, u8 reserved, u32 name tag, then the addresses. */

@@ -59,6 +59,8 @@ export interface Packet {
   readonly heard?: number
   /** How many ms the sender is behind, when it says: peers widen their deadline for it. */
   readonly overloadMs?: number
+  /** The sender's down lists on its other LANs (DOWN-ON), by its slot; INQs and notices only. */
+  readonly downOn?: ReadonlyArray<{ readonly slot: number; readonly ids: readonly number[] }>
 }
 
 /** Every reason decode drops a datagram: v1's, and v2's TLV and address checks. */

@@ -38,6 +38,12 @@ export function packetOf(msg: Message, describe: DescribeLan, version: 1 | 2): P
   })
   const kind = msg.kind === 'ack' ? 'ack' : msg.intervalMs === 0 ? 'notice' : 'inq'
   const answer = msg.kind === 'inq' ? msg.answer : undefined
+  const downOn =
+    kind === 'ack'
+      ? []
+      : (msg.downOn ?? []).flatMap((ids, slot) =>
+          ids && slot !== msg.lan && msg.addresses[slot] ? [{ slot, ids }] : [],
+        )
   return {
     version,
     kind,
@@ -52,6 +58,7 @@ export function packetOf(msg: Message, describe: DescribeLan, version: 1 | 2): P
     lans,
     down: msg.down,
     cluster: msg.cluster,
+    ...(downOn.length > 0 ? { downOn } : {}),
   }
 }
 
@@ -92,7 +99,7 @@ export function placed(
   lan: number,
   addresses: readonly number[],
   outOfService: number,
-  extra: Partial<Pick<Message, 'version' | 'bytes'>> & { readonly answer?: readonly number[] } = {},
+  extra: Partial<Pick<Message, 'version' | 'bytes' | 'downOn'>> & { readonly answer?: readonly number[] } = {},
 ): Message {
   const common = {
     from: p.from,

@@ -56,16 +56,28 @@ function check(p: Packet): void {
   const slots = new Set(p.lans.map((l) => l.slot))
   if (slots.size !== p.lans.length || !slots.has(p.slot)) bad(`slot ${p.slot} among LAN slots ${[...slots]}`)
   if (p.down.includes(0) || p.answer.includes(0)) bad('node id 0 in a list')
+  const on = p.downOn ?? []
+  if (on.length > 0 && p.kind === 'ack') bad('down lists of other LANs in an ACK')
+  if (new Set(on.map((d) => d.slot)).size !== on.length) bad('a LAN down list twice')
+  for (const d of on) {
+    if (d.slot === p.slot || !slots.has(d.slot)) bad(`a down list for slot ${d.slot}`)
+    if (d.ids.includes(0)) bad('node id 0 in a list')
+  }
 }
+
+/** DOWN-ON: u8 slot and 3 reserved bytes before the ids. */
+const DOWN_ON_FIXED = 4
 
 /** Encode a packet as v2, signed with `key` if given; throws RangeError only on a packet this program built wrong. */
 export function encodeV2(p: Packet, key?: WireKey): Buffer {
   check(p)
   const more = extras(p)
+  const downOn = p.downOn ?? []
   const size =
     HEADER_SIZE_2 +
     p.lans.reduce((n, l) => n + TLV_HEADER_SIZE + lanValueSize(l), 0) +
     more.reduce((n, [, values, width]) => n + TLV_HEADER_SIZE + width * values.length, 0) +
+    downOn.reduce((n, d) => n + TLV_HEADER_SIZE + DOWN_ON_FIXED + 4 * d.ids.length, 0) +
     (key ? TRAILER_SIZE : 0)
   if (size > MAX_PACKET_SIZE) throw new RangeError(`${size} bytes, more than ${MAX_PACKET_SIZE}`)
   const w = new ByteWriter(size)
@@ -77,6 +89,11 @@ export function encodeV2(p: Packet, key?: WireKey): Buffer {
   for (const [type, values, width] of more) {
     w.tlv(type, width * values.length)
     for (const v of values) width === 4 ? w.u32(v) : w.u16(v)
+  }
+  for (const d of downOn) {
+    w.tlv(TlvType.DownOn, DOWN_ON_FIXED + 4 * d.ids.length)
+    w.u8(d.slot).u8(0).u8(0).u8(0)
+    for (const id of d.ids) w.u32(id)
   }
   if (key) {
     w.u8(key.id)
@@ -127,6 +144,8 @@ export function decodeV2(buf: Uint8Array, keys: readonly WireKey[] = []): Packet
   if (typeof body === 'string') return fail(body)
   const slot = b[22]!
   if (!body.lans.some((l) => l.slot === slot)) return fail('ERR_BAD_LAN')
+  // A down list for another LAN must name one of the sender's LANs, not this packet's own.
+  if (body.downOn.some((d) => d.slot === slot || !body.lans.some((l) => l.slot === d.slot))) return fail('ERR_BAD_LAN')
   const packet: Packet = {
     version: 2,
     kind,
@@ -144,11 +163,14 @@ export function decodeV2(buf: Uint8Array, keys: readonly WireKey[] = []): Packet
     // In this order whatever order the TLVs came in, so that equal packets print the same.
     ...(body.heard === undefined ? {} : { heard: body.heard }),
     ...(body.overloadMs === undefined ? {} : { overloadMs: body.overloadMs }),
+    ...(body.downOn.length === 0 ? {} : { downOn: body.downOn }),
   }
   return { ok: true, packet }
 }
 
-type Body = Pick<Packet, 'lans' | 'down' | 'answer' | 'cluster' | 'heard' | 'overloadMs'>
+type Body = Pick<Packet, 'lans' | 'down' | 'answer' | 'cluster' | 'heard' | 'overloadMs'> & {
+  readonly downOn: Array<{ slot: number; ids: readonly number[] }>
+}
 type Into = { -readonly [K in keyof Body]: Body[K] } & { lans: PacketLan[] }
 
 /** Reads one known TLV's value b[at, at + length) into the body; returns why not, if it cannot. */
@@ -176,6 +198,19 @@ function addLan(b: Buffer, at: number, length: number, into: Into): PacketDecode
   return undefined
 }
 
+/** One more DOWN-ON: in an INQ or notice, each slot once. */
+function addDownOn(b: Buffer, at: number, length: number, into: Into, kind: PacketKind): PacketDecodeError | undefined {
+  if (kind === 'ack') return 'ERR_BAD_TLV'
+  if (length < DOWN_ON_FIXED) return 'ERR_BAD_LENGTH'
+  const slot = b[at]!
+  if (b[at + 1] !== 0 || b[at + 2] !== 0 || b[at + 3] !== 0) return 'ERR_BAD_TLV'
+  if (into.downOn.length === MAX_LANS || into.downOn.some((d) => d.slot === slot)) return 'ERR_BAD_TLV'
+  const ids = readIds(b, at + DOWN_ON_FIXED, length - DOWN_ON_FIXED)
+  if (typeof ids === 'string') return ids
+  into.downOn.push({ slot, ids })
+  return undefined
+}
+
 const READERS: Readonly<Record<number, Reader | undefined>> = {
   [TlvType.Lan]: addLan,
   [TlvType.Down]: (b, at, length, into) => put(readIds(b, at, length), (ids) => (into.down = ids)),
@@ -185,13 +220,14 @@ const READERS: Readonly<Record<number, Reader | undefined>> = {
     length !== 4 ? 'ERR_BAD_LENGTH' : (into.cluster = b.readUInt32BE(at)) === 0 ? 'ERR_BAD_TLV' : undefined,
   [TlvType.Heard]: (b, at, length, into) => put(u16(b, at, length), (n) => (into.heard = n)),
   [TlvType.Overload]: (b, at, length, into) => put(u16(b, at, length), (n) => (into.overloadMs = n)),
+  [TlvType.DownOn]: addDownOn,
 }
 
 /** The TLVs between the header and `end`, read into the packet's fields. */
 function readBody(b: Buffer, end: number, kind: PacketKind): Body | PacketDecodeError {
   const tlvs = readTlvs(b, HEADER_SIZE_2, end)
   if (typeof tlvs === 'string') return tlvs
-  const into: Into = { lans: [], down: [], answer: [], cluster: 0 }
+  const into: Into = { lans: [], down: [], answer: [], cluster: 0, downOn: [] }
   let seen = 0 // bit t: a TLV of known type t (other than LAN, which repeats) was read
   for (const { type, critical, at, length } of tlvs) {
     const reader = READERS[type]
@@ -199,7 +235,7 @@ function readBody(b: Buffer, end: number, kind: PacketKind): Body | PacketDecode
       if (critical) return 'ERR_UNKNOWN_CRITICAL'
       continue
     }
-    if (type !== TlvType.Lan) {
+    if (type !== TlvType.Lan && type !== TlvType.DownOn) {
       if (seen & (1 << type)) return 'ERR_DUPLICATE_TLV'
       seen |= 1 << type
     }

@@ -1,7 +1,7 @@
 // view.ts and Engine.view(): a plain-data snapshot, and what the shell derives from it.
 import t from 'tap'
 import { Engine } from '../../../lib/core/engine/engine.js'
-import { gatewayState, pathAt, peerAddresses, planPeers } from '../../../lib/core/engine/view.js'
+import { gatewayState, offlineView, pathAt, peerAddresses, planPeers } from '../../../lib/core/engine/view.js'
 import { LinkState } from '../../../lib/core/path/link-fsm.js'
 import { PathReason } from '../../../lib/core/path/path-state.js'
 import type { Message } from '../../../lib/core/wire/codec.js'
@@ -39,12 +39,28 @@ t.test('the view of LANs, peers and paths, in plain data', async (t) => {
     upSince: 2,
     rttMs: 2,
     why: [PathReason.OfflineHere],
+    reportedDown: [],
+    reportedAt: -Infinity,
   })
   t.same(
     JSON.parse(JSON.stringify(v.lans)),
     v.lans.map((l) => ({ ...l })),
     'no live objects: it survives JSON',
   )
+})
+
+t.test('offlineView: the view as if a LAN were taken offline, the engine untouched', async (t) => {
+  const e = converged()
+  const v = offlineView(e.view(), 1)
+  t.equal(v.lans[1]!.offline, true)
+  t.same(
+    v.peers[0]!.paths.map((p) => [p.state, p.why]),
+    [
+      [LinkState.Up, []],
+      [LinkState.Down, [PathReason.OfflineHere]],
+    ],
+  )
+  t.equal(e.view().lans[1]!.offline, false, 'the engine is not changed')
 })
 
 t.test('a snapshot: later events do not change a view already taken', async (t) => {

@@ -21,6 +21,8 @@ const path = (state: LinkState, observed: LinkState, hearsUs: boolean): PathView
   upSince: 0,
   rttMs: 1,
   why: [],
+  reportedDown: [],
+  reportedAt: -Infinity,
 })
 const change = (from: LinkState, to: LinkState, p: PathView): LinkChange => ({
   kind: 'link',

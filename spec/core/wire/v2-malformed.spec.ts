@@ -73,9 +73,23 @@ const malformed: Array<{ name: string; bytes: Buffer; code: PacketDecodeError; k
   { name: 'an unknown critical TLV', bytes: pkt(head(), LAN0, tlv(200, 'ff', 0x80)), code: 'ERR_UNKNOWN_CRITICAL' },
   {
     name: 'an unknown critical TLV, empty, before the LANs',
-    bytes: pkt(head(), tlv(7, '', 0x80), LAN0),
+    bytes: pkt(head(), tlv(17, '', 0x80), LAN0),
     code: 'ERR_UNKNOWN_CRITICAL',
   },
+  { name: 'DOWN-ON shorter than its slot', bytes: pkt(head(), LAN0, tlv(7, '0100')), code: 'ERR_BAD_LENGTH' },
+  { name: 'DOWN-ON with reserved bits set', bytes: pkt(head(), LAN0, tlv(7, '01000100')), code: 'ERR_BAD_TLV' },
+  { name: "DOWN-ON for the packet's own LAN", bytes: pkt(head(), LAN0, tlv(7, '00000000')), code: 'ERR_BAD_LAN' },
+  {
+    name: 'DOWN-ON for a LAN the sender does not list',
+    bytes: pkt(head(), LAN0, tlv(7, '05000000')),
+    code: 'ERR_BAD_LAN',
+  },
+  {
+    name: 'DOWN-ON for one LAN twice',
+    bytes: pkt(head(), LAN0, tlv(7, '05000000'), tlv(7, '05000000')),
+    code: 'ERR_BAD_TLV',
+  },
+  { name: 'DOWN-ON naming node 0', bytes: pkt(head(), LAN0, tlv(7, '0500000000000000')), code: 'ERR_BAD_NODE' },
   {
     name: 'duplicate DOWN',
     bytes: pkt(head(), LAN0, tlv(2, '00000009'), tlv(2, '0000000a')),
@@ -235,7 +249,7 @@ t.test('every decode error code is reached by a row', async (t) => {
 
 const plain = { ok: true, packet: minInq }
 t.test('an unknown TLV without the critical bit is skipped, wherever it is', async (t) => {
-  t.same(decodeV2(pkt(head({ flags: 1 }), LAN0, tlv(7, 'abcdef'))), plain, 'after the LANs')
+  t.same(decodeV2(pkt(head({ flags: 1 }), LAN0, tlv(17, 'abcdef'))), plain, 'after the LANs')
   t.same(decodeV2(pkt(head({ flags: 1 }), tlv(255, ''), LAN0)), plain, 'empty, before them')
   t.same(decodeV2(pkt(head({ flags: 1 }), tlv(9, '01'), LAN0, tlv(9, '02'))), plain, 'twice: only known types are once')
 })

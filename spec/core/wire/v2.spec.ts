@@ -74,7 +74,25 @@ const roundTrips: Array<{ name: string; packet: Packet }> = [
   { name: 'sixteen LANs', packet: { ...minInq, slot: 15, lans: sixteen } },
   { name: 'every number at its largest', packet: { ...ack, boot: 2 ** 32 - 1, seq: 2 ** 32 - 1, intervalMs: 65535 } },
   { name: 'heard and overload of 0', packet: { ...minInq, heard: 0, overloadMs: 0 } },
+  {
+    name: "down lists of the sender's other LANs (DOWN-ON), one empty",
+    packet: {
+      ...minInq,
+      slot: 0,
+      lans: sixteen.slice(0, 3),
+      downOn: [
+        { slot: 1, ids: [7, 8] },
+        { slot: 2, ids: [] },
+      ],
+    },
+  },
 ]
+
+t.test('DOWN-ON is refused where it means nothing: an ACK, its own LAN, one not listed', async (t) => {
+  t.throws(() => encodeV2({ ...ack, downOn: [{ slot: 0, ids: [] }] }), RangeError)
+  t.throws(() => encodeV2({ ...minInq, downOn: [{ slot: minInq.slot, ids: [] }] }), RangeError)
+  t.throws(() => encodeV2({ ...minInq, downOn: [{ slot: 9, ids: [] }] }), RangeError)
+})
 
 for (const { name, packet } of roundTrips) {
   t.test(`round trip: ${name}`, async (t) => {
