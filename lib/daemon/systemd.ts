@@ -95,7 +95,7 @@ export class Systemd {
     this.#stopped = true
     this.#statusTimer?.cancel()
     this.#pingTimer?.cancel()
-    if (this.#ready) await this.#deps.send(['STOPPING=1', 'STATUS=stopping: removing routes'])
+    if (this.#ready) await this.#deps.send(['STOPPING=1', 'STATUS=stopping'])
   }
 }
 
