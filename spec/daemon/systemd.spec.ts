@@ -62,7 +62,11 @@ t.test('a ping still on its way holds back the next one (never two systemd-notif
     clock,
     watchdogUsec: 200_000,
     status: () => '',
-    send: (lines) => (lines[0] === 'WATCHDOG=1' ? new Promise((r) => ((release = r), runs++)) : Promise.resolve(true)),
+    send: (lines) => {
+      if (lines[0] !== 'WATCHDOG=1') return Promise.resolve(true)
+      runs++
+      return new Promise((r) => (release = r))
+    },
   })
   await sd.ready()
   clock.advance(100)
