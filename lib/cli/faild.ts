@@ -116,7 +116,7 @@ export async function main(
   const svc: Service = new Service(opt, p.cl, log, deps)
   const control = new ControlServer(opt.controlSocket, (req) => svc.handle(req))
   const metrics = svc.metrics && new MetricsServer(svc.metrics)
-  const code = (await start(svc, { control, metrics, systemd }, log)) ?? (await runUntilSignalled(svc, log))
+  const code = (await startServing(svc, { control, metrics, systemd }, log)) ?? (await runUntilSignalled(svc, log))
   await systemd?.stop()
   await metrics?.stop()
   await control.stop()
@@ -147,8 +147,8 @@ function systemdSession(log: Logger, status: () => string): Systemd | undefined 
 }
 
 /** What serves once the daemon runs; each may be absent. */
-interface Front {
-  readonly control: ControlServer
+export interface Front {
+  readonly control: Pick<ControlServer, 'start'>
   readonly metrics: MetricsServer | undefined
   readonly systemd: Systemd | undefined
 }
@@ -160,7 +160,7 @@ class MetricsBindError extends Error {}
  * Start the daemon (sockets bound, leftovers removed, rules installed: the kernel reconciled), the
  * control socket and the metrics; only then READY=1. The exit code if any is refused.
  */
-async function start(svc: Service, front: Front, log: Logger): Promise<number | undefined> {
+export async function startServing(svc: Service, front: Front, log: Logger): Promise<number | undefined> {
   try {
     await svc.daemon.start()
     await front.control.start()
