@@ -19,7 +19,11 @@ function world(opt: Partial<Options>, ruleAdd: Partial<IpResult> = { code: 0 }) 
   const socketFactory = (): dgram.Socket => {
     const s = sockets.factory()
     const bind = s.bind.bind(s) as (o: unknown, cb: () => void) => void
-    return Object.assign(s, { bind: (o: unknown, cb: () => void) => bind(o, () => (order.push('bind'), cb())) })
+    const bound = (cb: () => void) => () => {
+      order.push('bind')
+      cb()
+    }
+    return Object.assign(s, { bind: (o: unknown, cb: () => void) => bind(o, bound(cb)) })
   }
   const fakeIp = {
     async run(args: readonly string[], input?: string): Promise<IpResult> {
@@ -44,7 +48,10 @@ function world(opt: Partial<Options>, ruleAdd: Partial<IpResult> = { code: 0 }) 
     clock: new FakeClock(),
     watchdogUsec: 1_000_000,
     status: () => 'status',
-    send: async (lines) => (order.push(lines[0]!), true),
+    send: async (lines) => {
+      order.push(lines[0]!)
+      return true
+    },
   })
   const control = { start: async () => void order.push('control') }
   const metrics = svc.metrics && new MetricsServer(svc.metrics)
