@@ -190,3 +190,26 @@ t.test('process metrics, under their standard names', async (t) => {
   t.ok(f.has('nodejs_eventloop_lag_seconds'))
   t.ok(f.has('faild_peers'))
 })
+
+t.test('the Grafana dashboard (examples/grafana/faild.json) asks only for metrics faild exports', async (t) => {
+  const { readFileSync } = await import('node:fs')
+  const dash = JSON.parse(readFileSync(new URL('../../examples/grafana/faild.json', import.meta.url), 'utf8')) as {
+    panels: Array<{ title: string; targets: Array<{ expr: string }> }>
+  }
+  const m = new Metrics({
+    status: () => status(),
+    notify: () => ({ runs: 0, failures: 0, dropped: 0 }),
+    table: () => 1,
+  })
+  const f = parsePromText(await m.text())
+  const series = new Set([...f.values()].flatMap((x) => x.samples.map((s) => s.name)))
+  const named = dash.panels.flatMap((p) =>
+    p.targets.flatMap((x) => x.expr.match(/\b(faild|process|nodejs)_[a-z0-9_]+/g) ?? []),
+  )
+  t.ok(named.length > 10, `${named.length} metric names in ${dash.panels.length} panels`)
+  t.same(
+    named.filter((n) => !series.has(n)),
+    [],
+    'every one is exported',
+  )
+})
