@@ -1,16 +1,12 @@
 // systemd's side of lib/host/sd-notify.ts, played by a Unix datagram socket (python3: Node cannot bind
 // one) that the real systemd-notify writes to: READY=1 with MAINPID, and WATCHDOG=1 pings that stop
 // while the event loop is stalled.
-import { type ChildProcess, spawn } from 'node:child_process'
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import t, { type Test } from 'tap'
+import t from 'tap'
 import { Systemd } from '../../lib/daemon/systemd.js'
 import { systemClock } from '../../lib/host/clock.js'
-import { runProcess } from '../../lib/host/ip-runner.js'
 import { systemdNotify, takeSystemdEnv } from '../../lib/host/sd-notify.js'
 import { capturingLogger } from '../support/capturing-logger.js'
+import { notifySocket } from '../support/notify-socket.js'
 
 t.test('takeSystemdEnv: the socket and watchdog, taken out of the environment', async (t) => {
   const env = (e: Record<string, string>) => ({ ...e }) as NodeJS.ProcessEnv
@@ -38,61 +34,13 @@ t.test('a missing systemd-notify: false, and one warning however often it is ask
   t.match(lines[0]?.message, /systemd notify \(WATCHDOG=1\): cannot run \/nonexistent\/systemd-notify/)
 })
 
-const LISTENER = `
-import json, socket, sys, time
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(sys.argv[1])
-print(json.dumps({"listening": True}), flush=True)
-while True:
-    data = s.recv(65536)
-    print(json.dumps({"t": time.time() * 1000, "m": data.decode()}), flush=True)
-`
-
-interface Heard {
-  readonly t: number
-  readonly m: string
-}
-
-/** A datagram socket like systemd's, in python3; undefined when the tools are missing. */
-async function listener(t: Test): Promise<{ socket: string; heard: Heard[] } | undefined> {
-  for (const tool of ['python3', 'systemd-notify']) {
-    const r = await runProcess('sh', ['-c', `command -v ${tool}`], undefined, 5000)
-    if (r.code !== 0) {
-      t.comment(`${tool} not installed: skipped`)
-      return undefined
-    }
-  }
-  const dir = mkdtempSync(join(tmpdir(), 'faild-sd-'))
-  const socket = join(dir, 'notify')
-  const py: ChildProcess = spawn('python3', ['-c', LISTENER, socket], { stdio: ['ignore', 'pipe', 'inherit'] })
-  t.teardown(() => {
-    py.kill('SIGKILL')
-    rmSync(dir, { recursive: true, force: true })
-  })
-  const heard: Heard[] = []
-  let buffer = ''
-  let listening: () => void = () => {}
-  const ready = new Promise<void>((r) => (listening = r))
-  py.stdout?.setEncoding('utf8').on('data', (d: string) => {
-    buffer += d
-    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n')) {
-      const line = JSON.parse(buffer.slice(0, nl)) as Heard & { listening?: boolean }
-      buffer = buffer.slice(nl + 1)
-      if (line.listening) listening()
-      else heard.push(line)
-    }
-  })
-  await Promise.race([ready, new Promise((_, reject) => setTimeout(() => reject(new Error('no listener')), 10_000))])
-  return { socket, heard }
-}
-
 const until = async (check: () => boolean, what: string) => {
   for (let i = 0; i < 500 && !check(); i++) await new Promise((r) => setTimeout(r, 20))
   if (!check()) throw new Error(`timed out waiting for ${what}`)
 }
 
 t.test('READY=1 and STATUS= reach the socket with MAINPID, through the real systemd-notify', async (t) => {
-  const l = await listener(t)
+  const l = await notifySocket(t)
   if (!l) return
   const { log } = capturingLogger()
   const send = systemdNotify({ socket: l.socket, pid: 4242, log })
@@ -106,7 +54,7 @@ t.test('READY=1 and STATUS= reach the socket with MAINPID, through the real syst
 })
 
 t.test('a stalled event loop stops the WATCHDOG=1 pings; they come back with the loop', async (t) => {
-  const l = await listener(t)
+  const l = await notifySocket(t)
   if (!l) return
   const { log } = capturingLogger()
   const send = systemdNotify({ socket: l.socket, pid: process.pid, log })
