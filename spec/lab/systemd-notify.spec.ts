@@ -69,7 +69,9 @@ t.test('not started by systemd: faild sends nothing and runs as before', (t) =>
   withLab(t, { hosts: 1 }, async (lab) => {
     const [h1] = lab.hosts as [Host]
     const p = await lab.faild(h1, FAST)
+    // Signals are handled once the start is over (the control socket answers).
+    await until(async () => (await lab.faildctl(h1, ['status'])).code === 0, 10_000, 'faildctl status')
     t.notMatch(p.output, /systemd/, 'no word of systemd in its log')
-    t.equal(await p.stop(), 0)
+    t.equal(await p.stop(), 0, 'SIGTERM: exit 0')
   }),
 )
