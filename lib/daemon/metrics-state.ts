@@ -25,20 +25,41 @@ type PathLabels = 'peer' | 'lan'
 const secondsOf = (ms: number | null): number | undefined => (ms === null ? undefined : ms / 1000)
 
 /**
+ * Each collect() waits for its own turn of the event loop, one after the other: at 1000 peers a
+ * scrape sets 16,000 path series (about 40 ms of work), and packets are read between the gauges
+ * instead of waiting behind all of them.
+ */
+function turns(): () => Promise<void> {
+  let last = Promise.resolve()
+  return () => {
+    last = last.then(() => new Promise<void>((r) => setImmediate(r)))
+    return last
+  }
+}
+
+type Take = () => StatusReport | undefined
+
+interface Scrape {
+  readonly take: Take
+  readonly turn: () => Promise<void>
+}
+
+/**
  * A gauge whose values are all set at scrape time by `fill`, from one status taken per scrape.
  * Label values are peer addresses (only the known peers, at most maxPeers) and LAN labels (this
  * host's config): nothing a packet can invent.
  */
 function scraped<L extends string>(
   registry: Registry,
-  take: () => StatusReport | undefined,
+  { take, turn }: Scrape,
   def: { name: string; help: string; labelNames: readonly L[] },
   fill: (s: StatusReport, set: (labels: Record<L, string>, v: number | undefined) => void) => void,
 ): void {
   new Gauge<L>({
     ...def,
     registers: [registry],
-    collect() {
+    async collect() {
+      await turn()
       this.reset()
       const s = take()
       if (s) fill(s, (labels, v) => v !== undefined && this.set(labels, v))
@@ -63,7 +84,7 @@ function mirrored<L extends string>(
   })
 }
 
-function pathGauges(registry: Registry, take: () => StatusReport | undefined): void {
+function pathGauges(registry: Registry, scrape: Scrape): void {
   const labelNames: readonly PathLabels[] = ['peer', 'lan']
   const each = (
     s: StatusReport,
@@ -73,7 +94,7 @@ function pathGauges(registry: Registry, take: () => StatusReport | undefined): v
     for (const p of s.peers) for (const x of p.paths) set({ peer: p.id, lan: x.lan }, value(x))
   }
   const path = (name: string, help: string, value: Parameters<typeof each>[2]) =>
-    scraped(registry, take, { name, help, labelNames }, (s, set) => each(s, set, value))
+    scraped(registry, scrape, { name, help, labelNames }, (s, set) => each(s, set, value))
   path('faild_path_up', 'Whether the path to a peer on a LAN carries traffic (1) or not (0: down or unknown).', (x) =>
     x.state === 'up' ? 1 : 0,
   )
@@ -100,11 +121,11 @@ function pathGauges(registry: Registry, take: () => StatusReport | undefined): v
   )
 }
 
-function hostGauges(registry: Registry, take: () => StatusReport | undefined): void {
+function hostGauges(registry: Registry, scrape: Scrape): void {
   const lanNames = ['lan'] as const
   scraped(
     registry,
-    take,
+    scrape,
     {
       name: 'faild_lan_up',
       help: "Whether this host's interface on the LAN has carrier and is online.",
@@ -116,14 +137,14 @@ function hostGauges(registry: Registry, take: () => StatusReport | undefined): v
   )
   scraped(
     registry,
-    take,
+    scrape,
     { name: 'faild_lan_srtt_seconds', help: 'Smoothed round-trip time of ACKs on the LAN.', labelNames: lanNames },
     (s, set) => {
       for (const l of s.lans) set({ lan: l.label }, secondsOf(l.srttMs))
     },
   )
   const plain = (name: string, help: string, v: (s: StatusReport) => number) =>
-    scraped(registry, take, { name, help, labelNames: [] }, (s, set) => set({}, v(s)))
+    scraped(registry, scrape, { name, help, labelNames: [] }, (s, set) => set({}, v(s)))
   plain('faild_peers', 'Peers known (heard lately, at most maxPeers).', (s) => s.peers.length)
   plain(
     'faild_routes_moved',
@@ -136,7 +157,7 @@ function hostGauges(registry: Registry, take: () => StatusReport | undefined): v
   plain('faild_uptime_seconds', 'Seconds since faild started.', (s) => s.uptimeS)
   scraped(
     registry,
-    take,
+    scrape,
     {
       name: 'faild_info',
       help: 'Always 1: the version, node id and role as labels.',
@@ -146,7 +167,7 @@ function hostGauges(registry: Registry, take: () => StatusReport | undefined): v
   )
 }
 
-function packetCounters(registry: Registry, take: () => StatusReport | undefined, notify: () => NotifyTally): void {
+function packetCounters(registry: Registry, take: Take, notify: () => NotifyTally): void {
   mirrored(registry, { name: 'faild_packets_received_total', help: 'Datagrams received on the LAN sockets.' }, () => [
     [{}, take()?.packets.received ?? 0],
   ])
@@ -175,20 +196,20 @@ function packetCounters(registry: Registry, take: () => StatusReport | undefined
 
 /**
  * Register every scrape-time metric. One status is taken per scrape (the first collect() asks,
- * the rest of that scrape reuse it): O(peers) per scrape, nothing between scrapes.
+ * the rest of that scrape reuse it): O(peers) per scrape, nothing between scrapes. Call the
+ * returned function as a scrape begins.
  */
-export function stateMetrics(registry: Registry, source: StateSource): void {
-  let cached: StatusReport | undefined
-  let fresh = false
+export function stateMetrics(registry: Registry, source: StateSource): () => void {
+  let cached: { s: StatusReport | undefined } | undefined
   const take = () => {
-    if (!fresh) {
-      cached = source.status()
-      fresh = true
-      setImmediate(() => (fresh = false))
-    }
-    return cached
+    cached ??= { s: source.status() }
+    return cached.s
   }
-  pathGauges(registry, take)
-  hostGauges(registry, take)
+  const scrape = { take, turn: turns() }
+  pathGauges(registry, scrape)
+  hostGauges(registry, scrape)
   packetCounters(registry, take, source.notify)
+  return () => {
+    cached = undefined
+  }
 }

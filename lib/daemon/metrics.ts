@@ -16,12 +16,14 @@ export class Metrics {
   readonly registry = new Registry()
   /** Handed to the daemon: bumps the counters on plans, route batches and flap holds. */
   readonly observer: DaemonObserver
+  /** Forget the status the last scrape read. */
+  readonly #begin: () => void
 
   constructor(source: MetricsSource, processMetrics = true) {
     // Looked up once per plan, and only when a route moved for a path with nothing else to explain it.
     const carrierLost = () => source.status()?.lans.map((l) => !l.carrier) ?? []
     this.observer = new ChangeMetrics(this.registry, { table: source.table, carrierLost })
-    stateMetrics(this.registry, source)
+    this.#begin = stateMetrics(this.registry, source)
     // Standard names (process_*, nodejs_*), so the usual Node dashboards work as they are.
     if (processMetrics)
       collectDefaultMetrics({ register: this.registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS })
@@ -33,6 +35,7 @@ export class Metrics {
 
   /** The Prometheus text exposition of every metric, as of now. */
   text(): Promise<string> {
+    this.#begin()
     return this.registry.metrics()
   }
 }
