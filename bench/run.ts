@@ -3,6 +3,7 @@
 //   --runs N    runs per failover case (default 20)     --quick   5 runs, fast profile only
 //   --frr-only  only faild's fast profile beside FRR (bench/frr.ts)
 //   --idle-only [--window S]  only the idle cost of two hosts at -t 0.1
+//   --tcp-only [--runs N]     only the TCP stall of a thin and a bulk stream, default RTO and rto_min 20ms
 //   --scale-only [--window S] [--rows 1000r,500q,1000q,2000q,1000b,1000h] [--no-pin]
 //               only the scale rows (r responders, q requestors, b bursting, h a CPU hog on faild's core)
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -25,6 +26,7 @@ import {
   type StartupResult,
 } from './scale.js'
 import { ms, type Summary } from './stats.js'
+import { benchTcp, type TcpRow } from './tcp.js'
 
 const OUT = fileURLToPath(new URL('../../bench/results/', import.meta.url))
 const say = (s: string): void => void process.stdout.write(`${s}\n`)
@@ -234,6 +236,40 @@ async function idleOnly(seconds: number): Promise<number> {
   return 0
 }
 
+/** The TCP rows as a table: the stall of each stream kind under each RTO setting. */
+function tcpTable(rows: readonly TcpRow[]): string[] {
+  return [
+    row(['stream', 'RTO', 'runs', 'failover median (ms)', 'stall median (ms)', 'p95', 'max', 'bytes lost']),
+    row(Array(8).fill('---')),
+    ...rows.map((r) =>
+      row([
+        r.stream,
+        r.rtoMinMs === undefined ? 'default (200 ms min)' : `rto_min ${r.rtoMinMs}ms`,
+        `${r.runs}`,
+        ms(r.failover.median),
+        ms(r.stall.median),
+        ms(r.stall.p95),
+        ms(r.stall.max),
+        `${r.bytesLost}`,
+      ]),
+    ),
+  ]
+}
+
+/** `--tcp-only`: dead ports under a thin and a bulk stream, written to bench/results/tcp.json. */
+async function tcpOnly(runs: number): Promise<number> {
+  const profiles: Array<{ profile: string; rows: TcpRow[] }> = []
+  for (const p of PROFILES) {
+    say(`TCP at a dead switch port, faild ${p.name}, ${runs} runs per row`)
+    profiles.push({ profile: p.name, rows: await benchTcp(p.flags, runs, say) })
+  }
+  for (const { profile, rows } of profiles) say(`\nfaild ${profile}\n\n${tcpTable(rows).join('\n')}`)
+  mkdirSync(OUT, { recursive: true })
+  writeFileSync(`${OUT}tcp.json`, `${JSON.stringify({ when: new Date().toISOString(), profiles }, null, 2)}\n`)
+  say('written: bench/results/tcp.json')
+  return 0
+}
+
 /** `--scale-only`: the scale rows alone, written to bench/results/scale-only.json. */
 async function scaleOnly(rows: readonly ScaleRow[], o: ScaleOptions): Promise<number> {
   say(`scale rows ${rows.map((r) => `${r.peers} ${r.kind}`).join(', ')}, ${o.windowS} s each`)
@@ -255,6 +291,7 @@ async function main(): Promise<number> {
   const { runs, quick, rows, windowS, pin } = args()
   if (process.argv.includes('--scale-only')) return scaleOnly(rows, { windowS, pin })
   if (process.argv.includes('--idle-only')) return idleOnly(windowS * 2)
+  if (process.argv.includes('--tcp-only')) return tcpOnly(process.argv.includes('--runs') ? runs : 10)
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Linux ${release()}, Node ${process.version}`
   say(`faild bench: ${runs} runs per failover case, ${machine}`)
   const cases: CaseResult[] = []

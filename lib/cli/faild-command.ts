@@ -102,6 +102,11 @@ function operatorOptions(cmd: Command): Command {
     )
     .option('--key-file <file>', 'sign every packet with the first key in this file (mode 0600), accept either of two')
     .option('--cluster <name>', 'ignore packets of other clusters on the same LANs')
+    .option(
+      '--dynamic-interfaces',
+      'start without a named interface (-i) that is absent or has no IPv4 address yet; take it in when it appears',
+      false,
+    )
     .option('--dry-run', 'log the route changes faild would make, make none', false)
     .option('-v, --verbose', 'log at level debug; twice (-vv): a line for every packet too', count, 0)
     .addOption(
@@ -138,6 +143,7 @@ const FLAG_KEYS: Readonly<Record<string, string>> = {
   metricsPublic: 'metricsPublic',
   pidFile: 'pidFile',
   stateDir: 'stateDir',
+  dynamicInterfaces: 'dynamicInterfaces',
   dryRun: 'dryRun',
   keyFile: 'keyFile',
   cluster: 'cluster',

@@ -29,7 +29,7 @@ function keyFileProblems(o: Options): string[] {
 async function lanProblems(ip: IpRunner, o: Options): Promise<string[]> {
   let lans: Lan[]
   try {
-    lans = await discoverLans(ip, o.lans)
+    lans = await discoverLans(ip, o.lans, o.dynamicInterfaces)
   } catch (err) {
     if (err instanceof InterfaceError) return [`/lans (-i, --interface): ${err.message}`]
     return [`cannot list this host's interfaces: ${(err as Error).message}`]

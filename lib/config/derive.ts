@@ -3,9 +3,10 @@
 import type { Tunables } from '../core/engine/engine.js'
 import { InterfaceError, type Lan, lanOf } from '../core/lans.js'
 import type { Gateway } from '../core/routes/gateway.js'
-import { formatIPv4 } from '../core/util/ipv4.js'
+import type { TargetSpec } from '../core/targets/targets.js'
+import { formatIPv4, sameSubnet } from '../core/util/ipv4.js'
 import type { RateLimitConfig } from '../core/util/rate-limit.js'
-import type { Options } from './types.js'
+import type { Options, TargetEntry } from './types.js'
 
 function lanIndexOf(lans: readonly Lan[], address: number, key: string): number {
   const lan = lanOf(lans, address)
@@ -24,7 +25,29 @@ export function unplaced(o: Options, lans: readonly Lan[]): string[] {
   return [
     ...o.staticPeers.flatMap((a, i) => off(a, `/staticPeers/${i}`)),
     ...o.routes.flatMap((r, i) => r.via.flatMap((a, j) => off(a, `/routes/${i}/via/${j}`))),
+    ...o.targets.flatMap((x, i) => (targetLans(x, lans).length > 0 ? [] : [targetProblem(x, i, mine)])),
   ]
+}
+
+/** The LANs a target is probed on: the one named (label or interface), else every LAN whose subnet holds it. */
+function targetLans(x: TargetEntry, lans: readonly Lan[]): Lan[] {
+  const on = lans.filter((l) => l.address !== 0 && sameSubnet(l.address, x.address, l.prefixLen))
+  return x.lan === undefined ? on : on.filter((l) => l.label === x.lan || l.iface === x.lan)
+}
+
+function targetProblem(x: TargetEntry, i: number, mine: string): string {
+  const where = x.lan === undefined ? "on none of this host's LANs" : `not on LAN ${x.lan}`
+  return `/targets/${i}: ${formatIPv4(x.address)} is ${where} (${mine})`
+}
+
+/** The targets of the config, one per LAN each is probed on. */
+export function placeTargets(o: Options, lans: readonly Lan[]): TargetSpec[] {
+  const mine = lans.map((l) => `${l.label} ${formatIPv4(l.address)}/${l.prefixLen}`).join(', ')
+  return o.targets.flatMap((x, i) => {
+    const on = targetLans(x, lans)
+    if (on.length === 0) throw new InterfaceError(targetProblem(x, i, mine))
+    return on.map((l) => ({ address: x.address, lan: l.index, method: x.method }))
+  })
 }
 
 /** Gateway routes of the config, each gateway placed on the LAN whose subnet holds it. */
@@ -33,6 +56,7 @@ export function placeGateways(o: Options, lans: readonly Lan[]): Gateway[] {
     dst: r.prefix,
     len: r.len,
     via: r.via.map((address, j) => ({ lan: lanIndexOf(lans, address, `routes[${i}].via[${j}]`), address })),
+    failback: r.failback ?? o.failback,
   }))
 }
 

@@ -25,7 +25,9 @@ interface ConfigFile {
   nodeId?: string | number
   staticPeers: string[]
   ignorePeers: string[]
-  routes: Array<{ prefix: string; via: string[] }>
+  targets: Array<{ address: string; lan?: string; method: 'icmp' }>
+  routes: Array<{ prefix: string; via: string[]; failback?: boolean }>
+  failback: boolean
   notify?: string
   notifyTimeout: number
   controlSocket: string
@@ -33,6 +35,7 @@ interface ConfigFile {
   metricsPublic: boolean
   pidFile: string
   stateDir: string
+  dynamicInterfaces: boolean
   dryRun: boolean
   table: number
   rulePriority: number
@@ -84,8 +87,9 @@ function crossChecks(c: ConfigFile): string[] {
   names.forEach((n, i) => names.indexOf(n) !== i && errors.push(`/lans/${i}/interface: '${n}' is named twice`))
   const labels = c.lans.map((l, i) => l.label ?? lanLabel(i))
   labels.forEach((n, i) => labels.indexOf(n) !== i && errors.push(`/lans/${i}/label: '${n}' is used twice`))
-  if (c.routes.length > 0 && !c.requestor)
-    errors.push('/routes: gateway routes need requestor: true (-r), to probe the gateways')
+  const targets = new Set(c.targets.map((x) => x.address))
+  if (!c.requestor && c.routes.some((r) => r.via.some((v) => !targets.has(v))))
+    errors.push('/routes: gateways that are not targets need requestor: true (-r), to probe them')
   c.routes.forEach((r, i) => {
     const { prefix, len } = parsePrefix(r.prefix)
     if (parseIPv4(r.prefix.split('/')[0]!) !== prefix) errors.push(`/routes/${i}/prefix: host bits set in ${r.prefix}`)
@@ -137,7 +141,11 @@ function toOptions(c: ConfigFile, configFile: string | undefined): Options {
     nodeId: c.nodeId === undefined ? undefined : toNumber(c.nodeId),
     staticPeers: c.staticPeers.map(toNumber),
     ignorePeers: c.ignorePeers.map(toNumber),
-    routes: c.routes.map((r): GatewayRoute => ({ ...parsePrefix(r.prefix), via: r.via.map(toNumber) })),
+    targets: c.targets.map((x) => ({ address: toNumber(x.address), lan: x.lan, method: x.method })),
+    routes: c.routes.map(
+      (r): GatewayRoute => ({ ...parsePrefix(r.prefix), via: r.via.map(toNumber), failback: r.failback }),
+    ),
+    failback: c.failback,
     notify: c.notify,
     notifyTimeout: c.notifyTimeout,
     controlSocket: c.controlSocket,
@@ -145,6 +153,7 @@ function toOptions(c: ConfigFile, configFile: string | undefined): Options {
     metricsPublic: c.metricsPublic,
     pidFile: c.pidFile,
     stateDir: c.stateDir,
+    dynamicInterfaces: c.dynamicInterfaces,
     dryRun: c.dryRun,
     table: c.table,
     rulePriority: c.rulePriority,

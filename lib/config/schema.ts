@@ -152,11 +152,32 @@ export const CONFIG_SCHEMA = {
       items: address("A peer's node id or one of its addresses."),
       description: 'Packets from these peers are dropped (counted as "ignored").',
     },
+    targets: restart({
+      type: 'array',
+      default: [],
+      maxItems: 64,
+      description:
+        'Boxes that run no faild (a router, an array), probed every interval on their LAN and judged with -f/-s like a peer; gateway routes may go via them.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['address'],
+        properties: {
+          address: address("The target's IPv4 address, on one of this host's LANs."),
+          lan: {
+            type: 'string',
+            pattern: IFNAME,
+            description: 'The LAN (label or interface) to probe it on; default: every LAN whose subnet holds it.',
+          },
+          method: { enum: ['icmp'], default: 'icmp', description: 'How it is probed: ICMP echo (iputils ping).' },
+        },
+      },
+    }),
     routes: {
       type: 'array',
       default: [],
       description:
-        'Prefixes faild moves as a whole (the default route included): via the first gateway that is up. Needs requestor: true.',
+        'Prefixes faild moves as a whole (the default route included): via the first gateway that is up. Gateways that are not targets need requestor: true.',
       items: {
         type: 'object',
         additionalProperties: false,
@@ -168,11 +189,22 @@ export const CONFIG_SCHEMA = {
             minItems: 1,
             maxItems: MAX_LANS,
             uniqueItems: true,
-            items: address("A gateway running faild, on one of this host's LANs."),
+            items: address("A gateway running faild, or a target, on one of this host's LANs."),
             description: 'Gateways in order of preference; each must be on a LAN of this host.',
+          },
+          failback: {
+            type: 'boolean',
+            description:
+              'false: after a move, stay on the gateway taken while it is up, even when a preferred one is back (default: the global failback).',
           },
         },
       },
+    },
+    failback: {
+      type: 'boolean',
+      default: true,
+      description:
+        'Gateway routes go back to their preferred gateway when it is up again; false: they stay where they moved while that gateway works (IPMP FAILBACK=no).',
     },
     notify: {
       type: 'string',
@@ -285,6 +317,13 @@ export const CONFIG_SCHEMA = {
       'Peers faild tracks at most; packets from further new peers are dropped (counted as peer-table-full).',
       4096,
     ),
+    dynamicInterfaces: restart({
+      type: 'boolean',
+      default: false,
+      description:
+        '--dynamic-interfaces: start without a named LAN interface that does not exist yet or has no IPv4 address, ' +
+        'and take it in when it appears (else such a name is refused at start, as a typo would be).',
+    }),
     dryRun: restart({ type: 'boolean', default: false, description: '--dry-run: log the route changes, make none.' }),
     table: restart(int(1, 0xfffffeff, "--table: the routing table that holds faild's host routes.", DEFAULTS.table)),
     rulePriority: restart(

@@ -18,6 +18,8 @@ export interface GatewayRoute {
   readonly prefix: number
   readonly len: number
   readonly via: readonly number[]
+  /** undefined: the global failback. */
+  readonly failback: boolean | undefined
 }
 
 export interface Options {
@@ -40,7 +42,10 @@ export interface Options {
   readonly nodeId: number | undefined
   readonly staticPeers: readonly number[]
   readonly ignorePeers: readonly number[]
+  readonly targets: readonly TargetEntry[]
   readonly routes: readonly GatewayRoute[]
+  /** Gateway routes return to their preferred gateway once it is up again (routes[].failback overrides). */
+  readonly failback: boolean
   readonly notify: string | undefined
   /** Seconds. */
   readonly notifyTimeout: number
@@ -52,6 +57,8 @@ export interface Options {
   readonly pidFile: string
   /** Where the boot counter is kept (host/boot-counter.ts). */
   readonly stateDir: string
+  /** Named LAN interfaces may be absent or address-less at start: taken in when they appear. */
+  readonly dynamicInterfaces: boolean
   readonly dryRun: boolean
   readonly table: number
   readonly rulePriority: number
@@ -70,6 +77,14 @@ export interface Listen {
   /** An IPv4 address, or "::1". */
   readonly host: string
   readonly port: number
+}
+
+/** A box that runs no faild, probed on its LAN (core/targets/targets.ts). */
+export interface TargetEntry {
+  readonly address: number
+  /** A LAN label or interface; undefined: every LAN whose subnet holds the address. */
+  readonly lan: string | undefined
+  readonly method: 'icmp'
 }
 
 export interface FlapDampingOptions {

@@ -1,4 +1,4 @@
-// This host's LANs: chosen from `ip -json addr show` output, labelled A, B, C..., found by address.
+// This host's LANs: chosen from `ip -json addr show` output, labelled A, B, C..., found by address, and followed as interfaces change.
 
 import { parseIPv4, sameSubnet } from './util/ipv4.js'
 import { MAX_LANS } from './wire/constants.js'
@@ -8,6 +8,9 @@ export interface Lan {
   /** "A", "B", "C"... in LAN order. */
   readonly label: string
   readonly iface: string
+  /** The interface's index: a rename keeps it, a deleted and re-created interface gets a new one. 0: not known. */
+  readonly ifindex?: number
+  /** 0 while the interface is absent or has no IPv4 address on a subnet (dynamicInterfaces). */
   readonly address: number
   readonly prefixLen: number
   /**
@@ -23,6 +26,7 @@ export interface Lan {
 
 /** The subset of `ip -json addr show` output faild reads. */
 export interface IpLink {
+  readonly ifindex?: number
   readonly ifname: string
   readonly flags?: readonly string[]
   readonly addr_info?: ReadonlyArray<{ family?: string; local?: string; prefixlen?: number; broadcast?: string }>
@@ -61,6 +65,7 @@ function toLan(link: IpLink, index: number): Lan | undefined {
     index,
     label: lanLabel(index),
     iface: link.ifname,
+    ...(link.ifindex === undefined ? {} : { ifindex: link.ifindex }),
     address: parseIPv4(a.local!)!,
     prefixLen: a.prefixlen!,
     broadcast: parseIPv4(a.broadcast ?? '') ?? 0,
@@ -74,19 +79,23 @@ function toLan(link: IpLink, index: number): Lan | undefined {
  * is neither loopback nor point-to-point with an IPv4 address on a subnet (not a /32), in name order. Each LAN uses the
  * interface's first address with a broadcast address, or else its first such address.
  */
-export function selectLans(links: readonly IpLink[], requested: readonly string[]): Lan[] {
+export function selectLans(links: readonly IpLink[], requested: readonly string[], dynamic = false): Lan[] {
   if (requested.length > 0) {
     if (new Set(requested).size !== requested.length)
       throw new InterfaceError(`an interface is named twice: ${requested.join(', ')}`)
-    return requested.map((name, i) => {
-      const link = links.find((l) => l.ifname === name)
-      if (!link) throw new InterfaceError(`'${name}': no such interface`)
+    const lans = requested.map((name, i) => {
       if (!IFNAME_RE.test(name))
         throw new InterfaceError(`'${name}': faild cannot use a name holding '#', a quote or white space (rename it)`)
-      const lan = toLan(link, i)
-      if (!lan) throw new InterfaceError(`'${name}': has no IPv4 address on a subnet (a /31 or wider)`)
-      return lan
+      const link = links.find((l) => l.ifname === name)
+      const lan = link && toLan(link, i)
+      if (lan) return lan
+      if (dynamic) return absentLan(name, i, link?.ifindex)
+      if (!link) throw new InterfaceError(`'${name}': no such interface`)
+      throw new InterfaceError(`'${name}': has no IPv4 address on a subnet (a /31 or wider)`)
     })
+    if (lans.every((l) => l.address === 0))
+      throw new InterfaceError(`none of ${requested.join(', ')} has an IPv4 address on a subnet yet: faild needs one`)
+    return lans
   }
   const usable = [...links]
     .filter((l) => l.flags?.includes('UP') && !l.flags.includes('LOOPBACK') && !l.flags.includes('POINTOPOINT'))
@@ -96,6 +105,47 @@ export function selectLans(links: readonly IpLink[], requested: readonly string[
   const lans = usable.slice(0, MAX_LANS).map((l, i) => ({ ...l, index: i, label: lanLabel(i), preference: i }))
   if (lans.length === 0) throw new InterfaceError('no up interface with an IPv4 address on a subnet: name them with -i')
   return lans
+}
+
+/** A named LAN whose interface is not there yet, or has no address: probed once it has one. */
+function absentLan(iface: string, index: number, ifindex: number | undefined): Lan {
+  const known = ifindex === undefined ? {} : { ifindex }
+  return {
+    index,
+    label: lanLabel(index),
+    iface,
+    ...known,
+    address: 0,
+    prefixLen: 32,
+    broadcast: 0,
+    preference: index,
+    nameTag: 0,
+  }
+}
+
+/**
+ * `lan` as the interfaces are now: its interface found by index (a rename keeps it), else by
+ * name (deleted and created again, or plugged in), with its current address. An interface gone, or
+ * one whose address is gone, keeps the LAN as it was: sockets stay bound to the address, and all
+ * works again when it returns. Unchanged: the same object.
+ */
+export function follow(lan: Lan, links: readonly IpLink[]): Lan {
+  const link =
+    (lan.ifindex === undefined ? undefined : links.find((l) => l.ifindex === lan.ifindex)) ??
+    links.find((l) => l.ifname === lan.iface)
+  if (!link) return lan
+  const now = toLan(link, lan.index)
+  const iface = IFNAME_RE.test(link.ifname) ? link.ifname : lan.iface
+  const ifindex = link.ifindex ?? lan.ifindex
+  const addressed = now ? { address: now.address, prefixLen: now.prefixLen, broadcast: now.broadcast } : {}
+  const next = { ...lan, iface, ...(ifindex === undefined ? {} : { ifindex }), ...addressed }
+  const same =
+    next.iface === lan.iface &&
+    next.ifindex === lan.ifindex &&
+    next.address === lan.address &&
+    next.prefixLen === lan.prefixLen &&
+    next.broadcast === lan.broadcast
+  return same ? lan : next
 }
 
 /** The LAN whose subnet holds `address`, or undefined. */

@@ -1,5 +1,5 @@
 // The composition root: builds every component once, starts them in order and stops them in reverse.
-import { placeGateways } from '../config/derive.js'
+import { placeGateways, placeTargets } from '../config/derive.js'
 import type { Options } from '../config/types.js'
 import type { Effect } from '../core/engine/effects.js'
 import type { EngineView } from '../core/engine/view.js'
@@ -12,7 +12,7 @@ import type { WireKey } from '../core/wire/codec.js'
 import { readKeyFile } from '../host/key-file.js'
 import { discoverLans } from '../host/lan-discovery.js'
 import { RECV_BUFFER_BYTES } from '../host/transport.js'
-import { buildParts, type DaemonDeps, type Parts } from './parts.js'
+import { buildParts, type DaemonDeps, type Parts, targetConfig } from './parts.js'
 import { type Prepared, prepareReload } from './reload.js'
 import type { Wanted } from './route-sync.js'
 import { wanted } from './wanted.js'
@@ -47,9 +47,10 @@ export class Daemon {
     const { log, ip } = this.#deps
     const o = this.#opt
     this.#keys = o.keyFile ? readKeyFile(o.keyFile) : []
-    const lans = await discoverLans(ip, o.lans)
+    const lans = await discoverLans(ip, o.lans, o.dynamicInterfaces)
     this.#gateways = placeGateways(o, lans)
-    const p = (this.#parts = buildParts(this.#deps, lans, this.#keys, {
+    const targets = placeTargets(o, lans)
+    const p = (this.#parts = buildParts(this.#deps, lans, this.#keys, targets, {
       options: () => this.#opt,
       run: (fx, exact) => this.#run(fx, exact),
       plan: () => this.#plan(),
@@ -75,11 +76,12 @@ export class Daemon {
     }
     this.#logStart(p)
     p.scheduler.start(o.requestor)
+    p.probes.start(targetConfig(o))
     // After the first INQ is due: at start no peer is known yet, so no carrier event can move a route.
-    await p.carrier.start(
-      (iface, up) => this.#onCarrier(iface, up),
-      () => p.sync.kernelChanged(),
-    )
+    await p.carrier.start((iface, up) => this.#onCarrier(iface, up), {
+      kernel: () => p.sync.kernelChanged(),
+      interfaces: () => p.interfaces.changed(),
+    })
   }
 
   #logStart(p: Parts): void {
@@ -101,14 +103,16 @@ export class Daemon {
 
   #onCarrier(iface: string, carrier: boolean): void {
     const p = this.#parts
-    const lan = p?.lans.find((l) => l.iface === iface)
+    const index = p?.ifaces.indexOf(iface) ?? -1
+    const lan = p?.lans[index]
     if (!p || !lan || this.#stopped) return
     this.#deps.log.info(
       carrier
-        ? `LAN ${lan.label} (${iface}): carrier back; its paths return after ${this.#opt.upAfter} good packets`
-        : `LAN ${lan.label} (${iface}): carrier lost; every path on it is down, peers told over the other LANs`,
+        ? `LAN ${lan.label} (${lan.iface}): carrier back; its paths return after ${this.#opt.upAfter} good packets`
+        : `LAN ${lan.label} (${lan.iface}): ${lan.address === 0 ? 'no interface or address yet' : 'carrier lost'}; every path on it is down, peers told over the other LANs`,
     )
     this.#run(p.engine.carrier(this.#deps.clock.now(), lan.index, carrier))
+    p.probes.carrier(this.#deps.clock.now(), lan.index, carrier)
   }
 
   /**
@@ -131,6 +135,7 @@ export class Daemon {
     const now = this.#deps.clock.now()
     return wanted({
       view: p.engine.view(),
+      targets: p.probes.view(),
       lans: p.lans,
       gateways: this.#gateways,
       gatewayTable,
@@ -146,7 +151,9 @@ export class Daemon {
     const p = this.#parts
     if (!p) return
     p.scheduler.stop()
+    p.probes.stop()
     await p.carrier.stop()
+    await p.interfaces.stop()
     await p.transport.stop()
     await p.sync.stop()
     if (!this.#owning) return
@@ -186,6 +193,7 @@ export class Daemon {
     p.drops.verbose = r.options.logPackets
     p.effects.key = r.keys[0]
     p.scheduler.intervalMs = r.options.interval * 1000
+    p.probes.configure(targetConfig(r.options))
     await p.sync.regroupGateways(
       r.gateways.map((g) => g.len),
       r.options.table,
@@ -203,6 +211,7 @@ export class Daemon {
     const p = this.#parts!
     return {
       view,
+      targets: p.probes.view(),
       lans: p.lans,
       table: this.#opt.table,
       gateways: this.#gateways,

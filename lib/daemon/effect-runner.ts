@@ -83,7 +83,14 @@ export class EffectRunner {
   #send(now: number, fx: SendCommand): void {
     const { msg, lan, to } = fx
     const v1 = this.#deps.wireVersion() === 1 || msg.version === 1
-    const data = v1 ? encode(msg, this.key) : encodeV2(toPacket(msg, this.#deps.own), this.key)
+    let data: Buffer
+    try {
+      data = v1 ? encode(msg, this.key) : encodeV2(toPacket(msg, this.#deps.own), this.key)
+    } catch (err) {
+      // A message the format cannot carry (a bug, never the network's doing): not sent, said once.
+      this.#deps.drops.count('unsendable', lan, () => (err as Error).message)
+      return
+    }
     if (fx.maxBytes !== undefined && data.length > fx.maxBytes) return
     this.#deps.send(lan, to, data)
     if (v1 || msg.kind !== 'inq' || !this.#deps.versions.v1Heard(lan, now)) return

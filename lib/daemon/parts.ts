@@ -9,6 +9,7 @@ import { FORGET_INTERVALS, FORGET_MIN_MS } from '../core/engine/timing.js'
 import type { EngineView } from '../core/engine/view.js'
 import type { Lan } from '../core/lans.js'
 import { lanName, type StatusInput } from '../core/report/status-report.js'
+import type { TargetSpec } from '../core/targets/targets.js'
 import { RateLimiter } from '../core/util/rate-limit.js'
 import { clusterTag, type WireKey } from '../core/wire/codec.js'
 import { clockBoot } from '../host/boot-counter.js'
@@ -22,10 +23,12 @@ import { socketDrops } from '../host/socket-drops.js'
 import { type SocketFactory, Transport } from '../host/transport.js'
 import { Drops } from './drops.js'
 import { EffectRunner } from './effect-runner.js'
+import { Interfaces } from './interfaces.js'
 import type { DaemonObserver } from './observer.js'
 import { Operator } from './operator.js'
 import { Overload } from './overload.js'
 import { PacketIn } from './packet-in.js'
+import { Probes } from './probes.js'
 import { RouteSync, type Wanted } from './route-sync.js'
 import { type Defer, Scheduler } from './scheduler.js'
 import { WireVersions } from './wire-versions.js'
@@ -52,7 +55,12 @@ export interface DaemonDeps {
 }
 
 export interface Parts {
+  /** Updated in place as interfaces change (see Interfaces). */
   readonly lans: readonly Lan[]
+  /** The LAN interfaces' names at start, in LAN order: what the carrier watch reports them by. */
+  readonly ifaces: readonly string[]
+  readonly interfaces: Interfaces
+  readonly probes: Probes
   readonly engine: Engine
   readonly drops: Drops
   readonly packets: PacketIn
@@ -77,7 +85,8 @@ export interface Hooks {
 /** The engine for this host's LANs: a fresh boot id and a random first sequence number per start. */
 function newEngine(o: Options, lans: readonly Lan[], keys: readonly WireKey[], boot: number): Engine {
   return new Engine({
-    nodeId: o.nodeId ?? lans[0]!.address,
+    // The first LAN with an address: a LAN plugged in later has none yet (dynamicInterfaces).
+    nodeId: o.nodeId ?? lans.find((l) => l.address !== 0)!.address,
     boot,
     firstSeq: randomInt(0, 2 ** 32),
     addresses: lans.map((l) => l.address),
@@ -89,8 +98,22 @@ function newEngine(o: Options, lans: readonly Lan[], keys: readonly WireKey[], b
   })
 }
 
-export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonly WireKey[], hooks: Hooks): Parts {
+/** What the probe targets are judged with: the same interval and counters as the peers. */
+export const targetConfig = (o: Options) => ({
+  intervalMs: Math.round(o.interval * 1000),
+  failAfter: o.failAfter,
+  upAfter: o.upAfter,
+})
+
+export function buildParts(
+  deps: DaemonDeps,
+  found: readonly Lan[],
+  keys: readonly WireKey[],
+  targets: readonly TargetSpec[],
+  hooks: Hooks,
+): Parts {
   const { log, ip, clock, notify } = deps
+  const lans = [...found]
   const o = hooks.options()
   const defer = deps.defer ?? setImmediate
   const label = (lan: number) => lanName(lans, lan)
@@ -130,7 +153,7 @@ export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonl
   }
   const routes = new RouteTable(layout, { ip, log, now: () => clock.now() })
   const context = () => ({ table: hooks.options().table, thresholds: hooks.options(), label })
-  const ifaces = lans.map((l) => l.iface)
+  const ifaces = found.map((l) => l.iface)
   const carrier = deps.carrierWatch?.(ifaces) ?? new CarrierMonitor(ifaces, { ip, log })
   const watched = () => carrier.watchesKernel?.() ?? false
   const now = () => clock.now()
@@ -145,15 +168,25 @@ export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonl
         return why !== undefined
       }
       hooks.run(engine.expire(now, blind), false)
+      probes.expire(now)
       overload.judged(now)
       sync.retry()
     },
     socketDrops: () => (deps.socketDrops ?? socketDrops)(o.port),
     tick: (now: number) => hooks.run(engine.tick(now), false),
-    nextDeadline: () => engine.nextDeadline(),
+    nextDeadline: () => Math.min(engine.nextDeadline(), probes.nextDeadline()),
     reconcile: () => sync.reconcile(),
   }
   const scheduler = new Scheduler(clock, defer, jobs, o.interval * 1000)
+  const probes = new Probes(targets, targetConfig(o), {
+    log,
+    now,
+    label,
+    iface: (lan) => lans[lan]!.iface,
+    notify,
+    changed: () => sync.queue([]),
+    deadline: (at) => scheduler.soonest(at),
+  })
   const operator = new Operator({
     log,
     engine,
@@ -168,5 +201,29 @@ export function buildParts(deps: DaemonDeps, lans: readonly Lan[], keys: readonl
     statusInput: () => hooks.statusInput(engine.view()),
     run: (fx) => hooks.run(fx),
   })
-  return { lans, engine, drops, packets, effects, transport, routes, sync, scheduler, carrier, operator }
+  const interfaces = new Interfaces({
+    ip,
+    log,
+    lans,
+    own,
+    rebind: (lan) => transport.rebind(lan),
+    readdress: (lan, address, prefixLen) => engine.readdress(clock.now(), lan, address, prefixLen),
+    run: (fx) => hooks.run(fx),
+    replan: () => sync.queue([]),
+  })
+  const parts = {
+    lans,
+    ifaces,
+    interfaces,
+    probes,
+    engine,
+    drops,
+    packets,
+    effects,
+    transport,
+    routes,
+    sync,
+    scheduler,
+  }
+  return { ...parts, carrier, operator }
 }

@@ -6,10 +6,13 @@ import { routeWhy, type StatusInput } from '../core/report/status-report.js'
 import type { Gateway } from '../core/routes/gateway.js'
 import { planGateways, planRoutes } from '../core/routes/plan.js'
 import type { Route } from '../core/routes/route.js'
+import { type TargetView, targetState } from '../core/targets/targets.js'
 import type { Wanted } from './route-sync.js'
 
 export interface WantedInput {
   readonly view: EngineView
+  /** The probe targets: gateways may be targets rather than faild peers. */
+  readonly targets: readonly TargetView[]
   readonly lans: readonly Lan[]
   readonly gateways: readonly Gateway[]
   /** The table of the gateway routes of prefix length `len`. */
@@ -28,11 +31,17 @@ export function wanted(w: WantedInput): Wanted {
     table: w.gatewayTable(g.len),
     dst: g.dst,
     len: g.len,
-    via: g.via.map((v) => ({ ...v, state: gatewayState(w.view, v.lan, v.address) })),
+    failback: g.failback,
+    current: w.routes.find((r) => r.table === w.gatewayTable(g.len) && r.dst === g.dst && r.len === g.len)?.via,
+    via: g.via.map((v) => ({
+      ...v,
+      state: targetState(w.targets, v.lan, v.address) ?? gatewayState(w.view, v.lan, v.address),
+    })),
   }))
   const routes = [...plan.routes, ...planGateways(w.lans, gateways)]
   const snapshot: StatusInput = {
     view: w.view,
+    targets: w.targets,
     lans: w.lans,
     table: o.table,
     gateways: w.gateways,

@@ -9,14 +9,23 @@ import type { Logger } from './log.js'
 
 export type CarrierHandler = (iface: string, carrier: boolean) => void
 
+/** What else the monitor reports: `kernel`, any change (routes too); `interfaces`, a link or address changed. */
+export interface WatchHandlers {
+  readonly kernel?: () => void
+  readonly interfaces?: () => void
+}
+
 /** Reports carrier changes of the LAN interfaces; the daemon's only view of link state. */
 export interface CarrierWatch {
-  /** `onKernel`: a route, rule, address or link of this host changed (any monitor line). */
-  start(onChange: CarrierHandler, onKernel?: () => void): Promise<void>
+  /** A LAN interface absent at start has no carrier until it appears. */
+  start(onChange: CarrierHandler, on?: WatchHandlers): Promise<void>
   stop(): Promise<void>
   /** True while the kernel's changes are being watched (else the kernel check reads every time). */
   watchesKernel?(): boolean
 }
+
+/** One line of `ip -o monitor address`: "2: eth0    inet 198.18.1.1/24 brd ...", or "Deleted 2: ...". */
+export const isAddressLine = (line: string): boolean => /^(Deleted )?\d+: \S+\s+inet6? /.test(line)
 
 /**
  * One line of `ip -o monitor link`, e.g. "3: etha@if5: <NO-CARRIER,BROADCAST,UP> mtu 1500 ...":
@@ -44,12 +53,11 @@ export class CarrierMonitor implements CarrierWatch {
    * name gets a new index, which is learnt. BOUNDED: the LAN interfaces.
    */
   readonly #byIndex = new Map<number, string>()
-  /** Indexes already warned about as renamed. BOUNDED: the LAN interfaces. */
-  readonly #renamed = new Set<number>()
   #child: ChildProcess | undefined
   #stopped = false
   #onChange: CarrierHandler = () => {}
   #onKernel: () => void = () => {}
+  #onInterfaces: () => void = () => {}
   /** The monitor has printed its first line or is running since a respawn: changes are seen. */
   #running = false
 
@@ -60,9 +68,10 @@ export class CarrierMonitor implements CarrierWatch {
   }
 
   /** Start watching, then report the current carrier of every interface that has none now. */
-  async start(onChange: CarrierHandler, onKernel?: () => void): Promise<void> {
+  async start(onChange: CarrierHandler, on: WatchHandlers = {}): Promise<void> {
     this.#onChange = onChange
-    if (onKernel) this.#onKernel = onKernel
+    if (on.kernel) this.#onKernel = on.kernel
+    if (on.interfaces) this.#onInterfaces = on.interfaces
     this.#spawn()
     const links = await ipJson<Array<{ ifindex?: number; ifname: string; flags?: string[] }>>(this.#ip, [
       'link',
@@ -73,21 +82,13 @@ export class CarrierMonitor implements CarrierWatch {
       if (l.ifindex !== undefined) this.#byIndex.set(l.ifindex, l.ifname)
       this.#report(l.ifname, l.flags?.includes('LOWER_UP') ?? false)
     }
+    for (const iface of this.#ifaces) if (!this.#carrier.has(iface)) this.#report(iface, false)
   }
 
   /** One monitor line: match it to a LAN interface by index, or by name for a new index. */
   #onLine(ev: { index: number; iface: string; carrier: boolean }): void {
     const known = this.#byIndex.get(ev.index)
-    if (known !== undefined) {
-      if (known !== ev.iface && !this.#renamed.has(ev.index)) {
-        this.#renamed.add(ev.index)
-        this.#log.warn(
-          `LAN interface ${known} is now called ${ev.iface}: its carrier is still followed, ` +
-            `but routes name ${known}; rename it back or restart faild`,
-        )
-      }
-      return this.#report(known, ev.carrier)
-    }
+    if (known !== undefined) return this.#report(known, ev.carrier)
     if (!this.#ifaces.has(ev.iface)) return
     for (const [i, name] of this.#byIndex) if (name === ev.iface) this.#byIndex.delete(i) // deleted and created again
     this.#byIndex.set(ev.index, ev.iface)
@@ -131,10 +132,13 @@ export class CarrierMonitor implements CarrierWatch {
       const lines = (partial + d).split('\n')
       partial = lines.pop() ?? ''
       if (lines.length > 0) this.#onKernel()
+      let interfaces = false
       for (const line of lines) {
         const ev = parseLinkLine(line)
         if (ev) this.#onLine(ev)
+        interfaces ||= ev !== undefined || isAddressLine(line)
       }
+      if (interfaces) this.#onInterfaces()
     })
     child.on('error', (err) => this.#log.warn(`link monitor: ${err.message}`))
     child.on('close', () => {

@@ -5,11 +5,12 @@ import { MAX_LANS } from '../core/wire/constants.js'
 import { lanTag } from '../core/wire/lan-tag.js'
 import { type IpRunner, ipJson } from './ip-runner.js'
 
-export async function discoverLans(ip: IpRunner, specs: readonly LanSpec[]): Promise<Lan[]> {
+export async function discoverLans(ip: IpRunner, specs: readonly LanSpec[], dynamic = false): Promise<Lan[]> {
   if (specs.length > MAX_LANS) throw new InterfaceError(`at most ${MAX_LANS} interfaces`)
   const lans = selectLans(
     await ipJson<IpLink[]>(ip, ['addr', 'show']),
     specs.map((s) => s.interface),
+    dynamic,
   )
   return lans.map((l, i) => ({
     ...l,

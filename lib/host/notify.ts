@@ -21,6 +21,7 @@ export function notifyEnv(e: NotifyEvent): Record<string, string> {
   const env: Record<string, string> = { FAILD_EVENT: e.event }
   const put = (k: string, v: string | undefined) => v !== undefined && (env[k] = v)
   put('FAILD_PEER', e.peer)
+  put('FAILD_TARGET', e.target)
   put('FAILD_LAN', e.lan)
   put('FAILD_OLD_STATE', e.oldState)
   put('FAILD_NEW_STATE', e.newState)

@@ -37,7 +37,12 @@ export class Transport {
   #sockets: dgram.Socket[][] = []
   /** Bound to 255.255.255.255: limited broadcasts from every LAN. */
   #limited: dgram.Socket | undefined
+  #onPacket: PacketHandler = () => {}
+  #onError: ErrorHandler = () => {}
+  /** The smallest receive buffer the kernel granted, in bytes. */
+  #granted = Infinity
 
+  /** `lans` is read live: rebind() takes a LAN's new address from it. */
   constructor(lans: readonly Lan[], port: number, factory: SocketFactory = () => dgram.createSocket('udp4')) {
     this.#lans = lans
     this.#port = port
@@ -46,30 +51,11 @@ export class Transport {
 
   /** Bind every socket; resolves to the smallest receive buffer the kernel granted, in bytes. */
   async start(onPacket: PacketHandler, onError: ErrorHandler, onStray: StrayHandler = () => {}): Promise<number> {
-    let granted = Infinity
-    const open = async (
-      address: number,
-      onMessage: (src: number, data: Buffer) => void,
-      onFail: (err: Error) => void,
-    ) => {
-      const s = this.#factory()
-      s.on('message', (data, rinfo) => onMessage(parseIPv4(rinfo.address) ?? 0, data))
-      s.on('error', onFail)
-      await bind(s, formatIPv4(address), this.#port)
-      granted = Math.min(granted, growRecvBuffer(s))
-      return s
-    }
+    this.#onPacket = onPacket
+    this.#onError = onError
     try {
-      for (const lan of this.#lans) {
-        const mine: dgram.Socket[] = []
-        this.#sockets.push(mine)
-        const onMessage = (src: number, data: Buffer) => onPacket(lan.index, src, data)
-        const onFail = (err: Error) => onError(lan.index, err)
-        mine.push(await open(lan.address, onMessage, onFail))
-        mine[0]!.setBroadcast(true)
-        if (lan.broadcast !== 0) mine.push(await open(lan.broadcast, onMessage, onFail))
-      }
-      this.#limited = await open(
+      for (const lan of this.#lans) this.#sockets.push(await this.#openLan(lan.index))
+      this.#limited = await this.#open(
         LIMITED,
         (src, data) => {
           const lan = lanOf(this.#lans, src)
@@ -82,7 +68,46 @@ export class Transport {
       await this.stop()
       throw err
     }
-    return granted
+    return this.#granted
+  }
+
+  /** The LAN's address changed (or it has one now): its sockets are bound again, to the new one. */
+  async rebind(lan: number): Promise<void> {
+    const old = this.#sockets[lan] ?? []
+    this.#sockets[lan] = []
+    await closeAll(old)
+    this.#sockets[lan] = await this.#openLan(lan)
+  }
+
+  /** The LAN's unicast socket, and one on its broadcast address if it has one; none while it has no address. */
+  async #openLan(index: number): Promise<dgram.Socket[]> {
+    const lan = this.#lans[index]!
+    if (lan.address === 0) return []
+    const onMessage = (src: number, data: Buffer) => this.#onPacket(index, src, data)
+    const onFail = (err: Error) => this.#onError(index, err)
+    const mine = [await this.#open(lan.address, onMessage, onFail)]
+    mine[0]!.setBroadcast(true)
+    try {
+      if (lan.broadcast !== 0) mine.push(await this.#open(lan.broadcast, onMessage, onFail))
+    } catch (err) {
+      await closeAll(mine)
+      throw err
+    }
+    return mine
+  }
+
+  async #open(address: number, onMessage: (src: number, data: Buffer) => void, onFail: (err: Error) => void) {
+    const s = this.#factory()
+    s.on('message', (data, rinfo) => onMessage(parseIPv4(rinfo.address) ?? 0, data))
+    s.on('error', onFail)
+    try {
+      await bind(s, formatIPv4(address), this.#port)
+    } catch (err) {
+      await closeAll([s])
+      throw err
+    }
+    this.#granted = Math.min(this.#granted, growRecvBuffer(s))
+    return s
   }
 
   /**
@@ -114,19 +139,23 @@ export class Transport {
     const all = [...this.#sockets.flat(), ...(this.#limited ? [this.#limited] : [])]
     this.#sockets = []
     this.#limited = undefined
-    await Promise.all(
-      all.map(
-        (s) =>
-          new Promise<void>((resolve) => {
-            try {
-              s.close(() => resolve())
-            } catch {
-              resolve() // never bound, or already closed
-            }
-          }),
-      ),
-    )
+    await closeAll(all)
   }
+}
+
+function closeAll(sockets: readonly dgram.Socket[]): Promise<unknown> {
+  return Promise.all(
+    sockets.map(
+      (s) =>
+        new Promise<void>((resolve) => {
+          try {
+            s.close(() => resolve())
+          } catch {
+            resolve() // never bound, or already closed
+          }
+        }),
+    ),
+  )
 }
 
 /** Ask for RECV_BUFFER_BYTES; returns what the kernel granted (it reports double the usable size). */

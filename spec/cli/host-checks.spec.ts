@@ -105,7 +105,7 @@ for (const [what, argv, want] of refused) {
   })
 }
 
-t.test("every static peer and gateway off this host's LANs is listed at once, with the key file", async (t) => {
+t.test("every static peer, gateway and target off this host's LANs is listed at once, with the key file", async (t) => {
   const path = file(
     'off-lan.json',
     JSON.stringify({
@@ -115,17 +115,20 @@ t.test("every static peer and gateway off this host's LANs is listed at once, wi
         { prefix: '0.0.0.0/0', via: ['198.18.1.254', '10.9.9.254'] },
         { prefix: '10.20.0.0/16', via: ['10.9.8.1'] },
       ],
+      targets: [{ address: '10.9.9.1' }, { address: '198.18.1.254', lan: 'B' }, { address: '198.18.2.254' }],
       keyFile: join(dir, 'none.key'),
     }),
   )
   const r = await check(['-c', path])
   t.equal(r.code, 1)
-  t.match(r.err, /^error: 4 problems, nothing started:\n/)
+  t.match(r.err, /^error: 6 problems, nothing started:\n/)
   for (const line of [
     /host: \/keyFile \(--key-file\): /,
     /host: \/staticPeers\/1: 10\.9\.9\.7 is on none of this host's LANs \(A 198\.18\.1\.1\/24, B 198\.18\.2\.1\/24\)\n/,
     /host: \/routes\/0\/via\/1: 10\.9\.9\.254 is on none of this host's LANs/,
     /host: \/routes\/1\/via\/0: 10\.9\.8\.1 is on none of this host's LANs/,
+    /host: \/targets\/0: 10\.9\.9\.1 is on none of this host's LANs/,
+    /host: \/targets\/1: 198\.18\.1\.254 is not on LAN B/,
   ])
     t.match(r.err, line)
 })

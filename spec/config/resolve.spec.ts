@@ -131,7 +131,13 @@ const bad: Array<[string, unknown, Record<string, unknown>, RegExp[]]> = [
     'gateway routes without -r',
     { routes: [{ prefix: '0.0.0.0/0', via: ['198.18.1.1'] }] },
     {},
-    [/^\/routes: gateway routes need requestor: true/],
+    [/^\/routes: gateways that are not targets need requestor: true/],
+  ],
+  [
+    'a target of no LAN name pattern',
+    { targets: [{ address: '198.18.1.254', lan: 'A B' }] },
+    {},
+    [/^\/targets\/0\/lan: must be /],
   ],
   ['a bad choice', { logFormat: 'xml' }, {}, [/^\/logFormat: must be one of "text", "json"$/]],
   [

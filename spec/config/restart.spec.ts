@@ -19,6 +19,7 @@ const APPLIED_ON_RELOAD: Readonly<Record<string, string>> = {
   ignorePeers: 'engine.configure(tunables)',
   flapDamping: 'engine.configure(tunables)',
   routes: 'placeGateways, then routes.setGatewayLengths',
+  failback: 'placeGateways: each gateway route keeps it, read at every plan',
   rateLimit: 'a new RateLimiter',
   maxPeers: "engine.configure(tunables): the peer table bound, and the rate limiter's source bound",
   logFile: 'reconfigureLogger (service.ts)',
@@ -63,6 +64,7 @@ t.test('RESTART_KEYS: what is bound at start, in schema order', async (t) => {
     'port', // the sockets
     'lans', // the sockets and the engine's addresses
     'nodeId', // the engine's identity
+    'targets', // a prober per target, placed on the LANs
     'controlSocket', // bound by faild.ts main()
     'metrics', // the HTTP server, bound by faild.ts main()
     'metricsPublic', // checked when it is bound
@@ -71,6 +73,7 @@ t.test('RESTART_KEYS: what is bound at start, in schema order', async (t) => {
     'keyFile', // its presence sets strictBoot; its contents are re-read on reload all the same
     'cluster', // the engine's cluster tag
     'wireVersion', // what every packet is encoded as, and whom it reaches
+    'dynamicInterfaces', // how the LANs are found at start
     'dryRun', // the route table
     'table', // the route table
     'rulePriority', // the route table

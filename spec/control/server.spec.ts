@@ -59,6 +59,7 @@ const STATUS: StatusReport = {
       ],
     },
   ],
+  targets: [],
   routes: [
     { route: '198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1', table: 4207, why: 'peer 198.18.1.2 down on LAN A' },
   ],

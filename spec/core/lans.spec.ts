@@ -1,6 +1,6 @@
 // LAN selection of lib/core/lans.ts from `ip -json addr show` output.
 import t from 'tap'
-import { type IpLink, selectLans } from '../../lib/core/lans.js'
+import { follow, type IpLink, selectLans } from '../../lib/core/lans.js'
 import { formatIPv4 } from '../../lib/core/util/ipv4.js'
 
 const link = (ifname: string, local: string | undefined, flags = ['BROADCAST', 'UP'], broadcast = true): IpLink => ({
@@ -87,3 +87,28 @@ t.test(
     t.same(show(selectLans(odd, [])), ['A=etha 198.18.1.1/24 brd 198.18.1.255'])
   },
 )
+
+t.test('dynamic: a named interface absent, or without an address, waits with address 0', async (t) => {
+  t.same(show(selectLans(links, ['etha', 'eth9', 'empty'], true)), [
+    'A=etha 198.18.1.1/24 brd 198.18.1.255',
+    'B=eth9 0.0.0.0/32 no brd',
+    'C=empty 0.0.0.0/32 no brd',
+  ])
+  t.throws(() => selectLans(links, ['eth9', 'empty'], true), /none of eth9, empty has an IPv4 address/)
+  t.throws(() => selectLans(links, ['etha', 'eth9']), /'eth9': no such interface/, 'without it: refused')
+})
+
+t.test('follow: by index through a rename, by name once re-created, with its address now', async (t) => {
+  const indexed = (l: IpLink, ifindex: number): IpLink => ({ ...l, ifindex })
+  const [a] = selectLans([indexed(link('etha', '198.18.1.1'), 3)], ['etha'])
+  t.equal(a!.ifindex, 3)
+  t.equal(follow(a!, [indexed(link('etha', '198.18.1.1'), 3)]), a, 'unchanged: the same object')
+  const renamed = follow(a!, [indexed(link('etha', '198.18.5.5'), 9), indexed(link('fdnew', '198.18.1.1'), 3)])
+  t.same(show([renamed]), ['A=fdnew 198.18.1.1/24 brd 198.18.1.255'], 'renamed: found by its index')
+  const recreated = follow(a!, [indexed(link('etha', '198.18.1.7'), 12)])
+  t.same([show([recreated]), recreated.ifindex], [['A=etha 198.18.1.7/24 brd 198.18.1.255'], 12], 'gone, back by name')
+  t.equal(follow(a!, [indexed(link('etha', undefined), 3)]), a, 'its address gone: kept, to come back')
+  t.equal(follow(a!, [indexed(link('other', '198.18.3.3'), 4)]), a, 'gone: kept')
+  const bad = follow(a!, [indexed(link('et#ha', '198.18.1.1'), 3)])
+  t.equal(bad.iface, 'etha', 'a new name faild cannot put in a batch line is not taken')
+})

@@ -88,6 +88,7 @@ function status(carrierB = true): StatusReport {
     lans: [lan('A', true), lan('B', carrierB)],
     peers: [{ id: '198.18.1.2', role: 'requestor', paths: [p('A', 'down', null), p('B', 'up', 0.75)] }],
     routes: [{ route: '198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1', table: 4207, why: 'LAN A down' }],
+    targets: [],
     packets: { received: 1000, dropped: 7, drops: { ERR_BAD_MAGIC: 5, 'late-ack': 2, 'not a reason!': 9 } },
   }
 }

@@ -1,6 +1,6 @@
-// Parsing `ip -o monitor link` lines in lib/link-watch.ts.
+// Parsing `ip -o monitor` lines in lib/host/carrier-watch.ts: links (carrier) and addresses.
 import t from 'tap'
-import { parseLinkLine } from '../../lib/host/carrier-watch.js'
+import { isAddressLine, parseLinkLine } from '../../lib/host/carrier-watch.js'
 
 const cases: Array<[string, ReturnType<typeof parseLinkLine>]> = [
   [
@@ -21,3 +21,18 @@ const cases: Array<[string, ReturnType<typeof parseLinkLine>]> = [
 for (const [line, want] of cases) {
   t.test(JSON.stringify(line.slice(0, 40)), async (t) => t.same(parseLinkLine(line), want))
 }
+
+t.test('address lines: added and deleted, either family; links, routes and rules are not', async (t) => {
+  const yes = [
+    '3: etha    inet 198.18.1.10/24 brd 198.18.1.255 scope global secondary etha\\       valid_lft forever',
+    'Deleted 3: etha    inet 198.18.1.9/24 brd 198.18.1.255 scope global etha\\       valid_lft forever',
+    '2: vpeer    inet6 fe80::a4e7:41ff:fe5e:7969/64 scope link \\       valid_lft forever preferred_lft forever',
+  ]
+  const no = [
+    '3: etha@if5: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP',
+    '198.18.1.2 via 198.18.2.2 dev ethb table 4207 proto 188',
+    '1000:\tfrom all lookup 4207',
+  ]
+  for (const line of yes) t.ok(isAddressLine(line), line.slice(0, 30))
+  for (const line of no) t.notOk(isAddressLine(line), line.slice(0, 30))
+})

@@ -5,6 +5,7 @@
 // the shell wants to know it reads from view(), a plain-data snapshot, never from live state.
 import { held } from '../path/flap-damping.js'
 import { LinkEvent, LinkState, linkStep } from '../path/link-fsm.js'
+import { sameSubnet } from '../util/ipv4.js'
 import type { Message } from '../wire/codec.js'
 import { type AdmitContext, admit, admitContext } from './admit.js'
 import { whoAnswers } from './answering.js'
@@ -61,6 +62,29 @@ export class Engine {
   }
 
   /**
+   * This host's address on `lan` is now `address`/`prefixLen` (an interface plugged in late, or
+   * readdressed). In a new subnet the peers' addresses there mean nothing: their paths on the LAN
+   * go down as at a pulled cable (routes move), and each is met again from its next packet.
+   */
+  readdress(now: number, lan: number, address: number, prefixLen: number): Effect[] {
+    const cfg = this.#cfg
+    if (lan >= cfg.addresses.length) return []
+    const moved = !sameSubnet(address, cfg.addresses[lan]!, Math.min(prefixLen, cfg.prefixLens[lan]!))
+    const put = <T>(xs: readonly T[], x: T) => xs.map((old, i) => (i === lan ? x : old))
+    this.#cfg = { ...cfg, addresses: put(cfg.addresses, address), prefixLens: put(cfg.prefixLens, prefixLen) }
+    this.#admit = admitContext(this.#cfg, this.#ignore, this.#peers, this.#rounds)
+    const out: Effect[] = []
+    if (moved) {
+      for (const peer of this.#peers) {
+        if (peer.lans[lan]!.address === 0) continue
+        this.#paths.step(peer, lan, LinkEvent.NoCarrier, now, out)
+        this.#peers.leave(peer, lan)
+      }
+    }
+    return out
+  }
+
+  /**
    * Requestor: broadcast an INQ on every LAN and open a round for the ACKs it asks for (see
    * answering.ts). Judges nothing: expire() does.
    */
@@ -69,7 +93,8 @@ export class Engine {
     if (!cfg.requestor) return []
     const out: Effect[] = []
     const seq = this.#rounds.nextSeq()
-    cfg.addresses.forEach((_, lan) => {
+    cfg.addresses.forEach((address, lan) => {
+      if (address === 0) return // no address there yet (an interface not plugged in): nothing to send from
       const answer = whoAnswers(this.#peers, lan, seq)
       const asked = answer === undefined ? 'all' : new Set(answer)
       this.#soonest = Math.min(this.#soonest, this.#rounds.open(lan, seq, now, cfg.intervalMs, asked))

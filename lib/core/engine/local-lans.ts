@@ -88,9 +88,9 @@ export class LocalLans {
   /** The notice of a change in the mask, on every LAN that still has carrier. */
   notices(me: Sender, seq: number, peers: Iterable<Peer>): SendCommand[] {
     const out: SendCommand[] = []
-    this.#carrierLost.forEach(
-      (lost, lan) => lost || out.push(this.notice(me, lan, seq, downList(peers, lan), 'broadcast')),
-    )
+    this.#carrierLost.forEach((lost, lan) => {
+      if (!lost && me.addresses[lan] !== 0) out.push(this.notice(me, lan, seq, downList(peers, lan), 'broadcast'))
+    })
     return out
   }
 }

@@ -208,6 +208,14 @@ export class PeerTable {
     return soonest
   }
 
+  /** The peer's address on `lan` is forgotten (this host left that subnet); its next packet there gives it again. */
+  leave(peer: Peer, lan: number): void {
+    this.#setAddress(peer, lan, 0, [])
+    const pl = peer.lans[lan]!
+    pl.inqDue = Infinity
+    pl.lastSeq = -1
+  }
+
   /** Move the peer to `address` on `lan`; an entry still holding it there is stale (a host under a new id). */
   #setAddress(peer: Peer, lan: number, address: number, out: PeerEvent[]): void {
     const holders = this.#holders[lan]!

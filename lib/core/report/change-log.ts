@@ -8,9 +8,13 @@ import { formatIPv4 } from '../util/ipv4.js'
 
 /** The facts of one change, passed to the program as FAILD_* environment variables. */
 export interface NotifyEvent {
-  /** "path" (a peer's path on a LAN changed state), "route" (faild changed a route), "peer" (discovered, restarted, forgotten). */
-  readonly event: 'path' | 'route' | 'peer'
+  /**
+   * "path" (a peer's path on a LAN changed state), "route" (faild changed a route), "peer"
+   * (discovered, restarted, forgotten), "target" (a probe target's path changed state).
+   */
+  readonly event: 'path' | 'route' | 'peer' | 'target'
   readonly peer?: string
+  readonly target?: string
   readonly lan?: string
   readonly oldState?: string
   readonly newState?: string

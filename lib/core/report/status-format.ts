@@ -34,6 +34,19 @@ export interface PeerStatus {
   readonly paths: readonly PathStatus[]
 }
 
+/** A probe target: a box that runs no faild, judged by its answers. */
+export interface TargetStatus {
+  readonly address: string
+  readonly lan: string
+  readonly method: string
+  readonly state: string
+  readonly missed: number
+  readonly good: number
+  /** Seconds since its last answer; null: none yet. */
+  readonly lastAnswerS: number | null
+  readonly rttMs: number | null
+}
+
 export interface RouteStatus {
   readonly route: string
   readonly table: number
@@ -65,6 +78,7 @@ export interface StatusReport {
   readonly overload: OverloadStatus | null
   readonly lans: readonly LanStatus[]
   readonly peers: readonly PeerStatus[]
+  readonly targets: readonly TargetStatus[]
   readonly routes: readonly RouteStatus[]
   readonly packets: {
     readonly received: number
@@ -123,6 +137,19 @@ export function formatStatus(s: StatusReport): string {
     out.push(
       table(['PEER', 'ROLE', 'LAN', 'ADDRESS', 'STATE', 'MISSED', 'GOOD', 'PEER SAYS', 'LAST HEARD', 'RTT'], rows),
     )
+  }
+  if (s.targets.length > 0) {
+    const rows = s.targets.map((x) => [
+      x.address,
+      x.lan,
+      x.method,
+      x.state,
+      `${x.missed}/${s.failAfter}`,
+      `${x.good}/${s.upAfter}`,
+      ago(x.lastAnswerS),
+      ms(x.rttMs),
+    ])
+    out.push('', table(['TARGET', 'LAN', 'PROBE', 'STATE', 'MISSED', 'GOOD', 'LAST ANSWER', 'RTT'], rows))
   }
   out.push('')
   if (s.routes.length === 0) out.push('routes: none (every path is on its own LAN)')

@@ -2,14 +2,17 @@
 import type { EngineView } from '../engine/view.js'
 import { gatewayState } from '../engine/view.js'
 import type { Lan } from '../lans.js'
+import { LinkState } from '../path/link-fsm.js'
 import { describePath } from '../path/path-state.js'
 import type { Gateway } from '../routes/gateway.js'
 import { describeRoute, type Route } from '../routes/route.js'
+import { type TargetView, targetState } from '../targets/targets.js'
 import { formatIPv4 } from '../util/ipv4.js'
 import type { PeerStatus, StatusReport } from './status-format.js'
 
 export interface StatusInput {
   readonly view: EngineView
+  readonly targets: readonly TargetView[]
   readonly lans: readonly Lan[]
   /** faild's host-route table (gateway routes are in the next ones). */
   readonly table: number
@@ -42,13 +45,15 @@ export function routeWhy(s: StatusInput, r: Route): string {
       0,
       g.via.findIndex((v) => v.address === r.via),
     ) ?? []
-  const down = skipped.map(
-    (v) => `${formatIPv4(v.address)} on LAN ${lanName(lans, v.lan)} ${gatewayState(view, v.lan, v.address)}`,
-  )
-  return down.length ? `preferred gateway ${down.join(', ')}` : 'preferred gateway up'
+  const state = (v: { lan: number; address: number }) =>
+    targetState(s.targets, v.lan, v.address) ?? gatewayState(view, v.lan, v.address)
+  const down = skipped.map((v) => `${formatIPv4(v.address)} on LAN ${lanName(lans, v.lan)} ${state(v)}`)
+  // A preferred gateway up and passed over: the route stays where it moved (failback: false).
+  const stays = skipped.some((v) => state(v) === LinkState.Up) ? 'no failback, ' : ''
+  return down.length ? `${stays}preferred gateway ${down.join(', ')}` : 'preferred gateway up'
 }
 
-type Report = Pick<StatusReport, 'lans' | 'peers' | 'routes'>
+type Report = Pick<StatusReport, 'lans' | 'peers' | 'targets' | 'routes'>
 
 /** The LANs, peers and routes of the report (the daemon adds who it is and its counters). */
 export function statusReport(s: StatusInput): Report {
@@ -82,6 +87,16 @@ export function statusReport(s: StatusInput): Report {
           ],
     ),
   }))
+  const targets = s.targets.map((x) => ({
+    address: formatIPv4(x.address),
+    lan: lanName(s.lans, x.lan),
+    method: x.method,
+    state: x.state,
+    missed: x.missed,
+    good: x.good,
+    lastAnswerS: Number.isFinite(x.lastAnswer) ? Math.round((now - x.lastAnswer) / 100) / 10 : null,
+    rttMs: round(x.rttMs),
+  }))
   const routes = s.routes.map((r) => ({ route: describeRoute(r), table: r.table, why: routeWhy(s, r) }))
-  return { lans, peers, routes }
+  return { lans, peers, targets, routes }
 }

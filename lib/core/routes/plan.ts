@@ -108,15 +108,22 @@ export interface PlanGateway {
   readonly dst: number
   readonly len: number
   readonly via: ReadonlyArray<{ readonly lan: number; readonly address: number; readonly state: LinkState }>
+  /** false: stay on `current` while it is up, even when a preferred gateway is back. */
+  readonly failback: boolean
+  /** The gateway the prefix goes via now, if any. */
+  readonly current?: number | undefined
 }
 
 /**
- * A prefix goes via the first of its gateways whose path is up. With none up it is withdrawn, and
- * the main table's own route (if any) applies again.
+ * A prefix goes via the first of its gateways whose path is up (or, without failback, via the one
+ * it goes via now while that is up). With none up it is withdrawn, and the main table's own route
+ * (if any) applies again.
  */
 export function planGateways(lans: readonly PlanLan[], gateways: readonly PlanGateway[]): Route[] {
   return gateways.flatMap((g) => {
-    const gw = g.via.find((v) => v.state === LinkState.Up && lans[v.lan] !== undefined)
+    const usable = (v: PlanGateway['via'][number]) => v.state === LinkState.Up && lans[v.lan] !== undefined
+    const stay = g.failback ? undefined : g.via.find((v) => v.address === g.current && usable(v))
+    const gw = stay ?? g.via.find(usable)
     if (!gw) return []
     const lan = lans[gw.lan]!
     return [{ table: g.table, dst: g.dst, len: g.len, via: gw.address, dev: lan.iface, src: lan.address }]

@@ -117,12 +117,42 @@ t.test('a path held back for lack of fresh evidence is reported as waiting', asy
   t.equal(planRoutes(lans2, [peer(Down, Down)], CTX).waiting, 0, 'nor when there is no alternative at all')
 })
 
+t.test('failback false: a prefix stays on the gateway it moved to while that is up', async (t) => {
+  const gw = (a: LinkState, b: LinkState, current?: number) => [
+    {
+      table: 4208,
+      dst: 0,
+      len: 0,
+      failback: false,
+      current,
+      via: [
+        { lan: 0, address: ip('198.18.1.254'), state: a },
+        { lan: 1, address: ip('198.18.2.254'), state: b },
+      ],
+    },
+  ]
+  const via = (routes: ReturnType<typeof planGateways>) => routes.map((r) => describeRoute(r))
+  t.same(via(planGateways(lans2, gw(Up, Up))), ['0.0.0.0/0 via 198.18.1.254 dev etha src 198.18.1.1'], 'at first')
+  const onB = ip('198.18.2.254')
+  t.same(
+    via(planGateways(lans2, gw(Up, Up, onB))),
+    ['0.0.0.0/0 via 198.18.2.254 dev ethb src 198.18.2.1'],
+    'A is back: stays on B',
+  )
+  t.same(
+    via(planGateways(lans2, gw(Up, Down, onB))),
+    ['0.0.0.0/0 via 198.18.1.254 dev etha src 198.18.1.1'],
+    'B fails: to A',
+  )
+})
+
 t.test('gateway routes: via the first gateway that is up, withdrawn when none is', async (t) => {
   const gw = (a: LinkState, b: LinkState) => [
     {
       table: 4208,
       dst: 0,
       len: 0,
+      failback: true,
       via: [
         { lan: 0, address: ip('198.18.1.254'), state: a },
         { lan: 1, address: ip('198.18.2.254'), state: b },

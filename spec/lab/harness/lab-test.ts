@@ -14,7 +14,7 @@ export const FAST = ['-r', '-t', '0.1', '-f', '3', '-s', '3']
 
 export async function withLab(t: Test, opt: LabOptions, body: (lab: Lab) => Promise<void>): Promise<void> {
   const { labUnavailable } = await import('./netlab.js')
-  const why = await labUnavailable()
+  const why = (await labUnavailable()) ?? (await missingTool(opt))
   if (why) {
     if (process.env.CI) t.fail(`lab tests must run in CI: ${why}`)
     else t.plan(0, `lab test skipped: ${why}`)
@@ -23,6 +23,16 @@ export async function withLab(t: Test, opt: LabOptions, body: (lab: Lab) => Prom
   const lab = await Lab.create(opt)
   t.teardown(() => lab.destroy())
   await body(lab)
+}
+
+/** The first program of `opt.tools` this machine lacks, as a reason to skip. */
+async function missingTool(opt: LabOptions): Promise<string | undefined> {
+  const { run } = await import('./netlab.js')
+  for (const { program, apt } of opt.tools ?? []) {
+    const r = await run('sh', ['-c', `command -v ${program}`])
+    if (r.code !== 0) return `'${program}' is not installed (apt-get install -y ${apt})`
+  }
+  return undefined
 }
 
 /** The route from `h` to peer `p`'s address on LAN `lan`: direct, or via `p`'s address on LAN `via`. */

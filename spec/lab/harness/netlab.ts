@@ -29,6 +29,8 @@ export interface LabOptions {
   readonly wide?: boolean
   /** Hosts (by number, from 1) whose addresses have no broadcast address (`ip addr add A/24`, no `brd +`). */
   readonly noBroadcast?: readonly number[]
+  /** Programs the scenario needs besides ip and nft, each with the package that has it. */
+  readonly tools?: ReadonlyArray<{ readonly program: string; readonly apt: string }>
 }
 
 export interface Host {
@@ -298,11 +300,11 @@ export class Lab {
   }
 
   /** A TCP stream from `from`'s LAN A address to `to`'s, every byte checked (see stream.ts). */
-  async tcpStream(from: Host, to: Host, port = 5001): Promise<TcpStream> {
+  async tcpStream(from: Host, to: Host, port = 5001, kind: 'thin' | 'bulk' = 'thin'): Promise<TcpStream> {
     const [src, dst] = [this.address(0, from.n), this.address(0, to.n)]
     const server = this.spawn(to, process.execPath, [STREAM, 'server', dst, `${port}`])
     await server.waitFor(/listening/)
-    const client = this.spawn(from, process.execPath, [STREAM, 'client', src, dst, `${port}`])
+    const client = this.spawn(from, process.execPath, [STREAM, 'client', src, dst, `${port}`, kind])
     await client.waitFor(/connected/)
     return {
       async stop() {

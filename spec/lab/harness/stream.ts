@@ -1,7 +1,8 @@
 // A TCP stream for the lab: the client sends a numbered byte pattern, the server checks every byte
 // and reports bytes, corruption and the longest gap between arrivals (the failover stall).
 //   node stream.js server ADDR PORT          prints "listening", then one JSON line when the client ends
-//   node stream.js client FROM TO PORT       sends until SIGTERM (or 120 s), then prints one JSON line
+//   node stream.js client FROM TO PORT [bulk]  sends until SIGTERM (or 120 s), then prints one JSON line;
+//                                            thin: 256 bytes every 2 ms; bulk: as fast as TCP takes them
 import net from 'node:net'
 
 const CHUNK = 256
@@ -43,11 +44,22 @@ function server(address: string, port: number): void {
   setTimeout(() => process.exit(3), MAX_RUN_MS + 30_000).unref()
 }
 
-function client(from: string, to: string, port: number): void {
+/** A bulk stream's writes: the socket's queue never runs dry, so TCP always has a full window out. */
+const BULK_CHUNK = 64 << 10
+
+function client(from: string, to: string, port: number, bulk: boolean): void {
   let sent = 0
   let stopping = false
   const sock = net.connect({ host: to, port, localAddress: from })
+  const fill = () => {
+    while (!stopping && sock.writableLength < 1 << 20) {
+      sock.write(pattern(sent, BULK_CHUNK))
+      sent += BULK_CHUNK
+    }
+  }
+  if (bulk) sock.on('drain', fill).on('connect', fill)
   const timer = setInterval(() => {
+    if (bulk) return fill()
     if (!stopping && sock.writableLength < 1 << 20) {
       sock.write(pattern(sent, CHUNK))
       sent += CHUNK
@@ -72,10 +84,10 @@ function client(from: string, to: string, port: number): void {
   setTimeout(stop, MAX_RUN_MS).unref()
 }
 
-const [mode, a, b, c] = process.argv.slice(2)
+const [mode, a, b, c, kind] = process.argv.slice(2)
 if (mode === 'server' && a && b) server(a, Number(b))
-else if (mode === 'client' && a && b && c) client(a, b, Number(c))
+else if (mode === 'client' && a && b && c) client(a, b, Number(c), kind === 'bulk')
 else {
-  process.stderr.write('usage: stream.js server ADDR PORT | client FROM TO PORT\n')
+  process.stderr.write('usage: stream.js server ADDR PORT | client FROM TO PORT [bulk]\n')
   process.exit(2)
 }

@@ -1,0 +1,149 @@
+// Probe targets: boxes that run no faild (a router, an array), judged by their answers to probes with the same -f/-s counters as a peer.
+//
+// The prober sends one probe per interval on its own clock and reports each genuine answer. Each
+// answer is a good packet and sets the next deadline an interval (plus a little grace) later;
+// every deadline that passes unanswered is a miss, so a dead port is found `failAfter` intervals
+// after the last answer: `(f - 0.5) x t` after the fault on average, as for a peer's packets. A
+// lost carrier on the target's LAN takes it down at once.
+import { type Link, LinkEvent, type LinkState, linkStep, NEW_LINK, type Thresholds } from '../path/link-fsm.js'
+
+/** How a target is probed: ICMP echo, or an ARP request (on the target's own subnet). */
+export type ProbeMethod = 'icmp' | 'arp'
+
+export interface TargetSpec {
+  readonly address: number
+  /** The index of the LAN the target is probed on. */
+  readonly lan: number
+  readonly method: ProbeMethod
+}
+
+/** A deadline is this late beyond the interval before it counts as a miss: the prober's own timer jitter. */
+export const TARGET_GRACE_FRACTION = 0.1
+export const TARGET_GRACE_MIN_MS = 5
+
+export interface TargetConfig extends Thresholds {
+  readonly intervalMs: number
+}
+
+/** One target's path, as the status, the log and the route planner see it. Times: monotonic ms. */
+export interface TargetView {
+  readonly address: number
+  readonly lan: number
+  readonly method: ProbeMethod
+  readonly state: LinkState
+  readonly missed: number
+  readonly good: number
+  readonly lastAnswer: number
+  readonly rttMs: number | undefined
+  readonly since: number
+}
+
+/** A target's path changed state. */
+export interface TargetChange {
+  readonly address: number
+  readonly lan: number
+  readonly from: LinkState
+  readonly to: LinkState
+  readonly link: Link
+  /** No carrier on our interface there, rather than misses. */
+  readonly carrier: boolean
+}
+
+interface Target {
+  readonly spec: TargetSpec
+  link: Link
+  /** When the next answer is overdue (Infinity: none expected yet, before the first). */
+  due: number
+  lastAnswer: number
+  rttMs: number | undefined
+  since: number
+}
+
+export class Targets {
+  readonly #targets: Target[]
+  #cfg: TargetConfig
+
+  constructor(specs: readonly TargetSpec[], cfg: TargetConfig) {
+    this.#targets = specs.map((spec) => ({
+      spec,
+      link: NEW_LINK,
+      due: Infinity,
+      lastAnswer: -Infinity,
+      rttMs: undefined,
+      since: -Infinity,
+    }))
+    this.#cfg = cfg
+  }
+
+  get count(): number {
+    return this.#targets.length
+  }
+
+  configure(cfg: TargetConfig): void {
+    this.#cfg = cfg
+  }
+
+  /** Target `i` answered a probe: a good packet; the next answer is due an interval later. */
+  answer(now: number, i: number, rttMs?: number): TargetChange[] {
+    const t = this.#targets[i]
+    if (!t) return []
+    t.lastAnswer = now
+    t.rttMs = rttMs
+    t.due = now + this.#cfg.intervalMs + grace(this.#cfg.intervalMs)
+    return this.#step(t, LinkEvent.Good, now, false)
+  }
+
+  /** Count a miss for every deadline that has passed. */
+  expire(now: number): TargetChange[] {
+    const out: TargetChange[] = []
+    for (const t of this.#targets) {
+      while (t.due <= now) {
+        t.due += this.#cfg.intervalMs
+        out.push(...this.#step(t, LinkEvent.Miss, now, false))
+      }
+    }
+    return out
+  }
+
+  /** This host's interface on `lan` lost carrier (every target there is down at once) or got it back. */
+  carrier(now: number, lan: number, up: boolean): TargetChange[] {
+    if (up) return []
+    const out: TargetChange[] = []
+    for (const t of this.#targets) if (t.spec.lan === lan) out.push(...this.#step(t, LinkEvent.NoCarrier, now, true))
+    return out
+  }
+
+  /** The earliest deadline; Infinity when none is pending. */
+  nextDeadline(): number {
+    let next = Infinity
+    for (const t of this.#targets) next = Math.min(next, t.due)
+    return next
+  }
+
+  view(): TargetView[] {
+    return this.#targets.map((t) => ({
+      ...t.spec,
+      state: t.link.state,
+      missed: t.link.missed,
+      good: t.link.good,
+      lastAnswer: t.lastAnswer,
+      rttMs: t.rttMs,
+      since: t.since,
+    }))
+  }
+
+  #step(t: Target, event: LinkEvent, now: number, carrier: boolean): TargetChange[] {
+    const from = t.link.state
+    t.link = linkStep(t.link, event, this.#cfg)
+    if (t.link.state === from) return []
+    t.since = now
+    return [{ address: t.spec.address, lan: t.spec.lan, from, to: t.link.state, link: t.link, carrier }]
+  }
+}
+
+const grace = (intervalMs: number) => Math.max(TARGET_GRACE_MIN_MS, TARGET_GRACE_FRACTION * intervalMs)
+
+/** The state of the target at `address` on `lan`, if it is one. */
+export function targetState(targets: readonly TargetView[], lan: number, address: number): LinkState | undefined {
+  return targets.find((t) => t.lan === lan && t.address === address)?.state
+}

@@ -1,0 +1,107 @@
+// Follows the LAN interfaces live: a rename, an interface deleted and created again, plugged in late, or given a new address.
+//
+// The netlink monitor says that a link or an address changed; this reads `ip -json addr show`
+// once (one read at a time, and one more if something changed meanwhile) and moves each LAN to
+// what its interface is now (core/lans.ts follow). A new name only changes what routes name; a
+// new address rebinds the LAN's sockets and tells the engine, which meets the peers there again
+// if the subnet changed. Carrier is the monitor's own business, as before.
+
+import type { Effect } from '../core/engine/effects.js'
+import type { OwnLan } from '../core/engine/pairing.js'
+import { follow, type IpLink, type Lan } from '../core/lans.js'
+import { formatIPv4 } from '../core/util/ipv4.js'
+import { type IpRunner, ipJson } from '../host/ip-runner.js'
+import type { Logger } from '../host/log.js'
+
+export interface InterfacesDeps {
+  readonly ip: IpRunner
+  readonly log: Logger
+  /** The LANs, updated in place: every component reads this one array. */
+  readonly lans: Lan[]
+  /** Pairing's view of the same LANs, updated in place. */
+  readonly own: OwnLan[]
+  readonly rebind: (lan: number) => Promise<void>
+  readonly readdress: (lan: number, address: number, prefixLen: number) => Effect[]
+  /** Carry out the engine's effects. */
+  readonly run: (effects: Effect[]) => void
+  /** Plan the routes again (they name the interfaces and addresses). */
+  readonly replan: () => void
+}
+
+const where = (l: Lan) => (l.address === 0 ? 'none' : `${formatIPv4(l.address)}/${l.prefixLen}`)
+
+export class Interfaces {
+  readonly #deps: InterfacesDeps
+  #reading: Promise<void> | undefined
+  #again = false
+  #stopped = false
+
+  constructor(deps: InterfacesDeps) {
+    this.#deps = deps
+  }
+
+  /** A link or address changed somewhere: read the interfaces again (coalesced). */
+  changed(): void {
+    if (this.#stopped) return
+    if (this.#reading) {
+      this.#again = true
+      return
+    }
+    this.#reading = this.#read().finally(() => {
+      this.#reading = undefined
+      if (this.#again) {
+        this.#again = false
+        this.changed()
+      }
+    })
+  }
+
+  /** Resolves once the current read is done. */
+  async stop(): Promise<void> {
+    this.#stopped = true
+    await this.#reading
+  }
+
+  async #read(): Promise<void> {
+    let links: IpLink[]
+    try {
+      links = await ipJson<IpLink[]>(this.#deps.ip, ['addr', 'show'])
+    } catch (err) {
+      this.#deps.log.warn(`cannot read the interfaces: ${(err as Error).message}; LANs stay as they were`)
+      return
+    }
+    let moved = false
+    for (const [i, lan] of this.#deps.lans.entries()) {
+      const next = follow(lan, links)
+      if (next === lan || this.#stopped) continue
+      moved = (await this.#move(i, lan, next)) || moved
+    }
+    if (moved) this.#deps.replan()
+  }
+
+  /** Put LAN `i` where its interface is now; true if routes may name something else. */
+  async #move(i: number, before: Lan, next: Lan): Promise<boolean> {
+    const { log, lans, own } = this.#deps
+    const it = `LAN ${next.label}`
+    const ownBefore = own[i]!
+    lans[i] = next
+    own[i] = { ...ownBefore, address: next.address, prefixLen: next.prefixLen }
+    const readdressed = next.address !== before.address || next.prefixLen !== before.prefixLen
+    if (readdressed || next.broadcast !== before.broadcast) {
+      try {
+        await this.#deps.rebind(i)
+      } catch (err) {
+        lans[i] = before // read again at the next change
+        own[i] = ownBefore
+        log.warn(`${it} (${next.iface}): ${(err as Error).message}; tried again at the next interface change`)
+        return false
+      }
+    }
+    if (next.iface !== before.iface)
+      log.warn(`${it}: interface ${before.iface} is now called ${next.iface}; routes follow it`)
+    if (!readdressed) return next.iface !== before.iface
+    log.info(`${it} (${next.iface}): address ${where(before)} -> ${where(next)}; probing from it`)
+    this.#deps.run(this.#deps.readdress(i, next.address, next.prefixLen))
+    return true
+  }
+}

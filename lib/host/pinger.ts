@@ -1,0 +1,99 @@
+// Probes targets with ICMP echo: one long-running iputils `ping` per target, bound to the target's LAN interface, each answer reported.
+//
+// Node has no raw sockets; iputils ping does, checks that a reply carries its own id and sequence
+// (so only genuine answers are printed), flushes a line per reply when piped, and keeps its own
+// interval (root may go down to 2 ms). One process per target, not one per probe: spawning ten
+// processes a second per target would cost more than everything else faild does.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { formatIPv4 } from '../core/util/ipv4.js'
+import type { Logger } from './log.js'
+
+/** What the prober needs of a target: where to send and through which interface. */
+export interface ProbeTarget {
+  readonly address: number
+  readonly iface: () => string
+}
+
+export type AnswerHandler = (target: number, rttMs: number | undefined) => void
+
+/** "64 bytes from 198.18.1.254: icmp_seq=3 ttl=64 time=0.052 ms"; not a duplicate. */
+export function parsePingLine(line: string): { from: string; rttMs: number | undefined } | undefined {
+  const m = /^\d+ bytes from ([0-9.]+): icmp_seq=\d+ ttl=\d+(?: time=([0-9.]+) ms)?/.exec(line)
+  // A duplicate answers a probe already answered: one probe, one good packet.
+  if (!m || line.includes('(DUP!)')) return undefined
+  return { from: m[1]!, rttMs: m[2] === undefined ? undefined : Number(m[2]) }
+}
+
+/** A dead ping is started again at most this often. */
+const RESPAWN_MS = 1000
+
+export class Pinger {
+  readonly #targets: readonly ProbeTarget[]
+  readonly #log: Logger
+  #children: Array<ChildProcess | undefined> = []
+  #intervalMs = 1000
+  #stopped = false
+  #onAnswer: AnswerHandler = () => {}
+  /** Targets whose ping failed, already warned about (once each). BOUNDED: the targets. */
+  readonly #warned = new Set<number>()
+
+  constructor(targets: readonly ProbeTarget[], log: Logger) {
+    this.#targets = targets
+    this.#log = log
+  }
+
+  start(intervalMs: number, onAnswer: AnswerHandler): void {
+    this.#intervalMs = intervalMs
+    this.#onAnswer = onAnswer
+    this.#targets.forEach((_, i) => this.#spawn(i))
+  }
+
+  /** A new interval (a reload): every ping starts again at it. */
+  restart(intervalMs: number): void {
+    if (intervalMs === this.#intervalMs) return
+    this.#intervalMs = intervalMs
+    const old = this.#children
+    this.#children = []
+    for (const c of old) c?.kill()
+    this.#targets.forEach((_, i) => this.#spawn(i))
+  }
+
+  stop(): void {
+    this.#stopped = true
+    for (const c of this.#children) c?.kill()
+    this.#children = []
+  }
+
+  #spawn(i: number): void {
+    if (this.#stopped) return
+    const t = this.#targets[i]!
+    const address = formatIPv4(t.address)
+    const args = ['-n', '-i', (this.#intervalMs / 1000).toFixed(3), '-I', t.iface(), address]
+    const child = spawn('ping', args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    this.#children[i] = child
+    let partial = ''
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      const lines = (partial + d).split('\n')
+      partial = lines.pop() ?? ''
+      for (const line of lines) {
+        const a = parsePingLine(line)
+        if (a && a.from === address) this.#onAnswer(i, a.rttMs)
+      }
+    })
+    let err = ''
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err = (err + d).slice(-500)))
+    child.on('error', (e) => this.#warn(i, `cannot run ping: ${e.message} (apt-get install iputils-ping)`))
+    child.on('close', (code) => {
+      if (this.#stopped || this.#children[i] !== child) return
+      this.#children[i] = undefined
+      this.#warn(i, `ping ${args.join(' ')} exited (${code}): ${err.trim() || 'no message'}; started again`)
+      setTimeout(() => this.#spawn(i), RESPAWN_MS).unref()
+    })
+  }
+
+  #warn(i: number, message: string): void {
+    if (this.#warned.has(i)) return
+    this.#warned.add(i)
+    this.#log.warn(`target ${formatIPv4(this.#targets[i]!.address)}: ${message}`)
+  }
+}

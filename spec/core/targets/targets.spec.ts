@@ -1,0 +1,63 @@
+// core/targets/targets.ts: answers are good packets, each passed deadline a miss, a lost carrier down at once.
+import t from 'tap'
+import { LinkState } from '../../../lib/core/path/link-fsm.js'
+import { Targets, targetState } from '../../../lib/core/targets/targets.js'
+
+const ROUTER = 0xc61201fe
+const CFG = { intervalMs: 100, failAfter: 3, upAfter: 2 }
+const states = (tg: Targets) => tg.view().map((v) => v.state)
+
+t.test('answers bring a target up; a dead port is down failAfter intervals after the last answer', async (t) => {
+  const tg = new Targets([{ address: ROUTER, lan: 0, method: 'icmp' }], CFG)
+  t.same(states(tg), [LinkState.Unknown], 'unknown before any answer')
+  t.equal(tg.nextDeadline(), Infinity, 'nothing due before the first answer')
+  t.same(
+    tg.answer(0, 0, 0.05).map((c) => `${c.from}->${c.to}`),
+    ['unknown->up'],
+  )
+  for (let n = 1; n <= 5; n++) tg.answer(n * 100, 0)
+  t.same(tg.expire(609), [], 'not late yet: an interval and a 10 ms grace after the answer')
+  t.same(tg.expire(611), [], 'one miss')
+  t.same(tg.expire(711), [], 'two')
+  const down = tg.expire(811)
+  t.same(
+    down.map((c) => `${c.from}->${c.to} ${c.link.missed}`),
+    ['up->down 3'],
+    'the third: 310 ms after the last answer',
+  )
+  t.equal(tg.nextDeadline(), 910, 'misses go on being counted')
+  tg.answer(900, 0)
+  t.same(
+    tg.answer(1000, 0).map((c) => c.to),
+    [LinkState.Up],
+    'back after upAfter answers',
+  )
+})
+
+t.test("a lost carrier on the target's LAN takes it down at once; other LANs' targets are untouched", async (t) => {
+  const tg = new Targets(
+    [
+      { address: ROUTER, lan: 0, method: 'icmp' },
+      { address: ROUTER + 0x100, lan: 1, method: 'icmp' },
+    ],
+    CFG,
+  )
+  tg.answer(0, 0)
+  tg.answer(0, 1)
+  const lost = tg.carrier(50, 0, false)
+  t.same(
+    lost.map((c) => [c.address, c.to, c.carrier]),
+    [[ROUTER, LinkState.Down, true]],
+  )
+  t.same(tg.carrier(60, 0, true), [], 'carrier back: it still needs answers')
+  t.same(states(tg), [LinkState.Down, LinkState.Up])
+  t.equal(targetState(tg.view(), 0, ROUTER), LinkState.Down)
+  t.equal(targetState(tg.view(), 1, ROUTER), undefined, 'a target is one address on one LAN')
+})
+
+t.test('a new interval applies from the next answer on', async (t) => {
+  const tg = new Targets([{ address: ROUTER, lan: 0, method: 'icmp' }], CFG)
+  tg.configure({ ...CFG, intervalMs: 1000 })
+  tg.answer(0, 0)
+  t.equal(tg.nextDeadline(), 1100, 'an interval and 10% later')
+})

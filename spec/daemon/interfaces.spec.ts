@@ -1,0 +1,90 @@
+// daemon/interfaces.ts: LANs moved to what their interfaces are now, with fakes for ip, sockets and engine.
+import t from 'tap'
+import type { Effect } from '../../lib/core/engine/effects.js'
+import type { OwnLan } from '../../lib/core/engine/pairing.js'
+import { type IpLink, type Lan, selectLans } from '../../lib/core/lans.js'
+import { Interfaces } from '../../lib/daemon/interfaces.js'
+import { capturingLogger } from '../support/capturing-logger.js'
+import { FakeIp } from '../support/fake-ip.js'
+
+const link = (ifname: string, ifindex: number, local?: string): IpLink => ({
+  ifname,
+  ifindex,
+  flags: ['BROADCAST', 'UP'],
+  addr_info: local ? [{ family: 'inet', local, prefixlen: 24, broadcast: local.replace(/\d+$/, '255') }] : [],
+})
+/** The reads are asynchronous (a fake ip answers on the next turns). */
+const settle = () => new Promise((r) => setTimeout(r, 20))
+const START = [link('etha', 3, '198.18.1.1'), link('ethb', 4, '198.18.2.1')]
+
+function setup(now: IpLink[], bindFails = false) {
+  const ip = new FakeIp().answer('-json addr show', { stdout: JSON.stringify(now) })
+  const logs = capturingLogger()
+  const lans: Lan[] = selectLans(START, ['etha', 'ethb'])
+  const own: OwnLan[] = lans.map((l) => ({ address: l.address, prefixLen: l.prefixLen, nameTag: 0 }))
+  const did: string[] = []
+  const interfaces = new Interfaces({
+    ip,
+    log: logs.log,
+    lans,
+    own,
+    rebind: async (lan) => {
+      did.push(`rebind ${lan}`)
+      if (bindFails) throw new Error('cannot bind UDP')
+    },
+    readdress: (lan, address) => {
+      did.push(`readdress ${lan} ${address.toString(16)}`)
+      return [] as Effect[]
+    },
+    run: () => did.push('run'),
+    replan: () => did.push('replan'),
+  })
+  return { interfaces, lans, own, did, log: logs, ip }
+}
+
+t.test('unchanged: nothing done', async (t) => {
+  const s = setup(START)
+  s.interfaces.changed()
+  await settle()
+  await s.interfaces.stop()
+  t.same(s.did, [])
+})
+
+t.test('renamed: routes planned again under the new name, sockets untouched', async (t) => {
+  const s = setup([link('etha', 3, '198.18.1.1'), link('fdnew', 4, '198.18.2.1')])
+  s.interfaces.changed()
+  await settle()
+  await s.interfaces.stop()
+  t.same(s.did, ['replan'])
+  t.equal(s.lans[1]!.iface, 'fdnew')
+  t.match(s.log.text(), /LAN B: interface ethb is now called fdnew; routes follow it/)
+})
+
+t.test('readdressed: rebound, the engine told, routes planned again', async (t) => {
+  const s = setup([link('etha', 3, '198.18.1.1'), link('ethb', 4, '198.18.6.1')])
+  s.interfaces.changed()
+  await settle()
+  await s.interfaces.stop()
+  t.same(s.did, ['rebind 1', 'readdress 1 c6120601', 'run', 'replan'])
+  t.equal(s.own[1]!.address, 0xc6120601)
+  t.match(s.log.text(), /LAN B \(ethb\): address 198\.18\.2\.1\/24 -> 198\.18\.6\.1\/24/)
+})
+
+t.test('a bind that fails leaves the LAN as it was, to be tried at the next change', async (t) => {
+  const s = setup([link('etha', 3, '198.18.1.1'), link('ethb', 4, '198.18.6.1')], true)
+  s.interfaces.changed()
+  await settle()
+  await s.interfaces.stop()
+  t.same(s.did, ['rebind 1'])
+  t.equal(s.lans[1]!.address, 0xc6120201)
+  t.equal(s.own[1]!.address, 0xc6120201)
+  t.match(s.log.text(), /cannot bind UDP; tried again at the next interface change/)
+})
+
+t.test('changes while reading are read once more, not once each', async (t) => {
+  const s = setup(START)
+  for (let i = 0; i < 5; i++) s.interfaces.changed()
+  await settle()
+  await s.interfaces.stop()
+  t.equal(s.ip.calls.length, 2, 'one read, and one more for what came during it')
+})
