@@ -89,7 +89,6 @@ export class ChangeMetrics implements DaemonObserver {
 
   planned(links: readonly LinkChange[], before: readonly Route[], after: readonly Route[]): void {
     for (const l of links) if (l.from !== l.to) this.#paths.inc({ from: l.from, to: l.to })
-    if (before === after) return
     let lost: readonly boolean[] | undefined
     const carrierLost = (lan: number) => (lost ??= this.#ctx.carrierLost())[lan] === true
     const m = routeMoves(links, before, after, this.#ctx.table(), carrierLost)
