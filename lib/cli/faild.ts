@@ -114,7 +114,7 @@ export async function main(
   const systemd = systemdSession(log, () => statusLine(svc.daemon.status()))
   const deps = { clock: systemClock, ip: systemIp, version: version(), boot, observer: systemd?.observer }
   const svc: Service = new Service(opt, p.cl, log, deps)
-  const control = new ControlServer(opt.controlSocket, (req) => svc.handle(req))
+  const control = new ControlServer(opt.controlSocket, (req) => svc.handle(req), svc.events)
   const metrics = svc.metrics && new MetricsServer(svc.metrics)
   const code = (await startServing(svc, { control, metrics, systemd }, log)) ?? (await runUntilSignalled(svc, log))
   await systemd?.stop()

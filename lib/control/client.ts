@@ -37,3 +37,55 @@ export function request(socket: string, req: Request, timeoutMs = REPLY_TIMEOUT_
     })
   })
 }
+
+/** An open subscription: its lines arrive through onLine; close() ends it. */
+export interface Subscription {
+  /** Resolves when the stream ends: faild stopped or let us go (the reason), or close() was called. */
+  readonly ended: Promise<string | undefined>
+  close(): void
+}
+
+/** Subscribe to faild's events: `onEvent` gets each one, parsed; rejects if faild refuses. */
+export function subscribe(socket: string, onEvent: (e: Record<string, unknown>) => void): Promise<Subscription> {
+  return new Promise((resolve, reject) => {
+    const sock = connect(socket)
+    let buf = ''
+    let subscribed = false
+    let closing = false
+    let why: string | undefined
+    let finish: (why: string | undefined) => void = () => {}
+    const ended = new Promise<string | undefined>((r) => (finish = r))
+    sock.setEncoding('utf8')
+    sock.on('connect', () => sock.write(`${JSON.stringify({ command: 'events' })}\n`))
+    sock.on('data', (d: string) => {
+      buf += d
+      let nl = buf.indexOf('\n')
+      while (nl >= 0) {
+        const line = buf.slice(0, nl)
+        buf = buf.slice(nl + 1)
+        nl = buf.indexOf('\n')
+        let v: Record<string, unknown>
+        try {
+          v = JSON.parse(line) as Record<string, unknown>
+        } catch {
+          continue
+        }
+        if (!subscribed) {
+          if (v.ok !== true) return reject(new Error(String(v.error ?? 'faild refused the subscription')))
+          subscribed = true
+          const close = () => {
+            closing = true
+            sock.end()
+          }
+          resolve({ ended, close })
+        } else if (v.ok === false) why = String(v.error)
+        else onEvent(v)
+      }
+    })
+    sock.on('error', (err) => {
+      if (!subscribed) reject(new Error(`cannot talk to faild at ${socket}: ${err.message}`))
+      why ??= err.message
+    })
+    sock.on('close', () => finish(closing ? undefined : (why ?? 'faild closed the stream (it stopped)')))
+  })
+}

@@ -4,10 +4,17 @@
 //   {"command":"offline","lan":"A"}      -> {"ok":true,"message":"..."}
 //   {"command":"online","lan":"A"}       -> {"ok":true,"message":"..."}
 //   {"command":"reload"}                 -> {"ok":true,"message":"..."}
+//   {"command":"what-if","lan":"A"}      -> {"ok":true,"message":"..."}  (taking LAN A offline, planned only)
+//   {"command":"events"}                 -> {"ok":true,"message":"subscribed"}, then a JSON line per change
+//                                           ({"at":"...","event":"path"|"route"|"peer"|"target",...}) until either end closes
 // Anything else gets {"ok":false,"error":"..."}; faildctl is the client.
 import type { StatusReport } from '../core/report/status-format.js'
 
-export type Request = { command: 'status' } | { command: 'offline' | 'online'; lan: string } | { command: 'reload' }
+export type Request =
+  | { command: 'status' }
+  | { command: 'offline' | 'online' | 'what-if'; lan: string }
+  | { command: 'reload' }
+  | { command: 'events' }
 
 export type Reply = { ok: true; status?: StatusReport; message?: string } | { ok: false; error: string }
 
@@ -26,13 +33,15 @@ export function parseRequest(line: string): Request | string {
   switch (r.command) {
     case 'status':
     case 'reload':
+    case 'events':
       return { command: r.command }
     case 'offline':
     case 'online':
+    case 'what-if':
       return typeof r.lan === 'string' && r.lan.length > 0 && r.lan.length < 64
         ? { command: r.command, lan: r.lan }
         : `${r.command} needs "lan"`
     default:
-      return `unknown command ${JSON.stringify(r.command)}: status, offline, online, reload`
+      return `unknown command ${JSON.stringify(r.command)}: status, offline, online, what-if, reload, events`
   }
 }

@@ -3,6 +3,7 @@ import { lstatSync, mkdirSync, unlinkSync } from 'node:fs'
 import { createServer, type Server, type Socket } from 'node:net'
 import { dirname } from 'node:path'
 import { parseRequest, type Reply, type Request } from './protocol.js'
+import { MAX_SUBSCRIBERS, type Subscribers } from './subscribers.js'
 
 export type Handler = (req: Request) => Reply | Promise<Reply>
 
@@ -15,11 +16,14 @@ const MAX_CLIENTS = 16
 export class ControlServer {
   readonly #path: string
   readonly #handler: Handler
+  readonly #subscribers: Subscribers | undefined
   #server: Server | undefined
 
-  constructor(path: string, handler: Handler) {
+  /** `subscribers`: where an events request's connection goes (none: events are refused). */
+  constructor(path: string, handler: Handler, subscribers?: Subscribers) {
     this.#path = path
     this.#handler = handler
+    this.#subscribers = subscribers
   }
 
   /** Listen with mode 0600 from the first moment (umask), replacing a stale socket file. */
@@ -51,6 +55,7 @@ export class ControlServer {
     const s = this.#server
     if (!s) return
     this.#server = undefined
+    this.#subscribers?.close()
     await new Promise<void>((resolve) => s.close(() => resolve()))
     try {
       unlinkSync(this.#path)
@@ -75,6 +80,7 @@ export class ControlServer {
       sock.removeAllListeners('data')
       const req = parseRequest(buf.slice(0, nl))
       if (typeof req === 'string') return this.#reply(sock, { ok: false, error: req })
+      if (req.command === 'events') return this.#subscribe(sock)
       Promise.resolve()
         .then(() => this.#handler(req))
         .then(
@@ -82,6 +88,15 @@ export class ControlServer {
           (err: Error) => this.#reply(sock, { ok: false, error: err.message }),
         )
     })
+  }
+
+  /** Keep the connection: a line now, then one per change (see Subscribers). */
+  #subscribe(sock: Socket): void {
+    if (!this.#subscribers?.add(sock)) {
+      return this.#reply(sock, { ok: false, error: `too many event subscribers (${MAX_SUBSCRIBERS})` })
+    }
+    sock.setTimeout(0) // a subscriber may wait for hours between changes
+    sock.write(`${JSON.stringify({ ok: true, message: 'subscribed' })}\n`)
   }
 
   #reply(sock: Socket, r: Reply): void {

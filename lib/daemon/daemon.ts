@@ -53,7 +53,7 @@ export class Daemon {
     const p = (this.#parts = buildParts(this.#deps, lans, this.#keys, targets, {
       options: () => this.#opt,
       run: (fx, exact) => this.#run(fx, exact),
-      plan: () => this.#plan(),
+      plan: (view) => this.#plan(view),
       statusInput: (view) => this.#statusInput(view),
     }))
     const buffer = await p.transport.start(
@@ -129,12 +129,12 @@ export class Daemon {
   }
 
   /** The routes wanted now, from one snapshot of the engine (once per plan, never per packet). */
-  #plan(): Wanted {
+  #plan(view?: EngineView): Wanted {
     const p = this.#parts!
     const gatewayTable = (len: number) => p.routes.gatewayTable(len)
     const now = this.#deps.clock.now()
     return wanted({
-      view: p.engine.view(),
+      view: view ?? p.engine.view(),
       targets: p.probes.view(),
       lans: p.lans,
       gateways: this.#gateways,
@@ -164,6 +164,11 @@ export class Daemon {
   /** faildctl offline/online: take a LAN out of service, or put it back. Returns what happened. */
   setOffline(name: string, offline: boolean): { ok: boolean; message: string } {
     return this.#parts!.operator.setOffline(name, offline)
+  }
+
+  /** faildctl what-if offline: the route changes taking a LAN offline would make, made nowhere. */
+  whatIfOffline(name: string): { ok: boolean; message: string } {
+    return this.#parts!.operator.whatIfOffline(name)
   }
 
   /** Everything `faildctl status` shows. */

@@ -2,12 +2,16 @@
 import type { Options } from '../config/types.js'
 import type { Effect } from '../core/engine/effects.js'
 import type { Engine } from '../core/engine/engine.js'
+import { type EngineView, offlineView } from '../core/engine/view.js'
 import type { Lan } from '../core/lans.js'
 import type { OverloadStatus, StatusReport } from '../core/report/status-format.js'
 import { type StatusInput, statusReport } from '../core/report/status-report.js'
+import { changeSet } from '../core/routes/diff.js'
+import { describeRoute, type Route } from '../core/routes/route.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
 import type { Logger } from '../host/log.js'
 import type { Drops } from './drops.js'
+import type { Wanted } from './route-sync.js'
 
 export interface OperatorDeps {
   readonly log: Logger
@@ -24,6 +28,10 @@ export interface OperatorDeps {
   readonly statusInput: () => StatusInput
   /** Carry out the engine's effects, as for any event. */
   readonly run: (effects: Effect[]) => void
+  /** The routes wanted with `view` in place of the engine's. */
+  readonly plan: (view: EngineView) => Wanted
+  /** The routes faild wants now. */
+  readonly target: () => readonly Route[]
 }
 
 export class Operator {
@@ -44,13 +52,9 @@ export class Operator {
 
   /** faildctl offline/online: take a LAN out of service, or put it back. Returns what happened. */
   setOffline(name: string, offline: boolean): { ok: boolean; message: string } {
-    const { engine, lans, log } = this.#deps
+    const { engine, log } = this.#deps
     const lan = this.#findLan(name)
-    if (!lan)
-      return {
-        ok: false,
-        message: `no LAN '${name}': LANs are ${lans.map((l) => `${l.label} (${l.iface})`).join(', ')}`,
-      }
+    if (!lan) return this.#noLan(name)
     const it = `LAN ${lan.label} (${lan.iface})`
     if (engine.view().lans[lan.index]?.offline === offline)
       return { ok: true, message: `${it} is already ${offline ? 'offline' : 'online'}` }
@@ -60,6 +64,34 @@ export class Operator {
     log.info(message) // the operator's doing, not a fault
     this.#deps.run(engine.setOffline(this.#deps.now(), lan.index, offline))
     return { ok: true, message }
+  }
+
+  /**
+   * faildctl what-if offline: what taking LAN `name` offline would do to the routes, planned from
+   * the same view with that LAN's paths down, and made nowhere.
+   */
+  whatIfOffline(name: string): { ok: boolean; message: string } {
+    const lan = this.#findLan(name)
+    if (!lan) return this.#noLan(name)
+    const it = `LAN ${lan.label} (${lan.iface})`
+    const view = this.#deps.engine.view()
+    if (view.lans[lan.index]?.offline) return { ok: true, message: `${it} is offline already: nothing would change` }
+    const after = this.#deps.plan(offlineView(view, lan.index))
+    const c = changeSet(this.#deps.target(), after.routes)
+    const lines = [
+      ...c.add.map((r) => `  add     ${describeRoute(r)}  (${after.why(r)})`),
+      ...c.change.map((r) => `  change  ${describeRoute(r)}  (${after.why(r)})`),
+      ...c.remove.map((r) => `  remove  ${describeRoute(r)}`),
+    ]
+    const peers = view.peers.filter((p) => (p.paths[lan.index]?.address ?? 0) !== 0).length
+    const head = `taking ${it} offline now would tell ${peers} peers and`
+    if (lines.length === 0) return { ok: true, message: `${head} change no route here` }
+    return { ok: true, message: [`${head} make ${lines.length} route changes here:`, ...lines].join('\n') }
+  }
+
+  #noLan(name: string): { ok: false; message: string } {
+    const { lans } = this.#deps
+    return { ok: false, message: `no LAN '${name}': LANs are ${lans.map((l) => `${l.label} (${l.iface})`).join(', ')}` }
   }
 
   /** Everything `faildctl status` shows. */

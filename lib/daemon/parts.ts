@@ -78,7 +78,8 @@ export interface Hooks {
   readonly options: () => Options
   /** Carry out effects; `exact`: re-arm the deadline from the engine's exact next one. */
   readonly run: (effects: Effect[], exact?: boolean) => void
-  readonly plan: () => Wanted
+  /** The routes wanted now, or with `view` in place of the engine's (what-if). */
+  readonly plan: (view?: EngineView) => Wanted
   readonly statusInput: (view: EngineView) => StatusInput
 }
 
@@ -200,6 +201,8 @@ export function buildParts(
     overload: () => overload.status(clock.now()),
     statusInput: () => hooks.statusInput(engine.view()),
     run: (fx) => hooks.run(fx),
+    plan: (view) => hooks.plan(view),
+    target: () => sync.target,
   })
   const interfaces = new Interfaces({
     ip,

@@ -5,6 +5,8 @@ import { dirname } from 'node:path'
 import { loadOptions } from '../config/load.js'
 import type { Options } from '../config/types.js'
 import type { Reply, Request } from '../control/protocol.js'
+import { Subscribers } from '../control/subscribers.js'
+import type { NotifyEvent } from '../core/report/change-log.js'
 import { type Logger, type LogOptions, reconfigureLogger } from '../host/log.js'
 import { Notifier } from '../host/notify.js'
 import { Daemon, type DaemonDeps } from './daemon.js'
@@ -40,6 +42,8 @@ export class Service {
   readonly #source: Source
   readonly #log: Logger
   readonly daemon: Daemon
+  /** faildctl events and watch: every notify event goes to them too. */
+  readonly events = new Subscribers()
   #notifier: Notifier | undefined
   /** The tallies of hooks a reload replaced or removed, so the metrics' counters never go back. */
   #retired: NotifyTally = { runs: 0, failures: 0, dropped: 0 }
@@ -54,7 +58,11 @@ export class Service {
     this.metrics = options.metrics ? this.#newMetrics() : undefined
     const observers = [deps.observer, this.metrics?.observer].filter((o): o is DaemonObserver => o !== undefined)
     const observer = observers.length ? fanOut(observers) : undefined
-    this.daemon = new Daemon(options, { ...deps, log, notify: (e) => this.#notifier?.notify(e), observer })
+    const notify = (e: NotifyEvent) => {
+      this.#notifier?.notify(e)
+      this.events.publish(e)
+    }
+    this.daemon = new Daemon(options, { ...deps, log, notify, observer })
   }
 
   #newMetrics(): Metrics {
@@ -83,8 +91,14 @@ export class Service {
         const r = this.daemon.setOffline(req.lan, req.command === 'offline')
         return r.ok ? { ok: true, message: r.message } : { ok: false, error: r.message }
       }
+      case 'what-if': {
+        const r = this.daemon.whatIfOffline(req.lan)
+        return r.ok ? { ok: true, message: r.message } : { ok: false, error: r.message }
+      }
       case 'reload':
         return this.reload('faildctl reload')
+      case 'events':
+        return { ok: false, error: 'events are a subscription: ask the control socket' }
     }
   }
 

@@ -5,8 +5,11 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { ctl } from '../../lib/cli/faildctl.js'
+import { subscribe } from '../../lib/control/client.js'
 import { parseRequest, type Request } from '../../lib/control/protocol.js'
 import { ControlServer } from '../../lib/control/server.js'
+import { MAX_SUBSCRIBERS, Subscribers } from '../../lib/control/subscribers.js'
+import { formatEvent } from '../../lib/core/report/event-format.js'
 import type { StatusReport } from '../../lib/core/report/status-format.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'faild-control-'))
@@ -70,7 +73,8 @@ const bad: Array<[string, RegExp]> = [
   ['nonsense', /not JSON/],
   ['[1]', /unknown command undefined/],
   ['"status"', /not a JSON object/],
-  ['{"command":"shutdown"}', /unknown command "shutdown": status, offline, online, reload/],
+  ['{"command":"shutdown"}', /unknown command "shutdown": status, offline, online, what-if, reload, events/],
+  ['{"command":"what-if"}', /what-if needs "lan"/],
   ['{"command":"offline"}', /offline needs "lan"/],
 ]
 t.test('requests are checked before anything acts on them', async (t) => {
@@ -144,3 +148,56 @@ t.test('a client that sends garbage or too much gets an error, the server carrie
   t.match(JSON.parse(await talk('{oops\n')), { ok: false, error: 'not JSON' })
   t.match(JSON.parse(await talk('{"command":"status"}\n')), { ok: true, message: 'fine' })
 })
+
+t.test(
+  'events: each subscriber gets every change as a line with its time; a slow one is let go; too many refused',
+  async (t) => {
+    const path = join(dir, 'events.sock')
+    const subs = new Subscribers()
+    const server = new ControlServer(path, () => ({ ok: true }), subs)
+    await server.start()
+    t.teardown(() => server.stop())
+    const got: Array<Record<string, unknown>> = []
+    const sub = await subscribe(path, (e) => got.push(e))
+    await until(() => subs.count === 1)
+    subs.publish({ event: 'path', peer: '198.18.1.2', lan: 'A', oldState: 'up', newState: 'down' }, new Date(0))
+    await until(() => got.length === 1)
+    t.same(got[0], {
+      at: '1970-01-01T00:00:00.000Z',
+      event: 'path',
+      peer: '198.18.1.2',
+      lan: 'A',
+      oldState: 'up',
+      newState: 'down',
+    })
+    t.equal(formatEvent(got[0]!), '00:00:00.000 path   peer 198.18.1.2 LAN A: up -> down')
+    sub.close()
+    t.equal(await sub.ended, undefined, 'closed by us: no complaint')
+    await until(() => subs.count === 0)
+
+    // One that never reads: its queue fills, and it is let go with a last line.
+    const stuck = connect(path)
+    stuck.write('{"command":"events"}\n')
+    stuck.pause()
+    await until(() => subs.count === 1)
+    const big = { event: 'route', route: 'x'.repeat(60_000) }
+    for (let i = 0; i < 200 && subs.count > 0; i++) subs.publish(big)
+    t.equal(subs.count, 0, 'let go once far behind')
+    stuck.destroy()
+
+    const many = await Promise.all(Array.from({ length: MAX_SUBSCRIBERS }, () => subscribe(path, () => {})))
+    await t.rejects(
+      subscribe(path, () => {}),
+      /too many event subscribers/,
+    )
+    for (const s of many) s.close()
+    const last = await subscribe(path, () => {})
+    await server.stop()
+    t.match(await last.ended, /faild closed the stream/, 'faild stopping ends every stream, said as such')
+  },
+)
+
+async function until(ok: () => boolean): Promise<void> {
+  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 5))
+  if (!ok()) throw new Error('timed out')
+}

@@ -1,6 +1,6 @@
 // EngineView: a read-only, plain-data snapshot of the engine, and what the shell derives from it.
 import { LinkState, type Thresholds } from '../path/link-fsm.js'
-import type { PathReason } from '../path/path-state.js'
+import { PathReason } from '../path/path-state.js'
 import type { PlanPeer } from '../routes/plan.js'
 
 export interface LanView {
@@ -50,6 +50,29 @@ export interface EngineView {
   /** By LAN index. */
   readonly lans: readonly LanView[]
   readonly peers: readonly PeerView[]
+}
+
+/**
+ * The view as it would be with LAN `lan` taken offline here (faildctl what-if): every path on it
+ * down for routing, as setOffline makes them, nothing else changed. Pure: for asking, not doing.
+ */
+export function offlineView(view: EngineView, lan: number): EngineView {
+  return {
+    ...view,
+    lans: view.lans.map((l, i) => (i === lan ? { ...l, offline: true } : l)),
+    peers: view.peers.map((p) => ({
+      ...p,
+      paths: p.paths.map((x, i) =>
+        i === lan && x.address !== 0
+          ? {
+              ...x,
+              state: LinkState.Down,
+              why: [PathReason.OfflineHere, ...x.why.filter((w) => w !== PathReason.OfflineHere)],
+            }
+          : x,
+      ),
+    })),
+  }
 }
 
 /** What the route planner needs of every peer. O(peers): once per plan, never per packet. */
