@@ -88,6 +88,8 @@ function operatorOptions(cmd: Command): Command {
       'run this program on every route and path change (facts in FAILD_* environment variables)',
     )
     .addOption(new Option('--control-socket <path>', 'Unix socket for faildctl').default(schema.controlSocket.default))
+    .option('--metrics <address:port>', 'serve Prometheus metrics at http://address:port/metrics, e.g. 127.0.0.1:9420')
+    .option('--metrics-public', '--metrics may listen on an address other hosts reach (not only loopback)')
     .addOption(
       new Option('--pid-file <path>', 'pid file, also the lock that keeps one faild per host').default(
         schema.pidFile.default,
@@ -137,6 +139,8 @@ const FLAG_KEYS: Readonly<Record<string, string>> = {
   nodeId: 'nodeId',
   notify: 'notify',
   controlSocket: 'controlSocket',
+  metrics: 'metrics',
+  metricsPublic: 'metricsPublic',
   pidFile: 'pidFile',
   stateDir: 'stateDir',
   dynamicInterfaces: 'dynamicInterfaces',

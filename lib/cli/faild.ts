@@ -11,11 +11,14 @@ import { InterfaceError } from '../core/lans.js'
 import { KeyFileError } from '../core/wire/keys.js'
 import { logOptions, Service, type Source, unwritable } from '../daemon/service.js'
 import { runUntilSignalled } from '../daemon/signals.js'
+import { Systemd, statusLine } from '../daemon/systemd.js'
 import { takeBoot } from '../host/boot-counter.js'
 import { systemClock } from '../host/clock.js'
 import { systemIp } from '../host/ip-runner.js'
 import { closeLogger, type Logger, makeLogger } from '../host/log.js'
+import { MetricsServer } from '../host/metrics-server.js'
 import { acquirePidFile, releasePidFile } from '../host/pid-file.js'
+import { systemdNotify, takeSystemdEnv } from '../host/sd-notify.js'
 import { buildCommand, givenFlags } from './faild-command.js'
 import { type HostChecks, hostChecks } from './host-checks.js'
 import { type Io, stdio } from './io.js'
@@ -108,9 +111,14 @@ export async function main(
   }
   const log = makeLogger(logOptions(opt))
   const boot = () => bootId(opt.stateDir, log)
-  const svc = new Service(opt, p.cl, log, { clock: systemClock, ip: systemIp, version: version(), boot })
+  const systemd = systemdSession(log, () => statusLine(svc.daemon.status()))
+  const deps = { clock: systemClock, ip: systemIp, version: version(), boot, observer: systemd?.observer }
+  const svc: Service = new Service(opt, p.cl, log, deps)
   const control = new ControlServer(opt.controlSocket, (req) => svc.handle(req), svc.events)
-  const code = (await start(svc, control, log)) ?? (await runUntilSignalled(svc, log))
+  const metrics = svc.metrics && new MetricsServer(svc.metrics)
+  const code = (await startServing(svc, { control, metrics, systemd }, log)) ?? (await runUntilSignalled(svc, log))
+  await systemd?.stop()
+  await metrics?.stop()
   await control.stop()
   await svc.idle()
   releasePidFile(opt.pidFile)
@@ -130,11 +138,42 @@ function bootId(dir: string, log: Logger): number {
   return b.id
 }
 
-/** Start the daemon, then the control socket; the exit code if either is refused. */
-async function start(svc: Service, control: ControlServer, log: Logger): Promise<number | undefined> {
+/** Started by systemd as Type=notify: the session that tells it READY=1, STATUS= and WATCHDOG=1. */
+function systemdSession(log: Logger, status: () => string): Systemd | undefined {
+  const env = takeSystemdEnv(process.env, process.pid)
+  if (!env) return undefined
+  const send = systemdNotify({ socket: env.socket, pid: process.pid, log })
+  return new Systemd({ clock: systemClock, send, watchdogUsec: env.watchdogUsec, status })
+}
+
+/** What serves once the daemon runs; each may be absent. */
+export interface Front {
+  readonly control: Pick<ControlServer, 'start'>
+  readonly metrics: MetricsServer | undefined
+  readonly systemd: Systemd | undefined
+}
+
+/** A --metrics address that cannot be bound, told as the option's fault. */
+class MetricsBindError extends Error {}
+
+/**
+ * Start the daemon (sockets bound, leftovers removed, rules installed: the kernel reconciled), the
+ * control socket and the metrics; only then READY=1. The exit code if any is refused.
+ */
+export async function startServing(svc: Service, front: Front, log: Logger): Promise<number | undefined> {
   try {
     await svc.daemon.start()
-    await control.start()
+    await front.control.start()
+    const at = svc.daemon.options.metrics
+    if (front.metrics && at) {
+      const bound = await front.metrics.start(at.host, at.port).catch((err: Error) => {
+        throw new MetricsBindError(`cannot listen on ${at.host}:${at.port}: ${err.message}`)
+      })
+      log.info(
+        `metrics at http://${at.host.includes(':') ? `[${bound.address}]` : bound.address}:${bound.port}/metrics`,
+      )
+    }
+    await front.systemd?.ready()
     return undefined
   } catch (err) {
     const flag =
@@ -142,7 +181,9 @@ async function start(svc: Service, control: ControlServer, log: Logger): Promise
         ? 'option -i/--interface: '
         : err instanceof KeyFileError
           ? 'option --key-file: '
-          : ''
+          : err instanceof MetricsBindError
+            ? 'option --metrics: '
+            : ''
     log.error(`cannot start: ${flag}${(err as Error).message}`)
     await svc.daemon.stop().catch(() => {})
     return 1

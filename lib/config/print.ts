@@ -1,7 +1,7 @@
 // The options as faild.json, as `faild -n` prints them: read back, the text gives the same options.
 import { formatIPv4 } from '../core/util/ipv4.js'
 import { CONFIG_SCHEMA, type ConfigKey } from './schema.js'
-import type { Options } from './types.js'
+import type { Listen, Options } from './types.js'
 
 type Printed = Exclude<ConfigKey, '$schema'>
 
@@ -10,6 +10,10 @@ const asIs =
   <K extends keyof Options>(key: K) =>
   (o: Options): Options[K] =>
     o[key]
+
+/** "127.0.0.1:9420", "[::1]:9420". */
+export const listenText = (l: Listen): string =>
+  l.host.includes(':') ? `[${l.host}]:${l.port}` : `${l.host}:${l.port}`
 
 /** Each key of the schema in faild.json's terms; undefined: neither set nor defaulted, so left out. */
 const PRINT: { readonly [K in Printed]: (o: Options) => unknown } = {
@@ -33,6 +37,8 @@ const PRINT: { readonly [K in Printed]: (o: Options) => unknown } = {
   notify: asIs('notify'),
   notifyTimeout: asIs('notifyTimeout'),
   controlSocket: asIs('controlSocket'),
+  metrics: (o) => (o.metrics === undefined ? undefined : listenText(o.metrics)),
+  metricsPublic: asIs('metricsPublic'),
   pidFile: asIs('pidFile'),
   stateDir: asIs('stateDir'),
   keyFile: asIs('keyFile'),

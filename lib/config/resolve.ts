@@ -7,7 +7,7 @@ import { lanLabel } from '../core/lans.js'
 import { parseIPv4 } from '../core/util/ipv4.js'
 import { MAX_LANS } from '../core/wire/constants.js'
 import { PATTERN_TEXT } from './schema.js'
-import type { GatewayRoute, LanSpec, LogFormat, LogLevel, Options } from './types.js'
+import type { GatewayRoute, LanSpec, Listen, LogFormat, LogLevel, Options } from './types.js'
 import { loadValidator } from './validator.js'
 
 /** The file as the schema describes it, after ajv filled in the defaults. */
@@ -31,6 +31,8 @@ interface ConfigFile {
   notify?: string
   notifyTimeout: number
   controlSocket: string
+  metrics?: string
+  metricsPublic: boolean
   pidFile: string
   stateDir: string
   dynamicInterfaces: boolean
@@ -105,8 +107,23 @@ function crossChecks(c: ConfigFile): string[] {
     errors.push(`/logPackets: needs logLevel "debug" (-v), not "${c.logLevel}"`)
   }
   if (c.lans.length > MAX_LANS) errors.push(`/lans: at most ${MAX_LANS}`)
+  const m = c.metrics === undefined ? undefined : parseListen(c.metrics)
+  if (m && !c.metricsPublic && !isLoopback(m.host))
+    errors.push(
+      `/metrics: ${m.host} is not a loopback address; anyone who reaches it sees the cluster's peers and faults: ` +
+        'set metricsPublic: true (--metrics-public) to serve them there',
+    )
   return errors
 }
+
+/** "198.18.0.1:9420" or "[::1]:9420", as the schema's pattern lets through. */
+export function parseListen(text: string): Listen {
+  const at = text.lastIndexOf(':')
+  return { host: text.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(text.slice(at + 1)) }
+}
+
+/** 127.0.0.0/8 or ::1: reachable from this host only. */
+export const isLoopback = (host: string): boolean => host === '::1' || host.startsWith('127.')
 
 function toOptions(c: ConfigFile, configFile: string | undefined): Options {
   return {
@@ -132,6 +149,8 @@ function toOptions(c: ConfigFile, configFile: string | undefined): Options {
     notify: c.notify,
     notifyTimeout: c.notifyTimeout,
     controlSocket: c.controlSocket,
+    metrics: c.metrics === undefined ? undefined : parseListen(c.metrics),
+    metricsPublic: c.metricsPublic,
     pidFile: c.pidFile,
     stateDir: c.stateDir,
     dynamicInterfaces: c.dynamicInterfaces,

@@ -15,6 +15,10 @@ const PREFIX = `${QUAD.slice(0, -1)}/([0-9]|[12][0-9]|3[0-2])$`
  */
 const PATH = '^[^\\u0000-\\u001f\\u007f]{1,4096}$'
 
+const PORT = '([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])'
+/** address:port to listen on: an IPv4 address, or IPv6 loopback as [::1]. */
+const LISTEN = `^(${QUAD.slice(1, -1)}|\\[::1\\]):${PORT}$`
+
 const LABEL = '^[A-Za-z0-9_-]{1,16}$'
 const CLUSTER = '^[A-Za-z0-9._-]{1,64}$'
 
@@ -24,6 +28,7 @@ export const PATTERN_TEXT: Readonly<Record<string, string>> = {
   [PREFIX]: 'must be an IPv4 prefix like 10.0.0.0/16',
   [PATH]: 'must be a path of 1 to 4096 characters, none of them a control character (NUL, newline...)',
   [IFNAME]: 'must be an interface name of 1 to 15 characters, without / : # quotes or white space, not . or ..',
+  [LISTEN]: 'must be address:port, like 127.0.0.1:9420 (an IPv4 address, or [::1]; port 1 to 65535)',
   [LABEL]: 'must be 1 to 16 letters, digits, _ or -',
   [CLUSTER]: 'must be 1 to 64 letters, digits, ., _ or -',
 }
@@ -219,6 +224,20 @@ export const CONFIG_SCHEMA = {
       pattern: PATH,
       default: '/run/faild/faild.sock',
       description: '--control-socket: the Unix socket faildctl talks to (mode 0600).',
+    }),
+    metrics: restart({
+      type: 'string',
+      pattern: LISTEN,
+      examples: ['127.0.0.1:9420'],
+      description:
+        '--metrics: serve Prometheus metrics at http://address:port/metrics (off when absent). ' +
+        'A non-loopback address also needs metricsPublic.',
+    }),
+    metricsPublic: restart({
+      type: 'boolean',
+      default: false,
+      description:
+        '--metrics-public: let metrics listen on an address other hosts reach (they show peers, routes and faults, without authentication).',
     }),
     pidFile: restart({
       type: 'string',

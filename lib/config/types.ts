@@ -50,6 +50,10 @@ export interface Options {
   /** Seconds. */
   readonly notifyTimeout: number
   readonly controlSocket: string
+  /** Where to serve Prometheus metrics; undefined: not served. */
+  readonly metrics: Listen | undefined
+  /** Metrics may listen on a non-loopback address. */
+  readonly metricsPublic: boolean
   readonly pidFile: string
   /** Where the boot counter is kept (host/boot-counter.ts). */
   readonly stateDir: string
@@ -66,6 +70,13 @@ export interface Options {
   readonly maxPeers: number
   /** The wire format sent: 2 (with v1 copies where v1 hosts are heard), or 1 only. */
   readonly wireVersion: 1 | 2
+}
+
+/** An address and TCP port to listen on. */
+export interface Listen {
+  /** An IPv4 address, or "::1". */
+  readonly host: string
+  readonly port: number
 }
 
 /** A box that runs no faild, probed on its LAN (core/targets/targets.ts). */

@@ -8,6 +8,7 @@ import { encode, type WireKey } from '../core/wire/codec.js'
 import { encodeV2 } from '../core/wire/v2.js'
 import type { Logger } from '../host/log.js'
 import type { Drops } from './drops.js'
+import type { DaemonObserver } from './observer.js'
 import type { WireVersions } from './wire-versions.js'
 
 /** Peer events (discovered, forgotten, restarted) logged and notified, and damping lines logged, at most this many per 10 s. */
@@ -30,6 +31,8 @@ export interface EffectRunnerDeps {
   readonly v1Broadcast: (lan: number) => number | 'broadcast'
   /** The wire format to send (config wireVersion). */
   readonly wireVersion: () => 1 | 2
+  /** Told of every path held down for flapping (metrics). */
+  readonly observer?: DaemonObserver | undefined
 }
 
 export class EffectRunner {
@@ -65,6 +68,7 @@ export class EffectRunner {
           this.#deps.drops.count(fx.reason, fx.lan, () => `from node ${formatIPv4(fx.from)}`)
           break
         case 'damped':
+          this.#deps.observer?.damped?.(fx)
           this.#damped(now, fx)
           break
       }

@@ -24,6 +24,7 @@ import { type SocketFactory, Transport } from '../host/transport.js'
 import { Drops } from './drops.js'
 import { EffectRunner } from './effect-runner.js'
 import { Interfaces } from './interfaces.js'
+import type { DaemonObserver } from './observer.js'
 import { Operator } from './operator.js'
 import { Overload } from './overload.js'
 import { PacketIn } from './packet-in.js'
@@ -49,6 +50,8 @@ export interface DaemonDeps {
   readonly boot?: () => number
   /** Datagrams the kernel dropped at the sockets on a port; default: from /proc/net/udp. */
   readonly socketDrops?: (port: number) => number
+  /** Told of plans, route batches and flap holds (metrics, systemd status); never per packet. */
+  readonly observer?: DaemonObserver
 }
 
 export interface Parts {
@@ -139,7 +142,8 @@ export function buildParts(
   const transport = new Transport(lans, o.port, deps.socketFactory)
   const send = (lan: number, to: number | 'broadcast', data: Buffer) => transport.send(lan, to, data)
   const v1Broadcast = (lan: number) => lans[lan]?.broadcast || 'broadcast'
-  const egress = { log, drops, label, notify, send, own, versions, wireVersion, v1Broadcast }
+  const { observer } = deps
+  const egress = { log, drops, label, notify, send, own, versions, wireVersion, v1Broadcast, observer }
   const effects = new EffectRunner(egress, keys[0])
   const layout = {
     table: o.table,
@@ -154,7 +158,7 @@ export function buildParts(
   const carrier = deps.carrierWatch?.(ifaces) ?? new CarrierMonitor(ifaces, { ip, log })
   const watched = () => carrier.watchesKernel?.() ?? false
   const now = () => clock.now()
-  const sync = new RouteSync({ log, routes, defer, notify, plan: hooks.plan, context, now, watched })
+  const sync = new RouteSync({ log, routes, defer, notify, plan: hooks.plan, context, now, watched, observer })
   const overload = new Overload(log, () => hooks.options().interval * 1000)
   const jobs = {
     accepted: () => packets.accepted,

@@ -15,6 +15,7 @@ import type { Route } from '../core/routes/route.js'
 import { LogBudget } from '../core/util/log-budget.js'
 import type { Logger } from '../host/log.js'
 import type { RouteTable } from '../host/route-table.js'
+import type { DaemonObserver } from './observer.js'
 import type { Defer } from './scheduler.js'
 
 /** Path changes that move no route, logged at most this many per 10 s (those that move one always are). */
@@ -33,6 +34,8 @@ export interface RouteSyncDeps {
   readonly now: () => number
   /** True while the kernel's changes are watched (see kernelChanged); false: read at every check. */
   readonly watched: () => boolean
+  /** Told of every plan and every batch applied (metrics, systemd status). */
+  readonly observer?: DaemonObserver | undefined
 }
 
 /** Even when watched, read the kernel's tables this often: a change the monitor could not tell. */
@@ -105,6 +108,7 @@ export class RouteSync {
     this.#report(gatewayChanges(this.#target, plan.routes, table, plan.why))
     this.#report({ info: [], warn: [], events: routeEvents(this.#target, plan.routes) })
     const unchanged = isEmptyChangeSet(changeSet(this.#target, plan.routes))
+    this.#deps.observer?.planned?.(links, this.#target, plan.routes)
     this.#target = plan.routes
     if (!unchanged) this.#apply()
   }
@@ -141,8 +145,18 @@ export class RouteSync {
   async #catchUp(): Promise<void> {
     while (this.#dirty && !this.#stopped) {
       this.#dirty = false
-      if (!(await this.#deps.routes.apply(this.#target))) return void (this.#dirty = true)
+      if (!(await this.#timedApply())) return void (this.#dirty = true)
     }
+  }
+
+  /** Apply the target; its latency is told only when someone listens (an observer). */
+  async #timedApply(): Promise<boolean> {
+    const observer = this.#deps.observer
+    if (!observer?.applied) return this.#deps.routes.apply(this.#target)
+    const start = this.#deps.now()
+    const ok = await this.#deps.routes.apply(this.#target)
+    observer.applied((this.#deps.now() - start) / 1000, ok)
+    return ok
   }
 
   /**

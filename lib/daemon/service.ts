@@ -10,6 +10,9 @@ import type { NotifyEvent } from '../core/report/change-log.js'
 import { type Logger, type LogOptions, reconfigureLogger } from '../host/log.js'
 import { Notifier } from '../host/notify.js'
 import { Daemon, type DaemonDeps } from './daemon.js'
+import { Metrics } from './metrics.js'
+import type { NotifyTally } from './metrics-state.js'
+import { type DaemonObserver, fanOut } from './observer.js'
 import type { Prepared } from './reload.js'
 
 /** Where the options come from, to read them again on reload. */
@@ -42,17 +45,41 @@ export class Service {
   /** faildctl events and watch: every notify event goes to them too. */
   readonly events = new Subscribers()
   #notifier: Notifier | undefined
+  /** The tallies of hooks a reload replaced or removed, so the metrics' counters never go back. */
+  #retired: NotifyTally = { runs: 0, failures: 0, dropped: 0 }
+  /** With --metrics: the registry, fed by the daemon's observer and read at scrape time. */
+  readonly metrics: Metrics | undefined
   #reloading: Promise<Reply> = Promise.resolve({ ok: true })
 
   constructor(options: Options, source: Source, log: Logger, deps: Omit<DaemonDeps, 'log' | 'notify'>) {
     this.#source = source
     this.#log = log
     this.#notifier = options.notify ? new Notifier(options.notify, options.notifyTimeout, log) : undefined
+    this.metrics = options.metrics ? this.#newMetrics() : undefined
+    const observers = [deps.observer, this.metrics?.observer].filter((o): o is DaemonObserver => o !== undefined)
+    const observer = observers.length ? fanOut(observers) : undefined
     const notify = (e: NotifyEvent) => {
       this.#notifier?.notify(e)
       this.events.publish(e)
     }
-    this.daemon = new Daemon(options, { ...deps, log, notify })
+    this.daemon = new Daemon(options, { ...deps, log, notify, observer })
+  }
+
+  #newMetrics(): Metrics {
+    return new Metrics({
+      // Only a started daemon has a status (it has LANs once started).
+      status: () => (this.daemon.lans.length > 0 ? this.daemon.status() : undefined),
+      notify: () => this.notifyTally(),
+      table: () => this.daemon.options.table,
+    })
+  }
+
+  /** The --notify hook's runs, failures and events not run, since faild started. */
+  notifyTally(): NotifyTally {
+    const n = this.#notifier
+    const r = this.#retired
+    if (!n) return r
+    return { runs: r.runs + n.runs, failures: r.failures + n.failed, dropped: r.dropped + n.dropped + n.skipped }
   }
 
   async handle(req: Request): Promise<Reply> {
@@ -125,8 +152,10 @@ export class Service {
   }
 
   #setNotifier(o: Options): void {
-    if (!o.notify) this.#notifier = undefined
-    else if (this.#notifier) this.#notifier.configure(o.notify, o.notifyTimeout)
+    if (!o.notify) {
+      this.#retired = this.notifyTally()
+      this.#notifier = undefined
+    } else if (this.#notifier) this.#notifier.configure(o.notify, o.notifyTimeout)
     else this.#notifier = new Notifier(o.notify, o.notifyTimeout, this.#log)
   }
 

@@ -40,6 +40,8 @@ export class Notifier {
   #idle: Array<() => void> = []
   dropped = 0
   failed = 0
+  /** Programs started. */
+  runs = 0
   /** Path and peer events not run for the budget. */
   skipped = 0
   readonly #chatter = new LogBudget(CHATTER_PER_WINDOW, CHATTER_WINDOW_MS)
@@ -93,6 +95,7 @@ export class Notifier {
     const e = this.#queue.shift()
     if (!e) return
     this.#running++
+    this.runs++
     const what = `notify ${this.#program} (${e.event}${e.peer ? ` ${e.peer}` : ''}${e.lan ? ` LAN ${e.lan}` : ''})`
     // Its own process group, so a hung program is killed with whatever it started.
     const child = spawn(this.#program, [], {

@@ -41,6 +41,8 @@ t.test('defaults a cautious operator accepts: recovery slower than failure', asy
     notify: undefined,
     notifyTimeout: 10,
     controlSocket: '/run/faild/faild.sock',
+    metrics: undefined,
+    metricsPublic: false,
     pidFile: '/run/faild/faild.pid',
     stateDir: '/var/lib/faild',
     dynamicInterfaces: false,

@@ -50,6 +50,8 @@ const FULL = {
   notify: '/usr/local/sbin/faild-notify',
   notifyTimeout: 2.5,
   controlSocket: '/tmp/faild.sock',
+  metrics: '198.18.0.1:9420',
+  metricsPublic: true,
   pidFile: '/tmp/faild.pid',
   keyFile: '/etc/faild.key',
   cluster: 'prod-1',

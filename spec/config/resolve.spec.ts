@@ -256,3 +256,26 @@ t.test('depth is found without recursion, with the path of the first value too d
   for (let i = 0; i < 200_000; i++) deep = [deep]
   t.match(deeperThan({ x: deep }, 16), /^\/x(\/0){15}$/)
 })
+
+t.test('--metrics: address:port, loopback unless --metrics-public; a bad value exits 1 naming the key', async (t) => {
+  const ok = (argv: string[]) => run(argv).result as Options
+  t.same(ok(['--metrics', '127.0.0.1:9420']).metrics, { host: '127.0.0.1', port: 9420 })
+  t.same(ok(['--metrics', '[::1]:9420']).metrics, { host: '::1', port: 9420 })
+  t.equal(ok([]).metrics, undefined, 'off by default')
+  t.same(ok(['--metrics', '198.18.0.1:9420', '--metrics-public']).metrics, { host: '198.18.0.1', port: 9420 })
+  const cfg = file('metrics.json', { metrics: '198.18.0.1:80', metricsPublic: true })
+  t.same(ok(['-c', cfg]).metrics, { host: '198.18.0.1', port: 80 }, 'the same keys in faild.json')
+  for (const [argv, error] of [
+    [['--metrics', '198.18.0.1:9420'], /\/metrics: 198\.18\.0\.1 is not a loopback address.*--metrics-public/],
+    [['--metrics', '0.0.0.0:9420'], /\/metrics: 0\.0\.0\.0 is not a loopback address/],
+    [['--metrics', '127.0.0.1'], /\/metrics: must be address:port/],
+    [['--metrics', '127.0.0.1:0'], /\/metrics: must be address:port/],
+    [['--metrics', '127.0.0.1:65536'], /\/metrics: must be address:port/],
+    [['--metrics', 'localhost:9420'], /\/metrics: must be address:port/],
+    [['--metrics', '[::]:9420'], /\/metrics: must be address:port/],
+  ] as const) {
+    const r = run([...argv])
+    t.equal(r.result, 1, argv.join(' '))
+    t.match(r.err, error)
+  }
+})

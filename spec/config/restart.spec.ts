@@ -66,6 +66,8 @@ t.test('RESTART_KEYS: what is bound at start, in schema order', async (t) => {
     'nodeId', // the engine's identity
     'targets', // a prober per target, placed on the LANs
     'controlSocket', // bound by faild.ts main()
+    'metrics', // the HTTP server, bound by faild.ts main()
+    'metricsPublic', // checked when it is bound
     'pidFile', // the lock, held by main()
     'stateDir', // the boot counter, taken once per start
     'keyFile', // its presence sets strictBoot; its contents are re-read on reload all the same

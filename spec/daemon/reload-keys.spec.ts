@@ -43,6 +43,8 @@ const CHANGES: Record<string, object> = {
   notify: { notify: '/bin/true' },
   notifyTimeout: { notifyTimeout: 5 },
   controlSocket: { controlSocket: join(dir, 'sock') },
+  metrics: { metrics: '127.0.0.1:9421' },
+  metricsPublic: { metricsPublic: true },
   pidFile: { pidFile: join(dir, 'pid') },
   stateDir: { stateDir: join(dir, 'state') },
   keyFile: { keyFile: key(2) },

@@ -43,9 +43,13 @@ t.test('/etc/default/faild (examples/default/faild) is valid sh, and its FAILD_O
   )
 })
 
-t.test('the systemd unit verifies, and its faild command line is valid', async (t) => {
+t.test('the systemd unit verifies (Type=notify with a watchdog), and its faild command line is valid', async (t) => {
   const unit = read('examples/systemd/faild.service')
   t.match(unit, /CapabilityBoundingSet=CAP_NET_ADMIN\n/, 'only CAP_NET_ADMIN')
+  t.match(unit, /^Type=notify$/m, 'ready when faild says so (READY=1)')
+  t.match(unit, /^NotifyAccess=all$/m, 'the messages come from systemd-notify, a child of faild')
+  t.match(unit, /^WatchdogSec=\d+s$/m, 'a wedged faild is restarted')
+  t.match(unit, /^Restart=on-failure$/m, 'restarted after a watchdog kill')
   const exec = /^ExecStart=\S+ (.*) \$FAILD_OPTS$/m.exec(unit)
   t.ok(exec, 'ExecStart passes FAILD_OPTS')
   const empty = join(dir, 'empty.json')
