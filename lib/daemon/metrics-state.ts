@@ -121,6 +121,24 @@ function pathGauges(registry: Registry, scrape: Scrape): void {
   )
 }
 
+/** Probe targets (config, at most 64): their state and last answer, labelled by address and LAN. */
+function targetGauges(registry: Registry, scrape: Scrape): void {
+  const labelNames = ['target', 'lan'] as const
+  const target = (name: string, help: string, value: (x: StatusReport['targets'][number]) => number | undefined) =>
+    scraped(registry, scrape, { name, help, labelNames }, (s, set) => {
+      for (const x of s.targets) set({ target: x.address, lan: x.lan }, value(x))
+    })
+  target('faild_target_up', 'Whether a probe target answers on the LAN (1) or not (0: down or unknown).', (x) =>
+    x.state === 'up' ? 1 : 0,
+  )
+  target('faild_target_rtt_seconds', "The target's last answer's round-trip time.", (x) => secondsOf(x.rttMs))
+  target(
+    'faild_target_last_answer_seconds',
+    "Seconds since the target's last answer.",
+    (x) => x.lastAnswerS ?? undefined,
+  )
+}
+
 function hostGauges(registry: Registry, scrape: Scrape): void {
   const lanNames = ['lan'] as const
   scraped(
@@ -207,6 +225,7 @@ export function stateMetrics(registry: Registry, source: StateSource): () => voi
   }
   const scrape = { take, turn: turns() }
   pathGauges(registry, scrape)
+  targetGauges(registry, scrape)
   hostGauges(registry, scrape)
   packetCounters(registry, take, source.notify)
   return () => {

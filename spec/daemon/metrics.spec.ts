@@ -90,7 +90,18 @@ function status(carrierB = true): StatusReport {
     lans: [lan('A', true), lan('B', carrierB)],
     peers: [{ id: '198.18.1.2', role: 'requestor', paths: [p('A', 'down', null), p('B', 'up', 0.75)] }],
     routes: [{ route: '198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1', table: 4207, why: 'LAN A down' }],
-    targets: [],
+    targets: [
+      {
+        address: '198.18.1.254',
+        lan: 'A',
+        method: 'icmp',
+        state: 'down',
+        missed: 3,
+        good: 0,
+        lastAnswerS: 0.4,
+        rttMs: 0.1,
+      },
+    ],
     packets: { received: 1000, dropped: 7, drops: { ERR_BAD_MAGIC: 5, 'late-ack': 2, 'not a reason!': 9 } },
   }
 }
@@ -116,6 +127,9 @@ t.test('a scrape: paths, RTT, LANs, peers, packets and drops by reason, the hook
   t.equal(v('faild_path_good_in_row', { lan: 'B' }), 5)
   t.equal(v('faild_path_last_heard_seconds', { lan: 'B' }), 0.25)
   t.equal(v('faild_lan_up', { lan: 'B' }), 1)
+  t.equal(v('faild_target_up', { target: '198.18.1.254', lan: 'A' }), 0)
+  t.equal(v('faild_target_rtt_seconds', { target: '198.18.1.254' }), 0.0001)
+  t.equal(v('faild_target_last_answer_seconds', { target: '198.18.1.254' }), 0.4)
   t.equal(v('faild_lan_srtt_seconds', { lan: 'A' }), 0.0005)
   t.equal(v('faild_peers'), 1)
   t.equal(v('faild_routes_moved'), 1)
