@@ -16,7 +16,12 @@ export interface ChangeContext {
   readonly table: () => number
   /** By LAN index: whether this host's interface there has lost carrier (asked at most once per plan, only when a route moved). */
   readonly carrierLost: () => readonly boolean[]
+  /** The LANs' labels, by index (undefined before the daemon started). */
+  readonly lanLabels: () => readonly string[] | undefined
 }
+
+/** Round trips on a LAN: tens of microseconds in a rack, milliseconds through a loaded switch. */
+const RTT_BUCKETS = [0.00005, 0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25]
 
 /** Each series created at once with 0: a rate() over a counter that appears only on its first change misses it. */
 function zeroed<L extends string>(c: Counter<L>, label: L, values: readonly string[]): Counter<L> {
@@ -33,10 +38,20 @@ export class ChangeMetrics implements DaemonObserver {
   readonly #apply: Histogram
   readonly #applyFailed: Counter
   readonly #holds: Counter
+  readonly #rtt: Histogram<'lan'>
+  /** The histogram's series by LAN index, made once: an ACK costs one observe, no label lookup. */
+  #rttByLan: Array<{ observe: (v: number) => void }> | undefined
 
   constructor(registry: Registry, ctx: ChangeContext) {
     this.#ctx = ctx
     const registers = [registry]
+    this.#rtt = new Histogram({
+      name: 'faild_rtt_seconds',
+      help: "Round-trip times of the ACKs to this host's INQs, by LAN.",
+      labelNames: ['lan'] as const,
+      buckets: RTT_BUCKETS,
+      registers,
+    })
     this.#paths = new PromCounter({
       name: 'faild_path_changes_total',
       help: 'Path state changes (the state routes follow), by state before and after.',
@@ -100,6 +115,15 @@ export class ChangeMetrics implements DaemonObserver {
   applied(seconds: number, ok: boolean): void {
     this.#apply.observe(seconds)
     if (!ok) this.#applyFailed.inc()
+  }
+
+  rtt(lan: number, ms: number): void {
+    if (!this.#rttByLan) {
+      const labels = this.#ctx.lanLabels()
+      if (!labels) return
+      this.#rttByLan = labels.map((l) => this.#rtt.labels({ lan: l }))
+    }
+    this.#rttByLan[lan]?.observe(ms / 1000)
   }
 
   damped(_e: DampedEvent): void {

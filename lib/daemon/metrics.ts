@@ -22,7 +22,8 @@ export class Metrics {
   constructor(source: MetricsSource, processMetrics = true) {
     // Looked up once per plan, and only when a route moved for a path with nothing else to explain it.
     const carrierLost = () => source.status()?.lans.map((l) => !l.carrier) ?? []
-    this.observer = new ChangeMetrics(this.registry, { table: source.table, carrierLost })
+    const lanLabels = () => source.status()?.lans.map((l) => l.label)
+    this.observer = new ChangeMetrics(this.registry, { table: source.table, carrierLost, lanLabels })
     this.#begin = stateMetrics(this.registry, source)
     // Standard names (process_*, nodejs_*), so the usual Node dashboards work as they are.
     if (processMetrics)

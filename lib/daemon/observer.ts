@@ -9,6 +9,8 @@ export interface DaemonObserver {
   applied?(seconds: number, ok: boolean): void
   /** Flap damping holds a path down. */
   damped?(e: DampedEvent): void
+  /** An ACK came back in time on LAN `lan` after `ms`: per ACK, so it must cost next to nothing. */
+  rtt?(lan: number, ms: number): void
 }
 
 /** One observer that tells each of `observers`, in order. */
@@ -22,6 +24,9 @@ export function fanOut(observers: readonly DaemonObserver[]): DaemonObserver {
     },
     damped: (e) => {
       for (const o of observers) o.damped?.(e)
+    },
+    rtt: (lan, ms) => {
+      for (const o of observers) o.rtt?.(lan, ms)
     },
   }
 }

@@ -84,8 +84,16 @@ export interface Hooks {
 }
 
 /** The engine for this host's LANs: a fresh boot id and a random first sequence number per start. */
-function newEngine(o: Options, lans: readonly Lan[], keys: readonly WireKey[], boot: number): Engine {
+function newEngine(
+  o: Options,
+  lans: readonly Lan[],
+  keys: readonly WireKey[],
+  boot: number,
+  observer: DaemonObserver | undefined,
+): Engine {
+  const rtt = observer?.rtt
   return new Engine({
+    ...(rtt ? { rttSample: (lan: number, ms: number) => rtt.call(observer, lan, ms) } : {}),
     // The first LAN with an address: a LAN plugged in later has none yet (dynamicInterfaces).
     nodeId: o.nodeId ?? lans.find((l) => l.address !== 0)!.address,
     boot,
@@ -118,7 +126,7 @@ export function buildParts(
   const o = hooks.options()
   const defer = deps.defer ?? setImmediate
   const label = (lan: number) => lanName(lans, lan)
-  const engine = newEngine(o, lans, keys, deps.boot?.() ?? clockBoot(Date.now()))
+  const engine = newEngine(o, lans, keys, deps.boot?.() ?? clockBoot(Date.now()), deps.observer)
   const drops = new Drops(log, label, o.logPackets)
   // Asked only when a peer begins to say it does not hear us: is that our own doing? (One
   // function for every packet, not a closure each.)

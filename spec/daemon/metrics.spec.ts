@@ -177,6 +177,24 @@ t.test('a failover, its route batch and a flap hold bump the counters; a failbac
   t.equal(sampleValue(f, 'faild_path_changes_total', { from: 'down', to: 'up' }), 1)
 })
 
+t.test('ACK round trips fill a histogram per LAN; none before the daemon has LANs', async (t) => {
+  const early = metrics(undefined)
+  early.m.observer.rtt?.(0, 0.4)
+  t.equal(sampleValue(await early.scrape(), 'faild_rtt_seconds_count', { lan: 'A' }), undefined)
+  const { m, scrape } = metrics(status())
+  m.observer.rtt?.(0, 0.4)
+  m.observer.rtt?.(0, 3)
+  m.observer.rtt?.(1, 0.08)
+  const f = await scrape()
+  t.equal(sampleValue(f, 'faild_rtt_seconds_count', { lan: 'A' }), 2)
+  t.equal(
+    sampleValue(f, 'faild_rtt_seconds_bucket', { lan: 'A', le: '0.0005' }),
+    1,
+    'seconds: 0.4 ms in the 0.5 ms bucket',
+  )
+  t.equal(sampleValue(f, 'faild_rtt_seconds_count', { lan: 'B' }), 1)
+})
+
 t.test('the reason of a failover: what holds the path down, else carrier, else misses', async (t) => {
   const carrierLost = metrics(status(false))
   carrierLost.m.observer.planned?.([down(1, { address: PEER_B })], [], [hostRoute(PEER_B, PEER_A)])

@@ -100,11 +100,19 @@ function checkFamily(f: Family): void {
     if (f.type === 'counter' && !(s.value >= 0)) throw new Error(`${f.name}: a counter below 0`)
   }
   if (f.type !== 'histogram') return
-  const buckets = f.samples.filter((s) => s.name === `${f.name}_bucket`)
-  if (buckets.length > 0 && buckets.at(-1)?.labels.le !== '+Inf')
-    throw new Error(`${f.name}: buckets must end at le="+Inf"`)
-  for (let i = 1; i < buckets.length; i++) {
-    if (buckets[i]!.value < buckets[i - 1]!.value) throw new Error(`${f.name}: buckets must not decrease`)
+  // One series of buckets per set of labels other than le.
+  const series = new Map<string, Sample[]>()
+  for (const s of f.samples) {
+    if (s.name !== `${f.name}_bucket`) continue
+    const { le: _, ...rest } = s.labels
+    const key = JSON.stringify(Object.entries(rest).sort())
+    series.set(key, [...(series.get(key) ?? []), s])
+  }
+  for (const buckets of series.values()) {
+    if (buckets.at(-1)?.labels.le !== '+Inf') throw new Error(`${f.name}: buckets must end at le="+Inf"`)
+    for (let i = 1; i < buckets.length; i++) {
+      if (buckets[i]!.value < buckets[i - 1]!.value) throw new Error(`${f.name}: buckets must not decrease`)
+    }
   }
 }
 

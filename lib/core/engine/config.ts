@@ -30,6 +30,8 @@ export interface EngineConfig extends Thresholds {
   readonly damping?: Damping
   /** Peers tracked at most (a flood of invented ones must not eat the memory); undefined: no bound. */
   readonly maxPeers?: number
+  /** Told each ACK's round-trip time, by LAN (the metrics' histogram); undefined: nobody asks. */
+  readonly rttSample?: (lan: number, ms: number) => void
 }
 
 /** What a reloaded config may change while the daemon runs. */

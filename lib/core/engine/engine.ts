@@ -131,6 +131,7 @@ export class Engine {
     peer.lans.forEach((p, i) => (p.outOfService = i < 8 && (msg.outOfService & (1 << i)) !== 0))
     if (msg.kind === 'ack') {
       pl.rttMs = this.#rounds.answer(lan, peer.id, msg.seq, now)
+      if (pl.rttMs !== undefined) this.#cfg.rttSample?.(lan, pl.rttMs)
       pl.link = linkStep(pl.link, LinkEvent.Good, this.#cfg)
     } else if (msg.intervalMs > 0) this.#answer(now, lan, src, peer, msg, out)
     // else: a notice from a host whose LAN went out of service: it wants no answer.

@@ -2,8 +2,8 @@
 import t from 'tap'
 import type { EngineView, PathView, PeerView } from '../../../lib/core/engine/view.js'
 import { LinkState } from '../../../lib/core/path/link-fsm.js'
-import { formatMatrix } from '../../../lib/core/report/matrix-format.js'
 import { connectivityMatrix } from '../../../lib/core/report/matrix.js'
+import { formatMatrix } from '../../../lib/core/report/matrix-format.js'
 
 const ME = 1
 const path = (over: Partial<PathView>): PathView => ({
