@@ -4,6 +4,7 @@
 //   --frr-only  only faild's fast profile beside FRR (bench/frr.ts)
 //   --idle-only [--window S]  only the idle cost of two hosts at -t 0.1
 //   --tcp-only [--runs N]     only the TCP stall of a thin and a bulk stream, default RTO and rto_min 20ms
+//   --targets-only [--runs N] only the default route moving between two routers that run no faild
 //   --scale-only [--window S] [--rows 1000r,500q,1000q,2000q,1000b,1000h] [--no-pin]
 //               only the scale rows (r responders, q requestors, b bursting, h a CPU hog on faild's core)
 import { mkdirSync, writeFileSync } from 'node:fs'
@@ -26,6 +27,7 @@ import {
   type StartupResult,
 } from './scale.js'
 import { ms, type Summary } from './stats.js'
+import { benchTargets } from './targets.js'
 import { benchTcp, type TcpRow } from './tcp.js'
 
 const OUT = fileURLToPath(new URL('../../bench/results/', import.meta.url))
@@ -270,6 +272,34 @@ async function tcpOnly(runs: number): Promise<number> {
   return 0
 }
 
+/** `--targets-only`: routers as probe targets, written to bench/results/targets-only.json. */
+async function targetsOnly(runs: number): Promise<number> {
+  say(`probe targets: two routers that run no faild, -t 0.1 -f 3 -s 3, ${runs} runs per fault`)
+  const rows = await benchTargets(runs, say)
+  const lines = [
+    row(['fault', 'runs', 'failover median (ms)', 'p95', 'max', 'limit (f - 0.5) x t', 'back median', 'max', 's x t']),
+    row(Array(9).fill('---')),
+    ...rows.map((r) =>
+      row([
+        r.fault,
+        `${r.runs}`,
+        ms(r.failover.median),
+        ms(r.failover.p95),
+        ms(r.failover.max),
+        ms(r.failoverLimitMs),
+        ms(r.failback.median),
+        ms(r.failback.max),
+        ms(r.failbackLimitMs),
+      ]),
+    ),
+  ]
+  say(`\n${lines.join('\n')}`)
+  mkdirSync(OUT, { recursive: true })
+  writeFileSync(`${OUT}targets-only.json`, `${JSON.stringify({ when: new Date().toISOString(), rows }, null, 2)}\n`)
+  say('written: bench/results/targets-only.json')
+  return 0
+}
+
 /** `--scale-only`: the scale rows alone, written to bench/results/scale-only.json. */
 async function scaleOnly(rows: readonly ScaleRow[], o: ScaleOptions): Promise<number> {
   say(`scale rows ${rows.map((r) => `${r.peers} ${r.kind}`).join(', ')}, ${o.windowS} s each`)
@@ -291,6 +321,7 @@ async function main(): Promise<number> {
   const { runs, quick, rows, windowS, pin } = args()
   if (process.argv.includes('--scale-only')) return scaleOnly(rows, { windowS, pin })
   if (process.argv.includes('--idle-only')) return idleOnly(windowS * 2)
+  if (process.argv.includes('--targets-only')) return targetsOnly(process.argv.includes('--runs') ? runs : 10)
   if (process.argv.includes('--tcp-only')) return tcpOnly(process.argv.includes('--runs') ? runs : 10)
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Linux ${release()}, Node ${process.version}`
   say(`faild bench: ${runs} runs per failover case, ${machine}`)

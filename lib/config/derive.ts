@@ -3,6 +3,7 @@
 import type { Tunables } from '../core/engine/engine.js'
 import { InterfaceError, type Lan, lanOf } from '../core/lans.js'
 import type { Gateway } from '../core/routes/gateway.js'
+import type { ServiceAddress } from '../core/addresses/placement.js'
 import type { TargetSpec } from '../core/targets/targets.js'
 import { formatIPv4, sameSubnet } from '../core/util/ipv4.js'
 import type { RateLimitConfig } from '../core/util/rate-limit.js'
@@ -26,7 +27,31 @@ export function unplaced(o: Options, lans: readonly Lan[]): string[] {
     ...o.staticPeers.flatMap((a, i) => off(a, `/staticPeers/${i}`)),
     ...o.routes.flatMap((r, i) => r.via.flatMap((a, j) => off(a, `/routes/${i}/via/${j}`))),
     ...o.targets.flatMap((x, i) => (targetLans(x, lans).length > 0 ? [] : [targetProblem(x, i, mine)])),
+    ...o.addresses.flatMap((a, i) =>
+      a.interfaces.flatMap((name, j) => (lans.some((l) => l.iface === name) ? [] : [interfaceProblem(name, i, j, lans)])),
+    ),
   ]
+}
+
+function interfaceProblem(name: string, i: number, j: number, lans: readonly Lan[]): string {
+  const mine = lans.map((l) => `${l.label}=${l.iface}`).join(', ')
+  return `/addresses/${i}/interfaces/${j}: '${name}' is not one of faild's LAN interfaces (${mine})`
+}
+
+/** The service addresses of the config, each with the LANs of its interfaces, in order. */
+export function placeAddresses(o: Options, lans: readonly Lan[]): ServiceAddress[] {
+  return o.addresses.map((a, i) => ({
+    address: a.address,
+    len: a.len,
+    lans: a.interfaces.map((name, j) => {
+      const lan = lans.find((l) => l.iface === name)
+      if (!lan) throw new InterfaceError(interfaceProblem(name, i, j, lans))
+      return lan.index
+    }),
+    watch: a.watch,
+    failback: a.failback ?? o.failback,
+    owned: a.owned,
+  }))
 }
 
 /** The LANs a target is probed on: the one named (label or interface), else every LAN whose subnet holds it. */

@@ -30,6 +30,14 @@ const PRINT: { readonly [K in Printed]: (o: Options) => unknown } = {
   nodeId: (o) => (o.nodeId === undefined ? undefined : formatIPv4(o.nodeId)),
   staticPeers: (o) => quads(o.staticPeers),
   ignorePeers: (o) => quads(o.ignorePeers),
+  addresses: (o) =>
+    o.addresses.map((a) => ({
+      address: `${formatIPv4(a.address)}/${a.len}`,
+      interfaces: a.interfaces,
+      watch: quads(a.watch),
+      failback: a.failback,
+      owned: a.owned,
+    })),
   targets: (o) => o.targets.map((x) => ({ address: formatIPv4(x.address), lan: x.lan, method: x.method })),
   routes: (o) =>
     o.routes.map((r) => ({ prefix: `${formatIPv4(r.prefix)}/${r.len}`, via: quads(r.via), failback: r.failback })),

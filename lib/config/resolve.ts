@@ -26,6 +26,13 @@ interface ConfigFile {
   staticPeers: string[]
   ignorePeers: string[]
   targets: Array<{ address: string; lan?: string; method: 'icmp' }>
+  addresses: Array<{
+    address: string
+    interfaces: string[]
+    watch?: string[]
+    failback?: boolean
+    owned: boolean
+  }>
   routes: Array<{ prefix: string; via: string[]; failback?: boolean }>
   failback: boolean
   notify?: string
@@ -87,6 +94,14 @@ function crossChecks(c: ConfigFile): string[] {
   names.forEach((n, i) => names.indexOf(n) !== i && errors.push(`/lans/${i}/interface: '${n}' is named twice`))
   const labels = c.lans.map((l, i) => l.label ?? lanLabel(i))
   labels.forEach((n, i) => labels.indexOf(n) !== i && errors.push(`/lans/${i}/label: '${n}' is used twice`))
+  c.addresses.forEach((a, i) => {
+    a.watch?.forEach((w, j) => {
+      if (!c.targets.some((x) => x.address === w))
+        errors.push(`/addresses/${i}/watch/${j}: ${w} is not a target (add it to targets)`)
+    })
+    const len = Number(a.address.split('/')[1])
+    if (len > 30) errors.push(`/addresses/${i}/address: a /${len} leaves no subnet to announce it on`)
+  })
   const targets = new Set(c.targets.map((x) => x.address))
   if (!c.requestor && c.routes.some((r) => r.via.some((v) => !targets.has(v))))
     errors.push('/routes: gateways that are not targets need requestor: true (-r), to probe them')
@@ -142,6 +157,14 @@ function toOptions(c: ConfigFile, configFile: string | undefined): Options {
     staticPeers: c.staticPeers.map(toNumber),
     ignorePeers: c.ignorePeers.map(toNumber),
     targets: c.targets.map((x) => ({ address: toNumber(x.address), lan: x.lan, method: x.method })),
+    addresses: c.addresses.map((a) => ({
+      address: parseIPv4(a.address.split('/')[0]!)!,
+      len: Number(a.address.split('/')[1]),
+      interfaces: a.interfaces,
+      watch: (a.watch ?? []).map(toNumber),
+      failback: a.failback,
+      owned: a.owned,
+    })),
     routes: c.routes.map(
       (r): GatewayRoute => ({ ...parsePrefix(r.prefix), via: r.via.map(toNumber), failback: r.failback }),
     ),

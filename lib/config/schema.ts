@@ -173,6 +173,49 @@ export const CONFIG_SCHEMA = {
         },
       },
     }),
+    addresses: restart({
+      type: 'array',
+      default: [],
+      maxItems: 16,
+      description:
+        'Service addresses faild keeps on a working interface: on the first of `interfaces` whose LAN works, moved to the next (announced with gratuitous ARP) when it fails.',
+      items: {
+        type: 'object',
+        additionalProperties: false,
+        required: ['address', 'interfaces'],
+        properties: {
+          address: {
+            type: 'string',
+            pattern: PREFIX,
+            description: 'The address with its prefix length, e.g. "198.18.1.100/24".',
+          },
+          interfaces: {
+            type: 'array',
+            minItems: 2,
+            maxItems: MAX_LANS,
+            uniqueItems: true,
+            items: { type: 'string', pattern: IFNAME, description: "One of faild's LAN interfaces." },
+            description: 'Where the address may live, in order of preference.',
+          },
+          watch: {
+            type: 'array',
+            uniqueItems: true,
+            items: address('A target (see targets) whose answers say the interface works.'),
+            description:
+              "An interface works while one of these targets answers on its LAN (default: while any target or faild peer answers there, or, with none, while it has carrier).",
+          },
+          failback: {
+            type: 'boolean',
+            description: 'false: stay on the interface taken while it works (default: the global failback).',
+          },
+          owned: {
+            type: 'boolean',
+            default: false,
+            description: 'true: faild removes the address when it stops (default: it is the host\'s, and stays).',
+          },
+        },
+      },
+    }),
     routes: {
       type: 'array',
       default: [],

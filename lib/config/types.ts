@@ -43,6 +43,7 @@ export interface Options {
   readonly staticPeers: readonly number[]
   readonly ignorePeers: readonly number[]
   readonly targets: readonly TargetEntry[]
+  readonly addresses: readonly AddressEntry[]
   readonly routes: readonly GatewayRoute[]
   /** Gateway routes return to their preferred gateway once it is up again (routes[].failback overrides). */
   readonly failback: boolean
@@ -77,6 +78,17 @@ export interface Listen {
   /** An IPv4 address, or "::1". */
   readonly host: string
   readonly port: number
+}
+
+/** A service address faild keeps on a working interface (daemon/service-addresses.ts). */
+export interface AddressEntry {
+  readonly address: number
+  readonly len: number
+  readonly interfaces: readonly string[]
+  readonly watch: readonly number[]
+  /** undefined: the global failback. */
+  readonly failback: boolean | undefined
+  readonly owned: boolean
 }
 
 /** A box that runs no faild, probed on its LAN (core/targets/targets.ts). */

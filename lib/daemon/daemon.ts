@@ -1,5 +1,5 @@
 // The composition root: builds every component once, starts them in order and stops them in reverse.
-import { placeGateways, placeTargets } from '../config/derive.js'
+import { placeAddresses, placeGateways, placeTargets } from '../config/derive.js'
 import type { Options } from '../config/types.js'
 import type { Effect } from '../core/engine/effects.js'
 import type { EngineView } from '../core/engine/view.js'
@@ -50,8 +50,8 @@ export class Daemon {
     this.#keys = o.keyFile ? readKeyFile(o.keyFile) : []
     const lans = await discoverLans(ip, o.lans, o.dynamicInterfaces)
     this.#gateways = placeGateways(o, lans)
-    const targets = placeTargets(o, lans)
-    const p = (this.#parts = buildParts(this.#deps, lans, this.#keys, targets, {
+    const placed = { targets: placeTargets(o, lans), addresses: placeAddresses(o, lans) }
+    const p = (this.#parts = buildParts(this.#deps, lans, this.#keys, placed, {
       options: () => this.#opt,
       run: (fx, exact) => this.#run(fx, exact),
       plan: (view) => this.#plan(view),
@@ -72,6 +72,14 @@ export class Daemon {
       this.#owning = true
       await p.routes.start(this.#gateways.map((g) => g.len))
     } catch (err) {
+      await p.transport.stop()
+      throw err
+    }
+    try {
+      await p.addresses.start()
+    } catch (err) {
+      await p.addresses.stop()
+      await p.routes.stop()
       await p.transport.stop()
       throw err
     }
@@ -114,6 +122,7 @@ export class Daemon {
     )
     this.#run(p.engine.carrier(this.#deps.clock.now(), lan.index, carrier))
     p.probes.carrier(this.#deps.clock.now(), lan.index, carrier)
+    p.addresses.review()
   }
 
   /**
@@ -157,6 +166,7 @@ export class Daemon {
     await p.interfaces.stop()
     await p.transport.stop()
     await p.sync.stop()
+    await p.addresses.stop()
     if (!this.#owning) return
     await p.routes.stop()
     this.#deps.log.info(`stopped: every route and rule faild added is removed; packets ${this.stats()}`)

@@ -9,6 +9,7 @@ import { FORGET_INTERVALS, FORGET_MIN_MS } from '../core/engine/timing.js'
 import type { EngineView } from '../core/engine/view.js'
 import type { Lan } from '../core/lans.js'
 import { lanName, type StatusInput } from '../core/report/status-report.js'
+import type { ServiceAddress } from '../core/addresses/placement.js'
 import type { TargetSpec } from '../core/targets/targets.js'
 import { RateLimiter } from '../core/util/rate-limit.js'
 import { clusterTag, type WireKey } from '../core/wire/codec.js'
@@ -29,6 +30,7 @@ import { Operator } from './operator.js'
 import { Overload } from './overload.js'
 import { PacketIn } from './packet-in.js'
 import { Probes } from './probes.js'
+import { ServiceAddresses } from './service-addresses.js'
 import { RouteSync, type Wanted } from './route-sync.js'
 import { type Defer, Scheduler } from './scheduler.js'
 import { WireVersions } from './wire-versions.js'
@@ -61,6 +63,7 @@ export interface Parts {
   readonly ifaces: readonly string[]
   readonly interfaces: Interfaces
   readonly probes: Probes
+  readonly addresses: ServiceAddresses
   readonly engine: Engine
   readonly drops: Drops
   readonly packets: PacketIn
@@ -118,7 +121,7 @@ export function buildParts(
   deps: DaemonDeps,
   found: readonly Lan[],
   keys: readonly WireKey[],
-  targets: readonly TargetSpec[],
+  placed: { readonly targets: readonly TargetSpec[]; readonly addresses: readonly ServiceAddress[] },
   hooks: Hooks,
 ): Parts {
   const { log, ip, clock, notify } = deps
@@ -166,7 +169,23 @@ export function buildParts(
   const carrier = deps.carrierWatch?.(ifaces) ?? new CarrierMonitor(ifaces, { ip, log })
   const watched = () => carrier.watchesKernel?.() ?? false
   const now = () => clock.now()
-  const sync = new RouteSync({ log, routes, defer, notify, plan: hooks.plan, context, now, watched, observer })
+  const addresses = new ServiceAddresses(placed.addresses, {
+    ip,
+    log,
+    lans,
+    view: () => engine.view(),
+    targets: () => probes.view(),
+    notify,
+    table: o.table,
+    rulePriority: o.rulePriority,
+    dryRun: o.dryRun,
+  })
+  // Every plan follows a change of paths, targets or carrier: the service addresses are reviewed with it.
+  const plan = () => {
+    addresses.review()
+    return hooks.plan()
+  }
+  const sync = new RouteSync({ log, routes, defer, notify, plan, context, now, watched, observer })
   const overload = new Overload(log, () => hooks.options().interval * 1000)
   const jobs = {
     accepted: () => packets.accepted,
@@ -187,7 +206,7 @@ export function buildParts(
     reconcile: () => sync.reconcile(),
   }
   const scheduler = new Scheduler(clock, defer, jobs, o.interval * 1000)
-  const probes = new Probes(targets, targetConfig(o), {
+  const probes = new Probes(placed.targets, targetConfig(o), {
     log,
     now,
     label,
@@ -227,6 +246,7 @@ export function buildParts(
     ifaces,
     interfaces,
     probes,
+    addresses,
     engine,
     drops,
     packets,

@@ -22,6 +22,7 @@ export function notifyEnv(e: NotifyEvent): Record<string, string> {
   const put = (k: string, v: string | undefined) => v !== undefined && (env[k] = v)
   put('FAILD_PEER', e.peer)
   put('FAILD_TARGET', e.target)
+  put('FAILD_ADDRESS', e.address)
   put('FAILD_LAN', e.lan)
   put('FAILD_OLD_STATE', e.oldState)
   put('FAILD_NEW_STATE', e.newState)

@@ -87,8 +87,10 @@ export class Transport {
     const onFail = (err: Error) => this.#onError(index, err)
     const mine = [await this.#open(lan.address, onMessage, onFail)]
     mine[0]!.setBroadcast(true)
+    // Two NICs on one subnet share its broadcast address: the first LAN's socket hears both.
+    const shared = this.#lans.some((l) => l.index < index && l.broadcast === lan.broadcast)
     try {
-      if (lan.broadcast !== 0) mine.push(await this.#open(lan.broadcast, onMessage, onFail))
+      if (lan.broadcast !== 0 && !shared) mine.push(await this.#open(lan.broadcast, onMessage, onFail))
     } catch (err) {
       await closeAll(mine)
       throw err

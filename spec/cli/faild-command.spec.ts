@@ -36,6 +36,7 @@ t.test('defaults a cautious operator accepts: recovery slower than failure', asy
     staticPeers: [],
     ignorePeers: [],
     targets: [],
+    addresses: [],
     routes: [],
     failback: true,
     notify: undefined,

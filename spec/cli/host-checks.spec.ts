@@ -116,12 +116,13 @@ t.test("every static peer, gateway and target off this host's LANs is listed at 
         { prefix: '10.20.0.0/16', via: ['10.9.8.1'] },
       ],
       targets: [{ address: '10.9.9.1' }, { address: '198.18.1.254', lan: 'B' }, { address: '198.18.2.254' }],
+      addresses: [{ address: '198.18.1.100/24', interfaces: ['eth0', 'eth9'] }],
       keyFile: join(dir, 'none.key'),
     }),
   )
   const r = await check(['-c', path])
   t.equal(r.code, 1)
-  t.match(r.err, /^error: 6 problems, nothing started:\n/)
+  t.match(r.err, /^error: 7 problems, nothing started:\n/)
   for (const line of [
     /host: \/keyFile \(--key-file\): /,
     /host: \/staticPeers\/1: 10\.9\.9\.7 is on none of this host's LANs \(A 198\.18\.1\.1\/24, B 198\.18\.2\.1\/24\)\n/,
@@ -129,6 +130,7 @@ t.test("every static peer, gateway and target off this host's LANs is listed at 
     /host: \/routes\/1\/via\/0: 10\.9\.8\.1 is on none of this host's LANs/,
     /host: \/targets\/0: 10\.9\.9\.1 is on none of this host's LANs/,
     /host: \/targets\/1: 198\.18\.1\.254 is not on LAN B/,
+    /host: \/addresses\/0\/interfaces\/1: 'eth9' is not one of faild's LAN interfaces \(A=eth0, B=eth1\)/,
   ])
     t.match(r.err, line)
 })

@@ -134,6 +134,18 @@ const bad: Array<[string, unknown, Record<string, unknown>, RegExp[]]> = [
     [/^\/routes: gateways that are not targets need requestor: true/],
   ],
   [
+    'a service address watching an address that is not a target',
+    { addresses: [{ address: '198.18.1.100/24', interfaces: ['etha', 'etha2'], watch: ['198.18.1.254'] }] },
+    {},
+    [/^\/addresses\/0\/watch\/0: 198\.18\.1\.254 is not a target \(add it to targets\)$/],
+  ],
+  [
+    'a service address on one interface',
+    { addresses: [{ address: '198.18.1.100/24', interfaces: ['etha'] }] },
+    {},
+    [/^\/addresses\/0\/interfaces: must/],
+  ],
+  [
     'a target of no LAN name pattern',
     { targets: [{ address: '198.18.1.254', lan: 'A B' }] },
     {},

@@ -65,6 +65,7 @@ t.test('RESTART_KEYS: what is bound at start, in schema order', async (t) => {
     'lans', // the sockets and the engine's addresses
     'nodeId', // the engine's identity
     'targets', // a prober per target, placed on the LANs
+    'addresses', // claimed at start, with their reply rules
     'controlSocket', // bound by faild.ts main()
     'metrics', // the HTTP server, bound by faild.ts main()
     'metricsPublic', // checked when it is bound

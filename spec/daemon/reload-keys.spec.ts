@@ -55,6 +55,7 @@ const CHANGES: Record<string, object> = {
   wireVersion: { wireVersion: 1 },
   dynamicInterfaces: { dynamicInterfaces: true },
   targets: { targets: [{ address: '198.18.1.254' }] },
+  addresses: { addresses: [{ address: '198.18.1.100/24', interfaces: ['etha', 'ethb'] }] },
   dryRun: { dryRun: true },
   table: { table: 4300 },
   rulePriority: { rulePriority: 31000 },

@@ -18,22 +18,27 @@ async function targetsOf(lab: Lab, h: Host): Promise<string[]> {
   return s.targets.map((x) => `${x.address} ${x.lan} ${x.state}`)
 }
 
+/** Host 1 with a config whose targets are routers A (host 2 on LAN A) and B (host 3 on LAN B), plain namespaces. */
+function routers(lab: Lab, more: (routerA: string, routerB: string) => object) {
+  const [h1, rA, rB] = lab.hosts as [Host, Host, Host]
+  const routerA = addr(A, rA.n)
+  const routerB = addr(B, rB.n)
+  const config = join(lab.dir, 'targets.json')
+  writeFileSync(config, JSON.stringify(more(routerA, routerB)))
+  return { h1, rA, rB, routerA, routerB, config }
+}
+
+const LAB = { hosts: 3, tools: [{ program: 'ping', apt: 'iputils-ping' }] }
+
 t.test('routers that run no faild: targets probed, gateway routes follow them', (t) =>
-  withLab(t, { hosts: 3, tools: [{ program: 'ping', apt: 'iputils-ping' }] }, async (lab) => {
-    const [h1, rA, rB] = lab.hosts as [Host, Host, Host]
-    const routerA = addr(A, rA.n)
-    const routerB = addr(B, rB.n)
-    const config = join(lab.dir, 'targets.json')
-    writeFileSync(
-      config,
-      JSON.stringify({
-        targets: [{ address: routerA }, { address: routerB, lan: 'B' }],
-        routes: [
-          { prefix: '0.0.0.0/0', via: [routerA, routerB] },
-          { prefix: '198.19.0.0/16', via: [routerA, routerB] },
-        ],
-      }),
-    )
+  withLab(t, LAB, async (lab) => {
+    const { h1, rA, routerA, routerB, config } = routers(lab, (routerA, routerB) => ({
+      targets: [{ address: routerA }, { address: routerB, lan: 'B' }],
+      routes: [
+        { prefix: '0.0.0.0/0', via: [routerA, routerB] },
+        { prefix: '198.19.0.0/16', via: [routerA, routerB] },
+      ],
+    }))
     // No -r, and no other faild anywhere: the routers are plain namespaces.
     const p1 = await lab.faild(h1, ['-c', config, '-t', '0.1', '-f', '3', '-s', '3'])
     const viaA = `dev etha via ${routerA}`
@@ -67,19 +72,12 @@ t.test('routers that run no faild: targets probed, gateway routes follow them', 
 )
 
 t.test('failback: false: routes stay on router B after router A heals, until B fails', (t) =>
-  withLab(t, { hosts: 3, tools: [{ program: 'ping', apt: 'iputils-ping' }] }, async (lab) => {
-    const [h1, rA, rB] = lab.hosts as [Host, Host, Host]
-    const routerA = addr(A, rA.n)
-    const routerB = addr(B, rB.n)
-    const config = join(lab.dir, 'no-failback.json')
-    writeFileSync(
-      config,
-      JSON.stringify({
-        targets: [{ address: routerA }, { address: routerB }],
-        routes: [{ prefix: '0.0.0.0/0', via: [routerA, routerB] }],
-        failback: false,
-      }),
-    )
+  withLab(t, LAB, async (lab) => {
+    const { h1, rA, rB, routerA, routerB, config } = routers(lab, (routerA, routerB) => ({
+      targets: [{ address: routerA }, { address: routerB }],
+      routes: [{ prefix: '0.0.0.0/0', via: [routerA, routerB] }],
+      failback: false,
+    }))
     await lab.faild(h1, ['-c', config, '-t', '0.1', '-f', '3', '-s', '3'])
     const viaA = `dev etha via ${routerA}`
     const viaB = `dev ethb via ${routerB}`

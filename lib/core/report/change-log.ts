@@ -10,11 +10,13 @@ import { formatIPv4 } from '../util/ipv4.js'
 export interface NotifyEvent {
   /**
    * "path" (a peer's path on a LAN changed state), "route" (faild changed a route), "peer"
-   * (discovered, restarted, forgotten), "target" (a probe target's path changed state).
+   * (discovered, restarted, forgotten), "target" (a probe target's path changed state), "address"
+   * (a service address moved to another interface).
    */
-  readonly event: 'path' | 'route' | 'peer' | 'target'
+  readonly event: 'path' | 'route' | 'peer' | 'target' | 'address'
   readonly peer?: string
   readonly target?: string
+  readonly address?: string
   readonly lan?: string
   readonly oldState?: string
   readonly newState?: string

@@ -15,6 +15,8 @@ export function formatEvent(e: Readonly<Record<string, unknown>>): string {
         return `${s('action')} ${s('route')}`
       case 'peer':
         return `peer ${s('peer')} ${s('action')}`
+      case 'address':
+        return `address ${s('address')} now on LAN ${s('lan')}`
       default:
         return JSON.stringify(e)
     }

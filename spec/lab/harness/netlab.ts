@@ -235,6 +235,19 @@ export class Lab {
     return `${this.prefix}h${h.n}${LAN_NAMES[lan]}`
   }
 
+  /**
+   * A second NIC of host h on LAN `lan` (two NICs on one subnet, IPMP's model): interface
+   * `ifname` in the host with `address`/prefix, its switch port `port(h, lan)` + "2". Gone with the lab.
+   */
+  async addPort(h: Host, lan: number, ifname: string, address: string): Promise<string> {
+    const port = `${this.port(h, lan)}2`
+    await must('ip', ['link', 'add', port, 'netns', this.sw, 'type', 'veth', 'peer', 'name', ifname, 'netns', h.ns])
+    await must('ip', ['-n', this.sw, 'link', 'set', port, 'master', `${this.prefix}br${LAN_NAMES[lan]}`, 'up'])
+    await must('ip', ['-n', h.ns, 'addr', 'add', `${address}/${this.prefixLen}`, 'brd', '+', 'dev', ifname])
+    await must('ip', ['-n', h.ns, 'link', 'set', ifname, 'up'])
+    return port
+  }
+
   async #build(hosts: number, noBroadcast: ReadonlySet<number>): Promise<void> {
     const sw = this.sw
     await must('ip', ['netns', 'add', sw])

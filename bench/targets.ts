@@ -1,0 +1,78 @@
+// Probe targets in the lab: how fast a default route moves off a router that runs no faild (a dead switch port in front of it, this host's cable pulled) and back.
+import { writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import { addr } from '../spec/lab/harness/lab-test.js'
+import { type Host, Lab, sleep } from '../spec/lab/harness/netlab.js'
+import { type Summary, summarize } from './stats.js'
+
+const A = 0
+const B = 1
+const T = 0.1
+const F = 3
+const S = 3
+
+export interface TargetRow {
+  readonly fault: 'dead switch port at router A' | "this host's LAN A cable pulled"
+  readonly runs: number
+  /** From the start of the fault command to the default route via router B, seen by `ip monitor route`. */
+  readonly failover: Summary
+  /** From the start of the heal to the default route via router A again. */
+  readonly failback: Summary
+  /** (f - 0.5) x t and s x t: where a periodic detector lands on average. */
+  readonly failoverLimitMs: number
+  readonly failbackLimitMs: number
+}
+
+/** `runs` faults of each kind; faild on host 1 only, with routers A and B as targets (plain namespaces). */
+export async function benchTargets(runs: number, log: (s: string) => void): Promise<TargetRow[]> {
+  const lab = await Lab.create({ hosts: 3 })
+  try {
+    const [h1, rA, rB] = lab.hosts as [Host, Host, Host]
+    const routerA = addr(A, rA.n)
+    const routerB = addr(B, rB.n)
+    const config = join(lab.dir, 'targets.json')
+    const routes = [{ prefix: '0.0.0.0/0', via: [routerA, routerB] }]
+    writeFileSync(config, JSON.stringify({ targets: [{ address: routerA }, { address: routerB }], routes }))
+    await lab.faild(h1, ['-c', config, '-t', `${T}`, '-f', `${F}`, '-s', `${S}`])
+    await lab.routeBecomes(h1, '198.18.200.1', `dev ${h1.ifaces[A]} via ${routerA}`)
+    const watch = await lab.watchRoutes(h1)
+    const viaB = new RegExp(`^default via ${routerB.replace(/\./g, '\\.')} `)
+    const viaA = new RegExp(`^default via ${routerA.replace(/\./g, '\\.')} `)
+    const faults: Array<[TargetRow['fault'], (on: boolean) => Promise<void>]> = [
+      ['dead switch port at router A', (on) => (on ? lab.fault(rA, A, 'both') : lab.heal(rA, A))],
+      ["this host's LAN A cable pulled", (on) => lab.cable(h1, A, !on)],
+    ]
+    const out: TargetRow[] = []
+    for (const [fault, inject] of faults) {
+      const over: number[] = []
+      const back: number[] = []
+      for (let run = 0; run < runs; run++) {
+        await sleep(300 + Math.random() * T * 1000)
+        watch.drain()
+        const t0 = performance.now()
+        await inject(true)
+        const at = await watch.next(viaB, 5000)
+        over.push(at === undefined ? NaN : at - t0)
+        await sleep(500)
+        const t1 = performance.now()
+        await inject(false)
+        const again = await watch.next(viaA, 5000)
+        back.push(again === undefined ? NaN : again - t1)
+        log(
+          `  targets, ${fault}, run ${run + 1}/${runs}: failover ${Math.round(over.at(-1)!)} ms, back ${Math.round(back.at(-1)!)} ms`,
+        )
+      }
+      out.push({
+        fault,
+        runs,
+        failover: summarize(over),
+        failback: summarize(back),
+        failoverLimitMs: (F - 0.5) * T * 1000,
+        failbackLimitMs: S * T * 1000,
+      })
+    }
+    return out
+  } finally {
+    await lab.destroy()
+  }
+}

@@ -1,0 +1,154 @@
+// Service addresses at work: claimed at start (after checking nobody else answers for them), moved to a working interface when theirs fails, left or removed at stop.
+import { type ServiceAddress, lanTrouble, placement } from '../core/addresses/placement.js'
+import type { EngineView } from '../core/engine/view.js'
+import type { Lan } from '../core/lans.js'
+import type { NotifyEvent } from '../core/report/change-log.js'
+import type { TargetView } from '../core/targets/targets.js'
+import { formatIPv4 } from '../core/util/ipv4.js'
+import { AddressMover, type MoverOptions } from '../host/address-mover.js'
+import type { IpRunner } from '../host/ip-runner.js'
+import type { Logger } from '../host/log.js'
+
+/** Each address's reply routes live in table `--table` + this + its index (gateway tables use + 1 to + 33). */
+export const ADDRESS_TABLE_OFFSET = 40
+/** Three gratuitous ARPs, half a second apart: the first reaches everyone unless lost; the others cover a loss and neighbours' one-second lock time. */
+export const ANNOUNCE = { count: 3, spacingMs: 500 }
+
+export interface ServiceAddressesDeps {
+  readonly ip: IpRunner
+  readonly log: Logger
+  /** The LANs, live (an interface may be renamed). */
+  readonly lans: readonly Lan[]
+  readonly view: () => EngineView
+  readonly targets: () => readonly TargetView[]
+  readonly notify?: ((e: NotifyEvent) => void) | undefined
+  readonly table: number
+  readonly rulePriority: number
+  readonly dryRun: boolean
+}
+
+interface Item {
+  readonly spec: ServiceAddress
+  readonly key: string
+  readonly mover: AddressMover
+  /** The LAN the address is on now; undefined before the start placed it. */
+  current: number | undefined
+}
+
+export class ServiceAddresses {
+  readonly #deps: ServiceAddressesDeps
+  readonly #items: Item[]
+  #reviewing: Promise<void> | undefined
+  #again = false
+  #stopped = false
+
+  constructor(specs: readonly ServiceAddress[], deps: ServiceAddressesDeps) {
+    this.#deps = deps
+    this.#items = specs.map((spec, i) => {
+      const o: MoverOptions = {
+        table: deps.table + ADDRESS_TABLE_OFFSET + i,
+        // Ahead of faild's host-route rule: an address's replies take its own interface first.
+        priority: Math.max(1, deps.rulePriority - 1),
+        announce: ANNOUNCE,
+        dryRun: deps.dryRun,
+      }
+      return { spec, key: `/addresses/${i}`, mover: new AddressMover(o, deps), current: undefined }
+    })
+  }
+
+  /**
+   * Where each address is, or where it goes: left where it is when it is on one of its interfaces
+   * (its reply route set), refused when it is on another, claimed on the first interface with
+   * carrier otherwise, unless another host answers for it (nothing claimed then). Throws naming the key.
+   */
+  async start(): Promise<void> {
+    for (const item of this.#items) {
+      const { spec, mover, key } = item
+      const it = `${formatIPv4(spec.address)}/${spec.len}`
+      await mover.release(spec.address, spec.len, false) // a crashed run's rule and route
+      const holder = await mover.holder(spec.address)
+      const on = spec.lans.find((l) => this.#deps.lans[l]?.iface === holder)
+      if (holder !== undefined && on === undefined)
+        throw new Error(`${key}: ${it} is on ${holder}, not one of its interfaces: nothing claimed`)
+      const view = this.#deps.view()
+      const lan = on ?? spec.lans.find((l) => view.lans[l]?.carrier) ?? spec.lans[0]!
+      const iface = this.#deps.lans[lan]!.iface
+      if (on === undefined) {
+        const mac = await mover.duplicate(iface, spec.address)
+        if (mac) throw new Error(`${key}: ${it} is in use by another host (${mac} answers ARP for it on ${iface}): nothing claimed`)
+      }
+      await mover.move(spec.address, spec.len, iface, undefined)
+      item.current = lan
+      this.#deps.log.info(`address ${it} ${on === undefined ? 'claimed' : 'kept'} on ${iface} (LAN ${this.#label(lan)})`)
+    }
+  }
+
+  /** Something changed (paths, targets, carrier): move each address to where it belongs (one pass at a time). */
+  review(): void {
+    if (this.#stopped || this.#items.length === 0) return
+    if (this.#reviewing) {
+      this.#again = true
+      return
+    }
+    this.#reviewing = this.#pass().finally(() => {
+      this.#reviewing = undefined
+      if (this.#again) {
+        this.#again = false
+        this.review()
+      }
+    })
+  }
+
+  async stop(): Promise<void> {
+    this.#stopped = true
+    await this.#reviewing
+    for (const { spec, mover } of this.#items) {
+      try {
+        await mover.release(spec.address, spec.len, spec.owned)
+      } catch (err) {
+        this.#deps.log.warn(`address ${formatIPv4(spec.address)}: ${(err as Error).message}`)
+      }
+    }
+  }
+
+  async #pass(): Promise<void> {
+    const view = this.#deps.view()
+    const targets = this.#deps.targets()
+    for (const item of this.#items) {
+      if (item.current === undefined) continue
+      const trouble = item.spec.lans.map((l) => lanTrouble(item.spec, l, view, targets))
+      const to = placement(
+        item.spec,
+        trouble.map((x) => x === undefined),
+        item.current,
+      )
+      if (to === undefined || to === item.current) continue
+      const why = trouble[item.spec.lans.indexOf(item.current)]
+      await this.#move(item, to, why ?? 'a preferred interface works again')
+    }
+  }
+
+  async #move(item: Item, to: number, why: string): Promise<void> {
+    const { lans, log, notify } = this.#deps
+    const { spec } = item
+    const it = `${formatIPv4(spec.address)}/${spec.len}`
+    const from = item.current === undefined ? undefined : lans[item.current]?.iface
+    const iface = lans[to]!.iface
+    try {
+      await item.mover.move(spec.address, spec.len, iface, from)
+    } catch (err) {
+      log.warn(`address ${it}: cannot move to ${iface}: ${(err as Error).message}; tried again at the next change`)
+      return
+    }
+    item.current = to
+    log.warn(
+      `address ${it} moved ${from ?? '-'} -> ${iface} (LAN ${this.#label(to)}; ${why}), ` +
+        `announced with ${ANNOUNCE.count} gratuitous ARPs`,
+    )
+    notify?.({ event: 'address', address: it, lan: this.#label(to), action: 'move' })
+  }
+
+  #label(lan: number): string {
+    return this.#deps.lans[lan]?.label ?? `#${lan}`
+  }
+}
