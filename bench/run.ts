@@ -4,13 +4,15 @@
 //   --frr-only  only faild's fast profile beside FRR (bench/frr.ts)
 //   --idle-only [--window S]  only the idle cost of two hosts at -t 0.1
 //   --tcp-only [--runs N]     only the TCP stall of a thin and a bulk stream, default RTO and rto_min 20ms
-//   --targets-only [--runs N] only the default route moving between two routers that run no faild
+//   --targets-only [--runs N] only the default route moving between two routers that run no faild, and
+//                             a service address moving between two NICs
 //   --scale-only [--window S] [--rows 1000r,500q,1000q,2000q,1000b,1000h] [--no-pin]
 //               only the scale rows (r responders, q requestors, b bursting, h a CPU hog on faild's core)
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, release } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { labUnavailable } from '../spec/lab/harness/netlab.js'
+import { benchAddressMove } from './addresses.js'
 import { chartSvg } from './chart.js'
 import { benchProfile, type CaseResult, PROFILES } from './failover.js'
 import { frrSection } from './frr.js'
@@ -293,9 +295,27 @@ async function targetsOnly(runs: number): Promise<number> {
       ]),
     ),
   ]
+  const move = await benchAddressMove(runs, say)
+  lines.push(
+    '',
+    "A service address on two NICs of one subnet: a dead switch port at the first NIC to the client's neighbour entry naming the second (ms)",
+    '',
+    row(['runs', 'moved median', 'p95', 'max', 'limit (f - 0.5) x t', 'back median', 'max']),
+    row(Array(7).fill('---')),
+    row([
+      `${move.runs}`,
+      ms(move.move.median),
+      ms(move.move.p95),
+      ms(move.move.max),
+      ms(move.moveLimitMs),
+      ms(move.back.median),
+      ms(move.back.max),
+    ]),
+  )
   say(`\n${lines.join('\n')}`)
   mkdirSync(OUT, { recursive: true })
-  writeFileSync(`${OUT}targets-only.json`, `${JSON.stringify({ when: new Date().toISOString(), rows }, null, 2)}\n`)
+  const when = new Date().toISOString()
+  writeFileSync(`${OUT}targets-only.json`, `${JSON.stringify({ when, rows, addressMove: move }, null, 2)}\n`)
   say('written: bench/results/targets-only.json')
   return 0
 }

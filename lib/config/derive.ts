@@ -1,9 +1,9 @@
 // What the options mean on this host's LANs: the engine's tunables, the gateways, the rate limit.
 
+import type { ServiceAddress } from '../core/addresses/placement.js'
 import type { Tunables } from '../core/engine/engine.js'
 import { InterfaceError, type Lan, lanOf } from '../core/lans.js'
 import type { Gateway } from '../core/routes/gateway.js'
-import type { ServiceAddress } from '../core/addresses/placement.js'
 import type { TargetSpec } from '../core/targets/targets.js'
 import { formatIPv4, sameSubnet } from '../core/util/ipv4.js'
 import type { RateLimitConfig } from '../core/util/rate-limit.js'
@@ -28,7 +28,9 @@ export function unplaced(o: Options, lans: readonly Lan[]): string[] {
     ...o.routes.flatMap((r, i) => r.via.flatMap((a, j) => off(a, `/routes/${i}/via/${j}`))),
     ...o.targets.flatMap((x, i) => (targetLans(x, lans).length > 0 ? [] : [targetProblem(x, i, mine)])),
     ...o.addresses.flatMap((a, i) =>
-      a.interfaces.flatMap((name, j) => (lans.some((l) => l.iface === name) ? [] : [interfaceProblem(name, i, j, lans)])),
+      a.interfaces.flatMap((name, j) =>
+        lans.some((l) => l.iface === name) ? [] : [interfaceProblem(name, i, j, lans)],
+      ),
     ),
   ]
 }

@@ -202,7 +202,7 @@ export const CONFIG_SCHEMA = {
             uniqueItems: true,
             items: address('A target (see targets) whose answers say the interface works.'),
             description:
-              "An interface works while one of these targets answers on its LAN (default: while any target or faild peer answers there, or, with none, while it has carrier).",
+              'An interface works while one of these targets answers on its LAN (default: while any target or faild peer answers there, or, with none, while it has carrier).',
           },
           failback: {
             type: 'boolean',
@@ -211,7 +211,7 @@ export const CONFIG_SCHEMA = {
           owned: {
             type: 'boolean',
             default: false,
-            description: 'true: faild removes the address when it stops (default: it is the host\'s, and stays).',
+            description: "true: faild removes the address when it stops (default: it is the host's, and stays).",
           },
         },
       },

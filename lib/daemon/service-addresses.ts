@@ -1,5 +1,5 @@
 // Service addresses at work: claimed at start (after checking nobody else answers for them), moved to a working interface when theirs fails, left or removed at stop.
-import { type ServiceAddress, lanTrouble, placement } from '../core/addresses/placement.js'
+import { lanTrouble, placement, type ServiceAddress } from '../core/addresses/placement.js'
 import type { EngineView } from '../core/engine/view.js'
 import type { Lan } from '../core/lans.js'
 import type { NotifyEvent } from '../core/report/change-log.js'
@@ -75,11 +75,16 @@ export class ServiceAddresses {
       const iface = this.#deps.lans[lan]!.iface
       if (on === undefined) {
         const mac = await mover.duplicate(iface, spec.address)
-        if (mac) throw new Error(`${key}: ${it} is in use by another host (${mac} answers ARP for it on ${iface}): nothing claimed`)
+        if (mac)
+          throw new Error(
+            `${key}: ${it} is in use by another host (${mac} answers ARP for it on ${iface}): nothing claimed`,
+          )
       }
       await mover.move(spec.address, spec.len, iface, undefined)
       item.current = lan
-      this.#deps.log.info(`address ${it} ${on === undefined ? 'claimed' : 'kept'} on ${iface} (LAN ${this.#label(lan)})`)
+      this.#deps.log.info(
+        `address ${it} ${on === undefined ? 'claimed' : 'kept'} on ${iface} (LAN ${this.#label(lan)})`,
+      )
     }
   }
 

@@ -47,25 +47,46 @@ export class AddressMover {
 
   /** Who else answers ARP for `address` on `iface` (a MAC), by duplicate address detection; undefined: nobody. */
   async duplicate(iface: string, address: number): Promise<string | undefined> {
-    const r = await runProcess('arping', ['-D', '-c', '2', '-w', '2', '-I', iface, formatIPv4(address)], undefined, 5000)
+    const r = await runProcess(
+      'arping',
+      ['-D', '-c', '2', '-w', '2', '-I', iface, formatIPv4(address)],
+      undefined,
+      5000,
+    )
     if (r.code === 0) return undefined
     const mac = /\[([0-9A-Fa-f:]{17})\]/.exec(r.stdout)?.[1]
     if (mac) return mac
     throw new Error(`arping -D on ${iface} failed: ${(r.stderr || r.stdout).trim() || `exit ${r.code}`}`)
   }
 
-  /** Put the address on `to` (routing its replies there), take it off `from`, and announce it. */
+  /**
+   * Put the address on `to` and announce it at once (clients move while the rest is done), then
+   * route its replies out of `to` and take it off `from`: one `ip` for the address, one batch for
+   * the rest (each `ip` run costs about 10 ms; five in a row were a tenth of a second).
+   */
   async move(address: number, len: number, to: string, from: string | undefined): Promise<void> {
     const a = text(address, len)
     const subnet = text((address & mask(len)) >>> 0, len)
-    const lines = [
-      ['addr', 'replace', a, 'dev', to],
-      ['route', 'replace', subnet, 'dev', to, 'src', formatIPv4(address), 'table', `${this.#o.table}`],
-      ...(from && from !== to ? [['addr', 'del', a, 'dev', from]] : []),
-    ]
-    for (const args of lines) await this.#run(args)
-    await this.#rule(address, 'add')
+    await this.#run(['addr', 'replace', a, 'dev', to])
     this.#announce(address, to)
+    const rule = ['from', formatIPv4(address), 'lookup', `${this.#o.table}`, 'pref', `${this.#o.priority}`]
+    await this.#batch([
+      ['route', 'replace', subnet, 'dev', to, 'src', formatIPv4(address), 'table', `${this.#o.table}`],
+      ['rule', 'del', ...rule], // none yet is no error here (-force goes on)
+      ['rule', 'add', ...rule],
+      ...(from && from !== to ? [['addr', 'del', a, 'dev', from]] : []),
+    ])
+  }
+
+  /** Several commands in one `ip -force -batch`: an error in one (a rule not there to delete) does not stop the rest. */
+  async #batch(lines: ReadonlyArray<readonly string[]>): Promise<void> {
+    if (this.#o.dryRun) return void lines.forEach((l) => this.#log.info(`dry run: would run ip ${l.join(' ')}`))
+    const r = await this.#ip.run(['-force', '-batch', '-'], `${lines.map((l) => l.join(' ')).join('\n')}\n`)
+    // Only the rule deletion may fail (there was none): anything else is reported.
+    const errors = r.stderr
+      .split('\n')
+      .filter((l) => l.trim() && !/RTNETLINK answers: No such file or directory|Command failed/.test(l))
+    if (errors.length > 0) throw new Error(`ip -batch: ${errors.join('; ')}`)
   }
 
   /** At stop (or a leftover of a crashed run): the reply rule and table go; the address only if owned. */
@@ -79,7 +100,16 @@ export class AddressMover {
 
   /** One rule per address (a second add would stack a duplicate; a del of none is no error). */
   async #rule(address: number, how: 'add' | 'del'): Promise<void> {
-    const args = ['rule', 'del', 'from', formatIPv4(address), 'lookup', `${this.#o.table}`, 'pref', `${this.#o.priority}`]
+    const args = [
+      'rule',
+      'del',
+      'from',
+      formatIPv4(address),
+      'lookup',
+      `${this.#o.table}`,
+      'pref',
+      `${this.#o.priority}`,
+    ]
     await this.#run(args, true)
     if (how === 'add') await this.#run(['rule', 'add', ...args.slice(2)])
   }

@@ -43,7 +43,11 @@ export function lanTrouble(
  * The LAN the address belongs on: `current` while it works and failback is off; otherwise the
  * first that works. When none works it stays where it is (moving it to a dead LAN helps no one).
  */
-export function placement(a: ServiceAddress, works: readonly boolean[], current: number | undefined): number | undefined {
+export function placement(
+  a: ServiceAddress,
+  works: readonly boolean[],
+  current: number | undefined,
+): number | undefined {
   if (current !== undefined && !a.failback && works[a.lans.indexOf(current)]) return current
   const first = a.lans.find((_, i) => works[i])
   return first ?? current
