@@ -190,13 +190,17 @@ export function buildParts(
   const jobs = {
     accepted: () => packets.accepted,
     judge: (now: number, behind: () => string | undefined) => {
+      // Asked at most once per judgement, whoever asks first (the peers' misses or the targets').
+      let verdict: boolean | undefined
       const blind = () => {
+        if (verdict !== undefined) return verdict
         const why = behind()
         if (why !== undefined) overload.held(now, why)
-        return why !== undefined
+        verdict = why !== undefined
+        return verdict
       }
       hooks.run(engine.expire(now, blind), false)
-      probes.expire(now)
+      probes.expire(now, blind)
       overload.judged(now)
       sync.retry()
     },

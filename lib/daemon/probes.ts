@@ -55,8 +55,9 @@ export class Probes {
     this.#pinger.stop()
   }
 
-  expire(now: number): void {
-    this.#report(this.#targets.expire(now))
+  /** `blind`: whether faild fell behind (see Targets.expire). */
+  expire(now: number, blind?: () => boolean): void {
+    this.#report(this.#targets.expire(now, blind))
   }
 
   carrier(now: number, lan: number, up: boolean): void {

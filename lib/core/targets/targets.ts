@@ -5,6 +5,7 @@
 // every deadline that passes unanswered is a miss, so a dead port is found `failAfter` intervals
 // after the last answer: `(f - 0.5) x t` after the fault on average, as for a peer's packets. A
 // lost carrier on the target's LAN takes it down at once.
+import { OVERLOAD_SILENCE } from '../engine/timing.js'
 import { type Link, LinkEvent, type LinkState, linkStep, NEW_LINK, type Thresholds } from '../path/link-fsm.js'
 
 /** How a target is probed: ICMP echo, or an ARP request (on the target's own subnet). */
@@ -93,12 +94,19 @@ export class Targets {
     return this.#step(t, LinkEvent.Good, now, false)
   }
 
-  /** Count a miss for every deadline that has passed. */
-  expire(now: number): TargetChange[] {
+  /**
+   * Count a miss for every deadline that has passed. While faild is `blind` (it fell behind: an
+   * answer may be waiting unread) a miss counts only for a target silent OVERLOAD_SILENCE
+   * intervals, as for a peer; `blind` is asked once, and only when a miss is due.
+   */
+  expire(now: number, blind: () => boolean = () => false): TargetChange[] {
     const out: TargetChange[] = []
+    let held: boolean | undefined
     for (const t of this.#targets) {
       while (t.due <= now) {
         t.due += this.#cfg.intervalMs
+        held ??= blind()
+        if (held && now - t.lastAnswer < OVERLOAD_SILENCE * this.#cfg.intervalMs) continue
         out.push(...this.#step(t, LinkEvent.Miss, now, false))
       }
     }

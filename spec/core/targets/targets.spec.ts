@@ -61,3 +61,23 @@ t.test('a new interval applies from the next answer on', async (t) => {
   tg.answer(0, 0)
   t.equal(tg.nextDeadline(), 1100, 'an interval and 10% later')
 })
+
+t.test('while faild is blind, a miss counts only for a target silent for OVERLOAD_SILENCE intervals', async (t) => {
+  const tg = new Targets([{ address: ROUTER, lan: 0, method: 'icmp' }], CFG)
+  for (let n = 0; n <= 5; n++) tg.answer(n * 100, 0)
+  let asked = 0
+  const blind = () => {
+    asked++
+    return true
+  }
+  t.same(tg.expire(900, blind), [], 'three deadlines passed, but faild was blind: held')
+  t.equal(asked, 1, 'asked once')
+  t.same(states(tg), [LinkState.Up])
+  const late = tg.expire(1511, blind)
+  t.same(
+    late.map((c) => c.to),
+    [LinkState.Down],
+    'silent for ten intervals: down all the same',
+  )
+  t.equal(new Targets([], CFG).expire(0, blind).length, 0)
+})
