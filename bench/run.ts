@@ -277,12 +277,24 @@ async function tcpOnly(runs: number): Promise<number> {
 /** `--targets-only`: routers as probe targets, written to bench/results/targets-only.json. */
 async function targetsOnly(runs: number): Promise<number> {
   say(`probe targets: two routers that run no faild, -t 0.1 -f 3 -s 3, ${runs} runs per fault`)
-  const rows = await benchTargets(runs, say)
+  const rows = [...(await benchTargets(runs, say)), ...(await benchTargets(runs, say, 'arp'))]
   const lines = [
-    row(['fault', 'runs', 'failover median (ms)', 'p95', 'max', 'limit (f - 0.5) x t', 'back median', 'max', 's x t']),
-    row(Array(9).fill('---')),
+    row([
+      'probe',
+      'fault',
+      'runs',
+      'failover median (ms)',
+      'p95',
+      'max',
+      'limit (f - 0.5) x t',
+      'back median',
+      'max',
+      's x t',
+    ]),
+    row(Array(10).fill('---')),
     ...rows.map((r) =>
       row([
+        r.method,
         r.fault,
         `${r.runs}`,
         ms(r.failover.median),

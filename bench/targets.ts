@@ -12,6 +12,7 @@ const F = 3
 const S = 3
 
 export interface TargetRow {
+  readonly method: 'icmp' | 'arp'
   readonly fault: 'dead switch port at router A' | "this host's LAN A cable pulled"
   readonly runs: number
   /** From the start of the fault command to the default route via router B, seen by `ip monitor route`. */
@@ -24,7 +25,11 @@ export interface TargetRow {
 }
 
 /** `runs` faults of each kind; faild on host 1 only, with routers A and B as targets (plain namespaces). */
-export async function benchTargets(runs: number, log: (s: string) => void): Promise<TargetRow[]> {
+export async function benchTargets(
+  runs: number,
+  log: (s: string) => void,
+  method: 'icmp' | 'arp' = 'icmp',
+): Promise<TargetRow[]> {
   const lab = await Lab.create({ hosts: 3 })
   try {
     const [h1, rA, rB] = lab.hosts as [Host, Host, Host]
@@ -32,7 +37,8 @@ export async function benchTargets(runs: number, log: (s: string) => void): Prom
     const routerB = addr(B, rB.n)
     const config = join(lab.dir, 'targets.json')
     const routes = [{ prefix: '0.0.0.0/0', via: [routerA, routerB] }]
-    writeFileSync(config, JSON.stringify({ targets: [{ address: routerA }, { address: routerB }], routes }))
+    const targets = [routerA, routerB].map((address) => ({ address, method }))
+    writeFileSync(config, JSON.stringify({ targets, routes }))
     await lab.faild(h1, ['-c', config, '-t', `${T}`, '-f', `${F}`, '-s', `${S}`])
     await lab.routeBecomes(h1, '198.18.200.1', `dev ${h1.ifaces[A]} via ${routerA}`)
     const watch = await lab.watchRoutes(h1)
@@ -59,10 +65,11 @@ export async function benchTargets(runs: number, log: (s: string) => void): Prom
         const again = await watch.next(viaA, 5000)
         back.push(again === undefined ? NaN : again - t1)
         log(
-          `  targets, ${fault}, run ${run + 1}/${runs}: failover ${Math.round(over.at(-1)!)} ms, back ${Math.round(back.at(-1)!)} ms`,
+          `  targets (${method}), ${fault}, run ${run + 1}/${runs}: failover ${Math.round(over.at(-1)!)} ms, back ${Math.round(back.at(-1)!)} ms`,
         )
       }
       out.push({
+        method,
         fault,
         runs,
         failover: summarize(over),

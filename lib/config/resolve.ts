@@ -25,7 +25,7 @@ interface ConfigFile {
   nodeId?: string | number
   staticPeers: string[]
   ignorePeers: string[]
-  targets: Array<{ address: string; lan?: string; method: 'icmp' }>
+  targets: Array<{ address: string; lan?: string; method: 'icmp' | 'arp' }>
   addresses: Array<{
     address: string
     interfaces: string[]

@@ -169,7 +169,12 @@ export const CONFIG_SCHEMA = {
             pattern: IFNAME,
             description: 'The LAN (label or interface) to probe it on; default: every LAN whose subnet holds it.',
           },
-          method: { enum: ['icmp'], default: 'icmp', description: 'How it is probed: ICMP echo (iputils ping).' },
+          method: {
+            enum: ['icmp', 'arp'],
+            default: 'icmp',
+            description:
+              'How it is probed: ICMP echo (iputils ping), or ARP (the kernel probes the neighbour; for boxes that drop ICMP).',
+          },
         },
       },
     }),

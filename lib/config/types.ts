@@ -96,7 +96,7 @@ export interface TargetEntry {
   readonly address: number
   /** A LAN label or interface; undefined: every LAN whose subnet holds the address. */
   readonly lan: string | undefined
-  readonly method: 'icmp'
+  readonly method: 'icmp' | 'arp'
 }
 
 export interface FlapDampingOptions {

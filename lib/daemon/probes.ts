@@ -9,6 +9,7 @@ import {
   type TargetView,
 } from '../core/targets/targets.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
+import { ArpProber } from '../host/arp-prober.js'
 import type { Logger } from '../host/log.js'
 import { Pinger } from '../host/pinger.js'
 
@@ -25,34 +26,50 @@ export interface ProbesDeps {
   readonly deadline: (at: number) => void
 }
 
+/** What probes targets of one method: answers come back by the index it was given. */
+interface Prober {
+  start(intervalMs: number, onAnswer: (i: number, rttMs: number | undefined) => void): void
+  restart(intervalMs: number): void
+  stop(): void
+}
+
 export class Probes {
   readonly #deps: ProbesDeps
   readonly #targets: Targets
-  readonly #pinger: Pinger
+  /** Each prober with the indices (in `specs`) of the targets it probes. */
+  readonly #probers: Array<{ prober: Prober; indices: number[] }>
 
   constructor(specs: readonly TargetSpec[], cfg: TargetConfig, deps: ProbesDeps) {
     this.#deps = deps
     this.#targets = new Targets(specs, cfg)
-    const probe = specs.map((s) => ({ address: s.address, iface: () => deps.iface(s.lan) }))
-    this.#pinger = new Pinger(probe, deps.log)
+    const of = (method: TargetSpec['method']) => specs.flatMap((s, i) => (s.method === method ? [i] : []))
+    const probe = (indices: number[]) =>
+      indices.map((i) => ({ address: specs[i]!.address, iface: () => deps.iface(specs[i]!.lan) }))
+    const icmp = of('icmp')
+    const arp = of('arp')
+    this.#probers = [
+      { prober: new Pinger(probe(icmp), deps.log), indices: icmp },
+      { prober: new ArpProber(probe(arp), deps.log), indices: arp },
+    ].filter((x) => x.indices.length > 0)
   }
 
   start(cfg: TargetConfig): void {
-    if (this.#targets.count === 0) return
-    this.#pinger.start(cfg.intervalMs, (i, rttMs) => {
-      const now = this.#deps.now()
-      this.#report(this.#targets.answer(now, i, rttMs))
-      this.#deps.deadline(this.#targets.nextDeadline())
-    })
+    for (const { prober, indices } of this.#probers) {
+      prober.start(cfg.intervalMs, (k, rttMs) => {
+        const now = this.#deps.now()
+        this.#report(this.#targets.answer(now, indices[k]!, rttMs))
+        this.#deps.deadline(this.#targets.nextDeadline())
+      })
+    }
   }
 
   configure(cfg: TargetConfig): void {
     this.#targets.configure(cfg)
-    if (this.#targets.count > 0) this.#pinger.restart(cfg.intervalMs)
+    for (const { prober } of this.#probers) prober.restart(cfg.intervalMs)
   }
 
   stop(): void {
-    this.#pinger.stop()
+    for (const { prober } of this.#probers) prober.stop()
   }
 
   /** `blind`: whether faild fell behind (see Targets.expire). */

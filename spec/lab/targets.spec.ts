@@ -94,3 +94,34 @@ t.test('failback: false: routes stay on router B after router A heals, until B f
     t.pass('router B fails: via router A')
   }),
 )
+
+t.test('method arp: a router that drops ICMP is watched by ARP, and a dead port is still found', (t) =>
+  withLab(t, { hosts: 3, tools: [{ program: 'arping', apt: 'iputils-arping' }] }, async (lab) => {
+    const { h1, rA, routerA, routerB, config } = routers(lab, (routerA, routerB) => ({
+      targets: [
+        { address: routerA, method: 'arp' },
+        { address: routerB, method: 'arp' },
+      ],
+      routes: [{ prefix: '0.0.0.0/0', via: [routerA, routerB] }],
+    }))
+    // Router A answers no ping at all: an ICMP target there would never come up.
+    await lab.exec(
+      rA,
+      'nft',
+      ['-f', '-'],
+      'table inet noping {\n chain in {\n  type filter hook input priority 0;\n  icmp type echo-request drop\n }\n}\n',
+    )
+    t.equal((await lab.exec(h1, 'ping', ['-c', '1', '-W', '1', routerA])).code, 1, 'router A drops ICMP')
+    const p1 = await lab.faild(h1, ['-c', config, '-t', '0.1', '-f', '3', '-s', '3'])
+    const viaA = `dev etha via ${routerA}`
+    await lab.routeBecomes(h1, VIA_DEFAULT, viaA)
+    t.same(await targetsOf(lab, h1), [`${routerA} A up`, `${routerB} B up`], 'both up by ARP')
+    await lab.fault(rA, A, 'both')
+    await lab.routeBecomes(h1, VIA_DEFAULT, `dev ethb via ${routerB}`)
+    await p1.waitFor(new RegExp(`target ${routerA} LAN A: up -> down`))
+    t.pass("router A's switch port dies: via router B")
+    await lab.heal(rA, A)
+    await lab.routeBecomes(h1, VIA_DEFAULT, viaA)
+    t.pass('healed: back via router A')
+  }),
+)

@@ -1,0 +1,142 @@
+// Probes targets with ARP through the kernel's own neighbour table: a unicast probe each interval (`ip neigh replace ... nud probe`), the answer seen as the entry turning REACHABLE (`ip monitor neigh`).
+//
+// For boxes that drop ICMP: every IPv4 host answers ARP. Node has no raw sockets, and iputils
+// arping sends at most one request a second; the kernel can probe a neighbour on demand, and only
+// a genuine ARP reply from the target's address on that interface (or traffic the kernel takes as
+// proof of reachability) makes the entry REACHABLE. A unicast probe needs the target's MAC: while
+// it is not known, or after a probe went unanswered (the MAC may have changed, as a VRRP router's
+// does), a broadcast request is sent instead by a one-shot arping, at most once a second.
+import { type ChildProcess, spawn } from 'node:child_process'
+import { formatIPv4 } from '../core/util/ipv4.js'
+import { runProcess } from './ip-runner.js'
+import type { Logger } from './log.js'
+import type { AnswerHandler, ProbeTarget } from './pinger.js'
+
+/** A broadcast ARP request at most this often per target (each is an arping process). */
+const BROADCAST_EVERY_MS = 1000
+
+/** "198.18.1.2 dev etha lladdr 4e:..:01 REACHABLE" (also with "Deleted", or FAILED without lladdr). */
+export function parseNeighLine(
+  line: string,
+): { address: string; dev: string; mac?: string; state: string } | undefined {
+  const m = /^(?:Deleted )?([0-9.]+) dev (\S+)(?: lladdr ([0-9a-f:]{17}))?.* ([A-Z]+)\s*$/.exec(line.trim())
+  if (!m) return undefined
+  return { address: m[1]!, dev: m[2]!, ...(m[3] ? { mac: m[3] } : {}), state: m[4]! }
+}
+
+interface Probe {
+  readonly target: ProbeTarget
+  readonly text: string
+  mac: string | undefined
+  /** Probed since the last answer: the next probe goes by broadcast (the MAC may have changed). */
+  pending: boolean
+  lastBroadcast: number
+  /** A static entry: the kernel never probes it; said once, never answered. */
+  permanent: boolean
+}
+
+export class ArpProber {
+  readonly #probes: Probe[]
+  readonly #log: Logger
+  #monitor: ChildProcess | undefined
+  #batch: ChildProcess | undefined
+  #timer: NodeJS.Timeout | undefined
+  #onAnswer: AnswerHandler = () => {}
+  #stopped = false
+
+  constructor(targets: readonly ProbeTarget[], log: Logger) {
+    this.#probes = targets.map((target) => ({
+      target,
+      text: formatIPv4(target.address),
+      mac: undefined,
+      pending: false,
+      lastBroadcast: -Infinity,
+      permanent: false,
+    }))
+    this.#log = log
+  }
+
+  start(intervalMs: number, onAnswer: AnswerHandler): void {
+    if (this.#probes.length === 0) return
+    this.#onAnswer = onAnswer
+    this.#monitor = this.#spawnMonitor()
+    this.#batch = spawn('ip', ['-force', '-batch', '-'], { stdio: ['pipe', 'ignore', 'ignore'] })
+    this.#batch.on('error', (e) => this.#log.warn(`ARP probes: cannot run ip: ${e.message}`))
+    this.#batch.stdin?.on('error', () => {}) // ip gone: the probes stop, the misses say so
+    this.restart(intervalMs)
+  }
+
+  restart(intervalMs: number): void {
+    if (this.#stopped || !this.#batch) return
+    if (this.#timer) clearInterval(this.#timer)
+    this.#timer = setInterval(() => this.#probeAll(), intervalMs)
+    this.#timer.unref()
+  }
+
+  stop(): void {
+    this.#stopped = true
+    if (this.#timer) clearInterval(this.#timer)
+    this.#monitor?.kill()
+    this.#batch?.stdin?.end()
+  }
+
+  #probeAll(): void {
+    const lines: string[] = []
+    const now = performance.now()
+    for (const p of this.#probes) {
+      if (p.permanent) continue
+      const dev = p.target.iface()
+      if (p.mac && !p.pending) lines.push(`neigh replace ${p.text} dev ${dev} lladdr ${p.mac} nud probe`)
+      else if (now - p.lastBroadcast >= BROADCAST_EVERY_MS) {
+        p.lastBroadcast = now
+        void this.#broadcast(p, dev)
+      }
+      p.pending = true
+    }
+    if (lines.length > 0) this.#batch?.stdin?.write(`${lines.join('\n')}\n`)
+  }
+
+  /** One broadcast request; a reply gives the MAC, and is an answer. */
+  async #broadcast(p: Probe, dev: string): Promise<void> {
+    const r = await runProcess('arping', ['-c', '1', '-w', '1', '-I', dev, p.text], undefined, 3000)
+    const mac = /reply from [0-9.]+ \[([0-9A-Fa-f:]{17})\]/.exec(r.stdout)?.[1]?.toLowerCase()
+    if (r.code === 127) this.#log.warn(`ARP probes: cannot run arping (apt-get install iputils-arping): ${r.stderr}`)
+    if (!mac || this.#stopped) return
+    p.mac = mac
+    this.#answer(p)
+  }
+
+  #answer(p: Probe): void {
+    p.pending = false
+    this.#onAnswer(this.#probes.indexOf(p), undefined)
+  }
+
+  #onLine(line: string): void {
+    const ev = parseNeighLine(line)
+    if (!ev) return
+    const p = this.#probes.find((x) => x.text === ev.address && x.target.iface() === ev.dev)
+    if (!p) return
+    if (ev.state === 'PERMANENT' && !p.permanent) {
+      p.permanent = true
+      this.#log.warn(`target ${p.text}: a static ARP entry on ${ev.dev}: the kernel never probes it; use method icmp`)
+    }
+    if (ev.mac) p.mac = ev.mac
+    if (ev.state === 'REACHABLE' && p.pending) this.#answer(p)
+  }
+
+  #spawnMonitor(): ChildProcess {
+    const child = spawn('ip', ['-o', 'monitor', 'neigh'], { stdio: ['ignore', 'pipe', 'ignore'] })
+    let partial = ''
+    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
+      const lines = (partial + d).split('\n')
+      partial = lines.pop() ?? ''
+      for (const line of lines) this.#onLine(line)
+    })
+    child.on('error', (e) => this.#log.warn(`ARP probes: cannot run ip monitor: ${e.message}`))
+    child.on('close', () => {
+      if (!this.#stopped)
+        this.#log.warn('ARP probes: ip monitor neigh exited; ARP targets get no answers until restart')
+    })
+    return child
+  }
+}
