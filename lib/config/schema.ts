@@ -171,9 +171,9 @@ export const CONFIG_SCHEMA = {
           },
           method: {
             enum: ['icmp', 'arp'],
-            default: 'icmp',
+            default: 'arp',
             description:
-              'How it is probed: ICMP echo (iputils ping), or ARP (the kernel probes the neighbour; for boxes that drop ICMP).',
+              'How it is probed: ARP (the kernel probes the neighbour: every IPv4 box answers it, firewalls too), or ICMP echo (iputils ping; for a target with a static ARP entry here).',
           },
         },
       },

@@ -1,5 +1,5 @@
 // Lab: probe targets (#14 items 1, 2 and 5): two routers that run nothing but the kernel, probed
-// with ICMP by a faild that has no faild peers at all; its default route and a /16 move from
+// by ARP and ICMP by a faild that has no faild peers at all; its default route and a /16 move from
 // router A to router B at a dead switch port or a pulled cable, and back.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
@@ -28,12 +28,19 @@ function routers(lab: Lab, more: (routerA: string, routerB: string) => object) {
   return { h1, rA, rB, routerA, routerB, config }
 }
 
-const LAB = { hosts: 3, tools: [{ program: 'ping', apt: 'iputils-ping' }] }
+const LAB = {
+  hosts: 3,
+  tools: [
+    { program: 'ping', apt: 'iputils-ping' },
+    { program: 'arping', apt: 'iputils-arping' },
+  ],
+}
 
 t.test('routers that run no faild: targets probed, gateway routes follow them', (t) =>
   withLab(t, LAB, async (lab) => {
     const { h1, rA, routerA, routerB, config } = routers(lab, (routerA, routerB) => ({
-      targets: [{ address: routerA }, { address: routerB, lan: 'B' }],
+      // Router A by ARP (the default), router B by ICMP.
+      targets: [{ address: routerA }, { address: routerB, lan: 'B', method: 'icmp' }],
       routes: [
         { prefix: '0.0.0.0/0', via: [routerA, routerB] },
         { prefix: '198.19.0.0/16', via: [routerA, routerB] },
@@ -66,7 +73,7 @@ t.test('routers that run no faild: targets probed, gateway routes follow them', 
     await lab.routeBecomes(h1, VIA_DEFAULT, viaA)
     await until(async () => (await targetsOf(lab, h1))[0] === `${routerA} A up`, 5000, 'router A up again')
     t.pass('plugged back: via router A')
-    t.equal(await p1.stop(), 0, 'stops cleanly (every ping ended)')
+    t.equal(await p1.stop(), 0, 'stops cleanly (every prober ended)')
     t.equal(await lab.faildRoutes(h1), '', "faild's table is empty after the stop")
   }),
 )
