@@ -274,6 +274,9 @@ async function tcpOnly(runs: number): Promise<number> {
   return 0
 }
 
+/** Median, p95 and max, as table cells. */
+const spread = (s: Summary): string[] => [ms(s.median), ms(s.p95), ms(s.max)]
+
 /** `--targets-only`: routers as probe targets, written to bench/results/targets-only.json. */
 async function targetsOnly(runs: number): Promise<number> {
   say(`probe targets: two routers that run no faild, -t 0.1 -f 3 -s 3, ${runs} runs per fault`)
@@ -297,9 +300,7 @@ async function targetsOnly(runs: number): Promise<number> {
         r.method,
         r.fault,
         `${r.runs}`,
-        ms(r.failover.median),
-        ms(r.failover.p95),
-        ms(r.failover.max),
+        ...spread(r.failover),
         ms(r.failoverLimitMs),
         ms(r.failback.median),
         ms(r.failback.max),
@@ -314,15 +315,7 @@ async function targetsOnly(runs: number): Promise<number> {
     '',
     row(['runs', 'moved median', 'p95', 'max', 'limit (f - 0.5) x t', 'back median', 'max']),
     row(Array(7).fill('---')),
-    row([
-      `${move.runs}`,
-      ms(move.move.median),
-      ms(move.move.p95),
-      ms(move.move.max),
-      ms(move.moveLimitMs),
-      ms(move.back.median),
-      ms(move.back.max),
-    ]),
+    row([`${move.runs}`, ...spread(move.move), ms(move.moveLimitMs), ms(move.back.median), ms(move.back.max)]),
   )
   say(`\n${lines.join('\n')}`)
   mkdirSync(OUT, { recursive: true })
