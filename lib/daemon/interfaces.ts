@@ -12,6 +12,7 @@ import { follow, type IpLink, type Lan } from '../core/lans.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
 import { type IpRunner, ipJson } from '../host/ip-runner.js'
 import type { Logger } from '../host/log.js'
+import { OneAtATime } from './one-at-a-time.js'
 
 export interface InterfacesDeps {
   readonly ip: IpRunner
@@ -32,9 +33,7 @@ const where = (l: Lan) => (l.address === 0 ? 'none' : `${formatIPv4(l.address)}/
 
 export class Interfaces {
   readonly #deps: InterfacesDeps
-  #reading: Promise<void> | undefined
-  #again = false
-  #stopped = false
+  readonly #reads = new OneAtATime(() => this.#read())
 
   constructor(deps: InterfacesDeps) {
     this.#deps = deps
@@ -42,24 +41,12 @@ export class Interfaces {
 
   /** A link or address changed somewhere: read the interfaces again (coalesced). */
   changed(): void {
-    if (this.#stopped) return
-    if (this.#reading) {
-      this.#again = true
-      return
-    }
-    this.#reading = this.#read().finally(() => {
-      this.#reading = undefined
-      if (this.#again) {
-        this.#again = false
-        this.changed()
-      }
-    })
+    this.#reads.request()
   }
 
   /** Resolves once the current read is done. */
-  async stop(): Promise<void> {
-    this.#stopped = true
-    await this.#reading
+  stop(): Promise<void> {
+    return this.#reads.stop()
   }
 
   async #read(): Promise<void> {
@@ -73,7 +60,7 @@ export class Interfaces {
     let moved = false
     for (const [i, lan] of this.#deps.lans.entries()) {
       const next = follow(lan, links)
-      if (next === lan || this.#stopped) continue
+      if (next === lan || this.#reads.stopped) continue
       moved = (await this.#move(i, lan, next)) || moved
     }
     if (moved) this.#deps.replan()

@@ -8,6 +8,7 @@ import { formatIPv4 } from '../core/util/ipv4.js'
 import { AddressMover, type MoverOptions } from '../host/address-mover.js'
 import type { IpRunner } from '../host/ip-runner.js'
 import type { Logger } from '../host/log.js'
+import { OneAtATime } from './one-at-a-time.js'
 
 /** Each address's reply routes live in table `--table` + this + its index (gateway tables use + 1 to + 33). */
 export const ADDRESS_TABLE_OFFSET = 40
@@ -38,9 +39,7 @@ interface Item {
 export class ServiceAddresses {
   readonly #deps: ServiceAddressesDeps
   readonly #items: Item[]
-  #reviewing: Promise<void> | undefined
-  #again = false
-  #stopped = false
+  readonly #passes = new OneAtATime(() => this.#pass())
 
   constructor(specs: readonly ServiceAddress[], deps: ServiceAddressesDeps) {
     this.#deps = deps
@@ -90,23 +89,11 @@ export class ServiceAddresses {
 
   /** Something changed (paths, targets, carrier): move each address to where it belongs (one pass at a time). */
   review(): void {
-    if (this.#stopped || this.#items.length === 0) return
-    if (this.#reviewing) {
-      this.#again = true
-      return
-    }
-    this.#reviewing = this.#pass().finally(() => {
-      this.#reviewing = undefined
-      if (this.#again) {
-        this.#again = false
-        this.review()
-      }
-    })
+    if (this.#items.length > 0) this.#passes.request()
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true
-    await this.#reviewing
+    await this.#passes.stop()
     for (const { spec, mover } of this.#items) {
       try {
         await mover.release(spec.address, spec.len, spec.owned)
