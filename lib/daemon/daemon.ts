@@ -12,6 +12,7 @@ import { formatIPv4 } from '../core/util/ipv4.js'
 import type { WireKey } from '../core/wire/codec.js'
 import { readKeyFile } from '../host/key-file.js'
 import { discoverLans } from '../host/lan-discovery.js'
+import { linkReturned } from '../host/neighbours.js'
 import { RECV_BUFFER_BYTES } from '../host/transport.js'
 import { buildParts, type DaemonDeps, type Parts, targetConfig } from './parts.js'
 import { type Prepared, prepareReload } from './reload.js'
@@ -123,6 +124,8 @@ export class Daemon {
     this.#run(p.engine.carrier(this.#deps.clock.now(), lan.index, carrier))
     p.probes.carrier(this.#deps.clock.now(), lan.index, carrier)
     p.addresses.review()
+    if (carrier && lan.address !== 0 && !this.#opt.dryRun)
+      void linkReturned(this.#deps.ip, this.#deps.log, lan.iface, lan.address)
   }
 
   /**
