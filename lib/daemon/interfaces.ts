@@ -27,25 +27,40 @@ export interface InterfacesDeps {
   readonly run: (effects: Effect[]) => void
   /** Plan the routes again (they name the interfaces and addresses). */
   readonly replan: () => void
+  /** Wait this long after a change before reading (default SETTLE_MS). */
+  readonly settleMs?: number
 }
+
+/**
+ * A change is read this long after it: a rename or a new address is not urgent, while a carrier
+ * loss is, and spawning `ip` at that very moment took CPU from the failover itself.
+ */
+const SETTLE_MS = 100
 
 const where = (l: Lan) => (l.address === 0 ? 'none' : `${formatIPv4(l.address)}/${l.prefixLen}`)
 
 export class Interfaces {
   readonly #deps: InterfacesDeps
   readonly #reads = new OneAtATime(() => this.#read())
+  #settling: NodeJS.Timeout | undefined
 
   constructor(deps: InterfacesDeps) {
     this.#deps = deps
   }
 
-  /** A link or address changed somewhere: read the interfaces again (coalesced). */
+  /** A link or address changed somewhere: read the interfaces again, a little later (coalesced). */
   changed(): void {
-    this.#reads.request()
+    if (this.#settling || this.#reads.stopped) return
+    this.#settling = setTimeout(() => {
+      this.#settling = undefined
+      this.#reads.request()
+    }, this.#deps.settleMs ?? SETTLE_MS)
+    this.#settling.unref()
   }
 
   /** Resolves once the current read is done. */
   stop(): Promise<void> {
+    if (this.#settling) clearTimeout(this.#settling)
     return this.#reads.stop()
   }
 
