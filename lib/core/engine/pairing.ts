@@ -60,7 +60,8 @@ const inSubnet = (address: number, own: OwnLan): boolean =>
  */
 export function toLocal(p: Packet, own: readonly OwnLan[], bytes?: number): Paired {
   const addresses: number[] = []
-  const downOn: Array<readonly number[] | undefined> = []
+  // Only for a packet that has them: no array per packet otherwise (tens of thousands a second).
+  const downOn: Array<readonly number[] | undefined> | undefined = p.downOn ? [] : undefined
   let outOfService = 0
   let lan = -1
   own.forEach((o, i) => {
@@ -68,13 +69,13 @@ export function toLocal(p: Packet, own: readonly OwnLan[], bytes?: number): Pair
     addresses.push(l ? ipv4Of(l) : 0)
     if (l?.outOfService && i < 8) outOfService |= 1 << i
     if (l?.slot === p.slot) lan = i
-    downOn.push(l && p.downOn?.find((d) => d.slot === l.slot)?.ids)
+    downOn?.push(l && p.downOn!.find((d) => d.slot === l.slot)?.ids)
   })
   if (lan < 0) return { ok: false, reason: 'unpaired-lan' }
   const extra = {
     version: p.version,
     ...(bytes === undefined ? {} : { bytes }),
-    ...(p.downOn ? { downOn } : {}),
+    ...(downOn ? { downOn } : {}),
     // Only an INQ asks for answers; undefined: every receiver answers (ANSWER-ALL, or v1).
     ...(p.kind === 'inq' && !p.answerAll ? { answer: p.answer } : {}),
   }
