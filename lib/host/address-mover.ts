@@ -69,7 +69,7 @@ export class AddressMover {
     const subnet = text((address & mask(len)) >>> 0, len)
     await this.#run(['addr', 'replace', a, 'dev', to])
     this.#announce(address, to)
-    const rule = ['from', formatIPv4(address), 'lookup', `${this.#o.table}`, 'pref', `${this.#o.priority}`]
+    const rule = this.#ruleOf(address)
     await this.#batch([
       ['route', 'replace', subnet, 'dev', to, 'src', formatIPv4(address), 'table', `${this.#o.table}`],
       ['rule', 'del', ...rule], // none yet is no error here (-force goes on)
@@ -91,27 +91,16 @@ export class AddressMover {
 
   /** At stop (or a leftover of a crashed run): the reply rule and table go; the address only if owned. */
   async release(address: number, len: number, owned: boolean): Promise<void> {
-    await this.#rule(address, 'del')
+    await this.#run(['rule', 'del', ...this.#ruleOf(address)], true) // none there is no error
     await this.#run(['route', 'flush', 'table', `${this.#o.table}`], true)
     if (!owned) return
     const holder = await this.holder(address)
     if (holder) await this.#run(['addr', 'del', text(address, len), 'dev', holder])
   }
 
-  /** One rule per address (a second add would stack a duplicate; a del of none is no error). */
-  async #rule(address: number, how: 'add' | 'del'): Promise<void> {
-    const args = [
-      'rule',
-      'del',
-      'from',
-      formatIPv4(address),
-      'lookup',
-      `${this.#o.table}`,
-      'pref',
-      `${this.#o.priority}`,
-    ]
-    await this.#run(args, true)
-    if (how === 'add') await this.#run(['rule', 'add', ...args.slice(2)])
+  /** The selector of the address's reply rule: the same for its add and its deletes. */
+  #ruleOf(address: number): string[] {
+    return ['from', formatIPv4(address), 'lookup', `${this.#o.table}`, 'pref', `${this.#o.priority}`]
   }
 
   async #run(args: readonly string[], quiet = false): Promise<void> {
