@@ -1,5 +1,5 @@
 // Carries out the engine's effects: sends packets, counts drops, and reports peer and damping events.
-import type { Effect, LinkChange, SendCommand } from '../core/engine/effects.js'
+import type { Effect, LinkChange, SendCommand, ServicesEvent } from '../core/engine/effects.js'
 import { type OwnLan, toPacket } from '../core/engine/pairing.js'
 import type { NotifyEvent } from '../core/report/change-log.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
@@ -71,6 +71,10 @@ export class EffectRunner {
           this.#deps.observer?.damped?.(fx)
           this.#damped(now, fx)
           break
+        case 'services':
+          changed = true
+          this.#services(fx)
+          break
       }
     }
     return { links, changed }
@@ -95,6 +99,13 @@ export class EffectRunner {
     this.#deps.send(lan, to, data)
     if (v1 || msg.kind !== 'inq' || !this.#deps.versions.v1Heard(lan, now)) return
     this.#deps.send(lan, to === 'broadcast' ? this.#deps.v1Broadcast(lan) : to, encode(msg, this.key))
+  }
+
+  /** Where a peer says its service addresses are now: signed, so at most a few per real move. */
+  #services(fx: ServicesEvent): void {
+    const { log, label } = this.#deps
+    const where = fx.services.map((s) => `${formatIPv4(s.address)}/${s.len} on LAN ${label(s.lan)}`)
+    log.info(`peer ${formatIPv4(fx.peer)} holds ${where.length > 0 ? where.join(', ') : 'no service address'}`)
   }
 
   /** A path held down for flapping: forged notices can cause it per packet, so it has a budget of its own. */

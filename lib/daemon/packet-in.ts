@@ -44,6 +44,8 @@ export class PacketIn {
   #trace: boolean
   /** With a key, the newest (boot, seq) let in per sender, kind and LAN. BOUNDED: MAX_LATEST. */
   readonly #latest = new Map<string, { boot: number; seq: number }>()
+  /** The first peer heard claiming a service address without a key was logged (once a run: see services.ts). */
+  #claimSeen = false
   received = 0
   /** Packets that passed the rate limit and decoded: what the drain before judging waits for. */
   accepted = 0
@@ -80,7 +82,18 @@ export class PacketIn {
       const what = `${m.kind.toUpperCase()} seq ${m.seq} from ${formatIPv4(m.from)} (${formatIPv4(src)})`
       this.#deps.log.debug(`LAN ${this.#deps.label(lan)}: ${what}`)
     }
+    if (msg.services?.length && this.#keys.length === 0 && !this.#claimSeen) this.#unfollowed(lan, msg)
     this.#deps.accept(now, lan, src, msg)
+  }
+
+  #unfollowed(lan: number, msg: Message): void {
+    this.#claimSeen = true
+    const s = msg.services?.[0]
+    const what = s ? `${formatIPv4(s.address)} on LAN ${this.#deps.label(s.lan)}` : 'a service address'
+    this.#deps.log.warn(
+      `peer ${formatIPv4(msg.from)} (LAN ${this.#deps.label(lan)}) says it holds ${what}: not routed without ` +
+        '--key-file, since anyone on a LAN could claim any address (logged once)',
+    )
   }
 
   /** Whose budget a decoded packet spends: its source without a key; with one, its node id, or REPLAYS. */

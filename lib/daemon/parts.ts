@@ -105,7 +105,7 @@ function newEngine(
     prefixLens: lans.map((l) => l.prefixLen),
     requestor: o.requestor,
     cluster: o.cluster ? clusterTag(o.cluster) : 0,
-    strictBoot: keys.length > 0,
+    authenticated: keys.length > 0,
     ...tunables(o, lans),
   })
 }
@@ -176,6 +176,7 @@ export function buildParts(
     view: () => engine.view(),
     targets: () => probes.view(),
     notify,
+    held: (held) => hooks.run(engine.hold(held)),
     table: o.table,
     rulePriority: o.rulePriority,
     dryRun: o.dryRun,

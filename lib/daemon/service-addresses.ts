@@ -4,7 +4,8 @@ import type { EngineView } from '../core/engine/view.js'
 import type { Lan } from '../core/lans.js'
 import type { NotifyEvent } from '../core/report/change-log.js'
 import type { TargetView } from '../core/targets/targets.js'
-import { formatIPv4 } from '../core/util/ipv4.js'
+import { formatIPv4, sameSubnet } from '../core/util/ipv4.js'
+import type { HeldAddress } from '../core/wire/codec.js'
 import { AddressMover, type MoverOptions } from '../host/address-mover.js'
 import type { IpRunner } from '../host/ip-runner.js'
 import type { Logger } from '../host/log.js'
@@ -23,6 +24,8 @@ export interface ServiceAddressesDeps {
   readonly view: () => EngineView
   readonly targets: () => readonly TargetView[]
   readonly notify?: ((e: NotifyEvent) => void) | undefined
+  /** Where the addresses are now, after each placement: peers are told (the engine's hold). */
+  readonly held?: (held: HeldAddress[]) => void
   readonly table: number
   readonly rulePriority: number
   readonly dryRun: boolean
@@ -40,9 +43,12 @@ export class ServiceAddresses {
   readonly #deps: ServiceAddressesDeps
   readonly #items: Item[]
   readonly #passes = new OneAtATime(() => this.#pass())
+  /** The addresses of the config: a peer's claim to one of them is never routed. */
+  readonly own: ReadonlySet<number>
 
   constructor(specs: readonly ServiceAddress[], deps: ServiceAddressesDeps) {
     this.#deps = deps
+    this.own = new Set(specs.map((s) => s.address))
     this.#items = specs.map((spec, i) => {
       const o: MoverOptions = {
         table: deps.table + ADDRESS_TABLE_OFFSET + i,
@@ -79,12 +85,21 @@ export class ServiceAddresses {
             `${key}: ${it} is in use by another host (${mac} answers ARP for it on ${iface}): nothing claimed`,
           )
       }
-      await mover.move(spec.address, spec.len, iface, undefined)
+      await mover.move(spec.address, spec.len, iface, undefined, this.#foreign(spec, lan))
       item.current = lan
       this.#deps.log.info(
         `address ${it} ${on === undefined ? 'claimed' : 'kept'} on ${iface} (LAN ${this.#label(lan)})`,
       )
     }
+    this.#tell()
+  }
+
+  /** Tell peers where the addresses are now (faild clients route them over that LAN). */
+  #tell(): void {
+    const held = this.#items.flatMap(({ spec, current }) =>
+      current === undefined ? [] : [{ address: spec.address, len: spec.len, lan: current }],
+    )
+    this.#deps.held?.(held)
   }
 
   /** Something changed (paths, targets, carrier): move each address to where it belongs (one pass at a time). */
@@ -127,17 +142,24 @@ export class ServiceAddresses {
     const from = item.current === undefined ? undefined : lans[item.current]?.iface
     const iface = lans[to]!.iface
     try {
-      await item.mover.move(spec.address, spec.len, iface, from)
+      await item.mover.move(spec.address, spec.len, iface, from, this.#foreign(spec, to))
     } catch (err) {
       log.warn(`address ${it}: cannot move to ${iface}: ${(err as Error).message}; tried again at the next change`)
       return
     }
     item.current = to
+    this.#tell()
     log.warn(
       `address ${it} moved ${from ?? '-'} -> ${iface} (LAN ${this.#label(to)}; ${why}), ` +
         `announced with ${ANNOUNCE.count} gratuitous ARPs`,
     )
     notify?.({ event: 'address', address: it, lan: this.#label(to), action: 'move' })
+  }
+
+  /** LAN `lan`'s own subnet does not hold the address: it was moved there from another LAN's. */
+  #foreign(spec: ServiceAddress, lan: number): boolean {
+    const l = this.#deps.lans[lan]
+    return l !== undefined && l.address !== 0 && !sameSubnet(spec.address, l.address, l.prefixLen)
   }
 
   #label(lan: number): string {

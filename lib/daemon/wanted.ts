@@ -21,12 +21,15 @@ export interface WantedInput {
   readonly now: number
   /** The routes wanted until now (for the status and the log's "why"). */
   readonly routes: readonly Route[]
+  /** This host's own service addresses (peers' claims to them are not routed). */
+  readonly own?: ReadonlySet<number>
 }
 
 /** Each gateway route via its first gateway whose path is up; each down path via a LAN that carries it. */
 export function wanted(w: WantedInput): Wanted {
   const o = w.options
-  const plan = planRoutes(w.lans, planPeers(w.view), { table: o.table, now: w.now, upAfter: o.upAfter })
+  const ctx = { table: o.table, now: w.now, upAfter: o.upAfter, ...(w.own ? { own: w.own } : {}) }
+  const plan = planRoutes(w.lans, planPeers(w.view), ctx)
   const gateways = w.gateways.map((g) => ({
     table: w.gatewayTable(g.len),
     dst: g.dst,

@@ -6,6 +6,11 @@
 // that holds it now. The announcement is an unsolicited ARP request (sender and target the
 // address) sent `count` times `spacingMs` apart: Linux neighbours update an entry they have on
 // it, and the repeats cover a lost one and the one-second lock on a recently updated entry.
+//
+// On an interface whose own subnet does not hold the address (NetMon's case: two NICs on separate
+// LANs), the address goes on without a prefix route (that subnet lives on the other NIC) and its
+// replies get no route of their own: they follow faild's host routes and the main table, as the
+// host's other traffic to a peer's address on the dead LAN does.
 import { formatIPv4 } from '../core/util/ipv4.js'
 import { type IpRunner, ipJson, runProcess } from './ip-runner.js'
 import type { Logger } from './log.js'
@@ -62,16 +67,20 @@ export class AddressMover {
   /**
    * Put the address on `to` and announce it at once (clients move while the rest is done), then
    * route its replies out of `to` and take it off `from`: one `ip` for the address, one batch for
-   * the rest (each `ip` run costs about 10 ms; five in a row were a tenth of a second).
+   * the rest (each `ip` run costs about 10 ms; five in a row were a tenth of a second). `foreign`:
+   * `to`'s own subnet does not hold the address (see above).
    */
-  async move(address: number, len: number, to: string, from: string | undefined): Promise<void> {
+  async move(address: number, len: number, to: string, from: string | undefined, foreign = false): Promise<void> {
     const a = text(address, len)
     const subnet = text((address & mask(len)) >>> 0, len)
-    await this.#run(['addr', 'replace', a, 'dev', to])
+    await this.#run(['addr', 'replace', a, 'dev', to, ...(foreign ? ['noprefixroute'] : [])])
     this.#announce(address, to)
     const rule = this.#ruleOf(address)
+    const table = `${this.#o.table}`
     await this.#batch([
-      ['route', 'replace', subnet, 'dev', to, 'src', formatIPv4(address), 'table', `${this.#o.table}`],
+      foreign
+        ? ['route', 'flush', 'table', table]
+        : ['route', 'replace', subnet, 'dev', to, 'src', formatIPv4(address), 'table', table],
       ['rule', 'del', ...rule], // none yet is no error here (-force goes on)
       ['rule', 'add', ...rule],
       ...(from && from !== to ? [['addr', 'del', a, 'dev', from]] : []),

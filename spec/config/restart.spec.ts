@@ -71,7 +71,7 @@ t.test('RESTART_KEYS: what is bound at start, in schema order', async (t) => {
     'metricsPublic', // checked when it is bound
     'pidFile', // the lock, held by main()
     'stateDir', // the boot counter, taken once per start
-    'keyFile', // its presence sets strictBoot; its contents are re-read on reload all the same
+    'keyFile', // its presence sets authenticated; its contents are re-read on reload all the same
     'cluster', // the engine's cluster tag
     'wireVersion', // what every packet is encoded as, and whom it reaches
     'dynamicInterfaces', // how the LANs are found at start

@@ -12,7 +12,7 @@ export interface AdmitContext {
   readonly requestor: boolean
   /** 0: none. */
   readonly cluster: number
-  readonly strictBoot: boolean
+  readonly authenticated: boolean
   readonly maxPeers: number
   /** Node ids and addresses to drop. */
   readonly ignore: ReadonlySet<number>
@@ -37,7 +37,7 @@ export function admitContext(
     nodeId: cfg.nodeId,
     requestor: cfg.requestor,
     cluster: cfg.cluster ?? 0,
-    strictBoot: cfg.strictBoot ?? false,
+    authenticated: cfg.authenticated ?? false,
     maxPeers: cfg.maxPeers ?? Infinity,
     ignore,
     trust: cfg,
@@ -97,10 +97,10 @@ export const ADMIT: ReadonlyArray<readonly [Admission, Check]> = [
   // Sent both broadcast and unicast (a static peer): the second copy.
   ['duplicate-inq', (a, _, p) => isProbe(a) && seqOrder(a, p) === 'same'],
   // Only a key makes a sequence number evidence (see seqOrder): then an INQ or notice not newer is a replay.
-  ['replayed', (a, c, p) => c.strictBoot && isInq(a) && seqOrder(a, p) !== 'new'],
+  ['replayed', (a, c, p) => c.authenticated && isInq(a) && seqOrder(a, p) !== 'new'],
   ['peer-table-full', (_, c, p) => !p && c.peerCount >= c.maxPeers && c.unconfirmed === 0],
   // With a key, an earlier run of a known peer is a replay; without one, a clock set back at reboot.
-  ['replayed', ({ msg }, c, p) => c.strictBoot && isEarlierRun(msg.boot, p)],
+  ['replayed', ({ msg }, c, p) => c.authenticated && isEarlierRun(msg.boot, p)],
 ]
 
 /** Why the packet is dropped, or undefined if it is let in. */

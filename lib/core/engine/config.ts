@@ -21,11 +21,12 @@ export interface EngineConfig extends Thresholds {
   /** The sequence number before the first INQ: random per start, so ACKs from an earlier run never match. */
   readonly firstSeq?: number
   /**
-   * Packets are authenticated (a key is set): a packet from an earlier run of a known peer (an
-   * older boot id) is a replay, not a restart. Without a key anyone can forge packets anyway, and a
-   * peer whose clock went back at reboot must not be shut out.
+   * Packets are authenticated (a key is set). Then a packet from an earlier run of a known peer (an
+   * older boot id) is a replay, not a restart, and a peer's word on where its service addresses are
+   * is followed. Without a key anyone can forge packets anyway, a peer whose clock went back at
+   * reboot must not be shut out, and anyone could claim any address as a service address of theirs.
    */
-  readonly strictBoot?: boolean
+  readonly authenticated?: boolean
   /** Flap damping; undefined: none. */
   readonly damping?: Damping
   /** Peers tracked at most (a flood of invented ones must not eat the memory); undefined: no bound. */

@@ -1,6 +1,6 @@
 // What the engine returns: commands the shell must carry out, and events it reports.
 import type { LinkState } from '../path/link-fsm.js'
-import type { Message } from '../wire/codec.js'
+import type { HeldAddress, Message } from '../wire/codec.js'
 import type { PathView } from './view.js'
 
 export type DropReason =
@@ -71,6 +71,13 @@ export interface DampedEvent {
   readonly penalty: number
 }
 
-export type EngineEvent = LinkChange | PeerEvent | DropEvent | DampedEvent
+/** A peer's service addresses are somewhere else now (or it holds others): their routes move. */
+export interface ServicesEvent {
+  readonly kind: 'services'
+  readonly peer: number
+  readonly services: readonly HeldAddress[]
+}
+
+export type EngineEvent = LinkChange | PeerEvent | DropEvent | DampedEvent | ServicesEvent
 
 export type Effect = Command | EngineEvent

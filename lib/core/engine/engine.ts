@@ -6,7 +6,7 @@
 import { held } from '../path/flap-damping.js'
 import { LinkEvent, LinkState, linkStep } from '../path/link-fsm.js'
 import { sameSubnet } from '../util/ipv4.js'
-import type { Message } from '../wire/codec.js'
+import type { HeldAddress, Message } from '../wire/codec.js'
 import { type AdmitContext, admit, admitContext } from './admit.js'
 import { whoAnswers } from './answering.js'
 import { Blindness } from './blindness.js'
@@ -16,6 +16,7 @@ import { downList, downOnFor, LocalLans, noLargerThan } from './local-lans.js'
 import { PathChanges, pathView } from './path-change.js'
 import { forgetMs, type Peer, type PeerLan, PeerTable } from './peer-table.js'
 import { asked, ProbeRounds } from './probe-round.js'
+import { claimed, sameHeld } from './services.js'
 import { DEAF_EXCUSE_PACKETS } from './timing.js'
 import type { EngineView } from './view.js'
 
@@ -123,6 +124,7 @@ export class Engine {
     const before = peer.lans.map((p, i) => this.#paths.before(p, i))
     const pl = peer.lans[lan]!
     this.#hears(pl, !msg.down.includes(this.#cfg.nodeId), blind)
+    this.#services(peer, msg, out)
     pl.lastHeard = now
     if (msg.kind === 'inq') {
       pl.lastSeq = msg.seq
@@ -150,6 +152,14 @@ export class Engine {
     const out: Effect[] = []
     if (!up) for (const peer of this.#peers) this.#paths.step(peer, lan, LinkEvent.NoCarrier, now, out)
     return this.#notices(out)
+  }
+
+  /**
+   * This host holds these service addresses now (placed at start, or moved): every packet says so
+   * from now on, and a notice on every LAN says it at once, so peers reroute before the next INQ.
+   */
+  hold(held: readonly HeldAddress[]): Effect[] {
+    return this.#lans.setHeld(held) ? this.#notices([]) : []
   }
 
   /**
@@ -236,6 +246,7 @@ export class Engine {
         id: p.id,
         intervalMs: p.intervalMs,
         lastHeard: p.lastHeard,
+        services: p.services,
         paths: p.lans.map((pl, lan) => pathView(pl, this.#paths.verdict(pl, lan))),
       })),
     }
@@ -253,6 +264,19 @@ export class Engine {
         other.reportedAt = now
       }
     })
+  }
+
+  /**
+   * Where the peer says its service addresses are. An INQ or notice always says it (saying none:
+   * it holds none); an ACK only when it was not cut short for an unconfirmed sender (see
+   * noLargerThan), so an ACK that says none changes nothing.
+   */
+  #services(peer: Peer, msg: Message, out: Effect[]): void {
+    if (msg.kind === 'ack' && !msg.services) return
+    const services = claimed(msg, this.#cfg)
+    if (sameHeld(peer.services, services)) return
+    peer.services = services
+    out.push({ kind: 'services', peer: peer.id, services })
   }
 
   /** What the peer's packet says of us on its LAN: heard, or not (and whether that began while we were blind). */

@@ -1,9 +1,10 @@
 // This host's own LANs: carrier, offline, the out-of-service mask, and the messages it sends.
 import { LinkState } from '../path/link-fsm.js'
-import type { Message } from '../wire/codec.js'
+import type { HeldAddress, Message } from '../wire/codec.js'
 import { MAX_DOWN_IDS } from '../wire/constants.js'
 import type { SendCommand } from './effects.js'
 import type { Peer } from './peer-table.js'
+import { NO_SERVICES, sameHeld } from './services.js'
 import { DOWN_ON_ROOM, MAX_DOWN_ON_IDS } from './timing.js'
 
 /** Who this host is, as every message tells it. */
@@ -23,6 +24,8 @@ export class LocalLans {
   readonly #offline: boolean[]
   /** LANs 0-7 out of service (no carrier or offline), as every outgoing packet carries it. */
   #outMask = 0
+  /** The service addresses this host holds, as every INQ, notice and ACK says (wire format 2's SERVICE). */
+  #held = NO_SERVICES
 
   constructor(lanCount: number) {
     this.#carrierLost = Array.from({ length: lanCount }, () => false)
@@ -57,6 +60,13 @@ export class LocalLans {
     return true
   }
 
+  /** Record the service addresses this host holds now; false if nothing changed. */
+  setHeld(held: readonly HeldAddress[]): boolean {
+    if (sameHeld(this.#held, held)) return false
+    this.#held = held
+    return true
+  }
+
   #updateMask(lan: number): void {
     const bit = 1 << lan
     if (lan >= 8) return // the wire mask has 8 bits
@@ -76,6 +86,7 @@ export class LocalLans {
       addresses: me.addresses,
       down,
       cluster: me.cluster ?? 0,
+      ...(this.#held.length > 0 ? { services: this.#held } : {}),
     }
     return kind === 'inq' ? { kind, ...common } : { kind, to, ...common }
   }
@@ -107,7 +118,8 @@ export function noLargerThan(ack: Message, inq: Message): Message | undefined {
   const addresses = ack.addresses.slice(0, Math.min(ack.addresses.length, words))
   if (ack.lan >= addresses.length) return undefined
   const down = ack.down.slice(0, words - addresses.length)
-  return { ...ack, addresses, down, outOfService: ack.outOfService & ((1 << addresses.length) - 1) }
+  const { services: _, ...rest } = ack // no service addresses either: they are more bytes
+  return { ...rest, addresses, down, outOfService: ack.outOfService & ((1 << addresses.length) - 1) }
 }
 
 /**

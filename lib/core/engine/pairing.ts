@@ -5,7 +5,7 @@
 // hosts that list their interfaces in different orders (or one with a third LAN) still pair A
 // with A. A v1 packet pairs the same way: its addresses, by position, are placed by subnet.
 import { parseIPv4, sameSubnet } from '../util/ipv4.js'
-import type { Message } from '../wire/codec.js'
+import type { HeldAddress, Message } from '../wire/codec.js'
 import type { Packet, PacketLan } from '../wire/packet.js'
 import { packetOf, placed } from '../wire/v1-bridge.js'
 
@@ -25,19 +25,36 @@ export type Paired =
 const parsed = new Map<string, number>()
 const MAX_PARSED = 8192
 
+/** An IPv4 address's text as a u32 (0 if it is not one), parsed once. */
+function ipv4(text: string): number {
+  let n = parsed.get(text)
+  if (n === undefined) {
+    if (parsed.size >= MAX_PARSED) parsed.clear()
+    n = parseIPv4(text) ?? 0
+    parsed.set(text, n)
+  }
+  return n
+}
+
 /** The sender's first IPv4 address on `lan`, or 0. */
 function ipv4Of(lan: PacketLan): number {
-  for (const a of lan.addresses) {
-    if (a.family !== 4) continue
-    let n = parsed.get(a.address)
-    if (n === undefined) {
-      if (parsed.size >= MAX_PARSED) parsed.clear()
-      n = parseIPv4(a.address) ?? 0
-      parsed.set(a.address, n)
-    }
-    return n
-  }
+  for (const a of lan.addresses) if (a.family === 4) return ipv4(a.address)
   return 0
+}
+
+/**
+ * The sender's IPv4 service addresses, each on this host's LAN its LAN pairs with (by `lanOf`,
+ * the sender's slot to this host's LAN index); one held on a LAN that pairs with none of ours is
+ * left out (no route could reach it). IPv6 waits for IPv6 routes.
+ */
+function servicesOf(p: Packet, lanOf: ReadonlyMap<number, number>): HeldAddress[] {
+  const out: HeldAddress[] = []
+  for (const s of p.services ?? []) {
+    const lan = lanOf.get(s.slot)
+    const address = s.address.family === 4 ? ipv4(s.address.address) : 0
+    if (lan !== undefined && address !== 0) out.push({ address, len: s.address.prefix, lan })
+  }
+  return out
 }
 
 /** Which of the sender's LANs is this host's `own`: the one with its name tag, else the one in its subnet. */
@@ -62,11 +79,14 @@ export function toLocal(p: Packet, own: readonly OwnLan[], bytes?: number): Pair
   const addresses: number[] = []
   // Only for a packet that has them: no array per packet otherwise (tens of thousands a second).
   const downOn: Array<readonly number[] | undefined> | undefined = p.downOn ? [] : undefined
+  // Only for a packet that says where its service addresses are (few do).
+  const lanOf = p.services ? new Map<number, number>() : undefined
   let outOfService = 0
   let lan = -1
   own.forEach((o, i) => {
     const l = partner(p.lans, o)
     addresses.push(l ? ipv4Of(l) : 0)
+    if (l) lanOf?.set(l.slot, i)
     if (l?.outOfService && i < 8) outOfService |= 1 << i
     if (l?.slot === p.slot) lan = i
     downOn?.push(l && p.downOn!.find((d) => d.slot === l.slot)?.ids)
@@ -76,6 +96,7 @@ export function toLocal(p: Packet, own: readonly OwnLan[], bytes?: number): Pair
     version: p.version,
     ...(bytes === undefined ? {} : { bytes }),
     ...(downOn ? { downOn } : {}),
+    ...(lanOf ? { services: servicesOf(p, lanOf) } : {}),
     // Only an INQ asks for answers; undefined: every receiver answers (ANSWER-ALL, or v1).
     ...(p.kind === 'inq' && !p.answerAll ? { answer: p.answer } : {}),
   }

@@ -1,8 +1,9 @@
 // The peers this host has heard, keyed by node id: learning, restarts, who holds an address, eviction, forgetting.
 import { type FlapState, NO_FLAPS } from '../path/flap-damping.js'
 import { type Link, NEW_LINK } from '../path/link-fsm.js'
-import type { Message } from '../wire/codec.js'
+import type { HeldAddress, Message } from '../wire/codec.js'
 import type { PeerEvent } from './effects.js'
+import { NO_SERVICES } from './services.js'
 import { FORGET_INTERVALS, FORGET_MIN_MS, INQ_GRACE_FRACTION, INQ_GRACE_MIN_MS } from './timing.js'
 import { adopts, type TrustConfig } from './trust.js'
 
@@ -65,6 +66,8 @@ export interface Peer {
   confirmed: boolean
   /** By LAN index, one per local LAN. */
   readonly lans: PeerLan[]
+  /** The service addresses it holds, as its latest packet said (only with a key: see EngineConfig.authenticated). */
+  services: readonly HeldAddress[]
 }
 
 function newPeer(id: number, now: number, lanCount: number): Peer {
@@ -85,7 +88,7 @@ function newPeer(id: number, now: number, lanCount: number): Peer {
     reportedDown: NO_IDS,
     reportedAt: -Infinity,
   }))
-  return { id, boot: 0, intervalMs: 0, lastHeard: now, since: now, confirmed: false, lans }
+  return { id, boot: 0, intervalMs: 0, lastHeard: now, since: now, confirmed: false, lans, services: NO_SERVICES }
 }
 
 /** A peer silent this long on every LAN is forgotten: 60 of the longer interval, at least 30 s. */

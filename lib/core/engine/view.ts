@@ -2,6 +2,7 @@
 import { LinkState, type Thresholds } from '../path/link-fsm.js'
 import { PathReason } from '../path/path-state.js'
 import type { PlanPeer } from '../routes/plan.js'
+import type { HeldAddress } from '../wire/codec.js'
 
 export interface LanView {
   /** This host's interface on the LAN has carrier. */
@@ -43,6 +44,8 @@ export interface PeerView {
   readonly lastHeard: number
   /** By LAN index. */
   readonly paths: readonly PathView[]
+  /** The service addresses it says it holds (only with a key), each at this host's LAN index. */
+  readonly services: readonly HeldAddress[]
 }
 
 export interface EngineView {
@@ -81,7 +84,11 @@ export function offlineView(view: EngineView, lan: number): EngineView {
 /** What the route planner needs of every peer. O(peers): once per plan, never per packet. */
 export function planPeers(view: EngineView): PlanPeer[] {
   // A requestor probes at its own interval; a responder is probed at the requestor's.
-  return view.peers.map((p) => ({ intervalMs: view.requestor ? view.intervalMs : p.intervalMs, lans: p.paths }))
+  return view.peers.map((p) => ({
+    intervalMs: view.requestor ? view.intervalMs : p.intervalMs,
+    lans: p.paths,
+    services: p.services,
+  }))
 }
 
 /** The path to whichever peer has `address` on LAN `lan` (a gateway), if any. O(peers). */

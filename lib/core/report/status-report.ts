@@ -37,6 +37,12 @@ export function routeWhy(s: StatusInput, r: Route): string {
       const why = describePath(path, view.thresholds)
       return `peer ${formatIPv4(peer.id)} down on LAN ${lanName(lans, lan)} (${why})`
     }
+    for (const peer of view.peers) {
+      const held = peer.services.find((x) => x.address === r.dst)
+      if (!held) continue
+      const where = `service address of peer ${formatIPv4(peer.id)}, held on LAN ${lanName(lans, held.lan)}`
+      return r.via === 0 ? where : `${where}, down there`
+    }
     return 'peer path down'
   }
   const g = s.gateways.find((x) => x.dst === r.dst && x.len === r.len)

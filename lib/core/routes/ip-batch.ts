@@ -31,8 +31,9 @@ export const SHOW_RULES_LINE = 'rule show'
 export const routeDelLine = (r: Pick<Route, 'table' | 'dst' | 'len'>, proto: number): string =>
   `route del ${formatIPv4(r.dst)}/${r.len} table ${r.table} proto ${proto}`
 
+/** Without a gateway (via 0) the route is on-link: ip gives it scope link. */
 export const routeReplaceLine = (r: Route, proto: number): string =>
-  `route replace ${formatIPv4(r.dst)}/${r.len} via ${formatIPv4(r.via)} dev ${r.dev} ` +
+  `route replace ${formatIPv4(r.dst)}/${r.len}${r.via === 0 ? '' : ` via ${formatIPv4(r.via)}`} dev ${r.dev} ` +
   `src ${formatIPv4(r.src)} table ${r.table} proto ${proto}`
 
 /** Lines for a change set: withdrawals first; `replace` is idempotent, so a retry is harmless. */
@@ -98,7 +99,7 @@ export function parseRoutes(json: string, o: Pick<TableLayout, 'table'>): Route[
     if (!ours || (x.type && x.type !== 'unicast')) return []
     const [d, l] = (x.dst === 'default' ? '0.0.0.0/0' : (x.dst ?? '')).split('/')
     const dst = parseIPv4(d ?? '')
-    const via = parseIPv4(x.gateway ?? '')
+    const via = x.gateway === undefined ? 0 : parseIPv4(x.gateway)
     const src = parseIPv4(x.prefsrc ?? '')
     const len = l === undefined ? 32 : Number(l)
     if (dst === undefined || via === undefined || src === undefined || !x.dev) return []

@@ -1,11 +1,14 @@
 // The pure route planner: which host and gateway routes faild wants, given the paths' states.
 import { LinkState } from '../path/link-fsm.js'
+import { sameSubnet } from '../util/ipv4.js'
+import type { HeldAddress } from '../wire/codec.js'
 import type { Route } from './route.js'
 
 export interface PlanLan {
   readonly iface: string
-  /** This host's address on the LAN. */
+  /** This host's address on the LAN, and its subnet's prefix length. */
   readonly address: number
+  readonly prefixLen: number
   /** Lower is preferred to carry a dead path's traffic. */
   readonly preference: number
 }
@@ -26,6 +29,8 @@ export interface PlanPeer {
   readonly intervalMs: number
   /** By LAN index. */
   readonly lans: readonly PlanPath[]
+  /** The service addresses the peer holds, each on the LAN (index) it holds it on. */
+  readonly services?: readonly HeldAddress[]
 }
 
 /** What the planner needs besides the peers: where routes go, the time, and how long recovery takes. */
@@ -34,6 +39,8 @@ export interface PlanContext {
   readonly now: number
   /** Good packets a path needs to come up (-s). */
   readonly upAfter: number
+  /** This host's own service addresses: a peer's claim to one of them is not routed. */
+  readonly own?: ReadonlySet<number>
 }
 
 /**
@@ -71,6 +78,11 @@ export function preferenceOrder(lans: readonly PlanLan[]): number[] {
  * most preferred LAN that carries it, keeping our own address on the dead LAN as the source,
  * so connections between addresses on the dead LAN carry on. A peer down everywhere is gone, not
  * a path: nothing is routed for it. Unknown paths (never heard) take no action.
+ *
+ * A peer's service addresses go with the LAN that holds them: on a dead path they take its
+ * detour; on a path that is up, one outside this host's subnet there (moved to that LAN from
+ * another) is routed on-link out of this host's interface there, so the holder's gratuitous ARP
+ * and this host's own ARP find it. One inside that subnet needs nothing: the connected route.
  */
 export function planRoutes(lans: readonly PlanLan[], peers: Iterable<PlanPeer>, ctx: PlanContext): Plan {
   const table = ctx.table
@@ -85,21 +97,41 @@ export function planRoutes(lans: readonly PlanLan[], peers: Iterable<PlanPeer>, 
         (i) => i !== x && peer.lans[i] !== undefined && carries(peer.lans[i]!, dead, peer.intervalMs, ctx),
       )
       const via = y === undefined ? undefined : lans[y]
-      if (via)
-        routes.set(dead.address, {
+      if (via) {
+        const detour = (dst: number): Route => ({
           table,
-          dst: dead.address,
+          dst,
           len: 32,
           via: peer.lans[y!]!.address,
           dev: via.iface,
           src: mine.address,
         })
+        routes.set(dead.address, detour(dead.address))
+        for (const s of servicesOn(peer, x, ctx)) if (!routes.has(s)) routes.set(s, detour(s))
+      }
       // Held back, or carried by a less preferred LAN while a better one is up but not yet trusted.
       const better = order.slice(0, y === undefined ? order.length : order.indexOf(y))
       if (better.some((i) => i !== x && peer.lans[i]?.state === LinkState.Up)) waiting++
     })
   }
+  for (const peer of peers) onLink(lans, peer, ctx, routes)
   return { routes: [...routes.values()], waiting }
+}
+
+/** The peer's service addresses held on LAN `lan`, but not this host's own. */
+function servicesOn(peer: PlanPeer, lan: number, ctx: PlanContext): number[] {
+  return (peer.services ?? []).flatMap((s) => (s.lan === lan && !ctx.own?.has(s.address) ? [s.address] : []))
+}
+
+/** On-link routes for the peer's service addresses held on a LAN that is up, outside this host's subnet there. */
+function onLink(lans: readonly PlanLan[], peer: PlanPeer, ctx: PlanContext, routes: Map<number, Route>): void {
+  for (const s of peer.services ?? []) {
+    const mine = lans[s.lan]
+    const up = peer.lans[s.lan]?.state === LinkState.Up
+    if (!mine || !up || routes.has(s.address) || ctx.own?.has(s.address)) continue
+    if (sameSubnet(s.address, mine.address, mine.prefixLen)) continue
+    routes.set(s.address, { table: ctx.table, dst: s.address, len: 32, via: 0, dev: mine.iface, src: mine.address })
+  }
 }
 
 /** A gateway route to plan: its candidate gateways in order, each with the state of its path. */

@@ -34,6 +34,13 @@ export interface WireKey {
   readonly secret: Buffer
 }
 
+/** A service address a peer holds (wire format 2's SERVICE), on this host's LAN `lan` that its LAN pairs with. */
+export interface HeldAddress {
+  readonly address: number
+  readonly len: number
+  readonly lan: number
+}
+
 interface Common {
   /** Non-zero node id of the sender. */
   readonly from: number
@@ -64,6 +71,11 @@ interface Common {
    * packet on one LAN says of the others: the cluster's matrix). undefined where not said.
    */
   readonly downOn?: ReadonlyArray<readonly number[] | undefined>
+  /**
+   * Wire format 2: the IPv4 service addresses the sender holds, each at this
+   * host's LAN index (the sender's own when sent). undefined: none said, none held.
+   */
+  readonly services?: readonly HeldAddress[]
 }
 
 export interface Inq extends Common {

@@ -45,7 +45,12 @@ export enum TlvType {
   Overload = 6,
   /** The sender's down list on another of its LANs (u8 slot, 3 reserved bytes, u32 ids): one per LAN. */
   DownOn = 7,
+  /** A service address the sender holds, and the slot of the LAN it holds it on: one per address (service-tlv.ts). */
+  Service = 8,
 }
+
+/** Service addresses one packet may carry. */
+export const MAX_SERVICES = 16
 
 /** LAN TLV: u8 slot, u8 state, u8 address count, u8 reserved, u32 name tag, then the addresses. */
 export const LAN_FIXED_SIZE = 8

@@ -26,7 +26,12 @@ export function writeLan(w: ByteWriter, lan: PacketLan): void {
   if (k < 1 || k > MAX_ADDRESSES_PER_LAN) throw new RangeError(`LAN slot ${lan.slot} has ${k} addresses`)
   const state = (lan.outOfService ? LAN_OUT_OF_SERVICE : 0) | (lan.preferred ? LAN_PREFERRED : 0)
   w.tlv(TlvType.Lan, lanValueSize(lan)).u8(lan.slot).u8(state).u8(k).u8(0).u32(lan.nameTag)
-  for (const a of lan.addresses) w.u8(a.family).u8(a.prefix).bytes(addressBytes(a))
+  for (const a of lan.addresses) writeAddress(w, a)
+}
+
+/** Write an address entry (u8 family, u8 prefix, its bytes); throws RangeError on one this program built wrong. */
+export function writeAddress(w: ByteWriter, a: LanAddress): void {
+  w.u8(a.family).u8(a.prefix).bytes(addressBytes(a))
 }
 
 function addressBytes(a: LanAddress): Uint8Array {
@@ -55,19 +60,29 @@ export function readLan(b: Buffer, at: number, length: number): PacketLan | Pack
   const addresses: LanAddress[] = []
   let p = at + LAN_FIXED_SIZE
   for (let i = 0; i < k; i++) {
-    if (end - p < 2) return 'ERR_BAD_LENGTH'
-    const family = b[p]!
-    const prefix = b[p + 1]!
-    if (family !== 4 && family !== 6) return 'ERR_BAD_ADDRESS'
-    if (prefix > maxPrefix(family)) return 'ERR_BAD_ADDRESS'
-    const size = addressSize(family)
-    if (end - p - 2 < size) return 'ERR_BAD_LENGTH'
-    const bytes = b.subarray(p + 2, p + 2 + size)
-    if (bytes.every((x) => x === 0)) return 'ERR_BAD_ADDRESS'
-    addresses.push({ family: family as Family, prefix, address: formatAddress(family, bytes) })
-    p += 2 + size
+    const a = readAddress(b, p, end)
+    if (typeof a === 'string') return a
+    addresses.push(a)
+    p += 2 + addressSize(a.family)
   }
   if (p !== end) return 'ERR_BAD_LENGTH'
   const outOfService = (state & LAN_OUT_OF_SERVICE) !== 0
   return { slot, outOfService, preferred: (state & LAN_PREFERRED) !== 0, nameTag: b.readUInt32BE(at + 4), addresses }
+}
+
+/**
+ * Read an address entry at b[p] that must end by `end`: an unknown family, a prefix too long or
+ * the unspecified address is ERR_BAD_ADDRESS, one cut short ERR_BAD_LENGTH.
+ */
+export function readAddress(b: Buffer, p: number, end: number): LanAddress | PacketDecodeError {
+  if (end - p < 2) return 'ERR_BAD_LENGTH'
+  const family = b[p]!
+  const prefix = b[p + 1]!
+  if (family !== 4 && family !== 6) return 'ERR_BAD_ADDRESS'
+  if (prefix > maxPrefix(family)) return 'ERR_BAD_ADDRESS'
+  const size = addressSize(family)
+  if (end - p - 2 < size) return 'ERR_BAD_LENGTH'
+  const bytes = b.subarray(p + 2, p + 2 + size)
+  if (bytes.every((x) => x === 0)) return 'ERR_BAD_ADDRESS'
+  return { family: family as Family, prefix, address: formatAddress(family, bytes) }
 }

@@ -28,6 +28,12 @@ export interface PacketLan {
   readonly addresses: readonly LanAddress[]
 }
 
+/** A service address the sender holds (NetMon's moving address), on its LAN `slot`. */
+export interface PacketService {
+  readonly slot: number
+  readonly address: LanAddress
+}
+
 export interface Packet {
   /** The wire version it was decoded from (encodeV2 writes version 2 whatever this says). */
   readonly version: 1 | 2
@@ -61,6 +67,8 @@ export interface Packet {
   readonly overloadMs?: number
   /** The sender's down lists on its other LANs (DOWN-ON), by its slot; INQs and notices only. */
   readonly downOn?: ReadonlyArray<{ readonly slot: number; readonly ids: readonly number[] }>
+  /** The service addresses the sender holds now (none said: none held). */
+  readonly services?: readonly PacketService[]
 }
 
 /** Every reason decode drops a datagram: v1's, and v2's TLV and address checks. */

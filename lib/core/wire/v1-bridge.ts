@@ -44,6 +44,10 @@ export function packetOf(msg: Message, describe: DescribeLan, version: 1 | 2): P
       : (msg.downOn ?? []).flatMap((ids, slot) =>
           ids && slot !== msg.lan && msg.addresses[slot] ? [{ slot, ids }] : [],
         )
+  const services = (msg.services ?? []).map((s) => ({
+    slot: s.lan,
+    address: { family: 4 as const, prefix: s.len, address: formatIPv4(s.address) },
+  }))
   return {
     version,
     kind,
@@ -59,6 +63,7 @@ export function packetOf(msg: Message, describe: DescribeLan, version: 1 | 2): P
     down: msg.down,
     cluster: msg.cluster,
     ...(downOn.length > 0 ? { downOn } : {}),
+    ...(services.length > 0 ? { services } : {}),
   }
 }
 
@@ -99,7 +104,9 @@ export function placed(
   lan: number,
   addresses: readonly number[],
   outOfService: number,
-  extra: Partial<Pick<Message, 'version' | 'bytes' | 'downOn'>> & { readonly answer?: readonly number[] } = {},
+  extra: Partial<Pick<Message, 'version' | 'bytes' | 'downOn' | 'services'>> & {
+    readonly answer?: readonly number[]
+  } = {},
 ): Message {
   const common = {
     from: p.from,

@@ -17,6 +17,7 @@ import {
   MAGIC,
   MAX_LANS,
   MAX_PACKET_SIZE,
+  MAX_SERVICES,
   PacketType,
   TLV_HEADER_SIZE,
   TlvType,
@@ -24,7 +25,8 @@ import {
   VERSION_2,
 } from './constants.js'
 import { lanValueSize, readLan, writeLan } from './lan-tlv.js'
-import type { Packet, PacketDecodeError, PacketKind, PacketLan, PacketResult } from './packet.js'
+import type { Packet, PacketDecodeError, PacketKind, PacketLan, PacketResult, PacketService } from './packet.js'
+import { readService, serviceValueSize, writeService } from './service-tlv.js'
 import { ByteWriter, readTlvs } from './tlv.js'
 
 const TYPE_OF: Record<PacketKind, PacketType> = { inq: PacketType.Inq, ack: PacketType.Ack, notice: PacketType.Notice }
@@ -63,6 +65,9 @@ function check(p: Packet): void {
     if (d.slot === p.slot || !slots.has(d.slot)) bad(`a down list for slot ${d.slot}`)
     if (d.ids.includes(0)) bad('node id 0 in a list')
   }
+  const services = p.services ?? []
+  if (services.length > MAX_SERVICES) bad(`${services.length} service addresses`)
+  for (const s of services) if (!slots.has(s.slot)) bad(`a service address on slot ${s.slot}`)
 }
 
 /** DOWN-ON: u8 slot and 3 reserved bytes before the ids. */
@@ -73,11 +78,13 @@ export function encodeV2(p: Packet, key?: WireKey): Buffer {
   check(p)
   const more = extras(p)
   const downOn = p.downOn ?? []
+  const services = p.services ?? []
   const size =
     HEADER_SIZE_2 +
     p.lans.reduce((n, l) => n + TLV_HEADER_SIZE + lanValueSize(l), 0) +
     more.reduce((n, [, values, width]) => n + TLV_HEADER_SIZE + width * values.length, 0) +
     downOn.reduce((n, d) => n + TLV_HEADER_SIZE + DOWN_ON_FIXED + 4 * d.ids.length, 0) +
+    services.reduce((n, s) => n + TLV_HEADER_SIZE + serviceValueSize(s), 0) +
     (key ? TRAILER_SIZE : 0)
   if (size > MAX_PACKET_SIZE) throw new RangeError(`${size} bytes, more than ${MAX_PACKET_SIZE}`)
   const w = new ByteWriter(size)
@@ -95,6 +102,7 @@ export function encodeV2(p: Packet, key?: WireKey): Buffer {
     w.u8(d.slot).u8(0).u8(0).u8(0)
     for (const id of d.ids) w.u32(id)
   }
+  for (const s of services) writeService(w, s)
   if (key) {
     w.u8(key.id)
     mac(key, w.buf.subarray(0, w.offset)).copy(w.buf, w.offset)
@@ -146,6 +154,8 @@ export function decodeV2(buf: Uint8Array, keys: readonly WireKey[] = []): Packet
   if (!body.lans.some((l) => l.slot === slot)) return fail('ERR_BAD_LAN')
   // A down list for another LAN must name one of the sender's LANs, not this packet's own.
   if (body.downOn.some((d) => d.slot === slot || !body.lans.some((l) => l.slot === d.slot))) return fail('ERR_BAD_LAN')
+  // A service address is held on one of the sender's LANs.
+  if (body.services.some((s) => !body.lans.some((l) => l.slot === s.slot))) return fail('ERR_BAD_LAN')
   const packet: Packet = {
     version: 2,
     kind,
@@ -164,12 +174,14 @@ export function decodeV2(buf: Uint8Array, keys: readonly WireKey[] = []): Packet
     ...(body.heard === undefined ? {} : { heard: body.heard }),
     ...(body.overloadMs === undefined ? {} : { overloadMs: body.overloadMs }),
     ...(body.downOn.length === 0 ? {} : { downOn: body.downOn }),
+    ...(body.services.length === 0 ? {} : { services: body.services }),
   }
   return { ok: true, packet }
 }
 
 type Body = Pick<Packet, 'lans' | 'down' | 'answer' | 'cluster' | 'heard' | 'overloadMs'> & {
   readonly downOn: Array<{ slot: number; ids: readonly number[] }>
+  readonly services: PacketService[]
 }
 type Into = { -readonly [K in keyof Body]: Body[K] } & { lans: PacketLan[] }
 
@@ -221,21 +233,25 @@ const READERS: Readonly<Record<number, Reader | undefined>> = {
   [TlvType.Heard]: (b, at, length, into) => put(u16(b, at, length), (n) => (into.heard = n)),
   [TlvType.Overload]: (b, at, length, into) => put(u16(b, at, length), (n) => (into.overloadMs = n)),
   [TlvType.DownOn]: addDownOn,
+  [TlvType.Service]: (b, at, length, into) => readService(b, at, length, into.services),
 }
+
+/** TLV types a packet may carry more than once: one per LAN or per address. */
+const REPEATS: ReadonlySet<number> = new Set([TlvType.Lan, TlvType.DownOn, TlvType.Service])
 
 /** The TLVs between the header and `end`, read into the packet's fields. */
 function readBody(b: Buffer, end: number, kind: PacketKind): Body | PacketDecodeError {
   const tlvs = readTlvs(b, HEADER_SIZE_2, end)
   if (typeof tlvs === 'string') return tlvs
-  const into: Into = { lans: [], down: [], answer: [], cluster: 0, downOn: [] }
-  let seen = 0 // bit t: a TLV of known type t (other than LAN, which repeats) was read
+  const into: Into = { lans: [], down: [], answer: [], cluster: 0, downOn: [], services: [] }
+  let seen = 0 // bit t: a TLV of known type t (other than those that repeat) was read
   for (const { type, critical, at, length } of tlvs) {
     const reader = READERS[type]
     if (!reader) {
       if (critical) return 'ERR_UNKNOWN_CRITICAL'
       continue
     }
-    if (type !== TlvType.Lan && type !== TlvType.DownOn) {
+    if (!REPEATS.has(type)) {
       if (seen & (1 << type)) return 'ERR_DUPLICATE_TLV'
       seen |= 1 << type
     }

@@ -31,7 +31,7 @@ function ctx(over: Partial<AdmitContext> & { known?: Peer; verdict?: AckVerdict 
     nodeId: ME,
     requestor: true,
     cluster: 0,
-    strictBoot: false,
+    authenticated: false,
     maxPeers: Infinity,
     ignore: new Set(),
     trust: { addresses: ADDR, prefixLens: [8, 8], failAfter: 3, intervalMs: 100 },
@@ -69,9 +69,9 @@ const rows: Array<[string, Arrival, AdmitContext]> = [
   ['late-ack', at(ack()), ctx({ verdict: 'late' })],
   ['duplicate-ack', at(ack()), ctx({ verdict: 'duplicate' })],
   ['duplicate-inq', at(inq({ seq: 10 })), ctx({ known: known() })],
-  ['replayed', at(inq({ seq: 9 })), ctx({ known: known(), strictBoot: true })],
+  ['replayed', at(inq({ seq: 9 })), ctx({ known: known(), authenticated: true })],
   ['peer-table-full', at(inq()), ctx({ maxPeers: 1, peerCount: 1 })],
-  ['replayed', at(inq({ boot: 8 })), ctx({ known: known(), strictBoot: true })],
+  ['replayed', at(inq({ boot: 8 })), ctx({ known: known(), authenticated: true })],
 ]
 
 t.test('the table lists every reason, in this order', async (t) => {
@@ -92,7 +92,11 @@ t.test('a genuine packet is let in', async (t) => {
   t.equal(admit(at(inq()), full), undefined, 'a full table with an unconfirmed peer to evict')
   const notice = inq({ seq: 10, intervalMs: 0 })
   t.equal(admit(at(notice), ctx({ known: known() })), undefined, 'without a key a notice is never a replay')
-  t.equal(admit(at(notice), ctx({ known: known(), strictBoot: true })), 'replayed', 'with one, its number is checked')
+  t.equal(
+    admit(at(notice), ctx({ known: known(), authenticated: true })),
+    'replayed',
+    'with one, its number is checked',
+  )
 })
 
 t.test('seqOrder and newer: serial-number order across the wrap', async (t) => {

@@ -342,7 +342,7 @@ t.test('cluster tags: a packet of another cluster, or untagged, is dropped', asy
 })
 
 t.test('replays: an INQ older than the last is dropped; with a key, so is an earlier run of the peer', async (t) => {
-  const e = new Engine({ ...base, requestor: false, strictBoot: true })
+  const e = new Engine({ ...base, requestor: false, authenticated: true })
   e.receive(0, 0, PEER_ADDR[0]!, inq(0, 10, { boot: 500 }))
   t.same(drops(e.receive(1, 0, PEER_ADDR[0]!, inq(0, 9, { boot: 500 }))), ['replayed'], 'an older INQ')
   t.same(drops(e.receive(2, 0, PEER_ADDR[0]!, inq(0, 11, { boot: 400 }))), ['replayed'], 'an earlier run')
@@ -364,7 +364,7 @@ t.test('the first INQ of a run carries the random first sequence number plus one
 t.test(
   'a restarted peer starts its sequence numbers afresh on every LAN: none of its INQs is taken for a replay',
   async (t) => {
-    const e = new Engine({ ...base, requestor: false, strictBoot: true })
+    const e = new Engine({ ...base, requestor: false, authenticated: true })
     e.receive(0, 0, PEER_ADDR[0]!, inq(0, 1000, { boot: 500 }))
     e.receive(0, 1, PEER_ADDR[1]!, inq(1, 1000, { boot: 500 }))
     t.same(drops(e.receive(1, 0, PEER_ADDR[0]!, inq(0, 5, { boot: 600 }))), [], 'the new run on LAN A')

@@ -108,7 +108,7 @@ t.test('without a key, one forged INQ far ahead does not shut the peer out', asy
 })
 
 t.test('with a key, an INQ or a notice not newer than the last of the run on that LAN is a replay', async (t) => {
-  const e = new Engine({ ...base, requestor: false, strictBoot: true })
+  const e = new Engine({ ...base, requestor: false, authenticated: true })
   e.receive(0, 0, PEER, inq(PEER_SENDER, 0, 10))
   e.receive(0, 1, PEER_ADDR[1]!, inq(PEER_SENDER, 1, 10))
   const offline = notice(PEER_SENDER, 1, 11, { outOfService: 0b01 })
@@ -131,7 +131,7 @@ t.test('with a key, an INQ or a notice not newer than the last of the run on tha
 })
 
 t.test('with a key, a replayed ACK counts once, in its own round: it cannot keep a dead path up', async (t) => {
-  const e = converged({ strictBoot: true })
+  const e = converged({ authenticated: true })
   const seq = sends(e.tick(100))[0]!.msg.seq
   const captured = ack(PEER_SENDER, 0, seq)
   t.same(drops(e.receive(101, 0, PEER, captured)), [], 'the genuine ACK')

@@ -23,7 +23,7 @@ const path = (over: Partial<PathView>): PathView => ({
   reportedAt: 900,
   ...over,
 })
-const peer = (id: number, paths: PathView[]): PeerView => ({ id, intervalMs: 100, lastHeard: 900, paths })
+const peer = (id: number, paths: PathView[]): PeerView => ({ id, intervalMs: 100, lastHeard: 900, paths, services: [] })
 const view = (peers: PeerView[]): EngineView => ({
   nodeId: ME,
   requestor: true,

@@ -8,15 +8,15 @@ import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
 const ip = (s: string): number => parseIPv4(s)!
 const { Up, Down, Unknown } = LinkState
 const lans2 = [
-  { iface: 'etha', address: ip('198.18.1.1'), preference: 0 },
-  { iface: 'ethb', address: ip('198.18.2.1'), preference: 1 },
+  { iface: 'etha', address: ip('198.18.1.1'), prefixLen: 24, preference: 0 },
+  { iface: 'ethb', address: ip('198.18.2.1'), prefixLen: 24, preference: 1 },
 ]
-const lans3 = [...lans2, { iface: 'ethc', address: ip('198.18.3.1'), preference: 2 }]
+const lans3 = [...lans2, { iface: 'ethc', address: ip('198.18.3.1'), prefixLen: 24, preference: 2 }]
 /** LAN C preferred over LAN B to carry LAN A's traffic. */
 const lans3cFirst = [
   lans2[0]!,
   { ...lans2[1]!, preference: 5 },
-  { iface: 'ethc', address: ip('198.18.3.1'), preference: 1 },
+  { iface: 'ethc', address: ip('198.18.3.1'), prefixLen: 24, preference: 1 },
 ]
 /** Planning at t=1000 with -s 3. */
 const CTX = { table: 4207, now: 1000, upAfter: 3 }
@@ -30,6 +30,11 @@ const peer = (...states: LinkState[]): PlanPeer => ({
     downSince: state === Down ? 1000 : -Infinity,
     upSince: state === Up ? 0 : -Infinity,
   })),
+})
+/** The peer holds service address `address` on LAN `lan`. */
+const serving = (p: PlanPeer, address: string, lan: number): PlanPeer => ({
+  ...p,
+  services: [{ address: ip(address), len: 24, lan }],
 })
 /** Set fields of one path of a peer. */
 const withPath = (p: PlanPeer, lan: number, over: Partial<PlanPath>): PlanPeer => ({
@@ -103,6 +108,36 @@ const cases: Array<{ name: string; lans: typeof lans2; peers: PlanPeer[]; want: 
     peers: [peer(Down, Up), peer(Down, Up)],
     want: ['198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1'],
   },
+  {
+    name: "a service address held on LAN A, A's subnet: the connected route carries it",
+    lans: lans2,
+    peers: [serving(peer(Up, Up), '198.18.1.100', 0)],
+    want: [],
+  },
+  {
+    name: 'a service address of subnet A moved to LAN B: on-link out of B',
+    lans: lans2,
+    peers: [serving(peer(Down, Up), '198.18.1.100', 1)],
+    want: ['198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1', '198.18.1.100 dev ethb src 198.18.2.1'],
+  },
+  {
+    name: 'a service address on a dead path takes its detour',
+    lans: lans2,
+    peers: [serving(peer(Down, Up), '198.18.1.100', 0)],
+    want: ['198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1', '198.18.1.100 via 198.18.2.2 dev ethb src 198.18.1.1'],
+  },
+  {
+    name: 'a service address held on a LAN whose path is not up: nothing to route it by',
+    lans: lans2,
+    peers: [serving(peer(Up, Unknown), '198.18.1.100', 1)],
+    want: [],
+  },
+  {
+    name: "a peer's address is not taken over by another's service address",
+    lans: lans2,
+    peers: [peer(Down, Up), serving(peer(Up, Up), '198.18.1.2', 1)],
+    want: ['198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1'],
+  },
 ]
 
 for (const c of cases) {
@@ -110,6 +145,14 @@ for (const c of cases) {
     t.same(planRoutes(c.lans, c.peers, CTX).routes.map(describeRoute), c.want)
   })
 }
+
+t.test("this host's own service address is never routed after a peer's claim", async (t) => {
+  const claims = [serving(peer(Up, Up), '198.18.1.100', 1), serving(peer(Down, Up), '198.18.1.101', 0)]
+  const own = new Set([ip('198.18.1.100'), ip('198.18.1.101')])
+  t.same(planRoutes(lans2, claims, { ...CTX, own }).routes.map(describeRoute), [
+    '198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1',
+  ])
+})
 
 t.test('a path held back for lack of fresh evidence is reported as waiting', async (t) => {
   t.equal(planRoutes(lans2, [withPath(peer(Down, Up), 1, { lastHeard: 850 })], CTX).waiting, 1)

@@ -89,6 +89,32 @@ const malformed: Array<{ name: string; bytes: Buffer; code: PacketDecodeError; k
     bytes: pkt(head(), LAN0, tlv(7, '05000000'), tlv(7, '05000000')),
     code: 'ERR_BAD_TLV',
   },
+  {
+    name: 'SERVICE with its reserved byte set',
+    bytes: pkt(head(), LAN0, tlv(8, '0001 04 18 c6120164')),
+    code: 'ERR_BAD_TLV',
+  },
+  { name: 'SERVICE on slot 16', bytes: pkt(head(), LAN0, tlv(8, '1000 04 18 c6120164')), code: 'ERR_BAD_LAN' },
+  {
+    name: 'SERVICE on a LAN the sender does not list',
+    bytes: pkt(head(), LAN0, tlv(8, '0300 04 18 c6120164')),
+    code: 'ERR_BAD_LAN',
+  },
+  {
+    name: 'SERVICE with a byte to spare',
+    bytes: pkt(head(), LAN0, tlv(8, '0000 04 18 c6120164 00')),
+    code: 'ERR_BAD_LENGTH',
+  },
+  {
+    name: 'SERVICE of the unspecified address',
+    bytes: pkt(head(), LAN0, tlv(8, '0000 04 18 00000000')),
+    code: 'ERR_BAD_ADDRESS',
+  },
+  {
+    name: 'seventeen SERVICE TLVs',
+    bytes: pkt(head(), LAN0, ...Array.from({ length: 17 }, () => tlv(8, '0000 04 20 c6120164'))),
+    code: 'ERR_BAD_TLV',
+  },
   { name: 'DOWN-ON naming node 0', bytes: pkt(head(), LAN0, tlv(7, '0500000000000000')), code: 'ERR_BAD_NODE' },
   {
     name: 'duplicate DOWN',

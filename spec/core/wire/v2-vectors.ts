@@ -105,3 +105,18 @@ export const SIGNED = hex(`
   fa1d 02 01 | c6120101 | 01020304 | 00000007 | 00000000 | 0064 | 00 | 03
   01 00 000e | 00 00 01 00 | 00000000 | 04 18 c6120101
   5a | 0a62c975f3c0f1cf9203acc178ffa8ec5998e0022c62ad9fcb99577dca7f9420`)
+
+/** A notice on two LANs: its sender holds service address 198.18.1.100/24 on slot 1 (NetMon's moved address). */
+export const serviceNotice: Packet = {
+  ...minInq,
+  kind: 'notice',
+  intervalMs: 100,
+  answerAll: false,
+  lans: [lan(0), lan(1)],
+  services: [{ slot: 1, address: v4('198.18.1.100') }],
+}
+export const SERVICE_NOTICE = hex(`
+  fa1d 02 03 | c6120101 | 01020304 | 00000007 | 00000000 | 0064 | 00 | 00
+  01 00 000e | 00 00 01 00 | 00000000 | 04 18 c6120101
+  01 00 000e | 01 00 01 00 | 00000000 | 04 18 c6120201
+  08 00 0008 | 01 00 | 04 18 c6120164`)

@@ -16,7 +16,9 @@ import {
   NOTICE,
   notice,
   OTHER_KEY,
+  SERVICE_NOTICE,
   SIGNED,
+  serviceNotice,
 } from './v2-vectors.js'
 
 const golden = [
@@ -29,6 +31,7 @@ const golden = [
     hex: DUAL_STACK,
   },
   { name: 'the smallest INQ, signed', packet: minInq, hex: SIGNED, signed: true },
+  { name: 'a notice saying where a service address is held', packet: serviceNotice, hex: SERVICE_NOTICE },
 ]
 
 for (const { name, packet, hex, signed } of golden) {
@@ -86,12 +89,34 @@ const roundTrips: Array<{ name: string; packet: Packet }> = [
       ],
     },
   },
+  {
+    name: 'sixteen service addresses, IPv4 and IPv6, on two LANs',
+    packet: {
+      ...minInq,
+      lans: sixteen.slice(0, 2),
+      services: Array.from({ length: 16 }, (_, i) => ({
+        slot: i % 2,
+        address: i % 2 ? v6(`2001:db8::${i}`, 128) : v4(`198.18.9.${i}`, 32),
+      })),
+    },
+  },
 ]
 
 t.test('DOWN-ON is refused where it means nothing: an ACK, its own LAN, one not listed', async (t) => {
   t.throws(() => encodeV2({ ...ack, downOn: [{ slot: 0, ids: [] }] }), RangeError)
   t.throws(() => encodeV2({ ...minInq, downOn: [{ slot: minInq.slot, ids: [] }] }), RangeError)
   t.throws(() => encodeV2({ ...minInq, downOn: [{ slot: 9, ids: [] }] }), RangeError)
+})
+
+t.test('SERVICE is refused where it means nothing: a LAN not listed, a seventeenth address', async (t) => {
+  const service = (slot: number) => ({ slot, address: v4('198.18.1.100') })
+  t.same(
+    decodeV2(encodeV2({ ...ack, services: [service(1)] })),
+    { ok: true, packet: { ...ack, services: [service(1)] } },
+    'an ACK may say it too',
+  )
+  t.throws(() => encodeV2({ ...minInq, services: [service(3)] }), RangeError)
+  t.throws(() => encodeV2({ ...minInq, services: Array.from({ length: 17 }, () => service(0)) }), RangeError)
 })
 
 for (const { name, packet } of roundTrips) {
