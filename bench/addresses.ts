@@ -1,5 +1,5 @@
-// A service address in the lab: from a dead switch port at its NIC to a client's neighbour entry naming the host's other NIC, seen by `ip monitor neigh` on the client.
-import { writeFileSync } from 'node:fs'
+// A service address in the lab: from a dead switch port at its NIC to the client following it to the host's other NIC (IPMP's one subnet, NetMon's two LANs).
+import { chmodSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { addr } from '../spec/lab/harness/lab-test.js'
 import { type Host, Lab, sleep } from '../spec/lab/harness/netlab.js'
@@ -39,41 +39,84 @@ export async function benchAddressMove(runs: number, log: (s: string) => void): 
     )
     const p1 = await lab.faild(h1, ['-c', config, '-t', `${T}`, '-f', `${F}`, '-s', `${S}`])
     await p1.waitFor(/claimed on etha/)
-    const mac = async (iface: string) =>
-      (
-        JSON.parse((await lab.exec(h1, 'ip', ['-json', 'link', 'show', iface])).stdout) as Array<{ address: string }>
-      )[0]!.address
-    const [macA, mac2] = [await mac('etha'), await mac('etha2')]
+    const [macA, mac2] = [await macOf(lab, h1, 'etha'), await macOf(lab, h1, 'etha2')]
     await lab.exec(client, 'ping', ['-c', '1', '-W', '1', SERVICE]) // the client has an entry to update
     const neigh = lab.spawn(client, 'ip', ['monitor', 'neigh'])
     await sleep(100)
     const seen = (m: string) => new RegExp(`^${SERVICE.replace(/\./g, '\\.')} .*lladdr ${m}`)
-    const wait = async (re: RegExp, since: number, limitMs: number): Promise<number> => {
-      for (let end = performance.now() + limitMs; performance.now() < end; await sleep(2)) {
-        const lines = neigh.output.split('\n').slice(since)
-        if (lines.some((l) => re.test(l))) return performance.now()
-      }
-      return NaN
-    }
-    const move: number[] = []
-    const back: number[] = []
-    for (let run = 0; run < runs; run++) {
-      await sleep(500 + Math.random() * T * 1000)
-      let since = neigh.output.split('\n').length - 1
-      const t0 = performance.now()
-      await lab.fault(h1, A, 'both')
-      move.push((await wait(seen(mac2), since, 5000)) - t0)
-      await sleep(500)
-      since = neigh.output.split('\n').length - 1
-      const t1 = performance.now()
-      await lab.heal(h1, A)
-      back.push((await wait(seen(macA), since, 5000)) - t1)
-      log(
-        `  address move, run ${run + 1}/${runs}: moved ${Math.round(move.at(-1)!)} ms, back ${Math.round(back.at(-1)!)} ms`,
-      )
-    }
-    return { runs, move: summarize(move), back: summarize(back), moveLimitMs: (F - 0.5) * T * 1000 }
+    return await faults(lab, h1, runs, neigh, [seen(mac2), seen(macA)], 'address move', log)
   } finally {
     await lab.destroy()
   }
+}
+
+/**
+ * NetMon's case: host 1's NICs on LANs A and B, a client on both, faild on both with a key: `runs`
+ * dead ports on host 1's LAN A, each from the fault to faild's route for the address out of the
+ * client's LAN B interface (`ip monitor route` on the client), and from the heal to its removal.
+ */
+export async function benchNetMonMove(runs: number, log: (s: string) => void): Promise<AddressRow> {
+  const lab = await Lab.create({ hosts: 2 })
+  try {
+    const [h1, client] = lab.hosts as [Host, Host]
+    const [config, key] = [join(lab.dir, 'service.json'), join(lab.dir, 'cluster.key')]
+    writeFileSync(key, 'netmon bench key, not a secret\n')
+    chmodSync(key, 0o600)
+    writeFileSync(config, JSON.stringify({ addresses: [{ address: `${SERVICE}/24`, interfaces: ['etha', 'ethb'] }] }))
+    const args = ['-r', '-t', `${T}`, '-f', `${F}`, '-s', `${S}`, '--key-file', key]
+    const p1 = await lab.faild(h1, ['-c', config, ...args])
+    await p1.waitFor(/claimed on etha/)
+    const p2 = await lab.faild(client, args)
+    await p2.waitFor(/holds 198\.18\.1\.100\/24 on LAN A/)
+    const routes = lab.spawn(client, 'ip', ['monitor', 'route'])
+    await sleep(100)
+    const dot = SERVICE.replace(/\./g, '\\.')
+    const marks: [RegExp, RegExp] = [new RegExp(`^${dot} dev ethb `), new RegExp(`^Deleted ${dot} dev ethb `)]
+    return await faults(lab, h1, runs, routes, marks, 'NetMon move', log)
+  } finally {
+    await lab.destroy()
+  }
+}
+
+async function macOf(lab: Lab, h: Host, iface: string): Promise<string> {
+  const links = JSON.parse((await lab.exec(h, 'ip', ['-json', 'link', 'show', iface])).stdout)
+  return (links as Array<{ address: string }>)[0]!.address
+}
+
+/** `runs` dead ports on host h's LAN A: from each fault to a line of `monitor` matching `moved`, from each heal to one matching `back`. */
+async function faults(
+  lab: Lab,
+  h: Host,
+  runs: number,
+  monitor: { readonly output: string },
+  [moved, back]: readonly [RegExp, RegExp],
+  what: string,
+  log: (s: string) => void,
+): Promise<AddressRow> {
+  const wait = async (re: RegExp, since: number, limitMs: number): Promise<number> => {
+    for (let end = performance.now() + limitMs; performance.now() < end; await sleep(2)) {
+      const lines = monitor.output.split('\n').slice(since)
+      if (lines.some((l) => re.test(l))) return performance.now()
+    }
+    return NaN
+  }
+  const move: number[] = []
+  const returns: number[] = []
+  for (let run = 0; run < runs; run++) {
+    // Outages closer than 20 packets apart would look like a lossy LAN, which comes back later (README "How failover works").
+    await sleep(1000 + Math.random() * T * 1000)
+    let since = monitor.output.split('\n').length - 1
+    const t0 = performance.now()
+    await lab.fault(h, A, 'both')
+    move.push((await wait(moved, since, 5000)) - t0)
+    await sleep(500)
+    since = monitor.output.split('\n').length - 1
+    const t1 = performance.now()
+    await lab.heal(h, A)
+    returns.push((await wait(back, since, 5000)) - t1)
+    log(
+      `  ${what}, run ${run + 1}/${runs}: moved ${Math.round(move.at(-1)!)} ms, back ${Math.round(returns.at(-1)!)} ms`,
+    )
+  }
+  return { runs, move: summarize(move), back: summarize(returns), moveLimitMs: (F - 0.5) * T * 1000 }
 }

@@ -49,6 +49,11 @@ const routeCases: Array<{ name: string; input: ChangeSet; expected: string[] }> 
     input: { ...none, add: [gw] },
     expected: ['route replace 0.0.0.0/0 via 198.18.2.254 dev ethb src 198.18.2.1 table 4209 proto 250'],
   },
+  {
+    name: "an on-link route (a peer's service address moved to LAN B) has no gateway",
+    input: { ...none, add: [{ ...host(100), via: 0 }] },
+    expected: ['route replace 198.18.1.100/32 dev ethb src 198.18.1.1 table 4207 proto 250'],
+  },
 ]
 for (const c of routeCases) t.test(`route lines: ${c.name}`, async (t) => t.same(routeLines(c.input, 250), c.expected))
 
@@ -108,6 +113,11 @@ const parseRouteCases: Array<{ name: string; input: string; expected: Route[] | 
     name: 'a prefix keeps its length',
     input: JSON.stringify([{ ...ROUTES[1], dst: '10.0.0.0/8' }]),
     expected: [{ ...gw, dst: ip('10.0.0.0'), len: 8 }],
+  },
+  {
+    name: 'a route without a gateway is on-link (via 0)',
+    input: JSON.stringify([{ ...ROUTES[0], gateway: undefined }]),
+    expected: [{ ...host(2), via: 0 }],
   },
   { name: 'not JSON', input: 'Error: ipv4: FIB table does not exist.', expected: undefined },
   { name: 'JSON but not a list', input: '{"dst":"x"}', expected: undefined },
