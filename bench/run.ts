@@ -277,6 +277,12 @@ async function tcpOnly(runs: number): Promise<number> {
 /** Median, p95 and max, as table cells. */
 const spread = (s: Summary): string[] => [ms(s.median), ms(s.p95), ms(s.max)]
 
+/** The runs cell: how many runs, and how many of them never saw the change (not in the figures beside it: a failure). */
+const runsCell = (runs: number, ...seen: Summary[]): string => {
+  const missing = Math.max(...seen.map((s) => runs - s.n))
+  return missing > 0 ? `${runs} (**${missing} never seen**)` : `${runs}`
+}
+
 /** `--targets-only`: routers as probe targets, written to bench/results/targets-only.json. */
 async function targetsOnly(runs: number): Promise<number> {
   say(`probe targets: two routers that run no faild, -t 0.1 -f 3 -s 3, ${runs} runs per fault`)
@@ -299,7 +305,7 @@ async function targetsOnly(runs: number): Promise<number> {
       row([
         r.method,
         r.fault,
-        `${r.runs}`,
+        runsCell(r.runs, r.failover, r.failback),
         ...spread(r.failover),
         ms(r.failoverLimitMs),
         ms(r.failback.median),
@@ -311,7 +317,7 @@ async function targetsOnly(runs: number): Promise<number> {
   const move = await benchAddressMove(runs, say)
   const netmon = await benchNetMonMove(runs, say)
   const moveRow = (m: typeof move) =>
-    row([`${m.runs}`, ...spread(m.move), ms(m.moveLimitMs), ms(m.back.median), ms(m.back.max)])
+    row([runsCell(m.runs, m.move, m.back), ...spread(m.move), ms(m.moveLimitMs), ms(m.back.median), ms(m.back.max)])
   lines.push(
     '',
     "A service address on two NICs of one subnet: a dead switch port at the first NIC to the client's neighbour entry naming the second (ms)",

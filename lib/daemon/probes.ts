@@ -2,6 +2,7 @@
 
 import type { NotifyEvent } from '../core/report/change-log.js'
 import {
+  probeMs,
   type TargetChange,
   type TargetConfig,
   type TargetSpec,
@@ -55,7 +56,7 @@ export class Probes {
 
   start(cfg: TargetConfig): void {
     for (const { prober, indices } of this.#probers) {
-      prober.start(cfg.intervalMs, (k, rttMs) => {
+      prober.start(probeMs(cfg.intervalMs), (k, rttMs) => {
         const now = this.#deps.now()
         this.#report(this.#targets.answer(now, indices[k]!, rttMs))
         this.#deps.deadline(this.#targets.nextDeadline())
@@ -65,7 +66,7 @@ export class Probes {
 
   configure(cfg: TargetConfig): void {
     this.#targets.configure(cfg)
-    for (const { prober } of this.#probers) prober.restart(cfg.intervalMs)
+    for (const { prober } of this.#probers) prober.restart(probeMs(cfg.intervalMs))
   }
 
   stop(): void {

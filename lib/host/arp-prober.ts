@@ -4,8 +4,9 @@
 // arping sends at most one request a second; the kernel can probe a neighbour on demand, and only
 // a genuine ARP reply from the target's address on that interface (or traffic the kernel takes as
 // proof of reachability) makes the entry REACHABLE. A unicast probe needs the target's MAC: while
-// it is not known, or after a probe went unanswered (the MAC may have changed, as a VRRP router's
-// does), a broadcast request is sent instead by a one-shot arping, at most once a second.
+// it is not known, only a broadcast request goes, by a one-shot arping, at most once a second.
+// After a probe went unanswered the unicast probes go on (a healed port answers the next one) and
+// a broadcast goes too, at most once a second, in case the MAC changed (a VRRP router's does).
 import { type ChildProcess, spawn } from 'node:child_process'
 import { formatIPv4 } from '../core/util/ipv4.js'
 import { runProcess } from './ip-runner.js'
@@ -28,7 +29,7 @@ interface Probe {
   readonly target: ProbeTarget
   readonly text: string
   mac: string | undefined
-  /** Probed since the last answer: the next probe goes by broadcast (the MAC may have changed). */
+  /** Probed since the last answer: a broadcast goes too (the MAC may have changed). */
   pending: boolean
   lastBroadcast: number
   /** A static entry: the kernel never probes it; said once, never answered. */
@@ -86,8 +87,13 @@ export class ArpProber {
     for (const p of this.#probes) {
       if (p.permanent) continue
       const dev = p.target.iface()
-      if (p.mac && !p.pending) lines.push(`neigh replace ${p.text} dev ${dev} lladdr ${p.mac} nud probe`)
-      else if (now - p.lastBroadcast >= BROADCAST_EVERY_MS) {
+      const entry = `neigh replace ${p.text} dev ${dev} lladdr ${p.mac}`
+      // The kernel sends a probe when an entry enters PROBE, not when it is set to PROBE again:
+      // an entry left in PROBE by an unanswered probe would wait for its own one-second
+      // retransmission (failback took 0.45-1.2 s). Through STALE it probes at once.
+      if (p.mac && p.pending) lines.push(`${entry} nud stale`)
+      if (p.mac) lines.push(`${entry} nud probe`)
+      if ((!p.mac || p.pending) && now - p.lastBroadcast >= BROADCAST_EVERY_MS) {
         p.lastBroadcast = now
         void this.#broadcast(p, dev)
       }

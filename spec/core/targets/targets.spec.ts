@@ -7,32 +7,35 @@ const ROUTER = 0xc61201fe
 const CFG = { intervalMs: 100, failAfter: 3, upAfter: 2 }
 const states = (tg: Targets) => tg.view().map((v) => v.state)
 
-t.test('answers bring a target up; a dead port is down failAfter intervals after the last answer', async (t) => {
-  const tg = new Targets([{ address: ROUTER, lan: 0, method: 'icmp' }], CFG)
-  t.same(states(tg), [LinkState.Unknown], 'unknown before any answer')
-  t.equal(tg.nextDeadline(), Infinity, 'nothing due before the first answer')
-  t.same(
-    tg.answer(0, 0, 0.05).map((c) => `${c.from}->${c.to}`),
-    ['unknown->up'],
-  )
-  for (let n = 1; n <= 5; n++) tg.answer(n * 100, 0)
-  t.same(tg.expire(609), [], 'not late yet: an interval and a 10 ms grace after the answer')
-  t.same(tg.expire(611), [], 'one miss')
-  t.same(tg.expire(711), [], 'two')
-  const down = tg.expire(811)
-  t.same(
-    down.map((c) => `${c.from}->${c.to} ${c.link.missed}`),
-    ['up->down 3'],
-    'the third: 310 ms after the last answer',
-  )
-  t.equal(tg.nextDeadline(), 910, 'misses go on being counted')
-  tg.answer(900, 0)
-  t.same(
-    tg.answer(1000, 0).map((c) => c.to),
-    [LinkState.Up],
-    'back after upAfter answers',
-  )
-})
+t.test(
+  'answers bring a target up; a dead port is down failAfter probe periods (half intervals) after the last answer',
+  async (t) => {
+    const tg = new Targets([{ address: ROUTER, lan: 0, method: 'icmp' }], CFG)
+    t.same(states(tg), [LinkState.Unknown], 'unknown before any answer')
+    t.equal(tg.nextDeadline(), Infinity, 'nothing due before the first answer')
+    t.same(
+      tg.answer(0, 0, 0.05).map((c) => `${c.from}->${c.to}`),
+      ['unknown->up'],
+    )
+    for (let n = 1; n <= 5; n++) tg.answer(n * 50, 0)
+    t.same(tg.expire(309), [], 'not late yet: a probe period and a 10 ms grace after the answer')
+    t.same(tg.expire(310), [], 'one miss')
+    t.same(tg.expire(360), [], 'two')
+    const down = tg.expire(410)
+    t.same(
+      down.map((c) => `${c.from}->${c.to} ${c.link.missed}`),
+      ['up->down 3'],
+      'the third: 160 ms after the last answer',
+    )
+    t.equal(tg.nextDeadline(), 460, 'misses go on being counted')
+    tg.answer(450, 0)
+    t.same(
+      tg.answer(500, 0).map((c) => c.to),
+      [LinkState.Up],
+      'back after upAfter answers',
+    )
+  },
+)
 
 t.test("a lost carrier on the target's LAN takes it down at once; other LANs' targets are untouched", async (t) => {
   const tg = new Targets(
@@ -59,7 +62,7 @@ t.test('a new interval applies from the next answer on', async (t) => {
   const tg = new Targets([{ address: ROUTER, lan: 0, method: 'icmp' }], CFG)
   tg.configure({ ...CFG, intervalMs: 1000 })
   tg.answer(0, 0)
-  t.equal(tg.nextDeadline(), 1100, 'an interval and 10% later')
+  t.equal(tg.nextDeadline(), 550, 'half an interval and 10% of it later')
 })
 
 t.test('while faild is blind, a miss counts only for a target silent for OVERLOAD_SILENCE intervals', async (t) => {
