@@ -154,7 +154,10 @@ t.test('ip6 makes a runner `ip -6`: its argv for the long-lived batch, and every
   const seen: string[][] = []
   const runner: IpRunner = {
     command: ['ip', '-n', 'x'],
-    run: async (args) => (seen.push([...args]), { code: 0, stdout: '[]', stderr: '' }),
+    run: async (args) => {
+      seen.push([...args])
+      return { code: 0, stdout: '[]', stderr: '' }
+    },
   }
   t.same(ip6(runner).command, ['ip', '-n', 'x', '-6'])
   await ip6(runner).run(['-json', 'route', 'show'])
@@ -164,7 +167,12 @@ t.test('ip6 makes a runner `ip -6`: its argv for the long-lived batch, and every
 
 t.test('without a batch of its own, a runner without a command is driven through SpawnBatch as `ip -6`', async (t) => {
   const seen: string[] = []
-  const runner: IpRunner = { run: async (args) => (seen.push(args.join(' ')), { code: 0, stdout: '[]', stderr: '' }) }
+  const runner: IpRunner = {
+    run: async (args) => {
+      seen.push(args.join(' '))
+      return { code: 0, stdout: '[]', stderr: '' }
+    },
+  }
   const log = createLogger({ transports: [new transports.Console({ silent: true })] })
   const table = new RouteTable6(
     { table: 4207, proto: 250, rulePriority: 32000, port: 4207, dryRun: false },
