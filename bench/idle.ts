@@ -15,7 +15,10 @@ export async function benchIdle(seconds: number): Promise<IdleResult> {
   const lab = await Lab.create({ hosts: 2 })
   try {
     const procs = []
-    for (const h of lab.hosts) procs.push(lab.spawn(h, process.execPath, [FAILD, ...lab.faildArgs(h, FAST)]))
+    // FAILD_NODE_ARGS: node flags for faild, as in the scale rows (--cpu-prof to profile).
+    const nodeArgs = (process.env.FAILD_NODE_ARGS ?? '').split(' ').filter(Boolean)
+    for (const h of lab.hosts)
+      procs.push(lab.spawn(h, process.execPath, [...nodeArgs, FAILD, ...lab.faildArgs(h, FAST)]))
     const [h1] = lab.hosts as [Host]
     await until(async () => (await lab.faildctl(h1, ['status', '--json'])).code === 0, 10_000, 'faild up')
     await sleep(3000) // converged, the first reads done

@@ -7,7 +7,8 @@
 //   --targets-only [--runs N] only the default route moving between two routers that run no faild, and
 //                             a service address moving between two NICs
 //   --scale-only [--window S] [--rows 1000r,500q,1000q,2000q,1000b,1000h] [--no-pin]
-//               only the scale rows (r responders, q requestors, b bursting, h a CPU hog on faild's core)
+//               only the scale rows (r responders, q requestors, b bursting, h a CPU hog on faild's core);
+//               FAILD_NODE_ARGS adds node flags to faild there (--cpu-prof --cpu-prof-dir=DIR to profile)
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, release } from 'node:os'
 import { fileURLToPath } from 'node:url'

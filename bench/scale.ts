@@ -149,7 +149,9 @@ async function measure(lab: Lab, bin: string, row: ScaleRow, o: ScaleOptions): P
     seconds: total,
     ...(pin ? { cpu: 1 } : {}),
   })
-  const args = [FAILD, ...lab.faildArgs(h1, FLAGS)]
+  // FAILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p": node flags for faild, to profile a row.
+  const nodeArgs = (process.env.FAILD_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const args = [...nodeArgs, FAILD, ...lab.faildArgs(h1, FLAGS)]
   const daemon = pin
     ? lab.spawn(h1, 'taskset', ['-c', '0', process.execPath, ...args])
     : lab.spawn(h1, process.execPath, args)

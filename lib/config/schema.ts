@@ -2,55 +2,11 @@
 //
 // It is built from DEFAULTS and LIMITS so the file, the flags and the help text cannot disagree;
 // `faild --print-schema` prints it and the build publishes it as dist/faild.schema.json.
-import { IFNAME } from '../core/lans.js'
-import { MAX_LANS } from '../core/wire/constants.js'
 import { DEFAULTS, LIMITS } from './defaults.js'
+import { address, CLUSTER, int, LISTEN, PATH, restart } from './schema-blocks.js'
+import { ADDRESSES, LANS, ROUTES, TARGETS } from './schema-lists.js'
 
-const QUAD = '^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$'
-const PREFIX = `${QUAD.slice(0, -1)}/([0-9]|[12][0-9]|3[0-2])$`
-
-/**
- * A file or program path: it reaches open(2), spawn(2) and log lines, so no control character
- * (a NUL would stop faild at the first open, a newline would forge a log line).
- */
-const PATH = '^[^\\u0000-\\u001f\\u007f]{1,4096}$'
-
-const PORT = '([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])'
-/** address:port to listen on: an IPv4 address, or IPv6 loopback as [::1]. */
-const LISTEN = `^(${QUAD.slice(1, -1)}|\\[::1\\]):${PORT}$`
-
-const LABEL = '^[A-Za-z0-9_-]{1,16}$'
-const CLUSTER = '^[A-Za-z0-9._-]{1,64}$'
-
-/** What a value that fails each pattern must be, for the error that names the key. */
-export const PATTERN_TEXT: Readonly<Record<string, string>> = {
-  [QUAD]: 'must be a dotted-quad IPv4 address',
-  [PREFIX]: 'must be an IPv4 prefix like 10.0.0.0/16',
-  [PATH]: 'must be a path of 1 to 4096 characters, none of them a control character (NUL, newline...)',
-  [IFNAME]: 'must be an interface name of 1 to 15 characters, without / : # quotes or white space, not . or ..',
-  [LISTEN]: 'must be address:port, like 127.0.0.1:9420 (an IPv4 address, or [::1]; port 1 to 65535)',
-  [LABEL]: 'must be 1 to 16 letters, digits, _ or -',
-  [CLUSTER]: 'must be 1 to 64 letters, digits, ., _ or -',
-}
-
-const address = (description: string) => ({ type: 'string', pattern: QUAD, description })
-const int = (minimum: number, maximum: number, description: string, def?: number) => ({
-  type: 'integer',
-  minimum,
-  maximum,
-  description,
-  ...(def === undefined ? {} : { default: def }),
-})
-
-/**
- * Marks a key bound at start: a reload (SIGHUP, faildctl reload) leaves it as it was and reports it
- * as waiting for a restart. `"x-restart"` is a keyword of faild's own; validator.ts registers it.
- */
-const restart = <T extends { description: string }>(p: T, note = 'Changes only at restart.') => ({
-  ...p,
-  description: `${p.description} ${note}`,
-  'x-restart': true as const,
-})
+export { PATTERN_TEXT } from './schema-blocks.js'
 
 export const CONFIG_SCHEMA = {
   $schema: 'http://json-schema.org/draft-07/schema#',
@@ -96,43 +52,7 @@ export const CONFIG_SCHEMA = {
       default: 'text',
       description: '--log-format: text lines, or one JSON object per line.',
     },
-    lans: restart({
-      type: 'array',
-      maxItems: MAX_LANS,
-      default: [],
-      description:
-        '-i: the LAN interfaces in LAN order (A, B, ...), the same order on every host. ' +
-        'Default: every up interface, not loopback nor point-to-point, on an IPv4 subnet (not a /32), in name order.',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['interface'],
-        properties: {
-          interface: {
-            type: 'string',
-            pattern: IFNAME,
-            description:
-              "Interface name, e.g. eth0 (not one holding '#', a quote or white space: ip -batch reads them).",
-          },
-          label: {
-            type: 'string',
-            pattern: LABEL,
-            description: 'Name in logs and faildctl (default A, B, C...).',
-          },
-          preference: int(
-            0,
-            1000,
-            'Lower is preferred when choosing the LAN that carries traffic of a dead path (default: LAN order).',
-          ),
-          name: {
-            type: 'string',
-            pattern: LABEL,
-            description:
-              'What the LAN is, carried on the wire (e.g. storage): hosts pair LANs by it where both name them, else by subnet.',
-          },
-        },
-      },
-    }),
+    lans: LANS,
     nodeId: restart({
       description:
         "--node-id: this host's id on the wire, a dotted quad or a whole number (default: its address on LAN A).",
@@ -152,102 +72,9 @@ export const CONFIG_SCHEMA = {
       items: address("A peer's node id or one of its addresses."),
       description: 'Packets from these peers are dropped (counted as "ignored").',
     },
-    targets: restart({
-      type: 'array',
-      default: [],
-      maxItems: 64,
-      description:
-        'Boxes that run no faild (a router, an array), probed every interval on their LAN and judged with -f/-s like a peer; gateway routes may go via them.',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['address'],
-        properties: {
-          address: address("The target's IPv4 address, on one of this host's LANs."),
-          lan: {
-            type: 'string',
-            pattern: IFNAME,
-            description: 'The LAN (label or interface) to probe it on; default: every LAN whose subnet holds it.',
-          },
-          method: {
-            enum: ['icmp', 'arp'],
-            default: 'arp',
-            description:
-              'How it is probed: ARP (the kernel probes the neighbour: every IPv4 box answers it, firewalls too), or ICMP echo (iputils ping; for a target with a static ARP entry here).',
-          },
-        },
-      },
-    }),
-    addresses: restart({
-      type: 'array',
-      default: [],
-      maxItems: 16,
-      description:
-        'Service addresses faild keeps on a working interface: on the first of `interfaces` whose LAN works, moved to the next (announced with gratuitous ARP) when it fails.',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['address', 'interfaces'],
-        properties: {
-          address: {
-            type: 'string',
-            pattern: PREFIX,
-            description: 'The address with its prefix length, e.g. "198.18.1.100/24".',
-          },
-          interfaces: {
-            type: 'array',
-            minItems: 2,
-            maxItems: MAX_LANS,
-            uniqueItems: true,
-            items: { type: 'string', pattern: IFNAME, description: "One of faild's LAN interfaces." },
-            description: 'Where the address may live, in order of preference.',
-          },
-          watch: {
-            type: 'array',
-            uniqueItems: true,
-            items: address('A target (see targets) whose answers say the interface works.'),
-            description:
-              'An interface works while one of these targets answers on its LAN (default: while any target or faild peer answers there, or, with none, while it has carrier).',
-          },
-          failback: {
-            type: 'boolean',
-            description: 'false: stay on the interface taken while it works (default: the global failback).',
-          },
-          owned: {
-            type: 'boolean',
-            default: false,
-            description: "true: faild removes the address when it stops (default: it is the host's, and stays).",
-          },
-        },
-      },
-    }),
-    routes: {
-      type: 'array',
-      default: [],
-      description:
-        'Prefixes faild moves as a whole (the default route included): via the first gateway that is up. Gateways that are not targets need requestor: true.',
-      items: {
-        type: 'object',
-        additionalProperties: false,
-        required: ['prefix', 'via'],
-        properties: {
-          prefix: { type: 'string', pattern: PREFIX, description: 'e.g. "0.0.0.0/0" or "10.20.0.0/16".' },
-          via: {
-            type: 'array',
-            minItems: 1,
-            maxItems: MAX_LANS,
-            uniqueItems: true,
-            items: address("A gateway running faild, or a target, on one of this host's LANs."),
-            description: 'Gateways in order of preference; each must be on a LAN of this host.',
-          },
-          failback: {
-            type: 'boolean',
-            description:
-              'false: after a move, stay on the gateway taken while it is up, even when a preferred one is back (default: the global failback).',
-          },
-        },
-      },
-    },
+    targets: TARGETS,
+    addresses: ADDRESSES,
+    routes: ROUTES,
     failback: {
       type: 'boolean',
       default: true,

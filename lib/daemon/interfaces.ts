@@ -10,6 +10,7 @@ import type { Effect } from '../core/engine/effects.js'
 import type { OwnLan } from '../core/engine/pairing.js'
 import { follow, type IpLink, type Lan } from '../core/lans.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
+import type { Clock, Timer } from '../host/clock.js'
 import { type IpRunner, ipJson } from '../host/ip-runner.js'
 import type { Logger } from '../host/log.js'
 import { OneAtATime } from './one-at-a-time.js'
@@ -27,22 +28,21 @@ export interface InterfacesDeps {
   readonly run: (effects: Effect[]) => void
   /** Plan the routes again (they name the interfaces and addresses). */
   readonly replan: () => void
-  /** Wait this long after a change before reading (default SETTLE_MS). */
-  readonly settleMs?: number
+  readonly clock: Pick<Clock, 'setTimeout'>
 }
 
 /**
  * A change is read this long after it: a rename or a new address is not urgent, while a carrier
  * loss is, and spawning `ip` at that very moment took CPU from the failover itself.
  */
-const SETTLE_MS = 100
+export const SETTLE_MS = 100
 
 const where = (l: Lan) => (l.address === 0 ? 'none' : `${formatIPv4(l.address)}/${l.prefixLen}`)
 
 export class Interfaces {
   readonly #deps: InterfacesDeps
   readonly #reads = new OneAtATime(() => this.#read())
-  #settling: NodeJS.Timeout | undefined
+  #settling: Timer | undefined
 
   constructor(deps: InterfacesDeps) {
     this.#deps = deps
@@ -51,16 +51,20 @@ export class Interfaces {
   /** A link or address changed somewhere: read the interfaces again, a little later (coalesced). */
   changed(): void {
     if (this.#settling || this.#reads.stopped) return
-    this.#settling = setTimeout(() => {
+    this.#settling = this.#deps.clock.setTimeout(() => {
       this.#settling = undefined
       this.#reads.request()
-    }, this.#deps.settleMs ?? SETTLE_MS)
-    this.#settling.unref()
+    }, SETTLE_MS)
+  }
+
+  /** Resolves once no read is in progress or asked for. */
+  settled(): Promise<void> {
+    return this.#reads.settled()
   }
 
   /** Resolves once the current read is done. */
   stop(): Promise<void> {
-    if (this.#settling) clearTimeout(this.#settling)
+    this.#settling?.cancel()
     return this.#reads.stop()
   }
 

@@ -25,6 +25,11 @@ export class OneAtATime {
     })
   }
 
+  /** Resolves once no run is in progress or asked for (the one after it included). */
+  async settled(): Promise<void> {
+    while (this.#running) await this.#running
+  }
+
   /** No more runs; resolves once the one in progress is done. */
   async stop(): Promise<void> {
     this.#stopped = true

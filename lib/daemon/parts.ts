@@ -245,6 +245,7 @@ export function buildParts(
     readdress: (lan, address, prefixLen) => engine.readdress(clock.now(), lan, address, prefixLen),
     run: (fx) => hooks.run(fx),
     replan: () => sync.queue([]),
+    clock,
   })
   const parts = {
     lans,

@@ -3,8 +3,9 @@ import t from 'tap'
 import type { Effect } from '../../lib/core/engine/effects.js'
 import type { OwnLan } from '../../lib/core/engine/pairing.js'
 import { type IpLink, type Lan, selectLans } from '../../lib/core/lans.js'
-import { Interfaces } from '../../lib/daemon/interfaces.js'
+import { Interfaces, SETTLE_MS } from '../../lib/daemon/interfaces.js'
 import { capturingLogger } from '../support/capturing-logger.js'
+import { FakeClock } from '../support/fake-clock.js'
 import { FakeIp } from '../support/fake-ip.js'
 
 const link = (ifname: string, ifindex: number, local?: string): IpLink => ({
@@ -13,8 +14,6 @@ const link = (ifname: string, ifindex: number, local?: string): IpLink => ({
   flags: ['BROADCAST', 'UP'],
   addr_info: local ? [{ family: 'inet', local, prefixlen: 24, broadcast: local.replace(/\d+$/, '255') }] : [],
 })
-/** The reads are asynchronous (a fake ip answers on the next turns). */
-const settle = () => new Promise((r) => setTimeout(r, 20))
 const START = [link('etha', 3, '198.18.1.1'), link('ethb', 4, '198.18.2.1')]
 
 function setup(now: IpLink[], bindFails = false) {
@@ -23,6 +22,7 @@ function setup(now: IpLink[], bindFails = false) {
   const lans: Lan[] = selectLans(START, ['etha', 'ethb'])
   const own: OwnLan[] = lans.map((l) => ({ address: l.address, prefixLen: l.prefixLen, nameTag: 0 }))
   const did: string[] = []
+  const clock = new FakeClock()
   const interfaces = new Interfaces({
     ip,
     log: logs.log,
@@ -38,15 +38,20 @@ function setup(now: IpLink[], bindFails = false) {
     },
     run: () => did.push('run'),
     replan: () => did.push('replan'),
-    settleMs: 0,
+    clock,
   })
-  return { interfaces, lans, own, did, log: logs, ip }
+  /** The settle time passes, and the read it starts is done. */
+  const settle = async () => {
+    clock.advance(SETTLE_MS)
+    await interfaces.settled()
+  }
+  return { interfaces, lans, own, did, log: logs, ip, settle, clock }
 }
 
 t.test('unchanged: nothing done', async (t) => {
   const s = setup(START)
   s.interfaces.changed()
-  await settle()
+  await s.settle()
   await s.interfaces.stop()
   t.same(s.did, [])
 })
@@ -54,7 +59,7 @@ t.test('unchanged: nothing done', async (t) => {
 t.test('renamed: routes planned again under the new name, sockets untouched', async (t) => {
   const s = setup([link('etha', 3, '198.18.1.1'), link('fdnew', 4, '198.18.2.1')])
   s.interfaces.changed()
-  await settle()
+  await s.settle()
   await s.interfaces.stop()
   t.same(s.did, ['replan'])
   t.equal(s.lans[1]!.iface, 'fdnew')
@@ -64,7 +69,7 @@ t.test('renamed: routes planned again under the new name, sockets untouched', as
 t.test('readdressed: rebound, the engine told, routes planned again', async (t) => {
   const s = setup([link('etha', 3, '198.18.1.1'), link('ethb', 4, '198.18.6.1')])
   s.interfaces.changed()
-  await settle()
+  await s.settle()
   await s.interfaces.stop()
   t.same(s.did, ['rebind 1', 'readdress 1 c6120601', 'run', 'replan'])
   t.equal(s.own[1]!.address, 0xc6120601)
@@ -74,7 +79,7 @@ t.test('readdressed: rebound, the engine told, routes planned again', async (t) 
 t.test('a bind that fails leaves the LAN as it was, to be tried at the next change', async (t) => {
   const s = setup([link('etha', 3, '198.18.1.1'), link('ethb', 4, '198.18.6.1')], true)
   s.interfaces.changed()
-  await settle()
+  await s.settle()
   await s.interfaces.stop()
   t.same(s.did, ['rebind 1'])
   t.equal(s.lans[1]!.address, 0xc6120201)
@@ -85,7 +90,9 @@ t.test('a bind that fails leaves the LAN as it was, to be tried at the next chan
 t.test('changes close together are read once', async (t) => {
   const s = setup(START)
   for (let i = 0; i < 5; i++) s.interfaces.changed()
-  await settle()
+  s.clock.advance(SETTLE_MS - 1)
+  t.equal(s.ip.calls.length, 0, 'nothing read before the settle time: a carrier loss may be under way')
+  await s.settle()
   await s.interfaces.stop()
   t.equal(s.ip.calls.length, 1, 'five changes, one read')
 })

@@ -6,18 +6,24 @@ t.test('coalesced, one at a time; nothing after stop', async (t) => {
   let runs = 0
   let running = 0
   let most = 0
+  /** Each run waits here until the spec lets it finish. */
+  const finish: Array<() => void> = []
   const job = new OneAtATime(async () => {
     runs++
     most = Math.max(most, ++running)
-    await new Promise((r) => setTimeout(r, 10))
+    await new Promise<void>((r) => finish.push(r))
     running--
   })
   for (let i = 0; i < 5; i++) job.request()
-  await new Promise((r) => setTimeout(r, 50))
-  t.equal(runs, 2, 'one run, and one more for the four that came during it')
+  t.equal(runs, 1, 'the first request runs at once')
+  finish.shift()!()
+  await new Promise((r) => setImmediate(r))
+  t.equal(runs, 2, 'one more run for the four that came during it')
+  finish.shift()!()
+  await job.settled()
+  t.equal(runs, 2, 'and no more')
   t.equal(most, 1, 'never two at once')
   await job.stop()
   job.request()
-  await new Promise((r) => setTimeout(r, 20))
   t.equal(runs, 2, 'stopped: no more runs')
 })

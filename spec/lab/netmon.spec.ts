@@ -66,6 +66,11 @@ t.test("NetMon's case: the address moves to the server's LAN B NIC and faild on 
       "the client sends to the address over LAN B, at the server's LAN B MAC",
     )
     await p2.waitFor(/peer 198\.18\.1\.1 holds 198\.18\.1\.100\/24 on LAN B/)
+    t.match(
+      (await lab.faildctl(client, ['status'])).stdout,
+      /peer 198\.18\.1\.1 holds service address 198\.18\.1\.100\/24 on LAN B/,
+      "the client's status says where the address is",
+    )
     t.same(await toward(lab, client, SERVICE), { dev: 'ethb', mac: macB }, "the server's LAN A port dies: over LAN B")
     t.match(
       (await lab.exec(client, 'ip', ['-4', 'route', 'show', 'table', 'all', SERVICE])).stdout,

@@ -15,9 +15,8 @@ import type { Effect } from './effects.js'
 import { downList, downOnFor, LocalLans, noLargerThan } from './local-lans.js'
 import { PathChanges, pathView } from './path-change.js'
 import { forgetMs, type Peer, type PeerLan, PeerTable } from './peer-table.js'
+import { record } from './peer-word.js'
 import { asked, ProbeRounds } from './probe-round.js'
-import { claimed, sameHeld } from './services.js'
-import { DEAF_EXCUSE_PACKETS } from './timing.js'
 import type { EngineView } from './view.js'
 
 export type { EngineConfig, Tunables } from './config.js'
@@ -123,14 +122,7 @@ export class Engine {
     const peer = this.#learn(now, msg, out)
     const before = peer.lans.map((p, i) => this.#paths.before(p, i))
     const pl = peer.lans[lan]!
-    this.#hears(pl, !msg.down.includes(this.#cfg.nodeId), blind)
-    this.#services(peer, msg, out)
-    pl.lastHeard = now
-    if (msg.kind === 'inq') {
-      pl.lastSeq = msg.seq
-      this.#reported(peer, lan, msg, now)
-    }
-    peer.lans.forEach((p, i) => (p.outOfService = i < 8 && (msg.outOfService & (1 << i)) !== 0))
+    record(peer, lan, msg, now, { cfg: this.#cfg, blind, out })
     if (msg.kind === 'ack') {
       pl.rttMs = this.#rounds.answer(lan, peer.id, msg.seq, now)
       if (pl.rttMs !== undefined) this.#cfg.rttSample?.(lan, pl.rttMs)
@@ -250,45 +242,6 @@ export class Engine {
         paths: p.lans.map((pl, lan) => pathView(pl, this.#paths.verdict(pl, lan))),
       })),
     }
-  }
-
-  /** The peer's down lists, on this LAN and (DOWN-ON) on its others: an INQ's are whole, an ACK's are not. */
-  #reported(peer: Peer, lan: number, msg: Message, now: number): void {
-    const pl = peer.lans[lan]!
-    pl.reportedDown = msg.down
-    pl.reportedAt = now
-    msg.downOn?.forEach((ids, i) => {
-      const other = peer.lans[i]
-      if (ids && other && i !== lan) {
-        other.reportedDown = ids
-        other.reportedAt = now
-      }
-    })
-  }
-
-  /**
-   * Where the peer says its service addresses are. An INQ or notice always says it (saying none:
-   * it holds none); an ACK only when it was not cut short for an unconfirmed sender (see
-   * noLargerThan), so an ACK that says none changes nothing.
-   */
-  #services(peer: Peer, msg: Message, out: Effect[]): void {
-    if (msg.kind === 'ack' && !msg.services) return
-    const services = claimed(msg, this.#cfg)
-    if (sameHeld(peer.services, services)) return
-    peer.services = services
-    out.push({ kind: 'services', peer: peer.id, services })
-  }
-
-  /** What the peer's packet says of us on its LAN: heard, or not (and whether that began while we were blind). */
-  #hears(pl: PeerLan, hears: boolean, blind: () => boolean): void {
-    if (hears) {
-      pl.deafCount = 0
-      pl.deafExcused = false
-    } else {
-      if (pl.hearsUs) pl.deafExcused = blind()
-      pl.deafCount = Math.min(pl.deafCount + 1, DEAF_EXCUSE_PACKETS)
-    }
-    pl.hearsUs = hears
   }
 
   /** Find or create the sender's entry; a new peer is down at once on LANs whose cable is out here. */

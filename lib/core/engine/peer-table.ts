@@ -3,14 +3,12 @@ import { type FlapState, NO_FLAPS } from '../path/flap-damping.js'
 import { type Link, NEW_LINK } from '../path/link-fsm.js'
 import type { HeldAddress, Message } from '../wire/codec.js'
 import type { PeerEvent } from './effects.js'
+import { Evicted } from './evicted.js'
 import { NO_SERVICES } from './services.js'
 import { FORGET_INTERVALS, FORGET_MIN_MS, INQ_GRACE_FRACTION, INQ_GRACE_MIN_MS } from './timing.js'
 import { adopts, type TrustConfig } from './trust.js'
 
 const NO_IDS: readonly number[] = []
-
-/** Evicted newcomers remembered (see PeerTable.#evicted): at 40k invented ids a second, 100 ms of them. */
-const RECALLED = 4096
 
 export interface PeerLan {
   /** The peer's address on this LAN, as it advertises it; 0 if it has none. */
@@ -115,13 +113,8 @@ export class PeerTable {
   readonly #peers = new Map<number, Peer>()
   /** Node ids not confirmed yet, oldest first: the ones a newcomer evicts from a full table. BOUNDED: #peers. */
   readonly #unconfirmed = new Set<number>()
-  /**
-   * Unconfirmed peers evicted for newcomers, with the LANs (a bit each) they were heard on. A flood
-   * of invented ids evicts a real newcomer within milliseconds, before its INQ on the next LAN
-   * arrives (sent a moment after the first); heard there, it comes back confirmed, as a peer heard
-   * on two LANs. Invented ids each heard once on one LAN never are. BOUNDED: RECALLED.
-   */
-  readonly #evicted = new Map<number, number>()
+  /** Unconfirmed peers evicted for newcomers, and the LANs they were heard on (evicted.ts). */
+  readonly #evicted = new Evicted()
   /** By LAN index: who has each address there. BOUNDED: one entry per peer and LAN. */
   readonly #holders: Map<number, Peer>[]
   readonly #lanCount: number
@@ -167,7 +160,7 @@ export class PeerTable {
       peer = newPeer(msg.from, now, this.#lanCount)
       this.#peers.set(peer.id, peer)
       out.push({ kind: 'peer', peer: peer.id, event: 'discovered' })
-      if (this.#recall(peer.id, msg.lan)) peer.confirmed = true
+      if (this.#evicted.recall(peer.id, msg.lan)) peer.confirmed = true
       else this.#unconfirmed.add(peer.id)
     } else if (peer.boot !== msg.boot) {
       out.push({ kind: 'peer', peer: peer.id, event: 'restarted' })
@@ -244,22 +237,8 @@ export class PeerTable {
     const [oldest] = this.#unconfirmed
     const peer = oldest === undefined ? undefined : this.#peers.get(oldest)
     if (!peer) return
-    let heard = this.#evicted.get(peer.id) ?? 0
-    peer.lans.forEach((pl, lan) => {
-      if (pl.lastHeard !== -Infinity) heard |= 1 << lan
-    })
-    this.#evicted.delete(peer.id) // re-inserted: the oldest entry goes first
-    if (this.#evicted.size >= RECALLED) this.#evicted.delete(this.#evicted.keys().next().value!)
-    this.#evicted.set(peer.id, heard)
+    this.#evicted.remember(peer)
     out.push(this.#forget(peer))
-  }
-
-  /** True when a newcomer heard on `lan` was evicted earlier after being heard on another LAN. */
-  #recall(id: number, lan: number): boolean {
-    const heard = this.#evicted.get(id)
-    if (heard === undefined || (heard & ~(1 << lan)) === 0) return false
-    this.#evicted.delete(id)
-    return true
   }
 
   #forget(peer: Peer): PeerEvent {

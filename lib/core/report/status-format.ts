@@ -32,6 +32,8 @@ export interface PeerStatus {
   readonly id: string
   readonly role: 'requestor' | 'responder'
   readonly paths: readonly PathStatus[]
+  /** The service addresses it says it holds (with a key only), and the LAN each is on. */
+  readonly services?: ReadonlyArray<{ readonly address: string; readonly lan: string }>
 }
 
 /** A probe target: a box that runs no faild, judged by its answers. */
@@ -137,6 +139,8 @@ export function formatStatus(s: StatusReport): string {
     out.push(
       table(['PEER', 'ROLE', 'LAN', 'ADDRESS', 'STATE', 'MISSED', 'GOOD', 'PEER SAYS', 'LAST HEARD', 'RTT'], rows),
     )
+    for (const p of s.peers)
+      for (const a of p.services ?? []) out.push(`peer ${p.id} holds service address ${a.address} on LAN ${a.lan}`)
   }
   if (s.targets.length > 0) {
     const rows = s.targets.map((x) => [

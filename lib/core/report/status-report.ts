@@ -92,6 +92,7 @@ export function statusReport(s: StatusInput): Report {
             },
           ],
     ),
+    services: p.services.map((a) => ({ address: `${formatIPv4(a.address)}/${a.len}`, lan: lanName(s.lans, a.lan) })),
   }))
   const targets = s.targets.map((x) => ({
     address: formatIPv4(x.address),

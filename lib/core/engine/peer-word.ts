@@ -1,0 +1,66 @@
+// What a peer's packet says, kept on its entry: whether it hears us, whom it does not hear, its LANs out of service, its service addresses.
+import type { Message } from '../wire/codec.js'
+import type { EngineConfig } from './config.js'
+import type { Effect } from './effects.js'
+import type { Peer, PeerLan } from './peer-table.js'
+import { claimed, sameHeld } from './services.js'
+import { DEAF_EXCUSE_PACKETS } from './timing.js'
+
+export interface WordContext {
+  readonly cfg: EngineConfig
+  /** Whether faild has been losing packets of its own doing (asked only when a peer begins to say it does not hear us). */
+  readonly blind: () => boolean
+  readonly out: Effect[]
+}
+
+/** Record what `msg`, heard from `peer` on LAN `lan` at `now`, says; a change of its service addresses is an event. */
+export function record(peer: Peer, lan: number, msg: Message, now: number, c: WordContext): void {
+  const pl = peer.lans[lan]!
+  hears(pl, !msg.down.includes(c.cfg.nodeId), c.blind)
+  services(peer, msg, c)
+  pl.lastHeard = now
+  if (msg.kind === 'inq') {
+    pl.lastSeq = msg.seq
+    reported(peer, lan, msg, now)
+  }
+  peer.lans.forEach((p, i) => (p.outOfService = i < 8 && (msg.outOfService & (1 << i)) !== 0))
+}
+
+/** Heard on its LAN or not, and whether saying not began while we were blind (then believed only after DEAF_EXCUSE_PACKETS). */
+function hears(pl: PeerLan, heard: boolean, blind: () => boolean): void {
+  if (heard) {
+    pl.deafCount = 0
+    pl.deafExcused = false
+  } else {
+    if (pl.hearsUs) pl.deafExcused = blind()
+    pl.deafCount = Math.min(pl.deafCount + 1, DEAF_EXCUSE_PACKETS)
+  }
+  pl.hearsUs = heard
+}
+
+/** The peer's down lists, on this LAN and (DOWN-ON) on its others: an INQ's are whole, an ACK's are not. */
+function reported(peer: Peer, lan: number, msg: Message, now: number): void {
+  const pl = peer.lans[lan]!
+  pl.reportedDown = msg.down
+  pl.reportedAt = now
+  msg.downOn?.forEach((ids, i) => {
+    const other = peer.lans[i]
+    if (ids && other && i !== lan) {
+      other.reportedDown = ids
+      other.reportedAt = now
+    }
+  })
+}
+
+/**
+ * Where the peer says its service addresses are. An INQ or notice always says it (saying none:
+ * it holds none); an ACK only when it was not cut short for an unconfirmed sender (see
+ * noLargerThan), so an ACK that says none changes nothing.
+ */
+function services(peer: Peer, msg: Message, c: WordContext): void {
+  if (msg.kind === 'ack' && !msg.services) return
+  const held = claimed(msg, c.cfg)
+  if (sameHeld(peer.services, held)) return
+  peer.services = held
+  c.out.push({ kind: 'services', peer: peer.id, services: held })
+}
