@@ -118,5 +118,6 @@ async function faults(
       `  ${what}, run ${run + 1}/${runs}: moved ${Math.round(move.at(-1)!)} ms, back ${Math.round(returns.at(-1)!)} ms`,
     )
   }
-  return { runs, move: summarize(move), back: summarize(returns), moveLimitMs: (F - 0.5) * T * 1000 }
+  // The issue's bound for a move: what the detector can do, plus 20 ms to move and announce.
+  return { runs, move: summarize(move), back: summarize(returns), moveLimitMs: (F - 0.5) * T * 1000 + 20 }
 }

@@ -1,6 +1,6 @@
 // The list keys of faild.json's schema: its LANs, probe targets, service addresses and gateway routes, each item's properties described.
 import { IFNAME } from '../core/lans.js'
-import { MAX_LANS } from '../core/wire/constants.js'
+import { MAX_LANS, MAX_SERVICES } from '../core/wire/constants.js'
 import { address, int, LABEL, PREFIX, restart } from './schema-blocks.js'
 
 export const LANS = restart({
@@ -70,7 +70,7 @@ export const TARGETS = restart({
 export const ADDRESSES = restart({
   type: 'array',
   default: [],
-  maxItems: 16,
+  maxItems: MAX_SERVICES,
   description:
     'Service addresses faild keeps on a working interface: on the first of `interfaces` whose LAN works, moved to the next (announced with gratuitous ARP) when it fails.',
   items: {

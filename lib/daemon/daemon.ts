@@ -155,7 +155,7 @@ export class Daemon {
       options: this.#opt,
       now,
       routes: p.sync.target,
-      own: p.addresses.own,
+      ownServices: p.addresses.own,
     })
   }
 

@@ -73,7 +73,7 @@ export class EffectRunner {
           break
         case 'services':
           changed = true
-          this.#services(fx)
+          this.#services(now, fx)
           break
       }
     }
@@ -101,11 +101,20 @@ export class EffectRunner {
     this.#deps.send(lan, to === 'broadcast' ? this.#deps.v1Broadcast(lan) : to, encode(msg, this.key))
   }
 
-  /** Where a peer says its service addresses are now: signed, so at most a few per real move. */
-  #services(fx: ServicesEvent): void {
+  /** Where a peer says its service addresses are now: within the peer events' budget (a key holder could flip them per packet). */
+  #services(now: number, fx: ServicesEvent): void {
+    if (!this.#peerBudget(now)) return
     const { log, label } = this.#deps
     const where = fx.services.map((s) => `${formatIPv4(s.address)}/${s.len} on LAN ${label(s.lan)}`)
     log.info(`peer ${formatIPv4(fx.peer)} holds ${where.length > 0 ? where.join(', ') : 'no service address'}`)
+  }
+
+  /** One more peer event within the budget an outsider cannot exhaust; said when some were left out. */
+  #peerBudget(now: number): boolean {
+    const budget = this.#peerEvents.take(now)
+    if (budget.summary)
+      this.#deps.log.warn(`${budget.summary} more peer events were not logged (a flood of invented peers?)`)
+    return budget.ok
   }
 
   /** A path held down for flapping: forged notices can cause it per packet, so it has a budget of its own. */
@@ -122,10 +131,8 @@ export class EffectRunner {
 
   /** A peer discovered, restarted or forgotten: logged and notified within the budget an outsider cannot exhaust. */
   #peer(now: number, peer: number, event: string): void {
-    const budget = this.#peerEvents.take(now)
+    if (!this.#peerBudget(now)) return
     const { log, notify } = this.#deps
-    if (budget.summary) log.warn(`${budget.summary} more peer events were not logged (a flood of invented peers?)`)
-    if (!budget.ok) return
     log.info(`peer ${formatIPv4(peer)} ${event}`)
     notify?.({ event: 'peer', peer: formatIPv4(peer), action: event })
   }

@@ -22,13 +22,19 @@ export interface WantedInput {
   /** The routes wanted until now (for the status and the log's "why"). */
   readonly routes: readonly Route[]
   /** This host's own service addresses (peers' claims to them are not routed). */
-  readonly own?: ReadonlySet<number>
+  readonly ownServices?: ReadonlySet<number>
 }
 
 /** Each gateway route via its first gateway whose path is up; each down path via a LAN that carries it. */
 export function wanted(w: WantedInput): Wanted {
   const o = w.options
-  const ctx = { table: o.table, now: w.now, upAfter: o.upAfter, ...(w.own ? { own: w.own } : {}) }
+  // A peer's service claim never captures this host's own service addresses, its targets or its gateways.
+  const notServices = new Set([
+    ...(w.ownServices ?? []),
+    ...w.targets.map((t) => t.address),
+    ...w.gateways.flatMap((g) => g.via.map((v) => v.address)),
+  ])
+  const ctx = { table: o.table, now: w.now, upAfter: o.upAfter, notServices }
   const plan = planRoutes(w.lans, planPeers(w.view), ctx)
   const gateways = w.gateways.map((g) => ({
     table: w.gatewayTable(g.len),

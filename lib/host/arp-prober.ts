@@ -87,12 +87,14 @@ export class ArpProber {
     for (const p of this.#probes) {
       if (p.permanent) continue
       const dev = p.target.iface()
-      const entry = `neigh replace ${p.text} dev ${dev} lladdr ${p.mac}`
-      // The kernel sends a probe when an entry enters PROBE, not when it is set to PROBE again:
-      // an entry left in PROBE by an unanswered probe would wait for its own one-second
-      // retransmission (failback took 0.45-1.2 s). Through STALE it probes at once.
-      if (p.mac && p.pending) lines.push(`${entry} nud stale`)
-      if (p.mac) lines.push(`${entry} nud probe`)
+      if (p.mac) {
+        const entry = `neigh replace ${p.text} dev ${dev} lladdr ${p.mac}`
+        // The kernel sends a probe when an entry enters PROBE, not when it is set to PROBE again:
+        // an entry left in PROBE by an unanswered probe would wait for its own one-second
+        // retransmission (failback took 0.45-1.2 s). Through STALE it probes at once.
+        if (p.pending) lines.push(`${entry} nud stale`)
+        lines.push(`${entry} nud probe`)
+      }
       if ((!p.mac || p.pending) && now - p.lastBroadcast >= BROADCAST_EVERY_MS) {
         p.lastBroadcast = now
         void this.#broadcast(p, dev)

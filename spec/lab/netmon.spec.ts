@@ -88,7 +88,7 @@ t.test("NetMon's case: the address moves to the server's LAN B NIC and faild on 
     await lab.heal(server, A)
     await p1.waitFor(/address 198\.18\.1\.100\/24 moved ethb -> etha \(LAN A; a preferred interface works again\)/)
     await until(async () => (await toward(lab, client, SERVICE)).dev === 'etha', 5000, 'the client follows it back')
-    t.pass('healed: back on LAN A at both ends')
+    t.same(await toward(lab, client, SERVICE), { dev: 'etha', mac: macA }, 'healed: back on LAN A at both ends')
     await sleep(500)
     await stream.stop('SIGTERM', 30_000)
     await listener.waitFor(/"bytes"/, 30_000)

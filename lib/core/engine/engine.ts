@@ -15,8 +15,9 @@ import type { Effect } from './effects.js'
 import { downList, downOnFor, LocalLans, noLargerThan } from './local-lans.js'
 import { PathChanges, pathView } from './path-change.js'
 import { forgetMs, type Peer, type PeerLan, PeerTable } from './peer-table.js'
-import { record } from './peer-word.js'
+import { record, setServices } from './peer-word.js'
 import { asked, ProbeRounds } from './probe-round.js'
+import { NO_SERVICES } from './services.js'
 import type { EngineView } from './view.js'
 
 export type { EngineConfig, Tunables } from './config.js'
@@ -30,6 +31,7 @@ export class Engine {
   readonly #lans: LocalLans
   readonly #paths: PathChanges
   readonly #blindness = new Blindness(() => this.#cfg.intervalMs)
+  readonly #isPeerAddress = (address: number): boolean => this.#peers.isPeerAddress(address)
   /** What the drop checks read; rebuilt when the configuration changes. */
   #admit: AdmitContext
   /**
@@ -122,7 +124,7 @@ export class Engine {
     const peer = this.#learn(now, msg, out)
     const before = peer.lans.map((p, i) => this.#paths.before(p, i))
     const pl = peer.lans[lan]!
-    record(peer, lan, msg, now, { cfg: this.#cfg, blind, out })
+    record(peer, lan, msg, now, { cfg: this.#cfg, blind, out, isPeerAddress: this.#isPeerAddress })
     if (msg.kind === 'ack') {
       pl.rttMs = this.#rounds.answer(lan, peer.id, msg.seq, now)
       if (pl.rttMs !== undefined) this.#cfg.rttSample?.(lan, pl.rttMs)
@@ -197,6 +199,9 @@ export class Engine {
         this.#paths.endHold(peer, lan, now, out)
         this.#paths.missInqs(peer, lan, now, out, (since) => judge(peer, pl, since))
       })
+      // Said by no packet for that long (a lost "holds none" notice, an ACK-only holder gone quiet): stale.
+      if (peer.services.length > 0 && now - peer.servicesAt >= forgetMs(peer, this.#cfg.intervalMs))
+        setServices(peer, NO_SERVICES, out)
       const forgotten = this.#peers.forgetIfSilent(peer, now, this.#cfg.intervalMs)
       if (forgotten) out.push(forgotten)
     }
@@ -207,7 +212,8 @@ export class Engine {
   nextDeadline(): number {
     let next = this.#rounds.nextDue()
     for (const peer of this.#peers) {
-      next = Math.min(next, peer.lastHeard + forgetMs(peer, this.#cfg.intervalMs))
+      const forget = forgetMs(peer, this.#cfg.intervalMs)
+      next = Math.min(next, peer.lastHeard + forget, peer.services.length > 0 ? peer.servicesAt + forget : Infinity)
       for (const pl of peer.lans) {
         next = Math.min(next, pl.inqDue, held(pl.flaps) ? pl.flaps.heldUntil : Infinity)
       }
@@ -248,6 +254,8 @@ export class Engine {
   #learn(now: number, msg: Message, out: Effect[]): Peer {
     const { peer, isNew, events } = this.#peers.learn(now, msg, this.#cfg)
     out.push(...events)
+    // A new run holds what it says from now on, not what the old one did.
+    if (events.some((e) => e.event === 'restarted' && e.peer === peer.id)) setServices(peer, NO_SERVICES, out)
     if (!isNew) return peer
     for (let lan = 0; lan < this.#lans.count; lan++) {
       if (this.#lans.carrierLost(lan)) this.#paths.step(peer, lan, LinkEvent.NoCarrier, now, out)

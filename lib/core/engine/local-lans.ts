@@ -97,7 +97,7 @@ export class LocalLans {
     return { kind: 'send', lan, to, msg: { ...inq, intervalMs: 0 } }
   }
 
-  /** The notice of a change in the mask, on every LAN that still has carrier. */
+  /** A notice of what changed here (the out-of-service mask, the service addresses held), on every LAN that still has carrier. */
   notices(me: Sender, seq: number, peers: Iterable<Peer>): SendCommand[] {
     const out: SendCommand[] = []
     this.#carrierLost.forEach((lost, lan) => {

@@ -70,6 +70,8 @@ export interface Peer {
   readonly lans: PeerLan[]
   /** The service addresses it holds, as its latest packet said (only with a key: see EngineConfig.authenticated). */
   services: readonly HeldAddress[]
+  /** When a packet last said them (monotonic ms): unsaid for FORGET time, they are dropped (see Engine.expire). */
+  servicesAt: number
 }
 
 function newPeer(id: number, now: number, lanCount: number): Peer {
@@ -91,7 +93,17 @@ function newPeer(id: number, now: number, lanCount: number): Peer {
     reportedDown: NO_IDS,
     reportedAt: -Infinity,
   }))
-  return { id, boot: 0, intervalMs: 0, lastHeard: now, since: now, confirmed: false, lans, services: NO_SERVICES }
+  return {
+    id,
+    boot: 0,
+    intervalMs: 0,
+    lastHeard: now,
+    since: now,
+    confirmed: false,
+    lans,
+    services: NO_SERVICES,
+    servicesAt: now,
+  }
 }
 
 /** A peer silent this long on every LAN is forgotten: 60 of the longer interval, at least 30 s. */
@@ -144,6 +156,11 @@ export class PeerTable {
 
   [Symbol.iterator](): IterableIterator<Peer> {
     return this.#peers.values()
+  }
+
+  /** Whether `address` is some peer's address on some LAN. O(LANs). */
+  isPeerAddress(address: number): boolean {
+    return this.#holders.some((h) => h.has(address))
   }
 
   /** The peer whose address on LAN `lan` is `address`, if any. O(1). */

@@ -11,13 +11,15 @@ export interface WordContext {
   /** Whether faild has been losing packets of its own doing (asked only when a peer begins to say it does not hear us). */
   readonly blind: () => boolean
   readonly out: Effect[]
+  /** Whether `address` is a known peer's own address on some LAN (never a service address). */
+  readonly isPeerAddress: (address: number) => boolean
 }
 
 /** Record what `msg`, heard from `peer` on LAN `lan` at `now`, says; a change of its service addresses is an event. */
 export function record(peer: Peer, lan: number, msg: Message, now: number, c: WordContext): void {
   const pl = peer.lans[lan]!
   hears(pl, !msg.down.includes(c.cfg.nodeId), c.blind)
-  services(peer, msg, c)
+  services(peer, msg, now, c)
   pl.lastHeard = now
   if (msg.kind === 'inq') {
     pl.lastSeq = msg.seq
@@ -53,14 +55,19 @@ function reported(peer: Peer, lan: number, msg: Message, now: number): void {
 }
 
 /**
- * Where the peer says its service addresses are. An INQ or notice always says it (saying none:
+ * Where the peer says its service addresses are. A v2 INQ or notice always says it (saying none:
  * it holds none); an ACK only when it was not cut short for an unconfirmed sender (see
- * noLargerThan), so an ACK that says none changes nothing.
+ * noLargerThan), so an ACK that says none changes nothing; a v1 copy says nothing (v1 cannot).
  */
-function services(peer: Peer, msg: Message, c: WordContext): void {
-  if (msg.kind === 'ack' && !msg.services) return
-  const held = claimed(msg, c.cfg)
+function services(peer: Peer, msg: Message, now: number, c: WordContext): void {
+  if (msg.version === 1 || (msg.kind === 'ack' && !msg.services)) return
+  peer.servicesAt = now
+  setServices(peer, claimed(msg, c.cfg, c.isPeerAddress), c.out)
+}
+
+/** The peer holds `held` now: an event if that is a change. */
+export function setServices(peer: Peer, held: Peer['services'], out: Effect[]): void {
   if (sameHeld(peer.services, held)) return
   peer.services = held
-  c.out.push({ kind: 'services', peer: peer.id, services: held })
+  out.push({ kind: 'services', peer: peer.id, services: held })
 }

@@ -45,8 +45,8 @@ export interface PlanContext {
   readonly now: number
   /** Good packets a path needs to come up (-s). */
   readonly upAfter: number
-  /** This host's own service addresses: a peer's claim to one of them is not routed. */
-  readonly own?: ReadonlySet<number>
+  /** Addresses no peer's service claim is routed for: this host's own service addresses, its targets and gateways. */
+  readonly notServices?: ReadonlySet<number>
 }
 
 /**
@@ -94,15 +94,18 @@ export function planRoutes(lans: readonly PlanLan[], peers: Iterable<PlanPeer>, 
   const table = ctx.table
   const routes = new Map<number, Route>() // keyed by dst; BOUNDED: peers x LANs
   const order = preferenceOrder(lans)
+  const all = [...peers]
+  /** Each dead path's detour, by peer and LAN: its service addresses take it too (serviceRoutes). */
+  const detours = new Map<PlanPeer, Map<number, (dst: number) => Route>>()
   let waiting = 0
-  for (const peer of peers) {
+  for (const peer of all) {
     peer.lans.forEach((dead, x) => {
       const mine = lans[x]
       if (dead.state !== LinkState.Down || dead.address === 0 || !mine || routes.has(dead.address)) return
       const y = detour(peer, x, order, ctx)
       const via = y === undefined ? undefined : lans[y]
       if (via) {
-        const detour = (dst: number): Route => ({
+        const around = (dst: number): Route => ({
           table,
           dst,
           len: 32,
@@ -110,15 +113,15 @@ export function planRoutes(lans: readonly PlanLan[], peers: Iterable<PlanPeer>, 
           dev: via.iface,
           src: mine.address,
         })
-        routes.set(dead.address, detour(dead.address))
-        for (const s of servicesOn(peer, x, ctx)) if (!routes.has(s)) routes.set(s, detour(s))
+        routes.set(dead.address, around(dead.address))
+        if (peer.services?.length) detours.set(peer, (detours.get(peer) ?? new Map()).set(x, around))
       }
       // Held back, or carried by a less preferred LAN while a better one is up but not yet trusted.
       const better = order.slice(0, y === undefined ? order.length : order.indexOf(y))
       if (better.some((i) => i !== x && peer.lans[i]?.state === LinkState.Up)) waiting++
     })
   }
-  for (const peer of peers) onLink(lans, peer, ctx, routes)
+  serviceRoutes(lans, all, detours, ctx, routes)
   return { routes: [...routes.values()], waiting }
 }
 
@@ -151,19 +154,37 @@ export function planRoutes6(lans: readonly PlanLan[], peers: Iterable<PlanPeer>,
   return [...routes.values()]
 }
 
-/** The peer's service addresses held on LAN `lan`, but not this host's own. */
-function servicesOn(peer: PlanPeer, lan: number, ctx: PlanContext): number[] {
-  return (peer.services ?? []).flatMap((s) => (s.lan === lan && !ctx.own?.has(s.address) ? [s.address] : []))
-}
-
-/** On-link routes for the peer's service addresses held on a LAN that is up, outside this host's subnet there. */
-function onLink(lans: readonly PlanLan[], peer: PlanPeer, ctx: PlanContext, routes: Map<number, Route>): void {
-  for (const s of peer.services ?? []) {
-    const mine = lans[s.lan]
-    const up = peer.lans[s.lan]?.state === LinkState.Up
-    if (!mine || !up || routes.has(s.address) || ctx.own?.has(s.address)) continue
-    if (sameSubnet(s.address, mine.address, mine.prefixLen)) continue
-    routes.set(s.address, { table: ctx.table, dst: s.address, len: 32, via: 0, dev: mine.iface, src: mine.address })
+/**
+ * Routes for the peers' service addresses, after every peer's own: one held on a dead path takes
+ * its detour; one held on a path that is up, outside this host's subnet there, goes on-link out of
+ * this host's interface there. Never for an address a peer has as its own on any LAN, one of
+ * `ctx.notServices` (this host's service addresses, its targets and gateways), or one that two
+ * peers claim at once (neither is believed).
+ */
+function serviceRoutes(
+  lans: readonly PlanLan[],
+  peers: readonly PlanPeer[],
+  detours: ReadonlyMap<PlanPeer, ReadonlyMap<number, (dst: number) => Route>>,
+  ctx: PlanContext,
+  routes: Map<number, Route>,
+): void {
+  const claims = new Map<number, number>() // BOUNDED: peers x MAX_SERVICES
+  const own = new Set<number>() // BOUNDED: peers x LANs
+  for (const peer of peers) {
+    for (const s of peer.services ?? []) claims.set(s.address, (claims.get(s.address) ?? 0) + 1)
+    for (const path of peer.lans) if (path.address !== 0) own.add(path.address)
+  }
+  const barred = (a: number) => claims.get(a)! > 1 || own.has(a) || ctx.notServices?.has(a) || routes.has(a)
+  for (const peer of peers) {
+    for (const s of peer.services ?? []) {
+      if (barred(s.address)) continue
+      const mine = lans[s.lan]
+      const state = peer.lans[s.lan]?.state
+      const detour = detours.get(peer)?.get(s.lan)
+      if (state === LinkState.Down && detour) routes.set(s.address, detour(s.address))
+      else if (state === LinkState.Up && mine && !sameSubnet(s.address, mine.address, mine.prefixLen))
+        routes.set(s.address, { table: ctx.table, dst: s.address, len: 32, via: 0, dev: mine.iface, src: mine.address })
+    }
   }
 }
 

@@ -23,7 +23,8 @@ export interface TargetSpec {
  * INQs and its ACKs to ours); a box that runs nothing gives only its answers to our probes. At one
  * probe per interval a dead port in front of a router took about `(f - 0.4) x t` to find (268 ms
  * median at -t 0.1 -f 3, and the service address it watches moved in 329); at two, -f misses
- * take half as long, as for a peer. The cost is 20 ARP or ICMP exchanges a second per target.
+ * take half as long, as for a peer. The cost is 2 / t ARP or ICMP exchanges a second per target
+ * (20 at -t 0.1).
  */
 export const PROBES_PER_INTERVAL = 2
 

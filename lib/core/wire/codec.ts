@@ -75,8 +75,9 @@ interface Common {
    */
   readonly downOn?: ReadonlyArray<readonly number[] | undefined>
   /**
-   * Wire format 2: the IPv4 service addresses the sender holds, each at this
-   * host's LAN index (the sender's own when sent). undefined: none said, none held.
+   * Wire format 2: the IPv4 service addresses the sender holds, each at this host's LAN index
+   * (the sender's own when sent). undefined: none said; in a v2 INQ or notice that means none
+   * held, in an ACK nothing (see core/engine/peer-word.ts).
    */
   readonly services?: readonly HeldAddress[]
   /**

@@ -67,7 +67,7 @@ export interface Packet {
   readonly overloadMs?: number
   /** The sender's down lists on its other LANs (DOWN-ON), by its slot; INQs and notices only. */
   readonly downOn?: ReadonlyArray<{ readonly slot: number; readonly ids: readonly number[] }>
-  /** The service addresses the sender holds now (none said: none held). */
+  /** The service addresses the sender holds now (see service-tlv.ts for what saying none means). */
   readonly services?: readonly PacketService[]
 }
 

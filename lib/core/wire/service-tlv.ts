@@ -26,7 +26,8 @@ export function writeService(w: ByteWriter, s: PacketService): void {
 
 /**
  * Read a SERVICE TLV's value b[at, at + length) into `into`: a slot beyond 15 is ERR_BAD_LAN, a
- * reserved byte set or one address too many ERR_BAD_TLV, and the address as in a LAN TLV.
+ * reserved byte set, one address too many or an address said twice ERR_BAD_TLV, and the address
+ * as in a LAN TLV.
  */
 export function readService(
   b: Buffer,
@@ -42,6 +43,8 @@ export function readService(
   const address = readAddress(b, at + SERVICE_FIXED, end)
   if (typeof address === 'string') return address
   if (at + SERVICE_FIXED + 2 + addressSize(address.family) !== end) return 'ERR_BAD_LENGTH'
+  // One address held in two places at once is no answer to where it is.
+  if (into.some((s) => s.address.address === address.address)) return 'ERR_BAD_TLV'
   into.push({ slot, address })
   return undefined
 }

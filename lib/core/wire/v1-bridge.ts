@@ -44,10 +44,10 @@ export function packetOf(msg: Message, describe: DescribeLan, version: 1 | 2): P
       : (msg.downOn ?? []).flatMap((ids, slot) =>
           ids && slot !== msg.lan && msg.addresses[slot] ? [{ slot, ids }] : [],
         )
-  const services = (msg.services ?? []).map((s) => ({
-    slot: s.lan,
-    address: { family: 4 as const, prefix: s.len, address: formatIPv4(s.address) },
-  }))
+  // Only on a LAN the packet lists (one without an address is left out, its services with it).
+  const services = (msg.services ?? [])
+    .filter((s) => msg.addresses[s.lan])
+    .map((s) => ({ slot: s.lan, address: { family: 4 as const, prefix: s.len, address: formatIPv4(s.address) } }))
   return {
     version,
     kind,

@@ -4,7 +4,7 @@ import { type Effect, Engine } from '../../../lib/core/engine/engine.js'
 import { toLocal, toPacket } from '../../../lib/core/engine/pairing.js'
 import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
 import type { HeldAddress, Message } from '../../../lib/core/wire/codec.js'
-import { inqFrom } from '../../support/messages.js'
+import { ackFrom, inqFrom } from '../../support/messages.js'
 import { TWO_LANS as base, PEER, PEER_ADDR } from '../../support/two-lans.js'
 
 const ip = (s: string): number => parseIPv4(s)!
@@ -86,3 +86,52 @@ t.test('on the wire: held on our LAN B, read by a host that lists its LANs the o
     'our LAN B is their index 0',
   )
 })
+
+t.test(
+  'only a host of one of our subnets that no peer has as its own: not 8.8.8.8, not a router of ours taken over',
+  async (t) => {
+    const e = new Engine({ ...base, requestor: false, authenticated: true })
+    const other = { from: 0xc6120103, addresses: [0xc6120103, 0xc6120203] }
+    e.receive(0, 0, other.addresses[0]!, inqFrom(other, { lan: 0, seq: 1 }))
+    const claims = [
+      { address: ip('8.8.8.8'), len: 32, lan: 1 },
+      { address: other.addresses[0]!, len: 24, lan: 1 },
+      ...HELD,
+    ]
+    e.receive(1, 0, PEER_ADDR[0]!, claim(0, claims))
+    t.same(e.view().peers.find((p) => p.id === PEER)?.services, HELD)
+  },
+)
+
+t.test(
+  "a restart forgets the old run's claims; a v1 copy says nothing; claims unsaid for the forget time go",
+  async (t) => {
+    const e = new Engine({ ...base, authenticated: true })
+    const services = () => e.view().peers[0]?.services
+    /** One interval: our INQ out, the peer's ACK (without SERVICE: an ACK-only holder) back. */
+    const round = (now: number, boot = 9) => {
+      const seq = sends(e.tick(now))[0]!.msg.seq
+      const ack = ackFrom({ from: PEER, addresses: PEER_ADDR }, base.nodeId, { lan: 0, seq, boot })
+      return e.receive(now + 1, 0, PEER_ADDR[0]!, ack)
+    }
+    e.receive(0, 0, PEER_ADDR[0]!, claim(0, HELD))
+    e.receive(10, 0, PEER_ADDR[0]!, claim(0, [], { seq: 2, services: undefined, version: 1 }))
+    t.same(services(), HELD, 'a v1 copy of its INQ (v1 cannot carry SERVICE) changes nothing')
+    round(100)
+    t.same(services(), HELD, 'an ACK without SERVICE changes nothing')
+    const restarted = round(200, 10)
+    t.same(services(), [], 'a new run: what the old one held is not held any more')
+    t.ok(
+      restarted.some((x) => x.kind === 'services'),
+      'and the routes are planned again',
+    )
+    e.receive(250, 0, PEER_ADDR[0]!, claim(0, HELD, { seq: 9, boot: 10 }))
+    let dropped: number | undefined
+    for (let now = 300; now < 31_000 && dropped === undefined; now += 100) {
+      round(now, 10)
+      if (e.expire(now + 50).some((x) => x.kind === 'services')) dropped = now + 50
+    }
+    t.equal(dropped, 30_250, 'said by no packet for 30 s, the peer heard all along: dropped')
+    t.same(services(), [])
+  },
+)

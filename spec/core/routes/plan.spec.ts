@@ -146,10 +146,30 @@ for (const c of cases) {
   })
 }
 
+t.test('one address claimed by two peers: neither is believed, in either order', async (t) => {
+  const claims = [serving(peer(Up, Up), '198.18.1.100', 1), serving(peer(Up, Up), '198.18.1.100', 0)]
+  t.same(planRoutes(lans2, claims, CTX).routes, [])
+  t.same(planRoutes(lans2, [...claims].reverse(), CTX).routes, [])
+})
+
+t.test("a claim of another peer's own address never takes its detour, whichever peer comes first", async (t) => {
+  const victim: PlanPeer = {
+    ...peer(Down, Up),
+    lans: peer(Down, Up).lans.map((x) => ({ ...x, address: x.address + 1 })),
+  }
+  const claimant = serving(peer(Down, Up), '198.18.1.3', 1)
+  const want = [
+    '198.18.1.3 via 198.18.2.3 dev ethb src 198.18.1.1',
+    '198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1',
+  ]
+  t.same(planRoutes(lans2, [victim, claimant], CTX).routes.map(describeRoute), want)
+  t.same(planRoutes(lans2, [claimant, victim], CTX).routes.map(describeRoute).sort(), [...want].sort())
+})
+
 t.test("this host's own service address is never routed after a peer's claim", async (t) => {
   const claims = [serving(peer(Up, Up), '198.18.1.100', 1), serving(peer(Down, Up), '198.18.1.101', 0)]
   const own = new Set([ip('198.18.1.100'), ip('198.18.1.101')])
-  t.same(planRoutes(lans2, claims, { ...CTX, own }).routes.map(describeRoute), [
+  t.same(planRoutes(lans2, claims, { ...CTX, notServices: own }).routes.map(describeRoute), [
     '198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1',
   ])
 })

@@ -20,7 +20,9 @@ t.test(
     for (let n = 1; n <= 5; n++) tg.answer(n * 50, 0)
     t.same(tg.expire(309), [], 'not late yet: a probe period and a 10 ms grace after the answer')
     t.same(tg.expire(310), [], 'one miss')
+    t.equal(tg.view()[0]!.missed, 1)
     t.same(tg.expire(360), [], 'two')
+    t.equal(tg.view()[0]!.missed, 2)
     const down = tg.expire(410)
     t.same(
       down.map((c) => `${c.from}->${c.to} ${c.link.missed}`),

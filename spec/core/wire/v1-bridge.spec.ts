@@ -2,7 +2,7 @@
 import t from 'tap'
 import { encode, type Message } from '../../../lib/core/wire/codec.js'
 import type { Packet, PacketLan } from '../../../lib/core/wire/packet.js'
-import { decodePacket, fromV1, toV1 } from '../../../lib/core/wire/v1-bridge.js'
+import { decodePacket, fromV1, packetOf, toV1 } from '../../../lib/core/wire/v1-bridge.js'
 import { encodeV2 } from '../../../lib/core/wire/v2.js'
 import { dualStack, KEY, minInq, notice } from './v2-vectors.js'
 
@@ -151,3 +151,31 @@ t.test('decodePacket reads either version, with or without keys', async (t) => {
   v3[2] = 3
   t.same(decodePacket(v3), { ok: false, code: 'ERR_BAD_VERSION' })
 })
+
+t.test(
+  'a service address on a LAN without an address is left out, not made a packet that cannot be sent',
+  async (t) => {
+    const msg: Message = {
+      kind: 'inq',
+      from: 0xc6120101,
+      boot: 1,
+      lan: 0,
+      seq: 1,
+      intervalMs: 100,
+      addresses: [0xc6120101, 0],
+      down: [],
+      outOfService: 0,
+      cluster: 0,
+      services: [
+        { address: 0xc6120164, len: 24, lan: 1 },
+        { address: 0xc6120165, len: 24, lan: 0 },
+      ],
+    }
+    const p = packetOf(msg, () => ({ prefix: 24, nameTag: 0 }), 2)
+    t.same(
+      p.services?.map((s) => s.address.address),
+      ['198.18.1.101'],
+    )
+    t.doesNotThrow(() => encodeV2(p))
+  },
+)

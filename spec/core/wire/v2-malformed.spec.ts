@@ -111,8 +111,13 @@ const malformed: Array<{ name: string; bytes: Buffer; code: PacketDecodeError; k
     code: 'ERR_BAD_ADDRESS',
   },
   {
+    name: 'one service address held on two LANs',
+    bytes: pkt(head(), LAN0, tlv(1, lanValue(1)), tlv(8, '0000 04 18 c6120164'), tlv(8, '0100 04 18 c6120164')),
+    code: 'ERR_BAD_TLV',
+  },
+  {
     name: 'seventeen SERVICE TLVs',
-    bytes: pkt(head(), LAN0, ...Array.from({ length: 17 }, () => tlv(8, '0000 04 20 c6120164'))),
+    bytes: pkt(head(), LAN0, ...Array.from({ length: 17 }, (_, i) => tlv(8, `0000 04 20 c61201${byte(i + 1)}`))),
     code: 'ERR_BAD_TLV',
   },
   { name: 'DOWN-ON naming node 0', bytes: pkt(head(), LAN0, tlv(7, '0500000000000000')), code: 'ERR_BAD_NODE' },

@@ -116,7 +116,8 @@ t.test('SERVICE is refused where it means nothing: a LAN not listed, a seventeen
     'an ACK may say it too',
   )
   t.throws(() => encodeV2({ ...minInq, services: [service(3)] }), RangeError)
-  t.throws(() => encodeV2({ ...minInq, services: Array.from({ length: 17 }, () => service(0)) }), RangeError)
+  const many = Array.from({ length: 17 }, (_, i) => ({ slot: 0, address: v4(`198.18.9.${i + 1}`) }))
+  t.throws(() => encodeV2({ ...minInq, services: many }), RangeError)
 })
 
 for (const { name, packet } of roundTrips) {
