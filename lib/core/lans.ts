@@ -1,9 +1,11 @@
 // This host's LANs: chosen from `ip -json addr show` output, labelled A, B, C..., found by address, and followed as interfaces change.
 
+import { type IpAddrInfo, type LanIPv6, lanIPv6, sameLanIPv6 } from './lan-ipv6.js'
 import { parseIPv4, sameSubnet } from './util/ipv4.js'
 import { MAX_LANS } from './wire/constants.js'
 
-export interface Lan {
+/** A LAN of this host; its IPv6 addresses (LanIPv6) are absent on an IPv4-only LAN. */
+export interface Lan extends LanIPv6 {
   readonly index: number
   /** "A", "B", "C"... in LAN order. */
   readonly label: string
@@ -29,7 +31,7 @@ export interface IpLink {
   readonly ifindex?: number
   readonly ifname: string
   readonly flags?: readonly string[]
-  readonly addr_info?: ReadonlyArray<{ family?: string; local?: string; prefixlen?: number; broadcast?: string }>
+  readonly addr_info?: readonly IpAddrInfo[]
 }
 
 export const lanLabel = (index: number): string => String.fromCharCode(65 + index)
@@ -71,6 +73,7 @@ function toLan(link: IpLink, index: number): Lan | undefined {
     broadcast: parseIPv4(a.broadcast ?? '') ?? 0,
     preference: index,
     nameTag: 0,
+    ...lanIPv6(link.addr_info ?? []),
   }
 }
 
@@ -138,14 +141,26 @@ export function follow(lan: Lan, links: readonly IpLink[]): Lan {
   const iface = IFNAME_RE.test(link.ifname) ? link.ifname : lan.iface
   const ifindex = link.ifindex ?? lan.ifindex
   const addressed = now ? { address: now.address, prefixLen: now.prefixLen, broadcast: now.broadcast } : {}
-  const next = { ...lan, iface, ...(ifindex === undefined ? {} : { ifindex }), ...addressed }
+  const next = { ...lan, iface, ...(ifindex === undefined ? {} : { ifindex }), ...addressed, ...followIPv6(lan, link) }
   const same =
     next.iface === lan.iface &&
     next.ifindex === lan.ifindex &&
     next.address === lan.address &&
     next.prefixLen === lan.prefixLen &&
-    next.broadcast === lan.broadcast
+    next.broadcast === lan.broadcast &&
+    sameLanIPv6(next, lan)
   return same ? lan : next
+}
+
+/**
+ * The LAN's IPv6 addresses as the interface has them now; one gone (or tentative again while a
+ * relinked interface redoes duplicate address detection) is kept, as the IPv4 address is.
+ */
+function followIPv6(lan: Lan, link: IpLink): LanIPv6 {
+  const now = lanIPv6(link.addr_info ?? [])
+  const ipv6 = now.ipv6 ?? lan.ipv6
+  const linkLocal = now.linkLocal ?? lan.linkLocal
+  return { ...(ipv6 ? { ipv6 } : {}), ...(linkLocal ? { linkLocal } : {}) }
 }
 
 /** The LAN whose subnet holds `address`, or undefined. */

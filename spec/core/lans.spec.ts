@@ -1,7 +1,9 @@
 // LAN selection of lib/core/lans.ts from `ip -json addr show` output.
 import t from 'tap'
-import { follow, type IpLink, selectLans } from '../../lib/core/lans.js'
+import type { IpAddrInfo } from '../../lib/core/lan-ipv6.js'
+import { follow, type IpLink, type Lan, selectLans } from '../../lib/core/lans.js'
 import { formatIPv4 } from '../../lib/core/util/ipv4.js'
+import { formatIPv6 } from '../../lib/core/util/ipv6.js'
 
 const link = (ifname: string, local: string | undefined, flags = ['BROADCAST', 'UP'], broadcast = true): IpLink => ({
   ifname,
@@ -111,4 +113,55 @@ t.test('follow: by index through a rename, by name once re-created, with its add
   t.equal(follow(a!, [indexed(link('other', '198.18.3.3'), 4)]), a, 'gone: kept')
   const bad = follow(a!, [indexed(link('et#ha', '198.18.1.1'), 3)])
   t.equal(bad.iface, 'etha', 'a new name faild cannot put in a batch line is not taken')
+})
+
+/** `ip -json addr show` of a dual-stack interface: IPv4, then the inet6 entries given. */
+const dual = (ifname: string, v4: string, inet6: IpAddrInfo[], ifindex = 3): IpLink => ({
+  ifname,
+  ifindex,
+  flags: ['BROADCAST', 'UP'],
+  addr_info: [{ family: 'inet', local: v4, prefixlen: 24, broadcast: v4.replace(/\d+$/, '255') }, ...inet6],
+})
+const GLOBAL: IpAddrInfo = { family: 'inet6', local: 'fd00:1:a::1', prefixlen: 64, scope: 'global' }
+const LINK: IpAddrInfo = { family: 'inet6', local: 'fe80::a1', prefixlen: 64, scope: 'link' }
+const show6 = (l: Lan) =>
+  `${l.iface} ${l.ipv6 ? `${formatIPv6(l.ipv6.address)}/${l.ipv6.prefixLen}` : '-'} ${l.linkLocal ? formatIPv6(l.linkLocal) : '-'}`
+
+t.test('a dual-stack LAN records its global or ULA address, prefix and link-local address', async (t) => {
+  const [a] = selectLans([dual('etha', '198.18.1.1', [GLOBAL, LINK])], [])
+  t.equal(show6(a!), 'etha fd00:1:a::1/64 fe80::a1')
+  t.same(show([a!]), ['A=etha 198.18.1.1/24 brd 198.18.1.255'], 'its IPv4 side as before')
+})
+
+t.test('an IPv4-only LAN is unchanged: no IPv6 keys at all', async (t) => {
+  const [a] = selectLans([dual('etha', '198.18.1.1', [])], ['etha'])
+  t.notOk('ipv6' in a! || 'linkLocal' in a!)
+  t.same(Object.keys(a!).sort(), [
+    'address',
+    'broadcast',
+    'iface',
+    'ifindex',
+    'index',
+    'label',
+    'nameTag',
+    'preference',
+    'prefixLen',
+  ])
+})
+
+t.test('follow: a new IPv6 address is taken, one gone is kept, the same ones keep the object', async (t) => {
+  const [a] = selectLans([dual('etha', '198.18.1.1', [GLOBAL, LINK])], ['etha'])
+  t.equal(follow(a!, [dual('etha', '198.18.1.1', [{ ...GLOBAL }, { ...LINK }])]), a, 'unchanged: the same object')
+  const moved = follow(a!, [dual('etha', '198.18.1.1', [{ ...GLOBAL, local: 'fd00:1:a::9', prefixlen: 60 }, LINK])])
+  t.equal(show6(moved), 'etha fd00:1:a::9/60 fe80::a1', 'a new global address and prefix')
+  t.equal(moved.address, a!.address, 'IPv4 untouched')
+  const relinked = follow(a!, [dual('etha', '198.18.1.1', [GLOBAL, { ...LINK, tentative: true }])])
+  t.equal(relinked, a, 'link-local tentative again (the link flapped, DAD runs): kept')
+  t.equal(follow(a!, [dual('etha', '198.18.1.1', [])]), a, 'every IPv6 address gone: kept, as IPv4 is')
+  const [plain] = selectLans([dual('etha', '198.18.1.1', [])], ['etha'])
+  t.equal(
+    show6(follow(plain!, [dual('etha', '198.18.1.1', [GLOBAL, LINK])])),
+    'etha fd00:1:a::1/64 fe80::a1',
+    'IPv6 added later',
+  )
 })

@@ -1,8 +1,11 @@
 // What the engine is told at start, and what a reload may change while it runs.
 import type { Damping } from '../path/flap-damping.js'
 import type { Thresholds } from '../path/link-fsm.js'
+import type { OwnIPv6 } from './trust6.js'
 
 export interface EngineConfig extends Thresholds {
+  /** This host's global or ULA IPv6 address on each LAN, by LAN index (undefined: none there). */
+  readonly ipv6?: ReadonlyArray<OwnIPv6 | undefined>
   readonly nodeId: number
   readonly boot: number
   /** This host's address on each LAN, in LAN order (index 0 is LAN A). */

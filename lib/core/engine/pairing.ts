@@ -5,6 +5,7 @@
 // hosts that list their interfaces in different orders (or one with a third LAN) still pair A
 // with A. A v1 packet pairs the same way: its addresses, by position, are placed by subnet.
 import { parseIPv4, sameSubnet } from '../util/ipv4.js'
+import { formatIPv6, type IPv6, isRoutable6, parseIPv6 } from '../util/ipv6.js'
 import type { HeldAddress, Message } from '../wire/codec.js'
 import type { Packet, PacketLan } from '../wire/packet.js'
 import { packetOf, placed } from '../wire/v1-bridge.js'
@@ -13,6 +14,8 @@ import { packetOf, placed } from '../wire/v1-bridge.js'
 export interface OwnLan {
   readonly address: number
   readonly prefixLen: number
+  /** Its global or ULA IPv6 address, carried in every packet beside the IPv4 one; absent: none. */
+  readonly ipv6?: { readonly address: IPv6; readonly prefixLen: number }
   /** lanTag() of the LAN's configured name; 0: none (pair by subnet). */
   readonly nameTag: number
 }
@@ -34,6 +37,25 @@ function ipv4(text: string): number {
     parsed.set(text, n)
   }
   return n
+}
+
+/** IPv6 texts already parsed, as `parsed` (the same few per peer). BOUNDED: cleared at MAX_PARSED. */
+const parsed6 = new Map<string, IPv6 | undefined>()
+
+/** The sender's first global or ULA IPv6 address on `lan`, if it gives one. */
+function ipv6Of(lan: PacketLan): IPv6 | undefined {
+  for (const a of lan.addresses) {
+    if (a.family !== 6) continue
+    let v6 = parsed6.get(a.address)
+    if (!parsed6.has(a.address)) {
+      if (parsed6.size >= MAX_PARSED) parsed6.clear()
+      const bytes = parseIPv6(a.address)
+      v6 = bytes && isRoutable6(bytes) ? bytes : undefined
+      parsed6.set(a.address, v6)
+    }
+    if (v6) return v6
+  }
+  return undefined
 }
 
 /** The sender's first IPv4 address on `lan`, or 0. */
@@ -81,12 +103,16 @@ export function toLocal(p: Packet, own: readonly OwnLan[], bytes?: number): Pair
   const downOn: Array<readonly number[] | undefined> | undefined = p.downOn ? [] : undefined
   // Only for a packet that says where its service addresses are (few do).
   const lanOf = p.services ? new Map<number, number>() : undefined
+  // Only for a sender with IPv6 addresses: none is allocated for an IPv4-only one.
+  let addresses6: Array<IPv6 | undefined> | undefined
   let outOfService = 0
   let lan = -1
   own.forEach((o, i) => {
     const l = partner(p.lans, o)
     addresses.push(l ? ipv4Of(l) : 0)
     if (l) lanOf?.set(l.slot, i)
+    const v6 = l && ipv6Of(l)
+    if (v6) (addresses6 ??= Array.from({ length: own.length }))[i] = v6
     if (l?.outOfService && i < 8) outOfService |= 1 << i
     if (l?.slot === p.slot) lan = i
     downOn?.push(l && p.downOn!.find((d) => d.slot === l.slot)?.ids)
@@ -97,13 +123,22 @@ export function toLocal(p: Packet, own: readonly OwnLan[], bytes?: number): Pair
     ...(bytes === undefined ? {} : { bytes }),
     ...(downOn ? { downOn } : {}),
     ...(lanOf ? { services: servicesOf(p, lanOf) } : {}),
+    ...(addresses6 ? { addresses6 } : {}),
     // Only an INQ asks for answers; undefined: every receiver answers (ANSWER-ALL, or v1).
     ...(p.kind === 'inq' && !p.answerAll ? { answer: p.answer } : {}),
   }
   return { ok: true, msg: placed(p, lan, addresses, outOfService, extra) }
 }
 
-/** The packet for one of the engine's messages: this host's LANs as slots, each with its address. */
+/** The packet for one of the engine's messages: this host's LANs as slots, each with its addresses. */
 export function toPacket(msg: Message, own: readonly OwnLan[]): Packet {
-  return packetOf(msg, (slot) => ({ prefix: own[slot]!.prefixLen, nameTag: own[slot]!.nameTag }), 2)
+  const p = packetOf(msg, (slot) => ({ prefix: own[slot]!.prefixLen, nameTag: own[slot]!.nameTag }), 2)
+  if (!own.some((o) => o.ipv6)) return p
+  return { ...p, lans: p.lans.map((l) => withIPv6(l, own[l.slot]?.ipv6)) }
+}
+
+/** A LAN of an outgoing packet with this host's IPv6 address there added after its IPv4 one. */
+function withIPv6(lan: PacketLan, v6: OwnLan['ipv6']): PacketLan {
+  if (!v6) return lan
+  return { ...lan, addresses: [...lan.addresses, { family: 6, prefix: v6.prefixLen, address: formatIPv6(v6.address) }] }
 }

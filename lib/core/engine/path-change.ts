@@ -140,6 +140,7 @@ export class PathChanges {
 export function pathView(pl: PeerLan, v: PathVerdict): PathView {
   return {
     address: pl.address,
+    ...(pl.ipv6 ? { ipv6: pl.ipv6 } : {}),
     state: v.state,
     observed: pl.link.state,
     missed: pl.link.missed,

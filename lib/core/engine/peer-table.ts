@@ -1,18 +1,22 @@
 // The peers this host has heard, keyed by node id: learning, restarts, who holds an address, eviction, forgetting.
 import { type FlapState, NO_FLAPS } from '../path/flap-damping.js'
 import { type Link, NEW_LINK } from '../path/link-fsm.js'
+import type { IPv6 } from '../util/ipv6.js'
 import type { HeldAddress, Message } from '../wire/codec.js'
 import type { PeerEvent } from './effects.js'
 import { Evicted } from './evicted.js'
 import { NO_SERVICES } from './services.js'
 import { FORGET_INTERVALS, FORGET_MIN_MS, INQ_GRACE_FRACTION, INQ_GRACE_MIN_MS } from './timing.js'
-import { adopts, type TrustConfig } from './trust.js'
+import { adopts } from './trust.js'
+import { adopts6, type Trust6Config } from './trust6.js'
 
 const NO_IDS: readonly number[] = []
 
 export interface PeerLan {
   /** The peer's address on this LAN, as it advertises it; 0 if it has none. */
   address: number
+  /** Its global or ULA IPv6 address there, as it advertises it (taken only with a key: trust6.ts). */
+  ipv6: IPv6 | undefined
   /** What this host observes of the path (ACKs as a requestor, INQs as a responder). */
   link: Link
   /** False while the peer's latest packet on this LAN says it does not hear us there. */
@@ -73,6 +77,7 @@ export interface Peer {
 function newPeer(id: number, now: number, lanCount: number): Peer {
   const lans = Array.from({ length: lanCount }, () => ({
     address: 0,
+    ipv6: undefined,
     link: NEW_LINK,
     hearsUs: true,
     deafCount: 0,
@@ -115,7 +120,7 @@ export interface Learned {
 }
 
 /** What learn() reads of the configuration. */
-export interface LearnConfig extends TrustConfig {
+export interface LearnConfig extends Trust6Config {
   /** undefined: no bound. */
   readonly maxPeers?: number
 }
@@ -191,6 +196,8 @@ export class PeerTable {
     for (let lan = 0; lan < this.#lanCount; lan++) {
       const address = msg.addresses[lan] ?? 0
       if (adopts(peer, lan, address, now, c)) this.#setAddress(peer, lan, address, out)
+      const v6 = msg.addresses6?.[lan]
+      if (v6 && adopts6(peer, lan, v6, now, c)) peer.lans[lan]!.ipv6 = v6
     }
     peer.boot = msg.boot
     peer.lastHeard = now

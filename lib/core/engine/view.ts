@@ -2,6 +2,7 @@
 import { LinkState, type Thresholds } from '../path/link-fsm.js'
 import { PathReason } from '../path/path-state.js'
 import type { PlanPeer } from '../routes/plan.js'
+import type { IPv6 } from '../util/ipv6.js'
 import type { HeldAddress } from '../wire/codec.js'
 
 export interface LanView {
@@ -17,6 +18,8 @@ export interface LanView {
 export interface PathView {
   /** The peer's address on the LAN; 0: it has none. */
   readonly address: number
+  /** Its global or ULA IPv6 address there (with a key only); absent: none known. */
+  readonly ipv6?: IPv6
   /** The state routes follow (see path-state.ts). */
   readonly state: LinkState
   /** What this host observes of the path: the link FSM's state. */

@@ -2,28 +2,38 @@
 import { type Route, routeKey, sameRoute } from './route.js'
 
 /** How to get from `before` to `after`, slot by slot (a slot is table, destination and length). */
-export interface ChangeSet {
+export interface ChangeSet<R = Route> {
   /** In `after` only. */
-  readonly add: readonly Route[]
+  readonly add: readonly R[]
   /** In both, different: the `after` version. */
-  readonly change: readonly Route[]
+  readonly change: readonly R[]
   /** In `before` only. */
-  readonly remove: readonly Route[]
+  readonly remove: readonly R[]
 }
 
 /** O(n); each list is taken to hold one route per slot, as a routing table does. */
 export function changeSet(before: readonly Route[], after: readonly Route[]): ChangeSet {
-  const was = new Map(before.map((r) => [routeKey(r), r])) // by slot; BOUNDED: routes in `before`
-  const now = new Set(after.map(routeKey)) // by slot; BOUNDED: routes in `after`
-  const add: Route[] = []
-  const change: Route[] = []
-  for (const r of after) {
-    const w = was.get(routeKey(r))
-    if (!w) add.push(r)
-    else if (!sameRoute(w, r)) change.push(r)
-  }
-  return { add, change, remove: before.filter((r) => !now.has(routeKey(r))) }
+  return changeSetBy(before, after, routeKey, sameRoute)
 }
 
-export const isEmptyChangeSet = (c: ChangeSet): boolean =>
+/** changeSet for routes of any family: `key` names a route's slot, `same` compares two routes. */
+export function changeSetBy<R>(
+  before: readonly R[],
+  after: readonly R[],
+  key: (r: R) => string,
+  same: (a: R, b: R) => boolean,
+): ChangeSet<R> {
+  const was = new Map(before.map((r) => [key(r), r])) // by slot; BOUNDED: routes in `before`
+  const now = new Set(after.map(key)) // by slot; BOUNDED: routes in `after`
+  const add: R[] = []
+  const change: R[] = []
+  for (const r of after) {
+    const w = was.get(key(r))
+    if (!w) add.push(r)
+    else if (!same(w, r)) change.push(r)
+  }
+  return { add, change, remove: before.filter((r) => !now.has(key(r))) }
+}
+
+export const isEmptyChangeSet = <R>(c: ChangeSet<R>): boolean =>
   c.add.length === 0 && c.change.length === 0 && c.remove.length === 0

@@ -82,7 +82,7 @@ interface IpRule {
 }
 
 /** JSON.parse for ip's output: an empty output is an empty list; undefined if it is not a list. */
-function parseList<T>(text: string): T[] | undefined {
+export function parseList<T>(text: string): T[] | undefined {
   try {
     const v: unknown = JSON.parse(text.trim() || '[]')
     return Array.isArray(v) ? (v as T[]) : undefined

@@ -1,14 +1,18 @@
 // The pure route planner: which host and gateway routes faild wants, given the paths' states.
 import { LinkState } from '../path/link-fsm.js'
 import { sameSubnet } from '../util/ipv4.js'
+import { formatIPv6, type IPv6 } from '../util/ipv6.js'
 import type { HeldAddress } from '../wire/codec.js'
 import type { Route } from './route.js'
+import type { Route6 } from './route6.js'
 
 export interface PlanLan {
   readonly iface: string
   /** This host's address on the LAN, and its subnet's prefix length. */
   readonly address: number
   readonly prefixLen: number
+  /** This host's global or ULA IPv6 address there; absent: none. */
+  readonly ipv6?: { readonly address: IPv6; readonly prefixLen: number }
   /** Lower is preferred to carry a dead path's traffic. */
   readonly preference: number
 }
@@ -16,6 +20,8 @@ export interface PlanLan {
 export interface PlanPath {
   /** The peer's address on this LAN; 0 if it has none. */
   readonly address: number
+  /** Its global or ULA IPv6 address there; absent: none known. */
+  readonly ipv6?: IPv6
   /** The effective state of the path. */
   readonly state: LinkState
   /** When the peer was last heard on it, when it last went down and last came up (monotonic ms). */
@@ -89,19 +95,17 @@ export function planRoutes(lans: readonly PlanLan[], peers: Iterable<PlanPeer>, 
   const routes = new Map<number, Route>() // keyed by dst; BOUNDED: peers x LANs
   const order = preferenceOrder(lans)
   const all = [...peers]
-  /** Each dead path's detour, by peer and LAN: its service addresses take it too (servicesRoutes). */
+  /** Each dead path's detour, by peer and LAN: its service addresses take it too (serviceRoutes). */
   const detours = new Map<PlanPeer, Map<number, (dst: number) => Route>>()
   let waiting = 0
   for (const peer of all) {
     peer.lans.forEach((dead, x) => {
       const mine = lans[x]
       if (dead.state !== LinkState.Down || dead.address === 0 || !mine || routes.has(dead.address)) return
-      const y = order.find(
-        (i) => i !== x && peer.lans[i] !== undefined && carries(peer.lans[i]!, dead, peer.intervalMs, ctx),
-      )
+      const y = detour(peer, x, order, ctx)
       const via = y === undefined ? undefined : lans[y]
       if (via) {
-        const detour = (dst: number): Route => ({
+        const around = (dst: number): Route => ({
           table,
           dst,
           len: 32,
@@ -109,8 +113,8 @@ export function planRoutes(lans: readonly PlanLan[], peers: Iterable<PlanPeer>, 
           dev: via.iface,
           src: mine.address,
         })
-        routes.set(dead.address, detour(dead.address))
-        if (peer.services?.length) detours.set(peer, (detours.get(peer) ?? new Map()).set(x, detour))
+        routes.set(dead.address, around(dead.address))
+        if (peer.services?.length) detours.set(peer, (detours.get(peer) ?? new Map()).set(x, around))
       }
       // Held back, or carried by a less preferred LAN while a better one is up but not yet trusted.
       const better = order.slice(0, y === undefined ? order.length : order.indexOf(y))
@@ -119,6 +123,35 @@ export function planRoutes(lans: readonly PlanLan[], peers: Iterable<PlanPeer>, 
   }
   serviceRoutes(lans, all, detours, ctx, routes)
   return { routes: [...routes.values()], waiting }
+}
+
+/** The most preferred LAN that carries the peer's dead path on LAN `x` now, if any (see carries). */
+function detour(peer: PlanPeer, x: number, order: readonly number[], ctx: PlanContext): number | undefined {
+  const dead = peer.lans[x]!
+  return order.find((i) => i !== x && peer.lans[i] !== undefined && carries(peer.lans[i]!, dead, peer.intervalMs, ctx))
+}
+
+/**
+ * The IPv6 routes of the same swaps: a peer's IPv6 address on a dead LAN via its IPv6 address on
+ * the LAN that carries its IPv4 one (a fault moves both families together), out of this host's
+ * interface there with this host's IPv6 address on the dead LAN as the source. In faild's table
+ * of the same number: IPv6 tables are apart from IPv4's in the kernel.
+ */
+export function planRoutes6(lans: readonly PlanLan[], peers: Iterable<PlanPeer>, ctx: PlanContext): Route6[] {
+  const order = preferenceOrder(lans)
+  const routes = new Map<string, Route6>() // keyed by dst; BOUNDED: peers x LANs
+  for (const peer of peers) {
+    peer.lans.forEach((dead, x) => {
+      const src = lans[x]?.ipv6?.address
+      if (dead.state !== LinkState.Down || dead.address === 0 || !dead.ipv6 || !src) return
+      const y = detour(peer, x, order, ctx)
+      const via = y === undefined ? undefined : peer.lans[y]!.ipv6
+      const key = formatIPv6(dead.ipv6)
+      if (!via || routes.has(key)) return
+      routes.set(key, { table: ctx.table, dst: dead.ipv6, len: 128, via, dev: lans[y!]!.iface, src })
+    })
+  }
+  return [...routes.values()]
 }
 
 /**

@@ -28,6 +28,9 @@ const KNOWN_FLAGS = FLAG_REQUESTOR | FLAG_CLUSTER | FLAG_AUTH
 export const MAC_SIZE = 32
 const AUTH_SIZE = 1 + MAC_SIZE
 
+/** 16 bytes, network order (core/util/ipv6.ts). */
+type IPv6 = Uint8Array
+
 /** A shared secret and the one-byte id that tells receivers which key signed a packet. */
 export interface WireKey {
   readonly id: number
@@ -77,6 +80,11 @@ interface Common {
    * held, in an ACK nothing (see core/engine/peer-word.ts).
    */
   readonly services?: readonly HeldAddress[]
+  /**
+   * Wire format 2: the sender's global or ULA IPv6 address on each LAN, by this host's LAN index
+   * (undefined where it has none). undefined: it said none at all (an IPv4-only host, or v1).
+   */
+  readonly addresses6?: ReadonlyArray<IPv6 | undefined>
 }
 
 export interface Inq extends Common {

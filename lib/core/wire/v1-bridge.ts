@@ -104,7 +104,7 @@ export function placed(
   lan: number,
   addresses: readonly number[],
   outOfService: number,
-  extra: Partial<Pick<Message, 'version' | 'bytes' | 'downOn' | 'services'>> & {
+  extra: Partial<Pick<Message, 'version' | 'bytes' | 'downOn' | 'services' | 'addresses6'>> & {
     readonly answer?: readonly number[]
   } = {},
 ): Message {

@@ -1,7 +1,8 @@
 // A virtual dual-LAN cluster on this machine: hosts as network namespaces, switches as bridges
 // in a namespace of their own, faults as link changes and nftables bridge rules.
 //
-// Every name carries a prefix unique to the run; addresses are in 198.18.0.0/15 only; nothing in
+// Every name carries a prefix unique to the run; addresses are in 198.18.0.0/15 (and, with
+// `ipv6`, in a ULA /48 of fd00::/8 named by that prefix) only; nothing in
 // the root namespace is touched; every wait is bounded; only processes started here are ended.
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process'
 import { randomBytes } from 'node:crypto'
@@ -29,6 +30,8 @@ export interface LabOptions {
   readonly wide?: boolean
   /** Hosts (by number, from 1) whose addresses have no broadcast address (`ip addr add A/24`, no `brd +`). */
   readonly noBroadcast?: readonly number[]
+  /** Also an IPv6 address on every LAN (see Lab.address6), added without duplicate address detection. */
+  readonly ipv6?: boolean
   /** Programs the scenario needs besides ip and nft, each with the package that has it. */
   readonly tools?: ReadonlyArray<{ readonly program: string; readonly apt: string }>
 }
@@ -174,24 +177,34 @@ export class Lab {
   readonly hosts: Host[] = []
   readonly lans: number
   readonly wide: boolean
+  readonly ipv6: boolean
   readonly #procs: Proc[] = []
   readonly #faults = new Map<string, string>() // keyed by host/LAN/kind; BOUNDED: hosts x LANs x 2
   #destroyed = false
   /** Files of this run (pid files, control sockets, configs, logs); removed by destroy(). */
   readonly dir: string
 
-  private constructor(lans: number, wide: boolean) {
+  private constructor(lans: number, wide: boolean, ipv6: boolean) {
     this.prefix = `fd${randomBytes(3).toString('hex')}`
     this.dir = mkdtempSync(join(tmpdir(), `${this.prefix}-`))
     writeFileSync(join(this.dir, 'empty.json'), '{}\n')
     this.sw = `${this.prefix}-sw`
     this.lans = lans
     this.wide = wide
+    this.ipv6 = ipv6
   }
 
   /** Host n's address on LAN `lan`, and the prefix length of the LANs. */
   address(lan: number, n: number): string {
     return this.wide ? `198.${18 + lan}.0.${n}` : addr(lan, n)
+  }
+
+  /**
+   * Host n's IPv6 address on LAN `lan` (with `ipv6`): fdXX:XXXX:L::n/64, the /48 named by the
+   * run's prefix ("fd" and 6 random hex digits), so runs side by side never share a subnet.
+   */
+  address6(lan: number, n: number): string {
+    return `${this.prefix.slice(0, 4)}:${this.prefix.slice(4, 8)}:${lan + 1}::${n.toString(16)}`
   }
 
   get prefixLen(): number {
@@ -218,7 +231,7 @@ export class Lab {
   /** Build the switches and hosts; on any failure, tear down what was built and rethrow. */
   static async create(opt: LabOptions): Promise<Lab> {
     if (opt.wide && (opt.lans ?? 2) > 2) throw new Error('a wide lab has two LANs: 198.18.0.0/15 holds two /16s')
-    const lab = new Lab(opt.lans ?? 2, opt.wide ?? false)
+    const lab = new Lab(opt.lans ?? 2, opt.wide ?? false, opt.ipv6 ?? false)
     if (Lab.#live.size === 0) process.on('SIGINT', Lab.#onSignal).on('SIGTERM', Lab.#onSignal).on('exit', Lab.#onExit)
     Lab.#live.add(lab)
     try {
@@ -295,6 +308,8 @@ export class Lab {
           'dev',
           host.ifaces[l]!,
         ])
+        if (this.ipv6)
+          await must('ip', ['-n', ns, 'addr', 'add', `${this.address6(l, n)}/64`, 'dev', host.ifaces[l]!, 'nodad'])
         await must('ip', ['-n', ns, 'link', 'set', host.ifaces[l]!, 'up'])
       }
     }
@@ -312,9 +327,16 @@ export class Lab {
     return p
   }
 
-  /** A TCP stream from `from`'s LAN A address to `to`'s, every byte checked (see stream.ts). */
-  async tcpStream(from: Host, to: Host, port = 5001, kind: 'thin' | 'bulk' = 'thin'): Promise<TcpStream> {
-    const [src, dst] = [this.address(0, from.n), this.address(0, to.n)]
+  /** A TCP stream from `from`'s LAN A address to `to`'s (IPv4, or IPv6 with `ipv6`), every byte checked (see stream.ts). */
+  async tcpStream(
+    from: Host,
+    to: Host,
+    port = 5001,
+    kind: 'thin' | 'bulk' = 'thin',
+    family: 4 | 6 = 4,
+  ): Promise<TcpStream> {
+    const at = (n: number) => (family === 6 ? this.address6(0, n) : this.address(0, n))
+    const [src, dst] = [at(from.n), at(to.n)]
     const server = this.spawn(to, process.execPath, [STREAM, 'server', dst, `${port}`])
     await server.waitFor(/listening/)
     const client = this.spawn(from, process.execPath, [STREAM, 'client', src, dst, `${port}`, kind])
