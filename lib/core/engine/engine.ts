@@ -18,6 +18,7 @@ import { forgetMs, type Peer, type PeerLan, PeerTable } from './peer-table.js'
 import { record, setServices } from './peer-word.js'
 import { asked, ProbeRounds } from './probe-round.js'
 import { NO_SERVICES } from './services.js'
+import { ID_ROOM } from './timing.js'
 import type { EngineView } from './view.js'
 
 export type { EngineConfig, Tunables } from './config.js'
@@ -95,10 +96,11 @@ export class Engine {
     if (!cfg.requestor) return []
     const out: Effect[] = []
     const seq = this.#rounds.nextSeq()
-    const down = cfg.addresses.map((_, lan) => downList(this.#peers, lan))
+    const down = cfg.addresses.map((_, lan) => downList(this.#peers, lan, seq))
     cfg.addresses.forEach((address, lan) => {
       if (address === 0) return // no address there yet (an interface not plugged in): nothing to send from
-      const answer = whoAnswers(this.#peers, lan, seq)
+      // Those beyond the room are not asked this round, so not judged by it either (asked()).
+      const answer = whoAnswers(this.#peers, lan, seq)?.slice(0, ID_ROOM - down[lan]!.length)
       const asked = answer === undefined ? 'all' : new Set(answer)
       this.#soonest = Math.min(this.#soonest, this.#rounds.open(lan, seq, now, cfg.intervalMs, asked))
       const downOn = downOnFor(down, lan, answer?.length ?? 0)

@@ -1,11 +1,10 @@
 // This host's own LANs: carrier, offline, the out-of-service mask, and the messages it sends.
 import { LinkState } from '../path/link-fsm.js'
 import type { HeldAddress, Message } from '../wire/codec.js'
-import { MAX_DOWN_IDS } from '../wire/constants.js'
 import type { SendCommand } from './effects.js'
 import type { Peer } from './peer-table.js'
 import { NO_SERVICES, sameHeld } from './services.js'
-import { DOWN_ON_ROOM, MAX_DOWN_ON_IDS } from './timing.js'
+import { ID_ROOM, MAX_DOWN_ON_IDS } from './timing.js'
 
 /** Who this host is, as every message tells it. */
 export interface Sender {
@@ -101,7 +100,8 @@ export class LocalLans {
   notices(me: Sender, seq: number, peers: Iterable<Peer>): SendCommand[] {
     const out: SendCommand[] = []
     this.#carrierLost.forEach((lost, lan) => {
-      if (!lost && me.addresses[lan] !== 0) out.push(this.notice(me, lan, seq, downList(peers, lan), 'broadcast'))
+      if (!lost && me.addresses[lan] !== 0)
+        out.push(this.notice(me, lan, seq, downList(peers, lan, seq), 'broadcast'))
     })
     return out
   }
@@ -125,22 +125,27 @@ export function noLargerThan(ack: Message, inq: Message): Message | undefined {
 /**
  * The down lists of the other LANs for an INQ on `lan` (DOWN-ON), so that every host can show who
  * hears whom even on a LAN whose packets do not reach it. They share what room the INQ's own down
- * and answer lists leave (DOWN_ON_ROOM ids in all, at most MAX_DOWN_ON_IDS a LAN): a longer list
+ * and answer lists leave (ID_ROOM ids in all, at most MAX_DOWN_ON_IDS a LAN): a longer list
  * is cut short; with no room at all none is sent, which says nothing rather than "hears all".
  */
 export function downOnFor(down: readonly number[][], lan: number, answers: number): number[][] | undefined {
   if (down.length < 2) return undefined
-  const room = DOWN_ON_ROOM - down[lan]!.length - answers
+  const room = ID_ROOM - down[lan]!.length - answers
   const share = Math.min(MAX_DOWN_ON_IDS, Math.floor(room / (down.length - 1)))
   if (share <= 0) return undefined
   return down.map((ids) => (ids.length > share ? ids.slice(0, share) : ids))
 }
 
-/** Peers this host does not hear on `lan`, as far as one packet can tell. */
-export function downList(peers: Iterable<Peer>, lan: number): number[] {
-  const down: number[] = []
-  for (const p of peers) {
-    if (p.lans[lan]!.link.state === LinkState.Down && down.length < MAX_DOWN_IDS) down.push(p.id)
-  }
-  return down
+/**
+ * Peers this host does not hear on `lan`, at most ID_ROOM of them. With more (half a large
+ * cluster lost one LAN), packet `seq` names a window of them that moves on by ID_ROOM each packet,
+ * so every such peer is told within a few intervals: an INQ that named them all did not fit a
+ * datagram, was refused by the encoder, and was not sent at all.
+ */
+export function downList(peers: Iterable<Peer>, lan: number, seq = 0): number[] {
+  const down: number[] = [] // BOUNDED: peers
+  for (const p of peers) if (p.lans[lan]!.link.state === LinkState.Down) down.push(p.id)
+  if (down.length <= ID_ROOM) return down
+  const start = (seq * ID_ROOM) % down.length
+  return Array.from({ length: ID_ROOM }, (_, i) => down[(start + i) % down.length]!)
 }
