@@ -100,8 +100,7 @@ export class LocalLans {
   notices(me: Sender, seq: number, peers: Iterable<Peer>): SendCommand[] {
     const out: SendCommand[] = []
     this.#carrierLost.forEach((lost, lan) => {
-      if (!lost && me.addresses[lan] !== 0)
-        out.push(this.notice(me, lan, seq, downList(peers, lan, seq), 'broadcast'))
+      if (!lost && me.addresses[lan] !== 0) out.push(this.notice(me, lan, seq, downList(peers, lan, seq), 'broadcast'))
     })
     return out
   }
