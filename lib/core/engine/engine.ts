@@ -99,8 +99,10 @@ export class Engine {
     const down = cfg.addresses.map((_, lan) => downList(this.#peers, lan, seq))
     cfg.addresses.forEach((address, lan) => {
       if (address === 0) return // no address there yet (an interface not plugged in): nothing to send from
-      // Those beyond the room are not asked this round, so not judged by it either (asked()).
-      const answer = whoAnswers(this.#peers, lan, seq)?.slice(0, ID_ROOM - down[lan]!.length)
+      // An answer list that does not fit beside the down list asks everyone instead: cut short, the
+      // same peers at its end would never be asked, so never judged.
+      const named = whoAnswers(this.#peers, lan, seq)
+      const answer = named && named.length <= ID_ROOM - down[lan]!.length ? named : undefined
       const asked = answer === undefined ? 'all' : new Set(answer)
       this.#soonest = Math.min(this.#soonest, this.#rounds.open(lan, seq, now, cfg.intervalMs, asked))
       const downOn = downOnFor(down, lan, answer?.length ?? 0)
