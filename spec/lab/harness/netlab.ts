@@ -204,7 +204,9 @@ export class Lab {
    * run's prefix ("fd" and 6 random hex digits), so runs side by side never share a subnet.
    */
   address6(lan: number, n: number): string {
-    return `${this.prefix.slice(0, 4)}:${this.prefix.slice(4, 8)}:${lan + 1}::${n.toString(16)}`
+    // As the kernel prints it (RFC 5952): no leading zeros in a group ("fd05:855:...", not "0855").
+    const group = (hex: string) => Number.parseInt(hex, 16).toString(16)
+    return `${group(this.prefix.slice(0, 4))}:${group(this.prefix.slice(4, 8))}:${lan + 1}::${n.toString(16)}`
   }
 
   get prefixLen(): number {
