@@ -66,7 +66,8 @@ export const ruleAddLines = (o: TableLayout, lengths: readonly number[]): string
 
 export const ruleDelLine = (priority: number, proto: number): string => `rule del pref ${priority} protocol ${proto}`
 
-interface IpRoute {
+/** The fields faild reads of a route in `ip -json route show` (either family). */
+export interface IpRoute {
   type?: string
   dst?: string
   gateway?: string
@@ -75,7 +76,8 @@ interface IpRoute {
   table?: string
 }
 
-interface IpRule {
+/** The fields faild reads of a rule in `ip -json rule show` (either family). */
+export interface IpRule {
   priority?: number
   table?: string
   protocol?: string

@@ -6,7 +6,15 @@
 // table number, priority and exemption of faild's own UDP port, in the IPv6 rule list.
 import { formatIPv6, parseIPv6 } from '../util/ipv6.js'
 import type { ChangeSet } from './diff.js'
-import { MAX_GATEWAY_TABLES, type OwnRule, parseList, ruleAddLines, type TableLayout } from './ip-batch.js'
+import {
+  type IpRoute,
+  type IpRule,
+  MAX_GATEWAY_TABLES,
+  type OwnRule,
+  parseList,
+  ruleAddLines,
+  type TableLayout,
+} from './ip-batch.js'
 import type { Route6 } from './route6.js'
 
 export { SHOW_RULES_LINE, showRoutesLine } from './ip-batch.js'
@@ -56,23 +64,8 @@ export function route6Lines(c: ChangeSet<Route6>, o: Pick<TableLayout, 'rulePrio
 /** faild's IPv6 rule: IPv4's first rule (no gateway tables yet), added by `ip -6`. */
 export const rule6AddLines = (o: TableLayout): string[] => ruleAddLines(o, [])
 
-interface IpRoute6 {
-  type?: string
-  dst?: string
-  gateway?: string
-  dev?: string
-  prefsrc?: string
-  table?: string
-}
-
-interface IpRule6 {
-  priority?: number
-  table?: string
-  protocol?: string
-}
-
 /** One route of `ip -6 -json route show` as a Route6, or undefined (not faild's kind, or not whole). */
-function toRoute6(x: IpRoute6, table: number): Route6 | undefined {
+function toRoute6(x: IpRoute, table: number): Route6 | undefined {
   const [d, l] = (x.dst === 'default' ? '::/0' : (x.dst ?? '')).split('/')
   const dst = parseIPv6(d ?? '')
   const via = x.gateway === undefined ? undefined : parseIPv6(x.gateway)
@@ -83,7 +76,7 @@ function toRoute6(x: IpRoute6, table: number): Route6 | undefined {
 
 /** faild's unicast routes in its tables, from `ip -6 -json route show table all`; undefined if unparseable. */
 export function parseRoutes6(json: string, o: Pick<TableLayout, 'table'>): Route6[] | undefined {
-  return parseList<IpRoute6>(json)?.flatMap((x) => {
+  return parseList<IpRoute>(json)?.flatMap((x) => {
     const table = Number(x.table)
     const ours = table >= o.table && table <= o.table + MAX_GATEWAY_TABLES
     if (!ours || (x.type && x.type !== 'unicast')) return []
@@ -94,7 +87,7 @@ export function parseRoutes6(json: string, o: Pick<TableLayout, 'table'>): Route
 /** IPv6 rules with our protocol from faild's priority to the refresh rule's; undefined if unparseable. */
 export function parseRules6(json: string, o: Pick<TableLayout, 'proto' | 'rulePriority'>): OwnRule[] | undefined {
   const last = refreshPriority(o)
-  return parseList<IpRule6>(json)?.flatMap((x) =>
+  return parseList<IpRule>(json)?.flatMap((x) =>
     x.priority !== undefined && x.priority >= o.rulePriority && x.priority <= last && x.protocol === `${o.proto}`
       ? [{ priority: x.priority, table: x.table ?? '' }]
       : [],
