@@ -9,6 +9,7 @@ import type { StatusReport } from '../core/report/status-format.js'
 import type { StatusInput } from '../core/report/status-report.js'
 import type { Gateway } from '../core/routes/gateway.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
+import { formatIPv6 } from '../core/util/ipv6.js'
 import type { WireKey } from '../core/wire/codec.js'
 import { readKeyFile } from '../host/key-file.js'
 import { discoverLans } from '../host/lan-discovery.js'
@@ -77,9 +78,12 @@ export class Daemon {
       throw err
     }
     try {
+      // IPv6 swaps need a LAN with an IPv6 address at start (a kernel without IPv6 has no `ip -6 rule`).
+      if (p.lans.some((l) => l.ipv6)) await p.routes6.start()
       await p.addresses.start()
     } catch (err) {
       await p.addresses.stop()
+      if (p.routes6.running) await p.routes6.stop()
       await p.routes.stop()
       await p.transport.stop()
       throw err
@@ -96,7 +100,10 @@ export class Daemon {
 
   #logStart(p: Parts): void {
     const o = this.#opt
-    const lanList = p.lans.map((l) => `${l.label}=${l.iface} ${formatIPv4(l.address)}/${l.prefixLen}`).join(', ')
+    const v6 = (l: Lan) => (l.ipv6 ? ` ${formatIPv6(l.ipv6.address)}/${l.ipv6.prefixLen}` : '')
+    const lanList = p.lans
+      .map((l) => `${l.label}=${l.iface} ${formatIPv4(l.address)}/${l.prefixLen}${v6(l)}`)
+      .join(', ')
     this.#deps.log.info(
       `started as node ${formatIPv4(p.engine.config.nodeId)}, ${o.requestor ? `requestor every ${o.interval}s` : 'responder only'}, ` +
         `-f ${o.failAfter} -s ${o.upAfter}, port ${o.port}, table ${o.table}${o.dryRun ? ', dry run' : ''}; LANs ${lanList}` +
@@ -108,6 +115,11 @@ export class Daemon {
         `no --key-file: any host on LAN ${lans} can forge faild packets (keep a dead path up, take a live one ` +
           'down while it sends); see README "Security"',
       )
+      if (p.lans.some((l) => l.ipv6))
+        this.#deps.log.warn(
+          "no --key-file: peers' IPv6 addresses are not followed (a packet's IPv4 source proves nothing " +
+            'about them), so no IPv6 route is swapped; see README "IPv6"',
+        )
     }
   }
 
@@ -173,6 +185,7 @@ export class Daemon {
     await p.addresses.stop()
     if (!this.#owning) return
     await p.routes.stop()
+    if (p.routes6.running) await p.routes6.stop()
     this.#deps.log.info(`stopped: every route and rule faild added is removed; packets ${this.stats()}`)
   }
 

@@ -8,8 +8,10 @@
 
 import type { Effect } from '../core/engine/effects.js'
 import type { OwnLan } from '../core/engine/pairing.js'
+import type { OwnIPv6 } from '../core/engine/trust6.js'
 import { follow, type IpLink, type Lan } from '../core/lans.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
+import { formatIPv6, sameIPv6 } from '../core/util/ipv6.js'
 import type { Clock, Timer } from '../host/clock.js'
 import { type IpRunner, ipJson } from '../host/ip-runner.js'
 import type { Logger } from '../host/log.js'
@@ -23,7 +25,7 @@ export interface InterfacesDeps {
   /** Pairing's view of the same LANs, updated in place. */
   readonly own: OwnLan[]
   readonly rebind: (lan: number) => Promise<void>
-  readonly readdress: (lan: number, address: number, prefixLen: number) => Effect[]
+  readonly readdress: (lan: number, address: number, prefixLen: number, ipv6?: OwnIPv6) => Effect[]
   /** Carry out the engine's effects. */
   readonly run: (effects: Effect[]) => void
   /** Plan the routes again (they name the interfaces and addresses). */
@@ -38,6 +40,9 @@ export interface InterfacesDeps {
 export const SETTLE_MS = 100
 
 const where = (l: Lan) => (l.address === 0 ? 'none' : `${formatIPv4(l.address)}/${l.prefixLen}`)
+const where6 = (l: Lan) => (l.ipv6 ? `${formatIPv6(l.ipv6.address)}/${l.ipv6.prefixLen}` : 'none')
+const sameOwn6 = (a?: OwnIPv6, b?: OwnIPv6) =>
+  a && b ? sameIPv6(a.address, b.address) && a.prefixLen === b.prefixLen : a === b
 
 export class Interfaces {
   readonly #deps: InterfacesDeps
@@ -91,7 +96,8 @@ export class Interfaces {
     const it = `LAN ${next.label}`
     const ownBefore = own[i]!
     lans[i] = next
-    own[i] = { ...ownBefore, address: next.address, prefixLen: next.prefixLen }
+    const { ipv6: _, ...rest } = ownBefore
+    own[i] = { ...rest, address: next.address, prefixLen: next.prefixLen, ...(next.ipv6 ? { ipv6: next.ipv6 } : {}) }
     const readdressed = next.address !== before.address || next.prefixLen !== before.prefixLen
     if (readdressed || next.broadcast !== before.broadcast) {
       try {
@@ -105,9 +111,11 @@ export class Interfaces {
     }
     if (next.iface !== before.iface)
       log.warn(`${it}: interface ${before.iface} is now called ${next.iface}; routes follow it`)
-    if (!readdressed) return next.iface !== before.iface
-    log.info(`${it} (${next.iface}): address ${where(before)} -> ${where(next)}; probing from it`)
-    this.#deps.run(this.#deps.readdress(i, next.address, next.prefixLen))
+    const readdressed6 = !sameOwn6(before.ipv6, next.ipv6)
+    if (readdressed6) log.info(`${it} (${next.iface}): IPv6 address ${where6(before)} -> ${where6(next)}`)
+    if (!readdressed && !readdressed6) return next.iface !== before.iface
+    if (readdressed) log.info(`${it} (${next.iface}): address ${where(before)} -> ${where(next)}; probing from it`)
+    this.#deps.run(this.#deps.readdress(i, next.address, next.prefixLen, next.ipv6))
     return true
   }
 }

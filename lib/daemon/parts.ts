@@ -20,6 +20,7 @@ import type { IpRunner } from '../host/ip-runner.js'
 import type { Logger } from '../host/log.js'
 import type { NotifyEvent } from '../host/notify.js'
 import { RouteTable } from '../host/route-table.js'
+import { RouteTable6 } from '../host/route-table6.js'
 import { socketDrops } from '../host/socket-drops.js'
 import { type SocketFactory, Transport } from '../host/transport.js'
 import { Drops } from './drops.js'
@@ -70,6 +71,7 @@ export interface Parts {
   readonly effects: EffectRunner
   readonly transport: Transport
   readonly routes: RouteTable
+  readonly routes6: RouteTable6
   readonly sync: RouteSync
   readonly scheduler: Scheduler
   readonly carrier: CarrierWatch
@@ -103,6 +105,7 @@ function newEngine(
     firstSeq: randomInt(0, 2 ** 32),
     addresses: lans.map((l) => l.address),
     prefixLens: lans.map((l) => l.prefixLen),
+    ipv6: lans.map((l) => l.ipv6),
     requestor: o.requestor,
     cluster: o.cluster ? clusterTag(o.cluster) : 0,
     authenticated: keys.length > 0,
@@ -143,7 +146,12 @@ export function buildParts(
     arrivedAt = now
     hooks.run(engine.receive(now, lan, src, msg, blindNow), false)
   }
-  const own = lans.map((l) => ({ address: l.address, prefixLen: l.prefixLen, nameTag: l.nameTag }))
+  const own = lans.map((l) => ({
+    address: l.address,
+    prefixLen: l.prefixLen,
+    nameTag: l.nameTag,
+    ...(l.ipv6 ? { ipv6: l.ipv6 } : {}),
+  }))
   const forget = () => Math.max(FORGET_MIN_MS, FORGET_INTERVALS * hooks.options().interval * 1000)
   const versions = new WireVersions(lans.length, forget)
   const limiter = new RateLimiter(rateLimit(o))
@@ -164,6 +172,7 @@ export function buildParts(
     dryRun: o.dryRun,
   }
   const routes = new RouteTable(layout, { ip, log, now: () => clock.now() })
+  const routes6 = new RouteTable6(layout, { ip, log, now: () => clock.now() })
   const context = () => ({ table: hooks.options().table, thresholds: hooks.options(), label })
   const ifaces = found.map((l) => l.iface)
   const carrier = deps.carrierWatch?.(ifaces) ?? new CarrierMonitor(ifaces, { ip, log })
@@ -186,7 +195,10 @@ export function buildParts(
     addresses.review()
     return hooks.plan()
   }
-  const sync = new RouteSync({ log, routes, defer, notify, plan, context, now, watched, observer })
+  const sync = new RouteSync({
+    ...{ log, routes, defer, notify, plan, context, now, watched, observer },
+    routes6: () => (routes6.running ? routes6 : undefined),
+  })
   const overload = new Overload(log, () => hooks.options().interval * 1000)
   const jobs = {
     accepted: () => packets.accepted,
@@ -242,7 +254,7 @@ export function buildParts(
     lans,
     own,
     rebind: (lan) => transport.rebind(lan),
-    readdress: (lan, address, prefixLen) => engine.readdress(clock.now(), lan, address, prefixLen),
+    readdress: (lan, address, prefixLen, ipv6) => engine.readdress(clock.now(), lan, address, prefixLen, ipv6),
     run: (fx) => hooks.run(fx),
     replan: () => sync.queue([]),
     clock,
@@ -259,6 +271,7 @@ export function buildParts(
     effects,
     transport,
     routes,
+    routes6,
     sync,
     scheduler,
   }

@@ -7,14 +7,17 @@ import {
   gatewayChanges,
   linkChanges,
   type NotifyEvent,
+  route6Changes,
   routeEvents,
   routeMap,
 } from '../core/report/change-log.js'
 import { changeSet, isEmptyChangeSet } from '../core/routes/diff.js'
 import type { Route } from '../core/routes/route.js'
+import type { Route6 } from '../core/routes/route6.js'
 import { LogBudget } from '../core/util/log-budget.js'
 import type { Logger } from '../host/log.js'
 import type { RouteTable } from '../host/route-table.js'
+import type { RouteTable6 } from '../host/route-table6.js'
 import type { DaemonObserver } from './observer.js'
 import type { Defer } from './scheduler.js'
 
@@ -25,6 +28,8 @@ const PATH_LINE_WINDOW_MS = 10_000
 export interface RouteSyncDeps {
   readonly log: Logger
   readonly routes: RouteTable
+  /** faild's IPv6 table, once started (none while no LAN has IPv6: see Daemon.start). */
+  readonly routes6?: () => Pick<RouteTable6, 'apply' | 'reconcile'> | undefined
   readonly defer: Defer
   readonly notify?: ((e: NotifyEvent) => void) | undefined
   /** The routes wanted now (host and gateway routes), how many down paths wait for evidence, and why. */
@@ -43,6 +48,8 @@ const READ_ANYWAY_MS = 60_000
 
 export interface Wanted {
   readonly routes: Route[]
+  /** The IPv6 swaps of the same down paths. */
+  readonly routes6: Route6[]
   readonly waiting: number
   /** Why route `r` goes where it goes, for the log (from the same snapshot as the plan). */
   readonly why: (r: Route) => string
@@ -52,6 +59,7 @@ export class RouteSync {
   readonly #deps: RouteSyncDeps
   /** The routes the engine wants now; the route table catches up with it one batch at a time. */
   #target: Route[] = []
+  #target6: Route6[] = []
   /** Down paths waiting for fresh evidence on another LAN (see Plan.waiting): plan on every event. */
   #waiting = 0
   /** Path changes since the last plan. BOUNDED: one turn's effects. */
@@ -74,6 +82,10 @@ export class RouteSync {
 
   get target(): readonly Route[] {
     return this.#target
+  }
+
+  get target6(): readonly Route6[] {
+    return this.#target6
   }
 
   /** Whether an event should be planned even if it changed no path. */
@@ -107,9 +119,12 @@ export class RouteSync {
     this.#report(linkChanges(links, before, after, this.#deps.context()))
     this.#report(gatewayChanges(this.#target, plan.routes, table, plan.why))
     this.#report({ info: [], warn: [], events: routeEvents(this.#target, plan.routes) })
-    const unchanged = isEmptyChangeSet(changeSet(this.#target, plan.routes))
+    const moved6 = route6Changes(this.#target6, plan.routes6)
+    this.#report(moved6)
+    const unchanged = isEmptyChangeSet(changeSet(this.#target, plan.routes)) && moved6.events.length === 0
     this.#deps.observer?.planned?.(links, this.#target, plan.routes)
     this.#target = plan.routes
+    this.#target6 = plan.routes6
     if (!unchanged) this.#apply()
   }
 
@@ -152,11 +167,18 @@ export class RouteSync {
   /** Apply the target; its latency is told only when someone listens (an observer). */
   async #timedApply(): Promise<boolean> {
     const observer = this.#deps.observer
-    if (!observer?.applied) return this.#deps.routes.apply(this.#target)
+    if (!observer?.applied) return this.#applyBoth()
     const start = this.#deps.now()
-    const ok = await this.#deps.routes.apply(this.#target)
+    const ok = await this.#applyBoth()
     observer.applied((this.#deps.now() - start) / 1000, ok)
     return ok
+  }
+
+  /** IPv4 first: the IPv6 batch adds a rule change (its refresh), so it comes second. */
+  async #applyBoth(): Promise<boolean> {
+    const ok = await this.#deps.routes.apply(this.#target)
+    const ok6 = (await this.#deps.routes6?.()?.apply(this.#target6)) ?? true
+    return ok && ok6
   }
 
   /**
@@ -179,7 +201,7 @@ export class RouteSync {
   }
 
   async #reconcile(): Promise<void> {
-    const found = await this.#deps.routes.reconcile()
+    const found = [...(await this.#deps.routes.reconcile()), ...((await this.#deps.routes6?.()?.reconcile()) ?? [])]
     if (found.length > 0 && !this.#stopped) {
       this.#deps.log.warn(`the kernel differs from what faild installed, putting it right: ${found.join('; ')}`)
       this.#dirty = true

@@ -1,10 +1,10 @@
-// The routes wanted now, from one snapshot of the engine: host routes for down paths, gateway routes.
+// The routes wanted now, from one snapshot of the engine: host routes for down paths (both families), gateway routes.
 import type { Options } from '../config/types.js'
 import { type EngineView, gatewayState, planPeers } from '../core/engine/view.js'
 import type { Lan } from '../core/lans.js'
 import { routeWhy, type StatusInput } from '../core/report/status-report.js'
 import type { Gateway } from '../core/routes/gateway.js'
-import { planGateways, planRoutes } from '../core/routes/plan.js'
+import { planGateways, planRoutes, planRoutes6 } from '../core/routes/plan.js'
 import type { Route } from '../core/routes/route.js'
 import { type TargetView, targetState } from '../core/targets/targets.js'
 import type { Wanted } from './route-sync.js'
@@ -35,7 +35,8 @@ export function wanted(w: WantedInput): Wanted {
     ...w.gateways.flatMap((g) => g.via.map((v) => v.address)),
   ])
   const ctx = { table: o.table, now: w.now, upAfter: o.upAfter, notServices }
-  const plan = planRoutes(w.lans, planPeers(w.view), ctx)
+  const peers = planPeers(w.view)
+  const plan = planRoutes(w.lans, peers, ctx)
   const gateways = w.gateways.map((g) => ({
     table: w.gatewayTable(g.len),
     dst: g.dst,
@@ -57,5 +58,6 @@ export function wanted(w: WantedInput): Wanted {
     routes: w.routes,
     now: w.now,
   }
-  return { routes, waiting: plan.waiting, why: (r) => routeWhy(snapshot, r) }
+  const routes6 = planRoutes6(w.lans, peers, ctx)
+  return { routes, routes6, waiting: plan.waiting, why: (r) => routeWhy(snapshot, r) }
 }

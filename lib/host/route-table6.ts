@@ -42,6 +42,8 @@ export class RouteTable6 {
   readonly #now: () => number
   /** What the kernel holds in our tables, as far as we know; re-read after any failure. */
   #installed: Route6[] = []
+  /** Started and not stopped: the daemon starts it only on a host with IPv6 on some LAN. */
+  #running = false
 
   /** `deps.batch`, when given, must already run `ip -6`. */
   constructor(opt: RouteTableOptions, deps: RouteTableDeps) {
@@ -57,12 +59,17 @@ export class RouteTable6 {
     return this.#installed
   }
 
+  get running(): boolean {
+    return this.#running
+  }
+
   /** Start ip, remove what an earlier run left, then add the rule. */
   async start(): Promise<void> {
     await this.#batch.start()
     try {
       await this.#removeAll('left by an earlier run')
       await this.#addRule()
+      this.#running = true
     } catch (err) {
       await this.#batch.stop()
       throw err
@@ -82,6 +89,7 @@ export class RouteTable6 {
 
   /** Remove every IPv6 route and rule faild added, then stop ip. */
   async stop(): Promise<void> {
+    this.#running = false
     await this.#removeAll('at shutdown')
     this.#installed = []
     await this.#batch.stop()

@@ -19,7 +19,7 @@ function sync(watched: () => boolean) {
     log,
     routes,
     defer: (fn) => void setImmediate(fn),
-    plan: () => ({ routes: [], waiting: 0, why: () => '' }),
+    plan: () => ({ routes: [], routes6: [], waiting: 0, why: () => '' }),
     context: () => ({ table: 4207, thresholds: { failAfter: 3, upAfter: 3 }, label: () => 'A' }),
     now: () => now,
     watched,

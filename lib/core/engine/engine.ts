@@ -19,6 +19,7 @@ import { record, setServices } from './peer-word.js'
 import { asked, ProbeRounds } from './probe-round.js'
 import { NO_SERVICES } from './services.js'
 import { ID_ROOM } from './timing.js'
+import type { OwnIPv6 } from './trust6.js'
 import type { EngineView } from './view.js'
 
 export type { EngineConfig, Tunables } from './config.js'
@@ -68,13 +69,19 @@ export class Engine {
    * This host's address on `lan` is now `address`/`prefixLen` (an interface plugged in late, or
    * readdressed). In a new subnet the peers' addresses there mean nothing: their paths on the LAN
    * go down as at a pulled cable (routes move), and each is met again from its next packet.
+   * `ipv6` is its IPv6 address there now (undefined: none): peers' IPv6 addresses are checked against it.
    */
-  readdress(now: number, lan: number, address: number, prefixLen: number): Effect[] {
+  readdress(now: number, lan: number, address: number, prefixLen: number, ipv6?: OwnIPv6): Effect[] {
     const cfg = this.#cfg
     if (lan >= cfg.addresses.length) return []
     const moved = !sameSubnet(address, cfg.addresses[lan]!, Math.min(prefixLen, cfg.prefixLens[lan]!))
     const put = <T>(xs: readonly T[], x: T) => xs.map((old, i) => (i === lan ? x : old))
-    this.#cfg = { ...cfg, addresses: put(cfg.addresses, address), prefixLens: put(cfg.prefixLens, prefixLen) }
+    this.#cfg = {
+      ...cfg,
+      addresses: put(cfg.addresses, address),
+      prefixLens: put(cfg.prefixLens, prefixLen),
+      ipv6: put(cfg.ipv6 ?? cfg.addresses.map(() => undefined), ipv6),
+    }
     this.#admit = admitContext(this.#cfg, this.#ignore, this.#peers, this.#rounds)
     const out: Effect[] = []
     if (moved) {

@@ -2,9 +2,11 @@
 import type { LinkChange } from '../engine/effects.js'
 import type { Thresholds } from '../path/link-fsm.js'
 import { describePath } from '../path/path-state.js'
-import { changeSet } from '../routes/diff.js'
+import { changeSet, changeSetBy } from '../routes/diff.js'
 import { describeRoute, type Route, routeKey, sameRoute } from '../routes/route.js'
+import { describeRoute6, type Route6, route6Key, sameRoute6 } from '../routes/route6.js'
 import { formatIPv4 } from '../util/ipv4.js'
+import { formatIPv6 } from '../util/ipv6.js'
 
 /** The facts of one change, passed to the program as FAILD_* environment variables. */
 export interface NotifyEvent {
@@ -110,4 +112,23 @@ export function routeEvents(before: readonly Route[], after: readonly Route[]): 
     (action: string) =>
     (r: Route): NotifyEvent => ({ event: 'route', route: describeRoute(r), action })
   return [...c.add.map(event('add')), ...c.change.map(event('change')), ...c.remove.map(event('remove'))]
+}
+
+/**
+ * The IPv6 swaps a plan made or undid, in words, and their notify events. They move with the
+ * peer's IPv4 routes (the same path change), whose line above says why.
+ */
+export function route6Changes(before: readonly Route6[], after: readonly Route6[]): Changes {
+  const c = changeSetBy(before, after, route6Key, sameRoute6)
+  const event =
+    (action: string) =>
+    (r: Route6): NotifyEvent => ({ event: 'route', route: describeRoute6(r), action })
+  return {
+    info: [
+      ...[...c.add, ...c.change].map((r) => `route ${describeRoute6(r)}`),
+      ...c.remove.map((r) => `route ${formatIPv6(r.dst)} restored to its own LAN`),
+    ],
+    warn: [],
+    events: [...c.add.map(event('add')), ...c.change.map(event('change')), ...c.remove.map(event('remove'))],
+  }
 }

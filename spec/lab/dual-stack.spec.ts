@@ -1,0 +1,82 @@
+// Lab: dual-stack hosts and one IPv4-only host on two LANs. A dead switch port at host 1's LAN A
+// swaps host 1's IPv4 and IPv6 routes together at every dual-stack peer (and theirs at host 1),
+// an IPv6 TCP stream between LAN A addresses carries on over LAN B, and the IPv4-only host gets
+// IPv4 swaps only: each pair uses what both have.
+import { chmodSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
+import t from 'tap'
+import { addr, expectRoute, FAST, withLab } from './harness/lab-test.js'
+import { type Host, type Lab, run, sleep } from './harness/netlab.js'
+
+const A = 0
+const B = 1
+
+/** Host h's routes in faild's IPv6 table, one per line. */
+async function faildRoutes6(h: Host): Promise<string> {
+  const r = await run('ip', ['-6', '-n', h.ns, 'route', 'show', 'table', '4207'])
+  return r.code === 0 ? r.stdout.trim() : ''
+}
+
+/** The IPv6 route from `h` to `p`'s LAN `lan` address: direct, or via `p`'s IPv6 address on LAN `via`. */
+function expectRoute6(lab: Lab, h: Host, p: Host, lan: number, via?: number): Promise<void> {
+  const want = via === undefined ? `dev ${h.ifaces[lan]}` : `dev ${h.ifaces[via]} via ${lab.address6(via, p.n)}`
+  return lab.routeBecomes(h, lab.address6(lan, p.n), want)
+}
+
+t.test('dual-stack: one fault swaps both families; an IPv4-only host gets IPv4 swaps only', (t) =>
+  withLab(t, { hosts: 3, ipv6: true }, async (lab) => {
+    const [h1, h2, h3] = lab.hosts as [Host, Host, Host]
+    for (let lan = 0; lan < lab.lans; lan++)
+      await lab.exec(h3, 'ip', ['addr', 'del', `${lab.address6(lan, h3.n)}/64`, 'dev', h3.ifaces[lan]!])
+    const key = join(lab.dir, 'cluster.key')
+    writeFileSync(key, 'dual-stack lab key, not a secret\n')
+    chmodSync(key, 0o600)
+    const args = [...FAST, '--key-file', key]
+    const [p1, p2] = [await lab.faild(h1, args), await lab.faild(h2, args), await lab.faild(h3, args)]
+    t.match(
+      p1!.output,
+      new RegExp(`A=${h1.ifaces[A]} ${addr(A, 1).replaceAll('.', '\\.')}/24 ${lab.address6(A, 1)}/64`),
+    )
+    await sleep(800)
+    for (const h of lab.hosts) t.equal(await faildRoutes6(h), '', `${h.ns}: faild's IPv6 table holds nothing`)
+
+    const stream = await lab.tcpStream(h2, h1, 5001, 'thin', 6)
+    await sleep(300)
+    await lab.fault(h1, A, 'both')
+    await expectRoute(lab, h2, h1, A, B)
+    await expectRoute6(lab, h2, h1, A, B)
+    await expectRoute6(lab, h1, h2, A, B)
+    await expectRoute(lab, h3, h1, A, B)
+    await expectRoute(lab, h1, h3, A, B)
+    t.pass("host 2 and host 1 route each other's LAN A addresses of both families over LAN B; host 3 its IPv4 ones")
+    t.equal(await faildRoutes6(h3), '', 'the IPv4-only host has no IPv6 route')
+    const on1 = await faildRoutes6(h1)
+    t.equal(on1.split('\n').length, 1, `host 1 has one IPv6 swap, to host 2 only: ${on1}`)
+    t.match(on1, `${lab.address6(A, 2)} via ${lab.address6(B, 2)} dev ${h1.ifaces[B]}`)
+    t.match(on1, `src ${lab.address6(A, 1)}`, "the swap keeps host 1's LAN A address as the source")
+    await p2!.waitFor(new RegExp(`route ${lab.address6(A, 1)} via ${lab.address6(B, 1)} dev`))
+    t.pass("host 2's log names the IPv6 swap")
+
+    await sleep(1500)
+    await lab.heal(h1, A)
+    await expectRoute6(lab, h2, h1, A)
+    await expectRoute6(lab, h1, h2, A)
+    await expectRoute(lab, h3, h1, A)
+    t.pass('healed: both families direct again')
+    await p2!.waitFor(new RegExp(`route ${lab.address6(A, 1)} restored to its own LAN`))
+    await sleep(300)
+    const r = await stream.stop()
+    t.ok(r.bytes > 0, `the IPv6 stream moved ${r.bytes} bytes`)
+    t.equal(r.bytes, r.sent, 'the IPv6 TCP stream lost nothing')
+    t.equal(r.bad, 0, 'and every byte arrived in order')
+    t.ok(r.maxGapMs < 1500, `traffic flowed during the fault, not only after the heal (longest gap ${r.maxGapMs} ms)`)
+
+    await lab.fault(h1, A, 'both')
+    await expectRoute6(lab, h2, h1, A, B)
+    await p1!.stop()
+    const rules = await run('ip', ['-6', '-n', h1.ns, 'rule', 'show'])
+    t.notMatch(rules.stdout, /lookup 4207/, 'stopped: its IPv6 rule is gone')
+    t.equal(await faildRoutes6(h1), '', 'and its IPv6 routes')
+    await lab.heal(h1, A)
+  }),
+)
