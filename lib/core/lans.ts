@@ -1,6 +1,8 @@
 // This host's LANs: chosen from `ip -json addr show` output, labelled A, B, C..., found by address, and followed as interfaces change.
 
+import type { OwnLan } from './engine/pairing.js'
 import { type IpAddrInfo, type LanIPv6, lanIPv6, sameLanIPv6 } from './lan-ipv6.js'
+import { HANDLE_PREFIX_LEN, ownHandle } from './link-handles.js'
 import { parseIPv4, sameSubnet } from './util/ipv4.js'
 import { MAX_LANS } from './wire/constants.js'
 
@@ -12,7 +14,10 @@ export interface Lan extends LanIPv6 {
   readonly iface: string
   /** The interface's index: a rename keeps it, a deleted and re-created interface gets a new one. 0: not known. */
   readonly ifindex?: number
-  /** 0 while the interface is absent or has no IPv4 address on a subnet (dynamicInterfaces). */
+  /**
+   * 0 while the interface is absent or has no IPv4 address on a subnet (dynamicInterfaces), and on
+   * an IPv6-only LAN (isIPv6Only).
+   */
   readonly address: number
   readonly prefixLen: number
   /**
@@ -60,9 +65,19 @@ function lanAddress(link: IpLink) {
   return inet.find((x) => parseIPv4(x.broadcast ?? '') !== undefined) ?? inet[0]
 }
 
+/**
+ * A LAN probed over IPv6: its interface has no IPv4 address on a subnet, but a global or ULA IPv6
+ * address (by whose subnet peers pair it) and a link-local one (where it probes from).
+ */
+export const isIPv6Only = (l: Lan): boolean => l.address === 0 && l.ipv6 !== undefined && l.linkLocal !== undefined
+
+/** This host's address on LAN `l` as the engine knows it: its handle on an IPv6-only LAN (core/link-handles.ts). */
+export const engineAddress = (l: Lan): { address: number; prefixLen: number } =>
+  isIPv6Only(l) ? { address: ownHandle(l.index), prefixLen: HANDLE_PREFIX_LEN } : l
+
 function toLan(link: IpLink, index: number): Lan | undefined {
   const a = lanAddress(link)
-  if (!a) return undefined
+  if (!a) return toIPv6Lan(link, index)
   return {
     index,
     label: lanLabel(index),
@@ -77,10 +92,20 @@ function toLan(link: IpLink, index: number): Lan | undefined {
   }
 }
 
+/** An interface without IPv4 as an IPv6-only LAN, if it has what one needs (isIPv6Only). */
+function toIPv6Lan(link: IpLink, index: number): Lan | undefined {
+  const v6 = lanIPv6(link.addr_info ?? [])
+  if (!v6.ipv6 || !v6.linkLocal) return undefined
+  const known = link.ifindex === undefined ? {} : { ifindex: link.ifindex }
+  const lan = { index, label: lanLabel(index), iface: link.ifname, ...known, address: 0, prefixLen: 32 }
+  return { ...lan, broadcast: 0, preference: index, nameTag: 0, ...v6 }
+}
+
 /**
  * With `requested` names, those interfaces in the order given; otherwise every up interface that
- * is neither loopback nor point-to-point with an IPv4 address on a subnet (not a /32), in name order. Each LAN uses the
- * interface's first address with a broadcast address, or else its first such address.
+ * is neither loopback nor point-to-point with an IPv4 address on a subnet (not a /32), or else
+ * with what an IPv6-only LAN needs (isIPv6Only), in name order. Each LAN uses the interface's
+ * first IPv4 address with a broadcast address, or else its first such address.
  */
 export function selectLans(links: readonly IpLink[], requested: readonly string[], dynamic = false): Lan[] {
   if (requested.length > 0) {
@@ -94,10 +119,14 @@ export function selectLans(links: readonly IpLink[], requested: readonly string[
       if (lan) return lan
       if (dynamic) return absentLan(name, i, link?.ifindex)
       if (!link) throw new InterfaceError(`'${name}': no such interface`)
-      throw new InterfaceError(`'${name}': has no IPv4 address on a subnet (a /31 or wider)`)
+      throw new InterfaceError(
+        `'${name}': has no IPv4 address on a subnet (a /31 or wider), nor a global or ULA IPv6 address and a link-local one`,
+      )
     })
-    if (lans.every((l) => l.address === 0))
-      throw new InterfaceError(`none of ${requested.join(', ')} has an IPv4 address on a subnet yet: faild needs one`)
+    if (lans.every((l) => l.address === 0 && !isIPv6Only(l)))
+      throw new InterfaceError(
+        `none of ${requested.join(', ')} has an IPv4 address on a subnet or an IPv6 address yet: faild needs one`,
+      )
     return lans
   }
   const usable = [...links]
@@ -106,7 +135,10 @@ export function selectLans(links: readonly IpLink[], requested: readonly string[
     .sort((a, b) => (a.ifname < b.ifname ? -1 : a.ifname > b.ifname ? 1 : 0))
     .flatMap((l) => toLan(l, 0) ?? [])
   const lans = usable.slice(0, MAX_LANS).map((l, i) => ({ ...l, index: i, label: lanLabel(i), preference: i }))
-  if (lans.length === 0) throw new InterfaceError('no up interface with an IPv4 address on a subnet: name them with -i')
+  if (lans.length === 0)
+    throw new InterfaceError(
+      'no up interface with an IPv4 address on a subnet or a global IPv6 address: name them with -i',
+    )
   return lans
 }
 
@@ -140,7 +172,9 @@ export function follow(lan: Lan, links: readonly IpLink[]): Lan {
   const now = toLan(link, lan.index)
   const iface = IFNAME_RE.test(link.ifname) ? link.ifname : lan.iface
   const ifindex = link.ifindex ?? lan.ifindex
-  const addressed = now ? { address: now.address, prefixLen: now.prefixLen, broadcast: now.broadcast } : {}
+  // An IPv4 address gone keeps the LAN as it was, even with IPv6 left (the LAN does not turn IPv6-only).
+  const v4 = now && (now.address !== 0 || lan.address === 0)
+  const addressed = v4 ? { address: now.address, prefixLen: now.prefixLen, broadcast: now.broadcast } : {}
   const next = { ...lan, iface, ...(ifindex === undefined ? {} : { ifindex }), ...addressed, ...followIPv6(lan, link) }
   const same =
     next.iface === lan.iface &&
@@ -167,3 +201,25 @@ function followIPv6(lan: Lan, link: IpLink): LanIPv6 {
 export function lanOf(lans: readonly Lan[], address: number): Lan | undefined {
   return lans.find((l) => sameSubnet(l.address, address, l.prefixLen))
 }
+
+/**
+ * The node id faild goes by unless configured: the first LAN's IPv4 address (a LAN plugged in
+ * later has none yet), else, on a host with IPv6-only LANs, the last 32 bits of the first one's
+ * global or ULA address (unique on its subnet unless two hosts share an interface id's low half:
+ * an id clash is logged, and -n/nodeId sets another).
+ */
+export function defaultNodeId(lans: readonly Lan[]): number {
+  const v4 = lans.find((l) => l.address !== 0)
+  if (v4) return v4.address
+  const v6 = lans.find(isIPv6Only)!.ipv6!.address
+  return ((v6[12]! << 24) | (v6[13]! << 16) | (v6[14]! << 8) | v6[15]!) >>> 0
+}
+
+/** LAN `l` as pairing and the encoder need it (core/engine/pairing.ts). */
+export const ownLan = (l: Lan): OwnLan => ({
+  address: l.address,
+  prefixLen: l.prefixLen,
+  nameTag: l.nameTag,
+  ...(l.ipv6 ? { ipv6: l.ipv6 } : {}),
+  ...(isIPv6Only(l) ? { linkLocal: l.linkLocal! } : {}),
+})

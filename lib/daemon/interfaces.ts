@@ -9,9 +9,9 @@
 import type { Effect } from '../core/engine/effects.js'
 import type { OwnLan } from '../core/engine/pairing.js'
 import type { OwnIPv6 } from '../core/engine/trust6.js'
-import { follow, type IpLink, type Lan } from '../core/lans.js'
+import { follow, type IpLink, isIPv6Only, type Lan, ownLan } from '../core/lans.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
-import { formatIPv6, sameIPv6 } from '../core/util/ipv6.js'
+import { formatIPv6, type IPv6, sameIPv6 } from '../core/util/ipv6.js'
 import type { Clock, Timer } from '../host/clock.js'
 import { type IpRunner, ipJson } from '../host/ip-runner.js'
 import type { Logger } from '../host/log.js'
@@ -41,8 +41,8 @@ export const SETTLE_MS = 100
 
 const where = (l: Lan) => (l.address === 0 ? 'none' : `${formatIPv4(l.address)}/${l.prefixLen}`)
 const where6 = (l: Lan) => (l.ipv6 ? `${formatIPv6(l.ipv6.address)}/${l.ipv6.prefixLen}` : 'none')
-const sameOwn6 = (a?: OwnIPv6, b?: OwnIPv6) =>
-  a && b ? sameIPv6(a.address, b.address) && a.prefixLen === b.prefixLen : a === b
+const sameOptional6 = (a?: IPv6, b?: IPv6) => (a && b ? sameIPv6(a, b) : a === b)
+const sameOwn6 = (a?: OwnIPv6, b?: OwnIPv6) => sameOptional6(a?.address, b?.address) && a?.prefixLen === b?.prefixLen
 
 export class Interfaces {
   readonly #deps: InterfacesDeps
@@ -96,10 +96,10 @@ export class Interfaces {
     const it = `LAN ${next.label}`
     const ownBefore = own[i]!
     lans[i] = next
-    const { ipv6: _, ...rest } = ownBefore
-    own[i] = { ...rest, address: next.address, prefixLen: next.prefixLen, ...(next.ipv6 ? { ipv6: next.ipv6 } : {}) }
+    own[i] = ownLan(next)
     const readdressed = next.address !== before.address || next.prefixLen !== before.prefixLen
-    if (readdressed || next.broadcast !== before.broadcast) {
+    const relinked = isIPv6Only(next) && !sameOptional6(before.linkLocal, next.linkLocal)
+    if (readdressed || relinked || next.broadcast !== before.broadcast) {
       try {
         await this.#deps.rebind(i)
       } catch (err) {

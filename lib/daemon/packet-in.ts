@@ -9,7 +9,9 @@
 // peer's budget either.
 import { newer } from '../core/engine/admit.js'
 import { type OwnLan, toLocal } from '../core/engine/pairing.js'
+import { type LinkHandles, withHandles } from '../core/link-handles.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
+import { formatIPv6, type IPv6 } from '../core/util/ipv6.js'
 import type { RateLimiter } from '../core/util/rate-limit.js'
 import { decode, type Message, type WireKey } from '../core/wire/codec.js'
 import type { PacketResult } from '../core/wire/packet.js'
@@ -32,6 +34,8 @@ export interface PacketInDeps {
   readonly versions: WireVersions
   /** 1: read only wire format 1, as faild 0.1 does (config wireVersion); 2: either. */
   readonly wireVersion: () => 1 | 2
+  /** The handles of hosts on IPv6-only LANs (core/link-handles.ts); absent: this host has none. */
+  readonly handles?: LinkHandles
   /** A decoded packet from `src` on `lan`, at `now`. */
   readonly accept: (now: number, lan: number, src: number, msg: Message) => void
 }
@@ -64,22 +68,30 @@ export class PacketIn {
     this.#trace = trace
   }
 
-  receive(now: number, lan: number, src: number, data: Buffer): void {
+  /** A datagram from `src` on `lan`; on an IPv6-only LAN `src` is 0 and `src6` the link-local source. */
+  receive(now: number, lan: number, src: number, data: Buffer, src6?: IPv6): void {
     this.received++
     const { drops } = this.#deps
+    const from = () => (src6 ? formatIPv6(src6) : formatIPv4(src))
     const r = this.#deps.wireVersion() === 1 ? v1Only(data, this.#keys) : decodePacket(data, this.#keys)
-    if (!r.ok) return drops.count(r.code, lan, () => `${data.length} bytes from ${formatIPv4(src)}`)
+    if (!r.ok) return drops.count(r.code, lan, () => `${data.length} bytes from ${from()}`)
     if (this.#deps.versions.copy(now, lan, r.packet)) return
     // Its size bounds what an unconfirmed sender gets back (no reflection, #11).
     const paired = toLocal(r.packet, this.#deps.own, data.length)
-    if (!paired.ok) return drops.count(paired.reason, lan, () => `from ${formatIPv4(src)}`)
-    const msg = paired.msg
+    if (!paired.ok) return drops.count(paired.reason, lan, () => `from ${from()}`)
+    let msg = paired.msg
+    if (src6) {
+      const h = this.#deps.handles ? withHandles(msg, lan, src6, this.#deps.handles) : 'spoofed-source'
+      if (typeof h === 'string') return drops.count(h, lan, () => `from ${from()}`)
+      src = h.src
+      msg = h.msg
+    }
     if (!this.#limiter.allow(this.#bucket(src, msg), now))
-      return drops.count('rate-limited', lan, () => `from ${formatIPv4(src)}`)
+      return drops.count('rate-limited', lan, () => `from ${from()}`)
     this.accepted++
     if (this.#trace) {
       const m = msg
-      const what = `${m.kind.toUpperCase()} seq ${m.seq} from ${formatIPv4(m.from)} (${formatIPv4(src)})`
+      const what = `${m.kind.toUpperCase()} seq ${m.seq} from ${formatIPv4(m.from)} (${from()})`
       this.#deps.log.debug(`LAN ${this.#deps.label(lan)}: ${what}`)
     }
     if (msg.services?.length && this.#keys.length === 0 && !this.#claimSeen) this.#unfollowed(lan, msg)

@@ -8,7 +8,7 @@ import type { Effect } from '../core/engine/effects.js'
 import { Engine } from '../core/engine/engine.js'
 import { FORGET_INTERVALS, FORGET_MIN_MS } from '../core/engine/timing.js'
 import type { EngineView } from '../core/engine/view.js'
-import type { Lan } from '../core/lans.js'
+import { defaultNodeId, engineAddress, isIPv6Only, type Lan, ownLan } from '../core/lans.js'
 import { lanName, type StatusInput } from '../core/report/status-report.js'
 import type { TargetSpec } from '../core/targets/targets.js'
 import { RateLimiter } from '../core/util/rate-limit.js'
@@ -99,12 +99,11 @@ function newEngine(
   const rtt = observer?.rtt
   return new Engine({
     ...(rtt ? { rttSample: (lan: number, ms: number) => rtt.call(observer, lan, ms) } : {}),
-    // The first LAN with an address: a LAN plugged in later has none yet (dynamicInterfaces).
-    nodeId: o.nodeId ?? lans.find((l) => l.address !== 0)!.address,
+    nodeId: o.nodeId ?? defaultNodeId(lans),
     boot,
     firstSeq: randomInt(0, 2 ** 32),
-    addresses: lans.map((l) => l.address),
-    prefixLens: lans.map((l) => l.prefixLen),
+    addresses: lans.map((l) => engineAddress(l).address),
+    prefixLens: lans.map((l) => engineAddress(l).prefixLen),
     ipv6: lans.map((l) => l.ipv6),
     requestor: o.requestor,
     cluster: o.cluster ? clusterTag(o.cluster) : 0,
@@ -146,12 +145,7 @@ export function buildParts(
     arrivedAt = now
     hooks.run(engine.receive(now, lan, src, msg, blindNow), false)
   }
-  const own = lans.map((l) => ({
-    address: l.address,
-    prefixLen: l.prefixLen,
-    nameTag: l.nameTag,
-    ...(l.ipv6 ? { ipv6: l.ipv6 } : {}),
-  }))
+  const own = lans.map(ownLan)
   const forget = () => Math.max(FORGET_MIN_MS, FORGET_INTERVALS * hooks.options().interval * 1000)
   const versions = new WireVersions(lans.length, forget)
   const limiter = new RateLimiter(rateLimit(o))
@@ -254,7 +248,10 @@ export function buildParts(
     lans,
     own,
     rebind: (lan) => transport.rebind(lan),
-    readdress: (lan, address, prefixLen, ipv6) => engine.readdress(clock.now(), lan, address, prefixLen, ipv6),
+    readdress: (lan, address, prefixLen, ipv6) => {
+      const mine = isIPv6Only(lans[lan]!) ? engineAddress(lans[lan]!) : { address, prefixLen }
+      return engine.readdress(clock.now(), lan, mine.address, mine.prefixLen, ipv6)
+    },
     run: (fx) => hooks.run(fx),
     replan: () => sync.queue([]),
     clock,

@@ -54,6 +54,11 @@ export class Engine {
     this.#admit = admitContext(cfg, this.#ignore, this.#peers, this.#rounds)
   }
 
+  /** A peer is known by `address` on `lan` (a handle in use: core/link-handles.ts). */
+  knows(lan: number, address: number): boolean {
+    return this.#peers.holderOf(lan, address) !== undefined
+  }
+
   get config(): EngineConfig {
     return this.#cfg
   }

@@ -5,7 +5,7 @@
 // hosts that list their interfaces in different orders (or one with a third LAN) still pair A
 // with A. A v1 packet pairs the same way: its addresses, by position, are placed by subnet.
 import { parseIPv4, sameSubnet } from '../util/ipv4.js'
-import { formatIPv6, type IPv6, isRoutable6, parseIPv6 } from '../util/ipv6.js'
+import { formatIPv6, type IPv6, isLinkLocal6, isRoutable6, parseIPv6, sameSubnet6 } from '../util/ipv6.js'
 import type { HeldAddress, Message } from '../wire/codec.js'
 import type { Packet, PacketLan } from '../wire/packet.js'
 import { packetOf, placed } from '../wire/v1-bridge.js'
@@ -16,6 +16,11 @@ export interface OwnLan {
   readonly prefixLen: number
   /** Its global or ULA IPv6 address, carried in every packet beside the IPv4 one; absent: none. */
   readonly ipv6?: { readonly address: IPv6; readonly prefixLen: number }
+  /**
+   * On an IPv6-only LAN (address 0): its link-local address, where peers reach it there, carried
+   * in every packet in place of an IPv4 address.
+   */
+  readonly linkLocal?: IPv6
   /** lanTag() of the LAN's configured name; 0: none (pair by subnet). */
   readonly nameTag: number
 }
@@ -58,6 +63,16 @@ function ipv6Of(lan: PacketLan): IPv6 | undefined {
   return undefined
 }
 
+/** The sender's link-local address on `lan`, if it gives one (it does for a LAN of its without IPv4). */
+function linkLocalOf(lan: PacketLan): IPv6 | undefined {
+  for (const a of lan.addresses) {
+    if (a.family !== 6) continue
+    const bytes = parseIPv6(a.address)
+    if (bytes && isLinkLocal6(bytes)) return bytes
+  }
+  return undefined
+}
+
 /** The sender's first IPv4 address on `lan`, or 0. */
 function ipv4Of(lan: PacketLan): number {
   for (const a of lan.addresses) if (a.family === 4) return ipv4(a.address)
@@ -79,17 +94,26 @@ function servicesOf(p: Packet, lanOf: ReadonlyMap<number, number>): HeldAddress[
   return out
 }
 
-/** Which of the sender's LANs is this host's `own`: the one with its name tag, else the one in its subnet. */
+/**
+ * Which of the sender's LANs is this host's `own`: the one with its name tag, else the one in its
+ * subnet (its IPv6 subnet, on a LAN of ours without IPv4).
+ */
 function partner(lans: readonly PacketLan[], own: OwnLan): PacketLan | undefined {
   if (own.nameTag !== 0) {
     const named = lans.find((l) => l.nameTag === own.nameTag)
     if (named) return named
   }
-  return lans.find((l) => (own.nameTag === 0 || l.nameTag === 0) && inSubnet(ipv4Of(l), own))
+  return lans.find((l) => (own.nameTag === 0 || l.nameTag === 0) && inSubnet(l, own))
 }
 
-const inSubnet = (address: number, own: OwnLan): boolean =>
-  address !== 0 && sameSubnet(address, own.address, own.prefixLen)
+function inSubnet(l: PacketLan, own: OwnLan): boolean {
+  if (own.address !== 0) {
+    const address = ipv4Of(l)
+    return address !== 0 && sameSubnet(address, own.address, own.prefixLen)
+  }
+  const v6 = own.ipv6 && ipv6Of(l)
+  return v6 !== undefined && sameSubnet6(v6, own.ipv6!.address, own.ipv6!.prefixLen)
+}
 
 /**
  * The engine's message for a decoded packet: the sender's addresses and out-of-service bits placed
@@ -105,6 +129,8 @@ export function toLocal(p: Packet, own: readonly OwnLan[], bytes?: number): Pair
   const lanOf = p.services ? new Map<number, number>() : undefined
   // Only for a sender with IPv6 addresses: none is allocated for an IPv4-only one.
   let addresses6: Array<IPv6 | undefined> | undefined
+  // Only on a host with an IPv6-only LAN.
+  let linkLocals: Array<IPv6 | undefined> | undefined
   let outOfService = 0
   let lan = -1
   own.forEach((o, i) => {
@@ -113,6 +139,8 @@ export function toLocal(p: Packet, own: readonly OwnLan[], bytes?: number): Pair
     if (l) lanOf?.set(l.slot, i)
     const v6 = l && ipv6Of(l)
     if (v6) (addresses6 ??= Array.from({ length: own.length }))[i] = v6
+    const ll = o.address === 0 && l ? linkLocalOf(l) : undefined
+    if (ll) (linkLocals ??= Array.from({ length: own.length }))[i] = ll
     if (l?.outOfService && i < 8) outOfService |= 1 << i
     if (l?.slot === p.slot) lan = i
     downOn?.push(l && p.downOn!.find((d) => d.slot === l.slot)?.ids)
@@ -124,6 +152,7 @@ export function toLocal(p: Packet, own: readonly OwnLan[], bytes?: number): Pair
     ...(downOn ? { downOn } : {}),
     ...(lanOf ? { services: servicesOf(p, lanOf) } : {}),
     ...(addresses6 ? { addresses6 } : {}),
+    ...(linkLocals ? { linkLocals } : {}),
     // Only an INQ asks for answers; undefined: every receiver answers (ANSWER-ALL, or v1).
     ...(p.kind === 'inq' && !p.answerAll ? { answer: p.answer } : {}),
   }
@@ -133,12 +162,18 @@ export function toLocal(p: Packet, own: readonly OwnLan[], bytes?: number): Pair
 /** The packet for one of the engine's messages: this host's LANs as slots, each with its addresses. */
 export function toPacket(msg: Message, own: readonly OwnLan[]): Packet {
   const p = packetOf(msg, (slot) => ({ prefix: own[slot]!.prefixLen, nameTag: own[slot]!.nameTag }), 2)
-  if (!own.some((o) => o.ipv6)) return p
-  return { ...p, lans: p.lans.map((l) => withIPv6(l, own[l.slot]?.ipv6)) }
+  if (!own.some((o) => o.ipv6 || o.linkLocal)) return p
+  return { ...p, lans: p.lans.map((l) => withIPv6(l, own[l.slot])) }
 }
 
-/** A LAN of an outgoing packet with this host's IPv6 address there added after its IPv4 one. */
-function withIPv6(lan: PacketLan, v6: OwnLan['ipv6']): PacketLan {
-  if (!v6) return lan
-  return { ...lan, addresses: [...lan.addresses, { family: 6, prefix: v6.prefixLen, address: formatIPv6(v6.address) }] }
+/**
+ * A LAN of an outgoing packet with this host's IPv6 address there added after its IPv4 one; on an
+ * IPv6-only LAN, its global or ULA address and its link-local one in place of the engine's handle.
+ */
+function withIPv6(lan: PacketLan, o: OwnLan | undefined): PacketLan {
+  const v6 = o?.ipv6
+  const global = v6 ? [{ family: 6 as const, prefix: v6.prefixLen, address: formatIPv6(v6.address) }] : []
+  if (o?.address === 0 && o.linkLocal)
+    return { ...lan, addresses: [...global, { family: 6, prefix: 64, address: formatIPv6(o.linkLocal) }] }
+  return global.length ? { ...lan, addresses: [...lan.addresses, ...global] } : lan
 }

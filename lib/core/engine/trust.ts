@@ -4,7 +4,8 @@
 // addresses, and those addresses become next hops and host routes. So an address must be one a
 // host on that LAN can have, a packet naming a known peer must come from that peer's address, and
 // what a peer is known by changes only once it has gone silent where it changes.
-import { isHostOn } from '../util/ipv4.js'
+import { HANDLE_PREFIX_LEN, isHandle } from '../link-handles.js'
+import { isHostOn, sameSubnet } from '../util/ipv4.js'
 import type { Message } from '../wire/codec.js'
 
 /** What the rules read of a peer's entry (peer-table.ts Peer and PeerLan, which import these rules). */
@@ -34,10 +35,15 @@ export function silentMs(peer: Known, c: TrustConfig): number {
 
 const silent = (pl: Known['lans'][number], now: number, ms: number): boolean => now - pl.lastHeard > ms
 
-/** `address` can be a peer's on LAN `lan`: 0 (none there), or a unicast host of this host's subnet there, not this host. */
+/**
+ * `address` can be a peer's on LAN `lan`: 0 (none there), or a unicast host of this host's subnet
+ * there, not this host; on an IPv6-only LAN, a handle of that LAN (core/link-handles.ts).
+ */
 export function plausible(address: number, lan: number, c: TrustConfig): boolean {
   if (address === 0) return true
-  return isHostOn(address, c.addresses[lan]!, c.prefixLens[lan]!) && !c.addresses.includes(address)
+  const mine = c.addresses[lan]!
+  if (isHandle(mine)) return isHandle(address) && sameSubnet(address, mine, HANDLE_PREFIX_LEN) && address !== mine
+  return isHostOn(address, mine, c.prefixLens[lan]!) && !c.addresses.includes(address)
 }
 
 /** An address the packet advertises, other than the table holds for the sender, is implausible. */

@@ -1,4 +1,5 @@
 // The pure route planner: which host and gateway routes faild wants, given the paths' states.
+import { isHandle } from '../link-handles.js'
 import { LinkState } from '../path/link-fsm.js'
 import { sameSubnet } from '../util/ipv4.js'
 import { formatIPv6, type IPv6 } from '../util/ipv6.js'
@@ -102,7 +103,9 @@ export function planRoutes(lans: readonly PlanLan[], peers: Iterable<PlanPeer>, 
     peer.lans.forEach((dead, x) => {
       const mine = lans[x]
       if (dead.state !== LinkState.Down || dead.address === 0 || !mine || routes.has(dead.address)) return
-      const y = detour(peer, x, order, ctx)
+      // A handle names a host on an IPv6-only LAN: no IPv4 route to it, nor via it (planRoutes6 has those).
+      if (isHandle(dead.address)) return
+      const y = detour(peer, x, order, ctx, hasIPv4)
       const via = y === undefined ? undefined : lans[y]
       if (via) {
         const around = (dst: number): Route => ({
@@ -125,17 +128,30 @@ export function planRoutes(lans: readonly PlanLan[], peers: Iterable<PlanPeer>, 
   return { routes: [...routes.values()], waiting }
 }
 
-/** The most preferred LAN that carries the peer's dead path on LAN `x` now, if any (see carries). */
-function detour(peer: PlanPeer, x: number, order: readonly number[], ctx: PlanContext): number | undefined {
+const hasIPv4 = (p: PlanPath): boolean => !isHandle(p.address)
+const hasIPv6 = (p: PlanPath): boolean => p.ipv6 !== undefined
+
+/** The most preferred LAN whose path `usable` takes that carries the peer's dead path on LAN `x` now, if any (see carries). */
+function detour(
+  peer: PlanPeer,
+  x: number,
+  order: readonly number[],
+  ctx: PlanContext,
+  usable: (p: PlanPath) => boolean,
+): number | undefined {
   const dead = peer.lans[x]!
-  return order.find((i) => i !== x && peer.lans[i] !== undefined && carries(peer.lans[i]!, dead, peer.intervalMs, ctx))
+  return order.find((i) => {
+    const via = peer.lans[i]
+    return i !== x && via !== undefined && usable(via) && carries(via, dead, peer.intervalMs, ctx)
+  })
 }
 
 /**
  * The IPv6 routes of the same swaps: a peer's IPv6 address on a dead LAN via its IPv6 address on
- * the LAN that carries its IPv4 one (a fault moves both families together), out of this host's
- * interface there with this host's IPv6 address on the dead LAN as the source. In faild's table
- * of the same number: IPv6 tables are apart from IPv4's in the kernel.
+ * the most preferred LAN that carries it and where it has one (on dual-stack LANs, the LAN that
+ * carries its IPv4 one: a fault moves both families together), out of this host's interface
+ * there with this host's IPv6 address on the dead LAN as the source. In faild's table of the
+ * same number: IPv6 tables are apart from IPv4's in the kernel.
  */
 export function planRoutes6(lans: readonly PlanLan[], peers: Iterable<PlanPeer>, ctx: PlanContext): Route6[] {
   const order = preferenceOrder(lans)
@@ -144,7 +160,7 @@ export function planRoutes6(lans: readonly PlanLan[], peers: Iterable<PlanPeer>,
     peer.lans.forEach((dead, x) => {
       const src = lans[x]?.ipv6?.address
       if (dead.state !== LinkState.Down || dead.address === 0 || !dead.ipv6 || !src) return
-      const y = detour(peer, x, order, ctx)
+      const y = detour(peer, x, order, ctx, hasIPv6)
       const via = y === undefined ? undefined : peer.lans[y]!.ipv6
       const key = formatIPv6(dead.ipv6)
       if (!via || routes.has(key)) return
@@ -182,7 +198,7 @@ function serviceRoutes(
       const state = peer.lans[s.lan]?.state
       const detour = detours.get(peer)?.get(s.lan)
       if (state === LinkState.Down && detour) routes.set(s.address, detour(s.address))
-      else if (state === LinkState.Up && mine && !sameSubnet(s.address, mine.address, mine.prefixLen))
+      else if (state === LinkState.Up && mine?.address && !sameSubnet(s.address, mine.address, mine.prefixLen))
         routes.set(s.address, { table: ctx.table, dst: s.address, len: 32, via: 0, dev: mine.iface, src: mine.address })
     }
   }

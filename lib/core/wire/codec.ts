@@ -85,6 +85,11 @@ interface Common {
    * (undefined where it has none). undefined: it said none at all (an IPv4-only host, or v1).
    */
   readonly addresses6?: ReadonlyArray<IPv6 | undefined>
+  /**
+   * The sender's link-local address on each of this host's IPv6-only LANs (core/link-handles.ts),
+   * by LAN index: where it is reached there. undefined: this host has no such LAN, or it said none.
+   */
+  readonly linkLocals?: ReadonlyArray<IPv6 | undefined>
 }
 
 export interface Inq extends Common {
