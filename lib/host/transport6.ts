@@ -21,7 +21,8 @@
 // the group's datagrams before any socket sees them, and an MLD-snooping switch forwards them
 // only to ports that reported one.
 //
-// Forms verified on Linux 6.18 / Node 20.20 (spec/lab/transport6.spec.ts shows the behaviour):
+// Forms tried by hand in namespaces on Linux 6.18 / Node 20.20 (spec/lab/transport6.spec.ts shows
+// the chosen ones at work, and fails with loopback on or the group sockets bound to `::`):
 // bind('ff02::114') or bind('fe80::x') without a scope fails (EINVAL: the kernel needs a scope for
 // link-local addresses); a numeric scope ('ff02::114%3') fails too (EINVAL: libuv reads the scope
 // as an interface name only); addMembership(group, 'eth1') fails (EINVAL: libuv wants an address
@@ -51,9 +52,6 @@ export const INQ_GROUP = 'ff02::114'
  * sources to trust is the engine's decision (as it is for IPv4), not the socket's.
  */
 export type Packet6Handler = (lan: number, src: IPv6, data: Buffer) => void
-
-/** ::, for a source the kernel did not give as an IPv6 address (it always does). */
-const UNSPECIFIED: IPv6 = new Uint8Array(16)
 
 /**
  * Hop limit 1 on everything sent. Multicast: ff02:: never leaves the link anyway; 1 says so again
@@ -177,7 +175,8 @@ export class Transport6 {
 /** The source address of a datagram: Node gives a link-local one with its zone ("fe80::1%eth1"), which is not part of the address. */
 function sourceOf(text: string): IPv6 {
   const zone = text.indexOf('%')
-  return parseIPv6(zone < 0 ? text : text.slice(0, zone)) ?? UNSPECIFIED
+  // :: for a source that is not IPv6 text, which the kernel never gives a udp6 socket
+  return parseIPv6(zone < 0 ? text : text.slice(0, zone)) ?? new Uint8Array(16)
 }
 
 function closeAll(sockets: readonly dgram.Socket[]): Promise<unknown> {
