@@ -3,7 +3,7 @@ import { placeAddresses, placeGateways, placeTargets } from '../config/derive.js
 import type { Options } from '../config/types.js'
 import type { Effect } from '../core/engine/effects.js'
 import type { EngineView } from '../core/engine/view.js'
-import type { Lan } from '../core/lans.js'
+import { isIPv6Only, type Lan } from '../core/lans.js'
 import type { Matrix } from '../core/report/matrix.js'
 import type { StatusReport } from '../core/report/status-format.js'
 import type { StatusInput } from '../core/report/status-report.js'
@@ -15,6 +15,7 @@ import { readKeyFile } from '../host/key-file.js'
 import { discoverLans } from '../host/lan-discovery.js'
 import { linkReturned } from '../host/neighbours.js'
 import { RECV_BUFFER_BYTES } from '../host/transport.js'
+import { INQ_GROUP } from '../host/transport6.js'
 import { buildParts, type DaemonDeps, type Parts, targetConfig } from './parts.js'
 import { type Prepared, prepareReload } from './reload.js'
 import type { Wanted } from './route-sync.js'
@@ -64,6 +65,16 @@ export class Daemon {
       (lan, err) => p.drops.count('socket-error', lan, () => err.message),
       (src, data) => p.drops.count('off-lan', undefined, () => `${data.length} bytes from ${formatIPv4(src)}`),
     )
+    try {
+      // Binds nothing unless a LAN is IPv6-only; one that becomes so later is bound then (rebind).
+      await p.transport6.start(
+        (lan, src, data) => !this.#stopped && p.packets.receive(this.#deps.clock.now(), lan, 0, data, src),
+        (lan, err) => p.drops.count('socket-error', lan, () => err.message),
+      )
+    } catch (err) {
+      await p.transport.stop()
+      throw err
+    }
     if (buffer < RECV_BUFFER_BYTES / 4) {
       log.info(
         `UDP receive buffer is ${buffer >> 10} KiB (net.core.rmem_max): ` +
@@ -74,6 +85,7 @@ export class Daemon {
       this.#owning = true
       await p.routes.start(this.#gateways.map((g) => g.len))
     } catch (err) {
+      await p.transport6.stop()
       await p.transport.stop()
       throw err
     }
@@ -85,6 +97,7 @@ export class Daemon {
       await p.addresses.stop()
       if (p.routes6.running) await p.routes6.stop()
       await p.routes.stop()
+      await p.transport6.stop()
       await p.transport.stop()
       throw err
     }
@@ -101,8 +114,13 @@ export class Daemon {
   #logStart(p: Parts): void {
     const o = this.#opt
     const v6 = (l: Lan) => (l.ipv6 ? ` ${formatIPv6(l.ipv6.address)}/${l.ipv6.prefixLen}` : '')
+    const only6 = (l: Lan) => ` (IPv6 only: probing ${INQ_GROUP} from ${formatIPv6(l.linkLocal!)})`
     const lanList = p.lans
-      .map((l) => `${l.label}=${l.iface} ${formatIPv4(l.address)}/${l.prefixLen}${v6(l)}`)
+      .map((l) =>
+        isIPv6Only(l)
+          ? `${l.label}=${l.iface}${v6(l)}${only6(l)}`
+          : `${l.label}=${l.iface} ${formatIPv4(l.address)}/${l.prefixLen}${v6(l)}`,
+      )
       .join(', ')
     this.#deps.log.info(
       `started as node ${formatIPv4(p.engine.config.nodeId)}, ${o.requestor ? `requestor every ${o.interval}s` : 'responder only'}, ` +
@@ -180,6 +198,7 @@ export class Daemon {
     p.probes.stop()
     await p.carrier.stop()
     await p.interfaces.stop()
+    await p.transport6.stop()
     await p.transport.stop()
     await p.sync.stop()
     await p.addresses.stop()

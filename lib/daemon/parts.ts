@@ -9,6 +9,7 @@ import { Engine } from '../core/engine/engine.js'
 import { FORGET_INTERVALS, FORGET_MIN_MS } from '../core/engine/timing.js'
 import type { EngineView } from '../core/engine/view.js'
 import { defaultNodeId, engineAddress, isIPv6Only, type Lan, ownLan } from '../core/lans.js'
+import { LinkHandles } from '../core/link-handles.js'
 import { lanName, type StatusInput } from '../core/report/status-report.js'
 import type { TargetSpec } from '../core/targets/targets.js'
 import { RateLimiter } from '../core/util/rate-limit.js'
@@ -23,6 +24,7 @@ import { RouteTable } from '../host/route-table.js'
 import { RouteTable6 } from '../host/route-table6.js'
 import { socketDrops } from '../host/socket-drops.js'
 import { type SocketFactory, Transport } from '../host/transport.js'
+import { Transport6 } from '../host/transport6.js'
 import { Drops } from './drops.js'
 import { EffectRunner } from './effect-runner.js'
 import { Interfaces } from './interfaces.js'
@@ -41,6 +43,8 @@ export interface DaemonDeps {
   readonly log: Logger
   readonly ip: IpRunner
   readonly socketFactory?: SocketFactory
+  /** For the IPv6 sockets of IPv6-only LANs; default: udp6. */
+  readonly socketFactory6?: SocketFactory
   /** Default: a CarrierMonitor on `ip -o monitor link`. */
   readonly carrierWatch?: (ifaces: readonly string[]) => CarrierWatch
   /** Told of every path, route and peer change (the --notify hook); must return at once. */
@@ -70,6 +74,8 @@ export interface Parts {
   readonly packets: PacketIn
   readonly effects: EffectRunner
   readonly transport: Transport
+  /** Probes on IPv6-only LANs (started only where there is one). */
+  readonly transport6: Transport6
   readonly routes: RouteTable
   readonly routes6: RouteTable6
   readonly sync: RouteSync
@@ -150,10 +156,19 @@ export function buildParts(
   const versions = new WireVersions(lans.length, forget)
   const limiter = new RateLimiter(rateLimit(o))
   const wireVersion = () => hooks.options().wireVersion
-  const ingress = { log, drops, label, own, versions, wireVersion, accept }
+  const handles = new LinkHandles((lan, handle) => engine.knows(lan, handle))
+  /** By LAN, kept current by Interfaces (rebind): read for every datagram sent. */
+  const ipv6Only = lans.map(isIPv6Only)
+  const ingress = { log, drops, label, own, versions, wireVersion, accept, handles }
   const packets = new PacketIn(ingress, limiter, keys, o.logPackets)
   const transport = new Transport(lans, o.port, deps.socketFactory)
-  const send = (lan: number, to: number | 'broadcast', data: Buffer) => transport.send(lan, to, data)
+  const transport6 = new Transport6(lans, o.port, deps.socketFactory6)
+  // On an IPv6-only LAN the engine's addresses are handles of link-local ones, its broadcast the group.
+  const send = (lan: number, to: number | 'broadcast', data: Buffer) => {
+    if (!ipv6Only[lan]) return transport.send(lan, to, data)
+    const dst = to === 'broadcast' ? 'multicast' : handles.address(to)
+    if (dst) transport6.send(lan, dst, data)
+  }
   const v1Broadcast = (lan: number) => lans[lan]?.broadcast || 'broadcast'
   const { observer } = deps
   const egress = { log, drops, label, notify, send, own, versions, wireVersion, v1Broadcast, observer }
@@ -247,7 +262,11 @@ export function buildParts(
     log,
     lans,
     own,
-    rebind: (lan) => transport.rebind(lan),
+    rebind: async (lan) => {
+      ipv6Only[lan] = isIPv6Only(lans[lan]!)
+      await transport.rebind(lan)
+      await transport6.rebind(lan)
+    },
     readdress: (lan, address, prefixLen, ipv6) => {
       const mine = isIPv6Only(lans[lan]!) ? engineAddress(lans[lan]!) : { address, prefixLen }
       return engine.readdress(clock.now(), lan, mine.address, mine.prefixLen, ipv6)
@@ -267,6 +286,7 @@ export function buildParts(
     packets,
     effects,
     transport,
+    transport6,
     routes,
     routes6,
     sync,

@@ -32,7 +32,7 @@
 // still tentative (duplicate address detection under way) fails with EADDRNOTAVAIL:
 // core/lan-ipv6.ts never picks one.
 import dgram from 'node:dgram'
-import type { Lan } from '../core/lans.js'
+import { isIPv6Only, type Lan } from '../core/lans.js'
 import { formatIPv6, type IPv6, parseIPv6 } from '../core/util/ipv6.js'
 import { type ErrorHandler, RECV_BUFFER_BYTES, type SocketFactory } from './transport.js'
 
@@ -113,9 +113,10 @@ export class Transport6 {
 
   async #openLan(index: number): Promise<LanSockets | undefined> {
     const lan = this.#lans[index]!
-    if (!lan.linkLocal) return undefined
+    // A LAN with IPv4 is probed over IPv4 (host/transport.ts), its IPv6 addresses carried in its packets.
+    if (!isIPv6Only(lan)) return undefined
     const scope = `%${lan.iface}`
-    const unicast = await this.#open(index, `${formatIPv6(lan.linkLocal)}${scope}`)
+    const unicast = await this.#open(index, `${formatIPv6(lan.linkLocal!)}${scope}`)
     try {
       // The bound device already decides where the group's datagrams go; IPV6_MULTICAST_IF says it
       // too, so that does not rest on that one kernel rule.

@@ -79,6 +79,8 @@ const lan = (index: number, iface: string, linkLocal?: string): Lan => ({
   broadcast: 0,
   preference: index,
   nameTag: 0,
+  // An IPv6-only LAN (core/lans.ts isIPv6Only) has a global or ULA address beside its link-local one.
+  ipv6: { address: ll(`fd00:${index + 1}::1`), prefixLen: 64 },
   ...(linkLocal ? { linkLocal: ll(linkLocal) } : {}),
 })
 

@@ -2,36 +2,19 @@
 // swaps host 1's IPv4 and IPv6 routes together at every dual-stack peer (and theirs at host 1),
 // an IPv6 TCP stream between LAN A addresses carries on over LAN B, and the IPv4-only host gets
 // IPv4 swaps only: each pair uses what both have.
-import { chmodSync, writeFileSync } from 'node:fs'
-import { join } from 'node:path'
 import t from 'tap'
-import { addr, expectRoute, FAST, withLab } from './harness/lab-test.js'
-import { type Host, type Lab, run, sleep } from './harness/netlab.js'
+import { addr, expectRoute, expectRoute6, FAST, faildRoutes6, labKey, withLab } from './harness/lab-test.js'
+import { type Host, run, sleep } from './harness/netlab.js'
 
 const A = 0
 const B = 1
-
-/** Host h's routes in faild's IPv6 table, one per line. */
-async function faildRoutes6(h: Host): Promise<string> {
-  const r = await run('ip', ['-6', '-n', h.ns, 'route', 'show', 'table', '4207'])
-  return r.code === 0 ? r.stdout.trim() : ''
-}
-
-/** The IPv6 route from `h` to `p`'s LAN `lan` address: direct, or via `p`'s IPv6 address on LAN `via`. */
-function expectRoute6(lab: Lab, h: Host, p: Host, lan: number, via?: number): Promise<void> {
-  const want = via === undefined ? `dev ${h.ifaces[lan]}` : `dev ${h.ifaces[via]} via ${lab.address6(via, p.n)}`
-  return lab.routeBecomes(h, lab.address6(lan, p.n), want)
-}
 
 t.test('dual-stack: one fault swaps both families; an IPv4-only host gets IPv4 swaps only', (t) =>
   withLab(t, { hosts: 3, ipv6: true }, async (lab) => {
     const [h1, h2, h3] = lab.hosts as [Host, Host, Host]
     for (let lan = 0; lan < lab.lans; lan++)
       await lab.exec(h3, 'ip', ['addr', 'del', `${lab.address6(lan, h3.n)}/64`, 'dev', h3.ifaces[lan]!])
-    const key = join(lab.dir, 'cluster.key')
-    writeFileSync(key, 'dual-stack lab key, not a secret\n')
-    chmodSync(key, 0o600)
-    const args = [...FAST, '--key-file', key]
+    const args = [...FAST, '--key-file', labKey(lab)]
     const [p1, p2] = [await lab.faild(h1, args), await lab.faild(h2, args), await lab.faild(h3, args)]
     t.match(
       p1!.output,

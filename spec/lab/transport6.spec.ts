@@ -1,4 +1,4 @@
-// Transport6 on real interfaces: three hosts on two IPv6-only LANs (their IPv4 addresses removed).
+// Transport6 on real interfaces: three hosts on two IPv6-only LANs (a lab without IPv4).
 // Host 1's INQ to ff02::114 on LAN B reaches hosts 2 and 3 tagged LAN B, from host 1's LAN B
 // link-local address, and reaches neither their LAN A sockets nor host 1 itself; a unicast reply
 // to that link-local address reaches host 1 on LAN B.
@@ -7,9 +7,8 @@
 // datagram that wrongly reached a socket would be read before a marker sent to it later.
 import { join } from 'node:path'
 import t from 'tap'
-import { type IpAddrInfo, lanIPv6 } from '../../lib/core/lan-ipv6.js'
 import { withLab } from './harness/lab-test.js'
-import { type Host, type Lab, type Proc, ROOT, run, until } from './harness/netlab.js'
+import { type Host, type Lab, type Proc, ROOT, until } from './harness/netlab.js'
 
 const PEER = join(ROOT, 'dist/spec/lab/harness/transport6-peer.js')
 const PORT = 4207
@@ -35,29 +34,6 @@ const lines = (p: Proc): Array<Record<string, unknown>> =>
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>)
 
-/** Remove the host's IPv4 addresses on its LANs: only IPv6 (the lab's ULA and the kernel's link-local) is left. */
-async function ipv6Only(lab: Lab, h: Host): Promise<void> {
-  for (const iface of h.ifaces) {
-    const r = await run('ip', ['-n', h.ns, '-4', 'addr', 'flush', 'dev', iface])
-    if (r.code !== 0) throw new Error(`ip -4 addr flush dev ${iface} in ${h.ns}: ${r.stderr.trim()}`)
-  }
-  const left = await lab.exec(h, 'ip', ['-4', '-o', 'addr', 'show', 'scope', 'global'])
-  if (left.stdout.trim() !== '') throw new Error(`${h.ns} still has IPv4 addresses:\n${left.stdout}`)
-}
-
-/** Wait (bounded) until every LAN interface of the host has a link-local address past duplicate address detection. */
-async function linkLocalReady(lab: Lab, h: Host): Promise<void> {
-  await until(
-    async () => {
-      const r = await lab.exec(h, 'ip', ['-6', '-json', 'addr', 'show'])
-      const links = JSON.parse(r.stdout || '[]') as Array<{ ifname: string; addr_info?: IpAddrInfo[] }>
-      return h.ifaces.every((i) => lanIPv6(links.find((l) => l.ifname === i)?.addr_info ?? []).linkLocal !== undefined)
-    },
-    10_000,
-    `${h.ns}: a link-local address past DAD on ${h.ifaces.join(', ')}`,
-  )
-}
-
 async function startPeer(lab: Lab, h: Host): Promise<Peer> {
   const p = lab.spawn(h, process.execPath, [PEER, `${PORT}`, ...h.ifaces])
   await p.waitFor(/"ready":true|Error/)
@@ -76,9 +52,7 @@ const receives = (peer: Peer, lan: number, data: string, who: string) =>
   until(() => peer.got(lan).some((g) => g.data === data), 5000, `${who} to receive "${data}" on LAN ${lan}`)
 
 t.test('IPv6-only LANs: a multicast INQ reaches the LAN it was sent on, and a unicast reply comes back', (t) =>
-  withLab(t, { hosts: 3, ipv6: true }, async (lab) => {
-    for (const h of lab.hosts) await ipv6Only(lab, h)
-    for (const h of lab.hosts) await linkLocalReady(lab, h)
+  withLab(t, { hosts: 3, ipv6: true, ipv4: false }, async (lab) => {
     const [p1, p2, p3] = (await Promise.all(lab.hosts.map((h) => startPeer(lab, h)))) as [Peer, Peer, Peer]
     t.not(p1.linkLocal[A], p1.linkLocal[B], 'host 1 has a link-local address of its own on each LAN')
 

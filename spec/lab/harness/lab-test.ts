@@ -1,5 +1,7 @@
 // Runs a lab scenario under tap: skips with the reason where the lab cannot run (fails in CI),
 // and always tears the lab down, even when the scenario throws.
+import { chmodSync, writeFileSync } from 'node:fs'
+import { join } from 'node:path'
 import tap, { type Test } from 'tap'
 import { addr, type Host, Lab, type LabOptions, type Proc } from './netlab.js'
 
@@ -39,6 +41,27 @@ async function missingTool(opt: LabOptions): Promise<string | undefined> {
 export function expectRoute(lab: Lab, h: Host, p: Host, lan: number, via?: number): Promise<void> {
   const want = via === undefined ? `dev ${h.ifaces[lan]}` : `dev ${h.ifaces[via]} via ${addr(via, p.n)}`
   return lab.routeBecomes(h, addr(lan, p.n), want)
+}
+
+/** The IPv6 route from `h` to `p`'s LAN `lan` address: direct, or via `p`'s IPv6 address on LAN `via`. */
+export function expectRoute6(lab: Lab, h: Host, p: Host, lan: number, via?: number): Promise<void> {
+  const want = via === undefined ? `dev ${h.ifaces[lan]}` : `dev ${h.ifaces[via]} via ${lab.address6(via, p.n)}`
+  return lab.routeBecomes(h, lab.address6(lan, p.n), want)
+}
+
+/** Host h's routes in faild's IPv6 table, one per line ('' when it has swapped nothing). */
+export async function faildRoutes6(h: Host): Promise<string> {
+  const { run } = await import('./netlab.js')
+  const r = await run('ip', ['-6', '-n', h.ns, 'route', 'show', 'table', '4207'])
+  return r.code === 0 ? r.stdout.trim() : ''
+}
+
+/** A key file in the lab's directory, for faild's --key-file. */
+export function labKey(lab: Lab, text = 'lab key, not a secret anywhere else\n'): string {
+  const key = join(lab.dir, 'cluster.key')
+  writeFileSync(key, text)
+  chmodSync(key, 0o600)
+  return key
 }
 
 /** Start faild on every host with the same flags. */

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { type IpAddrInfo, lanIPv6 } from '../../../lib/core/lan-ipv6.js'
 import { type IpResult, runProcess } from '../../../lib/host/ip-runner.js'
 
 /** The project root, whether this file runs from spec/lab/harness (tap) or dist/spec/lab/harness (the demo). */
@@ -32,6 +33,8 @@ export interface LabOptions {
   readonly noBroadcast?: readonly number[]
   /** Also an IPv6 address on every LAN (see Lab.address6), added without duplicate address detection. */
   readonly ipv6?: boolean
+  /** false: no IPv4 address on the hosts' LANs, only IPv6 (with `ipv6`); create() waits for their link-local addresses. */
+  readonly ipv4?: boolean
   /** Programs the scenario needs besides ip and nft, each with the package that has it. */
   readonly tools?: ReadonlyArray<{ readonly program: string; readonly apt: string }>
 }
@@ -178,6 +181,7 @@ export class Lab {
   readonly lans: number
   readonly wide: boolean
   readonly ipv6: boolean
+  ipv4 = true
   readonly #procs: Proc[] = []
   readonly #faults = new Map<string, string>() // keyed by host/LAN/kind; BOUNDED: hosts x LANs x 2
   #destroyed = false
@@ -237,7 +241,10 @@ export class Lab {
     if (Lab.#live.size === 0) process.on('SIGINT', Lab.#onSignal).on('SIGTERM', Lab.#onSignal).on('exit', Lab.#onExit)
     Lab.#live.add(lab)
     try {
+      lab.ipv4 = opt.ipv4 ?? true
+      if (!lab.ipv4 && !lab.ipv6) throw new Error('a lab without IPv4 needs ipv6')
       await lab.#build(opt.hosts, new Set(opt.noBroadcast))
+      if (!lab.ipv4) for (const h of lab.hosts) await lab.#linkLocalReady(h)
     } catch (err) {
       await lab.destroy()
       throw err
@@ -300,21 +307,32 @@ export class Lab {
           ns,
         ])
         await must('ip', ['-n', sw, 'link', 'set', port, 'master', `${this.prefix}br${LAN_NAMES[l]}`, 'up'])
-        await must('ip', [
-          '-n',
-          ns,
-          'addr',
-          'add',
-          `${this.address(l, n)}/${this.prefixLen}`,
-          ...(noBroadcast.has(n) ? [] : ['brd', '+']),
-          'dev',
-          host.ifaces[l]!,
-        ])
+        if (this.ipv4)
+          await must('ip', [
+            '-n',
+            ns,
+            'addr',
+            'add',
+            `${this.address(l, n)}/${this.prefixLen}`,
+            ...(noBroadcast.has(n) ? [] : ['brd', '+']),
+            'dev',
+            host.ifaces[l]!,
+          ])
         if (this.ipv6)
           await must('ip', ['-n', ns, 'addr', 'add', `${this.address6(l, n)}/64`, 'dev', host.ifaces[l]!, 'nodad'])
         await must('ip', ['-n', ns, 'link', 'set', host.ifaces[l]!, 'up'])
       }
     }
+  }
+
+  /** Wait (bounded) until every LAN interface of host h has a link-local address past duplicate address detection. */
+  async #linkLocalReady(h: Host): Promise<void> {
+    const ready = async () => {
+      const r = await run('ip', ['-n', h.ns, '-6', '-json', 'addr', 'show'])
+      const links = JSON.parse(r.stdout || '[]') as Array<{ ifname: string; addr_info?: IpAddrInfo[] }>
+      return h.ifaces.every((i) => lanIPv6(links.find((l) => l.ifname === i)?.addr_info ?? []).linkLocal !== undefined)
+    }
+    await until(ready, 10_000, `${h.ns}: a link-local address past DAD on ${h.ifaces.join(', ')}`)
   }
 
   /** Run a command inside a host. */
