@@ -273,6 +273,7 @@ export class Daemon {
       table: this.#opt.table,
       gateways: this.#gateways,
       routes: p.sync.target,
+      routes6: p.sync.target6,
       now: this.#deps.clock.now(),
     }
   }

@@ -164,10 +164,19 @@ function hostGauges(registry: Registry, scrape: Scrape): void {
   const plain = (name: string, help: string, v: (s: StatusReport) => number) =>
     scraped(registry, scrape, { name, help, labelNames: [] }, (s, set) => set({}, v(s)))
   plain('faild_peers', 'Peers known (heard lately, at most maxPeers).', (s) => s.peers.length)
-  plain(
-    'faild_routes_moved',
-    'Routes faild holds now (host routes off their LAN, gateway routes).',
-    (s) => s.routes.length,
+  // Both families always, 0 when none: sum() over family is every route held, as before IPv6.
+  scraped(
+    registry,
+    scrape,
+    {
+      name: 'faild_routes_moved',
+      help: 'Routes faild holds now (host routes off their LAN, gateway routes), by address family.',
+      labelNames: ['family'] as const,
+    },
+    (s, set) => {
+      set({ family: 'ipv4' }, s.routes.length)
+      set({ family: 'ipv6' }, s.routes6?.length ?? 0)
+    },
   )
   plain('faild_overloaded', 'Whether faild fell behind and holds judgement (1) or keeps up (0).', (s) =>
     s.overload ? 1 : 0,

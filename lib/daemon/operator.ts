@@ -6,9 +6,10 @@ import { type EngineView, offlineView } from '../core/engine/view.js'
 import type { Lan } from '../core/lans.js'
 import { connectivityMatrix, type Matrix } from '../core/report/matrix.js'
 import type { OverloadStatus, StatusReport } from '../core/report/status-format.js'
-import { type StatusInput, statusReport } from '../core/report/status-report.js'
-import { changeSet } from '../core/routes/diff.js'
+import { routeWhy6, type StatusInput, statusReport } from '../core/report/status-report.js'
+import { changeSet, changeSetBy } from '../core/routes/diff.js'
 import { describeRoute, type Route } from '../core/routes/route.js'
+import { describeRoute6, type Route6, route6Key, sameRoute6 } from '../core/routes/route6.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
 import type { Logger } from '../host/log.js'
 import type { Drops } from './drops.js'
@@ -77,17 +78,34 @@ export class Operator {
     const it = `LAN ${lan.label} (${lan.iface})`
     const view = this.#deps.engine.view()
     if (view.lans[lan.index]?.offline) return { ok: true, message: `${it} is offline already: nothing would change` }
-    const after = this.#deps.plan(offlineView(view, lan.index))
+    const offline = offlineView(view, lan.index)
+    const after = this.#deps.plan(offline)
     const c = changeSet(this.#deps.target(), after.routes)
     const lines = [
       ...c.add.map((r) => `  add     ${describeRoute(r)}  (${after.why(r)})`),
       ...c.change.map((r) => `  change  ${describeRoute(r)}  (${after.why(r)})`),
       ...c.remove.map((r) => `  remove  ${describeRoute(r)}`),
+      ...this.#whatIf6(offline, after.routes6),
     ]
     const peers = view.peers.filter((p) => (p.paths[lan.index]?.address ?? 0) !== 0).length
     const head = `taking ${it} offline now would tell ${peers} peers and`
     if (lines.length === 0) return { ok: true, message: `${head} change no route here` }
     return { ok: true, message: [`${head} make ${lines.length} route changes here:`, ...lines].join('\n') }
+  }
+
+  /**
+   * The IPv6 lines of what-if, after the IPv4 ones (the order RouteSync applies them in), each
+   * with the why of its IPv4 twin. The routes now come with the status input (RouteSync.target6).
+   */
+  #whatIf6(offline: EngineView, after: readonly Route6[]): string[] {
+    const now = this.#deps.statusInput()
+    const c = changeSetBy(now.routes6 ?? [], after, route6Key, sameRoute6)
+    const why = (r: Route6) => routeWhy6({ ...now, view: offline }, r)
+    return [
+      ...c.add.map((r) => `  add     ${describeRoute6(r)}  (${why(r)})`),
+      ...c.change.map((r) => `  change  ${describeRoute6(r)}  (${why(r)})`),
+      ...c.remove.map((r) => `  remove  ${describeRoute6(r)}`),
+    ]
   }
 
   #noLan(name: string): { ok: false; message: string } {

@@ -90,6 +90,7 @@ function status(carrierB = true): StatusReport {
     lans: [lan('A', true), lan('B', carrierB)],
     peers: [{ id: '198.18.1.2', role: 'requestor', paths: [p('A', 'down', null), p('B', 'up', 0.75)] }],
     routes: [{ route: '198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1', table: 4207, why: 'LAN A down' }],
+    routes6: [{ route: 'fd00:1:a::2 via fd00:1:b::2 dev ethb src fd00:1:a::1', table: 4207, why: 'LAN A down' }],
     targets: [
       {
         address: '198.18.1.254',
@@ -132,7 +133,8 @@ t.test('a scrape: paths, RTT, LANs, peers, packets and drops by reason, the hook
   t.equal(v('faild_target_last_answer_seconds', { target: '198.18.1.254' }), 0.4)
   t.equal(v('faild_lan_srtt_seconds', { lan: 'A' }), 0.0005)
   t.equal(v('faild_peers'), 1)
-  t.equal(v('faild_routes_moved'), 1)
+  t.equal(v('faild_routes_moved', { family: 'ipv4' }), 1)
+  t.equal(v('faild_routes_moved', { family: 'ipv6' }), 1, 'IPv6 routes held, apart')
   t.equal(v('faild_overloaded'), 0)
   t.equal(v('faild_info', { version: '1.2.3', role: 'requestor' }), 1)
   t.equal(v('faild_packets_received_total'), 1000)
@@ -146,6 +148,19 @@ t.test('a scrape: paths, RTT, LANs, peers, packets and drops by reason, the hook
   t.equal(v('faild_route_apply_seconds_count'), 0)
   const peers = new Set(f.get('faild_path_up')?.samples.map((s) => s.labels.peer))
   t.same([...peers], ['198.18.1.2'], 'a series per known peer, nothing else')
+})
+
+t.test('routes held by family: both series always there, so sum() is every route held', async (t) => {
+  const { routes6: _, ...ipv4Only } = status()
+  const f = await metrics({ ...ipv4Only, routes: [] }).scrape()
+  t.same(
+    f.get('faild_routes_moved')?.samples.map((s) => [s.labels, s.value]),
+    [
+      [{ family: 'ipv4' }, 0],
+      [{ family: 'ipv6' }, 0],
+    ],
+    'no routes6 in the report (an IPv4-only host): 0, not absent',
+  )
 })
 
 t.test('before the daemon runs: no path series, and still valid text', async (t) => {

@@ -1,5 +1,8 @@
-// The kernel check of lib/daemon/route-sync.ts: the tables are read only when the kernel may have changed.
+// lib/daemon/route-sync.ts: the kernel is read only when it may have changed; IPv6 swaps are applied, logged and told to the hook.
 import t from 'tap'
+import type { NotifyEvent } from '../../lib/core/report/change-log.js'
+import type { Route6 } from '../../lib/core/routes/route6.js'
+import { parseIPv6 } from '../../lib/core/util/ipv6.js'
 import { RouteSync } from '../../lib/daemon/route-sync.js'
 import type { RouteTable } from '../../lib/host/route-table.js'
 import { capturingLogger } from '../support/capturing-logger.js'
@@ -52,4 +55,84 @@ t.test('not watched (the monitor is down): read at every check, as before', asyn
   const { check, reads } = sync(() => false)
   for (let at = 0; at < 5000; at += 1000) await check(at)
   t.equal(reads(), 5)
+})
+
+const ip6 = (s: string) => parseIPv6(s)!
+const SWAP6: Route6 = {
+  table: 4207,
+  dst: ip6('fd00:1:a::2'),
+  len: 128,
+  via: ip6('fd00:1:b::2'),
+  dev: 'ethb',
+  src: ip6('fd00:1:a::1'),
+}
+
+t.test('an IPv6 swap: applied, logged and told to the notify hook as add, then remove on restore', async (t) => {
+  const { log, at } = capturingLogger()
+  const events: NotifyEvent[] = []
+  const applied: Array<readonly Route6[]> = []
+  let routes6: Route6[] = []
+  const s = new RouteSync({
+    log,
+    routes: { apply: async () => true, reconcile: async () => [] } as unknown as RouteTable,
+    routes6: () => ({
+      apply: async (r: readonly Route6[]) => {
+        applied.push(r)
+        return true
+      },
+      reconcile: async () => [],
+    }),
+    defer: (fn) => void setImmediate(fn),
+    notify: (e) => events.push(e),
+    plan: () => ({ routes: [], routes6, waiting: 0, why: () => '' }),
+    context: () => ({ table: 4207, thresholds: { failAfter: 3, upAfter: 3 }, label: () => 'A' }),
+    now: () => 0,
+    watched: () => true,
+  })
+  const replan = async () => {
+    s.queue([])
+    for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r))
+  }
+  routes6 = [SWAP6]
+  await replan()
+  const route = 'fd00:1:a::2 via fd00:1:b::2 dev ethb src fd00:1:a::1'
+  t.same(events, [{ event: 'route', route, action: 'add' }])
+  t.same(at('info'), [`route ${route}`])
+  t.same(s.target6, [SWAP6])
+  t.same(applied, [[SWAP6]], 'applied through the IPv6 table')
+  routes6 = []
+  await replan()
+  t.same(events.slice(1), [{ event: 'route', route, action: 'remove' }])
+  t.same(at('info').slice(1), ['route fd00:1:a::2 restored to its own LAN'])
+  t.same(applied.slice(1), [[]], 'withdrawn')
+  await replan()
+  t.equal(events.length, 2, 'no change: no event')
+  t.equal(applied.length, 2, 'and no batch')
+})
+
+t.test("reconcile: the IPv6 table's differences are logged with the IPv4 ones and put right", async (t) => {
+  const { log, at } = capturingLogger()
+  let applies6 = 0
+  const s = new RouteSync({
+    log,
+    routes: { apply: async () => true, reconcile: async () => ['route 198.18.1.2 missing'] } as unknown as RouteTable,
+    routes6: () => ({
+      apply: async () => {
+        applies6++
+        return true
+      },
+      reconcile: async () => ['route fd00:1:a::2 missing'],
+    }),
+    defer: (fn) => void setImmediate(fn),
+    plan: () => ({ routes: [], routes6: [], waiting: 0, why: () => '' }),
+    context: () => ({ table: 4207, thresholds: { failAfter: 3, upAfter: 3 }, label: () => 'A' }),
+    now: () => 0,
+    watched: () => false,
+  })
+  s.reconcile()
+  for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r))
+  t.same(at('warn'), [
+    'the kernel differs from what faild installed, putting it right: route 198.18.1.2 missing; route fd00:1:a::2 missing',
+  ])
+  t.equal(applies6, 1, 'the IPv6 table applied again')
 })

@@ -4,6 +4,8 @@ export interface LanStatus {
   readonly label: string
   readonly iface: string
   readonly address: string
+  /** This host's global or ULA IPv6 address there; null: none (an IPv4-only LAN); absent: an older faild. */
+  readonly ipv6?: string | null
   readonly carrier: boolean
   readonly offline: boolean
   /** "up", "no carrier" or "offline". */
@@ -15,6 +17,8 @@ export interface LanStatus {
 export interface PathStatus {
   readonly lan: string
   readonly address: string
+  /** The peer's global or ULA IPv6 address there (learnt with a key only); null: none known; absent: an older faild. */
+  readonly ipv6?: string | null
   /** The state routes follow (effective). */
   readonly state: string
   /** What this host itself observes, before the peer's own report is taken into account. */
@@ -82,6 +86,11 @@ export interface StatusReport {
   readonly peers: readonly PeerStatus[]
   readonly targets: readonly TargetStatus[]
   readonly routes: readonly RouteStatus[]
+  /**
+   * The IPv6 routes faild wants: each moves with its peer path's IPv4 route, for the same reason.
+   * Absent from an older faild's report (faildctl may be newer than the daemon it asks).
+   */
+  readonly routes6?: readonly RouteStatus[]
   readonly packets: {
     readonly received: number
     readonly dropped: number
@@ -107,64 +116,89 @@ export function formatStatus(s: StatusReport): string {
   const drops = Object.entries(s.packets.drops)
     .map(([k, v]) => `${k} ${v}`)
     .join(', ')
-  const out = [
+  return `${[
     `faild ${s.version}, pid ${s.pid}, node ${s.node}, ${s.role}${s.role === 'requestor' ? ` every ${s.intervalS}s` : ''}, ` +
       `-f ${s.failAfter} -s ${s.upAfter}, up ${formatUptime(s.uptimeS)}${s.dryRun ? ', DRY RUN' : ''}`,
     `packets: received ${s.packets.received}, dropped ${s.packets.dropped}${drops ? ` (${drops})` : ''}`,
     ...overloadLine(s.overload),
     '',
-    table(
-      ['LAN', 'INTERFACE', 'ADDRESS', 'STATE', 'RTT'],
-      s.lans.map((l) => [l.label, l.iface, l.address, l.state, ms(l.srttMs)]),
-    ),
+    lanTable(s),
     '',
-  ]
-  if (s.peers.length === 0) out.push('peers: none heard yet')
-  else {
-    const rows = s.peers.flatMap((p) =>
-      p.paths.map((x, i) => [
-        i === 0 ? p.id : '',
-        i === 0 ? p.role : '',
-        x.lan,
-        x.address,
-        x.state === x.observed ? x.state : `${x.state} (seen ${x.observed})`,
-        `${x.missed}/${s.failAfter}`,
-        `${x.good}/${s.upAfter}`,
-        [x.hearsUs ? '' : 'does not hear us', x.peerOutOfService ? 'its LAN is out' : ''].filter(Boolean).join(', ') ||
-          '-',
-        ago(x.lastHeardS),
-        ms(x.rttMs),
-      ]),
-    )
-    out.push(
-      table(['PEER', 'ROLE', 'LAN', 'ADDRESS', 'STATE', 'MISSED', 'GOOD', 'PEER SAYS', 'LAST HEARD', 'RTT'], rows),
-    )
-    for (const p of s.peers)
-      for (const a of p.services ?? []) out.push(`peer ${p.id} holds service address ${a.address} on LAN ${a.lan}`)
-  }
-  if (s.targets.length > 0) {
-    const rows = s.targets.map((x) => [
-      x.address,
+    ...peerLines(s),
+    ...targetLines(s),
+    '',
+    routeLines(s),
+  ].join('\n')}\n`
+}
+
+const IPV6 = 'IPV6'
+const v6 = (a: string | null | undefined): string => a ?? '-'
+
+/** The table without its IPV6 column when no row has an address there: an IPv4-only host's tables are as they were. */
+function tableWithIPv6(header: readonly string[], rows: ReadonlyArray<readonly string[]>): string {
+  const at = header.indexOf(IPV6)
+  if (rows.some((r) => r[at] !== '-')) return table(header, rows)
+  const cut = (cells: readonly string[]) => cells.filter((_, i) => i !== at)
+  return table(cut(header), rows.map(cut))
+}
+
+function lanTable(s: StatusReport): string {
+  return tableWithIPv6(
+    ['LAN', 'INTERFACE', 'ADDRESS', IPV6, 'STATE', 'RTT'],
+    s.lans.map((l) => [l.label, l.iface, l.address, v6(l.ipv6), l.state, ms(l.srttMs)]),
+  )
+}
+
+function peerLines(s: StatusReport): string[] {
+  if (s.peers.length === 0) return ['peers: none heard yet']
+  const rows = s.peers.flatMap((p) =>
+    p.paths.map((x, i) => [
+      i === 0 ? p.id : '',
+      i === 0 ? p.role : '',
       x.lan,
-      x.method,
-      x.state,
+      x.address,
+      v6(x.ipv6),
+      x.state === x.observed ? x.state : `${x.state} (seen ${x.observed})`,
       `${x.missed}/${s.failAfter}`,
       `${x.good}/${s.upAfter}`,
-      ago(x.lastAnswerS),
+      [x.hearsUs ? '' : 'does not hear us', x.peerOutOfService ? 'its LAN is out' : ''].filter(Boolean).join(', ') ||
+        '-',
+      ago(x.lastHeardS),
       ms(x.rttMs),
-    ])
-    out.push('', table(['TARGET', 'LAN', 'PROBE', 'STATE', 'MISSED', 'GOOD', 'LAST ANSWER', 'RTT'], rows))
-  }
-  out.push('')
-  if (s.routes.length === 0) out.push('routes: none (every path is on its own LAN)')
-  else
-    out.push(
-      table(
-        ['ROUTE', 'TABLE', 'WHY'],
-        s.routes.map((r) => [r.route, `${r.table}`, r.why]),
-      ),
-    )
-  return `${out.join('\n')}\n`
+    ]),
+  )
+  const header = ['PEER', 'ROLE', 'LAN', 'ADDRESS', IPV6, 'STATE', 'MISSED', 'GOOD', 'PEER SAYS', 'LAST HEARD', 'RTT']
+  return [
+    tableWithIPv6(header, rows),
+    ...s.peers.flatMap((p) =>
+      (p.services ?? []).map((a) => `peer ${p.id} holds service address ${a.address} on LAN ${a.lan}`),
+    ),
+  ]
+}
+
+function targetLines(s: StatusReport): string[] {
+  if (s.targets.length === 0) return []
+  const rows = s.targets.map((x) => [
+    x.address,
+    x.lan,
+    x.method,
+    x.state,
+    `${x.missed}/${s.failAfter}`,
+    `${x.good}/${s.upAfter}`,
+    ago(x.lastAnswerS),
+    ms(x.rttMs),
+  ])
+  return ['', table(['TARGET', 'LAN', 'PROBE', 'STATE', 'MISSED', 'GOOD', 'LAST ANSWER', 'RTT'], rows)]
+}
+
+/** IPv4 routes first, then the IPv6 ones, in one table: an IPv6 route says why as its IPv4 twin does. */
+function routeLines(s: StatusReport): string {
+  const routes = [...s.routes, ...(s.routes6 ?? [])]
+  if (routes.length === 0) return 'routes: none (every path is on its own LAN)'
+  return table(
+    ['ROUTE', 'TABLE', 'WHY'],
+    routes.map((r) => [r.route, `${r.table}`, r.why]),
+  )
 }
 
 function overloadLine(o: OverloadStatus | null): string[] {

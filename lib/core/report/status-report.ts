@@ -1,13 +1,15 @@
 // Builds what `faildctl status` shows from the engine's view: LANs, peers, routes and why.
-import type { EngineView } from '../engine/view.js'
+import type { EngineView, PeerView } from '../engine/view.js'
 import { gatewayState } from '../engine/view.js'
 import type { Lan } from '../lans.js'
 import { LinkState } from '../path/link-fsm.js'
 import { describePath } from '../path/path-state.js'
 import type { Gateway } from '../routes/gateway.js'
 import { describeRoute, type Route } from '../routes/route.js'
+import { describeRoute6, type Route6 } from '../routes/route6.js'
 import { type TargetView, targetState } from '../targets/targets.js'
 import { formatIPv4 } from '../util/ipv4.js'
+import { formatIPv6, sameIPv6 } from '../util/ipv6.js'
 import type { PeerStatus, StatusReport } from './status-format.js'
 
 export interface StatusInput {
@@ -19,6 +21,8 @@ export interface StatusInput {
   readonly gateways: readonly Gateway[]
   /** The routes faild wants now. */
   readonly routes: readonly Route[]
+  /** The IPv6 routes faild wants now (absent: none; the planner's own snapshot has none). */
+  readonly routes6?: readonly Route6[]
   readonly now: number
 }
 
@@ -26,16 +30,19 @@ const round = (v: number | undefined): number | null => (v === undefined ? null 
 
 export const lanName = (lans: readonly Lan[], lan: number): string => lans[lan]?.label ?? `#${lan}`
 
+/** Why a peer's path is routed elsewhere: the same words for its IPv4 and its IPv6 route. */
+function pathWhy(s: StatusInput, peer: PeerView, lan: number): string {
+  const why = describePath(peer.paths[lan]!, s.view.thresholds)
+  return `peer ${formatIPv4(peer.id)} down on LAN ${lanName(s.lans, lan)} (${why})`
+}
+
 /** Why faild installed route `r`, for logs and faildctl status. */
 export function routeWhy(s: StatusInput, r: Route): string {
   const { view, lans } = s
   if (r.table === s.table && r.len === 32) {
     for (const peer of view.peers) {
       const lan = peer.paths.findIndex((x) => x.address === r.dst)
-      const path = peer.paths[lan]
-      if (!path) continue
-      const why = describePath(path, view.thresholds)
-      return `peer ${formatIPv4(peer.id)} down on LAN ${lanName(lans, lan)} (${why})`
+      if (lan >= 0) return pathWhy(s, peer, lan)
     }
     for (const peer of view.peers) {
       const held = peer.services.find((x) => x.address === r.dst)
@@ -59,7 +66,16 @@ export function routeWhy(s: StatusInput, r: Route): string {
   return down.length ? `${stays}preferred gateway ${down.join(', ')}` : 'preferred gateway up'
 }
 
-type Report = Pick<StatusReport, 'lans' | 'peers' | 'targets' | 'routes'>
+/** Why faild installed IPv6 route `r`: the peer path whose IPv6 address it moves. */
+export function routeWhy6(s: StatusInput, r: Route6): string {
+  for (const peer of s.view.peers) {
+    const lan = peer.paths.findIndex((x) => x.ipv6 !== undefined && sameIPv6(x.ipv6, r.dst))
+    if (lan >= 0) return pathWhy(s, peer, lan)
+  }
+  return 'peer path down'
+}
+
+type Report = Pick<StatusReport, 'lans' | 'peers' | 'targets' | 'routes' | 'routes6'>
 
 /** The LANs, peers and routes of the report (the daemon adds who it is and its counters). */
 export function statusReport(s: StatusInput): Report {
@@ -69,7 +85,8 @@ export function statusReport(s: StatusInput): Report {
     const state = st.offline ? 'offline' : !st.carrier ? 'no carrier' : 'up'
     const { carrier, offline } = st
     const address = formatIPv4(l.address)
-    return { label: l.label, iface: l.iface, address, carrier, offline, state, srttMs: round(st.srttMs) }
+    const ipv6 = l.ipv6 ? formatIPv6(l.ipv6.address) : null
+    return { label: l.label, iface: l.iface, address, ipv6, carrier, offline, state, srttMs: round(st.srttMs) }
   })
   const peers: PeerStatus[] = view.peers.map((p) => ({
     id: formatIPv4(p.id),
@@ -81,6 +98,7 @@ export function statusReport(s: StatusInput): Report {
             {
               lan: lanName(s.lans, i),
               address: formatIPv4(x.address),
+              ipv6: x.ipv6 ? formatIPv6(x.ipv6) : null,
               state: x.state,
               observed: x.observed,
               missed: x.missed,
@@ -105,5 +123,6 @@ export function statusReport(s: StatusInput): Report {
     rttMs: round(x.rttMs),
   }))
   const routes = s.routes.map((r) => ({ route: describeRoute(r), table: r.table, why: routeWhy(s, r) }))
-  return { lans, peers, targets, routes }
+  const routes6 = (s.routes6 ?? []).map((r) => ({ route: describeRoute6(r), table: r.table, why: routeWhy6(s, r) }))
+  return { lans, peers, targets, routes, routes6 }
 }
