@@ -3,10 +3,14 @@
 // an IPv6 TCP stream between LAN A addresses carries on over LAN B, and the IPv4-only host gets
 // IPv4 swaps only: each pair uses what both have.
 import t from 'tap'
+import type { StatusReport } from '../../lib/core/report/status-format.js'
 import { addr, expectRoute, expectRoute6, FAST, faildRoutes6, labKey, withLab } from './harness/lab-test.js'
-import { type Host, run, sleep } from './harness/netlab.js'
+import { type Host, type Lab, run, sleep } from './harness/netlab.js'
 
 const A = 0
+const esc = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
+const status = async (lab: Lab, h: Host) =>
+  JSON.parse((await lab.faildctl(h, ['status', '--json'])).stdout) as StatusReport
 const B = 1
 
 t.test('dual-stack: one fault swaps both families; an IPv4-only host gets IPv4 swaps only', (t) =>
@@ -22,6 +26,9 @@ t.test('dual-stack: one fault swaps both families; an IPv4-only host gets IPv4 s
     )
     await sleep(800)
     for (const h of lab.hosts) t.equal(await faildRoutes6(h), '', `${h.ns}: faild's IPv6 table holds nothing`)
+    const whatIf = (await lab.faildctl(h2, ['what-if', 'offline', 'A'])).stdout
+    t.match(whatIf, new RegExp(`add\\s+${esc(lab.address6(A, 1))} via ${esc(lab.address6(B, 1))} dev ${h2.ifaces[B]}`))
+    t.notMatch(whatIf, new RegExp(`add\\s+${esc(lab.address6(A, 3))}`), 'what-if: no IPv6 swap to the IPv4-only host')
 
     const stream = await lab.tcpStream(h2, h1, 5001, 'thin', 6)
     await sleep(300)
@@ -39,6 +46,26 @@ t.test('dual-stack: one fault swaps both families; an IPv4-only host gets IPv4 s
     t.match(on1, `src ${lab.address6(A, 1)}`, "the swap keeps host 1's LAN A address as the source")
     await p2!.waitFor(new RegExp(`route ${lab.address6(A, 1)} via ${lab.address6(B, 1)} dev`))
     t.pass("host 2's log names the IPv6 swap")
+    const s2 = await status(lab, h2)
+    const peer1 = s2.peers.find((p) => p.paths.some((x) => x.address === addr(A, 1)))
+    t.same(
+      peer1?.paths.map((x) => x.ipv6),
+      [lab.address6(A, 1), lab.address6(B, 1)],
+      "status: host 1's IPv6 addresses",
+    )
+    const peer3 = s2.peers.find((p) => p.paths.some((x) => x.address === addr(A, 3)))
+    t.same(
+      peer3?.paths.map((x) => x.ipv6),
+      [null, null],
+      'and none for the IPv4-only host',
+    )
+    t.same(
+      s2.routes6?.map((r) => r.route),
+      [`${lab.address6(A, 1)} via ${lab.address6(B, 1)} dev ${h2.ifaces[B]} src ${lab.address6(A, 2)}`],
+    )
+    const why4 = s2.routes.find((r) => r.route.startsWith(`${addr(A, 1)} via`))?.why
+    t.equal(s2.routes6?.[0]?.why, why4, 'the IPv6 route says why as its IPv4 twin does')
+    t.same((await status(lab, h3)).routes6, [], 'the IPv4-only host: no IPv6 route in its status')
 
     await sleep(1500)
     await lab.heal(h1, A)

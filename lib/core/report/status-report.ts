@@ -2,6 +2,7 @@
 import type { EngineView, PeerView } from '../engine/view.js'
 import { gatewayState } from '../engine/view.js'
 import type { Lan } from '../lans.js'
+import { isHandle } from '../link-handles.js'
 import { LinkState } from '../path/link-fsm.js'
 import { describePath } from '../path/path-state.js'
 import type { Gateway } from '../routes/gateway.js'
@@ -77,6 +78,9 @@ export function routeWhy6(s: StatusInput, r: Route6): string {
 
 type Report = Pick<StatusReport, 'lans' | 'peers' | 'targets' | 'routes' | 'routes6'>
 
+/** An IPv4 address; '-' on an IPv6-only LAN, where the engine's address is a handle (core/link-handles.ts). */
+const v4Text = (a: number): string => (a === 0 || isHandle(a) ? '-' : formatIPv4(a))
+
 /** The LANs, peers and routes of the report (the daemon adds who it is and its counters). */
 export function statusReport(s: StatusInput): Report {
   const { view, now } = s
@@ -84,7 +88,7 @@ export function statusReport(s: StatusInput): Report {
     const st = view.lans[l.index] ?? { carrier: true, offline: false, srttMs: undefined }
     const state = st.offline ? 'offline' : !st.carrier ? 'no carrier' : 'up'
     const { carrier, offline } = st
-    const address = formatIPv4(l.address)
+    const address = v4Text(l.address)
     const ipv6 = l.ipv6 ? formatIPv6(l.ipv6.address) : null
     return { label: l.label, iface: l.iface, address, ipv6, carrier, offline, state, srttMs: round(st.srttMs) }
   })
@@ -97,7 +101,7 @@ export function statusReport(s: StatusInput): Report {
         : [
             {
               lan: lanName(s.lans, i),
-              address: formatIPv4(x.address),
+              address: v4Text(x.address),
               ipv6: x.ipv6 ? formatIPv6(x.ipv6) : null,
               state: x.state,
               observed: x.observed,
