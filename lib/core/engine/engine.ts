@@ -18,7 +18,6 @@ import { forgetMs, type Peer, type PeerLan, PeerTable } from './peer-table.js'
 import { record, setServices } from './peer-word.js'
 import { asked, ProbeRounds } from './probe-round.js'
 import { NO_SERVICES } from './services.js'
-import { ID_ROOM } from './timing.js'
 import type { OwnIPv6 } from './trust6.js'
 import type { EngineView } from './view.js'
 
@@ -108,16 +107,17 @@ export class Engine {
     if (!cfg.requestor) return []
     const out: Effect[] = []
     const seq = this.#rounds.nextSeq()
-    const down = cfg.addresses.map((_, lan) => downList(this.#peers, lan, seq))
+    const room = this.#lans.idRoom(cfg)
+    const down = cfg.addresses.map((_, lan) => downList(this.#peers, lan, room, seq))
     cfg.addresses.forEach((address, lan) => {
       if (address === 0) return // no address there yet (an interface not plugged in): nothing to send from
       // An answer list that does not fit beside the down list asks everyone instead: cut short, the
       // same peers at its end would never be asked, so never judged.
       const named = whoAnswers(this.#peers, lan, seq)
-      const answer = named && named.length <= ID_ROOM - down[lan]!.length ? named : undefined
+      const answer = named && named.length <= room - down[lan]!.length ? named : undefined
       const asked = answer === undefined ? 'all' : new Set(answer)
       this.#soonest = Math.min(this.#soonest, this.#rounds.open(lan, seq, now, cfg.intervalMs, asked))
-      const downOn = downOnFor(down, lan, answer?.length ?? 0)
+      const downOn = downOnFor(down, lan, answer?.length ?? 0, room)
       const inq = { ...this.#lans.message(cfg, 'inq', lan, seq, down[lan]!), ...(downOn ? { downOn } : {}) }
       const msg = answer === undefined ? inq : { ...inq, answer }
       out.push({ kind: 'send', lan, to: 'broadcast', msg })

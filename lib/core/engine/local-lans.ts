@@ -2,15 +2,18 @@
 import { LinkState } from '../path/link-fsm.js'
 import type { HeldAddress, Message } from '../wire/codec.js'
 import type { SendCommand } from './effects.js'
+import { idRoom } from './id-room.js'
 import type { Peer } from './peer-table.js'
 import { NO_SERVICES, sameHeld } from './services.js'
-import { ID_ROOM, MAX_DOWN_ON_IDS } from './timing.js'
+import { MAX_DOWN_ON_IDS } from './timing.js'
+import type { OwnIPv6 } from './trust6.js'
 
 /** Who this host is, as every message tells it. */
 export interface Sender {
   readonly nodeId: number
   readonly boot: number
   readonly addresses: readonly number[]
+  readonly ipv6?: ReadonlyArray<OwnIPv6 | undefined>
   readonly requestor: boolean
   readonly intervalMs: number
   readonly cluster?: number
@@ -25,6 +28,8 @@ export class LocalLans {
   #outMask = 0
   /** The service addresses this host holds, as every INQ, notice and ACK says (wire format 2's SERVICE). */
   #held = NO_SERVICES
+  /** idRoom() of the Sender last asked about, with the addresses held then; undefined: to be counted again. */
+  #room: { readonly me: Sender; readonly ids: number } | undefined
 
   constructor(lanCount: number) {
     this.#carrierLost = Array.from({ length: lanCount }, () => false)
@@ -63,7 +68,14 @@ export class LocalLans {
   setHeld(held: readonly HeldAddress[]): boolean {
     if (sameHeld(this.#held, held)) return false
     this.#held = held
+    this.#room = undefined
     return true
+  }
+
+  /** The node ids an INQ of `me` has room for now (id-room.ts): counted again when its addresses or services change. */
+  idRoom(me: Sender): number {
+    if (this.#room?.me !== me) this.#room = { me, ids: idRoom(me, this.#held.length) }
+    return this.#room.ids
   }
 
   #updateMask(lan: number): void {
@@ -100,7 +112,8 @@ export class LocalLans {
   notices(me: Sender, seq: number, peers: Iterable<Peer>): SendCommand[] {
     const out: SendCommand[] = []
     this.#carrierLost.forEach((lost, lan) => {
-      if (!lost && me.addresses[lan] !== 0) out.push(this.notice(me, lan, seq, downList(peers, lan, seq), 'broadcast'))
+      if (lost || me.addresses[lan] === 0) return
+      out.push(this.notice(me, lan, seq, downList(peers, lan, this.idRoom(me), seq), 'broadcast'))
     })
     return out
   }
@@ -124,27 +137,32 @@ export function noLargerThan(ack: Message, inq: Message): Message | undefined {
 /**
  * The down lists of the other LANs for an INQ on `lan` (DOWN-ON), so that every host can show who
  * hears whom even on a LAN whose packets do not reach it. They share what room the INQ's own down
- * and answer lists leave (ID_ROOM ids in all, at most MAX_DOWN_ON_IDS a LAN): a longer list
+ * and answer lists leave (`room` ids in all, at most MAX_DOWN_ON_IDS a LAN): a longer list
  * is cut short; with no room at all none is sent, which says nothing rather than "hears all".
  */
-export function downOnFor(down: readonly number[][], lan: number, answers: number): number[][] | undefined {
+export function downOnFor(
+  down: readonly number[][],
+  lan: number,
+  answers: number,
+  ids: number,
+): number[][] | undefined {
   if (down.length < 2) return undefined
-  const room = ID_ROOM - down[lan]!.length - answers
+  const room = ids - down[lan]!.length - answers
   const share = Math.min(MAX_DOWN_ON_IDS, Math.floor(room / (down.length - 1)))
   if (share <= 0) return undefined
   return down.map((ids) => (ids.length > share ? ids.slice(0, share) : ids))
 }
 
 /**
- * Peers this host does not hear on `lan`, at most ID_ROOM of them. With more (half a large
- * cluster lost one LAN), packet `seq` names a window of them that moves on by ID_ROOM each packet,
+ * Peers this host does not hear on `lan`, at most `room` of them. With more (half a large
+ * cluster lost one LAN), packet `seq` names a window of them that moves on by `room` each packet,
  * so every such peer is told within a few intervals: an INQ that named them all did not fit a
  * datagram, was refused by the encoder, and was not sent at all.
  */
-export function downList(peers: Iterable<Peer>, lan: number, seq = 0): number[] {
+export function downList(peers: Iterable<Peer>, lan: number, room: number, seq = 0): number[] {
   const down: number[] = [] // BOUNDED: peers
   for (const p of peers) if (p.lans[lan]!.link.state === LinkState.Down) down.push(p.id)
-  if (down.length <= ID_ROOM) return down
-  const start = (seq * ID_ROOM) % down.length
-  return Array.from({ length: ID_ROOM }, (_, i) => down[(start + i) % down.length]!)
+  if (down.length <= room) return down
+  const start = (seq * room) % down.length
+  return Array.from({ length: room }, (_, i) => down[(start + i) % down.length]!)
 }

@@ -6,15 +6,6 @@ export const FORGET_MIN_MS = 30_000
 
 /** An INQ's down list for another LAN (DOWN-ON) names at most this many peers. */
 export const MAX_DOWN_ON_IDS = 64
-/**
- * Node ids an INQ or notice carries at most in its own down list, its answer list and the other
- * LANs' down lists together, so that it always fits a datagram (1400 bytes: 448 bytes of ids, the
- * rest for the header, 16 dual-stack LANs (an IPv4 and an IPv6 address each), 16 service
- * addresses of 12 bytes, the TLV headers, a MAC). With more peers down on a LAN than that, each
- * INQ names a different window of them (downList).
- */
-export const ID_ROOM = 112
-
 /** A responder judges an INQ missed once it is this late beyond the requestor's interval. */
 export const INQ_GRACE_FRACTION = 0.2
 export const INQ_GRACE_MIN_MS = 10
