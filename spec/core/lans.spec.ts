@@ -1,7 +1,16 @@
 // LAN selection of lib/core/lans.ts from `ip -json addr show` output.
 import t from 'tap'
 import type { IpAddrInfo } from '../../lib/core/lan-ipv6.js'
-import { follow, type IpLink, type Lan, selectLans } from '../../lib/core/lans.js'
+import {
+  defaultNodeId,
+  engineAddress,
+  follow,
+  type IpLink,
+  isIPv6Only,
+  type Lan,
+  selectLans,
+} from '../../lib/core/lans.js'
+import { HANDLE_PREFIX_LEN, ownHandle } from '../../lib/core/link-handles.js'
 import { formatIPv4 } from '../../lib/core/util/ipv4.js'
 import { formatIPv6 } from '../../lib/core/util/ipv6.js'
 
@@ -164,4 +173,56 @@ t.test('follow: a new IPv6 address is taken, one gone is kept, the same ones kee
     'etha fd00:1:a::1/64 fe80::a1',
     'IPv6 added later',
   )
+})
+
+/** An interface with IPv6 only: a ULA address and a link-local one (or only a link-local one). */
+const v6link = (ifname: string, ula: string | undefined, ifindex = 9): IpLink => ({
+  ifname,
+  ifindex,
+  flags: ['BROADCAST', 'UP'],
+  addr_info: [
+    ...(ula ? [{ family: 'inet6', local: ula, prefixlen: 64, scope: 'global' }] : []),
+    { family: 'inet6', local: `fe80::${ifindex}`, prefixlen: 64, scope: 'link' },
+  ],
+})
+
+t.test('an interface with a global or ULA IPv6 address and no IPv4 is an IPv6-only LAN', async (t) => {
+  const lans = selectLans([v6link('eth6', 'fd00:6::1'), ...links], [])
+  t.same(
+    lans.map((l) => [l.iface, isIPv6Only(l)]),
+    [
+      ['eth6', true],
+      ['etha', false],
+      ['ethb', false],
+    ],
+    'chosen by default beside the IPv4 ones, in name order',
+  )
+  const only = selectLans([v6link('eth6', 'fd00:6::1'), v6link('eth7', 'fd00:7::1', 10)], ['eth7', 'eth6'])
+  t.same(
+    only.map((l) => [l.label, formatIPv6(l.ipv6!.address), formatIPv6(l.linkLocal!)]),
+    [
+      ['A', 'fd00:7::1', 'fe80::10'],
+      ['B', 'fd00:6::1', 'fe80::9'],
+    ],
+  )
+  t.same(
+    engineAddress(only[1]!),
+    { address: ownHandle(1), prefixLen: HANDLE_PREFIX_LEN },
+    'the engine knows it by its handle',
+  )
+  t.equal(defaultNodeId(only), 1, "node id: the last 32 bits of LAN A's address")
+  t.throws(
+    () => selectLans([v6link('eth8', undefined)], ['eth8']),
+    /nor a global or ULA IPv6 address/,
+    'link-local alone is not enough',
+  )
+  t.throws(() => selectLans([v6link('eth8', undefined)], []), /no up interface/)
+})
+
+t.test('follow: a LAN whose IPv4 address is gone stays as it was, even with IPv6 left', async (t) => {
+  const [lan] = selectLans([{ ...link('etha', '198.18.1.1'), ifindex: 3 }], ['etha'])
+  const bare = { ...v6link('etha', 'fd00:1::1', 3) }
+  const next = follow(lan!, [bare])
+  t.equal(formatIPv4(next.address), '198.18.1.1', 'still probed over IPv4 when the address returns')
+  t.notOk(isIPv6Only(next))
 })

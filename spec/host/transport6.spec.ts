@@ -107,6 +107,16 @@ function rig(lans: Lan[], opt: { refuse?: string[]; joinFails?: boolean; bufferF
   return { transport, sockets, got, errors, start, at }
 }
 
+t.test('a LAN with IPv4 is probed over IPv4: no IPv6 socket for it, link-local or not', async (t) => {
+  const r = rig([{ ...lan(0, 'eth0', 'fe80::a:1'), address: 0xc6120101, prefixLen: 24 }, lan(1, 'eth1', 'fe80::b:1')])
+  await r.start()
+  t.same(
+    r.sockets.map((s) => s.bound),
+    [`[fe80::b:1%eth1]:${PORT} exclusive`, `[ff02::114%eth1]:${PORT} exclusive`],
+  )
+  await r.transport.stop()
+})
+
 t.test(
   'each LAN with a link-local address: a unicast socket and a group socket, both scoped to its interface',
   async (t) => {
