@@ -48,7 +48,7 @@ export class Daemon {
 
   /** Everything that can be refused (interfaces, keys, the port, root) is checked before routes change. */
   async start(): Promise<void> {
-    const { log, ip } = this.#deps
+    const { ip } = this.#deps
     const o = this.#opt
     this.#keys = o.keyFile ? readKeyFile(o.keyFile) : []
     const lans = await discoverLans(ip, o.lans, o.dynamicInterfaces)
@@ -60,45 +60,49 @@ export class Daemon {
       plan: (view) => this.#plan(view),
       statusInput: (view) => this.#statusInput(view),
     }))
-    const buffer = await p.transport.start(
-      (lan, src, data) => !this.#stopped && p.packets.receive(this.#deps.clock.now(), lan, src, data),
-      (lan, err) => p.drops.count('socket-error', lan, () => err.message),
-      (src, data) => p.drops.count('off-lan', undefined, () => `${data.length} bytes from ${formatIPv4(src)}`),
-    )
+    // Each part started is stopped again, the last first, when a later one cannot start.
+    const undo: Array<() => Promise<unknown>> = []
+    const started = async <T>(start: () => Promise<T>, stop: () => Promise<unknown>): Promise<T> => {
+      const r = await start()
+      undo.unshift(stop)
+      return r
+    }
     try {
+      const buffer = await started(
+        () =>
+          p.transport.start(
+            (lan, src, data) => !this.#stopped && p.packets.receive(this.#deps.clock.now(), lan, src, data),
+            (lan, err) => p.drops.count('socket-error', lan, () => err.message),
+            (src, data) => p.drops.count('off-lan', undefined, () => `${data.length} bytes from ${formatIPv4(src)}`),
+          ),
+        () => p.transport.stop(),
+      )
       // Binds nothing unless a LAN is IPv6-only; one that becomes so later is bound then (rebind).
-      await p.transport6.start(
-        (lan, src, data) => !this.#stopped && p.packets.receive(this.#deps.clock.now(), lan, 0, data, src),
-        (lan, err) => p.drops.count('socket-error', lan, () => err.message),
+      await started(
+        () =>
+          p.transport6.start(
+            (lan, src, data) => !this.#stopped && p.packets.receive(this.#deps.clock.now(), lan, 0, data, src),
+            (lan, err) => p.drops.count('socket-error', lan, () => err.message),
+          ),
+        () => p.transport6.stop(),
       )
-    } catch (err) {
-      await p.transport.stop()
-      throw err
-    }
-    if (buffer < RECV_BUFFER_BYTES / 4) {
-      log.info(
-        `UDP receive buffer is ${buffer >> 10} KiB (net.core.rmem_max): ` +
-          `ACKs may be lost in clusters over ~${Math.floor(buffer / 1024)} hosts`,
-      )
-    }
-    try {
+      this.#logBuffer(buffer)
       this.#owning = true
-      await p.routes.start(this.#gateways.map((g) => g.len))
-    } catch (err) {
-      await p.transport6.stop()
-      await p.transport.stop()
-      throw err
-    }
-    try {
+      await started(
+        () => p.routes.start(this.#gateways.map((g) => g.len)),
+        () => p.routes.stop(),
+      )
       // IPv6 swaps need a LAN with an IPv6 address at start (a kernel without IPv6 has no `ip -6 rule`).
-      if (p.lans.some((l) => l.ipv6)) await p.routes6.start()
+      if (p.lans.some((l) => l.ipv6))
+        await started(
+          () => p.routes6.start(),
+          () => p.routes6.stop(),
+        )
+      // A start of the addresses cut short is undone by their stop too.
+      undo.unshift(() => p.addresses.stop())
       await p.addresses.start()
     } catch (err) {
-      await p.addresses.stop()
-      if (p.routes6.running) await p.routes6.stop()
-      await p.routes.stop()
-      await p.transport6.stop()
-      await p.transport.stop()
+      for (const stop of undo) await stop()
       throw err
     }
     this.#logStart(p)
@@ -109,6 +113,14 @@ export class Daemon {
       kernel: () => p.sync.kernelChanged(),
       interfaces: () => p.interfaces.changed(),
     })
+  }
+
+  #logBuffer(buffer: number): void {
+    if (buffer >= RECV_BUFFER_BYTES / 4) return
+    this.#deps.log.info(
+      `UDP receive buffer is ${buffer >> 10} KiB (net.core.rmem_max): ` +
+        `ACKs may be lost in clusters over ~${Math.floor(buffer / 1024)} hosts`,
+    )
   }
 
   #logStart(p: Parts): void {
