@@ -140,7 +140,8 @@ export class Engine {
     const peer = this.#learn(now, msg, out)
     const before = peer.lans.map((p, i) => this.#paths.before(p, i))
     const pl = peer.lans[lan]!
-    record(peer, lan, msg, now, { cfg: this.#cfg, blind, out, isPeerAddress: this.#isPeerAddress })
+    const ourSeq = this.#rounds.seq
+    record(peer, lan, msg, now, { cfg: this.#cfg, blind, out, isPeerAddress: this.#isPeerAddress, ourSeq })
     if (msg.kind === 'ack') {
       pl.rttMs = this.#rounds.answer(lan, peer.id, msg.seq, now)
       if (pl.rttMs !== undefined) this.#cfg.rttSample?.(lan, pl.rttMs)

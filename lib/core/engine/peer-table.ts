@@ -72,7 +72,21 @@ export interface Peer {
   services: readonly HeldAddress[]
   /** When a packet last said them (monotonic ms): unsaid for FORGET time, they are dropped (see Engine.expire). */
   servicesAt: number
+  /** Which packet last said which of its LANs are out of service (peer-word.ts outOfService). */
+  mask: MaskWord
 }
+
+/** The packet a peer's out-of-service mask was last taken from. */
+export interface MaskWord {
+  /** The sequence number of the peer's newest INQ or notice heard when it was taken; -1: none yet in this run. */
+  readonly seq: number
+  /** This host's sequence number when it was taken: an ACK to an INQ sent after it is newer. */
+  readonly round: number
+  /** When it was taken (monotonic ms). */
+  readonly at: number
+}
+
+const NO_MASK: MaskWord = { seq: -1, round: 0, at: -Infinity }
 
 function newPeer(id: number, now: number, lanCount: number): Peer {
   const lans = Array.from({ length: lanCount }, () => ({
@@ -103,6 +117,7 @@ function newPeer(id: number, now: number, lanCount: number): Peer {
     lans,
     services: NO_SERVICES,
     servicesAt: now,
+    mask: NO_MASK,
   }
 }
 
@@ -192,6 +207,7 @@ export class PeerTable {
         pl.lastSeq = -1
         pl.inqDue = Infinity
       }
+      peer.mask = NO_MASK
     }
     for (let lan = 0; lan < this.#lanCount; lan++) {
       const address = msg.addresses[lan] ?? 0

@@ -41,6 +41,11 @@ export class ProbeRounds {
     this.#rtt = Array.from({ length: lanCount }, () => NO_RTT)
   }
 
+  /** The sequence number last given out. */
+  get seq(): number {
+    return this.#seq
+  }
+
   /** The one source of sequence numbers, for INQs and notices alike (u32, wrapping). */
   nextSeq(): number {
     this.#seq = (this.#seq + 1) >>> 0

@@ -151,3 +151,36 @@ t.test(
     t.same(changes, [`${DEAF_EXCUSE_PACKETS - 1}:0:up->down`], 'blind when it began: down at the 20th packet saying so')
   },
 )
+
+t.test(
+  'a word on the LANs out of service older than the one taken changes nothing (packets read out of order)',
+  async (t) => {
+    const e = new Engine(base)
+    run(e, 0, 500, [0, 1], [0, 1])
+    // The peer's cable on LAN A is pulled: its notice (seq 100) on LAN B marks LAN A out of service.
+    const ourSeq = seqOf(e.tick(500))
+    const notice = { ...inq(1, 100, 0b01), intervalMs: 0 }
+    t.same(links(e.receive(510, 1, PEER_ADDR[1]!, notice)), ['0:up->down'], 'the notice takes LAN A down at once')
+    // Read after it, from other sockets: the peer's INQ sent before the pull, and its ACK to our INQ
+    // sent before the notice was read, both saying every LAN is in service.
+    t.same(links(e.receive(511, 0, PEER_ADDR[0]!, inq(0, 99))), [], 'an older INQ: LAN A stays down')
+    t.same(links(e.receive(512, 0, PEER_ADDR[0]!, ack(0, ourSeq))), [], 'an ACK to an earlier INQ of ours: the same')
+    t.equal(e.view().peers[0]!.paths[0]!.peerOutOfService, true, 'the mark holds')
+    // Newer word: its next INQ (after the cable is back) clears the mark.
+    e.receive(560, 1, PEER_ADDR[1]!, inq(1, 101))
+    t.equal(e.view().peers[0]!.paths[0]!.peerOutOfService, false, 'a newer INQ clears it')
+  },
+)
+
+t.test(
+  'without a key an old sequence number is refused for one interval only: a forged one cannot lock the word out',
+  async (t) => {
+    const e = new Engine(base)
+    run(e, 0, 500, [0, 1], [0, 1])
+    e.receive(510, 1, PEER_ADDR[1]!, { ...inq(1, 0x7ffffff0, 0b01), intervalMs: 0 })
+    e.receive(540, 1, PEER_ADDR[1]!, inq(1, 6))
+    t.equal(e.view().peers[0]!.paths[0]!.peerOutOfService, true, 'within the interval: held')
+    e.receive(640, 1, PEER_ADDR[1]!, inq(1, 7))
+    t.equal(e.view().peers[0]!.paths[0]!.peerOutOfService, false, 'an interval later: taken')
+  },
+)
