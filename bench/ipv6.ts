@@ -9,7 +9,7 @@
 // are watched for flapping as in failover.ts.
 import { chmodSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { addr, type Host, Lab, type RouteWatch, sleep } from '../spec/lab/harness/netlab.js'
+import { addr, type Host, Lab, type Proc, type RouteWatch, sleep } from '../spec/lab/harness/netlab.js'
 import { type Fault, PROFILES } from './failover.js'
 import { type Summary, summarize } from './stats.js'
 
@@ -102,10 +102,14 @@ export async function benchIpv6(runs: number, log: (s: string) => void): Promise
     // As in failover.ts: the same path faulted every few seconds, measure the detector, not the damping.
     const config = join(lab.dir, 'no-damping.json')
     writeFileSync(config, JSON.stringify({ flapDamping: { enabled: false } }))
-    for (const h of lab.hosts) await lab.faild(h, [...PROFILE.flags, '--key-file', key, '-c', config])
+    const procs: Proc[] = []
+    for (const h of lab.hosts) procs.push(await lab.faild(h, [...PROFILE.flags, '--key-file', key, '-c', config]))
     // Long enough for every peer to have announced its IPv6 addresses: a run that misses one says so.
     await sleep(2000)
-    const watches = [new RunLines(await lab.watchRoutes(h2)), new RunLines(await lab.watchRoutes(h3))]
+    const watches = [
+      { lines: new RunLines(await lab.watchRoutes(h2)), faild: procs[1]!, n: h2.n },
+      { lines: new RunLines(await lab.watchRoutes(h3)), faild: procs[2]!, n: h3.n },
+    ]
     const faults: Array<[Fault, (on: boolean) => Promise<void>]> = [
       ['dead switch port', (on) => (on ? lab.fault(h1, A, 'both') : lab.heal(h1, A))],
       ['pulled cable', (on) => lab.cable(h1, A, !on)],
@@ -118,6 +122,13 @@ export async function benchIpv6(runs: number, log: (s: string) => void): Promise
   } finally {
     await lab.destroy()
   }
+}
+
+/** A peer watched: its route monitor and its faild (whose log says why, when a run has more changes than expected). */
+interface Observer {
+  readonly lines: RunLines
+  readonly faild: Proc
+  readonly n: number
 }
 
 /** The four lines a run expects from an observer of host 1: each family's swap and restore. */
@@ -143,14 +154,22 @@ function record(p: { v6: number[]; v4: number[]; gap: number[] }, at6: number, a
 
 /** The changes to host 1's routes an observer saw in a run with more than expected, timed from the fault (and heal). */
 function unexpected(
-  observer: number,
+  o: Observer,
   lines: ReadonlyArray<{ at: number; line: string }>,
   t0: number,
   t1: number,
+  faildLog: string,
 ): string {
   const when = (at: number) => `${Math.round(at - t0)} ms${at >= t1 ? ` (heal + ${Math.round(at - t1)})` : ''}`
   const each = lines.map((l) => `      ${when(l.at)}: ${l.line.trim()}`)
-  return `    host ${observer} saw more changes to host 1's routes than a fault and a heal make:\n${each.join('\n')}`
+  // Its faild's own lines from the run, at most 40: why it moved the routes back and forth.
+  const said = faildLog
+    .trim()
+    .split('\n')
+    .slice(0, 40)
+    .map((l) => `      ${l}`)
+  const head = `    host ${o.n} saw more changes to host 1's routes than a fault and a heal make:`
+  return [head, ...each, '    its faild said:', ...said].join('\n')
 }
 
 const shown = (xs: readonly number[]): string => xs.map((x) => (Number.isFinite(x) ? Math.round(x) : '-')).join('/')
@@ -160,7 +179,7 @@ async function benchFault(
   fault: Fault,
   inject: (on: boolean) => Promise<void>,
   runs: number,
-  watches: readonly RunLines[],
+  watches: readonly Observer[],
   nextPort: () => number,
   log: (s: string) => void,
 ): Promise<Ipv6Row> {
@@ -175,13 +194,16 @@ async function benchFault(
   const timeout = (PROFILE.f + 3) * tMs + 5000
   for (let run = 0; run < runs; run++) {
     const stream = await lab.tcpStream(h2, h1, nextPort(), 'thin', 6)
-    for (const w of watches) w.reset()
+    for (const w of watches) w.lines.reset()
+    const logFrom = watches.map((w) => w.faild.output.length)
     await sleep(200 + Math.random() * tMs)
     const faultWall = Date.now()
     const t0 = performance.now()
     await inject(true)
     const seen = await Promise.all(
-      watches.map(async (w) => [await w.first(m.over6, t0, timeout), await w.first(m.over4, t0, timeout)] as const),
+      watches.map(
+        async ({ lines: w }) => [await w.first(m.over6, t0, timeout), await w.first(m.over4, t0, timeout)] as const,
+      ),
     )
     for (const [at6, at4] of seen) record(over, at6, at4, t0)
     await sleep(Math.max(500, 2 * tMs))
@@ -190,15 +212,18 @@ async function benchFault(
     await inject(false)
     const limit = timeout + PROFILE.s * tMs
     const again = await Promise.all(
-      watches.map(async (w) => [await w.first(m.back6, t1, limit), await w.first(m.back4, t1, limit)] as const),
+      watches.map(
+        async ({ lines: w }) => [await w.first(m.back6, t1, limit), await w.first(m.back4, t1, limit)] as const,
+      ),
     )
     for (const [at6, at4] of again) record(back, at6, at4, t1)
     await sleep(PROFILE.s * tMs + 2 * tMs + 200)
     for (const [i, w] of watches.entries()) {
-      const mine = w.lines.filter((l) => m.host1.test(l.line))
+      const lines = w.lines.lines
+      const mine = lines.filter((l) => m.host1.test(l.line))
       flaps += Math.max(0, mine.length - 4)
-      falseFailovers += w.lines.filter((l) => !m.host1.test(l.line) && / via /.test(l.line)).length
-      if (mine.length > 4) log(unexpected(i + 2, mine, t0, t1))
+      falseFailovers += lines.filter((l) => !m.host1.test(l.line) && / via /.test(l.line)).length
+      if (mine.length > 4) log(unexpected(w, mine, t0, t1, w.faild.output.slice(logFrom[i])))
     }
     const got = await stream.stop()
     bytesLost += got.sent - got.bytes
