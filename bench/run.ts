@@ -4,8 +4,9 @@
 //   --frr-only  only faild's fast profile beside FRR (bench/frr.ts)
 //   --idle-only [--window S]  only the idle cost of two hosts at -t 0.1
 //   --tcp-only [--runs N]     only the TCP stall of a thin and a bulk stream, default RTO and rto_min 20ms
-//   --ipv6-only [--runs N]    only the IPv6 rows: dual-stack hosts with a key, each fault timed to the
-//                             peer's IPv6 and IPv4 swaps, and an IPv6 TCP stream's stall (bench/ipv6.ts)
+//   --ipv6-only [--runs N] [--frr]  only the IPv6 rows: dual-stack hosts with a key, each fault timed to the
+//                             peer's IPv6 and IPv4 swaps, and an IPv6 TCP stream's stall (bench/ipv6.ts);
+//                             --frr adds FRR in IPv6 (ospf6d + bfdd) beside them
 //   --targets-only [--runs N] only the default route moving between two routers that run no faild, and
 //                             a service address moving between two NICs
 //   --scale-only [--window S] [--rows 1000r,500q,1000q,2000q,1000b,1000h] [--no-pin]
@@ -18,7 +19,7 @@ import { labUnavailable } from '../spec/lab/harness/netlab.js'
 import { type AddressRow, benchAddressMove, benchNetMonMove } from './addresses.js'
 import { chartSvg } from './chart.js'
 import { benchProfile, type CaseResult, PROFILES } from './failover.js'
-import { frrSection } from './frr.js'
+import { benchFrr, type FrrCase, frrMissing, frrSection } from './frr.js'
 import { benchIdle, type IdleResult } from './idle.js'
 import { benchIpv6, type Ipv6Row } from './ipv6.js'
 import {
@@ -446,8 +447,29 @@ function ipv6Tables(rows: readonly Ipv6Row[]): string[] {
   return out
 }
 
-/** `--ipv6-only`: the IPv6 rows, written to bench/results/ipv6.json. */
-async function ipv6Only(runs: number): Promise<number> {
+/** faild's IPv6 swap beside FRR's OSPFv3 route moving, per fault, or why FRR did not run. */
+function frr6Table(rows: readonly Ipv6Row[], frr: readonly FrrCase[] | string): string[] {
+  const head = [
+    "faild beside FRR in IPv6 (zebra + ospf6d + bfdd, BFD 100 ms x 3): from the start of the fault command to the peer's route to the faulted host moving to LAN B (ms; faild: host 1's LAN A IPv6 address, FRR: host 1's OSPFv3-advertised /128)",
+    '',
+  ]
+  if (typeof frr === 'string') return [...head, `FRR skipped: ${frr}`]
+  const lines = [
+    ...head,
+    row(['fault', 'faild median', 'p95', 'max', 'FRR median', 'p95', 'max', 'faild / FRR (median)']),
+  ]
+  lines.push(row(Array(8).fill('---')))
+  for (const f of frr) {
+    const r = rows.find((x) => x.fault === f.fault)
+    if (!r) continue
+    const [a, b] = [r.summary.failover6, f.summary]
+    lines.push(row([f.fault, ...spread(a), ...spread(b), (a.median / b.median).toFixed(2)]))
+  }
+  return lines
+}
+
+/** `--ipv6-only`: the IPv6 rows (and with `frr`, FRR in IPv6 beside them), written to bench/results/ipv6.json. */
+async function ipv6Only(runs: number, frr: boolean): Promise<number> {
   // The machine is shared: its load before and after says how far to trust the figures.
   const load = () => loadavg().map((x) => x.toFixed(1))
   const before = load()
@@ -457,9 +479,18 @@ async function ipv6Only(runs: number): Promise<number> {
   const rows = await benchIpv6(runs, say)
   const after = load()
   say(`\n${ipv6Tables(rows).join('\n')}\n\nload average before ${before.join(' ')}, after ${after.join(' ')}`)
+  let frr6: FrrCase[] | string | undefined
+  if (frr) {
+    say('FRR in IPv6...')
+    frr6 =
+      frrMissing(6) ??
+      (await benchFrr(runs, say, 6).catch((err: Error) => `FRR run failed: ${err.message.split('\n').at(-1)}`))
+    say(`\n${frr6Table(rows, frr6).join('\n')}`)
+  }
   mkdirSync(OUT, { recursive: true })
   const when = new Date().toISOString()
-  writeFileSync(`${OUT}ipv6.json`, `${JSON.stringify({ when, loadBefore: before, loadAfter: after, rows }, null, 2)}\n`)
+  const json = { when, loadBefore: before, loadAfter: after, rows, ...(frr6 === undefined ? {} : { frr: frr6 }) }
+  writeFileSync(`${OUT}ipv6.json`, `${JSON.stringify(json, null, 2)}\n`)
   say('written: bench/results/ipv6.json')
   return 0
 }
@@ -487,7 +518,8 @@ async function main(): Promise<number> {
   if (process.argv.includes('--idle-only')) return idleOnly(windowS * 2)
   if (process.argv.includes('--targets-only')) return targetsOnly(process.argv.includes('--runs') ? runs : 10)
   if (process.argv.includes('--tcp-only')) return tcpOnly(process.argv.includes('--runs') ? runs : 10)
-  if (process.argv.includes('--ipv6-only')) return ipv6Only(process.argv.includes('--runs') ? runs : 10)
+  if (process.argv.includes('--ipv6-only'))
+    return ipv6Only(process.argv.includes('--runs') ? runs : 10, process.argv.includes('--frr'))
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Linux ${release()}, Node ${process.version}`
   say(`faild bench: ${runs} runs per failover case, ${machine}`)
   const cases: CaseResult[] = []
