@@ -236,6 +236,9 @@ export async function benchFrr(runs: number, log: (s: string) => void, family: F
         await inject(true)
         const at = await watch.next(moved, 5000)
         failover.push(at === undefined ? NaN : at - t0)
+        // A miss says what the peer's routes did instead (nothing, or a form the pattern did not expect).
+        if (at === undefined)
+          log(`    no route line matched ${moved}; seen: ${JSON.stringify(watch.drain().map((l) => l.line))}`)
         log(
           `  FRR${family === 6 ? ' (IPv6)' : ''}, ${fault}, run ${r + 1}/${runs}: failover ${at === undefined ? '-' : Math.round(at - t0)} ms`,
         )

@@ -454,16 +454,34 @@ function frr6Table(rows: readonly Ipv6Row[], frr: readonly FrrCase[] | string): 
     '',
   ]
   if (typeof frr === 'string') return [...head, `FRR skipped: ${frr}`]
-  const lines = [
-    ...head,
-    row(['fault', 'faild median', 'p95', 'max', 'FRR median', 'p95', 'max', 'faild / FRR (median)']),
+  const cols = [
+    'fault',
+    'faild samples',
+    'median',
+    'p95',
+    'max',
+    'FRR runs',
+    'median',
+    'p95',
+    'max',
+    'faild / FRR (median)',
   ]
-  lines.push(row(Array(8).fill('---')))
+  const lines = [...head, row(cols), row(Array(cols.length).fill('---'))]
   for (const f of frr) {
     const r = rows.find((x) => x.fault === f.fault)
     if (!r) continue
     const [a, b] = [r.summary.failover6, f.summary]
-    lines.push(row([f.fault, ...spread(a), ...spread(b), (a.median / b.median).toFixed(2)]))
+    const faild = samplesCell(r.samples, a, r.summary.failover4)
+    lines.push(
+      row([
+        f.fault,
+        faild,
+        ...spread(a),
+        runsCell(f.failover.length, b),
+        ...spread(b),
+        (a.median / b.median).toFixed(2),
+      ]),
+    )
   }
   return lines
 }
