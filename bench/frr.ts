@@ -2,6 +2,8 @@
 //
 // Routing on the host, as in /work/shared/reference/frr-lab: OSPF area 0 on LAN A (cost 10) and
 // LAN B (cost 100), each host's service address 198.18.100.n/32 on lo advertised, BFD on both LANs.
+// In IPv6 (family 6, for bench/ipv6.ts) the same with ospf6d (OSPFv3) on dual-stack hosts: the
+// service address is in the lab's ULA /48, and routes and BFD sessions use link-local next hops.
 // Each host's daemons run inside that host's namespace, in the private mount namespace `ip netns
 // exec` gives them, with /run/frr and /var/tmp bind-mounted from a per-host folder under the lab's
 // temp dir: nothing outside the lab is touched. They are stopped by the PIDs in their pid files.
@@ -14,7 +16,11 @@ import { type CaseResult, type Fault, PROFILES } from './failover.js'
 import { ms, type Summary, summarize } from './stats.js'
 
 const FRR_BIN = '/usr/lib/frr'
-const DAEMONS = ['zebra', 'bfdd', 'ospfd'] as const
+const DAEMONS = ['zebra', 'bfdd', 'ospfd', 'ospf6d'] as const
+type Daemon = (typeof DAEMONS)[number]
+export type Family = 4 | 6
+/** The routing daemon of each family; zebra and bfdd run for both. */
+const OSPF: Record<Family, Daemon> = { 4: 'ospfd', 6: 'ospf6d' }
 const A = 0
 const B = 1
 /** BFD 100 ms x 3: the timers faild's fast profile (-t 0.1 -f 3) is compared with. */
@@ -22,10 +28,13 @@ const BFD_MS = 100
 const BFD_MULT = 3
 
 export const svc = (n: number): string => `198.18.100.${n}`
+/** Host n's IPv6 service address: in the lab's ULA /48, on no LAN. */
+export const svc6 = (lab: Lab, n: number): string => lab.address6(99, n)
+const service = (lab: Lab, family: Family, n: number): string => (family === 6 ? svc6(lab, n) : svc(n))
 
 /** Why FRR cannot run here, or undefined when it can. */
-export function frrMissing(): string | undefined {
-  const missing = DAEMONS.filter((d) => !existsSync(join(FRR_BIN, d)))
+export function frrMissing(family: Family = 4): string | undefined {
+  const missing = ['zebra', 'bfdd', OSPF[family]].filter((d) => !existsSync(join(FRR_BIN, d)))
   if (missing.length)
     return `FRR not installed (no ${missing.map((d) => join(FRR_BIN, d)).join(', ')}): apt-get install -y frr`
   return undefined
@@ -38,17 +47,32 @@ export interface FrrCase {
   readonly summary: Summary
 }
 
-function confs(lab: Lab, h: Host): Record<(typeof DAEMONS)[number], string> {
+function confs(lab: Lab, h: Host, family: Family): Partial<Record<Daemon, string>> {
   const lans = h.ifaces.map(
     (ifname, l) =>
       `interface ${ifname}\n ip ospf area 0.0.0.0\n ip ospf network broadcast\n ip ospf cost ${l === A ? 10 : 100}\n` +
       ' ip ospf bfd\n ip ospf bfd profile bench\n',
   )
   const head = (d: string) => `hostname ${lab.prefix}-h${h.n}-${d}\nlog timestamp precision 3\n`
-  return {
+  const lans6 = h.ifaces.map(
+    (ifname, l) =>
+      `interface ${ifname}\n ipv6 ospf6 area 0.0.0.0\n ipv6 ospf6 network broadcast\n ipv6 ospf6 cost ${l === A ? 10 : 100}\n` +
+      ' ipv6 ospf6 bfd\n ipv6 ospf6 bfd profile bench\n',
+  )
+  const common = {
     // plain routes, not nexthop objects, so a reroute is one "via" line in `ip monitor route`
     zebra: `${head('zebra')}no zebra nexthop kernel enable\n`,
     bfdd: `${head('bfdd')}bfd\n profile bench\n  detect-multiplier ${BFD_MULT}\n  receive-interval ${BFD_MS}\n  transmit-interval ${BFD_MS}\n !\n!\n`,
+  }
+  if (family === 6)
+    return {
+      ...common,
+      ospf6d:
+        `${head('ospf6d')}interface lo\n ipv6 ospf6 area 0.0.0.0\n ipv6 ospf6 passive\n${lans6.join('')}` +
+        `router ospf6\n ospf6 router-id ${svc(h.n)}\n`,
+    }
+  return {
+    ...common,
     ospfd:
       `${head('ospfd')}interface lo\n ip ospf area 0.0.0.0\n ip ospf passive\n${lans.join('')}` +
       `router ospf\n ospf router-id ${svc(h.n)}\n`,
@@ -58,12 +82,14 @@ function confs(lab: Lab, h: Host): Record<(typeof DAEMONS)[number], string> {
 /** The FRR daemons of one lab's hosts: started in their namespaces, stopped by PID. */
 class Frr {
   readonly #lab: Lab
+  readonly #family: Family
   readonly #dirs = new Map<Host, string>()
   /** The daemons run as user frr, which cannot enter the lab's own 0700 temp dir: a 0755 one of ours. */
   readonly #root: string
 
-  constructor(lab: Lab) {
+  constructor(lab: Lab, family: Family = 4) {
     this.#lab = lab
+    this.#family = family
     this.#root = mkdtempSync(join(tmpdir(), `${lab.prefix}-frr-`))
     chmodSync(this.#root, 0o755)
   }
@@ -76,9 +102,12 @@ class Frr {
     const d = this.dir(h)
     mkdirSync(join(d, 'run'), { recursive: true })
     mkdirSync(join(d, 'vartmp'), { recursive: true, mode: 0o1777 })
-    for (const [name, text] of Object.entries(confs(this.#lab, h))) writeFileSync(join(d, `${name}.conf`), text)
+    for (const [name, text] of Object.entries(confs(this.#lab, h, this.#family)))
+      writeFileSync(join(d, `${name}.conf`), text)
     this.#dirs.set(h, d)
-    await must('ip', ['-n', h.ns, 'addr', 'add', `${svc(h.n)}/32`, 'dev', 'lo'])
+    const len = this.#family === 6 ? 128 : 32
+    const address = `${service(this.#lab, this.#family, h.n)}/${len}`
+    await must('ip', ['-n', h.ns, 'addr', 'add', address, 'dev', 'lo', ...(this.#family === 6 ? ['nodad'] : [])])
     await must('chown', ['-R', 'frr:frr', d])
     await must('chmod', ['1777', join(d, 'vartmp')])
     const common = `-d -u frr -g frr -P 0 -A 127.0.0.1 --vty_socket ${d} -z ${d}/zserv.api`
@@ -91,7 +120,7 @@ class Frr {
       `mount --bind ${d}/run /run/frr`,
       line('zebra'),
       line('bfdd', `--bfdctl ${d}/bfdd.sock`),
-      line('ospfd'),
+      line(OSPF[this.#family]),
     ].join('\n')
     await must('ip', ['netns', 'exec', h.ns, 'bash', '-c', script])
   }
@@ -161,31 +190,35 @@ async function must(cmd: string, args: readonly string[]): Promise<string> {
 }
 
 /** Both hosts reach each other's service address over LAN A and every BFD session is up (bounded). */
-async function converged(lab: Lab, frr: Frr, timeoutMs: number): Promise<void> {
+async function converged(lab: Lab, frr: Frr, timeoutMs: number, family: Family = 4): Promise<void> {
   const [h1, h2] = lab.hosts as [Host, Host]
-  const viaA = (h: Host, peer: Host) => `dev ${h.ifaces[A]} via ${addr(A, peer.n)}`
+  // OSPFv3's next hops are link-local: any, as long as it is on LAN A.
+  const viaA = (h: Host, peer: Host) =>
+    family === 6 ? `dev ${h.ifaces[A]} via fe80:` : `dev ${h.ifaces[A]} via ${addr(A, peer.n)}`
+  const onA = async (h: Host, peer: Host) =>
+    (await lab.route(h, service(lab, family, peer.n))).startsWith(viaA(h, peer))
   await until(
-    async () =>
-      (await lab.route(h2, svc(1))) === viaA(h2, h1) &&
-      (await lab.route(h1, svc(2))) === viaA(h1, h2) &&
-      (await frr.bfdUp(h1)) >= 2 &&
-      (await frr.bfdUp(h2)) >= 2,
+    async () => (await onA(h2, h1)) && (await onA(h1, h2)) && (await frr.bfdUp(h1)) >= 2 && (await frr.bfdUp(h2)) >= 2,
     timeoutMs,
     'FRR to converge (OSPF full on both LANs, BFD up)',
   )
 }
 
-/** Run both faults `runs` times each against FRR in a two-host lab of its own. */
-export async function benchFrr(runs: number, log: (s: string) => void): Promise<FrrCase[]> {
-  const lab = await Lab.create({ hosts: 2 })
-  const frr = new Frr(lab)
+/** Run both faults `runs` times each against FRR in a two-host lab of its own (IPv6: OSPFv3 on dual-stack hosts). */
+export async function benchFrr(runs: number, log: (s: string) => void, family: Family = 4): Promise<FrrCase[]> {
+  const lab = await Lab.create({ hosts: 2, ipv6: family === 6 })
+  const frr = new Frr(lab, family)
   try {
     const [h1, h2] = lab.hosts as [Host, Host]
     for (const h of lab.hosts) await frr.start(h)
     // broadcast networks wait one dead interval (40 s) before electing a DR
-    await converged(lab, frr, 90_000)
+    await converged(lab, frr, 90_000, family)
     const watch = await lab.watchRoutes(h2)
-    const moved = new RegExp(`^${svc(1).replace(/\./g, '\\.')} via ${addr(B, 1).replace(/\./g, '\\.')} `)
+    const dot = (x: string) => x.replace(/\./g, '\\.')
+    const moved =
+      family === 6
+        ? new RegExp(`^${svc6(lab, 1)} via fe80:[0-9a-f:]* dev ${h2.ifaces[B]} `)
+        : new RegExp(`^${dot(svc(1))} via ${dot(addr(B, 1))} `)
     const faults: Array<[Fault, (on: boolean) => Promise<void>]> = [
       ['dead switch port', (on) => (on ? lab.fault(h1, A, 'both') : lab.heal(h1, A))],
       ['pulled cable', (on) => lab.cable(h1, A, !on)],
@@ -203,11 +236,16 @@ export async function benchFrr(runs: number, log: (s: string) => void): Promise<
         await inject(true)
         const at = await watch.next(moved, 5000)
         failover.push(at === undefined ? NaN : at - t0)
-        log(`  FRR, ${fault}, run ${r + 1}/${runs}: failover ${at === undefined ? '-' : Math.round(at - t0)} ms`)
+        // A miss says what the peer's routes did instead (nothing, or a form the pattern did not expect).
+        if (at === undefined)
+          log(`    no route line matched ${moved}; seen: ${JSON.stringify(watch.drain().map((l) => l.line))}`)
+        log(
+          `  FRR${family === 6 ? ' (IPv6)' : ''}, ${fault}, run ${r + 1}/${runs}: failover ${at === undefined ? '-' : Math.round(at - t0)} ms`,
+        )
         await sleep(500)
         await inject(false)
         // OSPF hellos every 10 s: after a pulled cable the adjacency needs one to come back
-        await converged(lab, frr, 60_000)
+        await converged(lab, frr, 60_000, family)
       }
       out.push({ fault, failover, summary: summarize(failover) })
     }

@@ -4,20 +4,24 @@
 //   --frr-only  only faild's fast profile beside FRR (bench/frr.ts)
 //   --idle-only [--window S]  only the idle cost of two hosts at -t 0.1
 //   --tcp-only [--runs N]     only the TCP stall of a thin and a bulk stream, default RTO and rto_min 20ms
+//   --ipv6-only [--runs N] [--frr]  only the IPv6 rows: dual-stack hosts with a key, each fault timed to the
+//                             peer's IPv6 and IPv4 swaps, and an IPv6 TCP stream's stall (bench/ipv6.ts);
+//                             --frr adds FRR in IPv6 (ospf6d + bfdd) beside them
 //   --targets-only [--runs N] only the default route moving between two routers that run no faild, and
 //                             a service address moving between two NICs
 //   --scale-only [--window S] [--rows 1000r,500q,1000q,2000q,1000b,1000h] [--no-pin]
 //               only the scale rows (r responders, q requestors, b bursting, h a CPU hog on faild's core);
 //               FAILD_NODE_ARGS adds node flags to faild there (--cpu-prof --cpu-prof-dir=DIR to profile)
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { cpus, release } from 'node:os'
+import { cpus, loadavg, release } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import { labUnavailable } from '../spec/lab/harness/netlab.js'
 import { type AddressRow, benchAddressMove, benchNetMonMove } from './addresses.js'
 import { chartSvg } from './chart.js'
 import { benchProfile, type CaseResult, PROFILES } from './failover.js'
-import { frrSection } from './frr.js'
+import { benchFrr, type FrrCase, frrMissing, frrSection } from './frr.js'
 import { benchIdle, type IdleResult } from './idle.js'
+import { benchIpv6, type Ipv6Row } from './ipv6.js'
 import {
   benchChurn,
   benchScale,
@@ -350,6 +354,165 @@ async function targetsOnly(runs: number): Promise<number> {
   return 0
 }
 
+/** The samples cell: how many, and how many of them never saw each family's change (a failure, not in the figures). */
+function samplesCell(n: number, v6: Summary, v4: Summary): string {
+  const missing = [
+    [n - v6.n, 'IPv6'],
+    [n - v4.n, 'IPv4'],
+  ].filter(([k]) => (k as number) > 0)
+  return missing.length ? `${n} (**${missing.map(([k, f]) => `${k} ${f}`).join(', ')} never seen**)` : `${n}`
+}
+
+/** The IPv6 rows: both families' swaps from the same faults side by side, their difference, the IPv6 stream's stall. */
+function ipv6Tables(rows: readonly Ipv6Row[]): string[] {
+  const profile = rows[0]?.profile ?? PROFILES[0]!.name
+  const out = [
+    `IPv6 on dual-stack hosts with a key (${profile}): from the fault to the peer's route to the faulted host's LAN A IPv6 address moving to LAN B, and to its IPv4 address, in the same runs (ms)`,
+    '',
+    row([
+      'fault',
+      'samples',
+      'IPv6 median',
+      'p95',
+      'max',
+      'IPv4 median',
+      'p95',
+      'max',
+      'IPv6 - IPv4: min',
+      'median',
+      'max',
+      'limit (f - 0.5) x t',
+    ]),
+    row(Array(12).fill('---')),
+  ]
+  for (const r of rows) {
+    const s = r.summary
+    const gap = [ms(s.failoverGap.min), ms(s.failoverGap.median), ms(s.failoverGap.max)]
+    out.push(
+      row([
+        r.fault,
+        samplesCell(r.samples, s.failover6, s.failover4),
+        ...spread(s.failover6),
+        ...spread(s.failover4),
+        ...gap,
+        ms(r.failoverLimitMs),
+      ]),
+    )
+  }
+  out.push('', "IPv6 failback: from the heal to each family's route restored (ms), and flapping", '')
+  out.push(
+    row([
+      'fault',
+      'samples',
+      'IPv6 median',
+      'p95',
+      'max',
+      'IPv4 median',
+      'p95',
+      'max',
+      'IPv6 - IPv4: min',
+      'median',
+      'max',
+      'limit s x t',
+      'flaps',
+      'false failovers',
+    ]),
+  )
+  out.push(row(Array(14).fill('---')))
+  for (const r of rows) {
+    const s = r.summary
+    const gap = [ms(s.failbackGap.min), ms(s.failbackGap.median), ms(s.failbackGap.max)]
+    out.push(
+      row([
+        r.fault,
+        samplesCell(r.samples, s.failback6, s.failback4),
+        ...spread(s.failback6),
+        ...spread(s.failback4),
+        ...gap,
+        ms(r.failbackLimitMs),
+        r.flaps,
+        r.falseFailovers,
+      ]),
+    )
+  }
+  out.push('', 'IPv6 TCP stream between LAN A IPv6 addresses: longest stall (ms) and bytes lost', '')
+  out.push(
+    row(['fault', 'runs', 'stall at failover: median', 'p95', 'max', 'stall at failback: median', 'max', 'bytes lost']),
+  )
+  out.push(row(Array(8).fill('---')))
+  for (const r of rows) {
+    const [f, b] = [r.summary.stallFailover, r.summary.stallFailback]
+    out.push(row([r.fault, r.runs, ...spread(f), ms(b.median), ms(b.max), r.bytesLost]))
+  }
+  return out
+}
+
+/** faild's IPv6 swap beside FRR's OSPFv3 route moving, per fault, or why FRR did not run. */
+function frr6Table(rows: readonly Ipv6Row[], frr: readonly FrrCase[] | string): string[] {
+  const head = [
+    "faild beside FRR in IPv6 (zebra + ospf6d + bfdd, BFD 100 ms x 3): from the start of the fault command to the peer's route to the faulted host moving to LAN B (ms; faild: host 1's LAN A IPv6 address, FRR: host 1's OSPFv3-advertised /128)",
+    '',
+  ]
+  if (typeof frr === 'string') return [...head, `FRR skipped: ${frr}`]
+  const cols = [
+    'fault',
+    'faild samples',
+    'median',
+    'p95',
+    'max',
+    'FRR runs',
+    'median',
+    'p95',
+    'max',
+    'faild / FRR (median)',
+  ]
+  const lines = [...head, row(cols), row(Array(cols.length).fill('---'))]
+  for (const f of frr) {
+    const r = rows.find((x) => x.fault === f.fault)
+    if (!r) continue
+    const [a, b] = [r.summary.failover6, f.summary]
+    const faild = samplesCell(r.samples, a, r.summary.failover4)
+    lines.push(
+      row([
+        f.fault,
+        faild,
+        ...spread(a),
+        runsCell(f.failover.length, b),
+        ...spread(b),
+        (a.median / b.median).toFixed(2),
+      ]),
+    )
+  }
+  return lines
+}
+
+/** `--ipv6-only`: the IPv6 rows (and with `frr`, FRR in IPv6 beside them), written to bench/results/ipv6.json. */
+async function ipv6Only(runs: number, frr: boolean): Promise<number> {
+  // The machine is shared: its load before and after says how far to trust the figures.
+  const load = () => loadavg().map((x) => x.toFixed(1))
+  const before = load()
+  say(
+    `IPv6 on dual-stack hosts with a key, ${PROFILES[0]!.name}, ${runs} runs per fault; load average ${before.join(' ')}`,
+  )
+  const rows = await benchIpv6(runs, say)
+  const after = load()
+  say(`\n${ipv6Tables(rows).join('\n')}\n\nload average before ${before.join(' ')}, after ${after.join(' ')}`)
+  let frr6: FrrCase[] | string | undefined
+  if (frr) {
+    say('FRR in IPv6...')
+    frr6 =
+      frrMissing(6) ??
+      (await benchFrr(runs, say, 6).catch((err: Error) => `FRR run failed: ${err.message.split('\n').at(-1)}`))
+    say(`\n${frr6Table(rows, frr6).join('\n')}`)
+  }
+  mkdirSync(OUT, { recursive: true })
+  const when = new Date().toISOString()
+  const json = { when, loadBefore: before, loadAfter: after, rows, ...(frr6 === undefined ? {} : { frr: frr6 }) }
+  writeFileSync(`${OUT}ipv6.json`, `${JSON.stringify(json, null, 2)}\n`)
+  say('written: bench/results/ipv6.json')
+  return 0
+}
+
 /** `--scale-only`: the scale rows alone, written to bench/results/scale-only.json. */
 async function scaleOnly(rows: readonly ScaleRow[], o: ScaleOptions): Promise<number> {
   say(`scale rows ${rows.map((r) => `${r.peers} ${r.kind}`).join(', ')}, ${o.windowS} s each`)
@@ -373,6 +536,8 @@ async function main(): Promise<number> {
   if (process.argv.includes('--idle-only')) return idleOnly(windowS * 2)
   if (process.argv.includes('--targets-only')) return targetsOnly(process.argv.includes('--runs') ? runs : 10)
   if (process.argv.includes('--tcp-only')) return tcpOnly(process.argv.includes('--runs') ? runs : 10)
+  if (process.argv.includes('--ipv6-only'))
+    return ipv6Only(process.argv.includes('--runs') ? runs : 10, process.argv.includes('--frr'))
   const machine = `${cpus().length} cores (${cpus()[0]?.model ?? 'unknown CPU'}), Linux ${release()}, Node ${process.version}`
   say(`faild bench: ${runs} runs per failover case, ${machine}`)
   const cases: CaseResult[] = []
@@ -383,6 +548,8 @@ async function main(): Promise<number> {
     say(`\n${frrLines.join('\n')}`)
     return 0
   }
+  say('IPv6 on dual-stack hosts...')
+  const ipv6 = await benchIpv6(runs, say)
   say('churn and start-up...')
   const churn = await benchChurn(1000, 10)
   const startup = await benchStartup(50, 10)
@@ -409,13 +576,15 @@ async function main(): Promise<number> {
     '',
     idleLine(idle),
     '',
+    ...ipv6Tables(ipv6),
+    '',
     ...frrLines,
     '',
   ].join('\n')
   say(`\n${md}`)
   mkdirSync(OUT, { recursive: true })
   const meta = { when, machine, runs }
-  writeFileSync(`${OUT}failover.json`, `${JSON.stringify({ ...meta, cases }, null, 2)}\n`)
+  writeFileSync(`${OUT}failover.json`, `${JSON.stringify({ ...meta, cases, ipv6 }, null, 2)}\n`)
   writeFileSync(`${OUT}scale.json`, `${JSON.stringify({ ...meta, scale, churn, startup, idle }, null, 2)}\n`)
   writeFileSync(`${OUT}targets.json`, `${JSON.stringify({ ...meta, targets: tg }, null, 2)}\n`)
   writeFileSync(`${OUT}results.md`, md)
