@@ -12,6 +12,9 @@
 import dgram from 'node:dgram'
 import { type Lan, lanOf } from '../core/lans.js'
 import { formatIPv4, parseIPv4 } from '../core/util/ipv4.js'
+import { bindSocket, closeAll, growRecvBuffer, type SocketFactory } from './udp-socket.js'
+
+export type { SocketFactory }
 
 export type PacketHandler = (lan: number, src: number, data: Buffer) => void
 export type ErrorHandler = (lan: number, err: Error) => void
@@ -20,14 +23,6 @@ export type StrayHandler = (src: number, data: Buffer) => void
 
 /** 255.255.255.255. */
 const LIMITED = 0xffffffff
-
-export type SocketFactory = () => dgram.Socket
-
-/**
- * Every responder answers a broadcast INQ at once, so ACKs arrive in a burst of one per peer and
- * LAN: 1000 peers need ~1 MiB of socket buffer. The kernel caps this at net.core.rmem_max.
- */
-export const RECV_BUFFER_BYTES = 4 << 20
 
 export class Transport {
   readonly #lans: readonly Lan[]
@@ -103,7 +98,7 @@ export class Transport {
     s.on('message', (data, rinfo) => onMessage(parseIPv4(rinfo.address) ?? 0, data))
     s.on('error', onFail)
     try {
-      await bind(s, formatIPv4(address), this.#port)
+      await bindSocket(s, formatIPv4(address), this.#port)
     } catch (err) {
       await closeAll([s])
       throw err
@@ -143,40 +138,4 @@ export class Transport {
     this.#limited = undefined
     await closeAll(all)
   }
-}
-
-function closeAll(sockets: readonly dgram.Socket[]): Promise<unknown> {
-  return Promise.all(
-    sockets.map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          try {
-            s.close(() => resolve())
-          } catch {
-            resolve() // never bound, or already closed
-          }
-        }),
-    ),
-  )
-}
-
-/** Ask for RECV_BUFFER_BYTES; returns what the kernel granted (it reports double the usable size). */
-function growRecvBuffer(s: dgram.Socket): number {
-  try {
-    s.setRecvBufferSize(RECV_BUFFER_BYTES)
-  } catch {
-    // capped or refused: what we have is reported below
-  }
-  return s.getRecvBufferSize() / 2
-}
-
-function bind(s: dgram.Socket, address: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const fail = (err: Error) => reject(new Error(`cannot bind UDP ${address}:${port}: ${err.message}`))
-    s.once('error', fail)
-    s.bind({ address, port, exclusive: true }, () => {
-      s.off('error', fail)
-      resolve()
-    })
-  })
 }

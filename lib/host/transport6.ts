@@ -34,7 +34,8 @@
 import dgram from 'node:dgram'
 import { isIPv6Only, type Lan } from '../core/lans.js'
 import { formatIPv6, type IPv6, parseIPv6 } from '../core/util/ipv6.js'
-import { type ErrorHandler, RECV_BUFFER_BYTES, type SocketFactory } from './transport.js'
+import type { ErrorHandler } from './transport.js'
+import { bindSocket, closeAll, growRecvBuffer, type SocketFactory } from './udp-socket.js'
 
 /**
  * The group INQs go to: the link-local scope of ff0X::114, which RFC 4727 (section 2, "IPv6
@@ -143,7 +144,7 @@ export class Transport6 {
     const s = this.#factory()
     s.on('message', (data, rinfo) => this.#onPacket(lan, sourceOf(rinfo.address), data))
     try {
-      await bind(s, address, this.#port)
+      await bindSocket(s, address, this.#port)
     } catch (err) {
       await closeAll([s])
       throw err // reported once, by start() or rebind(), not to the error handler as well
@@ -182,41 +183,4 @@ function sourceOf(text: string): IPv6 {
   const zone = text.indexOf('%')
   // :: for a source that is not IPv6 text, which the kernel never gives a udp6 socket
   return parseIPv6(zone < 0 ? text : text.slice(0, zone)) ?? new Uint8Array(16)
-}
-
-function closeAll(sockets: readonly dgram.Socket[]): Promise<unknown> {
-  return Promise.all(
-    sockets.map(
-      (s) =>
-        new Promise<void>((resolve) => {
-          try {
-            s.close(() => resolve())
-          } catch {
-            resolve() // never bound, or already closed
-          }
-        }),
-    ),
-  )
-}
-
-/** Ask for RECV_BUFFER_BYTES (a burst of ACKs, as for IPv4); returns what the kernel granted (it reports double the usable size). */
-function growRecvBuffer(s: dgram.Socket): number {
-  try {
-    s.setRecvBufferSize(RECV_BUFFER_BYTES)
-  } catch {
-    // capped or refused: what we have is reported below
-  }
-  return s.getRecvBufferSize() / 2
-}
-
-/** `exclusive`: a cluster worker must not share the port; the scope in `address` picks the interface. */
-function bind(s: dgram.Socket, address: string, port: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const fail = (err: Error) => reject(new Error(`cannot bind UDP [${address}]:${port}: ${err.message}`))
-    s.once('error', fail)
-    s.bind({ address, port, exclusive: true }, () => {
-      s.off('error', fail)
-      resolve()
-    })
-  })
 }
