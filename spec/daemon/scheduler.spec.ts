@@ -78,6 +78,30 @@ t.test(
   },
 )
 
+t.test(
+  'a long drain (a flood of packets that count) sends the INQs after a tenth of the interval, then judges',
+  async (t) => {
+    const { clock, s, calls, turn } = setup(100)
+    s.start(true)
+    turn()
+    calls.length = 0
+    clock.fire(100)
+    turn(32) // every turn reads more packets that count
+    t.same(calls, [], 'a short drain: the INQs wait for it, to go out after the judgement')
+    clock.t = 110
+    turn(32)
+    t.same(calls, ['tick 110'], 'a tenth of the interval into the drain: the INQs go out, on time for the peers')
+    clock.t = 150
+    turn(32)
+    t.same(calls, ['tick 110'], 'once')
+    turn(0)
+    t.same(calls, ['tick 110', 'judge 150'], 'the judgement still waits for the drain')
+    clock.fire(200)
+    turn()
+    t.same(calls.slice(2), ['judge 200', 'tick 200'], 'the schedule keeps its time')
+  },
+)
+
 t.test('a tick timer that fires a millisecond early still ticks, and the schedule does not drift', async (t) => {
   const { clock, s, calls, turn } = setup()
   s.start(true)

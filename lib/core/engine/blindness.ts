@@ -6,8 +6,13 @@
 // down, the worst a failover daemon can do (1000 hosts sending in bursts once made 176 false
 // failovers). So a window that saw faild blind counts a miss only for a path silent far longer
 // than loss and lateness explain; every other judgement waits for windows that open after it.
+//
+// The same goes for what peers say of us: a peer stops hearing us when our own INQs go out later
+// than it waits for them (a stalled event loop, a drain that reads a flood for a second), so a
+// peer that begins to say so then, or soon after, or soon after faild was blind, is likely
+// describing faild's lateness, not the LAN.
 import type { Peer, PeerLan } from './peer-table.js'
-import { OVERLOAD_SILENCE } from './timing.js'
+import { inqWaitMs, OVERLOAD_SILENCE } from './timing.js'
 
 /** Whether one miss may be counted: the peer, its path, and when the miss's window opened. */
 export type Judge = (peer: Peer, pl: PeerLan, since: number) => boolean
@@ -15,6 +20,10 @@ export type Judge = (peer: Peer, pl: PeerLan, since: number) => boolean
 export class Blindness {
   /** When faild last found itself blind (monotonic ms; -Infinity: never). */
   #at = -Infinity
+  /** When this host's last INQ went out (-Infinity: none yet, or a responder). */
+  #sentAt = -Infinity
+  /** When an INQ last went out later than peers wait for it (-Infinity: never). */
+  #lateAt = -Infinity
   readonly #intervalMs: () => number
 
   constructor(intervalMs: () => number) {
@@ -37,5 +46,23 @@ export class Blindness {
       if (since > this.#at) return true
       return now - pl.lastHeard >= OVERLOAD_SILENCE * Math.max(this.#intervalMs(), peer.intervalMs)
     }
+  }
+
+  /** This host (a requestor) sent its INQs at `now`: later than peers wait since the last, they counted it missed. */
+  sent(now: number): void {
+    if (now - this.#sentAt > inqWaitMs(this.#intervalMs()) && this.#sentAt !== -Infinity) this.#lateAt = now
+    this.#sentAt = now
+  }
+
+  /**
+   * Whether a peer (its INQ interval `peerIntervalMs`) that begins at `now` to say it does not hear
+   * us is likely describing our own lateness: our INQ is overdue at the peers right now, or was, or
+   * faild was blind, within the last OVERLOAD_SILENCE intervals (the peer's misses and its report
+   * of them take a few intervals to reach us).
+   */
+  excuses(now: number, peerIntervalMs: number): boolean {
+    if (this.#sentAt !== -Infinity && now - this.#sentAt > inqWaitMs(this.#intervalMs())) return true
+    const window = OVERLOAD_SILENCE * Math.max(this.#intervalMs(), peerIntervalMs)
+    return now - Math.max(this.#at, this.#lateAt) <= window
   }
 }

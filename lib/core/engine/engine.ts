@@ -123,13 +123,16 @@ export class Engine {
       out.push({ kind: 'send', lan, to: 'broadcast', msg })
       for (const to of cfg.unicast?.[lan] ?? []) out.push({ kind: 'send', lan, to, msg })
     })
+    if (out.length > 0) this.#blindness.sent(now)
     return out
   }
 
   /**
    * A decoded packet that arrived on LAN `lan` from source address `src`. `blind` (asked only when
    * a peer begins to say it does not hear us) says whether faild has been losing packets of its own
-   * doing: then the peer's deafness is likely ours, and believed only after DEAF_EXCUSE_PACKETS.
+   * doing: then the peer's deafness is likely ours, and believed only after DEAF_EXCUSE_PACKETS. So
+   * it is when our own INQs went out late, or faild was found blind, lately (Blindness.excuses):
+   * the kernel's drop counter alone misses a stalled loop, and a judgement may have read it first.
    */
   receive(now: number, lan: number, src: number, msg: Message, blind: () => boolean = () => false): Effect[] {
     const refused = admit({ now, lan, src, msg }, this.#admit)
@@ -140,8 +143,9 @@ export class Engine {
     const peer = this.#learn(now, msg, out)
     const before = peer.lans.map((p, i) => this.#paths.before(p, i))
     const pl = peer.lans[lan]!
+    const ours = () => this.#blindness.excuses(now, peer.intervalMs) || blind()
     const ourSeq = this.#rounds.seq
-    record(peer, lan, msg, now, { cfg: this.#cfg, blind, out, isPeerAddress: this.#isPeerAddress, ourSeq })
+    record(peer, lan, msg, now, { cfg: this.#cfg, blind: ours, out, isPeerAddress: this.#isPeerAddress, ourSeq })
     if (msg.kind === 'ack') {
       pl.rttMs = this.#rounds.answer(lan, peer.id, msg.seq, now)
       if (pl.rttMs !== undefined) this.#cfg.rttSample?.(lan, pl.rttMs)

@@ -6,7 +6,7 @@ import type { HeldAddress, Message } from '../wire/codec.js'
 import type { PeerEvent } from './effects.js'
 import { Evicted } from './evicted.js'
 import { NO_SERVICES } from './services.js'
-import { FORGET_INTERVALS, FORGET_MIN_MS, INQ_GRACE_FRACTION, INQ_GRACE_MIN_MS } from './timing.js'
+import { FORGET_INTERVALS, FORGET_MIN_MS, inqWaitMs } from './timing.js'
 import { adopts } from './trust.js'
 import { adopts6, type Trust6Config } from './trust6.js'
 
@@ -245,10 +245,10 @@ export class PeerTable {
    * heard. Returns the earliest INQ deadline of the peer.
    */
   expectInqs(peer: Peer, now: number, lan: number): number {
-    const grace = Math.max(INQ_GRACE_MIN_MS, INQ_GRACE_FRACTION * peer.intervalMs)
+    const due = now + inqWaitMs(peer.intervalMs)
     let soonest = Infinity
     peer.lans.forEach((pl, i) => {
-      if (pl.address !== 0 && (i === lan || pl.inqDue === Infinity)) pl.inqDue = now + peer.intervalMs + grace
+      if (pl.address !== 0 && (i === lan || pl.inqDue === Infinity)) pl.inqDue = due
       soonest = Math.min(soonest, pl.inqDue)
     })
     return soonest

@@ -9,6 +9,9 @@ export const MAX_DOWN_ON_IDS = 64
 /** A responder judges an INQ missed once it is this late beyond the requestor's interval. */
 export const INQ_GRACE_FRACTION = 0.2
 export const INQ_GRACE_MIN_MS = 10
+/** How long a responder waits for a requestor's next INQ: its interval and the grace. */
+export const inqWaitMs = (intervalMs: number): number =>
+  intervalMs + Math.max(INQ_GRACE_MIN_MS, INQ_GRACE_FRACTION * intervalMs)
 
 /**
  * While faild is blind (overloaded: see Blindness) a path counts a miss only after this many

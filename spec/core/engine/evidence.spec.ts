@@ -184,3 +184,57 @@ t.test(
     t.equal(e.view().peers[0]!.paths[0]!.peerOutOfService, false, 'an interval later: taken')
   },
 )
+
+/** Packets from the peer on LAN A saying it does not hear us, one every 10 ms from `from`; when each changed a path. */
+function deafFrom(e: Engine, from: number, count: number): string[] {
+  const changes: string[] = []
+  for (let i = 0; i < count; i++) {
+    const now = from + i * 10
+    const fx = e.receive(now, 0, PEER_ADDR[0]!, { ...inq(0, now, 0), down: [ME] }, () => false)
+    changes.push(...links(fx).map((l) => `${i}:${l}`))
+  }
+  return changes
+}
+
+t.test(
+  'a peer that begins to say it does not hear us while our own INQs are overdue is believed only after 20 packets',
+  async (t) => {
+    // The kernel dropped nothing (blind() says no), but our loop stalled: no INQ since 200, and a
+    // peer waits 120 ms for the next. Its deafness is our lateness, not the LAN.
+    const e = new Engine(base)
+    run(e, 0, 300, [0, 1], [0, 1])
+    t.same(
+      deafFrom(e, 450, 25),
+      [`${DEAF_EXCUSE_PACKETS - 1}:0:up->down`],
+      'no INQ for 250 ms: down at the 20th packet',
+    )
+  },
+)
+
+t.test('so is one that begins soon after our INQ went out late, and not later', async (t) => {
+  const e = new Engine(base)
+  run(e, 0, 300, [0, 1], [0, 1])
+  e.tick(450) // 250 ms after the one before: the peers counted it missed
+  t.same(deafFrom(e, 460, 25), [`${DEAF_EXCUSE_PACKETS - 1}:0:up->down`], 'just after it: down at the 20th packet')
+  const late = new Engine(base)
+  run(late, 0, 300, [0, 1], [0, 1])
+  late.tick(450)
+  const end = 500 + 100 * OVERLOAD_SILENCE
+  run(late, 500, end, [0, 1], [0, 1])
+  t.same(
+    deafFrom(late, end, 1),
+    ['0:0:up->down'],
+    `${OVERLOAD_SILENCE} intervals of INQs on time later: believed at once`,
+  )
+})
+
+t.test('so is one that begins soon after a judgement found faild blind (it read the drop counter first)', async (t) => {
+  const e = new Engine(base)
+  run(e, 0, 300, [0, 1], [0, 1])
+  let asked = 0
+  // The ACKs of 300 are missed while faild is blind: that judgement reads (and resets) the kernel's
+  // drop counter, so the peer's first deaf packet just after finds no new drops there.
+  both(e, 300, [], [0, 1], () => ++asked > 0)
+  t.ok(asked > 0, 'the judgement asked and found faild blind')
+  t.same(deafFrom(e, 360, 25), [`${DEAF_EXCUSE_PACKETS - 1}:0:up->down`], 'down at the 20th packet, not the first')
+})
