@@ -6,6 +6,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
+import type { StatusReport } from '../../lib/core/report/status-format.js'
 import { addr, withLab } from './harness/lab-test.js'
 import { FAILD, type Host, type Lab, STREAM, sleep, until } from './harness/netlab.js'
 
@@ -82,6 +83,12 @@ t.test('two NICs on one IPv6 subnet: the address moves to the working one, the c
     await p1.waitFor(new RegExp(`address ${esc}/64 moved etha2 -> etha \\(LAN A; a preferred interface works again\\)`))
     await until(async () => (await neighbour(lab, client, service)) === macA, 5000, 'back at the first NIC')
     t.pass('healed: back on the first NIC (failback)')
+    const report = JSON.parse((await lab.faildctl(h1, ['status', '--json'])).stdout) as StatusReport
+    t.equal(
+      report.lans[0]?.ipv6,
+      lab.address6(A, h1.n),
+      "LAN A's own IPv6 address is the host's, not the service address",
+    )
     t.equal(await p1.stop(), 0)
     t.match((await lab.exec(h1, 'ip', ['-6', 'addr', 'show', 'dev', 'etha'])).stdout, service, 'not owned: it stays')
     t.notMatch((await lab.exec(h1, 'ip', ['-6', 'rule'])).stdout, service, "the address's reply rule is gone")
