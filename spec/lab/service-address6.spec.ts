@@ -110,5 +110,11 @@ t.test('two NICs on one IPv6 subnet: the address moves to the working one, the c
       /\/addresses\/0: \S+ is in use by another host \(another host answers its duplicate address detection on etha\)/,
     )
     t.notMatch((await lab.exec(h1, 'ip', ['-6', 'addr'])).stdout, taken, 'nothing claimed')
+    await until(
+      async () => (await sysctls(lab, h1, 'etha')) === before.etha,
+      5000,
+      'sysctls restored after the refusal',
+    )
+    t.pass('the refused start put the sysctls back too')
   }),
 )
