@@ -1,5 +1,6 @@
 // What the options mean on this host's LANs: the engine's tunables, the gateways, the rate limit.
 
+import { onSubnet6 } from '../core/addresses/lines6.js'
 import type { ServiceAddress } from '../core/addresses/placement.js'
 import type { Tunables } from '../core/engine/engine.js'
 import { InterfaceError, type Lan, lanOf } from '../core/lans.js'
@@ -42,18 +43,24 @@ function interfaceProblem(name: string, i: number, j: number, lans: readonly Lan
 
 /** The service addresses of the config, each with the LANs of its interfaces, in order. */
 export function placeAddresses(o: Options, lans: readonly Lan[]): ServiceAddress[] {
-  return o.addresses.map((a, i) => ({
-    address: a.address,
-    len: a.len,
-    lans: a.interfaces.map((name, j) => {
+  return o.addresses.map((a, i) => {
+    const on = a.interfaces.map((name, j) => {
       const lan = lans.find((l) => l.iface === name)
       if (!lan) throw new InterfaceError(interfaceProblem(name, i, j, lans))
-      return lan.index
-    }),
-    watch: a.watch,
-    failback: a.failback ?? o.failback,
-    owned: a.owned,
-  }))
+      return lan
+    })
+    if (a.ipv6 !== undefined && !on.some((l) => onSubnet6(l, a.ipv6!)))
+      throw new InterfaceError(`/addresses/${i}/address: ${a.ipv6}/${a.len} is on none of its interfaces' IPv6 subnets`)
+    return {
+      address: a.address,
+      ...(a.ipv6 === undefined ? {} : { ipv6: a.ipv6 }),
+      len: a.len,
+      lans: on.map((l) => l.index),
+      watch: a.watch,
+      failback: a.failback ?? o.failback,
+      owned: a.owned,
+    }
+  })
 }
 
 /** The LANs a target is probed on: the one named (label or interface), else every LAN whose subnet holds it. */

@@ -32,7 +32,7 @@ const PRINT: { readonly [K in Printed]: (o: Options) => unknown } = {
   ignorePeers: (o) => quads(o.ignorePeers),
   addresses: (o) =>
     o.addresses.map((a) => ({
-      address: `${formatIPv4(a.address)}/${a.len}`,
+      address: `${a.ipv6 ?? formatIPv4(a.address)}/${a.len}`,
       interfaces: a.interfaces,
       watch: quads(a.watch),
       failback: a.failback,

@@ -5,6 +5,7 @@
 import type { ErrorObject } from 'ajv'
 import { lanLabel } from '../core/lans.js'
 import { parseIPv4 } from '../core/util/ipv4.js'
+import { formatIPv6, isRoutable6, parseIPv6 } from '../core/util/ipv6.js'
 import { MAX_LANS } from '../core/wire/constants.js'
 import { PATTERN_TEXT } from './schema.js'
 import type { GatewayRoute, LanSpec, Listen, LogFormat, LogLevel, Options } from './types.js'
@@ -87,6 +88,23 @@ function parsePrefix(text: string): { prefix: number; len: number } {
   return { prefix: (parseIPv4(a!)! & mask) >>> 0, len }
 }
 
+/** What the schema's pattern lets through but a service address cannot be: bad IPv6 text, no subnet left around it. */
+function serviceAddressProblems(text: string, key: string): string[] {
+  const [a, l] = text.split('/') as [string, string]
+  const len = Number(l)
+  if (parseIPv4(a) !== undefined) return len > 30 ? [`${key}: a /${len} leaves no subnet to announce it on`] : []
+  const v6 = parseIPv6(a)
+  if (!v6 || !isRoutable6(v6)) return [`${key}: ${a} is not a global or ULA IPv6 address`]
+  return len > 126 ? [`${key}: a /${len} leaves no subnet to announce it on`] : []
+}
+
+/** A service address of the config: IPv4 as a number, IPv6 as RFC 5952 text (address 0). */
+function serviceAddress(text: string): { address: number; ipv6?: string; len: number } {
+  const [a, l] = text.split('/') as [string, string]
+  const v6 = parseIPv6(a)
+  return v6 ? { address: 0, ipv6: formatIPv6(v6), len: Number(l) } : { address: parseIPv4(a)!, len: Number(l) }
+}
+
 /** Rules the schema cannot say: keys that must agree with each other. */
 function crossChecks(c: ConfigFile): string[] {
   const errors: string[] = []
@@ -99,8 +117,7 @@ function crossChecks(c: ConfigFile): string[] {
       if (!c.targets.some((x) => x.address === w))
         errors.push(`/addresses/${i}/watch/${j}: ${w} is not a target (add it to targets)`)
     })
-    const len = Number(a.address.split('/')[1])
-    if (len > 30) errors.push(`/addresses/${i}/address: a /${len} leaves no subnet to announce it on`)
+    errors.push(...serviceAddressProblems(a.address, `/addresses/${i}/address`))
   })
   const targets = new Set(c.targets.map((x) => x.address))
   if (!c.requestor && c.routes.some((r) => r.via.some((v) => !targets.has(v))))
@@ -158,8 +175,7 @@ function toOptions(c: ConfigFile, configFile: string | undefined): Options {
     ignorePeers: c.ignorePeers.map(toNumber),
     targets: c.targets.map((x) => ({ address: toNumber(x.address), lan: x.lan, method: x.method })),
     addresses: c.addresses.map((a) => ({
-      address: parseIPv4(a.address.split('/')[0]!)!,
-      len: Number(a.address.split('/')[1]),
+      ...serviceAddress(a.address),
       interfaces: a.interfaces,
       watch: (a.watch ?? []).map(toNumber),
       failback: a.failback,

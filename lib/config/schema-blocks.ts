@@ -5,6 +5,9 @@ export const QUAD =
   '^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$'
 export const PREFIX = `${QUAD.slice(0, -1)}/([0-9]|[12][0-9]|3[0-2])$`
 
+/** A service address: an IPv4 prefix as above, or IPv6 text and a length (core/wire/address.ts checks the text). */
+export const SERVICE_PREFIX = `^(?:${PREFIX.slice(1, -1)}|[0-9A-Fa-f:.]{2,45}/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$`
+
 /**
  * A file or program path: it reaches open(2), spawn(2) and log lines, so no control character
  * (a NUL would stop faild at the first open, a newline would forge a log line).
@@ -22,6 +25,7 @@ export const CLUSTER = '^[A-Za-z0-9._-]{1,64}$'
 export const PATTERN_TEXT: Readonly<Record<string, string>> = {
   [QUAD]: 'must be a dotted-quad IPv4 address',
   [PREFIX]: 'must be an IPv4 prefix like 10.0.0.0/16',
+  [SERVICE_PREFIX]: 'must be an address with its prefix length, like 198.18.1.100/24 or 2001:db8:1::100/64',
   [PATH]: 'must be a path of 1 to 4096 characters, none of them a control character (NUL, newline...)',
   [IFNAME]: 'must be an interface name of 1 to 15 characters, without / : # quotes or white space, not . or ..',
   [LISTEN]: 'must be address:port, like 127.0.0.1:9420 (an IPv4 address, or [::1]; port 1 to 65535)',

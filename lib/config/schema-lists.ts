@@ -1,7 +1,7 @@
 // The list keys of faild.json's schema: its LANs, probe targets, service addresses and gateway routes, each item's properties described.
 import { IFNAME } from '../core/lans.js'
 import { MAX_LANS, MAX_SERVICES } from '../core/wire/constants.js'
-import { address, int, LABEL, PREFIX, restart } from './schema-blocks.js'
+import { address, int, LABEL, PREFIX, restart, SERVICE_PREFIX } from './schema-blocks.js'
 
 export const LANS = restart({
   type: 'array',
@@ -72,7 +72,7 @@ export const ADDRESSES = restart({
   default: [],
   maxItems: MAX_SERVICES,
   description:
-    'Service addresses faild keeps on a working interface: on the first of `interfaces` whose LAN works, moved to the next (announced with gratuitous ARP) when it fails.',
+    'Service addresses faild keeps on a working interface: on the first of `interfaces` whose LAN works, moved to the next (announced with gratuitous ARP, or for IPv6 an unsolicited neighbour advertisement) when it fails.',
   items: {
     type: 'object',
     additionalProperties: false,
@@ -80,8 +80,9 @@ export const ADDRESSES = restart({
     properties: {
       address: {
         type: 'string',
-        pattern: PREFIX,
-        description: 'The address with its prefix length, e.g. "198.18.1.100/24".',
+        pattern: SERVICE_PREFIX,
+        description:
+          'The address with its prefix length, e.g. "198.18.1.100/24", or IPv6 on a LAN\'s IPv6 subnet, e.g. "2001:db8:1::100/64".',
       },
       interfaces: {
         type: 'array',

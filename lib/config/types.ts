@@ -82,7 +82,10 @@ export interface Listen {
 
 /** A service address faild keeps on a working interface (daemon/service-addresses.ts). */
 export interface AddressEntry {
+  /** The IPv4 address; 0 for an IPv6 one. */
   readonly address: number
+  /** The IPv6 address (RFC 5952 text), when it is one. */
+  readonly ipv6?: string
   readonly len: number
   readonly interfaces: readonly string[]
   readonly watch: readonly number[]

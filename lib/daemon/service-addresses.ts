@@ -1,4 +1,5 @@
 // Service addresses at work: claimed at start (after checking nobody else answers for them), moved to a working interface when theirs fails, left or removed at stop.
+import { onSubnet6 } from '../core/addresses/lines6.js'
 import { lanTrouble, placement, type ServiceAddress } from '../core/addresses/placement.js'
 import type { EngineView } from '../core/engine/view.js'
 import type { Lan } from '../core/lans.js'
@@ -7,14 +8,18 @@ import type { TargetView } from '../core/targets/targets.js'
 import { formatIPv4, sameSubnet } from '../core/util/ipv4.js'
 import type { HeldAddress } from '../core/wire/codec.js'
 import { AddressMover, type MoverOptions } from '../host/address-mover.js'
+import { AddressMover6 } from '../host/address-mover6.js'
 import type { IpRunner } from '../host/ip-runner.js'
 import type { Logger } from '../host/log.js'
+import { NdiscSysctls, type Sysctl } from '../host/ndisc-sysctl.js'
 import { OneAtATime } from './one-at-a-time.js'
 
 /** Each address's reply routes live in table `--table` + this + its index (gateway tables use + 1 to + 33). */
 export const ADDRESS_TABLE_OFFSET = 40
 /** Three gratuitous ARPs, half a second apart: the first reaches everyone unless lost; the others cover a loss and neighbours' one-second lock time. */
 export const ANNOUNCE = { count: 3, spacingMs: 500 }
+/** The start's DAD for an IPv6 address: up to 1 s before the kernel's probe, 1 s for an answer, and slack. */
+export const DAD_TIMEOUT_MS = 4000
 
 export interface ServiceAddressesDeps {
   readonly ip: IpRunner
@@ -29,12 +34,65 @@ export interface ServiceAddressesDeps {
   readonly table: number
   readonly rulePriority: number
   readonly dryRun: boolean
+  /** IPv6 neighbour-discovery sysctls (default: this namespace's /proc/sys). */
+  readonly sysctl?: Sysctl
 }
+
+/** One address's mover, whatever its family. */
+interface Mover {
+  holder(): Promise<string | undefined>
+  /** Who else has the address on `iface`, in words; undefined: nobody. */
+  duplicate(iface: string): Promise<string | undefined>
+  move(to: string, from: string | undefined, foreign: boolean): Promise<void>
+  release(owned: boolean): Promise<void>
+  /** How a move is announced, for the log. */
+  readonly announced: string
+}
+
+function mover4(spec: ServiceAddress, o: MoverOptions, deps: ServiceAddressesDeps): Mover {
+  const m = new AddressMover(o, deps)
+  const { address, len } = spec
+  return {
+    holder: () => m.holder(address),
+    duplicate: async (iface) => {
+      const mac = await m.duplicate(iface, address)
+      return mac && `${mac} answers ARP for it on ${iface}`
+    },
+    move: (to, from, foreign) => m.move(address, len, to, from, foreign),
+    release: (owned) => m.release(address, len, owned),
+    announced: `${ANNOUNCE.count} gratuitous ARPs`,
+  }
+}
+
+/** IPv6: the kernel's DAD at the claim, then no DAD and an unsolicited NA on each of its interfaces (host/address-mover6.ts). */
+function mover6(
+  spec: ServiceAddress & { ipv6: string },
+  o: MoverOptions,
+  deps: ServiceAddressesDeps,
+  sysctls: NdiscSysctls,
+): Mover {
+  const m = new AddressMover6({ ...o, dadTimeoutMs: DAD_TIMEOUT_MS }, { ...deps, sysctls })
+  const { ipv6, len } = spec
+  const ifaces = () => spec.lans.flatMap((l) => deps.lans[l]?.iface ?? [])
+  return {
+    holder: () => m.holder(ipv6),
+    duplicate: (iface) => m.duplicate(iface, ipv6, len),
+    move: async (to, from, foreign) => {
+      m.announceOn(ifaces())
+      await m.move(ipv6, len, to, from, foreign)
+    },
+    release: (owned) => m.release(ipv6, len, owned),
+    announced: 'an unsolicited neighbour advertisement',
+  }
+}
+
+/** "198.18.1.100/24" or "2001:db8:1::100/64". */
+const textOf = (spec: ServiceAddress): string => `${spec.ipv6 ?? formatIPv4(spec.address)}/${spec.len}`
 
 interface Item {
   readonly spec: ServiceAddress
   readonly key: string
-  readonly mover: AddressMover
+  readonly mover: Mover
   /** The LAN the address is on now; undefined before the start placed it. */
   current: number | undefined
 }
@@ -43,12 +101,15 @@ export class ServiceAddresses {
   readonly #deps: ServiceAddressesDeps
   readonly #items: Item[]
   readonly #passes = new OneAtATime(() => this.#pass())
+  /** What faild changed of the interfaces' IPv6 sysctls, put back at stop. */
+  readonly #sysctls: NdiscSysctls
   /** The addresses of the config: a peer's claim to one of them is never routed. */
   readonly own: ReadonlySet<number>
 
   constructor(specs: readonly ServiceAddress[], deps: ServiceAddressesDeps) {
     this.#deps = deps
-    this.own = new Set(specs.map((s) => s.address))
+    this.own = new Set(specs.flatMap((s) => (s.ipv6 === undefined ? [s.address] : [])))
+    this.#sysctls = new NdiscSysctls(deps.sysctl)
     this.#items = specs.map((spec, i) => {
       const o: MoverOptions = {
         table: deps.table + ADDRESS_TABLE_OFFSET + i,
@@ -57,7 +118,9 @@ export class ServiceAddresses {
         announce: ANNOUNCE,
         dryRun: deps.dryRun,
       }
-      return { spec, key: `/addresses/${i}`, mover: new AddressMover(o, deps), current: undefined }
+      const mover =
+        spec.ipv6 === undefined ? mover4(spec, o, deps) : mover6({ ...spec, ipv6: spec.ipv6 }, o, deps, this.#sysctls)
+      return { spec, key: `/addresses/${i}`, mover, current: undefined }
     })
   }
 
@@ -69,9 +132,9 @@ export class ServiceAddresses {
   async start(): Promise<void> {
     for (const item of this.#items) {
       const { spec, mover, key } = item
-      const it = `${formatIPv4(spec.address)}/${spec.len}`
-      await mover.release(spec.address, spec.len, false) // a crashed run's rule and route
-      const holder = await mover.holder(spec.address)
+      const it = textOf(spec)
+      await mover.release(false) // a crashed run's rule and route
+      const holder = await mover.holder()
       const on = spec.lans.find((l) => this.#deps.lans[l]?.iface === holder)
       if (holder !== undefined && on === undefined)
         throw new Error(`${key}: ${it} is on ${holder}, not one of its interfaces: nothing claimed`)
@@ -79,13 +142,10 @@ export class ServiceAddresses {
       const lan = on ?? spec.lans.find((l) => view.lans[l]?.carrier) ?? spec.lans[0]!
       const iface = this.#deps.lans[lan]!.iface
       if (on === undefined) {
-        const mac = await mover.duplicate(iface, spec.address)
-        if (mac)
-          throw new Error(
-            `${key}: ${it} is in use by another host (${mac} answers ARP for it on ${iface}): nothing claimed`,
-          )
+        const why = await mover.duplicate(iface)
+        if (why) throw new Error(`${key}: ${it} is in use by another host (${why}): nothing claimed`)
       }
-      await mover.move(spec.address, spec.len, iface, undefined, this.#foreign(spec, lan))
+      await mover.move(iface, undefined, this.#foreign(spec, lan))
       item.current = lan
       this.#deps.log.info(
         `address ${it} ${on === undefined ? 'claimed' : 'kept'} on ${iface} (LAN ${this.#label(lan)})`,
@@ -96,8 +156,9 @@ export class ServiceAddresses {
 
   /** Tell peers where the addresses are now (faild clients route them over that LAN). */
   #tell(): void {
+    // IPv6 addresses are not told yet: the engine's hold is IPv4 (same-subnet clients need no telling).
     const held = this.#items.flatMap(({ spec, current }) =>
-      current === undefined ? [] : [{ address: spec.address, len: spec.len, lan: current }],
+      current === undefined || spec.ipv6 !== undefined ? [] : [{ address: spec.address, len: spec.len, lan: current }],
     )
     this.#deps.held?.(held)
   }
@@ -111,11 +172,12 @@ export class ServiceAddresses {
     await this.#passes.stop()
     for (const { spec, mover } of this.#items) {
       try {
-        await mover.release(spec.address, spec.len, spec.owned)
+        await mover.release(spec.owned)
       } catch (err) {
-        this.#deps.log.warn(`address ${formatIPv4(spec.address)}: ${(err as Error).message}`)
+        this.#deps.log.warn(`address ${textOf(spec)}: ${(err as Error).message}`)
       }
     }
+    for (const e of this.#sysctls.restore()) this.#deps.log.warn(`cannot restore ${e}`)
   }
 
   async #pass(): Promise<void> {
@@ -138,11 +200,11 @@ export class ServiceAddresses {
   async #move(item: Item, to: number, why: string): Promise<void> {
     const { lans, log, notify } = this.#deps
     const { spec } = item
-    const it = `${formatIPv4(spec.address)}/${spec.len}`
+    const it = textOf(spec)
     const from = item.current === undefined ? undefined : lans[item.current]?.iface
     const iface = lans[to]!.iface
     try {
-      await item.mover.move(spec.address, spec.len, iface, from, this.#foreign(spec, to))
+      await item.mover.move(iface, from, this.#foreign(spec, to))
     } catch (err) {
       log.warn(`address ${it}: cannot move to ${iface}: ${(err as Error).message}; tried again at the next change`)
       return
@@ -151,7 +213,7 @@ export class ServiceAddresses {
     this.#tell()
     log.warn(
       `address ${it} moved ${from ?? '-'} -> ${iface} (LAN ${this.#label(to)}; ${why}), ` +
-        `announced with ${ANNOUNCE.count} gratuitous ARPs`,
+        `announced with ${item.mover.announced}`,
     )
     notify?.({ event: 'address', address: it, lan: this.#label(to), action: 'move' })
   }
@@ -159,7 +221,9 @@ export class ServiceAddresses {
   /** LAN `lan`'s own subnet does not hold the address: it was moved there from another LAN's. */
   #foreign(spec: ServiceAddress, lan: number): boolean {
     const l = this.#deps.lans[lan]
-    return l !== undefined && l.address !== 0 && !sameSubnet(spec.address, l.address, l.prefixLen)
+    if (l === undefined) return false
+    if (spec.ipv6 !== undefined) return !onSubnet6(l, spec.ipv6)
+    return l.address !== 0 && !sameSubnet(spec.address, l.address, l.prefixLen)
   }
 
   #label(lan: number): string {

@@ -146,6 +146,32 @@ const bad: Array<[string, unknown, Record<string, unknown>, RegExp[]]> = [
     [/^\/addresses\/0\/interfaces: must/],
   ],
   [
+    'a service address neither IPv4 nor IPv6 with a prefix',
+    { addresses: [{ address: 'fd00::1', interfaces: ['etha', 'etha2'] }] },
+    {},
+    [
+      /^\/addresses\/0\/address: must be an address with its prefix length, like 198\.18\.1\.100\/24 or 2001:db8:1::100\/64$/,
+    ],
+  ],
+  [
+    'an IPv6 service address that is not IPv6',
+    { addresses: [{ address: 'fd00:::1/64', interfaces: ['etha', 'etha2'] }] },
+    {},
+    [/^\/addresses\/0\/address: fd00:::1 is not a global or ULA IPv6 address$/],
+  ],
+  [
+    'a link-local service address',
+    { addresses: [{ address: 'fe80::100/64', interfaces: ['etha', 'etha2'] }] },
+    {},
+    [/^\/addresses\/0\/address: fe80::100 is not a global or ULA IPv6 address$/],
+  ],
+  [
+    'an IPv6 service address with no subnet around it',
+    { addresses: [{ address: '2001:db8:1::100/127', interfaces: ['etha', 'etha2'] }] },
+    {},
+    [/^\/addresses\/0\/address: a \/127 leaves no subnet to announce it on$/],
+  ],
+  [
     'a target of no LAN name pattern',
     { targets: [{ address: '198.18.1.254', lan: 'A B' }] },
     {},
@@ -175,6 +201,15 @@ for (const [name, value, flags, want] of bad) {
     want.forEach((re, i) => t.match(errors[i], re))
   })
 }
+
+t.test('an IPv6 service address: kept as RFC 5952 text (address 0), printed back as given', async (t) => {
+  const r = resolveConfig({ addresses: [{ address: '2001:DB8:1:0::0100/64', interfaces: ['etha', 'etha2'] }] }, {})
+  if (!r.ok) return void t.fail(r.errors.join('\n'))
+  t.match(r.options.addresses[0], { address: 0, ipv6: '2001:db8:1::100', len: 64 })
+  t.match(printConfig(r.options).addresses, [{ address: '2001:db8:1::100/64' }])
+  const v4 = resolveConfig({ addresses: [{ address: '198.18.1.100/24', interfaces: ['etha', 'etha2'] }] }, {})
+  t.notOk(v4.ok && 'ipv6' in v4.options.addresses[0]!, 'an IPv4 one has no ipv6')
+})
 
 t.test('every error at once, the file named, exit 1 and nothing started', async (t) => {
   const path = file('bad.json', { failAfter: 0, upAfter: 'x', colour: 'blue' })

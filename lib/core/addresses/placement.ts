@@ -5,7 +5,10 @@ import type { TargetView } from '../targets/targets.js'
 
 /** A service address of the config, placed on this host's LANs (config/derive.ts). */
 export interface ServiceAddress {
+  /** The IPv4 address; 0 for an IPv6 one. */
   readonly address: number
+  /** The IPv6 address (RFC 5952 text), when it is one. */
+  readonly ipv6?: string
   readonly len: number
   /** The LANs (indices) of its interfaces, in order of preference. */
   readonly lans: readonly number[]

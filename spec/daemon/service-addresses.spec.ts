@@ -1,0 +1,104 @@
+// daemon/service-addresses.ts with an IPv6 address: claimed after the kernel's DAD, moved when its LAN loses carrier, refused when taken, the sysctls put back at stop.
+import t from 'tap'
+import type { ServiceAddress } from '../../lib/core/addresses/placement.js'
+import type { EngineView } from '../../lib/core/engine/view.js'
+import type { Lan } from '../../lib/core/lans.js'
+import { parseIPv6 } from '../../lib/core/util/ipv6.js'
+import { ServiceAddresses } from '../../lib/daemon/service-addresses.js'
+import { capturingLogger } from '../support/capturing-logger.js'
+import { FakeIp } from '../support/fake-ip.js'
+import { fakeSysctl } from '../support/fake-sysctl.js'
+
+const A = '2001:db8:1::100'
+const SHOW = '-json -6 addr show'
+const lan = (index: number, iface: string, own: string): Lan => ({
+  index,
+  label: 'AB'[index]!,
+  iface,
+  address: 0,
+  prefixLen: 0,
+  broadcast: 0,
+  preference: index,
+  nameTag: 0,
+  ipv6: { address: parseIPv6(own)!, prefixLen: 64 },
+})
+const LANS = [lan(0, 'eth0', '2001:db8:1::1'), lan(1, 'eth1', '2001:db8:1::2')]
+const spec: ServiceAddress = { address: 0, ipv6: A, len: 64, lans: [0, 1], watch: [], failback: false, owned: true }
+const view = (carrier: boolean[]): EngineView => ({
+  nodeId: 1,
+  requestor: false,
+  intervalMs: 100,
+  thresholds: { failAfter: 3, upAfter: 3 },
+  lans: carrier.map((c) => ({ carrier: c, offline: false, srttMs: undefined })),
+  peers: [],
+})
+const holding = (ifname: string, flags: Record<string, boolean> = {}) =>
+  JSON.stringify([{ ifname, addr_info: [{ family: 'inet6', local: A, prefixlen: 64, ...flags }] }])
+
+function setup() {
+  const ip = new FakeIp()
+  const values: Record<string, string> = {
+    'eth0/accept_dad': '1',
+    'eth0/ndisc_notify': '0',
+    'eth1/accept_dad': '1',
+    'eth1/ndisc_notify': '0',
+  }
+  const logger = capturingLogger()
+  let carrier = [true, true]
+  const held: unknown[] = []
+  const addresses = new ServiceAddresses([spec], {
+    ip,
+    log: logger.log,
+    lans: LANS,
+    view: () => view(carrier),
+    targets: () => [],
+    held: (h) => held.push(h),
+    table: 4207,
+    rulePriority: 100,
+    dryRun: false,
+    sysctl: fakeSysctl(values),
+  })
+  return { ip, values, logger, addresses, held, setCarrier: (c: boolean[]) => (carrier = c) }
+}
+
+t.test('claimed on the first interface after DAD, moved on carrier loss, released and restored at stop', async (t) => {
+  const { ip, values, logger, addresses, held, setCarrier } = setup()
+  ip.answer(SHOW, { stdout: holding('eth0') }).answer(SHOW, { stdout: '[]' }, 1) // not held before the claim
+  t.same(addresses.own, new Set(), 'an IPv6 address is not among the IPv4 ones peers may not claim')
+  await addresses.start()
+  t.match(logger.at('info'), [`address ${A}/64 claimed on eth0 (LAN A)`])
+  t.same(held, [[]], 'peers are told of no IPv6 address')
+  t.same([values['eth0/accept_dad'], values['eth0/ndisc_notify'], values['eth1/accept_dad']], ['0', '1', '0'])
+  t.ok(ip.commands().includes(`-6 addr add ${A}/64 dev eth0 preferred_lft 0`), 'added with DAD')
+
+  ip.clear()
+  setCarrier([false, true])
+  addresses.review()
+  await addresses.stop()
+  t.match(logger.at('warn'), [
+    `address ${A}/64 moved eth0 -> eth1 (LAN B; no carrier), announced with an unsolicited neighbour advertisement`,
+  ])
+  t.equal(ip.commands()[0], `-6 addr replace ${A}/64 dev eth1 preferred_lft 0`)
+  t.match(ip.commands()[1], `addr del ${A}/64 dev eth0`)
+  t.ok(ip.commands().includes(`-6 addr del ${A}/64 dev eth0`), 'owned: removed at stop')
+  t.same(values, {
+    'eth0/accept_dad': '1',
+    'eth0/ndisc_notify': '0',
+    'eth1/accept_dad': '1',
+    'eth1/ndisc_notify': '0',
+  })
+})
+
+t.test('DAD fails: the start throws naming the key, nothing claimed', async (t) => {
+  const { ip, addresses } = setup()
+  ip.answer(SHOW, { stdout: holding('eth0', { tentative: true, dadfailed: true }) }).answer(SHOW, { stdout: '[]' }, 1)
+  await t.rejects(
+    addresses.start(),
+    /^\/addresses\/0: 2001:db8:1::100\/64 is in use by another host \(another host answers its duplicate address detection on eth0\): nothing claimed$/,
+  )
+  t.notOk(
+    ip.commands().some((c) => c.includes('addr replace')),
+    'never moved',
+  )
+  await addresses.stop()
+})
