@@ -35,7 +35,8 @@ const isIPv6Text = (text: string): boolean => text.includes(':')
 function hostProblem(text: string): string | undefined {
   const a = parseIPv6(text)
   if (!a) return `${text} is not an IPv6 address`
-  if (!isRoutable6(a)) return `${text} is not a global or ULA IPv6 address (give the router's address in the LAN's subnet)`
+  if (!isRoutable6(a))
+    return `${text} is not a global or ULA IPv6 address (give the router's address in the LAN's subnet)`
   return undefined
 }
 
@@ -54,8 +55,7 @@ function routeProblems(r: RouteText, i: number): string[] {
     if (!p) errors.push(`${at}/prefix: ${r.prefix} is not an IPv6 prefix`)
     else if (formatIPv6(masked6(p.prefix, p.len)) !== formatIPv6(p.prefix))
       errors.push(`${at}/prefix: host bits set in ${r.prefix}`)
-    else if (p.len === 128)
-      errors.push(`${at}/prefix: a /128 is a host: faild already moves host routes to its peers`)
+    else if (p.len === 128) errors.push(`${at}/prefix: a /128 is a host: faild already moves host routes to its peers`)
   }
   r.via.forEach((v, j) => {
     if (isIPv6Text(v) !== six) {

@@ -18,7 +18,8 @@ export const listenText = (l: Listen): string =>
 
 /** A gateway route of either family as faild.json has it. */
 function routeText(r: AnyGatewayRoute): { prefix: string; via: string[]; failback: boolean | undefined } {
-  if (isRoute6(r)) return { prefix: `${formatIPv6(r.prefix)}/${r.len}`, via: r.via.map(formatIPv6), failback: r.failback }
+  if (isRoute6(r))
+    return { prefix: `${formatIPv6(r.prefix)}/${r.len}`, via: r.via.map(formatIPv6), failback: r.failback }
   return { prefix: `${formatIPv4(r.prefix)}/${r.len}`, via: quads(r.via), failback: r.failback }
 }
 

@@ -4,12 +4,12 @@
 // nothing is started while there is one.
 import type { ErrorObject } from 'ajv'
 import { lanLabel } from '../core/lans.js'
+import { MAX_GATEWAY_TABLES } from '../core/routes/ip-batch.js'
 import { parseIPv4 } from '../core/util/ipv4.js'
 import { parseIPv6 } from '../core/util/ipv6.js'
 import { MAX_LANS } from '../core/wire/constants.js'
-import { MAX_GATEWAY_TABLES } from '../core/routes/ip-batch.js'
-import { PATTERN_TEXT } from './schema.js'
 import { addressKey, familyProblems, gatewayLengthCounts, parsePrefix6 } from './families.js'
+import { PATTERN_TEXT } from './schema.js'
 import type { AnyGatewayRoute, LanSpec, Listen, LogFormat, LogLevel, Options } from './types.js'
 import { loadValidator } from './validator.js'
 
