@@ -288,7 +288,7 @@ t.test(
   'IPv6 gateway routes: the first gateway up, out of its LAN with our IPv6 address there; failback as IPv4',
   async (t) => {
     const v6 = (s: string) => parseIPv6(s)!
-    const lans = [
+    const lans: PlanLan[] = [
       { ...lans2[0]!, ipv6: { address: v6('fd00:1:a::1'), prefixLen: 64 } },
       { ...lans2[1]!, ipv6: { address: v6('fd00:1:b::1'), prefixLen: 64 } },
     ]
