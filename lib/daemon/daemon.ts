@@ -185,7 +185,7 @@ export class Daemon {
       gateways: this.#gateways,
       gatewayTable,
       gateways6: this.#gateways6,
-      ...(p.routes6.running ? { gatewayTable6: (len: number) => p.routes6.gatewayTable(len) } : {}),
+      ...(p.routes6.running ? { gatewayTable6: (len: number) => p.routes6.gatewayTableOf(len) } : {}),
       routes6: p.sync.target6,
       options: this.#opt,
       now,

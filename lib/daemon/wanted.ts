@@ -19,9 +19,9 @@ export interface WantedInput {
   readonly gateways: readonly Gateway[]
   /** The table of the gateway routes of prefix length `len`. */
   readonly gatewayTable: (len: number) => number
-  /** The IPv6 gateway routes (absent: none), and the table of those of prefix length `len`. */
+  /** The IPv6 gateway routes (absent: none), and the table of those of prefix length `len` (undefined: none yet). */
   readonly gateways6?: readonly Gateway6[]
-  readonly gatewayTable6?: (len: number) => number
+  readonly gatewayTable6?: (len: number) => number | undefined
   readonly options: Options
   readonly now: number
   /** The routes wanted until now (for the status and the log's "why"). */
@@ -74,15 +74,14 @@ export function wanted(w: WantedInput): Wanted {
 function gateways6(w: WantedInput) {
   const table = w.gatewayTable6
   if (!table) return []
-  return (w.gateways6 ?? []).map((g) => ({
-    table: table(g.len),
-    dst: g.dst,
-    len: g.len,
-    failback: g.failback,
-    current: w.routes6?.find((r) => r.table === table(g.len) && r.len === g.len && sameIPv6(r.dst, g.dst))?.via,
-    via: g.via.map((v) => ({
+  return (w.gateways6 ?? []).flatMap((g) => {
+    const t = table(g.len)
+    if (t === undefined) return [] // a reload's new length, its table not made yet: the next plan has it
+    const now = w.routes6?.find((r) => r.table === t && r.len === g.len && sameIPv6(r.dst, g.dst))
+    const via = g.via.map((v) => ({
       ...v,
       state: targetState6(w.targets, v.lan, v.address) ?? gatewayState6(w.view, v.lan, v.address),
-    })),
-  }))
+    }))
+    return [{ table: t, dst: g.dst, len: g.len, failback: g.failback, current: now?.via, via }]
+  })
 }

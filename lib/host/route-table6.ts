@@ -67,9 +67,18 @@ export class RouteTable6 {
 
   /** The table that holds IPv6 gateway routes of prefix length `len` (see setGatewayLengths). */
   gatewayTable(len: number): number {
+    const table = this.gatewayTableOf(len)
+    if (table === undefined) throw new RangeError(`no IPv6 gateway table for /${len}`)
+    return table
+  }
+
+  /**
+   * gatewayTable, or undefined while `len` has none: a reload's new lengths, while
+   * setGatewayLengths is still renumbering (a plan made meanwhile leaves those routes out).
+   */
+  gatewayTableOf(len: number): number | undefined {
     const i = this.#lengths.indexOf(len)
-    if (i < 0) throw new RangeError(`no IPv6 gateway table for /${len}`)
-    return this.#opt.table + 1 + i
+    return i < 0 ? undefined : this.#opt.table + 1 + i
   }
 
   /** The rules' arguments, in priority order (see ruleArgs). */

@@ -1,7 +1,7 @@
 // Lab: IPv6 gateway routes (#15 item 3): dual-stack hosts, two routers that run nothing but the
 // kernel (IPv6 forwarding on), probed by neighbour solicitation and ICMPv6 echo; `::/0` and a /48
 // go via router A, move to router B when router A's switch port dies, and come back after the
-// heal, beside the IPv4 default route doing the same. Then the same with gateways that run faild.
+// heal, beside the IPv4 default route doing the same. Then with gateways that run faild, a reload and failback: false.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
@@ -48,6 +48,15 @@ t.test('routers that run nothing: ::/0 and a /48 move from router A to router B 
       ],
     }))
     await forwarding(lab, rA, rB)
+    // Router A answers no ICMPv6 echo: neighbour solicitation alone must find it, MAC and all.
+    await lab.exec(
+      rA,
+      'nft',
+      ['-f', '-'],
+      'table inet noping {\n chain in {\n  type filter hook input priority 0;\n  icmpv6 type echo-request drop\n }\n}\n',
+    )
+    t.equal((await lab.exec(h1, 'ping', ['-c', '1', '-W', '1', a6])).code, 1, 'router A drops ICMPv6 echo')
+    await lab.exec(h1, 'ip', ['-6', 'neigh', 'flush', 'dev', 'etha']) // its MAC unknown at start
     // No -r and no other faild anywhere: the routers are plain namespaces.
     const p1 = await lab.faild(h1, ['-c', path, '-t', '0.1', '-f', '3', '-s', '3'])
     const viaA = `dev etha via ${a6}`
@@ -98,12 +107,9 @@ t.test('routers that run nothing: ::/0 and a /48 move from router A to router B 
   }),
 )
 
-t.test('gateways that run faild: ::/0 follows their IPv6 paths, failback: false keeps it on B', (t) =>
+t.test('gateways that run faild: ::/0 follows their IPv6 paths; a reload adds a /48 and failback: false', (t) =>
   withLab(t, LAB, async (lab) => {
-    const { h1, rA, rB, a6, b6, path } = routers(lab, (a6, b6) => ({
-      routes: [{ prefix: '::/0', via: [a6, b6] }],
-      failback: false,
-    }))
+    const { h1, rA, rB, a6, b6, path } = routers(lab, (a6, b6) => ({ routes: [{ prefix: '::/0', via: [a6, b6] }] }))
     await forwarding(lab, rA, rB)
     // A peer's IPv6 address is believed only from signed packets (core/engine/trust6.ts): a key.
     const key = ['--key-file', labKey(lab)]
@@ -113,17 +119,40 @@ t.test('gateways that run faild: ::/0 follows their IPv6 paths, failback: false 
     const viaA = `dev etha via ${a6}`
     const viaB = `dev ethb via ${b6}`
     await lab.routeBecomes(h1, VIA_DEFAULT6, viaA)
-    t.pass('via gateway A, known by the IPv6 address its packets carry')
+    t.pass('via gateway A, known by the IPv6 address its signed packets carry')
     await lab.fault(rA, A, 'both')
     await lab.routeBecomes(h1, VIA_DEFAULT6, viaB)
     t.pass("gateway A's port dies: via gateway B")
+    await lab.heal(rA, A)
+    await lab.routeBecomes(h1, VIA_DEFAULT6, viaA)
+    t.pass('healed: back via gateway A')
+
+    // A reload adds a /48 and turns failback off: the IPv6 tables are renumbered, both prefixes planned afresh.
+    writeFileSync(
+      path,
+      JSON.stringify({
+        routes: [
+          { prefix: '::/0', via: [a6, b6] },
+          { prefix: '2001:db8:5::/48', via: [a6, b6] },
+        ],
+        failback: false,
+      }),
+    )
+    t.equal((await lab.faildctl(h1, ['reload'])).code, 0)
+    await lab.routeBecomes(h1, IN_48, viaA)
+    t.equal(await lab.route(h1, VIA_DEFAULT6), viaA, 'reloaded: ::/0 via A in its new table')
+    t.match(await lab.exec(h1, 'ip', ['-6', 'rule', 'show']), { stdout: /suppress_prefixlength 48/ })
+
+    await lab.fault(rA, A, 'both')
+    await lab.routeBecomes(h1, IN_48, viaB)
     await lab.heal(rA, A)
     await until(
       async () => (await statusOf(lab, h1)).peers.some((p) => p.paths.some((x) => x.ipv6 === a6 && x.state === 'up')),
       10_000,
       "gateway A's path up again",
     )
-    t.equal(await lab.route(h1, VIA_DEFAULT6), viaB, 'gateway A is up again: the route stays via gateway B')
+    t.equal(await lab.route(h1, IN_48), viaB, 'failback: false: gateway A is up again, the /48 stays via gateway B')
+    t.equal(await lab.route(h1, VIA_DEFAULT6), viaB, 'and so does ::/0')
     await lab.fault(rB, B, 'both')
     await lab.routeBecomes(h1, VIA_DEFAULT6, viaA)
     t.pass('gateway B fails: via gateway A')
