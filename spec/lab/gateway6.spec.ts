@@ -1,7 +1,8 @@
 // Lab: IPv6 gateway routes (#15 item 3): dual-stack hosts, two routers that run nothing but the
 // kernel (IPv6 forwarding on), probed by neighbour solicitation and ICMPv6 echo; `::/0` and a /48
 // go via router A, move to router B when router A's switch port dies, and come back after the
-// heal, beside the IPv4 default route doing the same. Then with gateways that run faild, a reload and failback: false.
+// heal, beside the IPv4 default route doing the same. Then with gateways that run faild, a
+// reload that adds a prefix length, and failback: false.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
