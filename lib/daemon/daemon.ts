@@ -176,7 +176,7 @@ export class Daemon {
   /** The routes wanted now, from one snapshot of the engine (once per plan, never per packet). */
   #plan(view?: EngineView): Wanted {
     const p = this.#parts!
-    const gatewayTable = (len: number) => p.routes.gatewayTable(len)
+    const gatewayTable = (len: number) => p.routes.gatewayTableOf(len)
     const now = this.#deps.clock.now()
     return wanted({
       view: view ?? p.engine.view(),

@@ -17,8 +17,8 @@ export interface WantedInput {
   readonly targets: readonly TargetView[]
   readonly lans: readonly Lan[]
   readonly gateways: readonly Gateway[]
-  /** The table of the gateway routes of prefix length `len`. */
-  readonly gatewayTable: (len: number) => number
+  /** The table of the gateway routes of prefix length `len` (undefined: none yet, a reload's new length). */
+  readonly gatewayTable: (len: number) => number | undefined
   /** The IPv6 gateway routes (absent: none), and the table of those of prefix length `len` (undefined: none yet). */
   readonly gateways6?: readonly Gateway6[]
   readonly gatewayTable6?: (len: number) => number | undefined
@@ -44,17 +44,16 @@ export function wanted(w: WantedInput): Wanted {
   const ctx = { table: o.table, now: w.now, upAfter: o.upAfter, notServices }
   const peers = planPeers(w.view)
   const plan = planRoutes(w.lans, peers, ctx)
-  const gateways = w.gateways.map((g) => ({
-    table: w.gatewayTable(g.len),
-    dst: g.dst,
-    len: g.len,
-    failback: g.failback,
-    current: w.routes.find((r) => r.table === w.gatewayTable(g.len) && r.dst === g.dst && r.len === g.len)?.via,
-    via: g.via.map((v) => ({
+  const gateways = w.gateways.flatMap((g) => {
+    const table = w.gatewayTable(g.len)
+    if (table === undefined) return [] // its table is being made (a reload): the next plan has it
+    const via = g.via.map((v) => ({
       ...v,
       state: targetState(w.targets, v.lan, v.address) ?? gatewayState(w.view, v.lan, v.address),
-    })),
-  }))
+    }))
+    const current = w.routes.find((r) => r.table === table && r.dst === g.dst && r.len === g.len)?.via
+    return [{ table, dst: g.dst, len: g.len, failback: g.failback, current, via }]
+  })
   const routes = [...plan.routes, ...planGateways(w.lans, gateways)]
   const snapshot: StatusInput = {
     view: w.view,

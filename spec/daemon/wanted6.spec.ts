@@ -87,3 +87,19 @@ t.test('failback: false reads where the route goes now from the IPv6 routes held
   t.same(plan({ gateways6: [gateway(true)], routes6: [onB] }), [VIA_A], 'with failback: back to A')
   t.same(plan({ gateways6: [gateway(false)], routes6: [] }), [VIA_A], 'nothing held: the first up')
 })
+
+t.test(
+  "an IPv4 gateway route whose table is not made yet (a reload's new length) waits for the next plan",
+  async (t) => {
+    const v4 = { dst: 0, len: 0, failback: true, via: [{ lan: 0, address: ip4('198.18.1.254') }] }
+    const input = {
+      ...{ view: view(LinkState.Up), targets: [], lans: LANS, gateways: [v4], now: 10_000, routes: [] },
+      options: { ...DEFAULTS, failback: true } as unknown as Options,
+    }
+    t.same(
+      wanted({ ...input, gatewayTable: () => 4208 }).routes.map((r) => r.table),
+      [4208],
+    )
+    t.same(wanted({ ...input, gatewayTable: () => undefined }).routes, [])
+  },
+)

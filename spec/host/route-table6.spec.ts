@@ -198,6 +198,7 @@ t.test('IPv6 gateway tables: a table and two rules per prefix length, renumbered
   t.equal(table.gatewayTable(48), 4208)
   t.equal(table.gatewayTable(0), 4209)
   t.throws(() => table.gatewayTable(32), RangeError)
+  t.equal(table.gatewayTableOf(32), undefined)
   const gw: Route6 = {
     table: 4209,
     len: 0,

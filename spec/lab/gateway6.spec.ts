@@ -128,19 +128,23 @@ t.test('gateways that run faild: ::/0 follows their IPv6 paths; a reload adds a 
     await lab.routeBecomes(h1, VIA_DEFAULT6, viaA)
     t.pass('healed: back via gateway A')
 
-    // A reload adds a /48 and turns failback off: the IPv6 tables are renumbered, both prefixes planned afresh.
+    // A reload adds a /48 and an IPv4 default route, and turns failback off: the tables of both
+    // families are renumbered while packets come in, and every prefix is planned afresh.
+    const [a4, b4] = [addr(A, rA.n), addr(B, rB.n)]
     writeFileSync(
       path,
       JSON.stringify({
         routes: [
           { prefix: '::/0', via: [a6, b6] },
           { prefix: '2001:db8:5::/48', via: [a6, b6] },
+          { prefix: '0.0.0.0/0', via: [a4, b4] },
         ],
         failback: false,
       }),
     )
     t.equal((await lab.faildctl(h1, ['reload'])).code, 0)
     await lab.routeBecomes(h1, IN_48, viaA)
+    await lab.routeBecomes(h1, VIA_DEFAULT4, `dev etha via ${a4}`)
     t.equal(await lab.route(h1, VIA_DEFAULT6), viaA, 'reloaded: ::/0 via A in its new table')
     t.match(await lab.exec(h1, 'ip', ['-6', 'rule', 'show']), { stdout: /suppress_prefixlength 48/ })
 
