@@ -4,11 +4,12 @@ import { onSubnet6 } from '../core/addresses/lines6.js'
 import type { ServiceAddress } from '../core/addresses/placement.js'
 import type { Tunables } from '../core/engine/engine.js'
 import { InterfaceError, type Lan, lanOf } from '../core/lans.js'
-import type { Gateway } from '../core/routes/gateway.js'
+import type { Gateway, Gateway6 } from '../core/routes/gateway.js'
 import type { TargetSpec } from '../core/targets/targets.js'
 import { formatIPv4, sameSubnet } from '../core/util/ipv4.js'
+import { formatIPv6, type IPv6, sameSubnet6 } from '../core/util/ipv6.js'
 import type { RateLimitConfig } from '../core/util/rate-limit.js'
-import type { Options, TargetEntry } from './types.js'
+import { isRoute6, type Options, type TargetEntry } from './types.js'
 
 function lanIndexOf(lans: readonly Lan[], address: number, key: string): number {
   const lan = lanOf(lans, address)
@@ -16,17 +17,39 @@ function lanIndexOf(lans: readonly Lan[], address: number, key: string): number 
   return lan.index
 }
 
+/** The LAN whose IPv6 subnet holds `address`, if any. */
+const lanOf6 = (lans: readonly Lan[], address: IPv6): Lan | undefined =>
+  lans.find((l) => l.ipv6 && sameSubnet6(l.ipv6.address, address, l.ipv6.prefixLen))
+
+/** "A 198.18.1.1/24 2001:db8:1::1/64, B ...": this host's LANs, for the errors of addresses on none. */
+function mineText(lans: readonly Lan[]): string {
+  const v6 = (l: Lan) => (l.ipv6 ? ` ${formatIPv6(l.ipv6.address)}/${l.ipv6.prefixLen}` : '')
+  const v4 = (l: Lan) => (l.address === 0 ? '' : ` ${formatIPv4(l.address)}/${l.prefixLen}`)
+  return lans.map((l) => `${l.label}${v4(l)}${v6(l)}`).join(', ')
+}
+
+/** Each route's gateways, as [route index, gateway index, LAN or undefined] for every family. */
+function gatewayLans(o: Options, lans: readonly Lan[]): Array<[number, number, Lan | undefined, string]> {
+  return o.routes.flatMap((r, i) =>
+    isRoute6(r)
+      ? r.via.map((a, j): [number, number, Lan | undefined, string] => [i, j, lanOf6(lans, a), formatIPv6(a)])
+      : r.via.map((a, j): [number, number, Lan | undefined, string] => [i, j, lanOf(lans, a), formatIPv4(a)]),
+  )
+}
+
 /**
  * Every static peer and gateway on none of this host's LANs, as "/routes/0/via/1: ..." lines: what
  * placeGateways and tunables would refuse, all at once (they throw at the first).
  */
 export function unplaced(o: Options, lans: readonly Lan[]): string[] {
-  const mine = lans.map((l) => `${l.label} ${formatIPv4(l.address)}/${l.prefixLen}`).join(', ')
+  const mine = mineText(lans)
   const off = (address: number, key: string): string[] =>
     lanOf(lans, address) ? [] : [`${key}: ${formatIPv4(address)} is on none of this host's LANs (${mine})`]
   return [
     ...o.staticPeers.flatMap((a, i) => off(a, `/staticPeers/${i}`)),
-    ...o.routes.flatMap((r, i) => r.via.flatMap((a, j) => off(a, `/routes/${i}/via/${j}`))),
+    ...gatewayLans(o, lans).flatMap(([i, j, lan, text]) =>
+      lan ? [] : [`/routes/${i}/via/${j}: ${text} is on none of this host's LANs (${mine})`],
+    ),
     ...o.targets.flatMap((x, i) => (targetLans(x, lans).length > 0 ? [] : [targetProblem(x, i, mine)])),
     ...o.addresses.flatMap((a, i) =>
       a.interfaces.flatMap((name, j) =>
@@ -65,33 +88,58 @@ export function placeAddresses(o: Options, lans: readonly Lan[]): ServiceAddress
 
 /** The LANs a target is probed on: the one named (label or interface), else every LAN whose subnet holds it. */
 function targetLans(x: TargetEntry, lans: readonly Lan[]): Lan[] {
-  const on = lans.filter((l) => l.address !== 0 && sameSubnet(l.address, x.address, l.prefixLen))
+  const v6 = x.ipv6
+  const on = v6
+    ? lans.filter((l) => l.ipv6 && sameSubnet6(l.ipv6.address, v6, l.ipv6.prefixLen))
+    : lans.filter((l) => l.address !== 0 && sameSubnet(l.address, x.address, l.prefixLen))
   return x.lan === undefined ? on : on.filter((l) => l.label === x.lan || l.iface === x.lan)
 }
 
+const targetText = (x: TargetEntry): string => (x.ipv6 ? formatIPv6(x.ipv6) : formatIPv4(x.address))
+
 function targetProblem(x: TargetEntry, i: number, mine: string): string {
   const where = x.lan === undefined ? "on none of this host's LANs" : `not on LAN ${x.lan}`
-  return `/targets/${i}: ${formatIPv4(x.address)} is ${where} (${mine})`
+  return `/targets/${i}: ${targetText(x)} is ${where} (${mine})`
 }
 
 /** The targets of the config, one per LAN each is probed on. */
 export function placeTargets(o: Options, lans: readonly Lan[]): TargetSpec[] {
-  const mine = lans.map((l) => `${l.label} ${formatIPv4(l.address)}/${l.prefixLen}`).join(', ')
+  const mine = mineText(lans)
   return o.targets.flatMap((x, i) => {
     const on = targetLans(x, lans)
     if (on.length === 0) throw new InterfaceError(targetProblem(x, i, mine))
-    return on.map((l) => ({ address: x.address, lan: l.index, method: x.method }))
+    const ipv6 = x.ipv6 ? { ipv6: x.ipv6 } : {}
+    return on.map((l) => ({ address: x.address, ...ipv6, lan: l.index, method: x.method }))
   })
 }
 
-/** Gateway routes of the config, each gateway placed on the LAN whose subnet holds it. */
+/** The IPv4 gateway routes of the config, each gateway placed on the LAN whose subnet holds it. */
 export function placeGateways(o: Options, lans: readonly Lan[]): Gateway[] {
-  return o.routes.map((r, i) => ({
-    dst: r.prefix,
-    len: r.len,
-    via: r.via.map((address, j) => ({ lan: lanIndexOf(lans, address, `routes[${i}].via[${j}]`), address })),
-    failback: r.failback ?? o.failback,
-  }))
+  return o.routes.flatMap((r, i) => {
+    if (isRoute6(r)) return []
+    return [
+      {
+        dst: r.prefix,
+        len: r.len,
+        via: r.via.map((address, j) => ({ lan: lanIndexOf(lans, address, `/routes/${i}/via/${j}`), address })),
+        failback: r.failback ?? o.failback,
+      },
+    ]
+  })
+}
+
+/** The IPv6 gateway routes of the config, each gateway placed on the LAN whose IPv6 subnet holds it. */
+export function placeGateways6(o: Options, lans: readonly Lan[]): Gateway6[] {
+  return o.routes.flatMap((r, i) => {
+    if (!isRoute6(r)) return []
+    const place = (address: IPv6, j: number) => {
+      const lan = lanOf6(lans, address)
+      const where = `/routes/${i}/via/${j}: ${formatIPv6(address)} is on none of this host's LANs (${mineText(lans)})`
+      if (!lan) throw new InterfaceError(where)
+      return { lan: lan.index, address }
+    }
+    return [{ dst: r.prefix, len: r.len, via: r.via.map(place), failback: r.failback ?? o.failback }]
+  })
 }
 
 /** What the engine may change while running: thresholds, interval, peer lists, damping, peer bound. */

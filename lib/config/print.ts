@@ -1,7 +1,8 @@
 // The options as faild.json, as `faild -n` prints them: read back, the text gives the same options.
 import { formatIPv4 } from '../core/util/ipv4.js'
+import { formatIPv6 } from '../core/util/ipv6.js'
 import { CONFIG_SCHEMA, type ConfigKey } from './schema.js'
-import type { Listen, Options } from './types.js'
+import { type AnyGatewayRoute, isRoute6, type Listen, type Options } from './types.js'
 
 type Printed = Exclude<ConfigKey, '$schema'>
 
@@ -14,6 +15,13 @@ const asIs =
 /** "127.0.0.1:9420", "[::1]:9420". */
 export const listenText = (l: Listen): string =>
   l.host.includes(':') ? `[${l.host}]:${l.port}` : `${l.host}:${l.port}`
+
+/** A gateway route of either family as faild.json has it. */
+function routeText(r: AnyGatewayRoute): { prefix: string; via: string[]; failback: boolean | undefined } {
+  if (isRoute6(r))
+    return { prefix: `${formatIPv6(r.prefix)}/${r.len}`, via: r.via.map(formatIPv6), failback: r.failback }
+  return { prefix: `${formatIPv4(r.prefix)}/${r.len}`, via: quads(r.via), failback: r.failback }
+}
 
 /** Each key of the schema in faild.json's terms; undefined: neither set nor defaulted, so left out. */
 const PRINT: { readonly [K in Printed]: (o: Options) => unknown } = {
@@ -38,9 +46,13 @@ const PRINT: { readonly [K in Printed]: (o: Options) => unknown } = {
       failback: a.failback,
       owned: a.owned,
     })),
-  targets: (o) => o.targets.map((x) => ({ address: formatIPv4(x.address), lan: x.lan, method: x.method })),
-  routes: (o) =>
-    o.routes.map((r) => ({ prefix: `${formatIPv4(r.prefix)}/${r.len}`, via: quads(r.via), failback: r.failback })),
+  targets: (o) =>
+    o.targets.map((x) => ({
+      address: x.ipv6 ? formatIPv6(x.ipv6) : formatIPv4(x.address),
+      lan: x.lan,
+      method: x.method,
+    })),
+  routes: (o) => o.routes.map(routeText),
   failback: asIs('failback'),
   notify: asIs('notify'),
   notifyTimeout: asIs('notifyTimeout'),

@@ -4,11 +4,13 @@
 // nothing is started while there is one.
 import type { ErrorObject } from 'ajv'
 import { lanLabel } from '../core/lans.js'
+import { MAX_GATEWAY_TABLES } from '../core/routes/ip-batch.js'
 import { parseIPv4 } from '../core/util/ipv4.js'
 import { formatIPv6, isRoutable6, parseIPv6 } from '../core/util/ipv6.js'
 import { MAX_LANS } from '../core/wire/constants.js'
+import { addressKey, familyProblems, gatewayLengthCounts, parsePrefix6 } from './families.js'
 import { PATTERN_TEXT } from './schema.js'
-import type { GatewayRoute, LanSpec, Listen, LogFormat, LogLevel, Options } from './types.js'
+import type { AnyGatewayRoute, LanSpec, Listen, LogFormat, LogLevel, Options } from './types.js'
 import { loadValidator } from './validator.js'
 
 /** The file as the schema describes it, after ajv filled in the defaults. */
@@ -119,15 +121,21 @@ function crossChecks(c: ConfigFile): string[] {
     })
     errors.push(...serviceAddressProblems(a.address, `/addresses/${i}/address`))
   })
-  const targets = new Set(c.targets.map((x) => x.address))
-  if (!c.requestor && c.routes.some((r) => r.via.some((v) => !targets.has(v))))
+  const targets = new Set(c.targets.map((x) => addressKey(x.address)))
+  if (!c.requestor && c.routes.some((r) => r.via.some((v) => !targets.has(addressKey(v)))))
     errors.push('/routes: gateways that are not targets need requestor: true (-r), to probe them')
+  errors.push(...familyProblems(c))
   c.routes.forEach((r, i) => {
+    if (r.prefix.includes(':')) return // IPv6: familyProblems
     const { prefix, len } = parsePrefix(r.prefix)
     if (parseIPv4(r.prefix.split('/')[0]!) !== prefix) errors.push(`/routes/${i}/prefix: host bits set in ${r.prefix}`)
     if (len === 32) errors.push(`/routes/${i}/prefix: a /32 is a host: faild already moves host routes to its peers`)
   })
-  const lengths = new Set(c.routes.map((r) => parsePrefix(r.prefix).len)).size
+  const counts = gatewayLengthCounts(c.routes)
+  if (counts.ipv6 > MAX_GATEWAY_TABLES)
+    errors.push(`/routes: IPv6 prefixes of at most ${MAX_GATEWAY_TABLES} lengths (each takes a table and two rules)`)
+  // IPv6 tables are apart from IPv4's in the kernel, numbered alike: the family with more lengths uses the most.
+  const lengths = Math.max(counts.ipv4, counts.ipv6)
   for (let t = c.table; t <= c.table + lengths; t++) {
     if (t >= 253 && t <= 255)
       errors.push(
@@ -173,7 +181,10 @@ function toOptions(c: ConfigFile, configFile: string | undefined): Options {
     nodeId: c.nodeId === undefined ? undefined : toNumber(c.nodeId),
     staticPeers: c.staticPeers.map(toNumber),
     ignorePeers: c.ignorePeers.map(toNumber),
-    targets: c.targets.map((x) => ({ address: toNumber(x.address), lan: x.lan, method: x.method })),
+    targets: c.targets.map((x) => {
+      const ipv6 = parseIPv6(x.address)
+      return { address: ipv6 ? 0 : toNumber(x.address), ...(ipv6 ? { ipv6 } : {}), lan: x.lan, method: x.method }
+    }),
     addresses: c.addresses.map((a) => ({
       ...serviceAddress(a.address),
       interfaces: a.interfaces,
@@ -181,9 +192,11 @@ function toOptions(c: ConfigFile, configFile: string | undefined): Options {
       failback: a.failback,
       owned: a.owned,
     })),
-    routes: c.routes.map(
-      (r): GatewayRoute => ({ ...parsePrefix(r.prefix), via: r.via.map(toNumber), failback: r.failback }),
-    ),
+    routes: c.routes.map((r): AnyGatewayRoute => {
+      const six = parsePrefix6(r.prefix) // checked: familyProblems
+      if (six) return { ...six, via: r.via.map((v) => parseIPv6(v)!), failback: r.failback }
+      return { ...parsePrefix(r.prefix), via: r.via.map(toNumber), failback: r.failback }
+    }),
     failback: c.failback,
     notify: c.notify,
     notifyTimeout: c.notifyTimeout,

@@ -4,6 +4,16 @@ import { IFNAME } from '../core/lans.js'
 export const QUAD =
   '^(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])(\\.(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])){3}$'
 export const PREFIX = `${QUAD.slice(0, -1)}/([0-9]|[12][0-9]|3[0-2])$`
+/**
+ * The shape of IPv6 text (hex digits, colons, a trailing dotted quad): the schema only sorts the
+ * families apart, and resolve.ts parses every IPv6 value with core/util/ipv6.ts, the one strict
+ * parser the wire uses too (ajv-formats would be a second opinion, and a dependency, for the same).
+ */
+const IPV6_SHAPE = '[0-9A-Fa-f.]{0,39}:[0-9A-Fa-f.:]{1,45}'
+/** An IPv4 address, or IPv6 text (checked in full by resolve.ts). */
+export const ANY_ADDRESS = `^(${QUAD.slice(1, -1)}|${IPV6_SHAPE})$`
+/** An IPv4 prefix, or IPv6 text with a length of 0 to 128. */
+export const ANY_PREFIX = `^(${PREFIX.slice(1, -1)}|${IPV6_SHAPE}/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$`
 
 /** A service address: an IPv4 prefix as above, or IPv6 text and a length (core/wire/address.ts checks the text). */
 export const SERVICE_PREFIX = `^(?:${PREFIX.slice(1, -1)}|[0-9A-Fa-f:.]{2,45}/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$`
@@ -26,6 +36,8 @@ export const PATTERN_TEXT: Readonly<Record<string, string>> = {
   [QUAD]: 'must be a dotted-quad IPv4 address',
   [PREFIX]: 'must be an IPv4 prefix like 10.0.0.0/16',
   [SERVICE_PREFIX]: 'must be an address with its prefix length, like 198.18.1.100/24 or 2001:db8:1::100/64',
+  [ANY_ADDRESS]: 'must be an IPv4 address (dotted quad) or an IPv6 address',
+  [ANY_PREFIX]: 'must be a prefix like 10.0.0.0/16 or 2001:db8::/32',
   [PATH]: 'must be a path of 1 to 4096 characters, none of them a control character (NUL, newline...)',
   [IFNAME]: 'must be an interface name of 1 to 15 characters, without / : # quotes or white space, not . or ..',
   [LISTEN]: 'must be address:port, like 127.0.0.1:9420 (an IPv4 address, or [::1]; port 1 to 65535)',
@@ -34,6 +46,8 @@ export const PATTERN_TEXT: Readonly<Record<string, string>> = {
 }
 
 export const address = (description: string) => ({ type: 'string', pattern: QUAD, description })
+/** An address of either family (an IPv6 one parsed in full by resolve.ts). */
+export const anyAddress = (description: string) => ({ type: 'string', pattern: ANY_ADDRESS, description })
 export const int = (minimum: number, maximum: number, description: string, def?: number) => ({
   type: 'integer',
   minimum,

@@ -1,7 +1,7 @@
 // The list keys of faild.json's schema: its LANs, probe targets, service addresses and gateway routes, each item's properties described.
 import { IFNAME } from '../core/lans.js'
 import { MAX_LANS, MAX_SERVICES } from '../core/wire/constants.js'
-import { address, int, LABEL, PREFIX, restart, SERVICE_PREFIX } from './schema-blocks.js'
+import { ANY_PREFIX, address, anyAddress, int, LABEL, restart, SERVICE_PREFIX } from './schema-blocks.js'
 
 export const LANS = restart({
   type: 'array',
@@ -51,7 +51,9 @@ export const TARGETS = restart({
     additionalProperties: false,
     required: ['address'],
     properties: {
-      address: address("The target's IPv4 address, on one of this host's LANs."),
+      address: anyAddress(
+        "The target's address on one of this host's LANs: IPv4, or a global or ULA IPv6 address in a LAN's IPv6 subnet.",
+      ),
       lan: {
         type: 'string',
         pattern: IFNAME,
@@ -61,7 +63,7 @@ export const TARGETS = restart({
         enum: ['icmp', 'arp'],
         default: 'arp',
         description:
-          'How it is probed: ARP (the kernel probes the neighbour: every IPv4 box answers it, firewalls too), or ICMP echo (iputils ping; for a target with a static ARP entry here).',
+          'How it is probed: ARP, or for an IPv6 target neighbour solicitation (the kernel probes the neighbour: every box answers it, firewalls too), or ICMP echo (iputils ping; for a target with a static neighbour entry here).',
       },
     },
   },
@@ -122,14 +124,20 @@ export const ROUTES = {
     additionalProperties: false,
     required: ['prefix', 'via'],
     properties: {
-      prefix: { type: 'string', pattern: PREFIX, description: 'e.g. "0.0.0.0/0" or "10.20.0.0/16".' },
+      prefix: {
+        type: 'string',
+        pattern: ANY_PREFIX,
+        description: 'e.g. "0.0.0.0/0", "10.20.0.0/16", "::/0" or "2001:db8::/32".',
+      },
       via: {
         type: 'array',
         minItems: 1,
         maxItems: MAX_LANS,
         uniqueItems: true,
-        items: address("A gateway running faild, or a target, on one of this host's LANs."),
-        description: 'Gateways in order of preference; each must be on a LAN of this host.',
+        items: anyAddress(
+          "A gateway running faild, or a target, on one of this host's LANs: of the prefix's family; an IPv6 one by its global or ULA address in the LAN's IPv6 subnet.",
+        ),
+        description: "Gateways in order of preference; each must be on a LAN of this host, of the prefix's family.",
       },
       failback: {
         type: 'boolean',

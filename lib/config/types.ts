@@ -1,4 +1,5 @@
 // What faild is told to do: the options, after the config file and the flags are merged and checked.
+import type { IPv6 } from '../core/util/ipv6.js'
 
 export type LogLevel = 'error' | 'warn' | 'info' | 'debug'
 export type LogFormat = 'text' | 'json'
@@ -22,6 +23,19 @@ export interface GatewayRoute {
   readonly failback: boolean | undefined
 }
 
+/** An IPv6 prefix moved as a whole (`::/0` via two routers): as GatewayRoute, in 16-byte addresses. */
+export interface GatewayRoute6 {
+  readonly prefix: IPv6
+  readonly len: number
+  readonly via: readonly IPv6[]
+  readonly failback: boolean | undefined
+}
+
+/** Gateway routes of either family, told apart by their prefix (see isRoute6). */
+export type AnyGatewayRoute = GatewayRoute | GatewayRoute6
+
+export const isRoute6 = (r: AnyGatewayRoute): r is GatewayRoute6 => typeof r.prefix !== 'number'
+
 export interface Options {
   /** The file these options came from, if any. */
   readonly configFile: string | undefined
@@ -44,7 +58,8 @@ export interface Options {
   readonly ignorePeers: readonly number[]
   readonly targets: readonly TargetEntry[]
   readonly addresses: readonly AddressEntry[]
-  readonly routes: readonly GatewayRoute[]
+  /** In config order, IPv4 and IPv6 mixed (isRoute6 tells them apart). */
+  readonly routes: readonly AnyGatewayRoute[]
   /** Gateway routes return to their preferred gateway once it is up again (routes[].failback overrides). */
   readonly failback: boolean
   readonly notify: string | undefined
@@ -96,7 +111,10 @@ export interface AddressEntry {
 
 /** A box that runs no faild, probed on its LAN (core/targets/targets.ts). */
 export interface TargetEntry {
+  /** Its IPv4 address; 0 for an IPv6 target. */
   readonly address: number
+  /** Its IPv6 address (global or ULA); absent for an IPv4 target. */
+  readonly ipv6?: IPv6
   /** A LAN label or interface; undefined: every LAN whose subnet holds the address. */
   readonly lan: string | undefined
   readonly method: 'icmp' | 'arp'

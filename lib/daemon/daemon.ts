@@ -1,5 +1,5 @@
 // The composition root: builds every component once, starts them in order and stops them in reverse.
-import { placeAddresses, placeGateways, placeTargets } from '../config/derive.js'
+import { placeAddresses, placeGateways, placeGateways6, placeTargets } from '../config/derive.js'
 import type { Options } from '../config/types.js'
 import type { Effect } from '../core/engine/effects.js'
 import type { EngineView } from '../core/engine/view.js'
@@ -7,7 +7,7 @@ import { isIPv6Only, type Lan } from '../core/lans.js'
 import type { Matrix } from '../core/report/matrix.js'
 import type { StatusReport } from '../core/report/status-format.js'
 import type { StatusInput } from '../core/report/status-report.js'
-import type { Gateway } from '../core/routes/gateway.js'
+import type { Gateway, Gateway6 } from '../core/routes/gateway.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
 import { formatIPv6 } from '../core/util/ipv6.js'
 import type { WireKey } from '../core/wire/codec.js'
@@ -28,6 +28,7 @@ export class Daemon {
   readonly #deps: DaemonDeps
   #parts: Parts | undefined
   #gateways: Gateway[] = []
+  #gateways6: Gateway6[] = []
   #keys: WireKey[] = []
   #stopped = false
   /** True once the route table is ours: only then does stop() have something to undo. */
@@ -53,6 +54,7 @@ export class Daemon {
     this.#keys = o.keyFile ? readKeyFile(o.keyFile) : []
     const lans = await discoverLans(ip, o.lans, o.dynamicInterfaces)
     this.#gateways = placeGateways(o, lans)
+    this.#gateways6 = placeGateways6(o, lans)
     const placed = { targets: placeTargets(o, lans), addresses: placeAddresses(o, lans) }
     const p = (this.#parts = buildParts(this.#deps, lans, this.#keys, placed, {
       options: () => this.#opt,
@@ -95,7 +97,7 @@ export class Daemon {
       // IPv6 swaps need a LAN with an IPv6 address at start (a kernel without IPv6 has no `ip -6 rule`).
       if (p.lans.some((l) => l.ipv6))
         await started(
-          () => p.routes6.start(),
+          () => p.routes6.start(this.#gateways6.map((g) => g.len)),
           () => p.routes6.stop(),
         )
       // A start of the addresses cut short is undone by their stop too.
@@ -186,7 +188,7 @@ export class Daemon {
   /** The routes wanted now, from one snapshot of the engine (once per plan, never per packet). */
   #plan(view?: EngineView): Wanted {
     const p = this.#parts!
-    const gatewayTable = (len: number) => p.routes.gatewayTable(len)
+    const gatewayTable = (len: number) => p.routes.gatewayTableOf(len)
     const now = this.#deps.clock.now()
     return wanted({
       view: view ?? p.engine.view(),
@@ -194,6 +196,9 @@ export class Daemon {
       lans: p.lans,
       gateways: this.#gateways,
       gatewayTable,
+      gateways6: this.#gateways6,
+      ...(p.routes6.running ? { gatewayTable6: (len: number) => p.routes6.gatewayTableOf(len) } : {}),
+      routes6: p.sync.target6,
       options: this.#opt,
       now,
       routes: p.sync.target,
@@ -257,6 +262,7 @@ export class Daemon {
     this.#opt = r.options
     this.#keys = r.keys
     this.#gateways = r.gateways
+    this.#gateways6 = r.gateways6
     p.engine.configure(r.tunables)
     p.packets.configure(r.limiter, r.keys, r.options.logPackets)
     p.drops.verbose = r.options.logPackets
@@ -267,6 +273,8 @@ export class Daemon {
       r.gateways.map((g) => g.len),
       r.options.table,
     )
+    const lengths6 = r.gateways6.map((g) => g.len)
+    if (p.routes6.running) await p.sync.regroupGateways6(() => p.routes6.setGatewayLengths(lengths6), r.options.table)
   }
 
   /** Prepare and commit in one step; returns the keys that changed but wait for a restart. */
@@ -284,6 +292,7 @@ export class Daemon {
       lans: p.lans,
       table: this.#opt.table,
       gateways: this.#gateways,
+      gateways6: this.#gateways6,
       routes: p.sync.target,
       routes6: p.sync.target6,
       now: this.#deps.clock.now(),

@@ -8,8 +8,8 @@ import {
   type TargetSpec,
   Targets,
   type TargetView,
+  targetText,
 } from '../core/targets/targets.js'
-import { formatIPv4 } from '../core/util/ipv4.js'
 import { ArpProber } from '../host/arp-prober.js'
 import type { Logger } from '../host/log.js'
 import { Pinger } from '../host/pinger.js'
@@ -45,7 +45,7 @@ export class Probes {
     this.#targets = new Targets(specs, cfg)
     const of = (method: TargetSpec['method']) => specs.flatMap((s, i) => (s.method === method ? [i] : []))
     const probe = (indices: number[]) =>
-      indices.map((i) => ({ address: specs[i]!.address, iface: () => deps.iface(specs[i]!.lan) }))
+      indices.map((i) => ({ address: targetText(specs[i]!), iface: () => deps.iface(specs[i]!.lan) }))
     const icmp = of('icmp')
     const arp = of('arp')
     this.#probers = [
@@ -94,7 +94,7 @@ export class Probes {
     if (changes.length === 0) return
     const { log, label, notify } = this.#deps
     for (const c of changes) {
-      const target = formatIPv4(c.address)
+      const target = targetText(c)
       const why = c.carrier ? 'carrier lost here' : `missed ${c.link.missed}, good ${c.link.good}`
       const line = `target ${target} LAN ${label(c.lan)}: ${c.from} -> ${c.to} (${why})`
       if (c.to === 'down') log.warn(line)

@@ -1,10 +1,10 @@
 // A reloaded config, prepared in full before anything changes: what applies now, what waits for a restart.
-import { placeGateways, rateLimit, tunables } from '../config/derive.js'
+import { placeGateways, placeGateways6, rateLimit, tunables } from '../config/derive.js'
 import { keepRestartKeys, pendingRestart } from '../config/restart.js'
 import type { Options } from '../config/types.js'
 import type { Tunables } from '../core/engine/engine.js'
 import type { Lan } from '../core/lans.js'
-import type { Gateway } from '../core/routes/gateway.js'
+import type { Gateway, Gateway6 } from '../core/routes/gateway.js'
 import { RateLimiter } from '../core/util/rate-limit.js'
 import type { WireKey } from '../core/wire/codec.js'
 import { readKeyFile } from '../host/key-file.js'
@@ -14,6 +14,7 @@ export interface Prepared {
   readonly options: Options
   readonly tunables: Tunables
   readonly gateways: Gateway[]
+  readonly gateways6: Gateway6[]
   readonly keys: WireKey[]
   readonly limiter: RateLimiter
   /** Keys that changed but apply only at the next start. */
@@ -30,6 +31,7 @@ export function prepareReload(running: Options, next: Options, lans: readonly La
     options,
     tunables: tunables(options, lans),
     gateways: placeGateways(options, lans),
+    gateways6: placeGateways6(options, lans),
     keys,
     limiter: new RateLimiter(rateLimit(options)),
     pending,

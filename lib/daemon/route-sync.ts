@@ -223,6 +223,19 @@ export class RouteSync {
     this.queue([])
   }
 
+  /**
+   * regroupGateways for the IPv6 table: `regroup` renumbers it (RouteTable6.setGatewayLengths) and
+   * says whether it did; then the host routes are applied again and the next plan adds the rest.
+   */
+  async regroupGateways6(regroup: () => Promise<boolean>, hostTable: number): Promise<void> {
+    await this.#applying
+    if (await regroup()) {
+      this.#target6 = this.#target6.filter((r) => r.table === hostTable)
+      this.#apply()
+    }
+    this.queue([])
+  }
+
   /** No more plans or batches; resolves once the batch in flight is done. */
   async stop(): Promise<void> {
     this.#stopped = true

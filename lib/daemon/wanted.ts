@@ -1,12 +1,14 @@
-// The routes wanted now, from one snapshot of the engine: host routes for down paths (both families), gateway routes.
+// The routes wanted now, from one snapshot of the engine: host routes for down paths and gateway routes, both families.
 import type { Options } from '../config/types.js'
-import { type EngineView, gatewayState, planPeers } from '../core/engine/view.js'
+import { type EngineView, gatewayState, gatewayState6, planPeers } from '../core/engine/view.js'
 import type { Lan } from '../core/lans.js'
 import { routeWhy, type StatusInput } from '../core/report/status-report.js'
-import type { Gateway } from '../core/routes/gateway.js'
-import { planGateways, planRoutes, planRoutes6 } from '../core/routes/plan.js'
+import type { Gateway, Gateway6 } from '../core/routes/gateway.js'
+import { planGateways, planGateways6, planRoutes, planRoutes6 } from '../core/routes/plan.js'
 import type { Route } from '../core/routes/route.js'
-import { type TargetView, targetState } from '../core/targets/targets.js'
+import type { Route6 } from '../core/routes/route6.js'
+import { type TargetView, targetState, targetState6 } from '../core/targets/targets.js'
+import { sameIPv6 } from '../core/util/ipv6.js'
 import type { Wanted } from './route-sync.js'
 
 export interface WantedInput {
@@ -15,12 +17,17 @@ export interface WantedInput {
   readonly targets: readonly TargetView[]
   readonly lans: readonly Lan[]
   readonly gateways: readonly Gateway[]
-  /** The table of the gateway routes of prefix length `len`. */
-  readonly gatewayTable: (len: number) => number
+  /** The table of the gateway routes of prefix length `len` (undefined: none yet, a reload's new length). */
+  readonly gatewayTable: (len: number) => number | undefined
+  /** The IPv6 gateway routes (absent: none), and the table of those of prefix length `len` (undefined: none yet). */
+  readonly gateways6?: readonly Gateway6[]
+  readonly gatewayTable6?: (len: number) => number | undefined
   readonly options: Options
   readonly now: number
   /** The routes wanted until now (for the status and the log's "why"). */
   readonly routes: readonly Route[]
+  /** The IPv6 routes wanted until now (where each IPv6 gateway route goes now, for failback: false). */
+  readonly routes6?: readonly Route6[]
   /** This host's own service addresses (peers' claims to them are not routed). */
   readonly ownServices?: ReadonlySet<number>
 }
@@ -37,17 +44,16 @@ export function wanted(w: WantedInput): Wanted {
   const ctx = { table: o.table, now: w.now, upAfter: o.upAfter, notServices }
   const peers = planPeers(w.view)
   const plan = planRoutes(w.lans, peers, ctx)
-  const gateways = w.gateways.map((g) => ({
-    table: w.gatewayTable(g.len),
-    dst: g.dst,
-    len: g.len,
-    failback: g.failback,
-    current: w.routes.find((r) => r.table === w.gatewayTable(g.len) && r.dst === g.dst && r.len === g.len)?.via,
-    via: g.via.map((v) => ({
+  const gateways = w.gateways.flatMap((g) => {
+    const table = w.gatewayTable(g.len)
+    if (table === undefined) return [] // its table is being made (a reload): the next plan has it
+    const via = g.via.map((v) => ({
       ...v,
       state: targetState(w.targets, v.lan, v.address) ?? gatewayState(w.view, v.lan, v.address),
-    })),
-  }))
+    }))
+    const current = w.routes.find((r) => r.table === table && r.dst === g.dst && r.len === g.len)?.via
+    return [{ table, dst: g.dst, len: g.len, failback: g.failback, current, via }]
+  })
   const routes = [...plan.routes, ...planGateways(w.lans, gateways)]
   const snapshot: StatusInput = {
     view: w.view,
@@ -55,9 +61,26 @@ export function wanted(w: WantedInput): Wanted {
     lans: w.lans,
     table: o.table,
     gateways: w.gateways,
+    gateways6: w.gateways6 ?? [],
     routes: w.routes,
     now: w.now,
   }
-  const routes6 = planRoutes6(w.lans, peers, ctx)
+  const routes6 = [...planRoutes6(w.lans, peers, ctx), ...planGateways6(w.lans, gateways6(w))]
   return { routes, routes6, waiting: plan.waiting, why: (r) => routeWhy(snapshot, r) }
+}
+
+/** The IPv6 gateway routes with their tables, where each goes now, and the state of each gateway (a target or a faild peer). */
+function gateways6(w: WantedInput) {
+  const table = w.gatewayTable6
+  if (!table) return []
+  return (w.gateways6 ?? []).flatMap((g) => {
+    const t = table(g.len)
+    if (t === undefined) return [] // a reload's new length, its table not made yet: the next plan has it
+    const now = w.routes6?.find((r) => r.table === t && r.len === g.len && sameIPv6(r.dst, g.dst))
+    const via = g.via.map((v) => ({
+      ...v,
+      state: targetState6(w.targets, v.lan, v.address) ?? gatewayState6(w.view, v.lan, v.address),
+    }))
+    return [{ table: t, dst: g.dst, len: g.len, failback: g.failback, current: now?.via, via }]
+  })
 }

@@ -1,4 +1,4 @@
-// Probes targets with ARP through the kernel's own neighbour table: a unicast probe each interval (`ip neigh replace ... nud probe`), the answer seen as the entry turning REACHABLE (`ip monitor neigh`).
+// Probes targets with ARP (neighbour solicitation for IPv6) through the kernel's own neighbour table: a unicast probe each interval (`ip neigh replace ... nud probe`), the answer seen as the entry turning REACHABLE (`ip monitor neigh`).
 //
 // For boxes that drop ICMP: every IPv4 host answers ARP. Node has no raw sockets, and iputils
 // arping sends at most one request a second; the kernel can probe a neighbour on demand, and only
@@ -7,8 +7,13 @@
 // it is not known, only a broadcast request goes, by a one-shot arping, at most once a second.
 // After a probe went unanswered the unicast probes go on (a healed port answers the next one) and
 // a broadcast goes too, at most once a second, in case the MAC changed (a VRRP router's does).
+//
+// IPv6 is the same through the same `ip` processes (ip takes the family from the address): the
+// kernel's unicast probe is a neighbour solicitation, and only a solicited advertisement makes the
+// entry REACHABLE. There is no arping for IPv6 (ndisc6 is seldom installed): the "broadcast" is a
+// one-shot `ping`, whose send makes the kernel resolve the address by multicast solicitation; the
+// advertisement shows in the monitor with its MAC, whether or not the target answers the echo.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { formatIPv4 } from '../core/util/ipv4.js'
 import { runProcess } from './ip-runner.js'
 import type { Logger } from './log.js'
 import type { AnswerHandler, ProbeTarget } from './pinger.js'
@@ -16,11 +21,11 @@ import type { AnswerHandler, ProbeTarget } from './pinger.js'
 /** A broadcast ARP request at most this often per target (each is an arping process). */
 const BROADCAST_EVERY_MS = 1000
 
-/** "198.18.1.2 dev etha lladdr 4e:..:01 REACHABLE" (also with "Deleted", or FAILED without lladdr). */
+/** "198.18.1.2 dev etha lladdr 4e:..:01 REACHABLE" or "fd00:1::fe dev etha lladdr ... router REACHABLE" (also "Deleted ...", or FAILED without lladdr). */
 export function parseNeighLine(
   line: string,
 ): { address: string; dev: string; mac?: string; state: string } | undefined {
-  const m = /^(?:Deleted )?([0-9.]+) dev (\S+)(?: lladdr ([0-9a-f:]{17}))?.* ([A-Z]+)\s*$/.exec(line.trim())
+  const m = /^(?:Deleted )?([0-9a-f.:]+) dev (\S+)(?: lladdr ([0-9a-f:]{17}))?.* ([A-Z]+)\s*$/.exec(line.trim())
   if (!m) return undefined
   return { address: m[1]!, dev: m[2]!, ...(m[3] ? { mac: m[3] } : {}), state: m[4]! }
 }
@@ -28,6 +33,8 @@ export function parseNeighLine(
 interface Probe {
   readonly target: ProbeTarget
   readonly text: string
+  /** An IPv6 target: neighbour solicitation, and a one-shot ping as its broadcast. */
+  readonly six: boolean
   mac: string | undefined
   /** Probed since the last answer: a broadcast goes too (the MAC may have changed). */
   pending: boolean
@@ -48,7 +55,8 @@ export class ArpProber {
   constructor(targets: readonly ProbeTarget[], log: Logger) {
     this.#probes = targets.map((target) => ({
       target,
-      text: formatIPv4(target.address),
+      text: target.address,
+      six: target.address.includes(':'),
       mac: undefined,
       pending: false,
       lastBroadcast: -Infinity,
@@ -106,12 +114,22 @@ export class ArpProber {
 
   /** One broadcast request; a reply gives the MAC, and is an answer. */
   async #broadcast(p: Probe, dev: string): Promise<void> {
+    if (p.six) return this.#solicit(p, dev)
     const r = await runProcess('arping', ['-c', '1', '-w', '1', '-I', dev, p.text], undefined, 3000)
     const mac = /reply from [0-9.]+ \[([0-9A-Fa-f:]{17})\]/.exec(r.stdout)?.[1]?.toLowerCase()
     if (r.code === 127) this.#log.warn(`ARP probes: cannot run arping (apt-get install iputils-arping): ${r.stderr}`)
     if (!mac || this.#stopped) return
     p.mac = mac
     this.#answer(p)
+  }
+
+  /**
+   * An IPv6 target's "broadcast": one echo request makes the kernel solicit the address by
+   * multicast; the advertisement reaches #onLine through the monitor (MAC and answer).
+   */
+  async #solicit(p: Probe, dev: string): Promise<void> {
+    const r = await runProcess('ping', ['-n', '-c', '1', '-W', '1', '-I', dev, p.text], undefined, 3000)
+    if (r.code === 127) this.#log.warn(`neighbour probes: cannot run ping (apt-get install iputils-ping): ${r.stderr}`)
   }
 
   #answer(p: Probe): void {
@@ -126,7 +144,10 @@ export class ArpProber {
     if (!p) return
     if (ev.state === 'PERMANENT' && !p.permanent) {
       p.permanent = true
-      this.#log.warn(`target ${p.text}: a static ARP entry on ${ev.dev}: the kernel never probes it; use method icmp`)
+      const kind = p.six ? 'neighbour' : 'ARP'
+      this.#log.warn(
+        `target ${p.text}: a static ${kind} entry on ${ev.dev}: the kernel never probes it; use method icmp`,
+      )
     }
     if (ev.mac) p.mac = ev.mac
     if (ev.state === 'REACHABLE' && p.pending) this.#answer(p)

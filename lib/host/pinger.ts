@@ -1,24 +1,33 @@
-// Probes targets with ICMP echo: one long-running iputils `ping` per target, bound to the target's LAN interface, each answer reported.
+// Probes targets with ICMP echo (IPv4 or IPv6): one long-running iputils `ping` per target, bound to the target's LAN interface, each answer reported.
 //
 // Node has no raw sockets; iputils ping does, checks that a reply carries its own id and sequence
 // (so only genuine answers are printed), flushes a line per reply when piped, and keeps its own
 // interval (root may go down to 2 ms). One process per target, not one per probe: spawning ten
-// processes a second per target would cost more than everything else faild does.
+// processes a second per target would cost more than everything else faild does. iputils ping
+// (since 20190709) takes either family and prints an IPv6 reply in the same words.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { formatIPv4 } from '../core/util/ipv4.js'
+import { formatAddress, parseAddress } from '../core/wire/address.js'
 import type { Logger } from './log.js'
 
 /** What the prober needs of a target: where to send and through which interface. */
 export interface ProbeTarget {
-  readonly address: number
+  /** Its address as text, of either family (IPv6 in RFC 5952 form, as ping and ip print it). */
+  readonly address: string
   readonly iface: () => string
+}
+
+/** One spelling per address, whatever the text: ping's and ours compared. */
+export function sameAddressText(a: string, b: string): boolean {
+  const x = parseAddress(a)
+  const y = parseAddress(b)
+  return x !== undefined && y !== undefined && formatAddress(x.family, x.bytes) === formatAddress(y.family, y.bytes)
 }
 
 export type AnswerHandler = (target: number, rttMs: number | undefined) => void
 
-/** "64 bytes from 198.18.1.254: icmp_seq=3 ttl=64 time=0.052 ms"; not a duplicate. */
+/** "64 bytes from 198.18.1.254: icmp_seq=3 ttl=64 time=0.052 ms" (or "from fd00:1::fe: ..."); not a duplicate. */
 export function parsePingLine(line: string): { from: string; rttMs: number | undefined } | undefined {
-  const m = /^\d+ bytes from ([0-9.]+): icmp_seq=\d+ ttl=\d+(?: time=([0-9.]+) ms)?/.exec(line)
+  const m = /^\d+ bytes from ([0-9A-Fa-f.:]+): icmp_seq=\d+ ttl=\d+(?: time=([0-9.]+) ms)?/.exec(line)
   // A duplicate answers a probe already answered: one probe, one good packet.
   if (!m || line.includes('(DUP!)')) return undefined
   return { from: m[1]!, rttMs: m[2] === undefined ? undefined : Number(m[2]) }
@@ -67,7 +76,7 @@ export class Pinger {
   #spawn(i: number): void {
     if (this.#stopped) return
     const t = this.#targets[i]!
-    const address = formatIPv4(t.address)
+    const address = t.address
     const args = ['-n', '-i', (this.#intervalMs / 1000).toFixed(3), '-I', t.iface(), address]
     const child = spawn('ping', args, { stdio: ['ignore', 'pipe', 'pipe'] })
     this.#children[i] = child
@@ -77,7 +86,7 @@ export class Pinger {
       partial = lines.pop() ?? ''
       for (const line of lines) {
         const a = parsePingLine(line)
-        if (a && a.from === address) this.#onAnswer(i, a.rttMs)
+        if (a && sameAddressText(a.from, address)) this.#onAnswer(i, a.rttMs)
       }
     })
     let err = ''
@@ -94,6 +103,6 @@ export class Pinger {
   #warn(i: number, message: string): void {
     if (this.#warned.has(i)) return
     this.#warned.add(i)
-    this.#log.warn(`target ${formatIPv4(this.#targets[i]!.address)}: ${message}`)
+    this.#log.warn(`target ${this.#targets[i]!.address}: ${message}`)
   }
 }

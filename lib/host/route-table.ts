@@ -67,9 +67,18 @@ export class RouteTable {
 
   /** The table that holds gateway routes of prefix length `len` (see setGatewayLengths). */
   gatewayTable(len: number): number {
+    const table = this.gatewayTableOf(len)
+    if (table === undefined) throw new RangeError(`no gateway table for /${len}`)
+    return table
+  }
+
+  /**
+   * gatewayTable, or undefined while `len` has none: a reload's new length while setGatewayLengths
+   * still removes the old tables (a plan made then, on a packet, leaves that route out for now).
+   */
+  gatewayTableOf(len: number): number | undefined {
     const i = this.#lengths.indexOf(len)
-    if (i < 0) throw new RangeError(`no gateway table for /${len}`)
-    return this.#opt.table + 1 + i
+    return i < 0 ? undefined : this.#opt.table + 1 + i
   }
 
   /** The rules' arguments, in priority order (see ruleArgs). */

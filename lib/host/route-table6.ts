@@ -1,12 +1,12 @@
-// Writes faild's IPv6 routes and its IPv6 rule, and makes established sockets see every change.
+// Writes faild's IPv6 routes and its IPv6 rules, and makes established sockets see every change.
 //
 // route-table.ts's twin for IPv6, through its own `ip -6` (a batch line cannot name its family):
-// the same tables, protocol and priority, the same probe exemption, cleanup and reconcile. Every
-// batch that changes a route ends with the refresh of core/routes/ip6-batch.ts, without which an
-// established IPv6 TCP connection keeps its old route.
+// the same tables (gateway tables included), protocol and priorities, the same probe exemption,
+// cleanup and reconcile. Every batch that changes a route ends with the refresh of
+// core/routes/ip6-batch.ts, without which an established IPv6 TCP connection keeps its old route.
 import { performance } from 'node:perf_hooks'
 import { changeSetBy, isEmptyChangeSet } from '../core/routes/diff.js'
-import { type OwnRule, ruleDelLine } from '../core/routes/ip-batch.js'
+import { MAX_GATEWAY_TABLES, type OwnRule, ruleArgs, ruleDelLine } from '../core/routes/ip-batch.js'
 import {
   parseRoutes6,
   parseRules6,
@@ -44,6 +44,8 @@ export class RouteTable6 {
   #installed: Route6[] = []
   /** Started and not stopped: the daemon starts it only on a host with IPv6 on some LAN. */
   #running = false
+  /** IPv6 gateway-route prefix lengths, longest first: group i uses table + 1 + i, as in IPv4. */
+  #lengths: number[] = []
 
   /** `deps.batch`, when given, must already run `ip -6`. */
   constructor(opt: RouteTableOptions, deps: RouteTableDeps) {
@@ -63,12 +65,33 @@ export class RouteTable6 {
     return this.#running
   }
 
-  /** Start ip, remove what an earlier run left, then add the rule. */
-  async start(): Promise<void> {
+  /** The table that holds IPv6 gateway routes of prefix length `len` (see setGatewayLengths). */
+  gatewayTable(len: number): number {
+    const table = this.gatewayTableOf(len)
+    if (table === undefined) throw new RangeError(`no IPv6 gateway table for /${len}`)
+    return table
+  }
+
+  /**
+   * gatewayTable, or undefined while `len` has none: a reload's new lengths, while
+   * setGatewayLengths is still renumbering (a plan made meanwhile leaves those routes out).
+   */
+  gatewayTableOf(len: number): number | undefined {
+    const i = this.#lengths.indexOf(len)
+    return i < 0 ? undefined : this.#opt.table + 1 + i
+  }
+
+  /** The rules' arguments, in priority order (see ruleArgs). */
+  rules(): string[][] {
+    return ruleArgs(this.#opt, this.#lengths)
+  }
+
+  /** Start ip, remove what an earlier run left, then add the rules (with the IPv6 gateway routes' prefix lengths). */
+  async start(gatewayLengths: readonly number[] = []): Promise<void> {
     await this.#batch.start()
     try {
       await this.#removeAll('left by an earlier run')
-      await this.#addRule()
+      await this.#addRules(gatewayLengths)
       this.#running = true
     } catch (err) {
       await this.#batch.stop()
@@ -76,8 +99,22 @@ export class RouteTable6 {
     }
   }
 
-  async #addRule(): Promise<void> {
-    const lines = rule6AddLines(this.#opt)
+  /**
+   * New IPv6 gateway prefix lengths (a reloaded config): everything is removed and the rules
+   * redone, so the caller must apply its routes again. False (nothing changed) if they are the same.
+   */
+  async setGatewayLengths(gatewayLengths: readonly number[]): Promise<boolean> {
+    const next = [...new Set(gatewayLengths)].sort((a, b) => b - a)
+    if (next.join() === this.#lengths.join()) return false
+    await this.#removeAll('for the new IPv6 gateway routes')
+    this.#installed = []
+    await this.#addRules(next)
+    return true
+  }
+
+  async #addRules(gatewayLengths: readonly number[]): Promise<void> {
+    this.#lengths = [...new Set(gatewayLengths)].sort((a, b) => b - a).slice(0, MAX_GATEWAY_TABLES)
+    const lines = rule6AddLines(this.#opt, this.#lengths)
     if (this.#opt.dryRun) {
       for (const l of lines) this.#log.info(`dry run: would run ip -6 ${l}`)
       return
@@ -127,8 +164,10 @@ export class RouteTable6 {
       ...[...c.add, ...c.change].map((r) => `route ${describeRoute6(r)} missing`),
       ...c.remove.map((r) => `stray route ${describeRoute6(r)}`),
     ]
-    const rulesDiffer = rules.length !== 1 || rules[0]!.priority !== this.#opt.rulePriority
-    if (rulesDiffer) out.push(`ip -6 rules at ${rules.map((r) => r.priority).join(', ') || 'no priority'}`)
+    const want = this.rules().map((r) => Number(r[1]))
+    const have = rules.map((r) => r.priority)
+    const rulesDiffer = want.length !== have.length || want.some((p) => !have.includes(p))
+    if (rulesDiffer) out.push(`ip -6 rules at ${have.join(', ') || 'no priority'} instead of ${want.join(', ')}`)
     if (out.length === 0) return out
     this.#installed = kernel
     if (rulesDiffer) await this.#redoRules(rules)
@@ -136,7 +175,8 @@ export class RouteTable6 {
   }
 
   async #redoRules(rules: readonly OwnRule[]): Promise<void> {
-    const lines = [...rules.map((ru) => ruleDelLine(ru.priority, this.#opt.proto)), ...rule6AddLines(this.#opt)]
+    const dels = rules.map((ru) => ruleDelLine(ru.priority, this.#opt.proto))
+    const lines = [...dels, ...rule6AddLines(this.#opt, this.#lengths)]
     const r = await this.#batch.run(lines)
     if (!r.ok) this.#warn('rules', `cannot restore the ip -6 rules, will retry: ${batchErrorText(r, lines)}`)
   }

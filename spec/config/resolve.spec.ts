@@ -12,6 +12,9 @@ import { resolveConfig } from '../../lib/config/resolve.js'
 import { CONFIG_SCHEMA } from '../../lib/config/schema.js'
 import type { Options } from '../../lib/config/types.js'
 import { makeAjv } from '../../lib/config/validator.js'
+import { parseIPv6 } from '../../lib/core/util/ipv6.js'
+
+const parse6 = (text: string) => parseIPv6(text)!
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..')
 const dir = mkdtempSync(join(tmpdir(), 'faild-config-'))
@@ -119,7 +122,70 @@ const bad: Array<[string, unknown, Record<string, unknown>, RegExp[]]> = [
     'not a prefix',
     { requestor: true, routes: [{ prefix: '10.0.0.0', via: ['198.18.1.1'] }] },
     {},
-    [/^\/routes\/0\/prefix: must be an IPv4 prefix like 10\.0\.0\.0\/16$/],
+    [/^\/routes\/0\/prefix: must be a prefix like 10\.0\.0\.0\/16 or 2001:db8::\/32$/],
+  ],
+  [
+    'an IPv6 prefix that does not parse',
+    { requestor: true, routes: [{ prefix: '2001:db8:::/32', via: ['2001:db8:1::1'] }] },
+    {},
+    [/^\/routes\/0\/prefix: 2001:db8:::\/32 is not an IPv6 prefix$/],
+  ],
+  [
+    'host bits in an IPv6 prefix',
+    { requestor: true, routes: [{ prefix: '2001:db8::1/32', via: ['2001:db8:1::1'] }] },
+    {},
+    [/^\/routes\/0\/prefix: host bits set in 2001:db8::1\/32$/],
+  ],
+  [
+    'an IPv6 /128 gateway route',
+    { requestor: true, routes: [{ prefix: '2001:db8::1/128', via: ['2001:db8:1::1'] }] },
+    {},
+    [/^\/routes\/0\/prefix: a \/128 is a host/],
+  ],
+  [
+    "gateways of the other family than the route's prefix",
+    {
+      requestor: true,
+      routes: [
+        { prefix: '::/0', via: ['2001:db8:1::1', '198.18.2.254'] },
+        { prefix: '0.0.0.0/0', via: ['fd00:1:2::fe'] },
+      ],
+    },
+    {},
+    [
+      /^\/routes\/0\/via\/1: 198\.18\.2\.254 is IPv4, the prefix ::\/0 IPv6$/,
+      /^\/routes\/1\/via\/0: fd00:1:2::fe is IPv6, the prefix 0\.0\.0\.0\/0 IPv4$/,
+    ],
+  ],
+  [
+    'a link-local or malformed IPv6 gateway',
+    { requestor: true, routes: [{ prefix: '::/0', via: ['fe80::1', '2001:db8::1::2'] }] },
+    {},
+    [
+      /^\/routes\/0\/via\/0: fe80::1 is not a global or ULA IPv6 address/,
+      /^\/routes\/0\/via\/1: 2001:db8::1::2 is not an IPv6 address$/,
+    ],
+  ],
+  [
+    'a link-local IPv6 target',
+    { targets: [{ address: 'fe80::1' }, { address: 'ff02::1' }] },
+    {},
+    [
+      /^\/targets\/0\/address: fe80::1 is not a global or ULA/,
+      /^\/targets\/1\/address: ff02::1 is not a global or ULA/,
+    ],
+  ],
+  [
+    'a target that is no address of either family',
+    { targets: [{ address: 'router' }] },
+    {},
+    [/^\/targets\/0\/address: must be an IPv4 address \(dotted quad\) or an IPv6 address$/],
+  ],
+  [
+    'IPv6 gateways that are not targets, without -r (another spelling of a target does not count)',
+    { targets: [{ address: '2001:DB8:1:0::fe' }], routes: [{ prefix: '::/0', via: ['2001:db8:1::fe', 'fd00::fe'] }] },
+    {},
+    [/^\/routes: gateways that are not targets need requestor: true/],
   ],
   [
     'host bits in a prefix',
@@ -325,4 +391,44 @@ t.test('--metrics: address:port, loopback unless --metrics-public; a bad value e
     t.equal(r.result, 1, argv.join(' '))
     t.match(r.err, error)
   }
+})
+
+t.test('IPv6 gateway routes and targets: parsed to bytes, of any spelling, printed back as faild.json', async (t) => {
+  const file = {
+    targets: [{ address: '2001:DB8:1:0::FE' }, { address: 'fd00:2::fe', lan: 'B', method: 'icmp' }],
+    routes: [
+      { prefix: '::/0', via: ['2001:db8:1::fe', 'fd00:2::fe'], failback: false },
+      { prefix: '0.0.0.0/0', via: ['198.18.1.254'] },
+    ],
+    requestor: true,
+  }
+  const r = resolveConfig(file, {})
+  if (!r.ok) return t.fail(r.errors.join('\n'))
+  const [six, four] = r.options.routes
+  t.same(six, {
+    prefix: new Uint8Array(16),
+    len: 0,
+    via: [parse6('2001:db8:1::fe'), parse6('fd00:2::fe')],
+    failback: false,
+  })
+  t.same(four, { prefix: 0, len: 0, via: [0xc61201fe], failback: undefined })
+  t.same(r.options.targets[0], { address: 0, ipv6: parse6('2001:db8:1::fe'), lan: undefined, method: 'arp' })
+  const printed = printConfig(r.options) as { targets: unknown; routes: unknown }
+  t.same(printed.targets, [
+    { address: '2001:db8:1::fe', method: 'arp' },
+    { address: 'fd00:2::fe', lan: 'B', method: 'icmp' },
+  ])
+  t.same(printed.routes, [
+    { prefix: '::/0', via: ['2001:db8:1::fe', 'fd00:2::fe'], failback: false },
+    { prefix: '0.0.0.0/0', via: ['198.18.1.254'] },
+  ])
+  const again = resolveConfig(JSON.parse(JSON.stringify(printed)), {})
+  t.ok(again.ok && again.options.routes.length === 2, 'the printed text reads back')
+})
+
+t.test('IPv6 gateway prefix lengths: at most 33, each a table, counted apart from IPv4', async (t) => {
+  const routes = Array.from({ length: 34 }, (_, i) => ({ prefix: `2001:db8::/${i + 32}`, via: ['2001:db8:1::fe'] }))
+  t.match(errorsOf({ requestor: true, routes }), [/^\/routes: IPv6 prefixes of at most 33 lengths/])
+  t.same(errorsOf({ requestor: true, routes: routes.slice(0, 33) }), [])
+  t.match(errorsOf({ requestor: true, table: 250, routes: routes.slice(0, 4) }), [/^\/table: 253 is a kernel table/])
 })

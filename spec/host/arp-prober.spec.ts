@@ -16,6 +16,15 @@ t.test('neighbour lines: address, device, MAC when there is one, state', async (
     state: 'PROBE',
   })
   t.same(parseNeighLine('198.18.9.254 dev etha FAILED'), { address: '198.18.9.254', dev: 'etha', state: 'FAILED' })
-  t.equal(parseNeighLine('fe80::1 dev etha lladdr c6:a5:41:4f:0d:c0 STALE'), undefined, 'IPv6: not ours')
+  t.same(
+    parseNeighLine('fd00:1:a::fe dev etha lladdr c6:a5:41:4f:0d:c0 router REACHABLE'),
+    { address: 'fd00:1:a::fe', dev: 'etha', mac: 'c6:a5:41:4f:0d:c0', state: 'REACHABLE' },
+    'IPv6: a router flag between MAC and state',
+  )
+  t.same(parseNeighLine('Deleted fd00:1:a::fe dev etha FAILED'), {
+    address: 'fd00:1:a::fe',
+    dev: 'etha',
+    state: 'FAILED',
+  })
   t.equal(parseNeighLine('garbage'), undefined)
 })

@@ -1,6 +1,6 @@
 // host/pinger.ts: which lines of iputils ping are answers.
 import t from 'tap'
-import { parsePingLine } from '../../lib/host/pinger.js'
+import { parsePingLine, sameAddressText } from '../../lib/host/pinger.js'
 
 t.test('an echo reply, with or without its time; nothing else', async (t) => {
   t.same(parsePingLine('64 bytes from 198.18.1.254: icmp_seq=3 ttl=64 time=0.052 ms'), {
@@ -16,4 +16,16 @@ t.test('an echo reply, with or without its time; nothing else', async (t) => {
   ]) {
     t.equal(parsePingLine(line), undefined, line || '(empty)')
   }
+})
+
+t.test('an IPv6 echo reply; its sender compared with the target whatever the spelling', async (t) => {
+  t.same(parsePingLine('64 bytes from fd00:1:a::fe: icmp_seq=1 ttl=64 time=0.069 ms'), {
+    from: 'fd00:1:a::fe',
+    rttMs: 0.069,
+  })
+  t.equal(parsePingLine('PING fd00:1:a::fe(fd00:1:a::fe) from fd00:1:a::1 etha: 56 data bytes'), undefined)
+  t.ok(sameAddressText('fd00:1:a::fe', 'FD00:1:A:0::FE'))
+  t.notOk(sameAddressText('fd00:1:a::fe', 'fd00:1:a::ff'))
+  t.ok(sameAddressText('198.18.1.254', '198.18.1.254'))
+  t.notOk(sameAddressText('198.18.1.254', 'garbage'))
 })

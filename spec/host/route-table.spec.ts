@@ -89,6 +89,7 @@ t.test('gateway routes: one table per prefix length, longest first', async (t) =
   t.equal(table.gatewayTable(16), 4208)
   t.equal(table.gatewayTable(0), 4209)
   t.throws(() => table.gatewayTable(8), RangeError)
+  t.equal(table.gatewayTableOf(8), undefined, 'for a plan made while a reload renumbers: no table yet')
   const gw: Route = { table: 4209, dst: 0, len: 0, via: ip('198.18.2.254'), dev: 'ethb', src: ip('198.18.2.1') }
   t.ok(await table.apply([gw]))
   t.equal(fake.calls.at(-1), 'route replace 0.0.0.0/0 via 198.18.2.254 dev ethb src 198.18.2.1 table 4209 proto 250')

@@ -106,7 +106,7 @@ t.test('reconcile: a route deleted by hand, a stray one and a lost rule are repo
   t.same(await table.reconcile(), [
     'route fd00:1:a::2 via fd00:1:b::2 dev ethb src fd00:1:a::1 missing',
     'stray route fd00:1:a::9 via fd00:1:b::9 dev ethb src fd00:1:a::1',
-    'ip -6 rules at no priority',
+    'ip -6 rules at no priority instead of 32000',
   ])
   t.equal(fake.calls.at(-1), 'rule add pref 32000 not ipproto udp sport 4207 table 4207 protocol 250')
   t.ok(await table.apply([route(2), route(3)]))
@@ -180,4 +180,60 @@ t.test('without a batch of its own, a runner without a command is driven through
   )
   await table.start()
   t.same(seen, ['-6 -json route show table all proto 250', '-6 -json rule show', '-6 -force -batch -'])
+})
+
+t.test('IPv6 gateway tables: a table and two rules per prefix length, renumbered on a reload', async (t) => {
+  const { fake, table } = setup()
+  await table.start([0, 48, 0])
+  t.equal(
+    fake.calls[1],
+    [
+      'rule add pref 32000 not ipproto udp sport 4207 table 4207 protocol 250',
+      'rule add pref 32001 table main suppress_prefixlength 48 protocol 250',
+      'rule add pref 32002 not ipproto udp sport 4207 table 4208 protocol 250',
+      'rule add pref 32003 table main suppress_prefixlength 0 protocol 250',
+      'rule add pref 32004 not ipproto udp sport 4207 table 4209 protocol 250',
+    ].join('; '),
+  )
+  t.equal(table.gatewayTable(48), 4208)
+  t.equal(table.gatewayTable(0), 4209)
+  t.throws(() => table.gatewayTable(32), RangeError)
+  t.equal(table.gatewayTableOf(32), undefined)
+  const gw: Route6 = {
+    table: 4209,
+    len: 0,
+    dst: ip('::'),
+    via: ip('fd00:1:a::fe'),
+    dev: 'etha',
+    src: ip('fd00:1:a::1'),
+  }
+  t.ok(await table.apply([gw]))
+  t.equal(
+    fake.calls[2],
+    `route replace ::/0 via fd00:1:a::fe dev etha src fd00:1:a::1 table 4209 proto 250; ${REFRESH}`,
+  )
+
+  fake.calls = []
+  t.equal(await table.setGatewayLengths([48, 0]), false, 'the same lengths: nothing is redone')
+  t.same(fake.calls, [])
+  fake.rules = JSON.stringify([RULE, { priority: 32001 }, { priority: 32002 }].map((r) => ({ ...RULE, ...r })))
+  t.equal(await table.setGatewayLengths([0]), true)
+  t.same(table.installed, [], 'everything removed: the caller applies again')
+  t.equal(table.gatewayTable(0), 4208)
+  t.equal(
+    fake.calls.at(-1),
+    [
+      'rule add pref 32000 not ipproto udp sport 4207 table 4207 protocol 250',
+      'rule add pref 32001 table main suppress_prefixlength 0 protocol 250',
+      'rule add pref 32002 not ipproto udp sport 4207 table 4208 protocol 250',
+    ].join('; '),
+  )
+
+  fake.routes = '[]'
+  fake.rules = JSON.stringify([RULE])
+  t.same(
+    await table.reconcile(),
+    ['ip -6 rules at 32000 instead of 32000, 32001, 32002'],
+    'a lost gateway rule is found',
+  )
 })

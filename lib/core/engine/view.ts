@@ -2,7 +2,7 @@
 import { LinkState, type Thresholds } from '../path/link-fsm.js'
 import { PathReason } from '../path/path-state.js'
 import type { PlanPeer } from '../routes/plan.js'
-import type { IPv6 } from '../util/ipv6.js'
+import { type IPv6, sameIPv6 } from '../util/ipv6.js'
 import type { HeldAddress } from '../wire/codec.js'
 
 export interface LanView {
@@ -103,6 +103,15 @@ export function pathAt(view: EngineView, lan: number, address: number): PathView
 /** The routing state of the path to a gateway; unknown if no peer has that address there. */
 export function gatewayState(view: EngineView, lan: number, address: number): LinkState {
   return pathAt(view, lan, address)?.state ?? LinkState.Unknown
+}
+
+/** The routing state of the path to an IPv6 gateway (a peer with that IPv6 address on `lan`); unknown if none. O(peers). */
+export function gatewayState6(view: EngineView, lan: number, address: IPv6): LinkState {
+  for (const p of view.peers) {
+    const path = p.paths[lan]
+    if (path?.ipv6 && sameIPv6(path.ipv6, address)) return path.state
+  }
+  return LinkState.Unknown
 }
 
 /** A peer's address on every LAN, by LAN index (0: none); empty if the peer is not known. */

@@ -114,9 +114,13 @@ export function routeEvents(before: readonly Route[], after: readonly Route[]): 
   return [...c.add.map(event('add')), ...c.change.map(event('change')), ...c.remove.map(event('remove'))]
 }
 
+/** A host route (a peer's address), not a gateway route. */
+const isHost6 = (r: Route6): boolean => r.len === 128
+
 /**
  * The IPv6 swaps a plan made or undid, in words, and their notify events. They move with the
- * peer's IPv4 routes (the same path change), whose line above says why.
+ * peer's IPv4 routes (the same path change), whose line above says why; an IPv6 gateway route is
+ * said as IPv4's are.
  */
 export function route6Changes(before: readonly Route6[], after: readonly Route6[]): Changes {
   const c = changeSetBy(before, after, route6Key, sameRoute6)
@@ -125,10 +129,12 @@ export function route6Changes(before: readonly Route6[], after: readonly Route6[
     (r: Route6): NotifyEvent => ({ event: 'route', route: describeRoute6(r), action })
   return {
     info: [
-      ...[...c.add, ...c.change].map((r) => `route ${describeRoute6(r)}`),
-      ...c.remove.map((r) => `route ${formatIPv6(r.dst)} restored to its own LAN`),
+      ...[...c.add, ...c.change].map((r) => `${r.len === 128 ? '' : 'gateway '}route ${describeRoute6(r)}`),
+      ...c.remove.filter(isHost6).map((r) => `route ${formatIPv6(r.dst)} restored to its own LAN`),
     ],
-    warn: [],
+    warn: c.remove
+      .filter((r) => !isHost6(r))
+      .map((r) => `gateway route ${formatIPv6(r.dst)}/${r.len} withdrawn: no gateway is up`),
     events: [...c.add.map(event('add')), ...c.change.map(event('change')), ...c.remove.map(event('remove'))],
   }
 }

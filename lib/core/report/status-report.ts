@@ -1,16 +1,16 @@
 // Builds what `faildctl status` shows from the engine's view: LANs, peers, routes and why.
 import type { EngineView, PeerView } from '../engine/view.js'
-import { gatewayState } from '../engine/view.js'
+import { gatewayState, gatewayState6 } from '../engine/view.js'
 import type { Lan } from '../lans.js'
 import { isHandle } from '../link-handles.js'
 import { LinkState } from '../path/link-fsm.js'
 import { describePath } from '../path/path-state.js'
-import type { Gateway } from '../routes/gateway.js'
+import type { Gateway, Gateway6 } from '../routes/gateway.js'
 import { describeRoute, type Route } from '../routes/route.js'
 import { describeRoute6, type Route6 } from '../routes/route6.js'
-import { type TargetView, targetState } from '../targets/targets.js'
+import { type TargetView, targetState, targetState6, targetText } from '../targets/targets.js'
 import { formatIPv4 } from '../util/ipv4.js'
-import { formatIPv6, sameIPv6 } from '../util/ipv6.js'
+import { formatIPv6, type IPv6, sameIPv6 } from '../util/ipv6.js'
 import type { PeerStatus, StatusReport } from './status-format.js'
 
 export interface StatusInput {
@@ -20,6 +20,8 @@ export interface StatusInput {
   /** faild's host-route table (gateway routes are in the next ones). */
   readonly table: number
   readonly gateways: readonly Gateway[]
+  /** The IPv6 gateway routes (absent: none). */
+  readonly gateways6?: readonly Gateway6[]
   /** The routes faild wants now. */
   readonly routes: readonly Route[]
   /** The IPv6 routes faild wants now (absent: none; the planner's own snapshot has none). */
@@ -67,13 +69,26 @@ export function routeWhy(s: StatusInput, r: Route): string {
   return down.length ? `${stays}preferred gateway ${down.join(', ')}` : 'preferred gateway up'
 }
 
-/** Why faild installed IPv6 route `r`: the peer path whose IPv6 address it moves. */
+/** Why faild installed IPv6 route `r`: the peer path whose IPv6 address it moves, or its gateways' states. */
 export function routeWhy6(s: StatusInput, r: Route6): string {
+  if (r.table !== s.table || r.len !== 128) return gatewayWhy6(s, r)
   for (const peer of s.view.peers) {
     const lan = peer.paths.findIndex((x) => x.ipv6 !== undefined && sameIPv6(x.ipv6, r.dst))
     if (lan >= 0) return pathWhy(s, peer, lan)
   }
   return 'peer path down'
+}
+
+/** routeWhy's words for an IPv6 gateway route: the preferred gateways passed over, and their states. */
+function gatewayWhy6(s: StatusInput, r: Route6): string {
+  const g = s.gateways6?.find((x) => x.len === r.len && sameIPv6(x.dst, r.dst))
+  const taken = g?.via.findIndex((v) => r.via !== undefined && sameIPv6(v.address, r.via)) ?? -1
+  const skipped = g?.via.slice(0, Math.max(0, taken)) ?? []
+  const state = (v: { lan: number; address: IPv6 }) =>
+    targetState6(s.targets, v.lan, v.address) ?? gatewayState6(s.view, v.lan, v.address)
+  const down = skipped.map((v) => `${formatIPv6(v.address)} on LAN ${lanName(s.lans, v.lan)} ${state(v)}`)
+  const stays = skipped.some((v) => state(v) === LinkState.Up) ? 'no failback, ' : ''
+  return down.length ? `${stays}preferred gateway ${down.join(', ')}` : 'preferred gateway up'
 }
 
 type Report = Pick<StatusReport, 'lans' | 'peers' | 'targets' | 'routes' | 'routes6'>
@@ -117,7 +132,7 @@ export function statusReport(s: StatusInput): Report {
     services: p.services.map((a) => ({ address: `${formatIPv4(a.address)}/${a.len}`, lan: lanName(s.lans, a.lan) })),
   }))
   const targets = s.targets.map((x) => ({
-    address: formatIPv4(x.address),
+    address: targetText(x),
     lan: lanName(s.lans, x.lan),
     method: x.method,
     state: x.state,

@@ -2,8 +2,9 @@
 // `ip -6 -json route show` and `ip -6 -json rule show`.
 //
 // Every line here is run by an `ip -6` process: a rule names no address, so only -6 makes it an
-// IPv6 rule (a batch line cannot carry the option). The rule itself is IPv4's (ruleArgs): the same
-// table number, priority and exemption of faild's own UDP port, in the IPv6 rule list.
+// IPv6 rule (a batch line cannot carry the option). The rules themselves are IPv4's (ruleArgs): the
+// same table numbers, priorities and exemption of faild's own UDP port, in the IPv6 rule list, with
+// IPv6's own gateway prefix lengths.
 import { formatIPv6, parseIPv6 } from '../util/ipv6.js'
 import type { ChangeSet } from './diff.js'
 import {
@@ -61,8 +62,12 @@ export function route6Lines(c: ChangeSet<Route6>, o: Pick<TableLayout, 'rulePrio
   return lines.length === 0 ? lines : [...lines, ...refreshLines(o)]
 }
 
-/** faild's IPv6 rule: IPv4's first rule (no gateway tables yet), added by `ip -6`. */
-export const rule6AddLines = (o: TableLayout): string[] => ruleAddLines(o, [])
+/**
+ * faild's IPv6 rules: IPv4's (ruleArgs), added by `ip -6`: the host-route rule, then per IPv6
+ * gateway prefix length (longest first) main with its routes of that length or shorter
+ * suppressed, and faild's table for that length. The lengths are IPv6's own: /0 to /127.
+ */
+export const rule6AddLines = (o: TableLayout, lengths: readonly number[] = []): string[] => ruleAddLines(o, lengths)
 
 /** One route of `ip -6 -json route show` as a Route6, or undefined (not faild's kind, or not whole). */
 function toRoute6(x: IpRoute, table: number): Route6 | undefined {

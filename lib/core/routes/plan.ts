@@ -2,7 +2,7 @@
 import { isHandle } from '../link-handles.js'
 import { LinkState } from '../path/link-fsm.js'
 import { sameSubnet } from '../util/ipv4.js'
-import { formatIPv6, type IPv6 } from '../util/ipv6.js'
+import { formatIPv6, type IPv6, sameIPv6 } from '../util/ipv6.js'
 import type { HeldAddress } from '../wire/codec.js'
 import type { Route } from './route.js'
 import type { Route6 } from './route6.js'
@@ -229,5 +229,32 @@ export function planGateways(lans: readonly PlanLan[], gateways: readonly PlanGa
     if (!gw) return []
     const lan = lans[gw.lan]!
     return [{ table: g.table, dst: g.dst, len: g.len, via: gw.address, dev: lan.iface, src: lan.address }]
+  })
+}
+
+/** An IPv6 gateway route to plan: as PlanGateway, in 16-byte addresses. */
+export interface PlanGateway6 {
+  readonly table: number
+  readonly dst: IPv6
+  readonly len: number
+  readonly via: ReadonlyArray<{ readonly lan: number; readonly address: IPv6; readonly state: LinkState }>
+  readonly failback: boolean
+  readonly current?: IPv6 | undefined
+}
+
+/**
+ * planGateways for IPv6 prefixes: the same choice (first gateway up; without failback, the
+ * current one while it is up), out of the gateway's LAN with this host's IPv6 address there as
+ * the source. A LAN that has lost its IPv6 address carries no IPv6 gateway route.
+ */
+export function planGateways6(lans: readonly PlanLan[], gateways: readonly PlanGateway6[]): Route6[] {
+  return gateways.flatMap((g) => {
+    const usable = (v: PlanGateway6['via'][number]) => v.state === LinkState.Up && lans[v.lan]?.ipv6 !== undefined
+    const current = g.current
+    const stay = g.failback || !current ? undefined : g.via.find((v) => sameIPv6(v.address, current) && usable(v))
+    const gw = stay ?? g.via.find(usable)
+    if (!gw) return []
+    const lan = lans[gw.lan]!
+    return [{ table: g.table, dst: g.dst, len: g.len, via: gw.address, dev: lan.iface, src: lan.ipv6!.address }]
   })
 }

@@ -7,12 +7,17 @@
 // down at once.
 import { OVERLOAD_SILENCE } from '../engine/timing.js'
 import { type Link, LinkEvent, type LinkState, linkStep, NEW_LINK, type Thresholds } from '../path/link-fsm.js'
+import { formatIPv4 } from '../util/ipv4.js'
+import { formatIPv6, type IPv6, sameIPv6 } from '../util/ipv6.js'
 
-/** How a target is probed: ICMP echo, or an ARP request (on the target's own subnet). */
+/** How a target is probed: ICMP echo, or an ARP request (neighbour solicitation for IPv6) on the target's own subnet. */
 export type ProbeMethod = 'icmp' | 'arp'
 
 export interface TargetSpec {
+  /** Its IPv4 address; 0 for an IPv6 target. */
   readonly address: number
+  /** Its IPv6 address; absent for an IPv4 target. */
+  readonly ipv6?: IPv6
   /** The index of the LAN the target is probed on. */
   readonly lan: number
   readonly method: ProbeMethod
@@ -43,6 +48,7 @@ export interface TargetConfig extends Thresholds {
 /** One target's path, as the status, the log and the route planner see it. Times: monotonic ms. */
 export interface TargetView {
   readonly address: number
+  readonly ipv6?: IPv6
   readonly lan: number
   readonly method: ProbeMethod
   readonly state: LinkState
@@ -56,6 +62,7 @@ export interface TargetView {
 /** A target's path changed state. */
 export interface TargetChange {
   readonly address: number
+  readonly ipv6?: IPv6
   readonly lan: number
   readonly from: LinkState
   readonly to: LinkState
@@ -160,7 +167,8 @@ export class Targets {
     t.link = linkStep(t.link, event, this.#cfg)
     if (t.link.state === from) return []
     t.since = now
-    return [{ address: t.spec.address, lan: t.spec.lan, from, to: t.link.state, link: t.link, carrier }]
+    const ipv6 = t.spec.ipv6 ? { ipv6: t.spec.ipv6 } : {}
+    return [{ address: t.spec.address, ...ipv6, lan: t.spec.lan, from, to: t.link.state, link: t.link, carrier }]
   }
 }
 
@@ -168,5 +176,14 @@ const grace = (periodMs: number) => Math.max(TARGET_GRACE_MIN_MS, TARGET_GRACE_F
 
 /** The state of the target at `address` on `lan`, if it is one. */
 export function targetState(targets: readonly TargetView[], lan: number, address: number): LinkState | undefined {
-  return targets.find((t) => t.lan === lan && t.address === address)?.state
+  return targets.find((t) => t.lan === lan && !t.ipv6 && t.address === address)?.state
 }
+
+/** The state of the IPv6 target at `address` on `lan`, if it is one. */
+export function targetState6(targets: readonly TargetView[], lan: number, address: IPv6): LinkState | undefined {
+  return targets.find((t) => t.lan === lan && t.ipv6 !== undefined && sameIPv6(t.ipv6, address))?.state
+}
+
+/** A target's address as text, of whichever family. */
+export const targetText = (t: Pick<TargetSpec, 'address' | 'ipv6'>): string =>
+  t.ipv6 ? formatIPv6(t.ipv6) : formatIPv4(t.address)

@@ -77,9 +77,20 @@ t.test('route6ChangeLines are the route lines without the refresh', async (t) =>
 })
 
 t.test(
-  "the rule is IPv4's first, exempting faild's UDP port; the refresh adds a rule that matches nothing, after it",
+  "the rules are IPv4's, exempting faild's UDP port; the refresh adds a rule that matches nothing, after it",
   async (t) => {
     t.same(rule6AddLines(LAYOUT), ['rule add pref 32000 not ipproto udp sport 4207 table 4207 protocol 250'])
+    t.same(
+      rule6AddLines(LAYOUT, [48, 0]),
+      [
+        'rule add pref 32000 not ipproto udp sport 4207 table 4207 protocol 250',
+        'rule add pref 32001 table main suppress_prefixlength 48 protocol 250',
+        'rule add pref 32002 not ipproto udp sport 4207 table 4208 protocol 250',
+        'rule add pref 32003 table main suppress_prefixlength 0 protocol 250',
+        'rule add pref 32004 not ipproto udp sport 4207 table 4209 protocol 250',
+      ],
+      "with IPv6 gateway routes: IPv4's rules, per IPv6 prefix length (longest first), before the refresh rule",
+    )
     t.same(refreshLines({ rulePriority: 100, proto: 7 }), [
       'rule add pref 167 not from all table main protocol 7',
       'rule del pref 167 protocol 7',

@@ -1,9 +1,19 @@
 // The pure route planner of lib/core/routes/plan.ts: which host and gateway routes faild wants.
 import t from 'tap'
 import { LinkState } from '../../../lib/core/path/link-fsm.js'
-import { type PlanPath, type PlanPeer, planGateways, planRoutes } from '../../../lib/core/routes/plan.js'
+import {
+  type PlanGateway6,
+  type PlanLan,
+  type PlanPath,
+  type PlanPeer,
+  planGateways,
+  planGateways6,
+  planRoutes,
+} from '../../../lib/core/routes/plan.js'
 import { describeRoute } from '../../../lib/core/routes/route.js'
+import { describeRoute6 } from '../../../lib/core/routes/route6.js'
 import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
+import { parseIPv6 } from '../../../lib/core/util/ipv6.js'
 
 const ip = (s: string): number => parseIPv4(s)!
 const { Up, Down, Unknown } = LinkState
@@ -273,3 +283,39 @@ t.test('a more preferred LAN just back takes over from a less preferred one once
     '198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1',
   ])
 })
+
+t.test(
+  'IPv6 gateway routes: the first gateway up, out of its LAN with our IPv6 address there; failback as IPv4',
+  async (t) => {
+    const v6 = (s: string) => parseIPv6(s)!
+    const lans: PlanLan[] = [
+      { ...lans2[0]!, ipv6: { address: v6('fd00:1:a::1'), prefixLen: 64 } },
+      { ...lans2[1]!, ipv6: { address: v6('fd00:1:b::1'), prefixLen: 64 } },
+    ]
+    const gw = (a: LinkState, b: LinkState, failback = true, current?: string): PlanGateway6[] => [
+      {
+        table: 4208,
+        dst: v6('2001:db8::'),
+        len: 48,
+        failback,
+        current: current === undefined ? undefined : v6(current),
+        via: [
+          { lan: 0, address: v6('fd00:1:a::fe'), state: a },
+          { lan: 1, address: v6('fd00:1:b::fe'), state: b },
+        ],
+      },
+    ]
+    const show = (g: PlanGateway6[], l = lans) => planGateways6(l, g).map(describeRoute6)
+    const viaA = '2001:db8::/48 via fd00:1:a::fe dev etha src fd00:1:a::1'
+    const viaB = '2001:db8::/48 via fd00:1:b::fe dev ethb src fd00:1:b::1'
+    t.same(show(gw(Up, Up)), [viaA])
+    t.same(planGateways6(lans, gw(Up, Up))[0]?.table, 4208)
+    t.same(show(gw(Down, Up)), [viaB], 'router A down: via router B')
+    t.same(show(gw(Unknown, Up)), [viaB], 'a gateway never heard is not up')
+    t.same(show(gw(Down, Down)), [], 'none up: withdrawn')
+    t.same(show(gw(Up, Up, true, 'fd00:1:b::fe')), [viaA], 'failback: back to A once it is up')
+    t.same(show(gw(Up, Up, false, 'fd00:1:b::fe')), [viaB], 'no failback: stays on B while B is up')
+    t.same(show(gw(Up, Down, false, 'fd00:1:b::fe')), [viaA], 'no failback, B fails: to A')
+    t.same(show(gw(Up, Up), [lans2[0]!, lans[1]!]), [viaB], 'a LAN without IPv6 carries no IPv6 gateway route')
+  },
+)

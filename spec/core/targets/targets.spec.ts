@@ -1,7 +1,8 @@
 // core/targets/targets.ts: answers are good packets, each passed deadline a miss, a lost carrier down at once.
 import t from 'tap'
 import { LinkState } from '../../../lib/core/path/link-fsm.js'
-import { Targets, targetState } from '../../../lib/core/targets/targets.js'
+import { Targets, targetState, targetState6, targetText } from '../../../lib/core/targets/targets.js'
+import { parseIPv6 } from '../../../lib/core/util/ipv6.js'
 
 const ROUTER = 0xc61201fe
 const CFG = { intervalMs: 100, failAfter: 3, upAfter: 2 }
@@ -85,4 +86,21 @@ t.test('while faild is blind, a miss counts only for a target silent for OVERLOA
     'silent for ten intervals: down all the same',
   )
   t.equal(new Targets([], CFG).expire(0, blind).length, 0)
+})
+
+t.test('an IPv6 target: judged alike, found by its IPv6 address (never by its IPv4 0), named by it', async (t) => {
+  const v6 = parseIPv6('fd00:1:a::fe')!
+  const tg = new Targets([{ address: 0, ipv6: v6, lan: 0, method: 'arp' }], {
+    intervalMs: 100,
+    failAfter: 3,
+    upAfter: 3,
+  })
+  const changes = [0, 50, 100].flatMap((now) => tg.answer(now, 0))
+  t.same(
+    changes.map((c) => [targetText(c), c.to]),
+    [['fd00:1:a::fe', LinkState.Up]],
+  )
+  t.equal(targetState6(tg.view(), 0, parseIPv6('FD00:1:A::FE')!), LinkState.Up)
+  t.equal(targetState6(tg.view(), 1, v6), undefined, 'one address on one LAN')
+  t.equal(targetState(tg.view(), 0, 0), undefined, 'not an IPv4 target of address 0')
 })
