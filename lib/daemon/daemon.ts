@@ -70,23 +70,17 @@ export class Daemon {
       return r
     }
     try {
+      const now = () => this.#deps.clock.now()
       const buffer = await started(
         () =>
-          p.transport.start(
-            (lan, src, data) => !this.#stopped && p.packets.receive(this.#deps.clock.now(), lan, src, data),
-            (lan, err) => p.drops.count('socket-error', lan, () => err.message),
-            (src, data) => p.drops.count('off-lan', undefined, () => `${data.length} bytes from ${formatIPv4(src)}`),
-          ),
-        () => p.transport.stop(),
-      )
-      // Binds nothing unless a LAN is IPv6-only; one that becomes so later is bound then (rebind).
-      await started(
-        () =>
-          p.transport6.start(
-            (lan, src, data) => !this.#stopped && p.packets.receive(this.#deps.clock.now(), lan, 0, data, src),
-            (lan, err) => p.drops.count('socket-error', lan, () => err.message),
-          ),
-        () => p.transport6.stop(),
+          p.datagrams.start({
+            packet: (lan, src, data) => !this.#stopped && p.packets.receive(now(), lan, src, data),
+            packet6: (lan, src, data) => !this.#stopped && p.packets.receive(now(), lan, 0, data, src),
+            error: (lan, err) => p.drops.count('socket-error', lan, () => err.message),
+            stray: (src, data) =>
+              p.drops.count('off-lan', undefined, () => `${data.length} bytes from ${formatIPv4(src)}`),
+          }),
+        () => p.datagrams.stop(),
       )
       this.#logBuffer(buffer)
       this.#owning = true
@@ -215,8 +209,7 @@ export class Daemon {
     p.probes.stop()
     await p.carrier.stop()
     await p.interfaces.stop()
-    await p.transport6.stop()
-    await p.transport.stop()
+    await p.datagrams.stop()
     await p.sync.stop()
     await p.addresses.stop()
     if (!this.#owning) return

@@ -23,8 +23,8 @@ import type { NotifyEvent } from '../host/notify.js'
 import { RouteTable } from '../host/route-table.js'
 import { RouteTable6 } from '../host/route-table6.js'
 import { socketDrops } from '../host/socket-drops.js'
-import { type SocketFactory, Transport } from '../host/transport.js'
-import { Transport6 } from '../host/transport6.js'
+import type { SocketFactory } from '../host/udp-socket.js'
+import { Datagrams } from './datagrams.js'
 import { Drops } from './drops.js'
 import { EffectRunner } from './effect-runner.js'
 import { Interfaces } from './interfaces.js'
@@ -73,9 +73,7 @@ export interface Parts {
   readonly drops: Drops
   readonly packets: PacketIn
   readonly effects: EffectRunner
-  readonly transport: Transport
-  /** Probes on IPv6-only LANs (started only where there is one). */
-  readonly transport6: Transport6
+  readonly datagrams: Datagrams
   readonly routes: RouteTable
   readonly routes6: RouteTable6
   readonly sync: RouteSync
@@ -157,18 +155,10 @@ export function buildParts(
   const limiter = new RateLimiter(rateLimit(o))
   const wireVersion = () => hooks.options().wireVersion
   const handles = new LinkHandles((lan, handle) => engine.knows(lan, handle))
-  /** By LAN, kept current by Interfaces (rebind): read for every datagram sent. */
-  const ipv6Only = lans.map(isIPv6Only)
   const ingress = { log, drops, label, own, versions, wireVersion, accept, handles }
   const packets = new PacketIn(ingress, limiter, keys, o.logPackets)
-  const transport = new Transport(lans, o.port, deps.socketFactory)
-  const transport6 = new Transport6(lans, o.port, deps.socketFactory6)
-  // On an IPv6-only LAN the engine's addresses are handles of link-local ones, its broadcast the group.
-  const send = (lan: number, to: number | 'broadcast', data: Buffer) => {
-    if (!ipv6Only[lan]) return transport.send(lan, to, data)
-    const dst = to === 'broadcast' ? 'multicast' : handles.address(to)
-    if (dst) transport6.send(lan, dst, data)
-  }
+  const datagrams = new Datagrams(lans, o.port, handles, { udp4: deps.socketFactory, udp6: deps.socketFactory6 })
+  const send = (lan: number, to: number | 'broadcast', data: Buffer) => datagrams.send(lan, to, data)
   const v1Broadcast = (lan: number) => lans[lan]?.broadcast || 'broadcast'
   const { observer } = deps
   const egress = { log, drops, label, notify, send, own, versions, wireVersion, v1Broadcast, observer }
@@ -262,11 +252,7 @@ export function buildParts(
     log,
     lans,
     own,
-    rebind: async (lan) => {
-      ipv6Only[lan] = isIPv6Only(lans[lan]!)
-      await transport.rebind(lan)
-      await transport6.rebind(lan)
-    },
+    rebind: (lan) => datagrams.rebind(lan),
     readdress: (lan, address, prefixLen, ipv6) => {
       const mine = isIPv6Only(lans[lan]!) ? engineAddress(lans[lan]!) : { address, prefixLen }
       return engine.readdress(clock.now(), lan, mine.address, mine.prefixLen, ipv6)
@@ -285,8 +271,7 @@ export function buildParts(
     drops,
     packets,
     effects,
-    transport,
-    transport6,
+    datagrams,
     routes,
     routes6,
     sync,
