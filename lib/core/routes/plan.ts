@@ -224,12 +224,22 @@ export interface PlanGateway {
 export function planGateways(lans: readonly PlanLan[], gateways: readonly PlanGateway[]): Route[] {
   return gateways.flatMap((g) => {
     const usable = (v: PlanGateway['via'][number]) => v.state === LinkState.Up && lans[v.lan] !== undefined
-    const stay = g.failback ? undefined : g.via.find((v) => v.address === g.current && usable(v))
-    const gw = stay ?? g.via.find(usable)
+    const gw = chosen(g.via, g.failback, (v) => v.address === g.current, usable)
     if (!gw) return []
     const lan = lans[gw.lan]!
     return [{ table: g.table, dst: g.dst, len: g.len, via: gw.address, dev: lan.iface, src: lan.address }]
   })
+}
+
+/** The gateway of either family a route goes via: without failback the current one while it is usable, else the first usable. */
+function chosen<V>(
+  via: readonly V[],
+  failback: boolean,
+  isCurrent: (v: V) => boolean,
+  usable: (v: V) => boolean,
+): V | undefined {
+  const stay = failback ? undefined : via.find((v) => isCurrent(v) && usable(v))
+  return stay ?? via.find(usable)
 }
 
 /** An IPv6 gateway route to plan: as PlanGateway, in 16-byte addresses. */
@@ -251,8 +261,7 @@ export function planGateways6(lans: readonly PlanLan[], gateways: readonly PlanG
   return gateways.flatMap((g) => {
     const usable = (v: PlanGateway6['via'][number]) => v.state === LinkState.Up && lans[v.lan]?.ipv6 !== undefined
     const current = g.current
-    const stay = g.failback || !current ? undefined : g.via.find((v) => sameIPv6(v.address, current) && usable(v))
-    const gw = stay ?? g.via.find(usable)
+    const gw = chosen(g.via, g.failback, (v) => current !== undefined && sameIPv6(v.address, current), usable)
     if (!gw) return []
     const lan = lans[gw.lan]!
     return [{ table: g.table, dst: g.dst, len: g.len, via: gw.address, dev: lan.iface, src: lan.ipv6!.address }]
