@@ -1,25 +1,22 @@
-// The only module that changes the host: faild's routing tables, its ip rules, and the routes in them.
+// The only module that changes the host's routes: faild's routing tables, its ip rules, and the routes in them, for either family.
 //
 // Everything faild installs is tagged with its own tables and protocol number, so it never touches
 // a route it did not create, and `ip route show table <table>` shows exactly what it changed. The
-// text of every command and the parsing of ip's answers live in core/routes/ip-batch.ts.
+// text of every command and the parsing of ip's answers live in core/routes/ (ip-batch.ts,
+// ip6-batch.ts); core/routes/family.ts says which a table writes. IPv6's table is route-table6.ts.
 import { performance } from 'node:perf_hooks'
-import { changeSet, isEmptyChangeSet } from '../core/routes/diff.js'
+import { isEmptyChangeSet } from '../core/routes/diff.js'
+import { IPV4, type RouteFamily } from '../core/routes/family.js'
 import {
   MAX_GATEWAY_TABLES,
   type OwnRule,
-  parseRoutes,
-  parseRules,
-  routeDelLine,
-  routeLines,
-  ruleAddLines,
   ruleArgs,
   ruleDelLine,
   SHOW_RULES_LINE,
   showRoutesLine,
   type TableLayout,
 } from '../core/routes/ip-batch.js'
-import { describeRoute, type Route } from '../core/routes/route.js'
+import type { Route } from '../core/routes/route.js'
 import { heldText, Repeats } from '../core/util/repeats.js'
 import { batchErrorText, type IpBatch, SpawnBatch } from './ip-batch.js'
 import { IpBatchProcess } from './ip-batch-process.js'
@@ -42,18 +39,24 @@ export interface RouteTableDeps {
   readonly now?: () => number
 }
 
-export class RouteTable {
+/** faild's tables of one family of routes (see the file comment). */
+export class FamilyRouteTable<R extends { readonly table: number }> {
+  readonly #family: RouteFamily<R>
   readonly #batch: IpBatch
   readonly #log: Logger
   readonly #opt: RouteTableOptions
   readonly #repeats = new Repeats()
   readonly #now: () => number
   /** What the kernel holds in our tables, as far as we know; re-read after any failure. */
-  #installed: Route[] = []
+  #installed: R[] = []
+  /** Started and not stopped (the daemon starts IPv6's only on a host with IPv6 on some LAN). */
+  #running = false
   /** Gateway-route prefix lengths, longest first: group i uses table + 1 + i. */
   #lengths: number[] = []
 
-  constructor(opt: RouteTableOptions, deps: RouteTableDeps) {
+  /** `deps.ip` (and `deps.batch`, when given) must run the family's `ip`. */
+  constructor(opt: RouteTableOptions, deps: RouteTableDeps, family: RouteFamily<R>) {
+    this.#family = family
     this.#opt = opt
     this.#log = deps.log
     this.#now = deps.now ?? (() => performance.now())
@@ -61,14 +64,18 @@ export class RouteTable {
     this.#batch = deps.batch ?? (ip.command ? new IpBatchProcess({ command: ip.command, log }) : new SpawnBatch(ip))
   }
 
-  get installed(): readonly Route[] {
+  get installed(): readonly R[] {
     return this.#installed
+  }
+
+  get running(): boolean {
+    return this.#running
   }
 
   /** The table that holds gateway routes of prefix length `len` (see setGatewayLengths). */
   gatewayTable(len: number): number {
     const table = this.gatewayTableOf(len)
-    if (table === undefined) throw new RangeError(`no gateway table for /${len}`)
+    if (table === undefined) throw new RangeError(`no ${this.#family.adjective}gateway table for /${len}`)
     return table
   }
 
@@ -92,6 +99,7 @@ export class RouteTable {
     try {
       await this.#removeAll('left by an earlier run')
       await this.#install(gatewayLengths)
+      this.#running = true
     } catch (err) {
       await this.#batch.stop()
       throw err
@@ -100,14 +108,15 @@ export class RouteTable {
 
   async #install(gatewayLengths: readonly number[]): Promise<void> {
     this.#lengths = [...new Set(gatewayLengths)].sort((a, b) => b - a).slice(0, MAX_GATEWAY_TABLES)
-    const lines = ruleAddLines(this.#opt, this.#lengths)
+    const { ip } = this.#family
+    const lines = this.#family.ruleAddLines(this.#opt, this.#lengths)
     if (this.#opt.dryRun) {
-      for (const l of lines) this.#log.info(`dry run: would run ip ${l}`)
+      for (const l of lines) this.#log.info(`dry run: would run ${ip} ${l}`)
       return
     }
     const r = await this.#batch.run(lines)
     if (r.ok) return
-    throw new Error(`cannot add ip rules (${batchErrorText(r, lines)}): faild needs root or CAP_NET_ADMIN`)
+    throw new Error(`cannot add ${ip} rules (${batchErrorText(r, lines)}): faild needs root or CAP_NET_ADMIN`)
   }
 
   /**
@@ -117,7 +126,7 @@ export class RouteTable {
   async setGatewayLengths(gatewayLengths: readonly number[]): Promise<boolean> {
     const next = [...new Set(gatewayLengths)].sort((a, b) => b - a)
     if (next.join() === this.#lengths.join()) return false
-    await this.#removeAll('for the new gateway routes')
+    await this.#removeAll(`for the new ${this.#family.adjective}gateway routes`)
     this.#installed = []
     await this.#install(next)
     return true
@@ -125,29 +134,31 @@ export class RouteTable {
 
   /** Remove every route and rule faild added, then stop ip. */
   async stop(): Promise<void> {
+    this.#running = false
     await this.#removeAll('at shutdown')
     this.#installed = []
     await this.#batch.stop()
   }
 
   /** Make the tables hold exactly `desired`, in one batch. Returns false if ip reported a failure. */
-  async apply(desired: readonly Route[]): Promise<boolean> {
-    const changes = changeSet(this.#installed, desired)
+  async apply(desired: readonly R[]): Promise<boolean> {
+    const { ip } = this.#family
+    const changes = this.#family.diff(this.#installed, desired)
     if (isEmptyChangeSet(changes)) return true
-    const lines = routeLines(changes, this.#opt.proto)
+    const lines = this.#family.lines(changes, this.#opt)
     if (this.#opt.dryRun) {
-      for (const l of lines) this.#log.info(`dry run: would run ip ${l}`)
+      for (const l of lines) this.#log.info(`dry run: would run ${ip} ${l}`)
       this.#installed = [...desired]
       return true
     }
-    this.#log.debug(`ip -batch: ${lines.join('; ')}`)
+    this.#log.debug(`${ip} -batch: ${lines.join('; ')}`)
     const r = await this.#batch.run(lines)
     if (r.ok) {
       this.#installed = [...desired]
       this.#repeats.clear('apply')
       return true
     }
-    this.#warn('apply', `ip -batch failed, will retry: ${batchErrorText(r, lines)}`)
+    this.#warn('apply', `${ip} -batch failed, will retry: ${batchErrorText(r, lines)}`)
     this.#installed = await this.read()
     return false
   }
@@ -160,47 +171,51 @@ export class RouteTable {
     if (this.#opt.dryRun) return []
     const { routes: kernel, rules } = await this.#readAll()
     if (!kernel || !rules) return []
-    const c = changeSet(kernel, this.#installed)
+    const { ip, describe } = this.#family
+    const c = this.#family.diff(kernel, this.#installed)
     const out = [
-      ...[...c.add, ...c.change].map((r) => `route ${describeRoute(r)} missing`),
-      ...c.remove.map((r) => `stray route ${describeRoute(r)}`),
+      ...[...c.add, ...c.change].map((r) => `route ${describe(r)} missing`),
+      ...c.remove.map((r) => `stray route ${describe(r)}`),
     ]
     const want = this.rules().map((r) => Number(r[1]))
     const have = rules.map((r) => r.priority)
     const rulesDiffer = want.length !== have.length || want.some((p) => !have.includes(p))
-    if (rulesDiffer) out.push(`ip rules at ${have.join(', ') || 'no priority'} instead of ${want.join(', ')}`)
+    if (rulesDiffer) out.push(`${ip} rules at ${have.join(', ') || 'no priority'} instead of ${want.join(', ')}`)
     if (out.length === 0) return out
     this.#installed = kernel
     if (rulesDiffer) {
       const dels = rules.map((ru) => ruleDelLine(ru.priority, this.#opt.proto))
-      const lines = [...dels, ...ruleAddLines(this.#opt, this.#lengths)]
+      const lines = [...dels, ...this.#family.ruleAddLines(this.#opt, this.#lengths)]
       const r = await this.#batch.run(lines)
-      if (!r.ok) this.#warn('rules', `cannot restore the ip rules, will retry: ${batchErrorText(r, lines)}`)
+      if (!r.ok) this.#warn('rules', `cannot restore the ${ip} rules, will retry: ${batchErrorText(r, lines)}`)
     }
     return out
   }
 
   /** faild's routes as the kernel has them, in all of its tables (empty, with a warning, if unreadable). */
-  async read(): Promise<Route[]> {
+  async read(): Promise<R[]> {
+    const { ip, adjective } = this.#family
     const line = showRoutesLine(this.#opt.proto)
     const r = await this.#batch.run([line])
-    const routes = r.ok ? parseRoutes(r.output[0] ?? '', this.#opt) : undefined
-    const why = r.ok ? 'unexpected output of ip -json' : batchErrorText(r, [line])
-    if (!routes) this.#warn('read', `cannot read faild's routes: ${why}`)
+    const routes = r.ok ? this.#family.parseRoutes(r.output[0] ?? '', this.#opt) : undefined
+    const why = r.ok ? `unexpected output of ${ip} -json` : batchErrorText(r, [line])
+    if (!routes) this.#warn('read', `cannot read faild's ${adjective}routes: ${why}`)
     return routes ?? []
   }
 
   /** Routes and rules in one batch; undefined where unreadable (logged). */
-  async #readAll(): Promise<{ routes?: Route[] | undefined; rules?: OwnRule[] | undefined }> {
+  async #readAll(): Promise<{ routes?: R[] | undefined; rules?: OwnRule[] | undefined }> {
+    const { ip, adjective } = this.#family
+    const what = `cannot read faild's ${adjective}routes and rules`
     const lines = [showRoutesLine(this.#opt.proto), SHOW_RULES_LINE]
     const r = await this.#batch.run(lines)
     if (!r.ok) {
-      this.#warn('read-all', `cannot read faild's routes and rules: ${batchErrorText(r, lines)}`)
+      this.#warn('read-all', `${what}: ${batchErrorText(r, lines)}`)
       return {}
     }
-    const routes = parseRoutes(r.output[0] ?? '', this.#opt)
-    const rules = parseRules(r.output[1] ?? '', this.#opt)
-    if (!routes || !rules) this.#warn('read-all', "cannot read faild's routes and rules: unexpected output of ip -json")
+    const routes = this.#family.parseRoutes(r.output[0] ?? '', this.#opt)
+    const rules = this.#family.parseRules(r.output[1] ?? '', this.#opt)
+    if (!routes || !rules) this.#warn('read-all', `${what}: unexpected output of ${ip} -json`)
     return { routes, rules }
   }
 
@@ -214,12 +229,20 @@ export class RouteTable {
     const o = this.#opt
     const { routes = [], rules = [] } = await this.#readAll()
     if (routes.length === 0 && rules.length === 0) return
-    for (const rt of routes) this.#log.info(`removing route ${describeRoute(rt)} table ${rt.table} ${why}`)
-    for (const ru of rules) this.#log.info(`removing ip rule pref ${ru.priority} table ${ru.table} ${why}`)
+    const { ip, describe, delLine } = this.#family
+    for (const rt of routes) this.#log.info(`removing route ${describe(rt)} table ${rt.table} ${why}`)
+    for (const ru of rules) this.#log.info(`removing ${ip} rule pref ${ru.priority} table ${ru.table} ${why}`)
     if (o.dryRun) return
-    const dels = routes.map((rt) => routeDelLine(rt, o.proto))
+    const dels = routes.map((rt) => delLine(rt, o.proto))
     const lines = [...dels, ...rules.map((ru) => ruleDelLine(ru.priority, o.proto))]
     const r = await this.#batch.run(lines)
     if (!r.ok) this.#log.warn(`cleanup ${why} incomplete: ${batchErrorText(r, lines)}`)
+  }
+}
+
+/** faild's IPv4 tables. */
+export class RouteTable extends FamilyRouteTable<Route> {
+  constructor(opt: RouteTableOptions, deps: RouteTableDeps) {
+    super(opt, deps, IPV4)
   }
 }
