@@ -1,8 +1,8 @@
-// The pure route planner: which host and gateway routes faild wants, given the paths' states.
+// The pure planner of host routes: each dead peer path's swap, and where peers' service addresses go (gateway routes: plan-gateways.ts).
 import { isHandle } from '../link-handles.js'
 import { LinkState } from '../path/link-fsm.js'
 import { sameSubnet } from '../util/ipv4.js'
-import { formatIPv6, type IPv6, sameIPv6 } from '../util/ipv6.js'
+import { formatIPv6, type IPv6 } from '../util/ipv6.js'
 import type { HeldAddress } from '../wire/codec.js'
 import type { Route } from './route.js'
 import type { Route6 } from './route6.js'
@@ -202,68 +202,4 @@ function serviceRoutes(
         routes.set(s.address, { table: ctx.table, dst: s.address, len: 32, via: 0, dev: mine.iface, src: mine.address })
     }
   }
-}
-
-/** A gateway route to plan: its candidate gateways in order, each with the state of its path. */
-export interface PlanGateway {
-  readonly table: number
-  readonly dst: number
-  readonly len: number
-  readonly via: ReadonlyArray<{ readonly lan: number; readonly address: number; readonly state: LinkState }>
-  /** false: stay on `current` while it is up, even when a preferred gateway is back. */
-  readonly failback: boolean
-  /** The gateway the prefix goes via now, if any. */
-  readonly current?: number | undefined
-}
-
-/**
- * A prefix goes via the first of its gateways whose path is up (or, without failback, via the one
- * it goes via now while that is up). With none up it is withdrawn, and the main table's own route
- * (if any) applies again.
- */
-export function planGateways(lans: readonly PlanLan[], gateways: readonly PlanGateway[]): Route[] {
-  return gateways.flatMap((g) => {
-    const usable = (v: PlanGateway['via'][number]) => v.state === LinkState.Up && lans[v.lan] !== undefined
-    const gw = chosen(g.via, g.failback, (v) => v.address === g.current, usable)
-    if (!gw) return []
-    const lan = lans[gw.lan]!
-    return [{ table: g.table, dst: g.dst, len: g.len, via: gw.address, dev: lan.iface, src: lan.address }]
-  })
-}
-
-/** The gateway of either family a route goes via: without failback the current one while it is usable, else the first usable. */
-function chosen<V>(
-  via: readonly V[],
-  failback: boolean,
-  isCurrent: (v: V) => boolean,
-  usable: (v: V) => boolean,
-): V | undefined {
-  const stay = failback ? undefined : via.find((v) => isCurrent(v) && usable(v))
-  return stay ?? via.find(usable)
-}
-
-/** An IPv6 gateway route to plan: as PlanGateway, in 16-byte addresses. */
-export interface PlanGateway6 {
-  readonly table: number
-  readonly dst: IPv6
-  readonly len: number
-  readonly via: ReadonlyArray<{ readonly lan: number; readonly address: IPv6; readonly state: LinkState }>
-  readonly failback: boolean
-  readonly current?: IPv6 | undefined
-}
-
-/**
- * planGateways for IPv6 prefixes: the same choice (first gateway up; without failback, the
- * current one while it is up), out of the gateway's LAN with this host's IPv6 address there as
- * the source. A LAN that has lost its IPv6 address carries no IPv6 gateway route.
- */
-export function planGateways6(lans: readonly PlanLan[], gateways: readonly PlanGateway6[]): Route6[] {
-  return gateways.flatMap((g) => {
-    const usable = (v: PlanGateway6['via'][number]) => v.state === LinkState.Up && lans[v.lan]?.ipv6 !== undefined
-    const current = g.current
-    const gw = chosen(g.via, g.failback, (v) => current !== undefined && sameIPv6(v.address, current), usable)
-    if (!gw) return []
-    const lan = lans[gw.lan]!
-    return [{ table: g.table, dst: g.dst, len: g.len, via: gw.address, dev: lan.iface, src: lan.ipv6!.address }]
-  })
 }

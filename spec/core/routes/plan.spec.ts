@@ -1,15 +1,8 @@
-// The pure route planner of lib/core/routes/plan.ts: which host and gateway routes faild wants.
+// The pure route planners of lib/core/routes/plan.ts and plan-gateways.ts: which host and gateway routes faild wants.
 import t from 'tap'
 import { LinkState } from '../../../lib/core/path/link-fsm.js'
-import {
-  type PlanGateway6,
-  type PlanLan,
-  type PlanPath,
-  type PlanPeer,
-  planGateways,
-  planGateways6,
-  planRoutes,
-} from '../../../lib/core/routes/plan.js'
+import { type PlanLan, type PlanPath, type PlanPeer, planRoutes } from '../../../lib/core/routes/plan.js'
+import { type PlanGateway6, planGateways, planGateways6 } from '../../../lib/core/routes/plan-gateways.js'
 import { describeRoute } from '../../../lib/core/routes/route.js'
 import { describeRoute6 } from '../../../lib/core/routes/route6.js'
 import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
