@@ -7,7 +7,7 @@
 import { parseIPv4, sameSubnet } from '../util/ipv4.js'
 import { formatIPv6, type IPv6, isLinkLocal6, isRoutable6, parseIPv6, sameSubnet6 } from '../util/ipv6.js'
 import type { HeldAddress, Message } from '../wire/codec.js'
-import type { Packet, PacketLan } from '../wire/packet.js'
+import type { LanAddress, Packet, PacketLan } from '../wire/packet.js'
 import { packetOf, placed } from '../wire/v1-bridge.js'
 
 /** One of this host's LANs, as pairing and the encoder need it. */
@@ -47,31 +47,27 @@ function ipv4(text: string): number {
 /** IPv6 texts already parsed, as `parsed` (the same few per peer). BOUNDED: cleared at MAX_PARSED. */
 const parsed6 = new Map<string, IPv6 | undefined>()
 
-/** The sender's first global or ULA IPv6 address on `lan`, if it gives one. */
-function ipv6Of(lan: PacketLan): IPv6 | undefined {
+/** An IPv6 address's text as 16 bytes (undefined if it is not one), parsed once. */
+function ipv6(text: string): IPv6 | undefined {
+  if (parsed6.has(text)) return parsed6.get(text)
+  if (parsed6.size >= MAX_PARSED) parsed6.clear()
+  const bytes = parseIPv6(text)
+  parsed6.set(text, bytes)
+  return bytes
+}
+
+/** The sender's first IPv6 address on `lan` of a kind `wanted` takes, if it gives one. */
+function ipv6Of(lan: PacketLan, wanted: (a: IPv6) => boolean = isRoutable6): IPv6 | undefined {
   for (const a of lan.addresses) {
     if (a.family !== 6) continue
-    let v6 = parsed6.get(a.address)
-    if (!parsed6.has(a.address)) {
-      if (parsed6.size >= MAX_PARSED) parsed6.clear()
-      const bytes = parseIPv6(a.address)
-      v6 = bytes && isRoutable6(bytes) ? bytes : undefined
-      parsed6.set(a.address, v6)
-    }
-    if (v6) return v6
+    const v6 = ipv6(a.address)
+    if (v6 && wanted(v6)) return v6
   }
   return undefined
 }
 
 /** The sender's link-local address on `lan`, if it gives one (it does for a LAN of its without IPv4). */
-function linkLocalOf(lan: PacketLan): IPv6 | undefined {
-  for (const a of lan.addresses) {
-    if (a.family !== 6) continue
-    const bytes = parseIPv6(a.address)
-    if (bytes && isLinkLocal6(bytes)) return bytes
-  }
-  return undefined
-}
+const linkLocalOf = (lan: PacketLan): IPv6 | undefined => ipv6Of(lan, isLinkLocal6)
 
 /** The sender's first IPv4 address on `lan`, or 0. */
 function ipv4Of(lan: PacketLan): number {
@@ -167,13 +163,31 @@ export function toPacket(msg: Message, own: readonly OwnLan[]): Packet {
 }
 
 /**
+ * Each of this host's LANs' IPv6 address entries, as packets carry them: its global or ULA
+ * address, and on an IPv6-only LAN its link-local one. Formatted once per LAN, not per packet sent
+ * (tens of thousands a second at scale); a changed LAN is a new OwnLan object (Interfaces), so a
+ * new entry. BOUNDED: weak, one per OwnLan alive.
+ */
+const entries6 = new WeakMap<OwnLan, readonly LanAddress[]>()
+
+function ipv6Entries(o: OwnLan): readonly LanAddress[] {
+  let e = entries6.get(o)
+  if (!e) {
+    const global = o.ipv6 ? [{ family: 6 as const, prefix: o.ipv6.prefixLen, address: formatIPv6(o.ipv6.address) }] : []
+    const ll =
+      o.address === 0 && o.linkLocal ? [{ family: 6 as const, prefix: 64, address: formatIPv6(o.linkLocal) }] : []
+    e = [...global, ...ll]
+    entries6.set(o, e)
+  }
+  return e
+}
+
+/**
  * A LAN of an outgoing packet with this host's IPv6 address there added after its IPv4 one; on an
  * IPv6-only LAN, its global or ULA address and its link-local one in place of the engine's handle.
  */
 function withIPv6(lan: PacketLan, o: OwnLan | undefined): PacketLan {
-  const v6 = o?.ipv6
-  const global = v6 ? [{ family: 6 as const, prefix: v6.prefixLen, address: formatIPv6(v6.address) }] : []
-  if (o?.address === 0 && o.linkLocal)
-    return { ...lan, addresses: [...global, { family: 6, prefix: 64, address: formatIPv6(o.linkLocal) }] }
-  return global.length ? { ...lan, addresses: [...lan.addresses, ...global] } : lan
+  const v6 = o ? ipv6Entries(o) : []
+  if (o?.address === 0 && o.linkLocal) return { ...lan, addresses: [...v6] }
+  return v6.length ? { ...lan, addresses: [...lan.addresses, ...v6] } : lan
 }
