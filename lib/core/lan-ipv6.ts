@@ -50,10 +50,11 @@ export function lanIPv6(addrs: readonly IpAddrInfo[]): LanIPv6 {
 
 const sameOptional = (a: IPv6 | undefined, b: IPv6 | undefined): boolean => (a && b ? sameIPv6(a, b) : a === b)
 
-export function sameLanIPv6(a: LanIPv6, b: LanIPv6): boolean {
-  return (
-    sameOptional(a.ipv6?.address, b.ipv6?.address) &&
-    a.ipv6?.prefixLen === b.ipv6?.prefixLen &&
-    sameOptional(a.linkLocal, b.linkLocal)
-  )
-}
+/** The same global or ULA address and prefix (or none on both). */
+export const sameGlobal6 = (a: LanIPv6, b: LanIPv6): boolean =>
+  sameOptional(a.ipv6?.address, b.ipv6?.address) && a.ipv6?.prefixLen === b.ipv6?.prefixLen
+
+/** The same link-local address (or none on both). */
+export const sameLinkLocal = (a: LanIPv6, b: LanIPv6): boolean => sameOptional(a.linkLocal, b.linkLocal)
+
+export const sameLanIPv6 = (a: LanIPv6, b: LanIPv6): boolean => sameGlobal6(a, b) && sameLinkLocal(a, b)

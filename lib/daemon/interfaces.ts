@@ -9,9 +9,10 @@
 import type { Effect } from '../core/engine/effects.js'
 import type { OwnLan } from '../core/engine/pairing.js'
 import type { OwnIPv6 } from '../core/engine/trust6.js'
-import { follow, type IpLink, isIPv6Only, type Lan, ownLan } from '../core/lans.js'
+import { sameGlobal6, sameLinkLocal } from '../core/lan-ipv6.js'
+import { engineAddress, follow, type IpLink, isIPv6Only, type Lan, ownLan } from '../core/lans.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
-import { formatIPv6, type IPv6, sameIPv6 } from '../core/util/ipv6.js'
+import { formatIPv6 } from '../core/util/ipv6.js'
 import type { Clock, Timer } from '../host/clock.js'
 import { type IpRunner, ipJson } from '../host/ip-runner.js'
 import type { Logger } from '../host/log.js'
@@ -25,6 +26,7 @@ export interface InterfacesDeps {
   /** Pairing's view of the same LANs, updated in place. */
   readonly own: OwnLan[]
   readonly rebind: (lan: number) => Promise<void>
+  /** The engine's address and prefix for this host on `lan` now, and its IPv6 address there. */
   readonly readdress: (lan: number, address: number, prefixLen: number, ipv6?: OwnIPv6) => Effect[]
   /** Carry out the engine's effects. */
   readonly run: (effects: Effect[]) => void
@@ -41,8 +43,6 @@ export const SETTLE_MS = 100
 
 const where = (l: Lan) => (l.address === 0 ? 'none' : `${formatIPv4(l.address)}/${l.prefixLen}`)
 const where6 = (l: Lan) => (l.ipv6 ? `${formatIPv6(l.ipv6.address)}/${l.ipv6.prefixLen}` : 'none')
-const sameOptional6 = (a?: IPv6, b?: IPv6) => (a && b ? sameIPv6(a, b) : a === b)
-const sameOwn6 = (a?: OwnIPv6, b?: OwnIPv6) => sameOptional6(a?.address, b?.address) && a?.prefixLen === b?.prefixLen
 
 export class Interfaces {
   readonly #deps: InterfacesDeps
@@ -98,7 +98,7 @@ export class Interfaces {
     lans[i] = next
     own[i] = ownLan(next)
     const readdressed = next.address !== before.address || next.prefixLen !== before.prefixLen
-    const relinked = isIPv6Only(next) && !sameOptional6(before.linkLocal, next.linkLocal)
+    const relinked = isIPv6Only(next) && !sameLinkLocal(before, next)
     if (readdressed || relinked || next.broadcast !== before.broadcast) {
       try {
         await this.#deps.rebind(i)
@@ -111,11 +111,13 @@ export class Interfaces {
     }
     if (next.iface !== before.iface)
       log.warn(`${it}: interface ${before.iface} is now called ${next.iface}; routes follow it`)
-    const readdressed6 = !sameOwn6(before.ipv6, next.ipv6)
+    const readdressed6 = !sameGlobal6(before, next)
     if (readdressed6) log.info(`${it} (${next.iface}): IPv6 address ${where6(before)} -> ${where6(next)}`)
     if (!readdressed && !readdressed6) return next.iface !== before.iface
     if (readdressed) log.info(`${it} (${next.iface}): address ${where(before)} -> ${where(next)}; probing from it`)
-    this.#deps.run(this.#deps.readdress(i, next.address, next.prefixLen, next.ipv6))
+    // On an IPv6-only LAN the engine knows this host by its handle (core/link-handles.ts).
+    const mine = engineAddress(next)
+    this.#deps.run(this.#deps.readdress(i, mine.address, mine.prefixLen, next.ipv6))
     return true
   }
 }

@@ -8,7 +8,7 @@ import type { Effect } from '../core/engine/effects.js'
 import { Engine } from '../core/engine/engine.js'
 import { FORGET_INTERVALS, FORGET_MIN_MS } from '../core/engine/timing.js'
 import type { EngineView } from '../core/engine/view.js'
-import { defaultNodeId, engineAddress, isIPv6Only, type Lan, ownLan } from '../core/lans.js'
+import { defaultNodeId, engineAddress, type Lan, ownLan } from '../core/lans.js'
 import { LinkHandles } from '../core/link-handles.js'
 import { lanName, type StatusInput } from '../core/report/status-report.js'
 import type { TargetSpec } from '../core/targets/targets.js'
@@ -253,10 +253,7 @@ export function buildParts(
     lans,
     own,
     rebind: (lan) => datagrams.rebind(lan),
-    readdress: (lan, address, prefixLen, ipv6) => {
-      const mine = isIPv6Only(lans[lan]!) ? engineAddress(lans[lan]!) : { address, prefixLen }
-      return engine.readdress(clock.now(), lan, mine.address, mine.prefixLen, ipv6)
-    },
+    readdress: (lan, address, prefixLen, ipv6) => engine.readdress(clock.now(), lan, address, prefixLen, ipv6),
     run: (fx) => hooks.run(fx),
     replan: () => sync.queue([]),
     clock,
