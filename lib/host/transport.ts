@@ -9,10 +9,13 @@
 // 255.255.255.255 hears them on every LAN (a socket bound to a unicast address never sees a
 // broadcast on Linux), and the source's subnet tells which LAN a packet came in on. A socket on
 // the subnet's broadcast address, where there is one, still hears faild 0.1.0, which sends there.
-import dgram from 'node:dgram'
+// The kernel loops every broadcast we send back to that socket (IP_MULTICAST_LOOP does not apply to
+// broadcast): a third of what an idle pair of hosts reads. Those copies are known by their bytes and
+// dropped here, before anything decodes them.
+import type dgram from 'node:dgram'
 import { type Lan, lanOf } from '../core/lans.js'
 import { formatIPv4, parseIPv4 } from '../core/util/ipv4.js'
-import { bindSocket, closeAll, growRecvBuffer, type SocketFactory } from './udp-socket.js'
+import { bindSocket, closeAll, growRecvBuffer, literalSocket, type SocketFactory } from './udp-socket.js'
 
 export type { SocketFactory }
 
@@ -23,6 +26,9 @@ export type StrayHandler = (src: number, data: Buffer) => void
 
 /** 255.255.255.255. */
 const LIMITED = 0xffffffff
+
+/** Broadcasts kept per LAN to know their echoes by (an INQ, and a notice or two sent in the same turn). */
+const ECHOES = 4
 
 export class Transport {
   readonly #lans: readonly Lan[]
@@ -36,9 +42,11 @@ export class Transport {
   #onError: ErrorHandler = () => {}
   /** The smallest receive buffer the kernel granted, in bytes. */
   #granted = Infinity
+  /** By LAN index: the last ECHOES broadcasts sent, newest last. */
+  #sent: Buffer[][] = []
 
   /** `lans` is read live: rebind() takes a LAN's new address from it. */
-  constructor(lans: readonly Lan[], port: number, factory: SocketFactory = () => dgram.createSocket('udp4')) {
+  constructor(lans: readonly Lan[], port: number, factory: SocketFactory = () => literalSocket('udp4')) {
     this.#lans = lans
     this.#port = port
     this.#factory = factory
@@ -54,8 +62,8 @@ export class Transport {
         LIMITED,
         (src, data) => {
           const lan = lanOf(this.#lans, src)
-          if (lan) onPacket(lan.index, src, data)
-          else onStray(src, data)
+          if (!lan) onStray(src, data)
+          else if (!(src === lan.address && this.#echo(lan.index, data))) onPacket(lan.index, src, data)
         },
         (err) => onError(0, err),
       )
@@ -116,7 +124,20 @@ export class Transport {
     const sock = this.#sockets[lan]?.[0]
     const l = this.#lans[lan]
     if (!sock || !l) return
+    if (to === 'broadcast') this.#remember(lan, data)
     sock.send(data, this.#port, this.#text(to === 'broadcast' ? LIMITED : to))
+  }
+
+  #remember(lan: number, data: Buffer): void {
+    const sent = (this.#sent[lan] ??= [])
+    if (sent.length >= ECHOES) sent.shift()
+    sent.push(data)
+  }
+
+  /** Our own broadcast back from the kernel (an older one than ECHOES goes on, and the engine drops it). */
+  #echo(lan: number, data: Buffer): boolean {
+    const sent = this.#sent[lan]
+    return sent !== undefined && sent.some((b) => b.equals(data))
   }
 
   /** Dotted quads of recent destinations. BOUNDED: cleared at 4096 entries. */

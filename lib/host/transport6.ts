@@ -31,11 +31,11 @@
 // setMulticastInterface('eth1') fails (EINVAL), ('::%eth1') works. Binding a link-local address
 // still tentative (duplicate address detection under way) fails with EADDRNOTAVAIL:
 // core/lan-ipv6.ts never picks one.
-import dgram from 'node:dgram'
+import type dgram from 'node:dgram'
 import { isIPv6Only, type Lan } from '../core/lans.js'
 import { formatIPv6, type IPv6, parseIPv6 } from '../core/util/ipv6.js'
 import type { ErrorHandler } from './transport.js'
-import { bindSocket, closeAll, growRecvBuffer, type SocketFactory } from './udp-socket.js'
+import { bindSocket, closeAll, growRecvBuffer, literalSocket, type SocketFactory } from './udp-socket.js'
 
 /**
  * The group INQs go to: the link-local scope of ff0X::114, which RFC 4727 (section 2, "IPv6
@@ -64,7 +64,7 @@ export type Packet6Handler = (lan: number, src: IPv6, data: Buffer) => void
  */
 const HOP_LIMIT = 1
 
-export const udp6Socket: SocketFactory = () => dgram.createSocket('udp6')
+export const udp6Socket: SocketFactory = () => literalSocket('udp6')
 
 /** A LAN's two sockets: see the file comment. */
 interface LanSockets {
