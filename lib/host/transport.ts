@@ -136,8 +136,7 @@ export class Transport {
 
   /** Our own broadcast back from the kernel (an older one than ECHOES goes on, and the engine drops it). */
   #echo(lan: number, data: Buffer): boolean {
-    const sent = this.#sent[lan]
-    return sent !== undefined && sent.some((b) => b.equals(data))
+    return this.#sent[lan]?.some((b) => b.equals(data)) === true
   }
 
   /** Dotted quads of recent destinations. BOUNDED: cleared at 4096 entries. */
