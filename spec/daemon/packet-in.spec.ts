@@ -126,3 +126,47 @@ t.test("either wire version, in this host's LAN order; v1 copies of a v2 sender 
   packets.receive(3, 0, stranger.addresses[0]!, encodeV2(fromV1(inqFrom(stranger, { seq: 1 }))))
   t.equal(drops.counts.get('unpaired-lan'), 1, 'a sending LAN in none of our subnets is dropped')
 })
+
+t.test(
+  'a datagram that repeats the last one but for its sequence number gives the same message with the new number',
+  async (t) => {
+    const { packets, accepted } = ingress([])
+    const send = (seq: number, down: number[] = [], src = PEER.addresses[0]!) =>
+      packets.receive(seq, 0, src, encodeV2(fromV1(inqFrom(PEER, { seq, down }))))
+    send(1)
+    send(2)
+    send(3, [0xc6120109])
+    send(4, [0xc6120109])
+    send(5, [], 0xc6120105)
+    t.same(
+      accepted.map((m) => [m.seq, m.down]),
+      [
+        [1, []],
+        [2, []],
+        [3, [0xc6120109]],
+        [4, [0xc6120109]],
+        [5, []],
+      ],
+    )
+    const [first, second] = accepted
+    t.same({ ...second, seq: 1 }, first, 'nothing else differs')
+  },
+)
+
+t.test('with a key, every datagram is checked: a repeat with a forged trailer is dropped', async (t) => {
+  const { packets, drops, accepted } = ingress([KEY])
+  const signed = (seq: number) => encodeV2(fromV1(inqFrom(PEER, { seq })), KEY)
+  packets.receive(0, 0, PEER.addresses[0]!, signed(1))
+  const forged = signed(2)
+  forged[forged.length - 1]! ^= 1
+  packets.receive(1, 0, PEER.addresses[0]!, forged)
+  packets.receive(2, 0, PEER.addresses[0]!, signed(3))
+  t.same(
+    accepted.map((m) => m.seq),
+    [1, 3],
+  )
+  t.equal(
+    [...drops.counts.values()].reduce((a, b) => a + b, 0),
+    1,
+  )
+})
