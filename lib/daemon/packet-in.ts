@@ -9,7 +9,6 @@
 // peer's budget either.
 import { newer } from '../core/engine/admit.js'
 import { type OwnLan, toLocal } from '../core/engine/pairing.js'
-import { Repeats } from '../core/engine/repeats.js'
 import { type LinkHandles, withHandles } from '../core/link-handles.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
 import { formatIPv6, type IPv6 } from '../core/util/ipv6.js'
@@ -51,7 +50,6 @@ export class PacketIn {
   readonly #latest = new Map<string, { boot: number; seq: number }>()
   /** The first peer heard claiming a service address without a key was logged (once a run: see services.ts). */
   #claimSeen = false
-  readonly #repeats = new Repeats()
   received = 0
   /** Packets that passed the rate limit and decoded: what the drain before judging waits for. */
   accepted = 0
@@ -68,7 +66,6 @@ export class PacketIn {
     this.#limiter = limiter
     this.#keys = keys
     this.#trace = trace
-    this.#repeats.clear()
   }
 
   /** A datagram from `src` on `lan`; on an IPv6-only LAN `src` is 0 and `src6` the link-local source. */
@@ -76,8 +73,13 @@ export class PacketIn {
     this.received++
     const { drops } = this.#deps
     const from = () => (src6 ? formatIPv6(src6) : formatIPv4(src))
-    let msg = this.#message(now, lan, src, data, src6, from)
-    if (!msg) return
+    const r = this.#deps.wireVersion() === 1 ? v1Only(data, this.#keys) : decodePacket(data, this.#keys)
+    if (!r.ok) return drops.count(r.code, lan, () => `${data.length} bytes from ${from()}`)
+    if (this.#deps.versions.copy(now, lan, r.packet)) return
+    // Its size bounds what an unconfirmed sender gets back (no reflection, #11).
+    const paired = toLocal(r.packet, this.#deps.own, data.length)
+    if (!paired.ok) return drops.count(paired.reason, lan, () => `from ${from()}`)
+    let msg = paired.msg
     if (src6) {
       const h = this.#deps.handles ? withHandles(msg, lan, src6, this.#deps.handles) : 'spoofed-source'
       if (typeof h === 'string') return drops.count(h, lan, () => `from ${from()}`)
@@ -94,23 +96,6 @@ export class PacketIn {
     }
     if (msg.services?.length && this.#keys.length === 0 && !this.#claimSeen) this.#unfollowed(lan, msg)
     this.#deps.accept(now, lan, src, msg)
-  }
-
-  /** The engine's message for a datagram, or undefined when it is dropped (counted) or ignored. */
-  #message(now: number, lan: number, src: number, data: Buffer, src6: IPv6 | undefined, from: () => string) {
-    const { drops, versions, own } = this.#deps
-    // Only where the long way gives the same message: no key to check, v2 read, an IPv4 source.
-    const repeatable = this.#keys.length === 0 && !src6 && this.#deps.wireVersion() === 2
-    const known = repeatable ? this.#repeats.get(lan, src, data, own) : undefined
-    if (known) return versions.copy(now, lan, known.packet) ? undefined : known.msg
-    const r = this.#deps.wireVersion() === 1 ? v1Only(data, this.#keys) : decodePacket(data, this.#keys)
-    if (!r.ok) return void drops.count(r.code, lan, () => `${data.length} bytes from ${from()}`)
-    if (versions.copy(now, lan, r.packet)) return undefined
-    // Its size bounds what an unconfirmed sender gets back (no reflection, #11).
-    const paired = toLocal(r.packet, own, data.length)
-    if (!paired.ok) return void drops.count(paired.reason, lan, () => `from ${from()}`)
-    if (repeatable) this.#repeats.set(lan, src, data, r.packet, paired.msg)
-    return paired.msg
   }
 
   #unfollowed(lan: number, msg: Message): void {
