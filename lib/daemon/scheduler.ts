@@ -121,7 +121,18 @@ export class Scheduler {
     // Not running: nothing is armed, so any deadline a packet brings must arm once we run.
     this.#deadlineAt = this.#stopped ? Infinity : at
     if (!Number.isFinite(at) || this.#stopped) return
-    this.#deadline = this.#clock.setTimeout(() => this.#wake(at), at - this.#clock.now())
+    this.#deadline = this.#clock.setTimeout(() => this.#due(at), at - this.#clock.now())
+  }
+
+  /**
+   * The deadline timer fired. Packets push most deadlines later without re-arming it (an INQ heard
+   * moves its sender's), so when nothing is due any more it is only armed again: no drain, no
+   * judgement. At idle most of these wake-ups found nothing to do (about 30 a second of 50).
+   */
+  #due(at: number): void {
+    if (this.#waking || this.#tickDue || this.#stopped) return this.#wake(at)
+    if (this.#jobs.nextDeadline() > this.#clock.now()) return this.rearm()
+    this.#wake(at)
   }
 
   /** A timer fired: drain, then judge, then tick; one wake-up at a time covers every timer due. */

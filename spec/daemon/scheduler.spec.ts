@@ -212,3 +212,22 @@ t.test('the judge is told why faild fell behind: socket drops, a drain that gave
   turn()
   t.match(behind.pop(), /timers ran 100 ms late/, 'an interval late')
 })
+
+t.test('a deadline that moved on before its timer fired is only armed again: no drain, no judgement', async (t) => {
+  const { clock, s, calls, turn, setDeadline } = setup(0)
+  s.start(false)
+  setDeadline(50)
+  s.rearm()
+  setDeadline(80) // an INQ heard pushed it later; the timer stays armed for 50
+  clock.fire(50)
+  turn()
+  t.same(calls, [], 'nothing judged at 50')
+  t.same(
+    clock.timers.map((x) => x.at),
+    [1000, 80],
+    'armed for 80 (the kernel check at 1000)',
+  )
+  clock.fire(80)
+  turn()
+  t.same(calls, ['judge 80'], 'judged when due')
+})
