@@ -1,8 +1,7 @@
 // A service address in the lab: from a dead switch port at its NIC to the client following it to the host's other NIC (IPMP's one subnet, NetMon's two LANs).
 import { chmodSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { addr } from '../spec/lab/harness/lab-test.js'
-import { type Host, Lab, RouteWatch, sleep } from '../spec/lab/harness/netlab.js'
+import { addr, type Host, Lab, RouteWatch, sleep } from '../spec/lab/harness/netlab.js'
 import { FaultClock, Reactions, type Stamp, stamping } from './fault-clock.js'
 import { type Summary, summarize } from './stats.js'
 

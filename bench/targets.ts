@@ -1,8 +1,7 @@
 // Probe targets in the lab: how fast a default route moves off a router that runs no faild (a dead switch port in front of it, this host's cable pulled) and back.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { addr } from '../spec/lab/harness/lab-test.js'
-import { type Host, Lab, sleep } from '../spec/lab/harness/netlab.js'
+import { addr, type Host, Lab, sleep } from '../spec/lab/harness/netlab.js'
 import { FaultClock, type Inject, Reactions, type Stamp, stamping } from './fault-clock.js'
 import { type Summary, summarize } from './stats.js'
 

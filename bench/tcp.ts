@@ -9,8 +9,7 @@
 // falls between two retries: measured here, not assumed.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { addr } from '../spec/lab/harness/lab-test.js'
-import { type Host, Lab, sleep } from '../spec/lab/harness/netlab.js'
+import { addr, type Host, Lab, sleep } from '../spec/lab/harness/netlab.js'
 import { FaultClock, Reactions } from './fault-clock.js'
 import { type Summary, summarize } from './stats.js'
 
