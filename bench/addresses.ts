@@ -1,8 +1,8 @@
 // A service address in the lab: from a dead switch port at its NIC to the client following it to the host's other NIC (IPMP's one subnet, NetMon's two LANs).
 import { chmodSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { addr } from '../spec/lab/harness/lab-test.js'
-import { type Host, Lab, sleep } from '../spec/lab/harness/netlab.js'
+import { addr, type Host, Lab, RouteWatch, sleep } from '../spec/lab/harness/netlab.js'
+import { FaultClock, Reactions, type Stamp, stamping } from './fault-clock.js'
 import { type Summary, summarize } from './stats.js'
 
 const A = 0
@@ -13,11 +13,16 @@ const SERVICE = '198.18.1.100'
 
 export interface AddressRow {
   readonly runs: number
-  /** From the start of the fault command to the client's entry for the address naming the second NIC. */
+  /** From the fault taking effect (fault-clock.ts) to the client's entry for the address naming the second NIC. */
   readonly move: Summary
-  /** From the heal to the entry naming the first NIC again. */
+  /** From the heal taking effect to the entry naming the first NIC again. */
   readonly back: Summary
   readonly moveLimitMs: number
+  /** How long the fault and heal commands took (median, ms; not in the times), and how many the switch did not report. */
+  readonly injectMedianMs: number
+  readonly unreported: number
+  /** Changes stamped before their fault (or heal) took effect: left out of the figures. */
+  readonly flagged: number
 }
 
 /** Two NICs of host 1 on LAN A, a router (target) and a client: `runs` dead ports on the first NIC. */
@@ -41,7 +46,8 @@ export async function benchAddressMove(runs: number, log: (s: string) => void): 
     await p1.waitFor(/claimed on etha/)
     const [macA, mac2] = [await macOf(lab, h1, 'etha'), await macOf(lab, h1, 'etha2')]
     await lab.exec(client, 'ping', ['-c', '1', '-W', '1', SERVICE]) // the client has an entry to update
-    const neigh = lab.spawn(client, 'ip', ['monitor', 'neigh'])
+    // Lines stamped on arrival, as the switch's report of the fault is (fault-clock.ts).
+    const neigh = new RouteWatch(lab.spawn(client, 'ip', ['monitor', 'neigh']))
     await sleep(100)
     const seen = (m: string) => new RegExp(`^${SERVICE.replace(/\./g, '\\.')} .*lladdr ${m}`)
     return await faults(lab, h1, runs, neigh, [seen(mac2), seen(macA)], 'address move', log)
@@ -68,7 +74,7 @@ export async function benchNetMonMove(runs: number, log: (s: string) => void): P
     await p1.waitFor(/claimed on etha/)
     const p2 = await lab.faild(client, args)
     await p2.waitFor(/holds 198\.18\.1\.100\/24 on LAN A/)
-    const routes = lab.spawn(client, 'ip', ['monitor', 'route'])
+    const routes = new RouteWatch(lab.spawn(client, 'ip', ['monitor', 'route']))
     await sleep(100)
     const dot = SERVICE.replace(/\./g, '\\.')
     const marks: [RegExp, RegExp] = [new RegExp(`^${dot} dev ethb `), new RegExp(`^Deleted ${dot} dev ethb `)]
@@ -88,36 +94,35 @@ async function faults(
   lab: Lab,
   h: Host,
   runs: number,
-  monitor: { readonly output: string },
+  monitor: RouteWatch,
   [moved, back]: readonly [RegExp, RegExp],
   what: string,
   log: (s: string) => void,
 ): Promise<AddressRow> {
-  const wait = async (re: RegExp, since: number, limitMs: number): Promise<number> => {
-    for (let end = performance.now() + limitMs; performance.now() < end; await sleep(2)) {
-      const lines = monitor.output.split('\n').slice(since)
-      if (lines.some((l) => re.test(l))) return performance.now()
-    }
-    return NaN
-  }
-  const move: number[] = []
-  const returns: number[] = []
+  const clock = await FaultClock.start(lab)
+  const inject = clock.deadPort(h, A)
+  const [move, returns] = [new Reactions(), new Reactions()]
+  const stamps: Stamp[] = []
   for (let run = 0; run < runs; run++) {
     // Outages closer than 20 packets apart would look like a lossy LAN, which comes back later (README "How failover works").
     await sleep(1000 + Math.random() * T * 1000)
-    let since = monitor.output.split('\n').length - 1
-    const t0 = performance.now()
-    await lab.fault(h, A, 'both')
-    move.push((await wait(moved, since, 5000)) - t0)
+    monitor.drain()
+    const f = await inject(true)
+    const moveShown = move.add(await monitor.next(moved, 5000), f.effect)
     await sleep(500)
-    since = monitor.output.split('\n').length - 1
-    const t1 = performance.now()
-    await lab.heal(h, A)
-    returns.push((await wait(back, since, 5000)) - t1)
-    log(
-      `  ${what}, run ${run + 1}/${runs}: moved ${Math.round(move.at(-1)!)} ms, back ${Math.round(returns.at(-1)!)} ms`,
-    )
+    monitor.drain()
+    const g = await inject(false)
+    stamps.push(f, g)
+    const backShown = returns.add(await monitor.next(back, 5000), g.effect)
+    log(`  ${what}, run ${run + 1}/${runs}: moved ${moveShown} ms, back ${backShown} ms`)
   }
   // The issue's bound for a move: what the detector can do, plus 20 ms to move and announce.
-  return { runs, move: summarize(move), back: summarize(returns), moveLimitMs: (F - 0.5) * T * 1000 + 20 }
+  return {
+    runs,
+    move: summarize(move.ms),
+    back: summarize(returns.ms),
+    moveLimitMs: (F - 0.5) * T * 1000 + 20,
+    ...stamping(stamps),
+    flagged: move.flagged + returns.flagged,
+  }
 }

@@ -1,13 +1,15 @@
 // Failover and failback times, TCP stall and flapping, measured in the lab from a peer's kernel.
 //
 // Each run: a TCP stream from host 2 to host 1 over LAN A; after a random phase (so faults land
-// anywhere in the probe cycle) a fault on host 1's LAN A; the failover time is from the moment the
-// fault command returns to the route change seen by `ip monitor route` on hosts 2 and 3; the fault
-// is held, healed, and the failback time measured the same way; then the routes are watched for
+// anywhere in the probe cycle) a fault on host 1's LAN A; the failover time is from the fault
+// taking effect (the switch's own report of it, or the fault command's return if earlier: see
+// fault-clock.ts) to the route change seen by `ip monitor route` on hosts 2 and 3; the fault is
+// held, healed, and the failback time measured the same way; then the routes are watched for
 // flapping before the next run.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { addr, type Host, Lab, type RouteWatch, sleep } from '../spec/lab/harness/netlab.js'
+import { FaultClock, type Inject, Reactions, type Stamp, stamping } from './fault-clock.js'
 import { type Summary, summarize } from './stats.js'
 
 export interface Profile {
@@ -41,8 +43,12 @@ export interface CaseResult {
   /** Route changes beyond the expected one each way, and changes for peers that had no fault. */
   readonly flaps: number
   readonly falseFailovers: number
-  /** Times are from the start of the fault command; it took this long (median), so they may read high by up to this. */
+  /** How long the fault and heal commands took (median, ms); times are from the fault taking effect, not their start. */
   readonly injectMedianMs: number
+  /** Faults and heals the switch did not report: timed from the command's return. */
+  readonly unreported: number
+  /** Reactions stamped before their fault took effect: left out of the figures, and a sign the timing is wrong. */
+  readonly flagged: number
   readonly summary: { failover: Summary; failback: Summary; stallFailover: Summary; stallFailback: Summary }
 }
 
@@ -60,10 +66,11 @@ export async function benchProfile(profile: Profile, runs: number, log: (s: stri
     for (const h of lab.hosts) await lab.faild(h, [...profile.flags, '-c', config])
     await sleep(1000 + 3 * profile.t * 1000)
     const watches = [await lab.watchRoutes(h2), await lab.watchRoutes(h3)]
+    const clock = await FaultClock.start(lab)
     const out: CaseResult[] = []
-    const faults: Array<[Fault, (on: boolean) => Promise<void>]> = [
-      ['dead switch port', (on) => (on ? lab.fault(h1, A, 'both') : lab.heal(h1, A))],
-      ['pulled cable', (on) => lab.cable(h1, A, !on)],
+    const faults: Array<[Fault, Inject]> = [
+      ['dead switch port', clock.deadPort(h1, A)],
+      ['pulled cable', clock.cable(h1, A)],
     ]
     let port = 5000
     for (const [fault, inject] of faults) {
@@ -79,7 +86,7 @@ async function benchCase(
   lab: Lab,
   profile: Profile,
   fault: Fault,
-  inject: (on: boolean) => Promise<void>,
+  inject: Inject,
   runs: number,
   watches: RouteWatch[],
   nextPort: () => number,
@@ -89,14 +96,9 @@ async function benchCase(
   const tMs = profile.t * 1000
   const swapped = new RegExp(`^${addr(A, 1).replace(/\./g, '\\.')} via `)
   const restored = new RegExp(`^Deleted ${addr(A, 1).replace(/\./g, '\\.')} via `)
-  const r = {
-    failover: [] as number[],
-    failback: [] as number[],
-    stallFailover: [] as number[],
-    stallFailback: [] as number[],
-  }
-  /** How long the fault and heal commands took: the timing's uncertainty, in ms. */
-  const injectMs: number[] = []
+  const [failover, failback] = [new Reactions(), new Reactions()]
+  const r = { stallFailover: [] as number[], stallFailback: [] as number[] }
+  const stamps: Stamp[] = []
   let bytesLost = 0
   let flaps = 0
   let falseFailovers = 0
@@ -106,18 +108,15 @@ async function benchCase(
     for (const w of watches) w.drain()
     await sleep(200 + Math.random() * tMs)
     const faultWall = Date.now()
-    const t0 = performance.now() // conservative: the fault takes effect while the command runs
-    await inject(true)
-    injectMs.push(performance.now() - t0)
+    const faulted = await inject(true)
     const over = await Promise.all(watches.map((w) => w.next(swapped, timeout)))
-    over.forEach((at) => r.failover.push(at === undefined ? NaN : at - t0))
+    const overShown = over.map((at) => failover.add(at, faulted.effect))
     await sleep(Math.max(500, 2 * tMs))
     const healWall = Date.now()
-    const t1 = performance.now()
-    await inject(false)
-    injectMs.push(performance.now() - t1)
+    const healed = await inject(false)
+    stamps.push(faulted, healed)
     const back = await Promise.all(watches.map((w) => w.next(restored, timeout + profile.s * tMs)))
-    back.forEach((at) => r.failback.push(at === undefined ? NaN : at - t1))
+    const backShown = back.map((at) => failback.add(at, healed.effect))
     // Watch for flapping: no further change to host 1's route, none at all to host 3's.
     await sleep(profile.s * tMs + 2 * tMs + 200)
     for (const w of watches) {
@@ -133,8 +132,8 @@ async function benchCase(
     r.stallFailover.push(stall(faultWall, healWall))
     r.stallFailback.push(stall(healWall, Infinity))
     log(
-      `  ${profile.name}, ${fault}, run ${run + 1}/${runs}: failover ${over.map((a) => (a === undefined ? '-' : Math.round(a - t0))).join('/')} ms, ` +
-        `failback ${back.map((a) => (a === undefined ? '-' : Math.round(a - t1))).join('/')} ms, stall ${r.stallFailover.at(-1)}/${r.stallFailback.at(-1)} ms`,
+      `  ${profile.name}, ${fault}, run ${run + 1}/${runs}: failover ${overShown.join('/')} ms, ` +
+        `failback ${backShown.join('/')} ms, stall ${r.stallFailover.at(-1)}/${r.stallFailback.at(-1)} ms`,
     )
     await lab.routeBecomes(h2, addr(A, 1), `dev ${h2.ifaces[A]}`)
   }
@@ -142,16 +141,19 @@ async function benchCase(
     profile: profile.name,
     fault,
     runs,
+    failover: failover.ms,
+    failback: failback.ms,
     ...r,
     failoverLimitMs: (profile.f - 0.5) * tMs,
     failbackLimitMs: profile.s * tMs,
     bytesLost,
     flaps,
     falseFailovers,
-    injectMedianMs: summarize(injectMs).median,
+    ...stamping(stamps),
+    flagged: failover.flagged + failback.flagged,
     summary: {
-      failover: summarize(r.failover),
-      failback: summarize(r.failback),
+      failover: summarize(failover.ms),
+      failback: summarize(failback.ms),
       stallFailover: summarize(r.stallFailover),
       stallFailback: summarize(r.stallFailback),
     },

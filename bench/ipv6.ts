@@ -3,7 +3,7 @@
 // Three dual-stack hosts run faild at the fast profile with a key (without one, peers' IPv6
 // addresses are not followed). Each run: a thin TCP stream from host 2's LAN A IPv6 address to
 // host 1's; after a random phase a fault on host 1's LAN A; `ip monitor route` (both families) on
-// hosts 2 and 3 times, from the start of the fault command, the route to host 1's LAN A IPv6
+// hosts 2 and 3 times, from the fault taking effect (fault-clock.ts), the route to host 1's LAN A IPv6
 // address moving to LAN B and the route to its LAN A IPv4 address, in the same run, so their
 // difference says whether they landed together; then the same for the failback, then the routes
 // are watched for flapping as in failover.ts.
@@ -11,6 +11,7 @@ import { chmodSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { addr, type Host, Lab, type Proc, type RouteWatch, sleep } from '../spec/lab/harness/netlab.js'
 import { type Fault, PROFILES } from './failover.js'
+import { FaultClock, type Inject, Reactions, type Stamp, stamping } from './fault-clock.js'
 import { type Summary, summarize } from './stats.js'
 
 const A = 0
@@ -42,6 +43,11 @@ export interface Ipv6Row {
   readonly falseFailovers: number
   readonly failoverLimitMs: number
   readonly failbackLimitMs: number
+  /** How long the fault and heal commands took (median, ms; not in the times), and how many the switch did not report. */
+  readonly injectMedianMs: number
+  readonly unreported: number
+  /** Route changes stamped before their fault (or heal) took effect: left out of the figures. */
+  readonly flagged: number
   readonly summary: {
     readonly failover6: Summary
     readonly failover4: Summary
@@ -110,9 +116,10 @@ export async function benchIpv6(runs: number, log: (s: string) => void): Promise
       { lines: new RunLines(await lab.watchRoutes(h2)), faild: procs[1]!, n: h2.n },
       { lines: new RunLines(await lab.watchRoutes(h3)), faild: procs[2]!, n: h3.n },
     ]
-    const faults: Array<[Fault, (on: boolean) => Promise<void>]> = [
-      ['dead switch port', (on) => (on ? lab.fault(h1, A, 'both') : lab.heal(h1, A))],
-      ['pulled cable', (on) => lab.cable(h1, A, !on)],
+    const clock = await FaultClock.start(lab)
+    const faults: Array<[Fault, Inject]> = [
+      ['dead switch port', clock.deadPort(h1, A)],
+      ['pulled cable', clock.cable(h1, A)],
     ]
     const out: Ipv6Row[] = []
     let port = 5600
@@ -145,11 +152,20 @@ function marks(lab: Lab): { over6: RegExp; over4: RegExp; back6: RegExp; back4: 
   }
 }
 
-/** Both families' arrival times for one observer, as times since t0 and the pair's difference. */
-function record(p: { v6: number[]; v4: number[]; gap: number[] }, at6: number, at4: number, t0: number): void {
-  p.v6.push(at6 - t0)
-  p.v4.push(at4 - t0)
+/** One direction's times: each family's reactions, and their difference where both were seen. */
+interface Timings {
+  readonly v6: Reactions
+  readonly v4: Reactions
+  readonly gap: number[]
+}
+
+const timings = (): Timings => ({ v6: new Reactions(), v4: new Reactions(), gap: [] })
+
+/** Both families' arrival times for one observer, timed from `from` (the fault in effect), and the pair's difference; how to log them. */
+function record(p: Timings, at6: number, at4: number, from: number): string {
+  const shown = `v6 ${p.v6.add(at6, from)} v4 ${p.v4.add(at4, from)}`
   if (Number.isFinite(at6) && Number.isFinite(at4)) p.gap.push(at6 - at4)
+  return shown
 }
 
 /** The changes to host 1's routes an observer saw in a run with more or fewer than expected, timed from the fault (and heal). */
@@ -172,12 +188,10 @@ function unexpected(
   return [head, ...each, '    its faild said:', ...said].join('\n')
 }
 
-const shown = (xs: readonly number[]): string => xs.map((x) => (Number.isFinite(x) ? Math.round(x) : '-')).join('/')
-
 async function benchFault(
   lab: Lab,
   fault: Fault,
-  inject: (on: boolean) => Promise<void>,
+  inject: Inject,
   runs: number,
   watches: readonly Observer[],
   nextPort: () => number,
@@ -186,8 +200,8 @@ async function benchFault(
   const [h1, h2] = lab.hosts as [Host, Host, Host]
   const tMs = PROFILE.t * 1000
   const m = marks(lab)
-  const over = { v6: [] as number[], v4: [] as number[], gap: [] as number[] }
-  const back = { v6: [] as number[], v4: [] as number[], gap: [] as number[] }
+  const [over, back] = [timings(), timings()]
+  const stamps: Stamp[] = []
   const stallFailover: number[] = []
   const stallFailback: number[] = []
   let [bytesLost, flaps, falseFailovers] = [0, 0, 0]
@@ -198,25 +212,27 @@ async function benchFault(
     const logFrom = watches.map((w) => w.faild.output.length)
     await sleep(200 + Math.random() * tMs)
     const faultWall = Date.now()
-    const t0 = performance.now()
-    await inject(true)
+    // Lines are looked for from the command's start, so one stamped before the fault took effect is flagged, not missed.
+    const f = await inject(true)
     const seen = await Promise.all(
       watches.map(
-        async ({ lines: w }) => [await w.first(m.over6, t0, timeout), await w.first(m.over4, t0, timeout)] as const,
+        async ({ lines: w }) =>
+          [await w.first(m.over6, f.issued, timeout), await w.first(m.over4, f.issued, timeout)] as const,
       ),
     )
-    for (const [at6, at4] of seen) record(over, at6, at4, t0)
+    const overShown = seen.map(([at6, at4]) => record(over, at6, at4, f.effect))
     await sleep(Math.max(500, 2 * tMs))
     const healWall = Date.now()
-    const t1 = performance.now()
-    await inject(false)
+    const h = await inject(false)
+    stamps.push(f, h)
     const limit = timeout + PROFILE.s * tMs
     const again = await Promise.all(
       watches.map(
-        async ({ lines: w }) => [await w.first(m.back6, t1, limit), await w.first(m.back4, t1, limit)] as const,
+        async ({ lines: w }) =>
+          [await w.first(m.back6, h.issued, limit), await w.first(m.back4, h.issued, limit)] as const,
       ),
     )
-    for (const [at6, at4] of again) record(back, at6, at4, t1)
+    const backShown = again.map(([at6, at4]) => record(back, at6, at4, h.effect))
     await sleep(PROFILE.s * tMs + 2 * tMs + 200)
     for (const [i, w] of watches.entries()) {
       const lines = w.lines.lines
@@ -224,7 +240,7 @@ async function benchFault(
       flaps += Math.max(0, mine.length - 4)
       falseFailovers += lines.filter((l) => !m.host1.test(l.line) && / via /.test(l.line)).length
       const missed = [...seen[i]!, ...again[i]!].some((at) => !Number.isFinite(at))
-      if (mine.length > 4 || missed) log(unexpected(w, mine, t0, t1, w.faild.output.slice(logFrom[i])))
+      if (mine.length > 4 || missed) log(unexpected(w, mine, f.effect, h.effect, w.faild.output.slice(logFrom[i])))
     }
     const got = await stream.stop()
     bytesLost += got.sent - got.bytes
@@ -232,10 +248,9 @@ async function benchFault(
       Math.max(0, ...got.gaps.filter((g) => g.endedAt >= from && g.endedAt < to).map((g) => g.ms))
     stallFailover.push(stall(faultWall, healWall))
     stallFailback.push(stall(healWall, Infinity))
-    const n = watches.length
     log(
-      `  IPv6, ${fault}, run ${run + 1}/${runs}: failover v6 ${shown(over.v6.slice(-n))} v4 ${shown(over.v4.slice(-n))} ms, ` +
-        `failback v6 ${shown(back.v6.slice(-n))} v4 ${shown(back.v4.slice(-n))} ms, ` +
+      `  IPv6, ${fault}, run ${run + 1}/${runs}: failover ${overShown.join(' / ')} ms, ` +
+        `failback ${backShown.join(' / ')} ms, ` +
         `IPv6 stream stall ${stallFailover.at(-1)}/${stallFailback.at(-1)} ms`,
     )
     await lab.routeBecomes(h2, lab.address6(A, 1), `dev ${h2.ifaces[A]}`)
@@ -246,8 +261,8 @@ async function benchFault(
     fault,
     runs,
     samples: runs * watches.length,
-    failover: over,
-    failback: back,
+    failover: { v6: over.v6.ms, v4: over.v4.ms, gap: over.gap },
+    failback: { v6: back.v6.ms, v4: back.v4.ms, gap: back.gap },
     stallFailover,
     stallFailback,
     bytesLost,
@@ -255,12 +270,14 @@ async function benchFault(
     falseFailovers,
     failoverLimitMs: (PROFILE.f - 0.5) * tMs,
     failbackLimitMs: PROFILE.s * tMs,
+    ...stamping(stamps),
+    flagged: over.v6.flagged + over.v4.flagged + back.v6.flagged + back.v4.flagged,
     summary: {
-      failover6: summarize(over.v6),
-      failover4: summarize(over.v4),
+      failover6: summarize(over.v6.ms),
+      failover4: summarize(over.v4.ms),
       failoverGap: summarize(over.gap),
-      failback6: summarize(back.v6),
-      failback4: summarize(back.v4),
+      failback6: summarize(back.v6.ms),
+      failback4: summarize(back.v4.ms),
       failbackGap: summarize(back.gap),
       stallFailover: summarize(stallFailover),
       stallFailback: summarize(stallFailback),

@@ -19,6 +19,7 @@ import { labUnavailable } from '../spec/lab/harness/netlab.js'
 import { type AddressRow, benchAddressMove, benchNetMonMove } from './addresses.js'
 import { chartSvg } from './chart.js'
 import { benchProfile, type CaseResult, PROFILES } from './failover.js'
+import { FAULT_STAMP } from './fault-clock.js'
 import { benchFrr, type FrrCase, frrMissing, frrSection } from './frr.js'
 import { benchIdle, type IdleResult } from './idle.js'
 import { benchIpv6, type Ipv6Row } from './ipv6.js'
@@ -83,22 +84,44 @@ const sumCells = (s: Summary): string[] => [ms(s.min), ms(s.median), ms(s.p95), 
 
 function tables(cases: CaseResult[], scale: ScaleResult[], churn: ChurnResult, startup: StartupResult): string[] {
   const out: string[] = []
-  out.push('Failover: from the fault to the route change on a peer (ms)', '')
-  out.push(row(['profile', 'fault', 'samples', 'min', 'median', 'p95', 'max', 'limit (f - 0.5) x t', 'median / limit']))
-  out.push(row(Array(9).fill('---')))
+  out.push(
+    `Failover: from the fault taking effect (${FAULT_STAMP}), as ../shared/reference/frr-lab does, ` +
+      'to the route change on a peer (ms); the fault and heal commands themselves took the median in the last column',
+    '',
+  )
+  out.push(
+    row([
+      'profile',
+      'fault',
+      'samples',
+      'min',
+      'median',
+      'p95',
+      'max',
+      'limit (f - 0.5) x t',
+      'median / limit',
+      'fault command',
+    ]),
+  )
+  out.push(row(Array(10).fill('---')))
   for (const c of cases) {
     out.push(
       row([
         c.profile,
         c.fault,
-        c.summary.failover.n,
+        flaggedCell(c.summary.failover.n, c.flagged),
         ...sumCells(c.summary.failover),
         c.failoverLimitMs,
         (c.summary.failover.median / c.failoverLimitMs).toFixed(2),
+        ms(c.injectMedianMs),
       ]),
     )
   }
-  out.push('', 'Failback: from the heal to the route restored (ms), and flapping', '')
+  out.push(
+    '',
+    'Failback: from the heal taking effect (stamped as the fault is) to the route restored (ms), and flapping',
+    '',
+  )
   out.push(row(['profile', 'fault', 'min', 'median', 'p95', 'max', 'limit s x t', 'flaps', 'false failovers']))
   out.push(row(Array(9).fill('---')))
   for (const c of cases)
@@ -183,9 +206,9 @@ function targets(cases: CaseResult[], scale: ScaleResult[], churn: ChurnResult, 
     const s = cable.summary.failover
     t.push({
       what: 'pulled cable: every peer rerouted',
-      target: 'median <= 20 ms',
+      target: 'median <= 10 ms',
       measured: `median ${ms(s.median)}`,
-      met: s.median <= 20,
+      met: s.median <= 10,
     })
   }
   for (const c of fast) {
@@ -272,7 +295,10 @@ async function tcpOnly(runs: number): Promise<number> {
     say(`TCP at a dead switch port, faild ${p.name}, ${runs} runs per row`)
     profiles.push({ profile: p.name, rows: await benchTcp(p.flags, runs, say) })
   }
-  for (const { profile, rows } of profiles) say(`\nfaild ${profile}\n\n${tcpTable(rows).join('\n')}`)
+  for (const { profile, rows } of profiles) {
+    const flagged = flaggedLines(rows.map((r) => ({ what: `${r.stream}, RTO ${r.rtoMinMs ?? 'default'}`, ...r })))
+    say(`\nfaild ${profile}\n\n${[...tcpTable(rows), ...flagged].join('\n')}`)
+  }
   mkdirSync(OUT, { recursive: true })
   writeFileSync(`${OUT}tcp.json`, `${JSON.stringify({ when: new Date().toISOString(), profiles }, null, 2)}\n`)
   say('written: bench/results/tcp.json')
@@ -343,6 +369,15 @@ async function targetsOnly(runs: number): Promise<number> {
       netmon,
     ),
   )
+  lines.push(
+    '',
+    timingNote([...rows, move, netmon].map((r) => r.injectMedianMs)),
+    ...flaggedLines([
+      ...rows.map((r) => ({ what: `${r.method}, ${r.fault}`, flagged: r.flagged })),
+      { what: 'address move', flagged: move.flagged },
+      { what: 'NetMon move', flagged: netmon.flagged },
+    ]),
+  )
   say(`\n${lines.join('\n')}`)
   mkdirSync(OUT, { recursive: true })
   const when = new Date().toISOString()
@@ -353,6 +388,24 @@ async function targetsOnly(runs: number): Promise<number> {
   say('written: bench/results/targets-only.json')
   return 0
 }
+
+/** A count of samples, and how many reactions were stamped before their fault took effect (impossible: left out, and said). */
+const flaggedCell = (n: number, flagged: number): string =>
+  flagged > 0 ? `${n} (**${flagged} before the fault: left out**)` : `${n}`
+
+/** A line per row whose reactions were stamped before their fault took effect (left out of its figures), if any. */
+function flaggedLines(rows: ReadonlyArray<{ readonly what: string; readonly flagged: number }>): string[] {
+  return rows
+    .filter((r) => r.flagged > 0)
+    .map(
+      (r) => `**${r.what}: ${r.flagged} reactions stamped before their fault took effect (left out of the figures).**`,
+    )
+}
+
+/** How the times below were taken, and how long the commands making the faults took (not in the times). */
+const timingNote = (commandMs: readonly number[]): string =>
+  `Times from the fault taking effect (${FAULT_STAMP}), as ../shared/reference/frr-lab does; ` +
+  `the fault and heal commands themselves took ${commandMs.map(ms).join(', ')} ms (median).`
 
 /** The samples cell: how many, and how many of them never saw each family's change (a failure, not in the figures). */
 function samplesCell(n: number, v6: Summary, v4: Summary): string {
@@ -367,7 +420,7 @@ function samplesCell(n: number, v6: Summary, v4: Summary): string {
 function ipv6Tables(rows: readonly Ipv6Row[]): string[] {
   const profile = rows[0]?.profile ?? PROFILES[0]!.name
   const out = [
-    `IPv6 on dual-stack hosts with a key (${profile}): from the fault to the peer's route to the faulted host's LAN A IPv6 address moving to LAN B, and to its IPv4 address, in the same runs (ms)`,
+    `IPv6 on dual-stack hosts with a key (${profile}): from the fault taking effect (stamped as for IPv4) to the peer's route to the faulted host's LAN A IPv6 address moving to LAN B, and to its IPv4 address, in the same runs (ms)`,
     '',
     row([
       'fault',
@@ -399,7 +452,7 @@ function ipv6Tables(rows: readonly Ipv6Row[]): string[] {
       ]),
     )
   }
-  out.push('', "IPv6 failback: from the heal to each family's route restored (ms), and flapping", '')
+  out.push('', "IPv6 failback: from the heal taking effect to each family's route restored (ms), and flapping", '')
   out.push(
     row([
       'fault',
@@ -444,13 +497,18 @@ function ipv6Tables(rows: readonly Ipv6Row[]): string[] {
     const [f, b] = [r.summary.stallFailover, r.summary.stallFailback]
     out.push(row([r.fault, r.runs, ...spread(f), ms(b.median), ms(b.max), r.bytesLost]))
   }
+  out.push(
+    '',
+    timingNote(rows.map((r) => r.injectMedianMs)),
+    ...flaggedLines(rows.map((r) => ({ what: `IPv6, ${r.fault}`, flagged: r.flagged }))),
+  )
   return out
 }
 
 /** faild's IPv6 swap beside FRR's OSPFv3 route moving, per fault, or why FRR did not run. */
 function frr6Table(rows: readonly Ipv6Row[], frr: readonly FrrCase[] | string): string[] {
   const head = [
-    "faild beside FRR in IPv6 (zebra + ospf6d + bfdd, BFD 100 ms x 3): from the start of the fault command to the peer's route to the faulted host moving to LAN B (ms; faild: host 1's LAN A IPv6 address, FRR: host 1's OSPFv3-advertised /128)",
+    `faild beside FRR in IPv6 (zebra + ospf6d + bfdd, BFD 100 ms x 3): from the fault taking effect (${FAULT_STAMP}), as ../shared/reference/frr-lab does, to the peer's route to the faulted host moving to LAN B (ms; faild: host 1's LAN A IPv6 address, FRR: host 1's OSPFv3-advertised /128)`,
     '',
   ]
   if (typeof frr === 'string') return [...head, `FRR skipped: ${frr}`]
@@ -483,6 +541,7 @@ function frr6Table(rows: readonly Ipv6Row[], frr: readonly FrrCase[] | string): 
       ]),
     )
   }
+  lines.push(...flaggedLines(frr.map((f) => ({ what: `FRR (IPv6), ${f.fault}`, flagged: f.flagged }))))
   return lines
 }
 

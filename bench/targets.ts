@@ -1,8 +1,8 @@
 // Probe targets in the lab: how fast a default route moves off a router that runs no faild (a dead switch port in front of it, this host's cable pulled) and back.
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
-import { addr } from '../spec/lab/harness/lab-test.js'
-import { type Host, Lab, sleep } from '../spec/lab/harness/netlab.js'
+import { addr, type Host, Lab, sleep } from '../spec/lab/harness/netlab.js'
+import { FaultClock, type Inject, Reactions, type Stamp, stamping } from './fault-clock.js'
 import { type Summary, summarize } from './stats.js'
 
 const A = 0
@@ -15,10 +15,15 @@ export interface TargetRow {
   readonly method: 'icmp' | 'arp'
   readonly fault: 'dead switch port at router A' | "this host's LAN A cable pulled"
   readonly runs: number
-  /** From the start of the fault command to the default route via router B, seen by `ip monitor route`. */
+  /** From the fault taking effect (fault-clock.ts) to the default route via router B, seen by `ip monitor route`. */
   readonly failover: Summary
-  /** From the start of the heal to the default route via router A again. */
+  /** From the heal taking effect to the default route via router A again. */
   readonly failback: Summary
+  /** How long the fault and heal commands took (median, ms; not in the times), and how many the switch did not report. */
+  readonly injectMedianMs: number
+  readonly unreported: number
+  /** Route changes stamped before their fault (or heal) took effect: left out of the figures. */
+  readonly flagged: number
   /** (f - 0.5) x t and s x t: where a periodic detector lands on average. */
   readonly failoverLimitMs: number
   readonly failbackLimitMs: number
@@ -44,36 +49,34 @@ export async function benchTargets(
     const watch = await lab.watchRoutes(h1)
     const viaB = new RegExp(`^default via ${routerB.replace(/\./g, '\\.')} `)
     const viaA = new RegExp(`^default via ${routerA.replace(/\./g, '\\.')} `)
-    const faults: Array<[TargetRow['fault'], (on: boolean) => Promise<void>]> = [
-      ['dead switch port at router A', (on) => (on ? lab.fault(rA, A, 'both') : lab.heal(rA, A))],
-      ["this host's LAN A cable pulled", (on) => lab.cable(h1, A, !on)],
+    const clock = await FaultClock.start(lab)
+    const faults: Array<[TargetRow['fault'], Inject]> = [
+      ['dead switch port at router A', clock.deadPort(rA, A)],
+      ["this host's LAN A cable pulled", clock.cable(h1, A)],
     ]
     const out: TargetRow[] = []
     for (const [fault, inject] of faults) {
-      const over: number[] = []
-      const back: number[] = []
+      const [over, back] = [new Reactions(), new Reactions()]
+      const stamps: Stamp[] = []
       for (let run = 0; run < runs; run++) {
         await sleep(300 + Math.random() * T * 1000)
         watch.drain()
-        const t0 = performance.now()
-        await inject(true)
-        const at = await watch.next(viaB, 5000)
-        over.push(at === undefined ? NaN : at - t0)
+        const f = await inject(true)
+        const moved = over.add(await watch.next(viaB, 5000), f.effect)
         await sleep(500)
-        const t1 = performance.now()
-        await inject(false)
-        const again = await watch.next(viaA, 5000)
-        back.push(again === undefined ? NaN : again - t1)
-        log(
-          `  targets (${method}), ${fault}, run ${run + 1}/${runs}: failover ${Math.round(over.at(-1)!)} ms, back ${Math.round(back.at(-1)!)} ms`,
-        )
+        const h = await inject(false)
+        stamps.push(f, h)
+        const restored = back.add(await watch.next(viaA, 5000), h.effect)
+        log(`  targets (${method}), ${fault}, run ${run + 1}/${runs}: failover ${moved} ms, back ${restored} ms`)
       }
       out.push({
         method,
         fault,
         runs,
-        failover: summarize(over),
-        failback: summarize(back),
+        failover: summarize(over.ms),
+        failback: summarize(back.ms),
+        ...stamping(stamps),
+        flagged: over.flagged + back.flagged,
         failoverLimitMs: (F - 0.5) * T * 1000,
         failbackLimitMs: S * T * 1000,
       })

@@ -138,17 +138,25 @@ export async function until(check: () => boolean | Promise<boolean>, timeoutMs: 
 
 export const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
-/** A host's routing table watched through netlink (`ip monitor route`), each line timestamped on arrival. */
+/**
+ * A netlink monitor's lines (a host's `ip monitor route`, the switch's `ip monitor link` and `nft
+ * monitor`), each timestamped on arrival: the same stamp for a fault taking effect and the route
+ * changes timed from it.
+ */
 export class RouteWatch {
   readonly #proc: Proc
   /** Lines not yet consumed by next(). BOUNDED: trimmed to the last 10,000. */
   #lines: Array<{ at: number; line: string }> = []
+  /** The start of a line whose end has not arrived yet: a pipe read may end mid-line. */
+  #partial = ''
 
   constructor(proc: Proc) {
     this.#proc = proc
     proc.child.stdout?.on('data', (d: string) => {
       const at = performance.now()
-      for (const line of String(d).split('\n')) if (line) this.#lines.push({ at, line })
+      const parts = (this.#partial + String(d)).split('\n')
+      this.#partial = parts.pop() ?? ''
+      for (const line of parts) if (line) this.#lines.push({ at, line })
       if (this.#lines.length > 10_000) this.#lines = this.#lines.slice(-10_000)
     })
   }
@@ -410,6 +418,19 @@ export class Lab {
     const w = new RouteWatch(this.spawn(h, 'ip', ['monitor', 'route']))
     await sleep(50) // let ip subscribe to netlink before anything is timed
     return w
+  }
+
+  /**
+   * Watch the switch namespace's own reports of its ports going down and up (`ip monitor link`)
+   * and of its fault rules committed (`nft monitor`): when a fault took effect, seen as the route
+   * changes timed from it are.
+   */
+  async watchSwitch(): Promise<{ links: RouteWatch; rules: RouteWatch }> {
+    const sw: Host = { ns: this.sw, n: 0, ifaces: [] }
+    const links = new RouteWatch(this.spawn(sw, 'ip', ['monitor', 'link']))
+    const rules = new RouteWatch(this.spawn(sw, 'nft', ['monitor']))
+    await sleep(50) // let both subscribe to netlink before anything is timed
+    return { links, rules }
   }
 
   /** `ip route get` from a host: how it reaches `dst` now, as "dev ethb via 198.18.2.2", "dev etha" or "unreachable". */
