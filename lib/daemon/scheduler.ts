@@ -131,7 +131,8 @@ export class Scheduler {
    */
   #due(at: number): void {
     if (this.#waking || this.#tickDue || this.#stopped) return this.#wake(at)
-    if (this.#jobs.nextDeadline() > this.#clock.now()) return this.rearm()
+    const next = this.#jobs.nextDeadline()
+    if (next > this.#clock.now()) return this.#arm(next)
     this.#wake(at)
   }
 
