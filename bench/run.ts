@@ -416,26 +416,16 @@ function samplesCell(n: number, v6: Summary, v4: Summary): string {
   return missing.length ? `${n} (**${missing.map(([k, f]) => `${k} ${f}`).join(', ')} never seen**)` : `${n}`
 }
 
+/** The columns of an IPv6 row: each family's figures, then the difference between them. */
+const BOTH_FAMILIES = ['IPv6 median', 'p95', 'max', 'IPv4 median', 'p95', 'max', 'IPv6 - IPv4: min', 'median', 'max']
+
 /** The IPv6 rows: both families' swaps from the same faults side by side, their difference, the IPv6 stream's stall. */
 function ipv6Tables(rows: readonly Ipv6Row[]): string[] {
   const profile = rows[0]?.profile ?? PROFILES[0]!.name
   const out = [
     `IPv6 on dual-stack hosts with a key (${profile}): from the fault taking effect (stamped as for IPv4) to the peer's route to the faulted host's LAN A IPv6 address moving to LAN B, and to its IPv4 address, in the same runs (ms)`,
     '',
-    row([
-      'fault',
-      'samples',
-      'IPv6 median',
-      'p95',
-      'max',
-      'IPv4 median',
-      'p95',
-      'max',
-      'IPv6 - IPv4: min',
-      'median',
-      'max',
-      'limit (f - 0.5) x t',
-    ]),
+    row(['fault', 'samples', ...BOTH_FAMILIES, 'limit (f - 0.5) x t']),
     row(Array(12).fill('---')),
   ]
   for (const r of rows) {
@@ -453,24 +443,7 @@ function ipv6Tables(rows: readonly Ipv6Row[]): string[] {
     )
   }
   out.push('', "IPv6 failback: from the heal taking effect to each family's route restored (ms), and flapping", '')
-  out.push(
-    row([
-      'fault',
-      'samples',
-      'IPv6 median',
-      'p95',
-      'max',
-      'IPv4 median',
-      'p95',
-      'max',
-      'IPv6 - IPv4: min',
-      'median',
-      'max',
-      'limit s x t',
-      'flaps',
-      'false failovers',
-    ]),
-  )
+  out.push(row(['fault', 'samples', ...BOTH_FAMILIES, 'limit s x t', 'flaps', 'false failovers']))
   out.push(row(Array(14).fill('---')))
   for (const r of rows) {
     const s = r.summary
