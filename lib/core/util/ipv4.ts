@@ -1,22 +1,35 @@
 // Conversions between dotted-quad IPv4 text and the uint32 form used on the wire and in the core.
 
-const QUAD = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/
-
-/** Parse a dotted quad; undefined for anything else (no shorthand forms, no leading junk). */
+/**
+ * Parse a dotted quad; undefined for anything else (no shorthand forms, no leading junk). Scanned
+ * by hand, not with a regular expression: every datagram's source comes through here (tens of
+ * thousands a second at scale), and the regex and its match array were 3% of faild's time there.
+ */
 export function parseIPv4(text: string): number | undefined {
-  const m = QUAD.exec(text)
-  if (!m) return undefined
   let n = 0
-  for (const part of m.slice(1)) {
-    const octet = Number(part)
-    if (octet > 255) return undefined
-    n = n * 256 + octet
+  let octet = 0
+  let digits = 0
+  let dots = 0
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i) - 48 // '0'
+    if (c >= 0 && c <= 9) {
+      if (++digits > 3) return undefined
+      octet = octet * 10 + c
+    } else if (c === -2 && digits > 0 && dots < 3) {
+      // '.'
+      if (octet > 255) return undefined
+      n = n * 256 + octet
+      octet = 0
+      digits = 0
+      dots++
+    } else return undefined
   }
-  return n
+  if (dots !== 3 || digits === 0 || octet > 255) return undefined
+  return n * 256 + octet
 }
 
 export function formatIPv4(n: number): string {
-  return [n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')
+  return `${n >>> 24}.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`
 }
 
 /** True when both addresses fall in the same /prefixLen network. */

@@ -2,6 +2,7 @@
 //
 // Value: u8 slot, u8 state (bit 0 out of service, bit 1 preferred detour), u8 address count K
 // (1-4), u8 reserved 0, u32 name tag, then K x (u8 family 4|6, u8 prefix length, 4|16 bytes).
+import { formatIPv4 } from '../util/ipv4.js'
 import { addressSize, type Family, formatAddress, maxPrefix, parseAddress } from './address.js'
 import {
   KNOWN_LAN_STATE,
@@ -71,6 +72,24 @@ export function readLan(b: Buffer, at: number, length: number): PacketLan | Pack
 }
 
 /**
+ * IPv4 entries already read, by address: every packet of a peer names the same few, so the same
+ * frozen entry (and its text, its hash computed once) serves them all and pairing looks it up
+ * cheaply. BOUNDED: cleared at MAX_READ.
+ */
+const read4 = new Map<number, LanAddress>()
+const MAX_READ = 8192
+
+function readIPv4(value: number, prefix: number): LanAddress | PacketDecodeError {
+  if (value === 0) return 'ERR_BAD_ADDRESS'
+  const known = read4.get(value)
+  if (known?.prefix === prefix) return known
+  if (read4.size >= MAX_READ) read4.clear()
+  const entry: LanAddress = Object.freeze({ family: 4 as const, prefix, address: formatIPv4(value) })
+  read4.set(value, entry)
+  return entry
+}
+
+/**
  * Read an address entry at b[p] that must end by `end`: an unknown family, a prefix too long or
  * the unspecified address is ERR_BAD_ADDRESS, one cut short ERR_BAD_LENGTH.
  */
@@ -82,6 +101,7 @@ export function readAddress(b: Buffer, p: number, end: number): LanAddress | Pac
   if (prefix > maxPrefix(family)) return 'ERR_BAD_ADDRESS'
   const size = addressSize(family)
   if (end - p - 2 < size) return 'ERR_BAD_LENGTH'
+  if (family === 4) return readIPv4(b.readUInt32BE(p + 2), prefix)
   const bytes = b.subarray(p + 2, p + 2 + size)
   if (bytes.every((x) => x === 0)) return 'ERR_BAD_ADDRESS'
   return { family: family as Family, prefix, address: formatAddress(family, bytes) }

@@ -27,7 +27,7 @@ import {
 import { lanValueSize, readLan, writeLan } from './lan-tlv.js'
 import type { Packet, PacketDecodeError, PacketKind, PacketLan, PacketResult, PacketService } from './packet.js'
 import { readService, serviceValueSize, writeService } from './service-tlv.js'
-import { ByteWriter, readTlvs } from './tlv.js'
+import { ByteWriter, scanTlvs } from './tlv.js'
 
 const TYPE_OF: Record<PacketKind, PacketType> = { inq: PacketType.Inq, ack: PacketType.Ack, notice: PacketType.Notice }
 const KIND_OF: Record<number, PacketKind | undefined> = { 1: 'inq', 2: 'ack', 3: 'notice' }
@@ -138,7 +138,7 @@ function bodyEnd(b: Buffer, keys: readonly WireKey[]): number | PacketDecodeErro
  * unless it is marked critical (ERR_UNKNOWN_CRITICAL).
  */
 export function decodeV2(buf: Uint8Array, keys: readonly WireKey[] = []): PacketResult {
-  const b = Buffer.from(buf.buffer, buf.byteOffset, buf.length)
+  const b = Buffer.isBuffer(buf) ? buf : Buffer.from(buf.buffer, buf.byteOffset, buf.length)
   const end = bodyEnd(b, keys)
   if (typeof end === 'string') return fail(end)
   const kind = KIND_OF[b[3]!]
@@ -151,12 +151,12 @@ export function decodeV2(buf: Uint8Array, keys: readonly WireKey[] = []): Packet
   const body = readBody(b, end, kind)
   if (typeof body === 'string') return fail(body)
   const slot = b[22]!
-  if (!body.lans.some((l) => l.slot === slot)) return fail('ERR_BAD_LAN')
+  if (!hasSlot(body.lans, slot)) return fail('ERR_BAD_LAN')
   // A down list for another LAN must name one of the sender's LANs, not this packet's own.
-  if (body.downOn.some((d) => d.slot === slot || !body.lans.some((l) => l.slot === d.slot))) return fail('ERR_BAD_LAN')
+  if (body.downOn?.some((d) => d.slot === slot || !hasSlot(body.lans, d.slot))) return fail('ERR_BAD_LAN')
   // A service address is held on one of the sender's LANs.
-  if (body.services.some((s) => !body.lans.some((l) => l.slot === s.slot))) return fail('ERR_BAD_LAN')
-  const packet: Packet = {
+  if (body.services?.some((s) => !hasSlot(body.lans, s.slot))) return fail('ERR_BAD_LAN')
+  const packet: { -readonly [K in keyof Packet]: Packet[K] } = {
     version: 2,
     kind,
     from,
@@ -170,19 +170,28 @@ export function decodeV2(buf: Uint8Array, keys: readonly WireKey[] = []): Packet
     lans: body.lans,
     down: body.down,
     cluster: body.cluster,
-    // In this order whatever order the TLVs came in, so that equal packets print the same.
-    ...(body.heard === undefined ? {} : { heard: body.heard }),
-    ...(body.overloadMs === undefined ? {} : { overloadMs: body.overloadMs }),
-    ...(body.downOn.length === 0 ? {} : { downOn: body.downOn }),
-    ...(body.services.length === 0 ? {} : { services: body.services }),
   }
+  // In this order whatever order the TLVs came in, so that equal packets print the same.
+  if (body.heard !== undefined) packet.heard = body.heard
+  if (body.overloadMs !== undefined) packet.overloadMs = body.overloadMs
+  if (body.downOn) packet.downOn = body.downOn
+  if (body.services) packet.services = body.services
   return { ok: true, packet }
 }
 
-type Body = Pick<Packet, 'lans' | 'down' | 'answer' | 'cluster' | 'heard' | 'overloadMs'> & {
-  readonly downOn: Array<{ slot: number; ids: readonly number[] }>
-  readonly services: PacketService[]
+function hasSlot(lans: readonly PacketLan[], slot: number): boolean {
+  for (const l of lans) if (l.slot === slot) return true
+  return false
 }
+
+/** What the TLVs say; DOWN-ON and SERVICE only when the packet has them (few do). */
+type Body = Pick<Packet, 'lans' | 'down' | 'answer' | 'cluster' | 'heard' | 'overloadMs'> & {
+  readonly downOn?: Array<{ slot: number; ids: readonly number[] }>
+  readonly services?: PacketService[]
+}
+/** An empty down or answer list: most packets have one, and share it. */
+const NO_IDS: readonly number[] = Object.freeze([])
+
 type Into = { -readonly [K in keyof Body]: Body[K] } & { lans: PacketLan[] }
 
 /** Reads one known TLV's value b[at, at + length) into the body; returns why not, if it cannot. */
@@ -205,7 +214,7 @@ const u16 = (b: Buffer, at: number, length: number): number | PacketDecodeError 
 function addLan(b: Buffer, at: number, length: number, into: Into): PacketDecodeError | undefined {
   const lan = readLan(b, at, length)
   if (typeof lan === 'string') return lan
-  if (into.lans.length === MAX_LANS || into.lans.some((l) => l.slot === lan.slot)) return 'ERR_BAD_LAN'
+  if (into.lans.length === MAX_LANS || hasSlot(into.lans, lan.slot)) return 'ERR_BAD_LAN'
   into.lans.push(lan)
   return undefined
 }
@@ -216,10 +225,11 @@ function addDownOn(b: Buffer, at: number, length: number, into: Into, kind: Pack
   if (length < DOWN_ON_FIXED) return 'ERR_BAD_LENGTH'
   const slot = b[at]!
   if (b[at + 1] !== 0 || b[at + 2] !== 0 || b[at + 3] !== 0) return 'ERR_BAD_TLV'
-  if (into.downOn.length === MAX_LANS || into.downOn.some((d) => d.slot === slot)) return 'ERR_BAD_TLV'
+  const downOn = (into.downOn ??= [])
+  if (downOn.length === MAX_LANS || downOn.some((d) => d.slot === slot)) return 'ERR_BAD_TLV'
   const ids = readIds(b, at + DOWN_ON_FIXED, length - DOWN_ON_FIXED)
   if (typeof ids === 'string') return ids
-  into.downOn.push({ slot, ids })
+  downOn.push({ slot, ids })
   return undefined
 }
 
@@ -233,7 +243,7 @@ const READERS: Readonly<Record<number, Reader | undefined>> = {
   [TlvType.Heard]: (b, at, length, into) => put(u16(b, at, length), (n) => (into.heard = n)),
   [TlvType.Overload]: (b, at, length, into) => put(u16(b, at, length), (n) => (into.overloadMs = n)),
   [TlvType.DownOn]: addDownOn,
-  [TlvType.Service]: (b, at, length, into) => readService(b, at, length, into.services),
+  [TlvType.Service]: (b, at, length, into) => readService(b, at, length, (into.services ??= [])),
 }
 
 /** TLV types a packet may carry more than once: one per LAN or per address. */
@@ -241,24 +251,18 @@ const REPEATS: ReadonlySet<number> = new Set([TlvType.Lan, TlvType.DownOn, TlvTy
 
 /** The TLVs between the header and `end`, read into the packet's fields. */
 function readBody(b: Buffer, end: number, kind: PacketKind): Body | PacketDecodeError {
-  const tlvs = readTlvs(b, HEADER_SIZE_2, end)
-  if (typeof tlvs === 'string') return tlvs
-  const into: Into = { lans: [], down: [], answer: [], cluster: 0, downOn: [], services: [] }
+  const into: Into = { lans: [], down: NO_IDS, answer: NO_IDS, cluster: 0 }
   let seen = 0 // bit t: a TLV of known type t (other than those that repeat) was read
-  for (const { type, critical, at, length } of tlvs) {
+  const error = scanTlvs<PacketDecodeError>(b, HEADER_SIZE_2, end, (type, critical, at, length) => {
     const reader = READERS[type]
-    if (!reader) {
-      if (critical) return 'ERR_UNKNOWN_CRITICAL'
-      continue
-    }
+    if (!reader) return critical ? 'ERR_UNKNOWN_CRITICAL' : undefined
     if (!REPEATS.has(type)) {
       if (seen & (1 << type)) return 'ERR_DUPLICATE_TLV'
       seen |= 1 << type
     }
-    const error = reader(b, at, length, into, kind)
-    if (error) return error
-  }
-  return into
+    return reader(b, at, length, into, kind)
+  })
+  return error ?? into
 }
 
 /** A list of non-zero u32 node ids filling b[at, at + length). */

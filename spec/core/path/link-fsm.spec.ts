@@ -55,6 +55,20 @@ t.test('an unchanged link is returned as the same object', async (t) => {
   t.equal(linkStep(down, Miss, th), down)
 })
 
+t.test('a good packet on a healthy path returns it as it is; one step from healthy, it moves on', async (t) => {
+  const healthy = L(Up, 0, th.upAfter, { seen: RECOVERY_WINDOW })
+  t.equal(linkStep(healthy, Good, th), healthy)
+  // Each of these differs from healthy in one field: the good packet changes that field.
+  const near: Array<[Link, Partial<Link>]> = [
+    [L(Up, 0, th.upAfter - 1, { seen: RECOVERY_WINDOW }), { good: th.upAfter }],
+    [L(Up, 0, th.upAfter, { seen: RECOVERY_WINDOW, recent: 1 }), { recent: 2 }],
+    [L(Up, 0, th.upAfter, { seen: RECOVERY_WINDOW - 1 }), { seen: RECOVERY_WINDOW }],
+    [L(Up, 0, th.upAfter + 1, { seen: RECOVERY_WINDOW }), { good: th.upAfter }],
+  ]
+  for (const [from, changed] of near) t.same(linkStep(from, Good, th), { ...from, ...changed })
+  t.equal(linkStep(healthy, Miss, th).missed, 1, 'a miss is not taken for a good packet')
+})
+
 t.test('f misses take a link down, s good in a row bring it back, a miss in between restarts the count', async (t) => {
   let link = linkStep(NEW_LINK, Good, th)
   const run = (events: LinkEvent[]) => events.map((e) => (link = linkStep(link, e, th)).state)
