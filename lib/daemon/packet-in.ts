@@ -20,8 +20,8 @@ import type { Logger } from '../host/log.js'
 import type { Drops } from './drops.js'
 import type { WireVersions } from './wire-versions.js'
 
-/** The rate limiter's key for replayed signed packets (node ids and addresses are never negative). */
-const REPLAYS = -2
+/** The rate limiter's key for replayed signed packets: above every node id and address (u32s). */
+const REPLAYS = 2 ** 32 + 1
 /** Senders, kinds and LANs whose latest sequence number is kept; beyond it the record starts over. */
 const MAX_LATEST = 4096
 

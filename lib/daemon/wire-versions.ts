@@ -4,6 +4,7 @@
 // host was heard within the forget time it sends each broadcast INQ and notice in v1 too (v1
 // hosts drop v2 as a bad version). Another v2 host hears both; the v1 copy of a sender it has
 // heard in v2 (same node id and boot) is ignored, and never taken for a v1 host.
+import { mapKey } from '../core/util/map-key.js'
 import type { Packet } from '../core/wire/packet.js'
 
 /** v2 senders remembered; beyond it the record starts over (a copy is then taken once as v1). */
@@ -12,7 +13,7 @@ const MAX_SENDERS = 4096
 export class WireVersions {
   /** By LAN index: when a v1 host was last heard there (monotonic ms). */
   readonly #v1At: number[]
-  /** Node id to boot of the senders heard in v2. BOUNDED: MAX_SENDERS. */
+  /** mapKey(node id) to boot of the senders heard in v2. BOUNDED: MAX_SENDERS. */
   readonly #v2 = new Map<number, number>()
   readonly #forgetMs: () => number
   /** v1 copies of v2 senders, ignored. */
@@ -26,11 +27,12 @@ export class WireVersions {
   /** Note a decoded packet on `lan`; true if it is a v1 copy of a v2 sender, to be ignored. */
   copy(now: number, lan: number, p: Packet): boolean {
     if (p.version === 2) {
-      if (!this.#v2.has(p.from) && this.#v2.size >= MAX_SENDERS) this.#v2.clear()
-      this.#v2.set(p.from, p.boot)
+      const key = mapKey(p.from)
+      if (this.#v2.size >= MAX_SENDERS && !this.#v2.has(key)) this.#v2.clear()
+      this.#v2.set(key, p.boot)
       return false
     }
-    if (this.#v2.get(p.from) === p.boot) {
+    if (this.#v2.get(mapKey(p.from)) === p.boot) {
       this.copies++
       return true
     }

@@ -29,22 +29,16 @@ export type Paired =
   | { readonly ok: true; readonly msg: Message }
   | { readonly ok: false; readonly reason: 'unpaired-lan' }
 
-/** Addresses already parsed: every packet of a peer names the same few. BOUNDED: cleared at MAX_PARSED. */
-const parsed = new Map<string, number>()
+/**
+ * An IPv4 address's text as a u32 (0 if it is not one). Parsed each time: a scan of a dozen
+ * characters costs less than the Map lookup that once cached it.
+ */
+const ipv4 = (text: string): number => parseIPv4(text) ?? 0
+
+/** Bound of the IPv6 cache below. */
 const MAX_PARSED = 8192
 
-/** An IPv4 address's text as a u32 (0 if it is not one), parsed once. */
-function ipv4(text: string): number {
-  let n = parsed.get(text)
-  if (n === undefined) {
-    if (parsed.size >= MAX_PARSED) parsed.clear()
-    n = parseIPv4(text) ?? 0
-    parsed.set(text, n)
-  }
-  return n
-}
-
-/** IPv6 texts already parsed, as `parsed` (the same few per peer). BOUNDED: cleared at MAX_PARSED. */
+/** IPv6 texts already parsed (the same few per peer). BOUNDED: cleared at MAX_PARSED. */
 const parsed6 = new Map<string, IPv6 | undefined>()
 
 /** An IPv6 address's text as 16 bytes (undefined if it is not one), parsed once. */
@@ -144,13 +138,13 @@ export function toLocal(p: Packet, own: readonly OwnLan[], bytes?: number): Pair
   if (lan < 0) return { ok: false, reason: 'unpaired-lan' }
   const extra = {
     version: p.version,
-    ...(bytes === undefined ? {} : { bytes }),
-    ...(downOn ? { downOn } : {}),
-    ...(lanOf ? { services: servicesOf(p, lanOf) } : {}),
-    ...(addresses6 ? { addresses6 } : {}),
-    ...(linkLocals ? { linkLocals } : {}),
+    bytes,
+    downOn,
+    services: lanOf && servicesOf(p, lanOf),
+    addresses6,
+    linkLocals,
     // Only an INQ asks for answers; undefined: every receiver answers (ANSWER-ALL, or v1).
-    ...(p.kind === 'inq' && !p.answerAll ? { answer: p.answer } : {}),
+    answer: p.kind === 'inq' && !p.answerAll ? p.answer : undefined,
   }
   return { ok: true, msg: placed(p, lan, addresses, outOfService, extra) }
 }

@@ -1,7 +1,7 @@
 // Steps one path's link FSM and reports what changed: link events, flap damping, notices to the peer.
 import { flap, held, release } from '../path/flap-damping.js'
 import { LinkEvent, LinkState, linkStep } from '../path/link-fsm.js'
-import { type PathVerdict, packetState, pathState } from '../path/path-state.js'
+import { clearVerdict, type PathVerdict, packetState, pathState } from '../path/path-state.js'
 import type { EngineConfig } from './config.js'
 import type { Effect } from './effects.js'
 import type { LocalLans } from './local-lans.js'
@@ -37,7 +37,10 @@ export class PathChanges {
     const offlineHere = this.#d.lans.offline(lan)
     const { outOfService: peerOutOfService } = pl
     const hearsUs = pl.hearsUs || (pl.deafExcused && pl.deafCount < DEAF_EXCUSE_PACKETS)
-    return pathState({ observed: pl.link.state, hearsUs, peerOutOfService, offlineHere, held: held(pl.flaps) })
+    const isHeld = held(pl.flaps)
+    // Asked several times per packet: a path nothing holds down is decided without a facts object.
+    if (!offlineHere && !isHeld && !peerOutOfService && hearsUs) return clearVerdict(pl.link.state)
+    return pathState({ observed: pl.link.state, hearsUs, peerOutOfService, offlineHere, held: isHeld })
   }
 
   before(pl: PeerLan, lan: number): Before {

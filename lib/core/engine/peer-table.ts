@@ -2,6 +2,7 @@
 import { type FlapState, NO_FLAPS } from '../path/flap-damping.js'
 import { type Link, NEW_LINK } from '../path/link-fsm.js'
 import type { IPv6 } from '../util/ipv6.js'
+import { mapKey } from '../util/map-key.js'
 import type { HeldAddress, Message } from '../wire/codec.js'
 import type { PeerEvent } from './effects.js'
 import { Evicted } from './evicted.js'
@@ -141,13 +142,13 @@ export interface LearnConfig extends Trust6Config {
 }
 
 export class PeerTable {
-  /** Keyed by node id. BOUNDED: maxPeers (see learn), and silent ones are forgotten. */
+  /** Keyed by mapKey(node id). BOUNDED: maxPeers (see learn), and silent ones are forgotten. */
   readonly #peers = new Map<number, Peer>()
   /** Node ids not confirmed yet, oldest first: the ones a newcomer evicts from a full table. BOUNDED: #peers. */
   readonly #unconfirmed = new Set<number>()
   /** Unconfirmed peers evicted for newcomers, and the LANs they were heard on (evicted.ts). */
   readonly #evicted = new Evicted()
-  /** By LAN index: who has each address there. BOUNDED: one entry per peer and LAN. */
+  /** By LAN index: who has each address there, keyed by mapKey(address). BOUNDED: one entry per peer and LAN. */
   readonly #holders: Map<number, Peer>[]
   readonly #lanCount: number
 
@@ -157,7 +158,7 @@ export class PeerTable {
   }
 
   get(id: number): Peer | undefined {
-    return this.#peers.get(id)
+    return this.#peers.get(mapKey(id))
   }
 
   get size(): number {
@@ -175,12 +176,12 @@ export class PeerTable {
 
   /** Whether `address` is some peer's address on some LAN. O(LANs). */
   isPeerAddress(address: number): boolean {
-    return this.#holders.some((h) => h.has(address))
+    return this.#holders.some((h) => h.has(mapKey(address)))
   }
 
   /** The peer whose address on LAN `lan` is `address`, if any. O(1). */
   holderOf(lan: number, address: number): Peer | undefined {
-    return this.#holders[lan]?.get(address)
+    return this.#holders[lan]?.get(mapKey(address))
   }
 
   /**
@@ -190,12 +191,12 @@ export class PeerTable {
    */
   learn(now: number, msg: Message, c: LearnConfig): Learned {
     const out: PeerEvent[] = []
-    let peer = this.#peers.get(msg.from)
+    let peer = this.#peers.get(mapKey(msg.from))
     const isNew = !peer
     if (!peer) {
       if (this.size >= (c.maxPeers ?? Infinity)) this.#evictOldestUnconfirmed(out)
       peer = newPeer(msg.from, now, this.#lanCount)
-      this.#peers.set(peer.id, peer)
+      this.#peers.set(mapKey(peer.id), peer)
       out.push({ kind: 'peer', peer: peer.id, event: 'discovered' })
       if (this.#evicted.recall(peer.id, msg.lan)) peer.confirmed = true
       else this.#unconfirmed.add(peer.id)
@@ -265,27 +266,28 @@ export class PeerTable {
   /** Move the peer to `address` on `lan`; an entry still holding it there is stale (a host under a new id). */
   #setAddress(peer: Peer, lan: number, address: number, out: PeerEvent[]): void {
     const holders = this.#holders[lan]!
-    const stale = address !== 0 ? holders.get(address) : undefined
+    const stale = address !== 0 ? holders.get(mapKey(address)) : undefined
     if (stale && stale !== peer) out.push(this.#forget(stale))
     const pl = peer.lans[lan]!
-    if (holders.get(pl.address) === peer) holders.delete(pl.address)
+    if (holders.get(mapKey(pl.address)) === peer) holders.delete(mapKey(pl.address))
     pl.address = address
-    if (address !== 0) holders.set(address, peer)
+    if (address !== 0) holders.set(mapKey(address), peer)
   }
 
   #evictOldestUnconfirmed(out: PeerEvent[]): void {
     const [oldest] = this.#unconfirmed
-    const peer = oldest === undefined ? undefined : this.#peers.get(oldest)
+    const peer = oldest === undefined ? undefined : this.#peers.get(mapKey(oldest))
     if (!peer) return
     this.#evicted.remember(peer)
     out.push(this.#forget(peer))
   }
 
   #forget(peer: Peer): PeerEvent {
-    this.#peers.delete(peer.id)
+    this.#peers.delete(mapKey(peer.id))
     this.#unconfirmed.delete(peer.id)
     peer.lans.forEach((pl, lan) => {
-      if (this.#holders[lan]!.get(pl.address) === peer) this.#holders[lan]!.delete(pl.address)
+      const holders = this.#holders[lan]!
+      if (holders.get(mapKey(pl.address)) === peer) holders.delete(mapKey(pl.address))
     })
     return { kind: 'peer', peer: peer.id, event: 'forgotten' }
   }

@@ -61,6 +61,9 @@ const CLEAR: Readonly<Record<LinkState, PathVerdict>> = {
   [LinkState.Down]: { state: LinkState.Down, why: NONE },
 }
 
+/** The verdict of a path nothing holds down: its observed state rules. */
+export const clearVerdict = (observed: LinkState): PathVerdict => CLEAR[observed]
+
 /** Decide a path's routing state. */
 export function pathState(f: PathFacts): PathVerdict {
   let why = NONE

@@ -12,16 +12,22 @@ export interface RateLimitConfig {
   readonly maxSources: number
 }
 
+import { mapKey } from './map-key.js'
+
 interface Bucket {
   tokens: number
   at: number
 }
 
-const OVERFLOW = -1
+/** The overflow bucket's key: above every u32, so no source's (see keyOf). */
+const OVERFLOW = 2 ** 32
+
+/** A source's bucket key: a u32 as mapKey() makes it; a caller's own key above 2^32 as it is. */
+const keyOf = (src: number): number => (src < 2 ** 32 ? mapKey(src) : src)
 
 export class RateLimiter {
   readonly #cfg: RateLimitConfig
-  readonly #buckets = new Map<number, Bucket>() // keyed by source address; BOUNDED: maxSources + 1
+  readonly #buckets = new Map<number, Bucket>() // keyed by keyOf(source); BOUNDED: maxSources + 1
   #sweptAt = -Infinity
 
   constructor(cfg: RateLimitConfig) {
@@ -34,10 +40,10 @@ export class RateLimiter {
 
   /** Whether a packet from `src` may be processed now; false: drop it. O(1) amortised. */
   allow(src: number, now: number): boolean {
-    let b = this.#buckets.get(src)
+    let b = this.#buckets.get(keyOf(src))
     if (!b) {
       if (this.#buckets.size >= this.#cfg.maxSources) this.#sweep(now)
-      const key = this.#buckets.size >= this.#cfg.maxSources ? OVERFLOW : src
+      const key = this.#buckets.size >= this.#cfg.maxSources ? OVERFLOW : keyOf(src)
       b = this.#buckets.get(key)
       if (!b) this.#buckets.set(key, (b = { tokens: this.#cfg.burst, at: now }))
     }

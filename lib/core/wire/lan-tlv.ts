@@ -3,6 +3,7 @@
 // Value: u8 slot, u8 state (bit 0 out of service, bit 1 preferred detour), u8 address count K
 // (1-4), u8 reserved 0, u32 name tag, then K x (u8 family 4|6, u8 prefix length, 4|16 bytes).
 import { formatIPv4 } from '../util/ipv4.js'
+import { mapKey } from '../util/map-key.js'
 import { addressSize, type Family, formatAddress, maxPrefix, parseAddress } from './address.js'
 import {
   KNOWN_LAN_STATE,
@@ -81,11 +82,12 @@ const MAX_READ = 8192
 
 function readIPv4(value: number, prefix: number): LanAddress | PacketDecodeError {
   if (value === 0) return 'ERR_BAD_ADDRESS'
-  const known = read4.get(value)
+  const key = mapKey(value)
+  const known = read4.get(key)
   if (known?.prefix === prefix) return known
   if (read4.size >= MAX_READ) read4.clear()
   const entry: LanAddress = Object.freeze({ family: 4 as const, prefix, address: formatIPv4(value) })
-  read4.set(value, entry)
+  read4.set(key, entry)
   return entry
 }
 

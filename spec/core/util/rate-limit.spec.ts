@@ -23,3 +23,13 @@ t.test('memory is bounded: quiet sources are forgotten, a flood of new ones shar
   t.equal(ok, 10, 'ten thousand invented sources get one burst between them')
   t.ok(r.allow(5000, 2000), 'once the old sources are quiet, a new one gets its own bucket again')
 })
+
+t.test('sources at the top of the address space have buckets of their own, apart from the shared one', async (t) => {
+  // 255.255.255.255 as a signed 32-bit key is -1: it must not be the shared bucket's key.
+  const r = new RateLimiter({ rate: 1, burst: 1, maxSources: 2 })
+  t.ok(r.allow(0xffffffff, 0))
+  t.ok(r.allow(0x7fffffff, 0))
+  t.ok(r.allow(0x0a000001, 0), 'a third source gets the shared bucket')
+  t.notOk(r.allow(0x0a000002, 0), 'and a fourth shares it')
+  t.notOk(r.allow(0xffffffff, 0), 'the first spent its own burst')
+})
