@@ -74,20 +74,21 @@ export interface Peer {
   /** When a packet last said them (monotonic ms): unsaid for FORGET time, they are dropped (see Engine.expire). */
   servicesAt: number
   /** Which packet last said which of its LANs are out of service (peer-word.ts outOfService). */
-  mask: MaskWord
+  readonly mask: MaskWord
 }
 
-/** The packet a peer's out-of-service mask was last taken from. */
+/** The packet a peer's out-of-service mask was last taken from: the peer's own, updated in place per packet. */
 export interface MaskWord {
   /** The sequence number of the peer's newest INQ or notice heard when it was taken; -1: none yet in this run. */
-  readonly seq: number
+  seq: number
   /** This host's sequence number when it was taken: an ACK to an INQ sent after it is newer. */
-  readonly round: number
+  round: number
   /** When it was taken (monotonic ms). */
-  readonly at: number
+  at: number
 }
 
-const NO_MASK: MaskWord = { seq: -1, round: 0, at: -Infinity }
+/** A mask word that says nothing yet (a new peer, a new run of one). */
+const noMask = (): MaskWord => ({ seq: -1, round: 0, at: -Infinity })
 
 function newPeer(id: number, now: number, lanCount: number): Peer {
   const lans = Array.from({ length: lanCount }, () => ({
@@ -118,7 +119,7 @@ function newPeer(id: number, now: number, lanCount: number): Peer {
     lans,
     services: NO_SERVICES,
     servicesAt: now,
-    mask: NO_MASK,
+    mask: noMask(),
   }
 }
 
@@ -208,7 +209,7 @@ export class PeerTable {
         pl.lastSeq = -1
         pl.inqDue = Infinity
       }
-      peer.mask = NO_MASK
+      Object.assign(peer.mask, noMask())
     }
     for (let lan = 0; lan < this.#lanCount; lan++) {
       const address = msg.addresses[lan] ?? 0

@@ -46,8 +46,10 @@ function outOfService(peer: Peer, msg: Message, now: number, c: WordContext): vo
   const recent = now - m.at <= Math.max(peer.intervalMs, c.cfg.intervalMs)
   if (recent && msg.kind === 'inq' && m.seq >= 0 && !newer(msg.seq, m.seq)) return
   if (recent && msg.kind === 'ack' && !newer(msg.seq, m.round)) return
-  peer.mask = { seq: msg.kind === 'inq' ? msg.seq : m.seq, round: c.ourSeq, at: now }
-  peer.lans.forEach((p, i) => (p.outOfService = i < 8 && (msg.outOfService & (1 << i)) !== 0))
+  if (msg.kind === 'inq') m.seq = msg.seq
+  m.round = c.ourSeq
+  m.at = now
+  for (let i = 0; i < peer.lans.length; i++) peer.lans[i]!.outOfService = i < 8 && (msg.outOfService & (1 << i)) !== 0
 }
 
 /** Heard on its LAN or not, and whether saying not began while we were blind (then believed only after DEAF_EXCUSE_PACKETS). */
