@@ -23,6 +23,28 @@ export function importsOf(file: string, text: string): string[] {
   })
 }
 
+/** What loading a source loads at once: its imports, without type-only (erased) and dynamic ones. */
+export function loadsOf(file: string, text: string): string[] {
+  const eager = text
+    .split('\n')
+    .filter((l) => !/^\s*(?:import|export)\s+type\s/.test(l))
+    .join('\n')
+    .replace(/import\(\s*'[^']+'\s*\)/g, '')
+  return importsOf(file, eager)
+}
+
+/** Every module `file` loads at once, itself and lib/'s files on the way included. */
+function loadedBy(file: string, loads: ReadonlyMap<string, readonly string[]>): Set<string> {
+  const seen = new Set<string>()
+  const visit = (f: string) => {
+    if (seen.has(f)) return
+    seen.add(f)
+    for (const g of loads.get(f) ?? []) visit(g)
+  }
+  visit(file)
+  return seen
+}
+
 const layer = (path: string): string => path.split('/')[0]!
 const IO_MODULES = [
   'node:fs',
@@ -96,6 +118,15 @@ t.test('core/ reads no clock and sets no timer', async (t) => {
   t.same(bad, [], 'time comes in as an argument')
 })
 
+t.test('prom-client is loaded only by a faild that serves /metrics', async (t) => {
+  // It is 13 MB of RSS, a fifth of an idle faild's: daemon/service.ts loadMetrics() imports it on demand.
+  const loads = new Map(files.map((f) => [f, loadsOf(f, readFileSync(join(LIB, f), 'utf8'))]))
+  const started = loadedBy('cli/faild.ts', loads)
+  t.ok(started.has('daemon/daemon.ts'), `${started.size} modules loaded by starting faild`)
+  t.notOk(started.has('prom-client'), 'not prom-client')
+  t.ok(graph.get('daemon/service.ts')?.includes('daemon/metrics.ts'), 'which service.ts loads when asked')
+})
+
 t.test('no import cycle in lib/', async (t) => {
   const own = new Map([...graph].map(([f, ts]) => [f, ts.filter((x) => graph.has(x))]))
   t.equal(findCycle(own), undefined)
@@ -125,5 +156,10 @@ t.test('the checker itself catches what it must', async (t) => {
       "import { a } from './y.js'\nexport type { B } from '../host/z.js'\nawait import('node:fs')",
     ),
     ['core/y.ts', 'host/z.ts', 'node:fs'],
+  )
+  t.same(
+    loadsOf('core/x.ts', "import { a } from './y.js'\nimport type { B } from '../host/z.js'\nawait import('node:fs')"),
+    ['core/y.ts'],
+    'type-only and dynamic imports load nothing at once',
   )
 })

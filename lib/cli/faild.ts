@@ -9,7 +9,7 @@ import type { Options } from '../config/types.js'
 import { ControlServer } from '../control/server.js'
 import { InterfaceError } from '../core/lans.js'
 import { KeyFileError } from '../core/wire/keys.js'
-import { logOptions, Service, type Source, unwritable } from '../daemon/service.js'
+import { loadMetrics, logOptions, Service, type Source, unwritable } from '../daemon/service.js'
 import { runUntilSignalled } from '../daemon/signals.js'
 import { Systemd, statusLine } from '../daemon/systemd.js'
 import { takeBoot } from '../host/boot-counter.js'
@@ -113,7 +113,7 @@ export async function main(
   const boot = () => bootId(opt.stateDir, log)
   const systemd = systemdSession(log, () => statusLine(svc.daemon.status()))
   const deps = { clock: systemClock, ip: systemIp, version: version(), boot, observer: systemd?.observer }
-  const svc: Service = new Service(opt, p.cl, log, deps)
+  const svc: Service = new Service(opt, p.cl, log, deps, opt.metrics && (await loadMetrics()))
   const control = new ControlServer(opt.controlSocket, (req) => svc.handle(req), svc.events)
   const metrics = svc.metrics && new MetricsServer(svc.metrics)
   const code = (await startServing(svc, { control, metrics, systemd }, log)) ?? (await runUntilSignalled(svc, log))

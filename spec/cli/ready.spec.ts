@@ -4,6 +4,7 @@ import type dgram from 'node:dgram'
 import t from 'tap'
 import { type Front, parseArgs, startServing } from '../../lib/cli/faild.js'
 import type { Options } from '../../lib/config/types.js'
+import { Metrics } from '../../lib/daemon/metrics.js'
 import { Service } from '../../lib/daemon/service.js'
 import { Systemd } from '../../lib/daemon/systemd.js'
 import type { IpResult } from '../../lib/host/ip-runner.js'
@@ -38,12 +39,8 @@ function world(opt: Partial<Options>, ruleAdd: Partial<IpResult> = { code: 0 }) 
   }
   const log = makeLogger({ level: 'error', silent: true })
   const o = { ...(parseArgs(['-r', '-t', '0.1']) as Options), ...opt }
-  const svc = new Service(o, { configFile: undefined, flags: {} }, log, {
-    clock: new StallClock(),
-    ip: fakeIp,
-    socketFactory,
-    carrierWatch: () => carrier,
-  })
+  const deps = { clock: new StallClock(), ip: fakeIp, socketFactory, carrierWatch: () => carrier }
+  const svc = new Service(o, { configFile: undefined, flags: {} }, log, deps, Metrics)
   const systemd = new Systemd({
     clock: new FakeClock(),
     watchdogUsec: 1_000_000,
