@@ -175,6 +175,11 @@ export class PeerTable {
     return this.#peers.values()
   }
 
+  /** How many peers have an address on LAN `lan`. O(1). */
+  on(lan: number): number {
+    return this.#holders[lan]?.size ?? 0
+  }
+
   /** Whether `address` is some peer's address on some LAN. O(LANs). */
   isPeerAddress(address: number): boolean {
     return this.#holders.some((h) => h.has(mapKey(address)))

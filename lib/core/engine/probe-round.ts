@@ -11,6 +11,10 @@ export interface Round {
   readonly acked: Set<number>
   /** Who the INQ asked to answer: only they are judged for it. BOUNDED: the INQ's ANSWER list. */
   readonly asked: ReadonlySet<number> | 'all'
+  /** How many peers were asked when it went out: once as many answered, it may have nothing left to judge. */
+  readonly expected: number
+  /** Everyone asked answered: nothing to judge, so no deadline (see settle). */
+  settled: boolean
 }
 
 /** Whether round `r` asked `id` to answer (so that silence from it is a miss). */
@@ -52,10 +56,17 @@ export class ProbeRounds {
     return this.#seq
   }
 
-  /** Start a round for INQ `seq` on `lan`; returns its deadline. */
-  open(lan: number, seq: number, now: number, intervalMs: number, asked: ReadonlySet<number> | 'all' = 'all'): number {
+  /** Start a round for INQ `seq` on `lan`, asking `expected` peers; returns its deadline. */
+  open(
+    lan: number,
+    seq: number,
+    now: number,
+    intervalMs: number,
+    asked: ReadonlySet<number> | 'all' = 'all',
+    expected = Infinity,
+  ): number {
     const due = now + ackTimeoutMs(this.#rtt[lan]!, intervalMs)
-    const round: Round = { seq, sentAt: now, due, acked: new Set(), asked }
+    const round: Round = { seq, sentAt: now, due, acked: new Set(), asked, expected, settled: false }
     const open = this.#open[lan]!
     if (open.length >= MAX_OPEN_ROUNDS) open.shift()
     open.push(round)
@@ -67,6 +78,20 @@ export class ProbeRounds {
   verdict(lan: number, from: number, seq: number): AckVerdict {
     const round = this.#open[lan]?.find((r) => r.seq === seq)
     return !round ? 'late' : round.acked.has(from) ? 'duplicate' : 'open'
+  }
+
+  /** The open round of INQ `seq` on `lan`, if there is one. */
+  pending(lan: number, seq: number): Round | undefined {
+    return this.#open[lan]?.find((r) => r.seq === seq)
+  }
+
+  /**
+   * Every peer the round asked has answered: it has nothing left to judge, so it sets no deadline
+   * and is dropped unjudged when due. It stays open until then, so a second copy of an ACK is
+   * still a duplicate. An idle host wakes once less per interval (a tenth of its wake-ups).
+   */
+  settle(round: Round): void {
+    round.settled = true
   }
 
   /** Count an ACK the verdict called open; returns its round-trip time. */
@@ -90,16 +115,16 @@ export class ProbeRounds {
     this.#open.forEach((open, lan) => {
       // Not always in sending order: a round sent after the RTT fell is due sooner.
       if (!open.some((r) => r.due <= now)) return
-      for (const r of open) if (r.due <= now) out.push([lan, r])
+      for (const r of open) if (r.due <= now && !r.settled) out.push([lan, r])
       this.#open[lan] = open.filter((r) => r.due > now)
     })
     return out
   }
 
-  /** The earliest deadline of an open round (Infinity: none). */
+  /** The earliest deadline of an open round not settled (Infinity: none). */
   nextDue(): number {
     let next = Infinity
-    for (const open of this.#open) for (const r of open) next = Math.min(next, r.due)
+    for (const open of this.#open) for (const r of open) if (!r.settled) next = Math.min(next, r.due)
     return next
   }
 

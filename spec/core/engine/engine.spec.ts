@@ -68,6 +68,27 @@ t.test('the ACK timeout follows the measured round-trip time, with a floor', asy
   t.equal(e.nextDeadline(), 110, 'a 1 ms RTT gives the 10 ms floor')
 })
 
+t.test('a round every asked peer answered sets no deadline; one still owed an ACK does, and is judged', async (t) => {
+  const e = new Engine(base)
+  interval(e, 0, [0, 1])
+  e.tick(100)
+  t.equal(e.nextDeadline(), 110, 'both rounds owe an ACK')
+  e.receive(101, 0, PEER_ADDR[0]!, ack(0, 2))
+  t.equal(e.nextDeadline(), 110, 'LAN B still does')
+  e.receive(101, 1, PEER_ADDR[1]!, ack(1, 2))
+  t.ok(e.nextDeadline() > 1000, `nothing to judge until the peer's forget time (${e.nextDeadline()})`)
+  t.same(drops(e.receive(102, 1, PEER_ADDR[1]!, ack(1, 2))), ['duplicate-ack'], 'a second copy is still a duplicate')
+  e.tick(200)
+  e.receive(201, 0, PEER_ADDR[0]!, ack(0, 3))
+  t.equal(e.nextDeadline(), 210)
+  e.expire(210)
+  t.same(
+    e.view().peers[0]!.paths.map((p) => p.missed),
+    [0, 1],
+    'the round LAN B owed is judged: one miss',
+  )
+})
+
 t.test('only genuine answers count', async (t) => {
   const e = new Engine(base)
   e.tick(0)
