@@ -18,9 +18,9 @@ import type { Message } from '../lib/core/wire/codec.js'
 import { decodePacket } from '../lib/core/wire/v1-bridge.js'
 import { encodeV2 } from '../lib/core/wire/v2.js'
 import { Daemon } from '../lib/daemon/daemon.js'
-import type { Clock, Timer } from '../lib/host/clock.js'
 import type { IpRunner } from '../lib/host/ip-runner.js'
 import { makeLogger } from '../lib/host/log.js'
+import { FakeClock } from '../spec/support/fake-clock.js'
 import { simAddress } from './sim-address.js'
 
 const INTERVAL_MS = 100
@@ -30,29 +30,6 @@ const BLOCK = 10
 const SLICES = 100
 /** Where wire format 2 keeps the sequence number (as loadgen.ts patches it). */
 const SEQ_AT = 12
-
-/** A clock the replay moves: timers fire when it passes them, in time order. */
-class ReplayClock implements Clock {
-  t = 0
-  #timers: Array<{ at: number; fn: () => void }> = []
-  now = (): number => this.t
-  setTimeout(fn: () => void, ms: number): Timer {
-    const timer = { at: this.t + Math.max(0, ms), fn }
-    this.#timers.push(timer)
-    return { cancel: () => void (this.#timers = this.#timers.filter((x) => x !== timer)) }
-  }
-  to(t: number): void {
-    for (let guard = 0; guard < 1000; guard++) {
-      let next: { at: number; fn: () => void } | undefined
-      for (const x of this.#timers) if (x.at <= t && (!next || x.at < next.at)) next = x
-      if (!next) break
-      this.#timers = this.#timers.filter((x) => x !== next)
-      this.t = Math.max(this.t, next.at)
-      next.fn()
-    }
-    this.t = t
-  }
-}
 
 /** Two /16 LANs, as the wide lab has them; every other `ip` command succeeds with nothing to say. */
 const ip: IpRunner = {
@@ -91,7 +68,7 @@ async function main(): Promise<void> {
   const n = option('--peers', 1000)
   const rounds = option('--rounds', 300)
   const warm = Math.min(100, rounds)
-  const clock = new ReplayClock()
+  const clock = new FakeClock()
   const bound: EventEmitter[] = []
   /** ACKs the daemon's INQs asked for, delivered in the next slice: [lan, peer, seq]. */
   let asked: Array<[number, number, number]> = []
@@ -169,7 +146,7 @@ async function main(): Promise<void> {
         deliver(lan, i, data)
         delivered++
       }
-      clock.to(round * INTERVAL_MS + ((slice + 1) * INTERVAL_MS) / SLICES)
+      clock.advance(INTERVAL_MS / SLICES)
       await new Promise((r) => setImmediate(r))
     }
   }
