@@ -16,7 +16,7 @@ import { downList, downOnFor, LocalLans, noLargerThan } from './local-lans.js'
 import { PathChanges, pathView } from './path-change.js'
 import { forgetMs, type Peer, type PeerLan, PeerTable } from './peer-table.js'
 import { record, setServices } from './peer-word.js'
-import { asked, ProbeRounds, type Round } from './probe-round.js'
+import { answeredByAll, asked, ProbeRounds } from './probe-round.js'
 import { NO_SERVICES } from './services.js'
 import type { OwnIPv6 } from './trust6.js'
 import type { EngineView } from './view.js'
@@ -151,7 +151,7 @@ export class Engine {
       pl.rttMs = this.#rounds.answer(lan, peer.id, msg.seq, now)
       if (pl.rttMs !== undefined) this.#cfg.rttSample?.(lan, pl.rttMs)
       const round = this.#rounds.pending(lan, msg.seq)
-      if (round && round.acked.size >= round.expected && this.#answeredByAll(lan, round)) this.#rounds.settle(round)
+      if (round && answeredByAll(round, lan, this.#peers)) this.#rounds.settle(round)
       pl.link = linkStep(pl.link, LinkEvent.Good, this.#cfg)
     } else if (msg.intervalMs > 0) this.#answer(now, lan, src, peer, msg, out)
     // else: a notice from a host whose LAN went out of service: it wants no answer.
@@ -310,18 +310,6 @@ export class Engine {
     }
     pl.link = linkStep(pl.link, LinkEvent.Good, cfg)
     this.#soonest = Math.min(this.#soonest, this.#peers.expectInqs(peer, now, lan))
-  }
-
-  /** Every peer the round would judge (expire()) answered it. O(asked), once its count is reached. */
-  #answeredByAll(lan: number, round: Round): boolean {
-    const judged = (p: Peer | undefined) => p !== undefined && p.lans[lan]!.address !== 0 && p.since < round.sentAt
-    const unanswered = (p: Peer | undefined) => judged(p) && !round.acked.has(p!.id)
-    if (round.asked !== 'all') {
-      for (const id of round.asked) if (unanswered(this.#peers.get(id))) return false
-      return true
-    }
-    for (const p of this.#peers) if (unanswered(p)) return false
-    return true
   }
 
   /**

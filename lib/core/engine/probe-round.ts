@@ -1,5 +1,6 @@
 // The requestor's probe rounds: sequence numbers, the INQs awaiting ACKs on each LAN, RTT, verdicts.
 import { ackTimeoutMs, NO_RTT, type Rtt, rttSample } from '../path/rtt.js'
+import type { Peer, PeerTable } from './peer-table.js'
 
 /** One INQ broadcast on one LAN, and who answered it in time. */
 export interface Round {
@@ -19,6 +20,23 @@ export interface Round {
 
 /** Whether round `r` asked `id` to answer (so that silence from it is a miss). */
 export const asked = (r: Round, id: number): boolean => r.asked === 'all' || r.asked.has(id)
+
+/**
+ * Every peer the round would judge (Engine.expire) answered it: a count first, so the check of
+ * exactly whom runs only once as many answered as were asked (a newcomer's ACK cannot settle a
+ * round a peer still owes). O(asked) then.
+ */
+export function answeredByAll(round: Round, lan: number, peers: PeerTable): boolean {
+  if (round.acked.size < round.expected) return false
+  const judged = (p: Peer | undefined) => p !== undefined && p.lans[lan]!.address !== 0 && p.since < round.sentAt
+  const unanswered = (p: Peer | undefined) => judged(p) && !round.acked.has(p!.id)
+  if (round.asked !== 'all') {
+    for (const id of round.asked) if (unanswered(peers.get(id))) return false
+    return true
+  }
+  for (const p of peers) if (unanswered(p)) return false
+  return true
+}
 
 /** An ACK for an open round, one already judged (or never sent), or one already counted. */
 export type AckVerdict = 'open' | 'late' | 'duplicate'
