@@ -151,6 +151,12 @@ class Frr {
     }
   }
 
+  /** The PIDs of host h's daemons that run (from their pid files, their command lines checked). */
+  pids(h: Host): number[] {
+    const d = this.#dirs.get(h)
+    return d === undefined ? [] : DAEMONS.map((x) => pidOf(d, x)).filter((pid) => pid !== undefined)
+  }
+
   /** SIGTERM each daemon we started (its pid file, its command line checked), SIGKILL after 5 s. */
   async stop(): Promise<void> {
     for (const d of this.#dirs.values()) {
@@ -263,6 +269,23 @@ export async function benchFrr(runs: number, log: (s: string) => void, family: F
     }
     await watch.stop()
     return out
+  } finally {
+    await frr.stop()
+    await lab.destroy()
+  }
+}
+
+/**
+ * FRR idle in a two-host lab of its own: once converged, what each host's three daemons cost
+ * together while `measure` looks at them (bench/idle.ts), to compare faild's idle row with.
+ */
+export async function frrIdle<T>(measure: (pids: readonly (readonly number[])[]) => Promise<T>): Promise<T> {
+  const lab = await Lab.create({ hosts: 2 })
+  const frr = new Frr(lab)
+  try {
+    for (const h of lab.hosts) await frr.start(h)
+    await converged(lab, frr, 90_000)
+    return await measure(lab.hosts.map((h) => frr.pids(h)))
   } finally {
     await frr.stop()
     await lab.destroy()

@@ -1,40 +1,96 @@
-// Idle cost: two hosts at -t 0.1 with nothing happening, faild's CPU (with its `ip` helpers) and memory.
+// Idle cost: two hosts at -t 0.1 with nothing happening, what faild costs (with its `ip` helpers)
+// beside what bench/bare-node.ts costs sending and reading as many datagrams (the floor Node and the
+// kernel set) and what FRR's zebra, ospfd and bfdd cost with BFD at 100 ms, each in a lab of its own.
+import { fileURLToPath } from 'node:url'
 import { FAILD, type Host, Lab, sleep, until } from '../spec/lab/harness/netlab.js'
+import { frrIdle, frrMissing } from './frr.js'
 import { CLK_TCK, cpuTicks, rssMb, treeTicks } from './proc-stat.js'
+
+const BARE = fileURLToPath(new URL('./bare-node.js', import.meta.url))
+
+/** One host over a window: share of one core, alone and with its children (faild's `ip` helpers); RSS in MB. */
+export interface IdleFigure {
+  readonly cpu: number
+  readonly cpuWithHelpers: number
+  readonly rssMb: number
+}
 
 export interface IdleResult {
   readonly seconds: number
-  /** Per host: share of one core, the daemon alone and with its children; RSS in MB. */
-  readonly hosts: ReadonlyArray<{ readonly cpu: number; readonly cpuWithHelpers: number; readonly rssMb: number }>
+  /** faild per host over the first window, from 3 s after convergence: V8 still compiles then. */
+  readonly first: readonly IdleFigure[]
+  /** faild per host over the window after it: what it costs for as long as it runs. */
+  readonly hosts: readonly IdleFigure[]
+  /** Two bare Node processes sending and reading as many datagrams as faild. */
+  readonly floor: readonly IdleFigure[]
+  /** FRR's three daemons per host, or why they did not run. */
+  readonly frr: readonly IdleFigure[] | string
 }
 
 const FAST = ['-r', '-t', '0.1', '-f', '3', '-s', '3']
 
-/** Both daemons converged, then `seconds` of nothing: what each cost. */
+/** Each of faild, bare Node and FRR on two hosts, converged, then windows of `seconds` of nothing. */
 export async function benchIdle(seconds: number): Promise<IdleResult> {
-  const lab = await Lab.create({ hosts: 2 })
-  try {
-    const procs = []
+  const { first, hosts } = await faildIdle(seconds)
+  const floor = await bareIdle(seconds)
+  const why = frrMissing()
+  const frr =
+    why ?? (await frrIdle((pids) => window(pids, seconds)).catch((err: Error) => `FRR run failed: ${err.message}`))
+  return { seconds, first, hosts, floor, frr }
+}
+
+async function faildIdle(seconds: number): Promise<{ first: IdleFigure[]; hosts: IdleFigure[] }> {
+  return inLab(async (lab) => {
     // FAILD_NODE_ARGS: node flags for faild, as in the scale rows (--cpu-prof to profile).
     const nodeArgs = (process.env.FAILD_NODE_ARGS ?? '').split(' ').filter(Boolean)
-    for (const h of lab.hosts)
-      procs.push(lab.spawn(h, process.execPath, [...nodeArgs, FAILD, ...lab.faildArgs(h, FAST)]))
+    const procs = lab.hosts.map((h) => lab.spawn(h, process.execPath, [...nodeArgs, FAILD, ...lab.faildArgs(h, FAST)]))
     const [h1] = lab.hosts as [Host]
     await until(async () => (await lab.faildctl(h1, ['status', '--json'])).code === 0, 10_000, 'faild up')
     await sleep(3000) // converged, the first reads done
-    const pids = procs.map((p) => p.child.pid!)
-    const before = pids.map((pid) => [cpuTicks(pid), treeTicks(pid)] as const)
-    const t0 = performance.now()
-    await sleep(seconds * 1000)
-    const span = (performance.now() - t0) / 1000
-    const hosts = pids.map((pid, i) => ({
-      cpu: (cpuTicks(pid) - before[i]![0]) / CLK_TCK / span,
-      cpuWithHelpers: (treeTicks(pid) - before[i]![1]) / CLK_TCK / span,
-      rssMb: rssMb(pid),
-    }))
+    const pids = procs.map((p) => [p.child.pid!])
+    const first = await window(pids, seconds)
+    const hosts = await window(pids, seconds)
     for (const p of procs) await p.stop()
-    return { seconds, hosts }
+    return { first, hosts }
+  })
+}
+
+async function bareIdle(seconds: number): Promise<IdleFigure[]> {
+  return inLab(async (lab) => {
+    const broadcasts = [lab.address(0, 255), lab.address(1, 255)]
+    const procs = lab.hosts.map((h) =>
+      lab.spawn(h, process.execPath, [BARE, '4207', lab.address(0, h.n), lab.address(1, h.n), ...broadcasts]),
+    )
+    for (const p of procs) await p.waitFor(/^ready/m, 10_000)
+    await sleep(3000)
+    const floor = await window(
+      procs.map((p) => [p.child.pid!]),
+      seconds,
+    )
+    for (const p of procs) await p.stop()
+    return floor
+  })
+}
+
+async function inLab<T>(body: (lab: Lab) => Promise<T>): Promise<T> {
+  const lab = await Lab.create({ hosts: 2 })
+  try {
+    return await body(lab)
   } finally {
     await lab.destroy()
   }
+}
+
+/** Over `seconds`: what each host's processes cost together, alone and with their children; RSS at the end. */
+async function window(hosts: readonly (readonly number[])[], seconds: number): Promise<IdleFigure[]> {
+  const sum = (pids: readonly number[], f: (pid: number) => number) => pids.reduce((n, pid) => n + f(pid), 0)
+  const before = hosts.map((pids) => [sum(pids, cpuTicks), sum(pids, treeTicks)] as const)
+  const t0 = performance.now()
+  await sleep(seconds * 1000)
+  const span = (performance.now() - t0) / 1000
+  return hosts.map((pids, i) => ({
+    cpu: (sum(pids, cpuTicks) - before[i]![0]) / CLK_TCK / span,
+    cpuWithHelpers: (sum(pids, treeTicks) - before[i]![1]) / CLK_TCK / span,
+    rssMb: sum(pids, rssMb),
+  }))
 }

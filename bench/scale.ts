@@ -11,6 +11,7 @@ import { type Summary, summarize } from './stats.js'
 
 const SIM = fileURLToPath(new URL('./peer-sim.js', import.meta.url))
 const CHURN = fileURLToPath(new URL('./churn-worker.js', import.meta.url))
+const BARE = fileURLToPath(new URL('./bare-node.js', import.meta.url))
 const FLAGS = ['-r', '-t', '0.1', '-f', '3', '-s', '3', '-i', 'etha', '-i', 'ethb']
 
 /** A scale row: N simulated hosts of one kind, and whether the daemon was disturbed (LOAD_KINDS). */
@@ -19,15 +20,18 @@ export interface ScaleRow {
   readonly kind: LoadKind
 }
 
-export type LoadKind = 'responders' | 'requestors' | 'burst' | 'hog'
+export type LoadKind = 'responders' | 'requestors' | 'burst' | 'hog' | 'floor'
 
-/** "1000r": 1000 responders; q: requestors spreading their INQs; b: sending in one burst; h: requestors with a CPU hog on faild's core. */
-const LOAD_KINDS: Record<string, LoadKind> = { r: 'responders', q: 'requestors', b: 'burst', h: 'hog' }
+/**
+ * "1000r": 1000 responders; q: requestors spreading their INQs; b: sending in one burst; h: requestors
+ * with a CPU hog on faild's core; n: requestors against bench/bare-node.ts in faild's place (Node's floor).
+ */
+const LOAD_KINDS: Record<string, LoadKind> = { r: 'responders', q: 'requestors', b: 'burst', h: 'hog', n: 'floor' }
 
 export function parseRows(text: string): ScaleRow[] {
   return text.split(',').map((r) => {
-    const m = /^(\d+)([rqbh])$/.exec(r.trim())
-    if (!m) throw new Error(`--rows: "${r}" is not N followed by r, q, b or h (e.g. 1000q)`)
+    const m = /^(\d+)([rqbhn])$/.exec(r.trim())
+    if (!m) throw new Error(`--rows: "${r}" is not N followed by r, q, b, h or n (e.g. 1000q)`)
     return { peers: Number(m[1]), kind: LOAD_KINDS[m[2]!]! }
   })
 }
@@ -151,14 +155,18 @@ async function measure(lab: Lab, bin: string, row: ScaleRow, o: ScaleOptions): P
   })
   // FAILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p": node flags for faild, to profile a row.
   const nodeArgs = (process.env.FAILD_NODE_ARGS ?? '').split(' ').filter(Boolean)
-  const args = [...nodeArgs, FAILD, ...lab.faildArgs(h1, FLAGS)]
+  const floor = row.kind === 'floor'
+  const args = floor
+    ? [BARE, '4207', lab.address(0, 1), lab.address(1, 1)]
+    : [...nodeArgs, FAILD, ...lab.faildArgs(h1, FLAGS)]
   const daemon = pin
     ? lab.spawn(h1, 'taskset', ['-c', '0', process.execPath, ...args])
     : lab.spawn(h1, process.execPath, args)
   const hog = row.kind === 'hog' ? lab.spawn(h1, 'taskset', ['-c', '0', 'sh', '-c', 'while :; do :; done']) : undefined
   try {
     const pid = daemon.child.pid!
-    await until(async () => (await pathsUp(lab, h1)) >= 2 * n, 30_000, `${n} peers up`).catch(() => undefined)
+    if (floor) await daemon.waitFor(/^ready/m, 10_000)
+    else await until(async () => (await pathsUp(lab, h1)) >= 2 * n, 30_000, `${n} peers up`).catch(() => undefined)
     await sleep(2000)
     const logAt = daemon.output.length
     const g0 = loadStats(gen).at(-1)!
@@ -175,18 +183,19 @@ async function measure(lab: Lab, bin: string, row: ScaleRow, o: ScaleOptions): P
     const w = between(g0, g1)
     const during = daemon.output.slice(logAt)
     const expected = mode === 'responders' ? 0 : (2 * n * w.t * 1000) / intervalMs
-    const up = await pathsUp(lab, h1)
+    const up = floor ? 0 : await pathsUp(lab, h1)
     hog?.child.kill('SIGKILL')
-    const recoveredMs = up < 2 * n ? await recovery(lab, h1, n) : undefined
+    const recoveredMs = !floor && up < 2 * n ? await recovery(lab, h1, n) : undefined
     const changes = pathChanges(during)
-    const invalid = invalidWhy(w, expected, intervalMs)
+    // Bare Node's answers are not INQs: the generator counts them as other packets.
+    const invalid = invalidWhy(floor ? { ...w, inqRx: w.otherRx } : w, expected, intervalMs)
     return {
       ...row,
       cpu: (c1 - c0) / CLK_TCK / ((t1 - t0) / 1000),
       cpuSystem: (k1 - k0) / CLK_TCK / ((t1 - t0) / 1000),
       rssMb: rss,
       ppsIn: (w.inqSent + w.ackSent) / w.t,
-      ppsOut: (w.inqRx + w.ackRx) / w.t,
+      ppsOut: (w.inqRx + w.ackRx + w.otherRx) / w.t,
       falseDowns: changes.downs,
       unlogged: changes.unlogged,
       routes: count(during, /-> down \([^)]*\): route /g),
@@ -240,8 +249,11 @@ export async function benchScale(
 export function describeRow(r: ScaleResult): string {
   const what = `${r.peers} ${r.kind}`
   const gen = `generator ${Math.round(r.inqRate)}/${Math.round(r.inqIntendedRate)} INQ/s`
+  const cost = `CPU ${(r.cpu * 100).toFixed(1)}% of a core (${(r.cpuSystem * 100).toFixed(1)} in the kernel), RSS ${r.rssMb.toFixed(0)} MB`
+  if (r.kind === 'floor')
+    return `${what} (bare Node in faild's place): ${r.invalid ? `invalid (${r.invalid}); ` : ''}${cost}; ${gen}`
   const figures =
-    `CPU ${(r.cpu * 100).toFixed(1)}% of a core (${(r.cpuSystem * 100).toFixed(1)} in the kernel), RSS ${r.rssMb.toFixed(0)} MB, ${Math.round(r.ppsIn)} pkt/s in, ` +
+    `${cost}, ${Math.round(r.ppsIn)} pkt/s in, ` +
     `${Math.round(r.ppsOut)} out, ${r.pathsUp}/${2 * r.peers} paths up, ${r.falseDowns} false downs (+${r.unlogged} unlogged changes), ${r.routes} routes, ` +
     `${r.overloadLines} overload lines${r.recoveredMs === undefined ? '' : `, all up ${r.recoveredMs} ms after the load fell`}`
   return r.invalid ? `${what}: invalid (${r.invalid}); ${gen}; ${figures}` : `${what}: ${figures}; ${gen}`

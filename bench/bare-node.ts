@@ -1,0 +1,49 @@
+// The floor under faild's CPU rows: a Node process that does only what any UDP daemon at faild's rates must.
+//   node bare-node.js PORT ADDRESS_A ADDRESS_B [BROADCAST_A BROADCAST_B]
+// It binds a socket to each address and reads every datagram. Alone (the scale rows), it answers
+// one in 16 read with 64 zero bytes: about as many as faild's ACKs there, and not an INQ, which the
+// generator would answer. With broadcast addresses (the idle row), it also broadcasts a probe on
+// each LAN every 100 ms and answers every probe of another host, as faild does in a small cluster
+// (an INQ per LAN per interval, every INQ answered, its own broadcasts read back). It decodes
+// nothing, keeps no state and sets no other timer: what it costs is Node's and the kernel's share.
+import dgram from 'node:dgram'
+
+/** Alone: one answer per this many datagrams read. */
+const ANSWER_EVERY = 16
+const INTERVAL_MS = 100
+const PROBE = 1
+
+function bind(address: string, port: number): Promise<dgram.Socket> {
+  return new Promise((resolve, reject) => {
+    const s = dgram.createSocket('udp4')
+    s.once('error', reject)
+    s.bind({ address, port, exclusive: true }, () => resolve(s))
+  })
+}
+
+async function main(): Promise<void> {
+  const [portS, a, b, broadcastA, broadcastB] = process.argv.slice(2)
+  const port = Number(portS)
+  const own = [a!, b!]
+  const sockets = await Promise.all(own.map((address) => bind(address, port)))
+  const answer = Buffer.alloc(64)
+  let read = 0
+  sockets.forEach((s, lan) => {
+    s.on('message', (msg, rinfo) => {
+      const due = broadcastA ? msg[0] === PROBE && rinfo.address !== own[lan] : ++read % ANSWER_EVERY === 0
+      if (due) s.send(answer, rinfo.port, rinfo.address)
+    })
+  })
+  if (broadcastA && broadcastB) {
+    const probe = Buffer.alloc(64, PROBE)
+    for (const s of sockets) s.setBroadcast(true)
+    setInterval(() => {
+      sockets[0]!.send(probe, port, broadcastA)
+      sockets[1]!.send(probe, port, broadcastB)
+    }, INTERVAL_MS)
+  }
+  process.on('SIGTERM', () => process.exit(0))
+  console.log('ready')
+}
+
+await main()
