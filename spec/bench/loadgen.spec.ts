@@ -34,11 +34,12 @@ t.test('a generator that kept up is evidence; each way of falling behind is name
 })
 
 t.test('--rows: N and a kind letter', async (t) => {
-  t.same(parseRows('1000r, 500q,2000b,1000h'), [
+  t.same(parseRows('1000r, 500q,2000b,1000h,1000n'), [
     { peers: 1000, kind: 'responders' },
     { peers: 500, kind: 'requestors' },
     { peers: 2000, kind: 'burst' },
     { peers: 1000, kind: 'hog' },
+    { peers: 1000, kind: 'floor' },
   ])
-  t.throws(() => parseRows('1000x'), /"1000x" is not N followed by r, q, b or h/)
+  t.throws(() => parseRows('1000x'), /"1000x" is not N followed by r, q, b, h or n/)
 })
