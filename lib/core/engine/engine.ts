@@ -3,7 +3,6 @@
 // It reads no clock and does no I/O: every call takes `now` (monotonic ms) and returns effects
 // for the daemon to carry out, like dhcpleased's engine.c composing imsgs for the parent. What
 // the shell wants to know it reads from view(), a plain-data snapshot, never from live state.
-import { held } from '../path/flap-damping.js'
 import { LinkEvent, LinkState, linkStep } from '../path/link-fsm.js'
 import { sameSubnet } from '../util/ipv4.js'
 import type { HeldAddress, Message } from '../wire/codec.js'
@@ -12,11 +11,12 @@ import { whoAnswers } from './answering.js'
 import { Blindness } from './blindness.js'
 import type { EngineConfig, Tunables } from './config.js'
 import type { Effect } from './effects.js'
+import { type ExpiryParts, expire, nextDeadline } from './expiry.js'
 import { downList, downOnFor, LocalLans, noLargerThan } from './local-lans.js'
 import { PathChanges, pathView } from './path-change.js'
 import { forgetMs, type Peer, type PeerLan, PeerTable } from './peer-table.js'
 import { record, setServices } from './peer-word.js'
-import { answeredByAll, asked, ProbeRounds } from './probe-round.js'
+import { answeredByAll, ProbeRounds } from './probe-round.js'
 import { NO_SERVICES } from './services.js'
 import type { OwnIPv6 } from './trust6.js'
 import type { EngineView } from './view.js'
@@ -31,6 +31,7 @@ export class Engine {
   readonly #rounds: ProbeRounds
   readonly #lans: LocalLans
   readonly #paths: PathChanges
+  readonly #expiry: ExpiryParts
   readonly #blindness = new Blindness(() => this.#cfg.intervalMs)
   readonly #isPeerAddress = (address: number): boolean => this.#peers.isPeerAddress(address)
   /** What the drop checks read; rebuilt when the configuration changes. */
@@ -50,6 +51,7 @@ export class Engine {
     const deadline = (at: number) => void (this.#soonest = Math.min(this.#soonest, at))
     const parts = { lans: this.#lans, rounds: this.#rounds, peers: this.#peers }
     this.#paths = new PathChanges({ config: () => this.#cfg, ...parts, deadline })
+    this.#expiry = { config: () => this.#cfg, ...parts, paths: this.#paths, blindness: this.#blindness }
     this.#admit = admitContext(cfg, this.#ignore, this.#peers, this.#rounds)
   }
 
@@ -195,55 +197,15 @@ export class Engine {
     return this.#notices(out)
   }
 
-  /**
-   * Judge every deadline that has passed: unanswered rounds and overdue INQs count as missed,
-   * flap-damping holds end, silent peers are forgotten. The only place a miss is counted.
-   *
-   * `blind` says whether faild may have missed packets of its own doing since it last judged (a
-   * drain that did not finish, timers far behind, the socket dropping what it could not queue).
-   * It is asked only when a miss is about to be counted, so an idle daemon never pays for it.
-   * What faild could not observe it does not judge: a miss whose window saw it blind counts only
-   * for a path silent for OVERLOAD_SILENCE intervals, so a dead path is still found under
-   * overload, later (see Blindness).
-   */
+  /** Judge every deadline that has passed (see expiry.ts); `blind`: faild may have missed packets of its own doing. */
   expire(now: number, blind: () => boolean = () => false): Effect[] {
-    const out: Effect[] = []
-    const judge = this.#blindness.judge(now, blind)
-    for (const [lan, round] of this.#rounds.due(now)) {
-      for (const peer of this.#peers) {
-        const pl = peer.lans[lan]!
-        // A peer discovered after the INQ went out is not judged for it.
-        const missed =
-          pl.address !== 0 && peer.since < round.sentAt && asked(round, peer.id) && !round.acked.has(peer.id)
-        if (missed && judge(peer, pl, round.sentAt)) this.#paths.missed(peer, lan, now, out)
-      }
-    }
-    for (const peer of this.#peers) {
-      peer.lans.forEach((pl, lan) => {
-        this.#paths.endHold(peer, lan, now, out)
-        this.#paths.missInqs(peer, lan, now, out, (since) => judge(peer, pl, since))
-      })
-      // Said by no packet for that long (a lost "holds none" notice, an ACK-only holder gone quiet): stale.
-      if (peer.services.length > 0 && now - peer.servicesAt >= forgetMs(peer, this.#cfg.intervalMs))
-        setServices(peer, NO_SERVICES, out)
-      const forgotten = this.#peers.forgetIfSilent(peer, now, this.#cfg.intervalMs)
-      if (forgotten) out.push(forgotten)
-    }
-    return out
+    return expire(this.#expiry, now, blind)
   }
 
   /** The earliest time at which expire() has something to judge: exact, O(peers). */
   nextDeadline(): number {
-    let next = this.#rounds.nextDue()
-    for (const peer of this.#peers) {
-      const forget = forgetMs(peer, this.#cfg.intervalMs)
-      next = Math.min(next, peer.lastHeard + forget, peer.services.length > 0 ? peer.servicesAt + forget : Infinity)
-      for (const pl of peer.lans) {
-        next = Math.min(next, pl.inqDue, held(pl.flaps) ? pl.flaps.heldUntil : Infinity)
-      }
-    }
-    this.#soonest = next
-    return next
+    this.#soonest = nextDeadline(this.#expiry)
+    return this.#soonest
   }
 
   /** No deadline is earlier than this (O(1)); deadlines set since the last nextDeadline() included. */
