@@ -2,7 +2,8 @@
 import type { Message } from '../wire/codec.js'
 import type { EngineConfig } from './config.js'
 import type { DropReason } from './effects.js'
-import type { Peer, PeerTable } from './peer-table.js'
+import type { Peer } from './peer.js'
+import type { PeerTable } from './peer-table.js'
 import type { AckVerdict, ProbeRounds } from './probe-round.js'
 import { advertisesImplausible, claimsKept, notThePeer, type TrustConfig } from './trust.js'
 

@@ -11,7 +11,7 @@
 // than it waits for them (a stalled event loop, a drain that reads a flood for a second), so a
 // peer that begins to say so then, or soon after, or soon after faild was blind, is likely
 // describing faild's lateness, not the LAN.
-import type { Peer, PeerLan } from './peer-table.js'
+import type { Peer, PeerLan } from './peer.js'
 import { inqWaitMs, OVERLOAD_SILENCE } from './timing.js'
 
 /** Whether one miss may be counted: the peer, its path, and when the miss's window opened. */

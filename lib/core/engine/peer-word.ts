@@ -3,7 +3,7 @@ import type { Message } from '../wire/codec.js'
 import { newer } from './admit.js'
 import type { EngineConfig } from './config.js'
 import type { Effect } from './effects.js'
-import type { Peer, PeerLan } from './peer-table.js'
+import type { Peer, PeerLan } from './peer.js'
 import { claimed, sameHeld } from './services.js'
 import { DEAF_EXCUSE_PACKETS } from './timing.js'
 

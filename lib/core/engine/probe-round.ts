@@ -1,6 +1,7 @@
 // The requestor's probe rounds: sequence numbers, the INQs awaiting ACKs on each LAN, RTT, verdicts.
 import { ackTimeoutMs, NO_RTT, type Rtt, rttSample } from '../path/rtt.js'
-import type { Peer, PeerTable } from './peer-table.js'
+import type { Peer } from './peer.js'
+import type { PeerTable } from './peer-table.js'
 
 /** One INQ broadcast on one LAN, and who answered it in time. */
 export interface Round {

@@ -1,7 +1,7 @@
 // admit.ts: one row per drop reason, each just past the rows before it, and the serial-number order.
 import t from 'tap'
 import { ADMIT, type AdmitContext, type Arrival, admit, newer, seqOrder } from '../../../lib/core/engine/admit.js'
-import type { Peer } from '../../../lib/core/engine/peer-table.js'
+import type { Peer } from '../../../lib/core/engine/peer.js'
 import type { AckVerdict } from '../../../lib/core/engine/probe-round.js'
 import type { Message } from '../../../lib/core/wire/codec.js'
 import { ackFrom, inqFrom } from '../../support/messages.js'

@@ -1,6 +1,7 @@
 // peer-table.ts: learning peers, restarts, a new id on an old address, eviction, forgetting, INQ expectations.
 import t from 'tap'
-import { forgetMs, type LearnConfig, PeerTable } from '../../../lib/core/engine/peer-table.js'
+import { forgetMs } from '../../../lib/core/engine/peer.js'
+import { type LearnConfig, PeerTable } from '../../../lib/core/engine/peer-table.js'
 import { silentMs } from '../../../lib/core/engine/trust.js'
 import type { Message } from '../../../lib/core/wire/codec.js'
 import { inqFrom } from '../../support/messages.js'
