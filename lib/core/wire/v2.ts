@@ -5,7 +5,7 @@
 //   4  u32 sender node id   8  u32 sender boot id 12  u32 sequence
 //  16  u32 to (ACK: the requestor answered; else 0)  20  u16 sender's INQ interval in ms
 //  22  u8  slot the packet was sent on              23  u8 flags (bit 0 ANSWER-ALL, bit 1 SIGNED)
-// then TLVs (tlv.ts) to the trailer; if SIGNED: u8 key id and HMAC-SHA256 of every byte before it.
+// then TLVs (tlv.ts; read by v2-body.ts) to the trailer; if SIGNED: u8 key id and HMAC-SHA256 of every byte before it.
 // The encoder writes the TLVs in type order (LANs in the packet's order); the decoder takes any order.
 import { createHmac, timingSafeEqual } from 'node:crypto'
 import type { WireKey } from './codec.js'
@@ -24,10 +24,11 @@ import {
   TRAILER_SIZE,
   VERSION_2,
 } from './constants.js'
-import { lanValueSize, readLan, writeLan } from './lan-tlv.js'
-import type { Packet, PacketDecodeError, PacketKind, PacketLan, PacketResult, PacketService } from './packet.js'
-import { readService, serviceValueSize, writeService } from './service-tlv.js'
-import { ByteWriter, scanTlvs } from './tlv.js'
+import { lanValueSize, writeLan } from './lan-tlv.js'
+import type { Packet, PacketDecodeError, PacketKind, PacketResult } from './packet.js'
+import { serviceValueSize, writeService } from './service-tlv.js'
+import { ByteWriter } from './tlv.js'
+import { DOWN_ON_FIXED, hasSlot, readBody } from './v2-body.js'
 
 const TYPE_OF: Record<PacketKind, PacketType> = { inq: PacketType.Inq, ack: PacketType.Ack, notice: PacketType.Notice }
 const KIND_OF: Record<number, PacketKind | undefined> = { 1: 'inq', 2: 'ack', 3: 'notice' }
@@ -69,9 +70,6 @@ function check(p: Packet): void {
   if (services.length > MAX_SERVICES) bad(`${services.length} service addresses`)
   for (const s of services) if (!slots.has(s.slot)) bad(`a service address on slot ${s.slot}`)
 }
-
-/** DOWN-ON: u8 slot and 3 reserved bytes before the ids. */
-const DOWN_ON_FIXED = 4
 
 /** Encode a packet as v2, signed with `key` if given; throws RangeError only on a packet this program built wrong. */
 export function encodeV2(p: Packet, key?: WireKey): Buffer {
@@ -177,102 +175,4 @@ export function decodeV2(buf: Uint8Array, keys: readonly WireKey[] = []): Packet
   if (body.downOn) packet.downOn = body.downOn
   if (body.services) packet.services = body.services
   return { ok: true, packet }
-}
-
-function hasSlot(lans: readonly PacketLan[], slot: number): boolean {
-  for (const l of lans) if (l.slot === slot) return true
-  return false
-}
-
-/** What the TLVs say; DOWN-ON and SERVICE only when the packet has them (few do). */
-type Body = Pick<Packet, 'lans' | 'down' | 'answer' | 'cluster' | 'heard' | 'overloadMs'> & {
-  readonly downOn?: Array<{ slot: number; ids: readonly number[] }>
-  readonly services?: PacketService[]
-}
-/** An empty down or answer list: most packets have one, and share it. */
-const NO_IDS: readonly number[] = Object.freeze([])
-
-type Into = { -readonly [K in keyof Body]: Body[K] } & { lans: PacketLan[] }
-
-/** Reads one known TLV's value b[at, at + length) into the body; returns why not, if it cannot. */
-type Reader = (b: Buffer, at: number, length: number, into: Into, kind: PacketKind) => PacketDecodeError | undefined
-
-/** Store a value read, or pass on why it could not be. */
-function put<T extends number | readonly number[]>(
-  v: T | PacketDecodeError,
-  store: (v: T) => void,
-): PacketDecodeError | undefined {
-  if (typeof v === 'string') return v
-  store(v)
-  return undefined
-}
-
-const u16 = (b: Buffer, at: number, length: number): number | PacketDecodeError =>
-  length === 2 ? b.readUInt16BE(at) : 'ERR_BAD_LENGTH'
-
-/** One more LAN: at most 16, each slot once. */
-function addLan(b: Buffer, at: number, length: number, into: Into): PacketDecodeError | undefined {
-  const lan = readLan(b, at, length)
-  if (typeof lan === 'string') return lan
-  if (into.lans.length === MAX_LANS || hasSlot(into.lans, lan.slot)) return 'ERR_BAD_LAN'
-  into.lans.push(lan)
-  return undefined
-}
-
-/** One more DOWN-ON: in an INQ or notice, each slot once. */
-function addDownOn(b: Buffer, at: number, length: number, into: Into, kind: PacketKind): PacketDecodeError | undefined {
-  if (kind === 'ack') return 'ERR_BAD_TLV'
-  if (length < DOWN_ON_FIXED) return 'ERR_BAD_LENGTH'
-  const slot = b[at]!
-  if (b[at + 1] !== 0 || b[at + 2] !== 0 || b[at + 3] !== 0) return 'ERR_BAD_TLV'
-  const downOn = (into.downOn ??= [])
-  if (downOn.length === MAX_LANS || downOn.some((d) => d.slot === slot)) return 'ERR_BAD_TLV'
-  const ids = readIds(b, at + DOWN_ON_FIXED, length - DOWN_ON_FIXED)
-  if (typeof ids === 'string') return ids
-  downOn.push({ slot, ids })
-  return undefined
-}
-
-const READERS: Readonly<Record<number, Reader | undefined>> = {
-  [TlvType.Lan]: addLan,
-  [TlvType.Down]: (b, at, length, into) => put(readIds(b, at, length), (ids) => (into.down = ids)),
-  [TlvType.Answer]: (b, at, length, into, kind) =>
-    kind === 'inq' ? put(readIds(b, at, length), (ids) => (into.answer = ids)) : 'ERR_BAD_TLV',
-  [TlvType.Cluster]: (b, at, length, into) =>
-    length !== 4 ? 'ERR_BAD_LENGTH' : (into.cluster = b.readUInt32BE(at)) === 0 ? 'ERR_BAD_TLV' : undefined,
-  [TlvType.Heard]: (b, at, length, into) => put(u16(b, at, length), (n) => (into.heard = n)),
-  [TlvType.Overload]: (b, at, length, into) => put(u16(b, at, length), (n) => (into.overloadMs = n)),
-  [TlvType.DownOn]: addDownOn,
-  [TlvType.Service]: (b, at, length, into) => readService(b, at, length, (into.services ??= [])),
-}
-
-/** TLV types a packet may carry more than once: one per LAN or per address. */
-const REPEATS: ReadonlySet<number> = new Set([TlvType.Lan, TlvType.DownOn, TlvType.Service])
-
-/** The TLVs between the header and `end`, read into the packet's fields. */
-function readBody(b: Buffer, end: number, kind: PacketKind): Body | PacketDecodeError {
-  const into: Into = { lans: [], down: NO_IDS, answer: NO_IDS, cluster: 0 }
-  let seen = 0 // bit t: a TLV of known type t (other than those that repeat) was read
-  const error = scanTlvs<PacketDecodeError>(b, HEADER_SIZE_2, end, (type, critical, at, length) => {
-    const reader = READERS[type]
-    if (!reader) return critical ? 'ERR_UNKNOWN_CRITICAL' : undefined
-    if (!REPEATS.has(type)) {
-      if (seen & (1 << type)) return 'ERR_DUPLICATE_TLV'
-      seen |= 1 << type
-    }
-    return reader(b, at, length, into, kind)
-  })
-  return error ?? into
-}
-
-/** A list of non-zero u32 node ids filling b[at, at + length). */
-function readIds(b: Buffer, at: number, length: number): number[] | PacketDecodeError {
-  if (length % 4 !== 0) return 'ERR_BAD_LENGTH'
-  const out: number[] = []
-  for (let p = at; p < at + length; p += 4) {
-    const id = b.readUInt32BE(p)
-    if (id === 0) return 'ERR_BAD_NODE'
-    out.push(id)
-  }
-  return out
 }
