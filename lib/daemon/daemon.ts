@@ -3,22 +3,20 @@ import { placeAddresses, placeGateways, placeGateways6, placeTargets } from '../
 import type { Options } from '../config/types.js'
 import type { Effect } from '../core/engine/effects.js'
 import type { EngineView } from '../core/engine/view.js'
-import { isIPv6Only, type Lan } from '../core/lans.js'
+import type { Lan } from '../core/lans.js'
 import type { Matrix } from '../core/report/matrix.js'
 import type { StatusReport } from '../core/report/status-format.js'
 import type { StatusInput } from '../core/report/status-report.js'
 import type { Gateway, Gateway6 } from '../core/routes/gateway.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
-import { formatIPv6 } from '../core/util/ipv6.js'
 import type { WireKey } from '../core/wire/codec.js'
 import { readKeyFile } from '../host/key-file.js'
 import { discoverLans } from '../host/lan-discovery.js'
 import { linkReturned } from '../host/neighbours.js'
-import { INQ_GROUP } from '../host/transport6.js'
-import { RECV_BUFFER_BYTES } from '../host/udp-socket.js'
 import { buildParts, type DaemonDeps, type Parts, targetConfig } from './parts.js'
 import { type Prepared, prepareReload } from './reload.js'
 import type { Wanted } from './route-sync.js'
+import { logBuffer, logStart } from './start-log.js'
 import { wanted } from './wanted.js'
 
 export type { DaemonDeps }
@@ -82,7 +80,7 @@ export class Daemon {
           }),
         () => p.datagrams.stop(),
       )
-      this.#logBuffer(buffer)
+      logBuffer(this.#deps.log, buffer)
       this.#owning = true
       await started(
         () => p.routes.start(this.#gateways.map((g) => g.len)),
@@ -101,7 +99,7 @@ export class Daemon {
       for (const stop of undo) await stop()
       throw err
     }
-    this.#logStart(p)
+    logStart(this.#deps.log, o, p.lans, p.engine.config.nodeId, this.#keys.length > 0)
     p.scheduler.start(o.requestor)
     p.probes.start(targetConfig(o))
     // After the first INQ is due: at start no peer is known yet, so no carrier event can move a route.
@@ -109,44 +107,6 @@ export class Daemon {
       kernel: () => p.sync.kernelChanged(),
       interfaces: () => p.interfaces.changed(),
     })
-  }
-
-  #logBuffer(buffer: number): void {
-    if (buffer >= RECV_BUFFER_BYTES / 4) return
-    this.#deps.log.info(
-      `UDP receive buffer is ${buffer >> 10} KiB (net.core.rmem_max): ` +
-        `ACKs may be lost in clusters over ~${Math.floor(buffer / 1024)} hosts`,
-    )
-  }
-
-  #logStart(p: Parts): void {
-    const o = this.#opt
-    const v6 = (l: Lan) => (l.ipv6 ? ` ${formatIPv6(l.ipv6.address)}/${l.ipv6.prefixLen}` : '')
-    const only6 = (l: Lan) => ` (IPv6 only: probing ${INQ_GROUP} from ${formatIPv6(l.linkLocal!)})`
-    const lanList = p.lans
-      .map((l) =>
-        isIPv6Only(l)
-          ? `${l.label}=${l.iface}${v6(l)}${only6(l)}`
-          : `${l.label}=${l.iface} ${formatIPv4(l.address)}/${l.prefixLen}${v6(l)}`,
-      )
-      .join(', ')
-    this.#deps.log.info(
-      `started as node ${formatIPv4(p.engine.config.nodeId)}, ${o.requestor ? `requestor every ${o.interval}s` : 'responder only'}, ` +
-        `-f ${o.failAfter} -s ${o.upAfter}, port ${o.port}, table ${o.table}${o.dryRun ? ', dry run' : ''}; LANs ${lanList}` +
-        (o.configFile ? `; config ${o.configFile}` : ''),
-    )
-    if (this.#keys.length === 0) {
-      const lans = p.lans.map((l) => l.label).join(', ')
-      this.#deps.log.warn(
-        `no --key-file: any host on LAN ${lans} can forge faild packets (keep a dead path up, take a live one ` +
-          'down while it sends); see README "Security"',
-      )
-      if (p.lans.some((l) => l.ipv6))
-        this.#deps.log.warn(
-          "no --key-file: peers' IPv6 addresses are not followed (a packet's IPv4 source proves nothing " +
-            'about them), so no IPv6 route is swapped; see README "IPv6"',
-        )
-    }
   }
 
   #onCarrier(iface: string, carrier: boolean): void {
