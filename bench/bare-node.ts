@@ -6,26 +6,18 @@
 // each LAN every 100 ms and answers every probe of another host, as faild does in a small cluster
 // (an INQ per LAN per interval, every INQ answered, its own broadcasts read back). It decodes
 // nothing, keeps no state and sets no other timer: what it costs is Node's and the kernel's share.
-import dgram from 'node:dgram'
+import { bindUdp } from './bind-udp.js'
 
 /** Alone: one answer per this many datagrams read. */
 const ANSWER_EVERY = 16
 const INTERVAL_MS = 100
 const PROBE = 1
 
-function bind(address: string, port: number): Promise<dgram.Socket> {
-  return new Promise((resolve, reject) => {
-    const s = dgram.createSocket('udp4')
-    s.once('error', reject)
-    s.bind({ address, port, exclusive: true }, () => resolve(s))
-  })
-}
-
 async function main(): Promise<void> {
   const [portS, a, b, broadcastA, broadcastB] = process.argv.slice(2)
   const port = Number(portS)
   const own = [a!, b!]
-  const sockets = await Promise.all(own.map((address) => bind(address, port)))
+  const sockets = await Promise.all(own.map((address) => bindUdp(address, port)))
   const answer = Buffer.alloc(64)
   let read = 0
   sockets.forEach((s, lan) => {

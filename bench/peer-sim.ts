@@ -2,23 +2,16 @@
 //   node peer-sim.js PORT N DAEMON_A DAEMON_B
 // Prints a JSON line of counters every second, with its first INQ's arrival time (epoch ms). The
 // scale bench uses bench/loadgen instead: this one is for 50 hosts, where Node keeps up.
-import dgram from 'node:dgram'
+import type dgram from 'node:dgram'
 import { toPacket } from '../lib/core/engine/pairing.js'
 import { formatIPv4, parseIPv4 } from '../lib/core/util/ipv4.js'
 import { encodeV2 } from '../lib/core/wire/v2.js'
+import { bindUdp } from './bind-udp.js'
 import { simAddress } from './sim-address.js'
 
 /** Wire format 2: the sequence number, an ACK's target, the version byte. */
 const OFF_SEQ = 12
 const OFF_TO = 16
-
-function bind(address: string, port: number): Promise<dgram.Socket> {
-  return new Promise((resolve, reject) => {
-    const s = dgram.createSocket('udp4')
-    s.once('error', reject)
-    s.bind({ address, port, exclusive: true }, () => resolve(s))
-  })
-}
 
 async function main(): Promise<void> {
   const [portS, nS, daemonA, daemonB] = process.argv.slice(2)
@@ -46,10 +39,10 @@ async function main(): Promise<void> {
     }
   })
   for (const lan of [0, 1]) {
-    for (let i = 0; i < n; i++) peers[i]!.sockets.push(await bind(simAddress(lan, i), port))
+    for (let i = 0; i < n; i++) peers[i]!.sockets.push(await bindUdp(simAddress(lan, i), port))
   }
   // The daemon's INQs go to 255.255.255.255 on both LANs: one socket hears both, the source tells the LAN.
-  const bcast = await bind('255.255.255.255', port)
+  const bcast = await bindUdp('255.255.255.255', port)
   bcast.on('message', (data, rinfo) => {
     const lan = daemon.indexOf(rinfo.address)
     if (lan < 0 || data[2] !== 2 || data[3] !== 1) return // a v2 INQ from the daemon
