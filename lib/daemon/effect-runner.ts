@@ -1,5 +1,5 @@
 // Carries out the engine's effects: sends packets, counts drops, and reports peer and damping events.
-import type { Effect, LinkChange, SendCommand, ServicesEvent } from '../core/engine/effects.js'
+import type { BehindEvent, Effect, LinkChange, SendCommand, ServicesEvent } from '../core/engine/effects.js'
 import { type OwnLan, toPacket } from '../core/engine/pairing.js'
 import type { NotifyEvent } from '../core/report/change-log.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
@@ -75,6 +75,9 @@ export class EffectRunner {
           changed = true
           this.#services(now, fx)
           break
+        case 'behind':
+          this.#behind(now, fx)
+          break
       }
     }
     return { links, changed }
@@ -107,6 +110,17 @@ export class EffectRunner {
     const { log, label } = this.#deps
     const where = fx.services.map((s) => `${formatIPv4(s.address)}/${s.len} on LAN ${label(s.lan)}`)
     log.info(`peer ${formatIPv4(fx.peer)} holds ${where.length > 0 ? where.join(', ') : 'no service address'}`)
+  }
+
+  /** A peer says it is behind, or caught up: within the peer events' budget (an outsider can say it per packet). */
+  #behind(now: number, fx: BehindEvent): void {
+    if (!this.#peerBudget(now)) return
+    const peer = formatIPv4(fx.peer)
+    this.#deps.log.info(
+      fx.ms > 0
+        ? `peer ${peer} says it is ${fx.ms} ms behind (overloaded): its INQs are waited for that much longer, and an ACK it owes is not counted missed while it is heard`
+        : `peer ${peer} caught up: its deadlines are as before`,
+    )
   }
 
   /** One more peer event within the budget an outsider cannot exhaust; said when some were left out. */

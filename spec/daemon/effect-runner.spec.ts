@@ -80,3 +80,17 @@ t.test(
     t.same(old.sent, [['broadcast', 1]], 'wireVersion 1: as faild 0.1 sends')
   },
 )
+
+t.test('a peer that says it is behind, and catches up: a line each, what it means', async (t) => {
+  const { log, at } = capturingLogger()
+  const runner = new EffectRunner(
+    { ...wire(), log, drops: new Drops(log, () => 'A', false), label: () => 'A' },
+    undefined,
+  )
+  runner.run(0, [{ kind: 'behind', peer: 0xc6120102, ms: 200 }])
+  runner.run(1, [{ kind: 'behind', peer: 0xc6120102, ms: 0 }])
+  t.match(at('info'), [
+    /^peer 198\.18\.1\.2 says it is 200 ms behind \(overloaded\): its INQs are waited for that much longer/,
+    /^peer 198\.18\.1\.2 caught up: its deadlines are as before$/,
+  ])
+})

@@ -14,6 +14,9 @@
 import type { Peer, PeerLan } from './peer.js'
 import { inqWaitMs, OVERLOAD_SILENCE } from './timing.js'
 
+/** OVERLOAD's value is a u16. */
+const MAX_OVERLOAD_MS = 0xffff
+
 /** Whether one miss may be counted: the peer, its path, and when the miss's window opened. */
 export type Judge = (peer: Peer, pl: PeerLan, since: number) => boolean
 
@@ -24,6 +27,8 @@ export class Blindness {
   #sentAt = -Infinity
   /** When an INQ last went out later than peers wait for it (-Infinity: never). */
   #lateAt = -Infinity
+  /** The most an INQ went out late beyond the interval since the last window without lateness (ms). */
+  #lateByMs = 0
   readonly #intervalMs: () => number
 
   constructor(intervalMs: () => number) {
@@ -50,8 +55,24 @@ export class Blindness {
 
   /** This host (a requestor) sent its INQs at `now`: later than peers wait since the last, they counted it missed. */
   sent(now: number): void {
-    if (now - this.#sentAt > inqWaitMs(this.#intervalMs()) && this.#sentAt !== -Infinity) this.#lateAt = now
+    const intervalMs = this.#intervalMs()
+    if (now - this.#sentAt > inqWaitMs(intervalMs) && this.#sentAt !== -Infinity) {
+      const recent = now - this.#lateAt <= OVERLOAD_SILENCE * intervalMs
+      this.#lateByMs = Math.max(recent ? this.#lateByMs : 0, now - this.#sentAt - intervalMs)
+      this.#lateAt = now
+    }
     this.#sentAt = now
+  }
+
+  /**
+   * How far behind this host says it is in its packets (OVERLOAD), so that peers wait for them
+   * longer: 0 once it was neither blind nor late for OVERLOAD_SILENCE intervals; else the most
+   * its INQs went out late lately, at least one interval (blind, it may answer late or not at all).
+   */
+  behindMs(now: number): number {
+    const window = OVERLOAD_SILENCE * this.#intervalMs()
+    if (now - Math.max(this.#at, this.#lateAt) > window) return 0
+    return Math.round(Math.min(window, MAX_OVERLOAD_MS, Math.max(this.#intervalMs(), this.#lateByMs)))
   }
 
   /**

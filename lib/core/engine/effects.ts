@@ -78,6 +78,13 @@ export interface ServicesEvent {
   readonly services: readonly HeldAddress[]
 }
 
-export type EngineEvent = LinkChange | PeerEvent | DropEvent | DampedEvent | ServicesEvent
+/** A peer began to say it is behind (OVERLOAD), by `ms`, or stopped (0): its deadlines widen, or no longer. */
+export interface BehindEvent {
+  readonly kind: 'behind'
+  readonly peer: number
+  readonly ms: number
+}
+
+export type EngineEvent = LinkChange | PeerEvent | DropEvent | DampedEvent | ServicesEvent | BehindEvent
 
 export type Effect = Command | EngineEvent

@@ -109,6 +109,8 @@ export class Engine {
     const cfg = this.#cfg
     if (!cfg.requestor) return []
     const out: Effect[] = []
+    if (cfg.addresses.some((a) => a !== 0)) this.#blindness.sent(now)
+    const behind = this.#blindness.behindMs(now)
     const seq = this.#rounds.nextSeq()
     const room = this.#lans.idRoom(cfg)
     const down = cfg.addresses.map((_, lan) => downList(this.#peers, lan, room, seq))
@@ -122,12 +124,15 @@ export class Engine {
       const expected = answer?.length ?? this.#peers.on(lan)
       this.#soonest = Math.min(this.#soonest, this.#rounds.open(lan, seq, now, cfg.intervalMs, asked, expected))
       const downOn = downOnFor(down, lan, answer?.length ?? 0, room)
-      const inq = { ...this.#lans.message(cfg, 'inq', lan, seq, down[lan]!), ...(downOn ? { downOn } : {}) }
+      const inq = {
+        ...this.#lans.message(cfg, 'inq', lan, seq, down[lan]!),
+        ...(downOn ? { downOn } : {}),
+        ...(behind ? { overloadMs: behind } : {}),
+      }
       const msg = answer === undefined ? inq : { ...inq, answer }
       out.push({ kind: 'send', lan, to: 'broadcast', msg })
       for (const to of cfg.unicast?.[lan] ?? []) out.push({ kind: 'send', lan, to, msg })
     })
-    if (out.length > 0) this.#blindness.sent(now)
     return out
   }
 
@@ -265,7 +270,12 @@ export class Engine {
     if (msg.kind === 'inq' && (msg.answer === undefined || msg.answer.includes(cfg.nodeId))) {
       const down = pl.link.state === LinkState.Down ? [msg.from] : []
       // In the INQ's wire version: a v1 host reads nothing else.
-      const ack = { ...this.#lans.message(cfg, 'ack', lan, msg.seq, down, msg.from), version: msg.version }
+      const behind = this.#blindness.behindMs(now)
+      const ack = {
+        ...this.#lans.message(cfg, 'ack', lan, msg.seq, down, msg.from),
+        version: msg.version,
+        ...(behind ? { overloadMs: behind } : {}),
+      }
       // `src` is only what the packet claims until the peer is confirmed: no reflection (#11).
       const reply = peer.confirmed ? ack : noLargerThan(ack, msg)
       const bound = peer.confirmed || msg.bytes === undefined ? {} : { maxBytes: msg.bytes }

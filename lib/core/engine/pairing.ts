@@ -143,6 +143,7 @@ export function toLocal(p: Packet, own: readonly OwnLan[], bytes?: number): Pair
     services: lanOf && servicesOf(p, lanOf),
     addresses6,
     linkLocals,
+    overloadMs: p.overloadMs,
     // Only an INQ asks for answers; undefined: every receiver answers (ANSWER-ALL, or v1).
     answer: p.kind === 'inq' && !p.answerAll ? p.answer : undefined,
   }

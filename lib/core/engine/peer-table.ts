@@ -132,7 +132,7 @@ export class PeerTable {
    * heard. Returns the earliest INQ deadline of the peer.
    */
   expectInqs(peer: Peer, now: number, lan: number): number {
-    const due = now + inqWaitMs(peer.intervalMs)
+    const due = now + inqWaitMs(peer.intervalMs) + peer.behindMs
     let soonest = Infinity
     peer.lans.forEach((pl, i) => {
       if (pl.address !== 0 && (i === lan || pl.inqDue === Infinity)) pl.inqDue = due

@@ -5,7 +5,7 @@ import type { EngineConfig } from './config.js'
 import type { Effect } from './effects.js'
 import type { Peer, PeerLan } from './peer.js'
 import { claimed, sameHeld } from './services.js'
-import { DEAF_EXCUSE_PACKETS } from './timing.js'
+import { DEAF_EXCUSE_PACKETS, OVERLOAD_SILENCE } from './timing.js'
 
 export interface WordContext {
   readonly cfg: EngineConfig
@@ -24,11 +24,24 @@ export function record(peer: Peer, lan: number, msg: Message, now: number, c: Wo
   hears(pl, !msg.down.includes(c.cfg.nodeId), c.blind)
   services(peer, msg, now, c)
   pl.lastHeard = now
+  const ms = behind(peer, msg, c)
+  if ((ms === 0) !== (peer.behindMs === 0)) c.out.push({ kind: 'behind', peer: peer.id, ms })
+  peer.behindMs = ms
   if (msg.kind === 'inq') {
     pl.lastSeq = msg.seq
     reported(peer, lan, msg, now)
   }
   outOfService(peer, msg, now, c)
+}
+
+/**
+ * How much longer the peer's packets are waited for (OVERLOAD): what it says, up to OVERLOAD_SILENCE
+ * of the longer interval, as long as faild holds its own judgement when blind. A packet that says
+ * nothing says it caught up.
+ */
+function behind(peer: Peer, msg: Message, c: WordContext): number {
+  if (msg.overloadMs === undefined) return 0
+  return Math.min(msg.overloadMs, OVERLOAD_SILENCE * Math.max(peer.intervalMs, c.cfg.intervalMs))
 }
 
 /**

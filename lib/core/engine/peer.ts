@@ -70,6 +70,8 @@ export interface Peer {
   servicesAt: number
   /** Which packet last said which of its LANs are out of service (peer-word.ts outOfService). */
   readonly mask: MaskWord
+  /** How far behind its latest packet said it is (OVERLOAD, capped: peer-word.ts); 0: it keeps up. */
+  behindMs: number
 }
 
 /** The packet a peer's out-of-service mask was last taken from: the peer's own, updated in place per packet. */
@@ -115,6 +117,7 @@ export function newPeer(id: number, now: number, lanCount: number): Peer {
     services: NO_SERVICES,
     servicesAt: now,
     mask: noMask(),
+    behindMs: 0,
   }
 }
 

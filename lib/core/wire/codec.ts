@@ -70,6 +70,11 @@ interface Common {
   /** The datagram's size, set where it was received: an answer to an unconfirmed sender is no larger. */
   readonly bytes?: number
   /**
+   * Wire format 2's OVERLOAD: how far behind the sender says it is, in ms (its INQs and ACKs may
+   * come that much late); undefined: it keeps up.
+   */
+  readonly overloadMs?: number
+  /**
    * Wire format 2: the sender's down lists on its other LANs, by this host's LAN index (what a
    * packet on one LAN says of the others: the cluster's matrix). undefined where not said.
    */

@@ -64,6 +64,7 @@ export function packetOf(msg: Message, describe: DescribeLan, version: 1 | 2): P
     cluster: msg.cluster,
     ...(downOn.length > 0 ? { downOn } : {}),
     ...(services.length > 0 ? { services } : {}),
+    ...(msg.overloadMs ? { overloadMs: msg.overloadMs } : {}),
   }
 }
 
@@ -96,7 +97,9 @@ export function toV1(p: Packet): Message {
 
 /** What a placed message carries beyond v1's fields; an undefined one is left out of the message. */
 export type Extra = {
-  readonly [K in 'version' | 'bytes' | 'downOn' | 'services' | 'addresses6' | 'linkLocals']?: Message[K] | undefined
+  readonly [K in 'version' | 'bytes' | 'downOn' | 'services' | 'addresses6' | 'linkLocals' | 'overloadMs']?:
+    | Message[K]
+    | undefined
 } & { readonly answer?: readonly number[] | undefined }
 
 const NO_EXTRA: Extra = {}
@@ -134,6 +137,7 @@ export function placed(
   if (extra.addresses6 !== undefined) m.addresses6 = extra.addresses6
   if (extra.linkLocals !== undefined) m.linkLocals = extra.linkLocals
   if (extra.answer !== undefined) m.answer = extra.answer
+  if (extra.overloadMs !== undefined) m.overloadMs = extra.overloadMs
   return m as Message
 }
 

@@ -3,6 +3,7 @@ import t from 'tap'
 import { type OwnLan, toLocal, toPacket } from '../../../lib/core/engine/pairing.js'
 import type { Message } from '../../../lib/core/wire/codec.js'
 import type { Packet, PacketLan } from '../../../lib/core/wire/packet.js'
+import { decodeV2, encodeV2 } from '../../../lib/core/wire/v2.js'
 
 /** This host: 198.18.1.1/24 (A) and 198.18.2.1/24 (B). */
 const OWN: OwnLan[] = [
@@ -107,4 +108,26 @@ t.test('toPacket: our LANs as slots, and back through toLocal on a peer', async 
   const back = toLocal(p, peer)
   t.match(back.ok && back.msg, { lan: 0, addresses: [0xc6120201, 0xc6120101], outOfService: 0b10, seq: 42 })
   t.equal(toPacket({ ...msg, intervalMs: 0, answer: undefined }, OWN).kind, 'notice')
+})
+
+t.test('OVERLOAD: how far behind the sender is goes out, through wire format 2, and comes back', async (t) => {
+  const msg: Message = {
+    kind: 'ack',
+    to: 0xc6120102,
+    from: 0xc6120101,
+    boot: 3,
+    lan: 0,
+    seq: 42,
+    intervalMs: 100,
+    addresses: [0xc6120101, 0xc6120201],
+    down: [],
+    outOfService: 0,
+    cluster: 0,
+    overloadMs: 250,
+  }
+  const d = decodeV2(encodeV2(toPacket(msg, OWN)))
+  const back = d.ok ? toLocal(d.packet, OWN) : undefined
+  t.equal(back?.ok && back.msg.overloadMs, 250)
+  const none = decodeV2(encodeV2(toPacket({ ...msg, overloadMs: undefined }, OWN)))
+  t.equal(none.ok && none.packet.overloadMs, undefined, 'keeping up: no TLV')
 })

@@ -1,0 +1,71 @@
+// OVERLOAD: a host whose INQs went out late, or that was blind, says how far behind it is; its peers wait for it that much longer.
+import t from 'tap'
+import { type Effect, Engine } from '../../../lib/core/engine/engine.js'
+import type { Message } from '../../../lib/core/wire/codec.js'
+import { ackFrom, inqFrom } from '../../support/messages.js'
+import { TWO_LANS as base, ME, PEER, PEER_ADDR } from '../../support/two-lans.js'
+
+const PEER_SENDER = { from: PEER, addresses: PEER_ADDR }
+const inq = (lan: number, seq: number, over: Partial<Message> = {}): Message =>
+  inqFrom(PEER_SENDER, { lan, seq, ...over })
+const sent = (fx: Effect[]) => fx.flatMap((e) => (e.kind === 'send' ? [e.msg] : []))
+const behind = (fx: Effect[]) => sent(fx).map((m) => m.overloadMs)
+const missed = (e: Engine) => e.view().peers[0]!.paths.map((p) => p.missed)
+
+t.test('INQs that went out late say by how much, and stop once faild kept time for 10 intervals', async (t) => {
+  const e = new Engine(base)
+  t.same(behind(e.tick(0)), [undefined, undefined])
+  t.same(behind(e.tick(100)), [undefined, undefined], 'on time: nothing said')
+  t.same(behind(e.tick(400)), [200, 200], '200 ms late beyond the interval')
+  t.same(behind(e.receive(401, 0, PEER_ADDR[0]!, inq(0, 1))), [200], 'the ACK to a peer says it too')
+  for (let now = 500; now < 1400; now += 100) e.tick(now)
+  t.same(behind(e.tick(1400)), [200, 200], 'on time since, but within 10 intervals of the late INQ')
+  t.same(behind(e.tick(1500)), [undefined, undefined], 'on time for longer: caught up')
+})
+
+t.test('a faild found blind says one interval at least', async (t) => {
+  const e = new Engine(base)
+  e.tick(0)
+  e.receive(1, 0, PEER_ADDR[0]!, inq(0, 1))
+  e.tick(100)
+  e.expire(125, () => true) // the peer's INQ is overdue, and faild may not have read it
+  t.same(behind(e.tick(200)), [100, 100])
+})
+
+t.test('a peer that says it is behind: its INQs are waited for that much longer, up to 10 intervals', async (t) => {
+  const e = new Engine({ ...base, requestor: false })
+  const both = (now: number, seq: number, over: Partial<Message> = {}) => {
+    for (const lan of [0, 1]) e.receive(now, lan, PEER_ADDR[lan]!, inq(lan, seq, over))
+  }
+  both(0, 1, { overloadMs: 300 })
+  t.equal(e.nextDeadline(), 120 + 300, 'the interval, the grace and what it said')
+  both(100, 2, { overloadMs: 60_000 })
+  t.equal(e.nextDeadline(), 100 + 120 + 1000, 'no more than 10 of its 100 ms intervals')
+  both(200, 3)
+  t.equal(e.nextDeadline(), 200 + 120, 'a packet that says nothing: it caught up')
+})
+
+t.test('a peer that says it is behind and is heard on a LAN is not judged there for an ACK it owes', async (t) => {
+  const e = new Engine(base)
+  e.receive(0, 0, PEER_ADDR[0]!, inq(0, 1, { overloadMs: 200 }))
+  e.receive(0, 1, PEER_ADDR[1]!, inq(1, 1, { overloadMs: 200 }))
+  e.receive(1, 0, PEER_ADDR[0]!, ackFrom(PEER_SENDER, ME, { lan: 0, seq: 0, overloadMs: 200 }))
+  e.tick(100)
+  e.receive(120, 0, PEER_ADDR[0]!, inq(0, 2, { overloadMs: 200 }))
+  e.expire(160)
+  t.same(missed(e), [0, 1], 'heard on LAN A since the INQ: late, not lost; silent on LAN B: a miss')
+  e.receive(200, 0, PEER_ADDR[0]!, inq(0, 3))
+  e.tick(200)
+  e.receive(220, 0, PEER_ADDR[0]!, inq(0, 4))
+  e.expire(260)
+  t.same(missed(e)[0], 1, 'caught up: the ACK it owes counts again')
+})
+
+t.test('a peer that begins or stops saying it is behind is an event, once each', async (t) => {
+  const e = new Engine({ ...base, requestor: false })
+  const told = (fx: Effect[]) => fx.flatMap((x) => (x.kind === 'behind' ? [x.ms] : []))
+  t.same(told(e.receive(0, 0, PEER_ADDR[0]!, inq(0, 1))), [], 'keeping up: nothing to say')
+  t.same(told(e.receive(100, 0, PEER_ADDR[0]!, inq(0, 2, { overloadMs: 150 }))), [150])
+  t.same(told(e.receive(200, 0, PEER_ADDR[0]!, inq(0, 3, { overloadMs: 180 }))), [], 'still behind')
+  t.same(told(e.receive(300, 0, PEER_ADDR[0]!, inq(0, 4))), [0], 'caught up')
+})
