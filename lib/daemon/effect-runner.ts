@@ -118,7 +118,7 @@ export class EffectRunner {
     const peer = formatIPv4(fx.peer)
     this.#deps.log.info(
       fx.ms > 0
-        ? `peer ${peer} says it is ${fx.ms} ms behind (overloaded): its INQs are waited for that much longer, and an ACK it owes is not counted missed while it is heard`
+        ? `peer ${peer} says it is ${fx.ms} ms behind (overloaded): its INQs are waited for that much longer, and they alone judge its paths`
         : `peer ${peer} caught up: its deadlines are as before`,
     )
   }

@@ -39,8 +39,9 @@ export function expire(d: ExpiryParts, now: number, blind: () => boolean): Effec
       const pl = peer.lans[lan]!
       // A peer discovered after the INQ went out is not judged for it.
       const missed = pl.address !== 0 && peer.since < round.sentAt && asked(round, peer.id) && !round.acked.has(peer.id)
-      // A peer that says it is behind may answer late: heard there since the round went out, the path works.
-      const late = peer.behindMs > 0 && pl.lastHeard >= round.sentAt
+      // A peer that says it is behind may answer late or not at all: its INQs (their deadlines
+      // widened) and the down lists in them judge its paths in both directions until it catches up.
+      const late = peer.behindMs > 0 && peer.intervalMs > 0
       if (missed && !late && judge(peer, pl, round.sentAt)) paths.missed(peer, lan, now, out)
     }
   }
