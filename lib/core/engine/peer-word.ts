@@ -24,9 +24,12 @@ export function record(peer: Peer, lan: number, msg: Message, now: number, c: Wo
   hears(pl, !msg.down.includes(c.cfg.nodeId), c.blind)
   services(peer, msg, now, c)
   pl.lastHeard = now
-  const ms = behind(peer, msg, c)
-  if ((ms === 0) !== (peer.behindMs === 0)) c.out.push({ kind: 'behind', peer: peer.id, ms })
-  peer.behindMs = ms
+  // A notice (interval 0) tells what changed, built apart from the INQs: it says nothing of lateness.
+  if (msg.kind === 'ack' || msg.intervalMs > 0) {
+    const ms = behind(peer, msg, c)
+    if ((ms === 0) !== (peer.behindMs === 0)) c.out.push({ kind: 'behind', peer: peer.id, ms })
+    peer.behindMs = ms
+  }
   if (msg.kind === 'inq') {
     pl.lastSeq = msg.seq
     reported(peer, lan, msg, now)
