@@ -34,6 +34,8 @@ t.test('a stalling peer says it is behind; its peer moves no route for the stall
       await sleep(500)
       await stall()
     }
+    const status = await lab.faildctl(h2, ['status'])
+    t.match(status.stdout, /peer 198\.18\.1\.1 says it is \d+ ms behind \(overloaded\)/, 'faildctl status says so')
     await sleep(500)
     t.equal(count(/-> down/), before, `no path went down for ${STALLS} more stalls of ${STALL_MS} ms`)
     await until(() => /peer 198\.18\.1\.1 caught up/.test(watcher.output), 5000, 'host 2 hears that host 1 caught up')

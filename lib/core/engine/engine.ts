@@ -237,6 +237,7 @@ export class Engine {
         intervalMs: p.intervalMs,
         lastHeard: p.lastHeard,
         services: p.services,
+        behindMs: p.behindMs,
         paths: p.lans.map((pl, lan) => pathView(pl, this.#paths.verdict(pl, lan))),
       })),
     }

@@ -49,6 +49,8 @@ export interface PeerView {
   readonly paths: readonly PathView[]
   /** The service addresses it says it holds (only with a key), each at this host's LAN index. */
   readonly services: readonly HeldAddress[]
+  /** How far behind it says it is (OVERLOAD), in ms: its deadlines are widened by that; absent or 0: it keeps up. */
+  readonly behindMs?: number
 }
 
 export interface EngineView {

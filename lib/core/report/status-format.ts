@@ -38,6 +38,8 @@ export interface PeerStatus {
   readonly paths: readonly PathStatus[]
   /** The service addresses it says it holds (with a key only), and the LAN each is on. */
   readonly services?: ReadonlyArray<{ readonly address: string; readonly lan: string }>
+  /** How far behind it says it is (OVERLOAD), in ms; absent: it keeps up. */
+  readonly behindMs?: number
 }
 
 /** A probe target: a box that runs no faild, judged by its answers. */
@@ -172,6 +174,13 @@ function peerLines(s: StatusReport): string[] {
     tableWithIPv6(header, rows),
     ...s.peers.flatMap((p) =>
       (p.services ?? []).map((a) => `peer ${p.id} holds service address ${a.address} on LAN ${a.lan}`),
+    ),
+    ...s.peers.flatMap((p) =>
+      p.behindMs
+        ? [
+            `peer ${p.id} says it is ${p.behindMs} ms behind (overloaded): judged by its INQs alone, waited for that much longer`,
+          ]
+        : [],
     ),
   ]
 }

@@ -130,6 +130,7 @@ export function statusReport(s: StatusInput): Report {
           ],
     ),
     services: p.services.map((a) => ({ address: `${formatIPv4(a.address)}/${a.len}`, lan: lanName(s.lans, a.lan) })),
+    ...(p.behindMs ? { behindMs: p.behindMs } : {}),
   }))
   const targets = s.targets.map((x) => ({
     address: targetText(x),

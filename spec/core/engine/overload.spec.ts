@@ -68,6 +68,7 @@ t.test('a peer that begins or stops saying it is behind is an event, once each',
   const told = (fx: Effect[]) => fx.flatMap((x) => (x.kind === 'behind' ? [x.ms] : []))
   t.same(told(e.receive(0, 0, PEER_ADDR[0]!, inq(0, 1))), [], 'keeping up: nothing to say')
   t.same(told(e.receive(100, 0, PEER_ADDR[0]!, inq(0, 2, { overloadMs: 150 }))), [150])
+  t.equal(e.view().peers[0]!.behindMs, 150, 'and the view says so (faildctl status)')
   t.same(told(e.receive(200, 0, PEER_ADDR[0]!, inq(0, 3, { overloadMs: 180 }))), [], 'still behind')
   t.same(told(e.receive(250, 1, PEER_ADDR[1]!, inq(1, 4, { intervalMs: 0 }))), [], 'a notice says nothing of it')
   t.same(told(e.receive(300, 0, PEER_ADDR[0]!, inq(0, 5))), [0], 'caught up')

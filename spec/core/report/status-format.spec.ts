@@ -126,3 +126,12 @@ t.test(
     t.match(formatStatus({ ...ipv4Only, routes: [] }), /\nroutes: none \(every path is on its own LAN\)\n$/)
   },
 )
+
+t.test('a peer that says it is behind (OVERLOAD) gets a line under the peers, none when it keeps up', async (t) => {
+  const behind = { ...dualStack, peers: dualStack.peers.map((p) => ({ ...p, behindMs: 200 })) }
+  t.match(
+    formatStatus(behind),
+    /\npeer 198\.18\.1\.2 says it is 200 ms behind \(overloaded\): judged by its INQs alone, waited for that much longer\n/,
+  )
+  t.notMatch(formatStatus(dualStack), /behind/)
+})

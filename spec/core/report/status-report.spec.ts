@@ -151,3 +151,12 @@ t.test(
     t.equal(r.routes.length, 1)
   },
 )
+
+t.test('a peer that says it is behind has behindMs in the report; one that keeps up has none', async (t) => {
+  const peers = [{ ...view.peers[0]!, behindMs: 250 }, view.peers[1]!]
+  const r = statusReport(input({ view: { ...view, peers } }))
+  t.same(
+    r.peers.map((p) => p.behindMs),
+    [250, undefined],
+  )
+})
