@@ -78,8 +78,9 @@ t.test(
   },
 )
 
-t.test('toPacket: our LANs as slots, and back through toLocal on a peer', async (t) => {
-  const msg: Message = {
+/** A message of this host's (198.18.1.1 and 198.18.2.1): an INQ on LAN B unless `over` says otherwise. */
+const ours = (over: Partial<Message>): Message =>
+  ({
     kind: 'inq',
     from: 0xc6120101,
     boot: 3,
@@ -87,11 +88,14 @@ t.test('toPacket: our LANs as slots, and back through toLocal on a peer', async 
     seq: 42,
     intervalMs: 100,
     addresses: [0xc6120101, 0xc6120201],
-    down: [0xc6120109],
-    outOfService: 0b01,
+    down: [],
+    outOfService: 0,
     cluster: 0,
-    answer: [0xc6120102],
-  }
+    ...over,
+  }) as Message
+
+t.test('toPacket: our LANs as slots, and back through toLocal on a peer', async (t) => {
+  const msg = ours({ down: [0xc6120109], outOfService: 0b01, answer: [0xc6120102] })
   const p = toPacket(msg, OWN)
   t.match(p, { kind: 'inq', slot: 1, answerAll: false, answer: [0xc6120102], down: [0xc6120109] })
   t.same(
@@ -107,24 +111,11 @@ t.test('toPacket: our LANs as slots, and back through toLocal on a peer', async 
   ]
   const back = toLocal(p, peer)
   t.match(back.ok && back.msg, { lan: 0, addresses: [0xc6120201, 0xc6120101], outOfService: 0b10, seq: 42 })
-  t.equal(toPacket({ ...msg, intervalMs: 0, answer: undefined }, OWN).kind, 'notice')
+  t.equal(toPacket(ours({ intervalMs: 0 }), OWN).kind, 'notice')
 })
 
 t.test('OVERLOAD: how far behind the sender is goes out, through wire format 2, and comes back', async (t) => {
-  const msg: Message = {
-    kind: 'ack',
-    to: 0xc6120102,
-    from: 0xc6120101,
-    boot: 3,
-    lan: 0,
-    seq: 42,
-    intervalMs: 100,
-    addresses: [0xc6120101, 0xc6120201],
-    down: [],
-    outOfService: 0,
-    cluster: 0,
-    overloadMs: 250,
-  }
+  const msg = ours({ kind: 'ack', to: 0xc6120102, lan: 0, overloadMs: 250 })
   const d = decodeV2(encodeV2(toPacket(msg, OWN)))
   const back = d.ok ? toLocal(d.packet, OWN) : undefined
   t.equal(back?.ok && back.msg.overloadMs, 250)
