@@ -4,8 +4,10 @@
 // one in 16 read with 64 zero bytes: about as many as faild's ACKs there, and not an INQ, which the
 // generator would answer. With broadcast addresses (the idle row), it also broadcasts a probe on
 // each LAN every 100 ms and answers every probe of another host, as faild does in a small cluster
-// (an INQ per LAN per interval, every INQ answered, its own broadcasts read back). It decodes
+// (an INQ per LAN per interval, every INQ answered, its own broadcasts read back), with a socket
+// on each broadcast address as faild has. It decodes
 // nothing, keeps no state and sets no other timer: what it costs is Node's and the kernel's share.
+import type { Socket } from 'node:dgram'
 import { bindUdp } from './bind-udp.js'
 
 /** Alone: one answer per this many datagrams read. */
@@ -20,13 +22,17 @@ async function main(): Promise<void> {
   const sockets = await Promise.all(own.map((address) => bindUdp(address, port)))
   const answer = Buffer.alloc(64)
   let read = 0
-  sockets.forEach((s, lan) => {
+  const listen = (s: Socket, lan: number) =>
     s.on('message', (msg, rinfo) => {
       const due = broadcastA ? msg[0] === PROBE && rinfo.address !== own[lan] : ++read % ANSWER_EVERY === 0
-      if (due) s.send(answer, rinfo.port, rinfo.address)
+      // Answered from the LAN's own address, as faild answers from its unicast socket.
+      if (due) sockets[lan]!.send(answer, rinfo.port, rinfo.address)
     })
-  })
+  sockets.forEach(listen)
   if (broadcastA && broadcastB) {
+    // A socket bound to a unicast address hears no broadcast: faild binds the broadcast address too.
+    const heard = await Promise.all([broadcastA, broadcastB].map((address) => bindUdp(address, port)))
+    heard.forEach(listen)
     const probe = Buffer.alloc(64, PROBE)
     for (const s of sockets) s.setBroadcast(true)
     setInterval(() => {
