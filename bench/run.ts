@@ -183,13 +183,15 @@ function scaleTable(scale: readonly ScaleResult[]): string[] {
 }
 
 function idleTarget(r: IdleResult): Target {
-  const worst = r.hosts.reduce((a, h) => (h.cpuWithHelpers > a.cpuWithHelpers ? h : a))
+  // The worst host for each figure: CPU and memory need not be the same host's.
+  const cpu = Math.max(...r.hosts.map((h) => h.cpuWithHelpers))
+  const rss = Math.max(...r.hosts.map((h) => h.rssMb))
   const frr = typeof r.frr === 'string' ? '' : `; FRR ${pct2(Math.max(...r.frr.map((h) => h.cpu)))}`
   return {
     what: `idle, 2 hosts at -t 0.1 (with its ip helpers), ${r.seconds} s after its first ${r.seconds} s`,
     target: "<= 1.4% of a core (FRR's), <= 60 MB",
-    measured: `${pct2(worst.cpuWithHelpers)}, ${worst.rssMb.toFixed(0)} MB${frr}`,
-    met: worst.cpuWithHelpers <= 0.014 && worst.rssMb <= 60,
+    measured: `${pct2(cpu)}, ${rss.toFixed(0)} MB${frr}`,
+    met: cpu <= 0.014 && rss <= 60,
   }
 }
 
