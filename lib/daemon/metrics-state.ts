@@ -164,6 +164,11 @@ function hostGauges(registry: Registry, scrape: Scrape): void {
   const plain = (name: string, help: string, v: (s: StatusReport) => number) =>
     scraped(registry, scrape, { name, help, labelNames: [] }, (s, set) => set({}, v(s)))
   plain('faild_peers', 'Peers known (heard lately, at most maxPeers).', (s) => s.peers.length)
+  plain(
+    'faild_peers_behind',
+    'Peers that say they are behind (OVERLOAD): judged by their INQs alone, waited for longer.',
+    (s) => s.peers.filter((p) => (p.behindMs ?? 0) > 0).length,
+  )
   // Both families always, 0 when none: sum() over family is every route held, as before IPv6.
   scraped(
     registry,

@@ -133,6 +133,7 @@ t.test('a scrape: paths, RTT, LANs, peers, packets and drops by reason, the hook
   t.equal(v('faild_target_last_answer_seconds', { target: '198.18.1.254' }), 0.4)
   t.equal(v('faild_lan_srtt_seconds', { lan: 'A' }), 0.0005)
   t.equal(v('faild_peers'), 1)
+  t.equal(v('faild_peers_behind'), 0)
   t.equal(v('faild_routes_moved', { family: 'ipv4' }), 1)
   t.equal(v('faild_routes_moved', { family: 'ipv6' }), 1, 'IPv6 routes held, apart')
   t.equal(v('faild_overloaded'), 0)
@@ -239,6 +240,16 @@ t.test('process metrics, under their standard names', async (t) => {
   t.ok(f.has('process_cpu_seconds_total'))
   t.ok(f.has('nodejs_eventloop_lag_seconds'))
   t.ok(f.has('faild_peers'))
+})
+
+t.test('faild_peers_behind: peers that say they are behind (OVERLOAD)', async (t) => {
+  const s = status()
+  const peers = [
+    { ...s.peers[0]!, behindMs: 200 },
+    { ...s.peers[0]!, id: '198.18.1.3' },
+  ]
+  const { scrape } = metrics({ ...s, peers })
+  t.equal(sampleValue(await scrape(), 'faild_peers_behind', {}), 1)
 })
 
 t.test('the Grafana dashboard (examples/grafana/faild.json) asks only for metrics faild exports', async (t) => {
