@@ -40,7 +40,7 @@ export async function benchIdle(seconds: number): Promise<IdleResult> {
 }
 
 async function faildIdle(seconds: number): Promise<{ first: IdleFigure[]; hosts: IdleFigure[] }> {
-  return inLab(async (lab) => {
+  return Lab.using({ hosts: 2 }, async (lab) => {
     // FAILD_NODE_ARGS: node flags for faild, as in the scale rows (--cpu-prof to profile).
     const nodeArgs = (process.env.FAILD_NODE_ARGS ?? '').split(' ').filter(Boolean)
     const procs = lab.hosts.map((h) => lab.spawn(h, process.execPath, [...nodeArgs, FAILD, ...lab.faildArgs(h, FAST)]))
@@ -56,7 +56,7 @@ async function faildIdle(seconds: number): Promise<{ first: IdleFigure[]; hosts:
 }
 
 async function bareIdle(seconds: number): Promise<IdleFigure[]> {
-  return inLab(async (lab) => {
+  return Lab.using({ hosts: 2 }, async (lab) => {
     const broadcasts = [lab.address(0, 255), lab.address(1, 255)]
     const procs = lab.hosts.map((h) =>
       lab.spawn(h, process.execPath, [BARE, '4207', lab.address(0, h.n), lab.address(1, h.n), ...broadcasts]),
@@ -70,15 +70,6 @@ async function bareIdle(seconds: number): Promise<IdleFigure[]> {
     for (const p of procs) await p.stop()
     return floor
   })
-}
-
-async function inLab<T>(body: (lab: Lab) => Promise<T>): Promise<T> {
-  const lab = await Lab.create({ hosts: 2 })
-  try {
-    return await body(lab)
-  } finally {
-    await lab.destroy()
-  }
 }
 
 /** Over `seconds`: what each host's processes cost together, alone and with their children; RSS at the end. */

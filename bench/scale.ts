@@ -12,6 +12,8 @@ import { type Summary, summarize } from './stats.js'
 const SIM = fileURLToPath(new URL('./peer-sim.js', import.meta.url))
 const CHURN = fileURLToPath(new URL('./churn-worker.js', import.meta.url))
 const BARE = fileURLToPath(new URL('./bare-node.js', import.meta.url))
+/** Two hosts on two /16 LANs, so thousands of simulated hosts fit. */
+const WIDE = { hosts: 2, wide: true } as const
 const FLAGS = ['-r', '-t', '0.1', '-f', '3', '-s', '3', '-i', 'etha', '-i', 'ethb']
 
 /** A scale row: N simulated hosts of one kind, and whether the daemon was disturbed (LOAD_KINDS). */
@@ -228,7 +230,7 @@ export async function benchScale(
   o: ScaleOptions,
   log: (s: string) => void,
 ): Promise<ScaleResult[]> {
-  return withWideLab(async (lab) => {
+  return Lab.using(WIDE, async (lab) => {
     const [h1, h2] = lab.hosts as [Host, Host]
     const most = Math.max(...rows.map((r) => r.peers))
     await addSimAddresses(lab, h2, most)
@@ -260,7 +262,7 @@ export function describeRow(r: ScaleResult): string {
 }
 
 export async function benchChurn(routes: number, repeats: number): Promise<ChurnResult> {
-  return withWideLab(async (lab) => {
+  return Lab.using(WIDE, async (lab) => {
     const [h1] = lab.hosts as [Host]
     const r = await lab.exec(h1, process.execPath, [CHURN, `${routes}`, `${repeats}`])
     if (r.code !== 0) throw new Error(`churn worker: ${r.stderr}`)
@@ -271,7 +273,7 @@ export async function benchChurn(routes: number, repeats: number): Promise<Churn
 
 /** Start faild `repeats` times beside a simulator of `n` peers: time to its first INQ, and until every path is up. */
 export async function benchStartup(n: number, repeats: number): Promise<StartupResult> {
-  return withWideLab(async (lab) => {
+  return Lab.using(WIDE, async (lab) => {
     const [h1, h2] = lab.hosts as [Host, Host]
     await addSimAddresses(lab, h2, n)
     const first: number[] = []
@@ -290,13 +292,4 @@ export async function benchStartup(n: number, repeats: number): Promise<StartupR
     }
     return { firstInq: summarize(first), converged: summarize(conv) }
   })
-}
-
-async function withWideLab<T>(body: (lab: Lab) => Promise<T>): Promise<T> {
-  const lab = await Lab.create({ hosts: 2, wide: true })
-  try {
-    return await body(lab)
-  } finally {
-    await lab.destroy()
-  }
 }

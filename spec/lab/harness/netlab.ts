@@ -242,6 +242,16 @@ export class Lab {
     for (const lab of Lab.#live) lab.destroySync()
   }
 
+  /** A lab of `opt` for as long as `body` runs, destroyed after it whatever happens. */
+  static async using<T>(opt: LabOptions, body: (lab: Lab) => Promise<T>): Promise<T> {
+    const lab = await Lab.create(opt)
+    try {
+      return await body(lab)
+    } finally {
+      await lab.destroy()
+    }
+  }
+
   /** Build the switches and hosts; on any failure, tear down what was built and rethrow. */
   static async create(opt: LabOptions): Promise<Lab> {
     if (opt.wide && (opt.lans ?? 2) > 2) throw new Error('a wide lab has two LANs: 198.18.0.0/15 holds two /16s')
