@@ -1,11 +1,10 @@
 // A UDP socket of the bench's own simulators, bound to one address of theirs.
 import dgram from 'node:dgram'
+import { bindSocket } from '../lib/host/udp-socket.js'
 
-/** An IPv4 socket bound to address:port (exclusive: no other process shares it). */
-export function bindUdp(address: string, port: number): Promise<dgram.Socket> {
-  return new Promise((resolve, reject) => {
-    const s = dgram.createSocket('udp4')
-    s.once('error', reject)
-    s.bind({ address, port, exclusive: true }, () => resolve(s))
-  })
+/** An IPv4 socket bound to address:port, exclusively, as faild binds its own (bindSocket). */
+export async function bindUdp(address: string, port: number): Promise<dgram.Socket> {
+  const s = dgram.createSocket('udp4')
+  await bindSocket(s, address, port)
+  return s
 }

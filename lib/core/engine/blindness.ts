@@ -71,7 +71,7 @@ export class Blindness {
    */
   behindMs(now: number): number {
     const window = OVERLOAD_SILENCE * this.#intervalMs()
-    if (now - Math.max(this.#at, this.#lateAt) > window) return 0
+    if (!this.#lately(now, window)) return 0
     return Math.round(Math.min(window, MAX_OVERLOAD_MS, Math.max(this.#intervalMs(), this.#lateByMs)))
   }
 
@@ -83,7 +83,11 @@ export class Blindness {
    */
   excuses(now: number, peerIntervalMs: number): boolean {
     if (this.#sentAt !== -Infinity && now - this.#sentAt > inqWaitMs(this.#intervalMs())) return true
-    const window = OVERLOAD_SILENCE * Math.max(this.#intervalMs(), peerIntervalMs)
-    return now - Math.max(this.#at, this.#lateAt) <= window
+    return this.#lately(now, OVERLOAD_SILENCE * Math.max(this.#intervalMs(), peerIntervalMs))
+  }
+
+  /** faild was blind, or sent its INQs late, within `windowMs` of `now`. */
+  #lately(now: number, windowMs: number): boolean {
+    return now - Math.max(this.#at, this.#lateAt) <= windowMs
   }
 }
