@@ -17,7 +17,7 @@ import { PathChanges, pathView } from './path-change.js'
 import { forgetMs, type Peer, type PeerLan } from './peer.js'
 import { PeerTable } from './peer-table.js'
 import { record, setServices } from './peer-word.js'
-import { answeredByAll, ProbeRounds } from './probe-round.js'
+import { answeredByAll, owing, ProbeRounds } from './probe-round.js'
 import { NO_SERVICES } from './services.js'
 import type { OwnIPv6 } from './trust6.js'
 import type { EngineView } from './view.js'
@@ -121,7 +121,7 @@ export class Engine {
       const named = whoAnswers(this.#peers, lan, seq)
       const answer = named && named.length <= room - down[lan]!.length ? named : undefined
       const asked = answer === undefined ? 'all' : new Set(answer)
-      const expected = answer?.length ?? this.#peers.on(lan)
+      const expected = owing(this.#peers, lan, now, asked)
       this.#soonest = Math.min(this.#soonest, this.#rounds.open(lan, seq, now, cfg.intervalMs, asked, expected))
       const downOn = downOnFor(down, lan, answer?.length ?? 0, room)
       const inq = {

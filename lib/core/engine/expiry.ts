@@ -7,7 +7,7 @@ import type { PathChanges } from './path-change.js'
 import { forgetMs } from './peer.js'
 import type { PeerTable } from './peer-table.js'
 import { setServices } from './peer-word.js'
-import { asked, type ProbeRounds } from './probe-round.js'
+import { owes, type ProbeRounds } from './probe-round.js'
 import { NO_SERVICES } from './services.js'
 
 /** The engine's parts that judging reads and steps. */
@@ -36,13 +36,7 @@ export function expire(d: ExpiryParts, now: number, blind: () => boolean): Effec
   const judge = d.blindness.judge(now, blind)
   for (const [lan, round] of d.rounds.due(now)) {
     for (const peer of peers) {
-      const pl = peer.lans[lan]!
-      // A peer discovered after the INQ went out is not judged for it.
-      const missed = pl.address !== 0 && peer.since < round.sentAt && asked(round, peer.id) && !round.acked.has(peer.id)
-      // A peer that says it is behind may answer late or not at all: its INQs (their deadlines
-      // widened) and the down lists in them judge its paths in both directions until it catches up.
-      const late = peer.behindMs > 0 && peer.intervalMs > 0
-      if (missed && !late && judge(peer, pl, round.sentAt)) paths.missed(peer, lan, now, out)
+      if (owes(round, peer, lan) && judge(peer, peer.lans[lan]!, round.sentAt)) paths.missed(peer, lan, now, out)
     }
   }
   const intervalMs = d.config().intervalMs

@@ -13,29 +13,53 @@ export interface Round {
   readonly acked: Set<number>
   /** Who the INQ asked to answer: only they are judged for it. BOUNDED: the INQ's ANSWER list. */
   readonly asked: ReadonlySet<number> | 'all'
-  /** How many peers were asked when it went out: once as many answered, it may have nothing left to judge. */
+  /** How many peers owed it an ACK when it went out: once as many answered, it may have nothing left to judge. */
   readonly expected: number
   /** Everyone asked answered: nothing to judge, so no deadline (see settle). */
   settled: boolean
 }
 
-/** Whether round `r` asked `id` to answer (so that silence from it is a miss). */
-export const asked = (r: Round, id: number): boolean => r.asked === 'all' || r.asked.has(id)
+/**
+ * Whether `peer` owes an ACK to an INQ sent on `lan` at `sentAt` that asked `whom`, so that its
+ * silence would be a miss. A peer discovered after the INQ went out owes nothing for it. A peer
+ * that says it is behind (OVERLOAD) may answer late or not at all: its INQs (their deadlines
+ * widened) and the down lists in them judge its paths in both directions until it catches up.
+ */
+function wouldOwe(peer: Peer, lan: number, sentAt: number, whom: Round['asked']): boolean {
+  const behind = peer.behindMs > 0 && peer.intervalMs > 0
+  return peer.lans[lan]!.address !== 0 && peer.since < sentAt && (whom === 'all' || whom.has(peer.id)) && !behind
+}
+
+/** Whether `peer` still owes round `r` on `lan` an ACK. */
+export const owes = (r: Round, peer: Peer, lan: number): boolean =>
+  wouldOwe(peer, lan, r.sentAt, r.asked) && !r.acked.has(peer.id)
+
+/** How many peers owe a round sent on `lan` now that asks `whom`: what answeredByAll counts to first. */
+export function owing(peers: PeerTable, lan: number, now: number, whom: Round['asked']): number {
+  let n = 0
+  if (whom === 'all') {
+    for (const p of peers) if (wouldOwe(p, lan, now, whom)) n++
+  } else
+    for (const id of whom) {
+      const p = peers.get(id)
+      if (p && wouldOwe(p, lan, now, whom)) n++
+    }
+  return n
+}
 
 /**
- * Every peer the round would judge (Engine.expire) answered it: a count first, so the check of
- * exactly whom runs only once as many answered as were asked (a newcomer's ACK cannot settle a
- * round a peer still owes). O(asked) then.
+ * No peer owes the round an ACK any more: a count first, so the check of exactly whom runs only
+ * once as many answered as were asked (a newcomer's ACK cannot settle a round a peer still owes).
+ * O(asked) then.
  */
 export function answeredByAll(round: Round, lan: number, peers: PeerTable): boolean {
   if (round.acked.size < round.expected) return false
-  const judged = (p: Peer | undefined) => p !== undefined && p.lans[lan]!.address !== 0 && p.since < round.sentAt
-  const unanswered = (p: Peer | undefined) => judged(p) && !round.acked.has(p!.id)
+  const owing = (p: Peer | undefined) => p !== undefined && owes(round, p, lan)
   if (round.asked !== 'all') {
-    for (const id of round.asked) if (unanswered(peers.get(id))) return false
+    for (const id of round.asked) if (owing(peers.get(id))) return false
     return true
   }
-  for (const p of peers) if (unanswered(p)) return false
+  for (const p of peers) if (owing(p)) return false
   return true
 }
 

@@ -73,3 +73,17 @@ t.test('a peer that begins or stops saying it is behind is an event, once each',
   t.same(told(e.receive(250, 1, PEER_ADDR[1]!, inq(1, 4, { intervalMs: 0 }))), [], 'a notice says nothing of it')
   t.same(told(e.receive(300, 0, PEER_ADDR[0]!, inq(0, 5))), [0], 'caught up')
 })
+
+t.test('a round that only a peer saying it is behind still owes is settled: it wakes no one', async (t) => {
+  const e = new Engine(base)
+  const OTHER = { from: 0xc6120103, addresses: [0xc6120103, 0xc6120203] }
+  for (const lan of [0, 1]) {
+    e.receive(0, lan, PEER_ADDR[lan]!, inq(lan, 1, { overloadMs: 200 }))
+    e.receive(0, lan, OTHER.addresses[lan]!, inqFrom(OTHER, { lan, seq: 1 }))
+  }
+  const rounds = sent(e.tick(10))
+  const owed = e.nextDeadline()
+  t.ok(owed < 120, 'the rounds are due before any INQ')
+  for (const m of rounds) e.receive(12, m.lan, OTHER.addresses[m.lan]!, ackFrom(OTHER, ME, { lan: m.lan, seq: m.seq }))
+  t.ok(e.nextDeadline() >= 120, 'the peer that keeps up answered: nothing is due before an INQ is')
+})
