@@ -65,7 +65,7 @@ const linkLocalOf = (lan: PacketLan): IPv6 | undefined => ipv6Of(lan, isLinkLoca
 
 /** The sender's first IPv4 address on `lan`, or 0. */
 function ipv4Of(lan: PacketLan): number {
-  for (const a of lan.addresses) if (a.family === 4) return ipv4(a.address)
+  for (const a of lan.addresses) if (a.family === 4) return a.u32 ?? ipv4(a.address)
   return 0
 }
 

@@ -86,7 +86,9 @@ function readIPv4(value: number, prefix: number): LanAddress | PacketDecodeError
   const known = read4.get(key)
   if (known?.prefix === prefix) return known
   if (read4.size >= MAX_READ) read4.clear()
-  const entry: LanAddress = Object.freeze({ family: 4 as const, prefix, address: formatIPv4(value) })
+  // Its u32 is not enumerable: a cache of what the text says, not part of the packet as compared or printed.
+  const entry: LanAddress = { family: 4 as const, prefix, address: formatIPv4(value) }
+  Object.freeze(Object.defineProperty(entry, 'u32', { value }))
   read4.set(key, entry)
   return entry
 }
