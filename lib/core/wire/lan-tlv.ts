@@ -37,13 +37,17 @@ export function writeAddress(w: ByteWriter, a: LanAddress): void {
 }
 
 function addressBytes(a: LanAddress): Uint8Array {
-  const parsed = parseAddress(a.address)
-  if (!parsed || parsed.family !== a.family) throw new RangeError(`not an IPv${a.family} address: ${a.address}`)
   if (!Number.isInteger(a.prefix) || a.prefix < 0 || a.prefix > maxPrefix(a.family))
     throw new RangeError(`prefix /${a.prefix} for ${a.address}`)
+  // An entry made by ipv4Entry: its u32 is the address already, no text to parse (every ACK sent).
+  if (a.u32 !== undefined && a.u32 !== 0) return u32Bytes(a.u32)
+  const parsed = parseAddress(a.address)
+  if (!parsed || parsed.family !== a.family) throw new RangeError(`not an IPv${a.family} address: ${a.address}`)
   if (parsed.bytes.every((x) => x === 0)) throw new RangeError(`unspecified address ${a.address}`)
   return parsed.bytes
 }
+
+const u32Bytes = (v: number): Uint8Array => Uint8Array.of(v >>> 24, (v >>> 16) & 0xff, (v >>> 8) & 0xff, v & 0xff)
 
 /**
  * Read a LAN TLV's value b[at, at + length). Refuses a slot beyond 15 (ERR_BAD_LAN), reserved
@@ -73,15 +77,15 @@ export function readLan(b: Buffer, at: number, length: number): PacketLan | Pack
 }
 
 /**
- * IPv4 entries already read, by address: every packet of a peer names the same few, so the same
+ * IPv4 entries already made, by address: every packet of a peer names the same few, so the same
  * frozen entry (and its text, its hash computed once) serves them all and pairing looks it up
  * cheaply. BOUNDED: cleared at MAX_READ.
  */
 const read4 = new Map<number, LanAddress>()
 const MAX_READ = 8192
 
-function readIPv4(value: number, prefix: number): LanAddress | PacketDecodeError {
-  if (value === 0) return 'ERR_BAD_ADDRESS'
+/** The entry for IPv4 address `value` (a u32, not 0) with `prefix`: one object per address, its u32 kept. */
+export function ipv4Entry(value: number, prefix: number): LanAddress {
   const key = mapKey(value)
   const known = read4.get(key)
   if (known?.prefix === prefix) return known
@@ -105,7 +109,10 @@ export function readAddress(b: Buffer, p: number, end: number): LanAddress | Pac
   if (prefix > maxPrefix(family)) return 'ERR_BAD_ADDRESS'
   const size = addressSize(family)
   if (end - p - 2 < size) return 'ERR_BAD_LENGTH'
-  if (family === 4) return readIPv4(b.readUInt32BE(p + 2), prefix)
+  if (family === 4) {
+    const value = b.readUInt32BE(p + 2)
+    return value === 0 ? 'ERR_BAD_ADDRESS' : ipv4Entry(value, prefix)
+  }
   const bytes = b.subarray(p + 2, p + 2 + size)
   if (bytes.every((x) => x === 0)) return 'ERR_BAD_ADDRESS'
   return { family: family as Family, prefix, address: formatAddress(family, bytes) }

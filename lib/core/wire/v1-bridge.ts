@@ -4,6 +4,7 @@ import { formatIPv4 } from '../util/ipv4.js'
 import { parseAddress } from './address.js'
 import { decode, type Message, type WireKey } from './codec.js'
 import { MAX_DOWN_IDS, VERSION } from './constants.js'
+import { ipv4Entry } from './lan-tlv.js'
 import type { Packet, PacketLan, PacketResult } from './packet.js'
 import { decodeV2 } from './v2.js'
 
@@ -33,7 +34,7 @@ export function packetOf(msg: Message, describe: DescribeLan, version: 1 | 2): P
       outOfService,
       preferred: false,
       nameTag,
-      addresses: [{ family: 4, prefix, address: formatIPv4(a) }],
+      addresses: [ipv4Entry(a, prefix)],
     })
   })
   const kind = msg.kind === 'ack' ? 'ack' : msg.intervalMs === 0 ? 'notice' : 'inq'
