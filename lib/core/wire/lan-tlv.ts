@@ -62,6 +62,7 @@ export function readLan(b: Buffer, at: number, length: number): PacketLan | Pack
   if (slot >= MAX_LANS) return 'ERR_BAD_LAN'
   if ((state & ~KNOWN_LAN_STATE) !== 0 || b[at + 3] !== 0) return 'ERR_BAD_FLAGS'
   if (k < 1 || k > MAX_ADDRESSES_PER_LAN) return 'ERR_BAD_COUNT'
+  if (k === 1 && length === LAN_FIXED_SIZE + 6 && b[at + LAN_FIXED_SIZE] === 4) return oneIPv4(b, at, slot, state)
   const end = at + length
   const addresses: LanAddress[] = []
   let p = at + LAN_FIXED_SIZE
@@ -72,8 +73,42 @@ export function readLan(b: Buffer, at: number, length: number): PacketLan | Pack
     p += 2 + addressSize(a.family)
   }
   if (p !== end) return 'ERR_BAD_LENGTH'
-  const outOfService = (state & LAN_OUT_OF_SERVICE) !== 0
-  return { slot, outOfService, preferred: (state & LAN_PREFERRED) !== 0, nameTag: b.readUInt32BE(at + 4), addresses }
+  return lanOf(slot, state, b.readUInt32BE(at + 4), addresses)
+}
+
+const lanOf = (slot: number, state: number, nameTag: number, addresses: readonly LanAddress[]): PacketLan => ({
+  slot,
+  outOfService: (state & LAN_OUT_OF_SERVICE) !== 0,
+  preferred: (state & LAN_PREFERRED) !== 0,
+  nameTag,
+  addresses,
+})
+
+/**
+ * LANs of one IPv4 address already read, by that address: nearly every LAN TLV is one, and a peer
+ * says the same two every packet, so the same frozen LAN serves them all (no objects per packet).
+ * BOUNDED: cleared at MAX_READ.
+ */
+const read1 = new Map<number, PacketLan>()
+
+/** A LAN TLV of one IPv4 address (readLan checked its header): as readLan reads it, from read1 where it can. */
+function oneIPv4(b: Buffer, at: number, slot: number, state: number): PacketLan | PacketDecodeError {
+  const prefix = b[at + LAN_FIXED_SIZE + 1]!
+  const value = b.readUInt32BE(at + LAN_FIXED_SIZE + 2)
+  if (prefix > 32 || value === 0) return 'ERR_BAD_ADDRESS'
+  const nameTag = b.readUInt32BE(at + 4)
+  const key = mapKey(value)
+  const known = read1.get(key)
+  if (known && same(known, slot, state, nameTag, prefix)) return known
+  if (read1.size >= MAX_READ) read1.clear()
+  const lan = Object.freeze(lanOf(slot, state, nameTag, Object.freeze([ipv4Entry(value, prefix)])))
+  read1.set(key, lan)
+  return lan
+}
+
+function same(l: PacketLan, slot: number, state: number, nameTag: number, prefix: number): boolean {
+  const flags = (l.outOfService ? LAN_OUT_OF_SERVICE : 0) | (l.preferred ? LAN_PREFERRED : 0)
+  return l.slot === slot && flags === state && l.nameTag === nameTag && l.addresses[0]!.prefix === prefix
 }
 
 /**
