@@ -2,7 +2,7 @@
 // beside what bench/bare-node.ts costs sending and reading as many datagrams (the floor Node and the
 // kernel set) and what FRR's zebra, ospfd and bfdd cost with BFD at 100 ms, each in a lab of its own.
 import { fileURLToPath } from 'node:url'
-import { FAILD, type Host, Lab, sleep, until } from '../spec/lab/harness/netlab.js'
+import { type Host, Lab, sleep, until } from '../spec/lab/harness/netlab.js'
 import { frrIdle, frrMissing } from './frr.js'
 import { CLK_TCK, cpuTicks, rssMb, treeTicks } from './proc-stat.js'
 
@@ -43,7 +43,7 @@ async function faildIdle(seconds: number): Promise<{ first: IdleFigure[]; hosts:
   return Lab.using({ hosts: 2 }, async (lab) => {
     // FAILD_NODE_ARGS: node flags for faild, as in the scale rows (--cpu-prof to profile).
     const nodeArgs = (process.env.FAILD_NODE_ARGS ?? '').split(' ').filter(Boolean)
-    const procs = lab.hosts.map((h) => lab.spawn(h, process.execPath, [...nodeArgs, FAILD, ...lab.faildArgs(h, FAST)]))
+    const procs = lab.hosts.map((h) => lab.spawn(h, process.execPath, lab.faildArgv(h, FAST, nodeArgs)))
     const [h1] = lab.hosts as [Host]
     await until(async () => (await lab.faildctl(h1, ['status', '--json'])).code === 0, 10_000, 'faild up')
     await sleep(3000) // converged, the first reads done

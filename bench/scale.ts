@@ -3,7 +3,7 @@
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { StatusReport } from '../lib/core/report/status-format.js'
-import { FAILD, type Host, Lab, type Proc, sleep, until } from '../spec/lab/harness/netlab.js'
+import { type Host, Lab, type Proc, sleep, until } from '../spec/lab/harness/netlab.js'
 import { between, buildLoadgen, invalidWhy, loadStats, startLoadgen, writeTemplates } from './loadgen.js'
 import { CLK_TCK, cpuTicks, rssMb, systemTicks } from './proc-stat.js'
 import { simAddress } from './sim-address.js'
@@ -158,9 +158,7 @@ async function measure(lab: Lab, bin: string, row: ScaleRow, o: ScaleOptions): P
   // FAILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p": node flags for faild, to profile a row.
   const nodeArgs = (process.env.FAILD_NODE_ARGS ?? '').split(' ').filter(Boolean)
   const floor = row.kind === 'floor'
-  const args = floor
-    ? [BARE, '4207', lab.address(0, 1), lab.address(1, 1)]
-    : [...nodeArgs, FAILD, ...lab.faildArgs(h1, FLAGS)]
+  const args = floor ? [BARE, '4207', lab.address(0, 1), lab.address(1, 1)] : lab.faildArgv(h1, FLAGS, nodeArgs)
   const daemon = pin
     ? lab.spawn(h1, 'taskset', ['-c', '0', process.execPath, ...args])
     : lab.spawn(h1, process.execPath, args)
@@ -281,7 +279,7 @@ export async function benchStartup(n: number, repeats: number): Promise<StartupR
     for (let i = 0; i < repeats; i++) {
       const sim = await startSim(lab, h2, n)
       const t0 = Date.now()
-      const daemon = lab.spawn(h1, process.execPath, [FAILD, ...lab.faildArgs(h1, FLAGS)])
+      const daemon = lab.spawn(h1, process.execPath, lab.faildArgv(h1, FLAGS))
       await until(() => (daemon.output.match(/LAN B: unknown -> up/g) ?? []).length >= n, 30_000, 'convergence')
       const stamps = [...daemon.output.matchAll(/^(\S+) .*LAN [AB]: unknown -> up/gm)].map((m) => Date.parse(m[1]!))
       conv.push(Math.max(...stamps) - t0)

@@ -10,6 +10,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join, resolve } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { NODE_FLAGS } from '../../../lib/cli/node-flags.js'
 import { type IpAddrInfo, lanIPv6 } from '../../../lib/core/lan-ipv6.js'
 import { type IpResult, runProcess } from '../../../lib/host/ip-runner.js'
 
@@ -410,9 +411,14 @@ export class Lab {
     ]
   }
 
+  /** node's arguments to run faild in a host: the flags it is installed with (NODE_FLAGS), `nodeFlags`, faild's own. */
+  faildArgv(h: Host, args: readonly string[], nodeFlags: readonly string[] = []): string[] {
+    return [...NODE_FLAGS, ...nodeFlags, FAILD, ...this.faildArgs(h, args)]
+  }
+
   /** Start faild in a host (node flags first: `--import` a preload); waits (bounded) for its "started" line. */
   async faild(h: Host, args: readonly string[], nodeFlags: readonly string[] = []): Promise<Proc> {
-    const p = this.spawn(h, process.execPath, [...nodeFlags, FAILD, ...this.faildArgs(h, args)])
+    const p = this.spawn(h, process.execPath, this.faildArgv(h, args, nodeFlags))
     await p.waitFor(/started as node|cannot start/)
     if (/cannot start/.test(p.output)) throw new Error(`faild did not start in ${h.ns}:\n${p.output}`)
     return p
