@@ -17,7 +17,7 @@ import { PathChanges, pathView } from './path-change.js'
 import { forgetMs, type Peer, type PeerLan } from './peer.js'
 import { PeerTable } from './peer-table.js'
 import { record, setServices } from './peer-word.js'
-import { answeredByAll, owing, ProbeRounds } from './probe-round.js'
+import { owing, ProbeRounds } from './probe-round.js'
 import { NO_SERVICES } from './services.js'
 import type { OwnIPv6 } from './trust6.js'
 import type { EngineView } from './view.js'
@@ -156,10 +156,8 @@ export class Engine {
     const ourSeq = this.#rounds.seq
     record(peer, lan, msg, now, { cfg: this.#cfg, blind: ours, out, isPeerAddress: this.#isPeerAddress, ourSeq })
     if (msg.kind === 'ack') {
-      pl.rttMs = this.#rounds.answer(lan, peer.id, msg.seq, now)
-      if (pl.rttMs !== undefined) this.#cfg.rttSample?.(lan, pl.rttMs)
-      const round = this.#rounds.pending(lan, msg.seq)
-      if (round && answeredByAll(round, lan, this.#peers)) this.#rounds.settle(round)
+      pl.rttMs = this.#rounds.answer(lan, peer.id, msg.seq, now, this.#peers)
+      this.#cfg.rttSample?.(lan, pl.rttMs)
       pl.link = linkStep(pl.link, LinkEvent.Good, this.#cfg)
     } else if (msg.intervalMs > 0) this.#answer(now, lan, src, peer, msg, out)
     // else: a notice from a host whose LAN went out of service: it wants no answer.

@@ -15,7 +15,7 @@ export interface Round {
   readonly asked: ReadonlySet<number> | 'all'
   /** How many peers owed it an ACK when it went out: once as many answered, it may have nothing left to judge. */
   readonly expected: number
-  /** Everyone asked answered: nothing to judge, so no deadline (see settle). */
+  /** Everyone asked answered: nothing to judge, so no deadline (see answer). */
   settled: boolean
 }
 
@@ -52,7 +52,7 @@ export function owing(peers: PeerTable, lan: number, now: number, whom: Round['a
  * once as many answered as were asked (a newcomer's ACK cannot settle a round a peer still owes).
  * O(asked) then.
  */
-export function answeredByAll(round: Round, lan: number, peers: PeerTable): boolean {
+function answeredByAll(round: Round, lan: number, peers: PeerTable): boolean {
   if (round.acked.size < round.expected) return false
   const owing = (p: Peer | undefined) => p !== undefined && owes(round, p, lan)
   if (round.asked !== 'all') {
@@ -123,24 +123,17 @@ export class ProbeRounds {
     return !round ? 'late' : round.acked.has(from) ? 'duplicate' : 'open'
   }
 
-  /** The open round of INQ `seq` on `lan`, if there is one. */
-  pending(lan: number, seq: number): Round | undefined {
-    return this.#open[lan]?.find((r) => r.seq === seq)
-  }
-
   /**
-   * Every peer the round asked has answered: it has nothing left to judge, so it sets no deadline
-   * and is dropped unjudged when due. It stays open until then, so a second copy of an ACK is
-   * still a duplicate. An idle host wakes once less per interval (a tenth of its wake-ups).
+   * Count an ACK the verdict called open, from `from` for `seq` on `lan`; returns its round-trip
+   * time. Once every peer the round asked has answered (answeredByAll), it has nothing left to
+   * judge: it sets no deadline and is dropped unjudged when due. It stays open until then, so a
+   * second copy of an ACK is still a duplicate. An idle host wakes once less per interval (a tenth
+   * of its wake-ups).
    */
-  settle(round: Round): void {
-    round.settled = true
-  }
-
-  /** Count an ACK the verdict called open; returns its round-trip time. */
-  answer(lan: number, from: number, seq: number, now: number): number {
+  answer(lan: number, from: number, seq: number, now: number, peers: PeerTable): number {
     const round = this.#open[lan]!.find((r) => r.seq === seq)!
     round.acked.add(from)
+    if (answeredByAll(round, lan, peers)) round.settled = true
     const rttMs = now - round.sentAt
     this.#rtt[lan] = rttSample(this.#rtt[lan]!, rttMs)
     return rttMs
