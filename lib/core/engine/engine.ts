@@ -3,22 +3,20 @@
 // It reads no clock and does no I/O: every call takes `now` (monotonic ms) and returns effects
 // for the daemon to carry out, like dhcpleased's engine.c composing imsgs for the parent. What
 // the shell wants to know it reads from view(), a plain-data snapshot, never from live state.
-import { LinkEvent, LinkState, linkStep } from '../path/link-fsm.js'
+import { LinkEvent } from '../path/link-fsm.js'
 import { sameSubnet } from '../util/ipv4.js'
 import type { HeldAddress, Message } from '../wire/codec.js'
-import { type AdmitContext, admit, admitContext } from './admit.js'
+import { type AdmitContext, admitContext } from './admit.js'
 import { whoAnswers } from './answering.js'
 import { Blindness } from './blindness.js'
 import type { EngineConfig, Tunables } from './config.js'
 import type { Effect } from './effects.js'
-import { type ExpiryParts, expire, nextDeadline } from './expiry.js'
-import { downList, downOnFor, LocalLans, noLargerThan } from './local-lans.js'
+import { expire, nextDeadline } from './expiry.js'
+import { downList, downOnFor, LocalLans } from './local-lans.js'
 import { PathChanges, pathView } from './path-change.js'
-import { forgetMs, type Peer, type PeerLan } from './peer.js'
 import { PeerTable } from './peer-table.js'
-import { record, setServices } from './peer-word.js'
 import { owing, ProbeRounds } from './probe-round.js'
-import { NO_SERVICES } from './services.js'
+import { type ReceiveParts, receive } from './receive.js'
 import type { OwnIPv6 } from './trust6.js'
 import type { EngineView } from './view.js'
 
@@ -32,9 +30,9 @@ export class Engine {
   readonly #rounds: ProbeRounds
   readonly #lans: LocalLans
   readonly #paths: PathChanges
-  readonly #expiry: ExpiryParts
+  /** What judging (expiry.ts) and packets (receive.ts) read and step. */
+  readonly #parts: ReceiveParts
   readonly #blindness = new Blindness(() => this.#cfg.intervalMs)
-  readonly #isPeerAddress = (address: number): boolean => this.#peers.isPeerAddress(address)
   /** What the drop checks read; rebuilt when the configuration changes. */
   #admit: AdmitContext
   /**
@@ -52,7 +50,15 @@ export class Engine {
     const deadline = (at: number) => void (this.#soonest = Math.min(this.#soonest, at))
     const parts = { lans: this.#lans, rounds: this.#rounds, peers: this.#peers }
     this.#paths = new PathChanges({ config: () => this.#cfg, ...parts, deadline })
-    this.#expiry = { config: () => this.#cfg, ...parts, paths: this.#paths, blindness: this.#blindness }
+    this.#parts = {
+      config: () => this.#cfg,
+      ...parts,
+      paths: this.#paths,
+      blindness: this.#blindness,
+      admit: () => this.#admit,
+      isPeerAddress: (address: number) => this.#peers.isPeerAddress(address),
+      deadline,
+    }
     this.#admit = admitContext(cfg, this.#ignore, this.#peers, this.#rounds)
   }
 
@@ -136,34 +142,9 @@ export class Engine {
     return out
   }
 
-  /**
-   * A decoded packet that arrived on LAN `lan` from source address `src`. `blind` (asked only when
-   * a peer begins to say it does not hear us) says whether faild has been losing packets of its own
-   * doing: then the peer's deafness is likely ours, and believed only after DEAF_EXCUSE_PACKETS. So
-   * it is when our own INQs went out late, or faild was found blind, lately (Blindness.excuses):
-   * the kernel's drop counter alone misses a stalled loop, and a judgement may have read it first.
-   */
+  /** A decoded packet that arrived on LAN `lan` from source address `src` (see receive.ts). */
   receive(now: number, lan: number, src: number, msg: Message, blind: () => boolean = () => false): Effect[] {
-    const refused = admit({ now, lan, src, msg }, this.#admit)
-    if (refused === 'looped-back') return []
-    if (refused === 'late-ack') this.#rounds.late(lan, msg.seq, now)
-    if (refused) return [{ kind: 'drop', lan, reason: refused, from: msg.from }]
-    const out: Effect[] = []
-    const peer = this.#learn(now, msg, out)
-    const before = peer.lans.map((p, i) => this.#paths.before(p, i))
-    const pl = peer.lans[lan]!
-    const ours = () => this.#blindness.excuses(now, peer.intervalMs) || blind()
-    const ourSeq = this.#rounds.seq
-    record(peer, lan, msg, now, { cfg: this.#cfg, blind: ours, out, isPeerAddress: this.#isPeerAddress, ourSeq })
-    if (msg.kind === 'ack') {
-      pl.rttMs = this.#rounds.answer(lan, peer.id, msg.seq, now, this.#peers)
-      this.#cfg.rttSample?.(lan, pl.rttMs)
-      pl.link = linkStep(pl.link, LinkEvent.Good, this.#cfg)
-    } else if (msg.intervalMs > 0) this.#answer(now, lan, src, peer, msg, out)
-    // else: a notice from a host whose LAN went out of service: it wants no answer.
-    peer.lans.forEach((_, i) => this.#paths.report(peer, i, before[i]!, now, out))
-    if (!peer.confirmed && this.#confirms(peer, msg, pl)) this.#peers.confirm(peer)
-    return out
+    return receive(this.#parts, now, lan, src, msg, blind)
   }
 
   /**
@@ -203,12 +184,12 @@ export class Engine {
 
   /** Judge every deadline that has passed (see expiry.ts); `blind`: faild may have missed packets of its own doing. */
   expire(now: number, blind: () => boolean = () => false): Effect[] {
-    return expire(this.#expiry, now, blind)
+    return expire(this.#parts, now, blind)
   }
 
   /** The earliest time at which expire() has something to judge: exact, O(peers). */
   nextDeadline(): number {
-    this.#soonest = nextDeadline(this.#expiry)
+    this.#soonest = nextDeadline(this.#parts)
     return this.#soonest
   }
 
@@ -239,60 +220,6 @@ export class Engine {
         paths: p.lans.map((pl, lan) => pathView(pl, this.#paths.verdict(pl, lan))),
       })),
     }
-  }
-
-  /** Find or create the sender's entry; a new peer is down at once on LANs whose cable is out here. */
-  #learn(now: number, msg: Message, out: Effect[]): Peer {
-    const { peer, isNew, events } = this.#peers.learn(now, msg, this.#cfg)
-    out.push(...events)
-    // A new run holds what it says from now on, not what the old one did.
-    if (events.some((e) => e.event === 'restarted' && e.peer === peer.id)) setServices(peer, NO_SERVICES, out)
-    if (!isNew) return peer
-    for (let lan = 0; lan < this.#lans.count; lan++) {
-      if (this.#lans.carrierLost(lan)) this.#paths.step(peer, lan, LinkEvent.NoCarrier, now, out)
-    }
-    this.#soonest = Math.min(this.#soonest, now + forgetMs(peer, this.#cfg.intervalMs))
-    return peer
-  }
-
-  /**
-   * Answer a probing INQ, count it as good and expect the next. Every valid packet is evidence: a
-   * requestor judges a path by the peer's INQs as well as by the ACKs to its own, so with two
-   * streams of packets per interval the third miss comes about an interval and a half after a
-   * fault, not two and a half (a dead port found in 169 ms median instead of 280 at -t 0.1 -f 3).
-   * That also makes faild's own lateness turn into misses twice as fast, which is why expire()
-   * holds judgement while faild is blind.
-   */
-  #answer(now: number, lan: number, src: number, peer: Peer, msg: Message, out: Effect[]): void {
-    const cfg = this.#cfg
-    const pl = peer.lans[lan]!
-    if (msg.kind === 'inq' && (msg.answer === undefined || msg.answer.includes(cfg.nodeId))) {
-      const down = pl.link.state === LinkState.Down ? [msg.from] : []
-      // In the INQ's wire version: a v1 host reads nothing else.
-      const behind = this.#blindness.behindMs(now)
-      const ack = {
-        ...this.#lans.message(cfg, 'ack', lan, msg.seq, down, msg.from),
-        version: msg.version,
-        ...(behind ? { overloadMs: behind } : {}),
-      }
-      // `src` is only what the packet claims until the peer is confirmed: no reflection (#11).
-      const reply = peer.confirmed ? ack : noLargerThan(ack, msg)
-      const bound = peer.confirmed || msg.bytes === undefined ? {} : { maxBytes: msg.bytes }
-      if (reply) out.push({ kind: 'send', lan, to: src, msg: reply, ...bound })
-    }
-    pl.link = linkStep(pl.link, LinkEvent.Good, cfg)
-    this.#soonest = Math.min(this.#soonest, this.#peers.expectInqs(peer, now, lan))
-  }
-
-  /**
-   * An answer to our INQ, packets on two LANs, or (a responder, which sends no INQ to be answered)
-   * a path up on `upAfter` good packets: a peer, not a passer-by.
-   */
-  #confirms(peer: Peer, msg: Message, pl: PeerLan): boolean {
-    if (msg.kind === 'ack' || (!this.#cfg.requestor && pl.link.good >= this.#cfg.upAfter)) return true
-    let heard = 0
-    for (const p of peer.lans) if (p.lastHeard !== -Infinity) heard++
-    return heard >= 2
   }
 
   /** Tell every peer at once that this host's out-of-service mask changed. */
