@@ -2,6 +2,7 @@
 import type { BehindEvent, Effect, LinkChange, SendCommand, ServicesEvent } from '../core/engine/effects.js'
 import { type OwnLan, toPacket } from '../core/engine/pairing.js'
 import type { NotifyEvent } from '../core/report/change-log.js'
+import { saysBehind } from '../core/report/status-format.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
 import { LogBudget } from '../core/util/log-budget.js'
 import { encode, type WireKey } from '../core/wire/codec.js'
@@ -116,11 +117,7 @@ export class EffectRunner {
   #behind(now: number, fx: BehindEvent): void {
     if (!this.#peerBudget(now)) return
     const peer = formatIPv4(fx.peer)
-    this.#deps.log.info(
-      fx.ms > 0
-        ? `peer ${peer} says it is ${fx.ms} ms behind (overloaded): its INQs are waited for that much longer, and they alone judge its paths`
-        : `peer ${peer} caught up: its deadlines are as before`,
-    )
+    this.#deps.log.info(fx.ms > 0 ? saysBehind(peer, fx.ms) : `peer ${peer} caught up: its deadlines are as before`)
   }
 
   /** One more peer event within the budget an outsider cannot exhaust; said when some were left out. */

@@ -61,6 +61,10 @@ export interface RouteStatus {
   readonly why: string
 }
 
+/** What a peer's OVERLOAD means here, in the log and in faildctl status alike. */
+export const saysBehind = (peer: string, ms: number): string =>
+  `peer ${peer} says it is ${ms} ms behind (overloaded): its INQs are waited for that much longer, and they alone judge its paths`
+
 /** faild fell behind and holds judgement (see daemon/overload.ts). */
 export interface OverloadStatus {
   /** Seconds since faild first fell behind in this spell. */
@@ -175,13 +179,7 @@ function peerLines(s: StatusReport): string[] {
     ...s.peers.flatMap((p) =>
       (p.services ?? []).map((a) => `peer ${p.id} holds service address ${a.address} on LAN ${a.lan}`),
     ),
-    ...s.peers.flatMap((p) =>
-      p.behindMs
-        ? [
-            `peer ${p.id} says it is ${p.behindMs} ms behind (overloaded): judged by its INQs alone, waited for that much longer`,
-          ]
-        : [],
-    ),
+    ...s.peers.flatMap((p) => (p.behindMs ? [saysBehind(p.id, p.behindMs)] : [])),
   ]
 }
 

@@ -131,7 +131,7 @@ t.test('a peer that says it is behind (OVERLOAD) gets a line under the peers, no
   const behind = { ...dualStack, peers: dualStack.peers.map((p) => ({ ...p, behindMs: 200 })) }
   t.match(
     formatStatus(behind),
-    /\npeer 198\.18\.1\.2 says it is 200 ms behind \(overloaded\): judged by its INQs alone, waited for that much longer\n/,
+    /\npeer 198\.18\.1\.2 says it is 200 ms behind \(overloaded\): its INQs are waited for that much longer, and they alone judge its paths\n/,
   )
   t.notMatch(formatStatus(dualStack), /behind/)
 })
