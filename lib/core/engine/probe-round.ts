@@ -54,12 +54,12 @@ export function owing(peers: PeerTable, lan: number, now: number, whom: Round['a
  */
 function answeredByAll(round: Round, lan: number, peers: PeerTable): boolean {
   if (round.acked.size < round.expected) return false
-  const owing = (p: Peer | undefined) => p !== undefined && owes(round, p, lan)
+  const stillOwes = (p: Peer | undefined) => p !== undefined && owes(round, p, lan)
   if (round.asked !== 'all') {
-    for (const id of round.asked) if (owing(peers.get(id))) return false
+    for (const id of round.asked) if (stillOwes(peers.get(id))) return false
     return true
   }
-  for (const p of peers) if (owing(p)) return false
+  for (const p of peers) if (stillOwes(p)) return false
   return true
 }
 

@@ -73,10 +73,10 @@ export function readLan(b: Buffer, at: number, length: number): PacketLan | Pack
     p += 2 + addressSize(a.family)
   }
   if (p !== end) return 'ERR_BAD_LENGTH'
-  return lanOf(slot, state, b.readUInt32BE(at + 4), addresses)
+  return packetLan(slot, state, b.readUInt32BE(at + 4), addresses)
 }
 
-const lanOf = (slot: number, state: number, nameTag: number, addresses: readonly LanAddress[]): PacketLan => ({
+const packetLan = (slot: number, state: number, nameTag: number, addresses: readonly LanAddress[]): PacketLan => ({
   slot,
   outOfService: (state & LAN_OUT_OF_SERVICE) !== 0,
   preferred: (state & LAN_PREFERRED) !== 0,
@@ -101,7 +101,7 @@ function oneIPv4(b: Buffer, at: number, slot: number, state: number): PacketLan 
   const known = read1.get(key)
   if (known && same(known, slot, state, nameTag, prefix)) return known
   if (read1.size >= MAX_READ) read1.clear()
-  const lan = Object.freeze(lanOf(slot, state, nameTag, Object.freeze([ipv4Entry(value, prefix)])))
+  const lan = Object.freeze(packetLan(slot, state, nameTag, Object.freeze([ipv4Entry(value, prefix)])))
   read1.set(key, lan)
   return lan
 }
