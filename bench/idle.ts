@@ -4,15 +4,17 @@
 import { fileURLToPath } from 'node:url'
 import { type Host, Lab, sleep, until } from '../spec/lab/harness/netlab.js'
 import { frrIdle, frrMissing } from './frr.js'
-import { CLK_TCK, cpuTicks, rssMb, treeTicks } from './proc-stat.js'
+import { CLK_TCK, cpuTicks, privateMb, rssMb, treeTicks } from './proc-stat.js'
 
 const BARE = fileURLToPath(new URL('./bare-node.js', import.meta.url))
 
-/** One host over a window: share of one core, alone and with its children (faild's `ip` helpers); RSS in MB. */
+/** One host over a window: share of one core, alone and with its children (faild's `ip` helpers); RSS and private memory in MB. */
 export interface IdleFigure {
   readonly cpu: number
   readonly cpuWithHelpers: number
   readonly rssMb: number
+  /** Of that, what only its processes hold (not node's executable and the libraries they share). */
+  readonly privateMb: number
 }
 
 export interface IdleResult {
@@ -83,5 +85,6 @@ async function window(hosts: readonly (readonly number[])[], seconds: number): P
     cpu: (sum(pids, cpuTicks) - before[i]![0]) / CLK_TCK / span,
     cpuWithHelpers: (sum(pids, treeTicks) - before[i]![1]) / CLK_TCK / span,
     rssMb: sum(pids, rssMb),
+    privateMb: sum(pids, privateMb),
   }))
 }

@@ -42,3 +42,17 @@ export function treeTicks(pid: number): number {
 
 export const rssMb = (pid: number): number =>
   Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024
+
+/**
+ * What only this process holds, in MB: smaps_rollup's private pages. RSS counts besides the clean
+ * pages it shares with every other process, for a Node program about 39 MB of node's executable.
+ */
+export function privateMb(pid: number): number {
+  try {
+    const roll = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
+    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(roll)?.[1] ?? NaN)
+    return (kb('Private_Clean') + kb('Private_Dirty')) / 1024
+  } catch {
+    return NaN // it exited
+  }
+}

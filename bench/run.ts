@@ -260,12 +260,12 @@ function targets(cases: CaseResult[], scale: ScaleResult[], churn: ChurnResult, 
   return t
 }
 
-/** The idle rows: faild in its first window and after, bare Node and FRR; per host, CPU and RSS. */
+/** The idle rows: faild in its first window and after, bare Node and FRR; per host, CPU, RSS and private memory. */
 function idleTable(r: IdleResult): string[] {
   const cells = (hs: readonly IdleFigure[], helpers: boolean) =>
     hs.map(
       (h) =>
-        `${pct2(h.cpu)}${helpers ? ` (${pct2(h.cpuWithHelpers)} with its ip helpers)` : ''}, ${h.rssMb.toFixed(0)} MB`,
+        `${pct2(h.cpu)}${helpers ? ` (${pct2(h.cpuWithHelpers)} with its ip helpers)` : ''}, ${h.rssMb.toFixed(0)} MB (${h.privateMb.toFixed(0)} private)`,
     )
   const frr = typeof r.frr === 'string' ? [r.frr, '-'] : cells(r.frr, false)
   return [
