@@ -14,6 +14,7 @@
 // dropped here, before anything decodes them.
 import type dgram from 'node:dgram'
 import { type Lan, lanOf } from '../core/lans.js'
+import { BoundedCache } from '../core/util/bounded-cache.js'
 import { formatIPv4, parseIPv4 } from '../core/util/ipv4.js'
 import { bindSocket, closeAll, growRecvBuffer, literalSocket, type SocketFactory } from './udp-socket.js'
 
@@ -140,16 +141,10 @@ export class Transport {
   }
 
   /** Dotted quads of recent destinations. BOUNDED: cleared at 4096 entries. */
-  readonly #texts = new Map<number, string>()
+  readonly #texts = new BoundedCache<number, string>(4096)
 
   #text(address: number): string {
-    let t = this.#texts.get(address)
-    if (t === undefined) {
-      if (this.#texts.size >= 4096) this.#texts.clear()
-      t = formatIPv4(address)
-      this.#texts.set(address, t)
-    }
-    return t
+    return this.#texts.get(address) ?? this.#texts.set(address, formatIPv4(address))
   }
 
   async stop(): Promise<void> {

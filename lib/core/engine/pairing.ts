@@ -4,6 +4,7 @@
 // in and whichever wire version carried it: LANs are what they are, not their position, so two
 // hosts that list their interfaces in different orders (or one with a third LAN) still pair A
 // with A. A v1 packet pairs the same way: its addresses, by position, are placed by subnet.
+import { BoundedCache } from '../util/bounded-cache.js'
 import { parseIPv4, sameSubnet } from '../util/ipv4.js'
 import { formatIPv6, type IPv6, isLinkLocal6, isRoutable6, parseIPv6, sameSubnet6 } from '../util/ipv6.js'
 import type { HeldAddress, Message } from '../wire/codec.js'
@@ -39,15 +40,11 @@ const ipv4 = (text: string): number => parseIPv4(text) ?? 0
 const MAX_PARSED = 8192
 
 /** IPv6 texts already parsed (the same few per peer). BOUNDED: cleared at MAX_PARSED. */
-const parsed6 = new Map<string, IPv6 | undefined>()
+const parsed6 = new BoundedCache<string, IPv6 | undefined>(MAX_PARSED)
 
 /** An IPv6 address's text as 16 bytes (undefined if it is not one), parsed once. */
 function ipv6(text: string): IPv6 | undefined {
-  if (parsed6.has(text)) return parsed6.get(text)
-  if (parsed6.size >= MAX_PARSED) parsed6.clear()
-  const bytes = parseIPv6(text)
-  parsed6.set(text, bytes)
-  return bytes
+  return parsed6.has(text) ? parsed6.get(text) : parsed6.set(text, parseIPv6(text))
 }
 
 /** The sender's first IPv6 address on `lan` of a kind `wanted` takes, if it gives one. */

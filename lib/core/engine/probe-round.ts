@@ -34,16 +34,20 @@ function wouldOwe(peer: Peer, lan: number, sentAt: number, whom: Round['asked'])
 export const owes = (r: Round, peer: Peer, lan: number): boolean =>
   wouldOwe(peer, lan, r.sentAt, r.asked) && !r.acked.has(peer.id)
 
+/** The known peers an INQ that asked `whom` may be owed an ACK by: every peer, or those it named. */
+function* askedOf(peers: PeerTable, whom: Round['asked']): Generator<Peer> {
+  if (whom === 'all') yield* peers
+  else
+    for (const id of whom) {
+      const p = peers.get(id)
+      if (p) yield p
+    }
+}
+
 /** How many peers owe a round sent on `lan` now that asks `whom`: what answeredByAll counts to first. */
 export function owing(peers: PeerTable, lan: number, now: number, whom: Round['asked']): number {
   let n = 0
-  if (whom === 'all') {
-    for (const p of peers) if (wouldOwe(p, lan, now, whom)) n++
-  } else
-    for (const id of whom) {
-      const p = peers.get(id)
-      if (p && wouldOwe(p, lan, now, whom)) n++
-    }
+  for (const p of askedOf(peers, whom)) if (wouldOwe(p, lan, now, whom)) n++
   return n
 }
 
@@ -54,12 +58,7 @@ export function owing(peers: PeerTable, lan: number, now: number, whom: Round['a
  */
 function answeredByAll(round: Round, lan: number, peers: PeerTable): boolean {
   if (round.acked.size < round.expected) return false
-  const stillOwes = (p: Peer | undefined) => p !== undefined && owes(round, p, lan)
-  if (round.asked !== 'all') {
-    for (const id of round.asked) if (stillOwes(peers.get(id))) return false
-    return true
-  }
-  for (const p of peers) if (stillOwes(p)) return false
+  for (const p of askedOf(peers, round.asked)) if (owes(round, p, lan)) return false
   return true
 }
 

@@ -2,6 +2,7 @@
 import { LinkEvent, LinkState, linkStep } from '../path/link-fsm.js'
 import type { Message } from '../wire/codec.js'
 import { type AdmitContext, admit } from './admit.js'
+import type { EngineConfig } from './config.js'
 import type { Effect } from './effects.js'
 import type { ExpiryParts } from './expiry.js'
 import { type LocalLans, noLargerThan } from './local-lans.js'
@@ -39,7 +40,7 @@ export function receive(
   if (refused) return [{ kind: 'drop', lan, reason: refused, from: msg.from }]
   const cfg = d.config()
   const out: Effect[] = []
-  const peer = learn(d, now, msg, out)
+  const peer = learn(d, cfg, now, msg, out)
   const before = peer.lans.map((p, i) => d.paths.before(p, i))
   const pl = peer.lans[lan]!
   const ours = () => d.blindness.excuses(now, peer.intervalMs) || blind()
@@ -49,16 +50,15 @@ export function receive(
     pl.rttMs = d.rounds.answer(lan, peer.id, msg.seq, now, d.peers)
     cfg.rttSample?.(lan, pl.rttMs)
     pl.link = linkStep(pl.link, LinkEvent.Good, cfg)
-  } else if (msg.intervalMs > 0) answer(d, now, lan, src, peer, msg, out)
+  } else if (msg.intervalMs > 0) answer(d, cfg, now, lan, src, peer, msg, out)
   // else: a notice from a host whose LAN went out of service: it wants no answer.
   peer.lans.forEach((_, i) => d.paths.report(peer, i, before[i]!, now, out))
-  if (!peer.confirmed && confirms(d, peer, msg, pl)) d.peers.confirm(peer)
+  if (!peer.confirmed && confirms(cfg, peer, msg, pl)) d.peers.confirm(peer)
   return out
 }
 
 /** Find or create the sender's entry; a new peer is down at once on LANs whose cable is out here. */
-function learn(d: ReceiveParts, now: number, msg: Message, out: Effect[]): Peer {
-  const cfg = d.config()
+function learn(d: ReceiveParts, cfg: EngineConfig, now: number, msg: Message, out: Effect[]): Peer {
   const { peer, isNew, events } = d.peers.learn(now, msg, cfg)
   out.push(...events)
   // A new run holds what it says from now on, not what the old one did.
@@ -79,8 +79,16 @@ function learn(d: ReceiveParts, now: number, msg: Message, out: Effect[]): Peer 
  * That also makes faild's own lateness turn into misses twice as fast, which is why expire()
  * holds judgement while faild is blind.
  */
-function answer(d: ReceiveParts, now: number, lan: number, src: number, peer: Peer, msg: Message, out: Effect[]): void {
-  const cfg = d.config()
+function answer(
+  d: ReceiveParts,
+  cfg: EngineConfig,
+  now: number,
+  lan: number,
+  src: number,
+  peer: Peer,
+  msg: Message,
+  out: Effect[],
+): void {
   const pl = peer.lans[lan]!
   if (msg.kind === 'inq' && (msg.answer === undefined || msg.answer.includes(cfg.nodeId))) {
     const down = pl.link.state === LinkState.Down ? [msg.from] : []
@@ -104,8 +112,7 @@ function answer(d: ReceiveParts, now: number, lan: number, src: number, peer: Pe
  * An answer to our INQ, packets on two LANs, or (a responder, which sends no INQ to be answered)
  * a path up on `upAfter` good packets: a peer, not a passer-by.
  */
-function confirms(d: ReceiveParts, peer: Peer, msg: Message, pl: PeerLan): boolean {
-  const cfg = d.config()
+function confirms(cfg: EngineConfig, peer: Peer, msg: Message, pl: PeerLan): boolean {
   if (msg.kind === 'ack' || (!cfg.requestor && pl.link.good >= cfg.upAfter)) return true
   let heard = 0
   for (const p of peer.lans) if (p.lastHeard !== -Infinity) heard++

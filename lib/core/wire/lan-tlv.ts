@@ -2,6 +2,7 @@
 //
 // Value: u8 slot, u8 state (bit 0 out of service, bit 1 preferred detour), u8 address count K
 // (1-4), u8 reserved 0, u32 name tag, then K x (u8 family 4|6, u8 prefix length, 4|16 bytes).
+import { BoundedCache } from '../util/bounded-cache.js'
 import { formatIPv4 } from '../util/ipv4.js'
 import { mapKey } from '../util/map-key.js'
 import { addressSize, type Family, formatAddress, maxPrefix, parseAddress } from './address.js'
@@ -84,12 +85,15 @@ const packetLan = (slot: number, state: number, nameTag: number, addresses: read
   addresses,
 })
 
+/** Bound of the two caches below. */
+const MAX_READ = 8192
+
 /**
  * LANs of one IPv4 address already read, by that address: nearly every LAN TLV is one, and a peer
  * says the same two every packet, so the same frozen LAN serves them all (no objects per packet).
  * BOUNDED: cleared at MAX_READ.
  */
-const read1 = new Map<number, PacketLan>()
+const read1 = new BoundedCache<number, PacketLan>(MAX_READ)
 
 /** A LAN TLV of one IPv4 address (readLan checked its header): as readLan reads it, from read1 where it can. */
 function oneIPv4(b: Buffer, at: number, slot: number, state: number): PacketLan | PacketDecodeError {
@@ -100,10 +104,7 @@ function oneIPv4(b: Buffer, at: number, slot: number, state: number): PacketLan 
   const key = mapKey(value)
   const known = read1.get(key)
   if (known && same(known, slot, state, nameTag, prefix)) return known
-  if (read1.size >= MAX_READ) read1.clear()
-  const lan = Object.freeze(packetLan(slot, state, nameTag, Object.freeze([ipv4Entry(value, prefix)])))
-  read1.set(key, lan)
-  return lan
+  return read1.set(key, Object.freeze(packetLan(slot, state, nameTag, Object.freeze([ipv4Entry(value, prefix)]))))
 }
 
 function same(l: PacketLan, slot: number, state: number, nameTag: number, prefix: number): boolean {
@@ -116,20 +117,16 @@ function same(l: PacketLan, slot: number, state: number, nameTag: number, prefix
  * frozen entry (and its text, its hash computed once) serves them all and pairing looks it up
  * cheaply. BOUNDED: cleared at MAX_READ.
  */
-const read4 = new Map<number, LanAddress>()
-const MAX_READ = 8192
+const read4 = new BoundedCache<number, LanAddress>(MAX_READ)
 
 /** The entry for IPv4 address `value` (a u32, not 0) with `prefix`: one object per address, its u32 kept. */
 export function ipv4Entry(value: number, prefix: number): LanAddress {
   const key = mapKey(value)
   const known = read4.get(key)
   if (known?.prefix === prefix) return known
-  if (read4.size >= MAX_READ) read4.clear()
   // Its u32 is not enumerable: a cache of what the text says, not part of the packet as compared or printed.
   const entry: LanAddress = { family: 4 as const, prefix, address: formatIPv4(value) }
-  Object.freeze(Object.defineProperty(entry, 'u32', { value }))
-  read4.set(key, entry)
-  return entry
+  return read4.set(key, Object.freeze(Object.defineProperty(entry, 'u32', { value })))
 }
 
 /**
