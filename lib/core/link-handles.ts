@@ -9,7 +9,7 @@
 // never leave this host: 0.0.0.0/8 is no host's source address (RFC 1122), packets carry the
 // link-local address itself, and no IPv4 route is ever planned to or via a handle.
 import { formatIPv6, type IPv6, sameIPv6 } from './util/ipv6.js'
-import type { Message } from './wire/codec.js'
+import type { Message } from './wire/message.js'
 
 /** Every IPv6-only LAN is a /16 of handles: 0.L.0.0/16. */
 export const HANDLE_PREFIX_LEN = 16

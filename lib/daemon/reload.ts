@@ -6,7 +6,7 @@ import type { Tunables } from '../core/engine/engine.js'
 import type { Lan } from '../core/lans.js'
 import type { Gateway, Gateway6 } from '../core/routes/gateway.js'
 import { RateLimiter } from '../core/util/rate-limit.js'
-import type { WireKey } from '../core/wire/codec.js'
+import type { WireKey } from '../core/wire/message.js'
 import { readKeyFile } from '../host/key-file.js'
 
 export interface Prepared {

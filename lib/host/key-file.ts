@@ -1,7 +1,7 @@
 // Reads the --key-file: a regular file, owned by root or by faild's own user, readable by its owner only.
 import { closeSync, constants, fstatSync, openSync, readFileSync } from 'node:fs'
-import type { WireKey } from '../core/wire/codec.js'
 import { KeyFileError, parseKeys } from '../core/wire/keys.js'
+import type { WireKey } from '../core/wire/message.js'
 
 /** Keys are a line or two: anything longer is not a key file. */
 const MAX_BYTES = 64 * 1024

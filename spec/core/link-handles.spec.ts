@@ -10,7 +10,7 @@ import {
 } from '../../lib/core/link-handles.js'
 import { parseIPv4, sameSubnet } from '../../lib/core/util/ipv4.js'
 import { parseIPv6 } from '../../lib/core/util/ipv6.js'
-import type { Message } from '../../lib/core/wire/codec.js'
+import type { Message } from '../../lib/core/wire/message.js'
 
 const ll = (n: number) => parseIPv6(`fe80::${n.toString(16)}`)!
 

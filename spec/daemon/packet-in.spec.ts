@@ -1,7 +1,8 @@
 // Packet ingress of lib/daemon/packet-in.ts: what is rejected never spends a sender's rate budget.
 import t from 'tap'
 import { RateLimiter } from '../../lib/core/util/rate-limit.js'
-import { encode, type Message, type WireKey } from '../../lib/core/wire/codec.js'
+import { encode } from '../../lib/core/wire/codec.js'
+import type { Message, WireKey } from '../../lib/core/wire/message.js'
 import { fromV1 } from '../../lib/core/wire/v1-bridge.js'
 import { encodeV2 } from '../../lib/core/wire/v2.js'
 import { Drops } from '../../lib/daemon/drops.js'

@@ -1,5 +1,5 @@
 // The INQs and ACKs a spec's peer sends: every field set to a plain default, the case overrides the rest.
-import type { Message } from '../../lib/core/wire/codec.js'
+import type { Message } from '../../lib/core/wire/message.js'
 
 /** A peer as the spec plays it: its node id, boot id and its address on every LAN. */
 export interface Sender {

@@ -1,5 +1,5 @@
 // Whether a decoded packet is let in: the drop checks of receive(), in order, as a table.
-import type { Message } from '../wire/codec.js'
+import type { Message } from '../wire/message.js'
 import type { EngineConfig } from './config.js'
 import type { DropReason } from './effects.js'
 import type { Peer } from './peer.js'

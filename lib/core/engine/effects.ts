@@ -1,6 +1,6 @@
 // What the engine returns: commands the shell must carry out, and events it reports.
 import type { LinkState } from '../path/link-fsm.js'
-import type { HeldAddress, Message } from '../wire/codec.js'
+import type { HeldAddress, Message } from '../wire/message.js'
 import type { PathView } from './view.js'
 
 export type DropReason =

@@ -5,7 +5,7 @@
 // the shell wants to know it reads from view(), a plain-data snapshot, never from live state.
 import { LinkEvent } from '../path/link-fsm.js'
 import { sameSubnet } from '../util/ipv4.js'
-import type { HeldAddress, Message } from '../wire/codec.js'
+import type { HeldAddress, Message } from '../wire/message.js'
 import { type AdmitContext, admitContext } from './admit.js'
 import { whoAnswers } from './answering.js'
 import { Blindness } from './blindness.js'

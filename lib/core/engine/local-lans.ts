@@ -1,6 +1,6 @@
 // This host's own LANs: carrier, offline, the out-of-service mask, and the messages it sends.
 import { LinkState } from '../path/link-fsm.js'
-import type { HeldAddress, Message } from '../wire/codec.js'
+import type { HeldAddress, Message } from '../wire/message.js'
 import type { SendCommand } from './effects.js'
 import { idRoom } from './id-room.js'
 import type { Peer } from './peer.js'

@@ -7,7 +7,7 @@
 import { BoundedCache } from '../util/bounded-cache.js'
 import { parseIPv4, sameSubnet } from '../util/ipv4.js'
 import { formatIPv6, type IPv6, isLinkLocal6, isRoutable6, parseIPv6, sameSubnet6 } from '../util/ipv6.js'
-import type { HeldAddress, Message } from '../wire/codec.js'
+import type { HeldAddress, Message } from '../wire/message.js'
 import type { LanAddress, Packet, PacketLan } from '../wire/packet.js'
 import { packetOf, placed } from '../wire/v1-bridge.js'
 

@@ -1,6 +1,6 @@
 // The peers this host has heard, keyed by node id: learning, restarts, who holds an address, eviction, forgetting.
 import { mapKey } from '../util/map-key.js'
-import type { Message } from '../wire/codec.js'
+import type { Message } from '../wire/message.js'
 import type { PeerEvent } from './effects.js'
 import { Evicted } from './evicted.js'
 import { forgetMs, newPeer, noMask, type Peer } from './peer.js'

@@ -1,5 +1,5 @@
 // What a peer's packet says, kept on its entry: whether it hears us, whom it does not hear, its LANs out of service, its service addresses.
-import type { Message } from '../wire/codec.js'
+import type { Message } from '../wire/message.js'
 import { newer } from './admit.js'
 import type { EngineConfig } from './config.js'
 import type { Effect } from './effects.js'

@@ -2,7 +2,7 @@
 import { type FlapState, NO_FLAPS } from '../path/flap-damping.js'
 import { type Link, NEW_LINK } from '../path/link-fsm.js'
 import type { IPv6 } from '../util/ipv6.js'
-import type { HeldAddress } from '../wire/codec.js'
+import type { HeldAddress } from '../wire/message.js'
 import { NO_SERVICES } from './services.js'
 import { FORGET_INTERVALS, FORGET_MIN_MS } from './timing.js'
 

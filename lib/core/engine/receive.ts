@@ -1,6 +1,6 @@
 // What one valid packet changes: its sender found or learned, its paths fed, an INQ answered, an ACK counted.
 import { LinkEvent, LinkState, linkStep } from '../path/link-fsm.js'
-import type { Message } from '../wire/codec.js'
+import type { Message } from '../wire/message.js'
 import { type AdmitContext, admit } from './admit.js'
 import type { EngineConfig } from './config.js'
 import type { Effect } from './effects.js'

@@ -5,7 +5,7 @@
 // another LAN, which no client's connected route follows). Such a claim names an address the
 // packet's source need not have: only a key proves who sent it, so without one it is not taken.
 import { isHostOn } from '../util/ipv4.js'
-import type { HeldAddress, Message } from '../wire/codec.js'
+import type { HeldAddress, Message } from '../wire/message.js'
 import type { EngineConfig } from './config.js'
 
 export const NO_SERVICES: readonly HeldAddress[] = []

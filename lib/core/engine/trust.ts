@@ -6,7 +6,7 @@
 // what a peer is known by changes only once it has gone silent where it changes.
 import { HANDLE_PREFIX_LEN, isHandle } from '../link-handles.js'
 import { isHostOn, sameSubnet } from '../util/ipv4.js'
-import type { Message } from '../wire/codec.js'
+import type { Message } from '../wire/message.js'
 
 /** What the rules read of a peer's entry (peer-table.ts Peer and PeerLan, which import these rules). */
 export interface Known {

@@ -3,7 +3,7 @@ import { LinkState, type Thresholds } from '../path/link-fsm.js'
 import { PathReason } from '../path/path-state.js'
 import type { PlanPeer } from '../routes/plan.js'
 import { type IPv6, sameIPv6 } from '../util/ipv6.js'
-import type { HeldAddress } from '../wire/codec.js'
+import type { HeldAddress } from '../wire/message.js'
 
 export interface LanView {
   /** This host's interface on the LAN has carrier. */

@@ -3,7 +3,7 @@ import { isHandle } from '../link-handles.js'
 import { LinkState } from '../path/link-fsm.js'
 import { sameSubnet } from '../util/ipv4.js'
 import { formatIPv6, type IPv6 } from '../util/ipv6.js'
-import type { HeldAddress } from '../wire/codec.js'
+import type { HeldAddress } from '../wire/message.js'
 import type { Route } from './route.js'
 import type { Route6 } from './route6.js'
 

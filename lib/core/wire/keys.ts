@@ -1,6 +1,6 @@
 // Key-file secrets: one or two shared secrets that sign every packet, so a cluster can roll keys.
 import { createHash } from 'node:crypto'
-import type { WireKey } from './codec.js'
+import type { WireKey } from './message.js'
 
 /** Shorter secrets are refused: HMAC-SHA256 is only as strong as its key. */
 export const MIN_SECRET_BYTES = 16

@@ -1,7 +1,7 @@
 // The version-neutral packet: what a decoded v1 or v2 datagram says, in the form the engine will consume.
 
 import type { Family } from './address.js'
-import type { DecodeError } from './codec.js'
+import type { DecodeError } from './message.js'
 
 export type PacketKind = 'inq' | 'ack' | 'notice'
 

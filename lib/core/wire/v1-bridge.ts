@@ -2,9 +2,10 @@
 
 import { formatIPv4 } from '../util/ipv4.js'
 import { parseAddress } from './address.js'
-import { decode, type Message, type WireKey } from './codec.js'
+import { decode } from './codec.js'
 import { MAX_DOWN_IDS, VERSION } from './constants.js'
 import { ipv4Entry } from './lan-tlv.js'
+import type { Message, WireKey } from './message.js'
 import type { Packet, PacketLan, PacketResult } from './packet.js'
 import { decodeV2 } from './v2.js'
 

@@ -8,7 +8,6 @@
 // then TLVs (tlv.ts; read by v2-body.ts) to the trailer; if SIGNED: u8 key id and HMAC-SHA256 of every byte before it.
 // The encoder writes the TLVs in type order (LANs in the packet's order); the decoder takes any order.
 import { createHmac, timingSafeEqual } from 'node:crypto'
-import type { WireKey } from './codec.js'
 import {
   FLAG_ANSWER_ALL,
   FLAG_SIGNED,
@@ -25,6 +24,7 @@ import {
   VERSION_2,
 } from './constants.js'
 import { lanValueSize, writeLan } from './lan-tlv.js'
+import type { WireKey } from './message.js'
 import type { Packet, PacketDecodeError, PacketKind, PacketResult } from './packet.js'
 import { serviceValueSize, writeService } from './service-tlv.js'
 import { ByteWriter } from './tlv.js'

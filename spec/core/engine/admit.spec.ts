@@ -3,7 +3,7 @@ import t from 'tap'
 import { ADMIT, type AdmitContext, type Arrival, admit, newer, seqOrder } from '../../../lib/core/engine/admit.js'
 import type { Peer } from '../../../lib/core/engine/peer.js'
 import type { AckVerdict } from '../../../lib/core/engine/probe-round.js'
-import type { Message } from '../../../lib/core/wire/codec.js'
+import type { Message } from '../../../lib/core/wire/message.js'
 import { ackFrom, inqFrom } from '../../support/messages.js'
 
 const ME = 0x0a000001

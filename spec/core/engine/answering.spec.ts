@@ -2,7 +2,7 @@
 import t from 'tap'
 import { ANSWER_ALL_PEERS, RTT_EVERY } from '../../../lib/core/engine/answering.js'
 import { type Effect, Engine } from '../../../lib/core/engine/engine.js'
-import type { Message } from '../../../lib/core/wire/codec.js'
+import type { Message } from '../../../lib/core/wire/message.js'
 import { ackFrom, inqFrom } from '../../support/messages.js'
 import { TWO_LANS as base } from '../../support/two-lans.js'
 

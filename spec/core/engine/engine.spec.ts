@@ -4,7 +4,7 @@ import t from 'tap'
 import { type Effect, Engine } from '../../../lib/core/engine/engine.js'
 import { gatewayState, planPeers } from '../../../lib/core/engine/view.js'
 import { LinkState } from '../../../lib/core/path/link-fsm.js'
-import type { Message } from '../../../lib/core/wire/codec.js'
+import type { Message } from '../../../lib/core/wire/message.js'
 import { ackFrom, inqFrom } from '../../support/messages.js'
 import { TWO_LANS as base, ME, MY_ADDR, PEER, PEER_ADDR } from '../../support/two-lans.js'
 

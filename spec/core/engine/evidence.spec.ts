@@ -2,7 +2,7 @@
 import t from 'tap'
 import { type Effect, Engine } from '../../../lib/core/engine/engine.js'
 import { DEAF_EXCUSE_PACKETS, OVERLOAD_SILENCE } from '../../../lib/core/engine/timing.js'
-import type { Message } from '../../../lib/core/wire/codec.js'
+import type { Message } from '../../../lib/core/wire/message.js'
 import { ackFrom, inqFrom } from '../../support/messages.js'
 import { TWO_LANS as base, ME, PEER, PEER_ADDR } from '../../support/two-lans.js'
 

@@ -6,7 +6,7 @@ import { type Effect, Engine, type EngineConfig } from '../../../lib/core/engine
 import { planPeers } from '../../../lib/core/engine/view.js'
 import { LinkState } from '../../../lib/core/path/link-fsm.js'
 import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
-import type { Message } from '../../../lib/core/wire/codec.js'
+import type { Message } from '../../../lib/core/wire/message.js'
 import { ackFrom, inqFrom, type Sender } from '../../support/messages.js'
 import { TWO_LANS as base, ME, PEER, PEER_ADDR } from '../../support/two-lans.js'
 

@@ -9,7 +9,7 @@ import { LinkState } from '../../../lib/core/path/link-fsm.js'
 import { planRoutes, planRoutes6 } from '../../../lib/core/routes/plan.js'
 import { describeRoute6 } from '../../../lib/core/routes/route6.js'
 import { parseIPv6 } from '../../../lib/core/util/ipv6.js'
-import type { Message } from '../../../lib/core/wire/codec.js'
+import type { Message } from '../../../lib/core/wire/message.js'
 import { decodeV2, encodeV2 } from '../../../lib/core/wire/v2.js'
 
 const v6 = (s: string) => parseIPv6(s)!

@@ -1,7 +1,7 @@
 // OVERLOAD: a host whose INQs went out late, or that was blind, says how far behind it is; its peers wait for it that much longer.
 import t from 'tap'
 import { type Effect, Engine } from '../../../lib/core/engine/engine.js'
-import type { Message } from '../../../lib/core/wire/codec.js'
+import type { Message } from '../../../lib/core/wire/message.js'
 import { ackFrom, inqFrom } from '../../support/messages.js'
 import { TWO_LANS as base, ME, PEER, PEER_ADDR } from '../../support/two-lans.js'
 

@@ -1,7 +1,7 @@
 // Pairing a sender's LANs with this host's (lib/core/engine/pairing.ts): by name tag where both have one, else by subnet.
 import t from 'tap'
 import { type OwnLan, toLocal, toPacket } from '../../../lib/core/engine/pairing.js'
-import type { Message } from '../../../lib/core/wire/codec.js'
+import type { Message } from '../../../lib/core/wire/message.js'
 import type { Packet, PacketLan } from '../../../lib/core/wire/packet.js'
 import { decodeV2, encodeV2 } from '../../../lib/core/wire/v2.js'
 

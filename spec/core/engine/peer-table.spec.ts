@@ -3,7 +3,7 @@ import t from 'tap'
 import { forgetMs } from '../../../lib/core/engine/peer.js'
 import { type LearnConfig, PeerTable } from '../../../lib/core/engine/peer-table.js'
 import { silentMs } from '../../../lib/core/engine/trust.js'
-import type { Message } from '../../../lib/core/wire/codec.js'
+import type { Message } from '../../../lib/core/wire/message.js'
 import { inqFrom } from '../../support/messages.js'
 
 const A = 0x0a000002

@@ -2,7 +2,8 @@
 // has not confirmed than it received. On main 25.6 KB of forged INQs made a host send 336 KB.
 import t from 'tap'
 import { type Effect, Engine } from '../../../lib/core/engine/engine.js'
-import { encode, type Message } from '../../../lib/core/wire/codec.js'
+import { encode } from '../../../lib/core/wire/codec.js'
+import type { Message } from '../../../lib/core/wire/message.js'
 import { inqFrom } from '../../support/messages.js'
 import { TWO_LANS } from '../../support/two-lans.js'
 

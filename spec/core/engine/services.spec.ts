@@ -3,7 +3,7 @@ import t from 'tap'
 import { type Effect, Engine } from '../../../lib/core/engine/engine.js'
 import { toLocal, toPacket } from '../../../lib/core/engine/pairing.js'
 import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
-import type { HeldAddress, Message } from '../../../lib/core/wire/codec.js'
+import type { HeldAddress, Message } from '../../../lib/core/wire/message.js'
 import { ackFrom, inqFrom } from '../../support/messages.js'
 import { TWO_LANS as base, PEER, PEER_ADDR } from '../../support/two-lans.js'
 

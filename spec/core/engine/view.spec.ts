@@ -4,7 +4,7 @@ import { Engine } from '../../../lib/core/engine/engine.js'
 import { gatewayState, offlineView, pathAt, peerAddresses, planPeers } from '../../../lib/core/engine/view.js'
 import { LinkState } from '../../../lib/core/path/link-fsm.js'
 import { PathReason } from '../../../lib/core/path/path-state.js'
-import type { Message } from '../../../lib/core/wire/codec.js'
+import type { Message } from '../../../lib/core/wire/message.js'
 import { ackFrom } from '../../support/messages.js'
 import { TWO_LANS as base, ME, PEER, PEER_ADDR } from '../../support/two-lans.js'
 

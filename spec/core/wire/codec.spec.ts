@@ -1,6 +1,7 @@
 // Golden byte vectors both ways and a table of malformed datagrams for lib/wire.ts.
 import t from 'tap'
-import { clusterTag, decode, encode, type Message, type WireKey } from '../../../lib/core/wire/codec.js'
+import { clusterTag, decode, encode } from '../../../lib/core/wire/codec.js'
+import type { Message, WireKey } from '../../../lib/core/wire/message.js'
 
 const inq: Message = {
   kind: 'inq',

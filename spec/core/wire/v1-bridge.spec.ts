@@ -1,6 +1,7 @@
 // Between v1 messages and v2 packets (lib/core/wire/v1-bridge.ts): fromV1, toV1, and decoding either version.
 import t from 'tap'
-import { encode, type Message } from '../../../lib/core/wire/codec.js'
+import { encode } from '../../../lib/core/wire/codec.js'
+import type { Message } from '../../../lib/core/wire/message.js'
 import type { Packet, PacketLan } from '../../../lib/core/wire/packet.js'
 import { decodePacket, fromV1, packetOf, toV1 } from '../../../lib/core/wire/v1-bridge.js'
 import { encodeV2 } from '../../../lib/core/wire/v2.js'

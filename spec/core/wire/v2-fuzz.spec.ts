@@ -1,8 +1,8 @@
 // Fuzz of wire format 2's decoder: random and mutated datagrams never make it throw, and what it accepts re-encodes.
 import { createHmac } from 'node:crypto'
 import t from 'tap'
-import type { WireKey } from '../../../lib/core/wire/codec.js'
 import { TLV_HEADER_SIZE } from '../../../lib/core/wire/constants.js'
+import type { WireKey } from '../../../lib/core/wire/message.js'
 import { readTlvs, type Tlv } from '../../../lib/core/wire/tlv.js'
 import { decodePacket } from '../../../lib/core/wire/v1-bridge.js'
 import { decodeV2, encodeV2 } from '../../../lib/core/wire/v2.js'

@@ -1,7 +1,7 @@
 // Wire format 2's malformed table: every decode error code, each reached by one specific byte string.
 import { createHmac } from 'node:crypto'
 import t from 'tap'
-import type { WireKey } from '../../../lib/core/wire/codec.js'
+import type { WireKey } from '../../../lib/core/wire/message.js'
 import type { PacketDecodeError } from '../../../lib/core/wire/packet.js'
 import { decodeV2 } from '../../../lib/core/wire/v2.js'
 import { bytes, hex, KEY, MIN_INQ, minInq, OTHER_KEY, SIGNED } from './v2-vectors.js'

@@ -1,5 +1,5 @@
 // Wire format 2's golden vectors, written field by field, shared by the v2 specs (the MAC and tags checked with Python's hmac).
-import type { WireKey } from '../../../lib/core/wire/codec.js'
+import type { WireKey } from '../../../lib/core/wire/message.js'
 import type { Packet, PacketLan } from '../../../lib/core/wire/packet.js'
 
 /** Hex with spaces and bars for reading: the bytes without them. */

@@ -8,8 +8,9 @@
 import dgram from 'node:dgram'
 import { readFileSync } from 'node:fs'
 import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
-import { encode, type WireKey } from '../../../lib/core/wire/codec.js'
+import { encode } from '../../../lib/core/wire/codec.js'
 import { keyId, parseKeys } from '../../../lib/core/wire/keys.js'
+import type { WireKey } from '../../../lib/core/wire/message.js'
 
 const [src, dst, portS, countS, mode, keyFile, from, ...addrs] = process.argv.slice(2)
 const fake = Buffer.from('not the cluster key, but long enough')
