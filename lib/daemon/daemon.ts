@@ -14,9 +14,10 @@ import { readKeyFile } from '../host/key-file.js'
 import { discoverLans } from '../host/lan-discovery.js'
 import { linkReturned } from '../host/neighbours.js'
 import { buildParts, type DaemonDeps, type Parts, targetConfig } from './parts.js'
-import { type Prepared, prepareReload } from './reload.js'
+import { applyReload, type Prepared, prepareReload } from './reload.js'
 import type { Wanted } from './route-sync.js'
 import { logBuffer, logStart } from './start-log.js'
+import { StartOrder } from './start-order.js'
 import { wanted } from './wanted.js'
 
 export type { DaemonDeps }
@@ -60,16 +61,10 @@ export class Daemon {
       plan: (view) => this.#plan(view),
       statusInput: (view) => this.#statusInput(view),
     }))
-    // Each part started is stopped again, the last first, when a later one cannot start.
-    const undo: Array<() => Promise<unknown>> = []
-    const started = async <T>(start: () => Promise<T>, stop: () => Promise<unknown>): Promise<T> => {
-      const r = await start()
-      undo.unshift(stop)
-      return r
-    }
+    const order = new StartOrder()
     try {
       const now = () => this.#deps.clock.now()
-      const buffer = await started(
+      const buffer = await order.start(
         () =>
           p.datagrams.start({
             packet: (lan, src, data) => !this.#stopped && p.packets.receive(now(), lan, src, data),
@@ -82,21 +77,22 @@ export class Daemon {
       )
       logBuffer(this.#deps.log, buffer)
       this.#owning = true
-      await started(
+      await order.start(
         () => p.routes.start(this.#gateways.map((g) => g.len)),
         () => p.routes.stop(),
       )
       // IPv6 swaps need a LAN with an IPv6 address at start (a kernel without IPv6 has no `ip -6 rule`).
       if (p.lans.some((l) => l.ipv6))
-        await started(
+        await order.start(
           () => p.routes6.start(this.#gateways6.map((g) => g.len)),
           () => p.routes6.stop(),
         )
-      // A start of the addresses cut short is undone by their stop too.
-      undo.unshift(() => p.addresses.stop())
-      await p.addresses.start()
+      await order.startUndone(
+        () => p.addresses.start(),
+        () => p.addresses.stop(),
+      )
     } catch (err) {
-      for (const stop of undo) await stop()
+      await order.unwind()
       throw err
     }
     logStart(this.#deps.log, o, p.lans, p.engine.config.nodeId, this.#keys.length > 0)
@@ -216,18 +212,7 @@ export class Daemon {
     this.#keys = r.keys
     this.#gateways = r.gateways
     this.#gateways6 = r.gateways6
-    p.engine.configure(r.tunables)
-    p.packets.configure(r.limiter, r.keys, r.options.logPackets)
-    p.drops.verbose = r.options.logPackets
-    p.effects.key = r.keys[0]
-    p.scheduler.intervalMs = r.options.interval * 1000
-    p.probes.configure(targetConfig(r.options))
-    await p.sync.regroupGateways(
-      r.gateways.map((g) => g.len),
-      r.options.table,
-    )
-    const lengths6 = r.gateways6.map((g) => g.len)
-    if (p.routes6.running) await p.sync.regroupGateways6(() => p.routes6.setGatewayLengths(lengths6), r.options.table)
+    await applyReload(p, r)
   }
 
   /** Prepare and commit in one step; returns the keys that changed but wait for a restart. */

@@ -8,6 +8,7 @@ import type { Gateway, Gateway6 } from '../core/routes/gateway.js'
 import { RateLimiter } from '../core/util/rate-limit.js'
 import type { WireKey } from '../core/wire/message.js'
 import { readKeyFile } from '../host/key-file.js'
+import { type Parts, targetConfig } from './parts.js'
 
 export interface Prepared {
   /** The new options, with the restart-only keys kept as they run. */
@@ -36,4 +37,20 @@ export function prepareReload(running: Options, next: Options, lans: readonly La
     limiter: new RateLimiter(rateLimit(options)),
     pending,
   }
+}
+
+/** Hand a prepared reload to the running parts: thresholds, interval, keys, rate limit, probe targets, gateway routes. */
+export async function applyReload(p: Parts, r: Prepared): Promise<void> {
+  p.engine.configure(r.tunables)
+  p.packets.configure(r.limiter, r.keys, r.options.logPackets)
+  p.drops.verbose = r.options.logPackets
+  p.effects.key = r.keys[0]
+  p.scheduler.intervalMs = r.options.interval * 1000
+  p.probes.configure(targetConfig(r.options))
+  await p.sync.regroupGateways(
+    r.gateways.map((g) => g.len),
+    r.options.table,
+  )
+  const lengths6 = r.gateways6.map((g) => g.len)
+  if (p.routes6.running) await p.sync.regroupGateways6(() => p.routes6.setGatewayLengths(lengths6), r.options.table)
 }
