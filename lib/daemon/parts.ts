@@ -17,50 +17,24 @@ import { clusterTag } from '../core/wire/codec.js'
 import type { WireKey } from '../core/wire/message.js'
 import { clockBoot } from '../host/boot-counter.js'
 import { CarrierMonitor, type CarrierWatch } from '../host/carrier-watch.js'
-import type { Clock } from '../host/clock.js'
-import type { IpRunner } from '../host/ip-runner.js'
-import type { Logger } from '../host/log.js'
-import type { NotifyEvent } from '../host/notify.js'
 import { RouteTable } from '../host/route-table.js'
 import { RouteTable6 } from '../host/route-table6.js'
 import { socketDrops } from '../host/socket-drops.js'
-import type { SocketFactory } from '../host/udp-socket.js'
 import { Datagrams } from './datagrams.js'
+import type { DaemonDeps } from './deps.js'
 import { Drops } from './drops.js'
 import { EffectRunner } from './effect-runner.js'
 import { Interfaces } from './interfaces.js'
+import { schedulerJobs } from './jobs.js'
 import type { DaemonObserver } from './observer.js'
 import { Operator } from './operator.js'
 import { Overload } from './overload.js'
 import { PacketIn } from './packet-in.js'
 import { Probes } from './probes.js'
 import { RouteSync, type Wanted } from './route-sync.js'
-import { type Defer, Scheduler } from './scheduler.js'
+import { Scheduler } from './scheduler.js'
 import { ServiceAddresses } from './service-addresses.js'
 import { WireVersions } from './wire-versions.js'
-
-export interface DaemonDeps {
-  readonly clock: Clock
-  readonly log: Logger
-  readonly ip: IpRunner
-  readonly socketFactory?: SocketFactory
-  /** For the IPv6 sockets of IPv6-only LANs; default: udp6. */
-  readonly socketFactory6?: SocketFactory
-  /** Default: a CarrierMonitor on `ip -o monitor link`. */
-  readonly carrierWatch?: (ifaces: readonly string[]) => CarrierWatch
-  /** Told of every path, route and peer change (the --notify hook); must return at once. */
-  readonly notify?: (e: NotifyEvent) => void
-  /** For the status report. */
-  readonly version?: string
-  /** Runs a callback after the next poll for I/O; default setImmediate. */
-  readonly defer?: Defer
-  /** The boot id of each start (host/boot-counter.ts); default: the wall clock's. */
-  readonly boot?: () => number
-  /** Datagrams the kernel dropped at the sockets on a port; default: from /proc/net/udp. */
-  readonly socketDrops?: (port: number) => number
-  /** Told of plans, route batches and flap holds (metrics, systemd status); never per packet. */
-  readonly observer?: DaemonObserver
-}
 
 export interface Parts {
   /** Updated in place as interfaces change (see Interfaces). */
@@ -200,29 +174,6 @@ export function buildParts(
     routes6: () => (routes6.running ? routes6 : undefined),
   })
   const overload = new Overload(log, () => hooks.options().interval * 1000)
-  const jobs = {
-    accepted: () => packets.accepted,
-    judge: (now: number, behind: () => string | undefined) => {
-      // Asked at most once per judgement, whoever asks first (the peers' misses or the targets').
-      let verdict: boolean | undefined
-      const blind = () => {
-        if (verdict !== undefined) return verdict
-        const why = behind()
-        if (why !== undefined) overload.held(now, why)
-        verdict = why !== undefined
-        return verdict
-      }
-      hooks.run(engine.expire(now, blind), false)
-      probes.expire(now, blind)
-      overload.judged(now)
-      sync.retry()
-    },
-    socketDrops: () => (deps.socketDrops ?? socketDrops)(o.port),
-    tick: (now: number) => hooks.run(engine.tick(now), false),
-    nextDeadline: () => Math.min(engine.nextDeadline(), probes.nextDeadline()),
-    reconcile: () => sync.reconcile(),
-  }
-  const scheduler = new Scheduler(clock, defer, jobs, o.interval * 1000)
   const probes = new Probes(placed.targets, targetConfig(o), {
     log,
     now,
@@ -232,6 +183,13 @@ export function buildParts(
     changed: () => sync.queue([]),
     deadline: (at) => scheduler.soonest(at),
   })
+  const socketDropsAt = deps.socketDrops ?? socketDrops
+  const jobs = schedulerJobs({
+    ...{ engine, probes, packets, overload, sync },
+    socketDrops: () => socketDropsAt(o.port),
+    run: (fx, exact) => hooks.run(fx, exact),
+  })
+  const scheduler = new Scheduler(clock, defer, jobs, o.interval * 1000)
   const operator = new Operator({
     log,
     engine,

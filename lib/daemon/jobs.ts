@@ -1,0 +1,45 @@
+// What each of the scheduler's wake-ups does: judge the peers and the probe targets, send INQs, compare routes.
+import type { Effect } from '../core/engine/effects.js'
+import type { Engine } from '../core/engine/engine.js'
+import type { Overload } from './overload.js'
+import type { PacketIn } from './packet-in.js'
+import type { Probes } from './probes.js'
+import type { RouteSync } from './route-sync.js'
+import type { Jobs } from './scheduler.js'
+
+export interface JobParts {
+  readonly engine: Engine
+  readonly probes: Probes
+  readonly packets: PacketIn
+  readonly overload: Overload
+  readonly sync: RouteSync
+  /** Datagrams the kernel dropped at faild's sockets so far. */
+  readonly socketDrops: () => number
+  /** Carry out the engine's effects (a packet's re-arm: only if a deadline came sooner). */
+  readonly run: (effects: Effect[], exact: boolean) => void
+}
+
+export function schedulerJobs(p: JobParts): Jobs {
+  return {
+    accepted: () => p.packets.accepted,
+    judge: (now, behind) => {
+      // Asked at most once per judgement, whoever asks first (the peers' misses or the targets').
+      let verdict: boolean | undefined
+      const blind = () => {
+        if (verdict !== undefined) return verdict
+        const why = behind()
+        if (why !== undefined) p.overload.held(now, why)
+        verdict = why !== undefined
+        return verdict
+      }
+      p.run(p.engine.expire(now, blind), false)
+      p.probes.expire(now, blind)
+      p.overload.judged(now)
+      p.sync.retry()
+    },
+    socketDrops: p.socketDrops,
+    tick: (now) => p.run(p.engine.tick(now), false),
+    nextDeadline: () => Math.min(p.engine.nextDeadline(), p.probes.nextDeadline()),
+    reconcile: () => p.sync.reconcile(),
+  }
+}
