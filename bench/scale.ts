@@ -2,7 +2,7 @@
 // start-up time. All in a wide lab (two /16 LANs) so thousands of simulated hosts fit.
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import type { StatusReport } from '../lib/core/report/status-format.js'
+import type { StatusReport } from '../lib/core/report/status.js'
 import { type Host, Lab, type Proc, sleep, until } from '../spec/lab/harness/netlab.js'
 import { between, buildLoadgen, invalidWhy, loadStats, startLoadgen, writeTemplates } from './loadgen.js'
 import { CLK_TCK, cpuTicks, rssMb, systemTicks } from './proc-stat.js'

@@ -10,7 +10,7 @@
 //                                           ({"at":"...","event":"path"|"route"|"peer"|"target",...}) until either end closes
 // Anything else gets {"ok":false,"error":"..."}; faildctl is the client.
 import type { Matrix } from '../core/report/matrix.js'
-import type { StatusReport } from '../core/report/status-format.js'
+import type { StatusReport } from '../core/report/status.js'
 
 export type Request =
   | { command: 'status' }

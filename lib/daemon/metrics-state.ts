@@ -2,7 +2,7 @@
 //
 // Nothing is kept up to date between scrapes, so the daemon's own paths pay nothing for them.
 import { Counter, Gauge, type Registry } from 'prom-client'
-import type { StatusReport } from '../core/report/status-format.js'
+import type { StatusReport } from '../core/report/status.js'
 
 /** The hook's tallies since faild started (a reload that replaces the hook keeps counting). */
 export interface NotifyTally {

@@ -4,7 +4,7 @@
 // shell's side: a warning when it starts, with the first reason, and a line when faild has kept
 // up for CAUGHT_UP_INTERVALS intervals (5 s at least, so a load
 // that comes and goes is one spell, not a warning every half second), with how long it lasted and how often it was blind.
-import type { OverloadStatus } from '../core/report/status-format.js'
+import type { OverloadStatus } from '../core/report/status.js'
 import type { Logger } from '../host/log.js'
 
 /** Intervals (and at least CAUGHT_UP_MIN_MS) without a blind judgement before faild says it caught up. */

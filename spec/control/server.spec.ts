@@ -10,7 +10,7 @@ import { parseRequest, type Request } from '../../lib/control/protocol.js'
 import { ControlServer } from '../../lib/control/server.js'
 import { MAX_SUBSCRIBERS, Subscribers } from '../../lib/control/subscribers.js'
 import { formatEvent } from '../../lib/core/report/event-format.js'
-import type { StatusReport } from '../../lib/core/report/status-format.js'
+import type { StatusReport } from '../../lib/core/report/status.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'faild-control-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))

@@ -3,7 +3,7 @@
 // an IPv6 TCP stream between LAN A addresses carries on over LAN B, and the IPv4-only host gets
 // IPv4 swaps only: each pair uses what both have.
 import t from 'tap'
-import type { StatusReport } from '../../lib/core/report/status-format.js'
+import type { StatusReport } from '../../lib/core/report/status.js'
 import { addr, expectRoute, expectRoute6, FAST, faildRoutes6, labKey, withLab } from './harness/lab-test.js'
 import { type Host, type Lab, run, sleep } from './harness/netlab.js'
 

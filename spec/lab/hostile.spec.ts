@@ -2,7 +2,7 @@
 // whose peer is host 2. It must not get a route for an address its packets have no business
 // claiming, nor shut host 2 out with one packet far ahead in sequence.
 import t from 'tap'
-import type { StatusReport } from '../../lib/core/report/status-format.js'
+import type { StatusReport } from '../../lib/core/report/status.js'
 import { addr, FAST, withLab } from './harness/lab-test.js'
 import { FORGE, type Host, type Lab, sleep, until } from './harness/netlab.js'
 

@@ -2,7 +2,7 @@
 // (-i ethb -i etha, so its LAN "A" is everyone else's B) and host 3 takes part on LAN B only. They
 // still pair A with A (by subnet), converge, and fail over at a dead switch port on host 2's real A.
 import t from 'tap'
-import type { StatusReport } from '../../lib/core/report/status-format.js'
+import type { StatusReport } from '../../lib/core/report/status.js'
 import { expectRoute, FAST, withLab } from './harness/lab-test.js'
 import { type Host, type Lab, until } from './harness/netlab.js'
 

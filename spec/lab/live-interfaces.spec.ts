@@ -2,7 +2,7 @@
 // name it by its new name; an interface plugged in after the start (--dynamic-interfaces) and an
 // address changed while faild runs are taken in, and peers meet the host there.
 import t from 'tap'
-import type { StatusReport } from '../../lib/core/report/status-format.js'
+import type { StatusReport } from '../../lib/core/report/status.js'
 import { addr, expectRoute, FAST, withLab } from './harness/lab-test.js'
 import { FAILD, type Host, type Lab, run, until } from './harness/netlab.js'
 

@@ -2,7 +2,7 @@
 // and 2 are configured so, host 3 with `brd +`; faild finds every LAN by itself, and the three
 // hear each other and fail over as usual (INQs go to 255.255.255.255, which every host accepts).
 import t from 'tap'
-import type { StatusReport } from '../../lib/core/report/status-format.js'
+import type { StatusReport } from '../../lib/core/report/status.js'
 import { expectConverged, expectRoute, FAST, faildEverywhere, withLab } from './harness/lab-test.js'
 import { type Host, type Lab, until } from './harness/netlab.js'
 

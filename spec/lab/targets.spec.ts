@@ -4,7 +4,7 @@
 import { writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t from 'tap'
-import type { StatusReport } from '../../lib/core/report/status-format.js'
+import type { StatusReport } from '../../lib/core/report/status.js'
 import { addr, withLab } from './harness/lab-test.js'
 import { type Host, type Lab, sleep, until } from './harness/netlab.js'
 

@@ -11,7 +11,7 @@ import { describeRoute6, type Route6 } from '../routes/route6.js'
 import { type TargetView, targetState, targetState6, targetText } from '../targets/targets.js'
 import { formatIPv4 } from '../util/ipv4.js'
 import { formatIPv6, type IPv6, sameIPv6 } from '../util/ipv6.js'
-import type { PeerStatus, StatusReport } from './status-format.js'
+import type { PeerStatus, StatusReport } from './status.js'
 
 export interface StatusInput {
   readonly view: EngineView

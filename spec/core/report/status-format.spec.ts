@@ -1,6 +1,7 @@
 // core/report/status-format.ts: IPv6 shows as a column only on a dual-stack host; IPv6 routes follow the IPv4 ones.
 import t from 'tap'
-import { formatStatus, type StatusReport } from '../../../lib/core/report/status-format.js'
+import type { StatusReport } from '../../../lib/core/report/status.js'
+import { formatStatus } from '../../../lib/core/report/status-format.js'
 
 const path = (lan: string, address: string, ipv6: string | null, state: string) => ({
   lan,

@@ -4,7 +4,7 @@
 import { chmodSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
-import type { StatusReport } from '../../../lib/core/report/status-format.js'
+import type { StatusReport } from '../../../lib/core/report/status.js'
 import { addr, expectConverged, expectRoute, FAST, withLab } from './lab-test.js'
 import { type Host, type Lab, type Proc, sleep, until } from './netlab.js'
 
