@@ -1,0 +1,89 @@
+// The rules of faild.json that the schema cannot say (lib/config/cross-checks.ts), on files the schema let through.
+import t from 'tap'
+import type { ConfigFile } from '../../lib/config/config-file.js'
+import { crossChecks, isLoopback, parseListen, parsePrefix, serviceAddress } from '../../lib/config/cross-checks.js'
+
+/** A file as ajv leaves it (defaults filled in) with two LANs; the case overrides the rest. */
+const file = (over: Partial<ConfigFile> = {}): ConfigFile => ({
+  requestor: true,
+  interval: 0.1,
+  failAfter: 3,
+  upAfter: 3,
+  port: 4207,
+  logLevel: 'info',
+  logPackets: false,
+  logFormat: 'text',
+  lans: [{ interface: 'etha' }, { interface: 'ethb' }] as ConfigFile['lans'],
+  staticPeers: [],
+  ignorePeers: [],
+  targets: [],
+  addresses: [],
+  routes: [],
+  failback: true,
+  notifyTimeout: 10,
+  controlSocket: '/run/faild.sock',
+  metricsPublic: false,
+  pidFile: '/run/faild.pid',
+  stateDir: '/var/lib/faild',
+  dynamicInterfaces: false,
+  dryRun: false,
+  table: 4207,
+  rulePriority: 32000,
+  flapDamping: { enabled: false, flaps: 4, maxHold: 60 },
+  maxPeers: 4096,
+  wireVersion: 2,
+  ...over,
+})
+
+t.test('a plain file passes', async (t) => {
+  t.same(crossChecks(file()), [])
+})
+
+t.test('each error names its key and why', async (t) => {
+  const cases: Array<[string, Partial<ConfigFile>, RegExp]> = [
+    [
+      'an interface named twice',
+      { lans: [{ interface: 'a' }, { interface: 'a' }] as ConfigFile['lans'] },
+      /^\/lans\/1\/interface: 'a' is named twice$/,
+    ],
+    [
+      'a route with host bits',
+      { routes: [{ prefix: '198.18.5.1/24', via: ['198.18.1.9'] }] },
+      /^\/routes\/0\/prefix: host bits set/,
+    ],
+    [
+      'a /32 route',
+      { routes: [{ prefix: '198.18.5.1/32', via: ['198.18.1.9'] }] },
+      /^\/routes\/0\/prefix: a \/32 is a host/,
+    ],
+    ['a kernel table', { table: 254 }, /^\/table: 254 is a kernel table/],
+    ['packet logs without debug', { logPackets: true }, /^\/logPackets: needs logLevel "debug"/],
+    ['metrics off loopback', { metrics: '198.18.1.1:9420' }, /^\/metrics: 198\.18\.1\.1 is not a loopback address/],
+    [
+      'a watched address that is no target',
+      { addresses: [{ address: '198.18.9.1/24', interfaces: ['etha'], watch: ['198.18.1.254'], owned: false }] },
+      /^\/addresses\/0\/watch\/0: 198\.18\.1\.254 is not a target/,
+    ],
+    [
+      'a service address with no subnet around it',
+      { addresses: [{ address: '198.18.9.1/31', interfaces: ['etha'], owned: false }] },
+      /^\/addresses\/0\/address: a \/31 leaves no subnet/,
+    ],
+  ]
+  for (const [what, over, error] of cases) t.match(crossChecks(file(over)), [error], what)
+})
+
+t.test('metrics on a public address pass once asked for', async (t) => {
+  t.same(crossChecks(file({ metrics: '198.18.1.1:9420', metricsPublic: true })), [])
+})
+
+t.test('the values the checks read', async (t) => {
+  t.same(parsePrefix('198.18.5.0/24'), { prefix: 0xc6120500, len: 24 })
+  t.same(parsePrefix('0.0.0.0/0'), { prefix: 0, len: 0 })
+  t.same(parseListen('[::1]:9420'), { host: '::1', port: 9420 })
+  t.same(parseListen('127.0.0.1:9420'), { host: '127.0.0.1', port: 9420 })
+  t.ok(isLoopback('127.0.0.2'))
+  t.notOk(isLoopback('198.18.1.1'))
+  t.same(serviceAddress('198.18.9.1/24'), { address: 0xc6120901, len: 24 })
+  t.same(serviceAddress('2001:db8:0::1/64'), { address: 0, ipv6: '2001:db8::1', len: 64 })
+})
