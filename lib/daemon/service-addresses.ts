@@ -7,20 +7,15 @@ import type { NotifyEvent } from '../core/report/change-log.js'
 import type { TargetView } from '../core/targets/targets.js'
 import { formatIPv4, sameSubnet } from '../core/util/ipv4.js'
 import type { HeldAddress } from '../core/wire/message.js'
-import { AddressMover, type MoverOptions } from '../host/address-mover.js'
-import { AddressMover6 } from '../host/address-mover6.js'
+import type { MoverOptions } from '../host/address-mover.js'
 import type { IpRunner } from '../host/ip-runner.js'
 import type { Logger } from '../host/log.js'
 import { NdiscSysctls, type Sysctl } from '../host/ndisc-sysctl.js'
 import { OneAtATime } from './one-at-a-time.js'
+import { ANNOUNCE, type Mover, mover4, mover6 } from './service-mover.js'
 
 /** Each address's reply routes live in table `--table` + this + its index (gateway tables use + 1 to + 33). */
 export const ADDRESS_TABLE_OFFSET = 40
-/** Three gratuitous ARPs, half a second apart: the first reaches everyone unless lost; the others cover a loss and neighbours' one-second lock time. */
-export const ANNOUNCE = { count: 3, spacingMs: 500 }
-/** The start's DAD for an IPv6 address: up to 1 s before the kernel's probe, 1 s for an answer, and slack. */
-export const DAD_TIMEOUT_MS = 4000
-
 export interface ServiceAddressesDeps {
   readonly ip: IpRunner
   readonly log: Logger
@@ -36,54 +31,6 @@ export interface ServiceAddressesDeps {
   readonly dryRun: boolean
   /** IPv6 neighbour-discovery sysctls (default: this namespace's /proc/sys). */
   readonly sysctl?: Sysctl
-}
-
-/** One address's mover, whatever its family. */
-interface Mover {
-  holder(): Promise<string | undefined>
-  /** Who else has the address on `iface`, in words; undefined: nobody. */
-  duplicate(iface: string): Promise<string | undefined>
-  move(to: string, from: string | undefined, foreign: boolean): Promise<void>
-  release(owned: boolean): Promise<void>
-  /** How a move is announced, for the log. */
-  readonly announced: string
-}
-
-function mover4(spec: ServiceAddress, o: MoverOptions, deps: ServiceAddressesDeps): Mover {
-  const m = new AddressMover(o, deps)
-  const { address, len } = spec
-  return {
-    holder: () => m.holder(address),
-    duplicate: async (iface) => {
-      const mac = await m.duplicate(iface, address)
-      return mac && `${mac} answers ARP for it on ${iface}`
-    },
-    move: (to, from, foreign) => m.move(address, len, to, from, foreign),
-    release: (owned) => m.release(address, len, owned),
-    announced: `${ANNOUNCE.count} gratuitous ARPs`,
-  }
-}
-
-/** IPv6: the kernel's DAD at the claim, then no DAD and an unsolicited NA on each of its interfaces (host/address-mover6.ts). */
-function mover6(
-  spec: ServiceAddress & { ipv6: string },
-  o: MoverOptions,
-  deps: ServiceAddressesDeps,
-  sysctls: NdiscSysctls,
-): Mover {
-  const m = new AddressMover6({ ...o, dadTimeoutMs: DAD_TIMEOUT_MS }, { ...deps, sysctls })
-  const { ipv6, len } = spec
-  const ifaces = () => spec.lans.flatMap((l) => deps.lans[l]?.iface ?? [])
-  return {
-    holder: () => m.holder(ipv6),
-    duplicate: (iface) => m.duplicate(iface, ipv6, len),
-    move: async (to, from, foreign) => {
-      m.announceOn(ifaces())
-      await m.move(ipv6, len, to, from, foreign)
-    },
-    release: (owned) => m.release(ipv6, len, owned),
-    announced: 'an unsolicited neighbour advertisement',
-  }
 }
 
 /** "198.18.1.100/24" or "2001:db8:1::100/64". */
