@@ -6,11 +6,12 @@ export const QUAD =
 export const PREFIX = `${QUAD.slice(0, -1)}/([0-9]|[12][0-9]|3[0-2])$`
 /**
  * The shape of IPv6 text (hex digits, colons, a trailing dotted quad): the schema only sorts the
- * families apart, and resolve.ts parses every IPv6 value with core/util/ipv6.ts, the one strict
- * parser the wire uses too (ajv-formats would be a second opinion, and a dependency, for the same).
+ * families apart, and cross-checks.ts (with families.ts) parses every IPv6 value with
+ * core/util/ipv6.ts, the one strict parser the wire uses too (ajv-formats would be a second
+ * opinion, and a dependency, for the same).
  */
 const IPV6_SHAPE = '[0-9A-Fa-f.]{0,39}:[0-9A-Fa-f.:]{1,45}'
-/** An IPv4 address, or IPv6 text (checked in full by resolve.ts). */
+/** An IPv4 address, or IPv6 text (checked in full by cross-checks.ts). */
 export const ANY_ADDRESS = `^(${QUAD.slice(1, -1)}|${IPV6_SHAPE})$`
 /** An IPv4 prefix, or IPv6 text with a length of 0 to 128. */
 export const ANY_PREFIX = `^(${PREFIX.slice(1, -1)}|${IPV6_SHAPE}/([0-9]|[1-9][0-9]|1[01][0-9]|12[0-8]))$`
@@ -46,7 +47,7 @@ export const PATTERN_TEXT: Readonly<Record<string, string>> = {
 }
 
 export const address = (description: string) => ({ type: 'string', pattern: QUAD, description })
-/** An address of either family (an IPv6 one parsed in full by resolve.ts). */
+/** An address of either family (an IPv6 one parsed in full by cross-checks.ts). */
 export const anyAddress = (description: string) => ({ type: 'string', pattern: ANY_ADDRESS, description })
 export const int = (minimum: number, maximum: number, description: string, def?: number) => ({
   type: 'integer',

@@ -15,10 +15,11 @@ export interface JobParts {
   readonly sync: RouteSync
   /** Datagrams the kernel dropped at faild's sockets so far. */
   readonly socketDrops: () => number
-  /** Carry out the engine's effects (a packet's re-arm: only if a deadline came sooner). */
+  /** Carry out the engine's effects; `exact`: re-arm the deadline timer from the engine's exact next deadline. */
   readonly run: (effects: Effect[], exact: boolean) => void
 }
 
+/** The scheduler's jobs, done by these parts. */
 export function schedulerJobs(p: JobParts): Jobs {
   return {
     accepted: () => p.packets.accepted,
