@@ -1,7 +1,6 @@
-// faild.json as the schema describes it, after ajv filled in the defaults: what resolve.ts reads.
+// faild.json as the schema describes it, after ajv filled in the defaults: what resolve.ts turns into Options.
 import type { LanSpec, LogFormat, LogLevel } from './types.js'
 
-/** The file as the schema describes it, after ajv filled in the defaults. */
 export interface ConfigFile {
   requestor: boolean
   interval: number

@@ -4,19 +4,11 @@
 import { lanLabel } from '../core/lans.js'
 import { MAX_GATEWAY_TABLES } from '../core/routes/ip-batch.js'
 import { parseIPv4 } from '../core/util/ipv4.js'
-import { formatIPv6, isRoutable6, parseIPv6 } from '../core/util/ipv6.js'
+import { isRoutable6, parseIPv6 } from '../core/util/ipv6.js'
 import { MAX_LANS } from '../core/wire/constants.js'
 import type { ConfigFile } from './config-file.js'
 import { addressKey, familyProblems, gatewayLengthCounts } from './families.js'
-import type { Listen } from './types.js'
-
-/** An IPv4 prefix's text (checked by the schema) as its number, host bits cleared, and length. */
-export function parsePrefix(text: string): { prefix: number; len: number } {
-  const [a, l] = text.split('/')
-  const len = Number(l)
-  const mask = len === 0 ? 0 : (0xffffffff << (32 - len)) >>> 0
-  return { prefix: (parseIPv4(a!)! & mask) >>> 0, len }
-}
+import { isLoopback, parseListen, parsePrefix } from './values.js'
 
 /** What the schema's pattern lets through but a service address cannot be: bad IPv6 text, no subnet left around it. */
 function serviceAddressProblems(text: string, key: string): string[] {
@@ -26,13 +18,6 @@ function serviceAddressProblems(text: string, key: string): string[] {
   const v6 = parseIPv6(a)
   if (!v6 || !isRoutable6(v6)) return [`${key}: ${a} is not a global or ULA IPv6 address`]
   return len > 126 ? [`${key}: a /${len} leaves no subnet to announce it on`] : []
-}
-
-/** A service address of the config: IPv4 as a number, IPv6 as RFC 5952 text (address 0). */
-export function serviceAddress(text: string): { address: number; ipv6?: string; len: number } {
-  const [a, l] = text.split('/') as [string, string]
-  const v6 = parseIPv6(a)
-  return v6 ? { address: 0, ipv6: formatIPv6(v6), len: Number(l) } : { address: parseIPv4(a)!, len: Number(l) }
 }
 
 /** Rules the schema cannot say: keys that must agree with each other. */
@@ -83,12 +68,3 @@ export function crossChecks(c: ConfigFile): string[] {
     )
   return errors
 }
-
-/** "198.18.0.1:9420" or "[::1]:9420", as the schema's pattern lets through. */
-export function parseListen(text: string): Listen {
-  const at = text.lastIndexOf(':')
-  return { host: text.slice(0, at).replace(/^\[(.*)\]$/, '$1'), port: Number(text.slice(at + 1)) }
-}
-
-/** 127.0.0.0/8 or ::1: reachable from this host only. */
-export const isLoopback = (host: string): boolean => host === '::1' || host.startsWith('127.')

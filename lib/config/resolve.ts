@@ -6,11 +6,12 @@ import type { ErrorObject } from 'ajv'
 import { parseIPv4 } from '../core/util/ipv4.js'
 import { parseIPv6 } from '../core/util/ipv6.js'
 import type { ConfigFile } from './config-file.js'
-import { crossChecks, parseListen, parsePrefix, serviceAddress } from './cross-checks.js'
+import { crossChecks } from './cross-checks.js'
 import { parsePrefix6 } from './families.js'
 import { PATTERN_TEXT } from './schema.js'
 import type { AnyGatewayRoute, Options } from './types.js'
 import { loadValidator } from './validator.js'
+import { parseListen, parsePrefix, serviceAddress } from './values.js'
 
 export type ConfigResult = { ok: true; options: Options } | { ok: false; errors: string[] }
 
@@ -91,10 +92,6 @@ function toOptions(c: ConfigFile, configFile: string | undefined): Options {
   }
 }
 
-/**
- * Validate the file's contents, then the command-line values over them. `file` is the parsed
- * JSON (undefined: no file); `flags` holds only the keys given on the command line.
- */
 /** faild.json's deepest key is 3 levels down (/routes/0/via/0): a file far deeper is no config, and copying or validating it would overflow the stack. */
 export const MAX_DEPTH = 16
 
@@ -110,6 +107,10 @@ export function deeperThan(value: unknown, max: number): string | undefined {
   return undefined
 }
 
+/**
+ * Validate the file's contents, then the command-line values over them. `file` is the parsed
+ * JSON (undefined: no file); `flags` holds only the keys given on the command line.
+ */
 export function resolveConfig(
   file: unknown,
   flags: Readonly<Record<string, unknown>>,

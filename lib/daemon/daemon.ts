@@ -88,7 +88,7 @@ export class Daemon {
           () => p.routes6.start(this.#gateways6.map((g) => g.len)),
           () => p.routes6.stop(),
         )
-      await order.startUndone(
+      await order.startGuarded(
         () => p.addresses.start(),
         () => p.addresses.stop(),
       )
@@ -206,7 +206,7 @@ export class Daemon {
     return prepareReload(this.#opt, next, this.lans, this.#keys.length > 0)
   }
 
-  /** Apply a prepared reload: thresholds, interval, peer lists, gateway routes, rate limit, keys. */
+  /** Apply a prepared reload (what it changes: applyReload in reload.ts). */
   async commit(r: Prepared): Promise<void> {
     const p = this.#parts!
     this.#opt = r.options

@@ -7,6 +7,7 @@ import type { Probes } from './probes.js'
 import type { RouteSync } from './route-sync.js'
 import type { Jobs } from './scheduler.js'
 
+/** The daemon's parts the jobs work on. */
 export interface JobParts {
   readonly engine: Engine
   readonly probes: Probes

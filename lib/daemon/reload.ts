@@ -1,4 +1,4 @@
-// A reloaded config, prepared in full before anything changes: what applies now, what waits for a restart.
+// A reloaded config: prepared in full before anything changes (what applies now, what waits for a restart), then applied.
 import { placeGateways, placeGateways6, rateLimit, tunables } from '../config/derive.js'
 import { keepRestartKeys, pendingRestart } from '../config/restart.js'
 import type { Options } from '../config/types.js'

@@ -7,12 +7,11 @@ import type { NotifyEvent } from '../core/report/change-log.js'
 import type { TargetView } from '../core/targets/targets.js'
 import { formatIPv4, sameSubnet } from '../core/util/ipv4.js'
 import type { HeldAddress } from '../core/wire/message.js'
-import type { MoverOptions } from '../host/address-mover.js'
 import type { IpRunner } from '../host/ip-runner.js'
 import type { Logger } from '../host/log.js'
 import { NdiscSysctls, type Sysctl } from '../host/ndisc-sysctl.js'
 import { OneAtATime } from './one-at-a-time.js'
-import { ANNOUNCE, type Mover, mover4, mover6 } from './service-mover.js'
+import { type Mover, mover4, mover6, type ReplyOptions } from './service-mover.js'
 
 /** Each address's reply routes live in table `--table` + this + its index (gateway tables use + 1 to + 33). */
 export const ADDRESS_TABLE_OFFSET = 40
@@ -58,11 +57,10 @@ export class ServiceAddresses {
     this.own = new Set(specs.flatMap((s) => (s.ipv6 === undefined ? [s.address] : [])))
     this.#sysctls = new NdiscSysctls(deps.sysctl)
     this.#items = specs.map((spec, i) => {
-      const o: MoverOptions = {
+      const o: ReplyOptions = {
         table: deps.table + ADDRESS_TABLE_OFFSET + i,
         // Ahead of faild's host-route rule: an address's replies take its own interface first.
         priority: Math.max(1, deps.rulePriority - 1),
-        announce: ANNOUNCE,
         dryRun: deps.dryRun,
       }
       const mover =

@@ -8,9 +8,12 @@ import type { Logger } from '../host/log.js'
 import type { NdiscSysctls } from '../host/ndisc-sysctl.js'
 
 /** Three gratuitous ARPs, half a second apart: the first reaches everyone unless lost; the others cover a loss and neighbours' one-second lock time. */
-export const ANNOUNCE = { count: 3, spacingMs: 500 }
+const ANNOUNCE = { count: 3, spacingMs: 500 }
 /** The start's DAD for an IPv6 address: up to 1 s before the kernel's probe, 1 s for an answer, and slack. */
 export const DAD_TIMEOUT_MS = 4000
+
+/** Where an address's replies are routed, and whether anything is changed at all: each mover adds how it announces. */
+export type ReplyOptions = Omit<MoverOptions, 'announce'>
 
 /** What a mover runs: `ip`, and the log. */
 interface MoverDeps {
@@ -29,8 +32,8 @@ export interface Mover {
   readonly announced: string
 }
 
-export function mover4(spec: ServiceAddress, o: MoverOptions, deps: MoverDeps): Mover {
-  const m = new AddressMover(o, deps)
+export function mover4(spec: ServiceAddress, o: ReplyOptions, deps: MoverDeps): Mover {
+  const m = new AddressMover({ ...o, announce: ANNOUNCE }, deps)
   const { address, len } = spec
   return {
     holder: () => m.holder(address),
@@ -47,7 +50,7 @@ export function mover4(spec: ServiceAddress, o: MoverOptions, deps: MoverDeps): 
 /** IPv6: the kernel's DAD at the claim, then no DAD and an unsolicited NA on each of its interfaces (host/address-mover6.ts). */
 export function mover6(
   spec: ServiceAddress & { ipv6: string },
-  o: MoverOptions,
+  o: ReplyOptions,
   deps: MoverDeps & { readonly lans: readonly Lan[] },
   sysctls: NdiscSysctls,
 ): Mover {

@@ -14,8 +14,11 @@ export class StartOrder {
     return r
   }
 
-  /** Start a part whose start, cut short, its stop undoes too: the stop is owed from the first step. */
-  async startUndone(start: () => Promise<unknown>, stop: () => Promise<unknown>): Promise<void> {
+  /**
+   * Start a part whose start may fail half-way, leaving some of it done: its stop, which undoes a
+   * partial start too, is owed from the first step.
+   */
+  async startGuarded(start: () => Promise<unknown>, stop: () => Promise<unknown>): Promise<void> {
     this.#stops.unshift(stop)
     await start()
   }

@@ -1,8 +1,9 @@
 // The rules of faild.json that the schema cannot say (lib/config/cross-checks.ts), on files the schema let through.
 import t from 'tap'
 import type { ConfigFile } from '../../lib/config/config-file.js'
-import { crossChecks, isLoopback, parseListen, parsePrefix, serviceAddress } from '../../lib/config/cross-checks.js'
+import { crossChecks } from '../../lib/config/cross-checks.js'
 import { loadValidator } from '../../lib/config/validator.js'
+import { isLoopback, parseListen, parsePrefix, serviceAddress } from '../../lib/config/values.js'
 
 const validate = await loadValidator()
 
@@ -35,6 +36,26 @@ t.test('each error names its key and why', async (t) => {
       /^\/routes\/0\/prefix: a \/32 is a host/,
     ],
     ['a kernel table', { table: 254 }, /^\/table: 254 is a kernel table/],
+    [
+      'no table left for a gateway route',
+      { table: 0xfffffeff, routes: [{ prefix: '198.18.5.0/24', via: ['198.18.1.9'] }] },
+      /^\/table: faild needs tables 4294967039 to 4294967040$/,
+    ],
+    [
+      'a label used twice',
+      {
+        lans: [
+          { interface: 'a', label: 'X' },
+          { interface: 'b', label: 'X' },
+        ] as ConfigFile['lans'],
+      },
+      /^\/lans\/1\/label: 'X' is used twice$/,
+    ],
+    [
+      'gateways probed by a responder',
+      { requestor: false, routes: [{ prefix: '198.18.5.0/24', via: ['198.18.1.9'] }] },
+      /^\/routes: gateways that are not targets need requestor: true/,
+    ],
     ['packet logs without debug', { logPackets: true }, /^\/logPackets: needs logLevel "debug"/],
     ['metrics off loopback', { metrics: '198.18.1.1:9420' }, /^\/metrics: 198\.18\.1\.1 is not a loopback address/],
     [
@@ -50,11 +71,12 @@ t.test('each error names its key and why', async (t) => {
       /^\/addresses\/0\/address: a \/31 leaves no subnet/,
     ],
   ]
-  for (const [what, over, error] of cases) {
-    const errors = crossChecks(file(over))
-    t.equal(errors.length, 1, `${what}: one error`)
-    t.match(errors[0], error, what)
-  }
+  for (const [what, over, error] of cases)
+    t.test(what, async (t) => {
+      const errors = crossChecks(file(over))
+      t.equal(errors.length, 1, 'one error')
+      t.match(errors[0], error)
+    })
 })
 
 t.test('metrics on a public address pass once asked for', async (t) => {

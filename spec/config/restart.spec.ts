@@ -6,9 +6,10 @@ import { CONFIG_SCHEMA } from '../../lib/config/schema.js'
 import type { Options } from '../../lib/config/types.js'
 
 /**
- * What a reload applies while faild runs (lib/daemon/daemon.ts reconfigure() and service.ts reload()),
- * and how. A new key goes here only once the daemon applies it; otherwise mark it "x-restart" in the
- * schema. Everything else is bound at start: the sockets, the engine's identity, the route table.
+ * What a reload applies while faild runs (lib/daemon/reload.ts applyReload, through daemon.ts
+ * reconfigure() and service.ts reload()), and how. A new key goes here only once the daemon
+ * applies it; otherwise mark it "x-restart" in the schema. Everything else is bound at start: the
+ * sockets, the engine's identity, the route table.
  */
 const APPLIED_ON_RELOAD: Readonly<Record<string, string>> = {
   $schema: 'ignored by faild: nothing to apply',

@@ -7,14 +7,14 @@ import type { Probes } from '../../lib/daemon/probes.js'
 import type { RouteSync } from '../../lib/daemon/route-sync.js'
 
 /** Parts whose peers and targets both ask `blind()` when judged; what happened is noted in `log`. */
-function parts(log: string[]): JobParts {
+function parts(log: string[], engineNext = 300): JobParts {
   const engine = {
     expire: (_now: number, blind: () => boolean) => {
       log.push(`peers blind=${blind()}`)
       return []
     },
     tick: () => [{ kind: 'send' }],
-    nextDeadline: () => 300,
+    nextDeadline: () => engineNext,
   } as unknown as Engine
   const probes = {
     expire: (_now: number, blind: () => boolean) => log.push(`targets blind=${blind()}`),
@@ -66,7 +66,8 @@ t.test('the next judgement asks again', async (t) => {
 t.test('the soonest deadline of peers and targets; ticks and counters pass through', async (t) => {
   const log: string[] = []
   const jobs = schedulerJobs(parts(log))
-  t.equal(jobs.nextDeadline(), 200)
+  t.equal(jobs.nextDeadline(), 200, 'a target sooner than any peer')
+  t.equal(schedulerJobs(parts([], 150)).nextDeadline(), 150, 'a peer sooner than any target')
   t.equal(jobs.accepted(), 7)
   t.equal(jobs.socketDrops(), 3)
   jobs.tick(5)

@@ -33,7 +33,7 @@ t.test('a part whose start was cut short is stopped too when its stop undoes it'
   const a = part(log, 'a')
   const half = part(log, 'half', true)
   await order.start(a.start, a.stop)
-  await t.rejects(order.startUndone(half.start, half.stop))
+  await t.rejects(order.startGuarded(half.start, half.stop))
   await order.unwind()
   t.same(log, ['start a', 'start half', 'stop half', 'stop a'])
 })

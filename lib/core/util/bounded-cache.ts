@@ -4,6 +4,7 @@
 // invented addresses must not grow it, and clearing it all at the bound costs a few misses.
 
 export class BoundedCache<K, V> {
+  /** BOUNDED: #max entries, then cleared. */
   readonly #map = new Map<K, V>()
   readonly #max: number
 

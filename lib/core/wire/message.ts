@@ -34,7 +34,7 @@ interface Common {
   readonly down: readonly number[]
   /** Bit i: the sender's LAN i is out of service (no carrier, or taken offline), for LANs 0-7. */
   readonly outOfService: number
-  /** The sender's cluster tag (see clusterTag); 0: none. */
+  /** The sender's cluster tag (clusterTag in codec.ts); 0: none. */
   readonly cluster: number
   /**
    * The wire version it came in or goes out in (engine/pairing.ts): an ACK answers in its INQ's.

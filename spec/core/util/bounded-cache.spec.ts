@@ -30,3 +30,10 @@ t.test('a flood of distinct keys stays within the bound', async (t) => {
   }
   t.equal(most, 100)
 })
+
+t.test('a key kept with undefined is known (a text that is no address is not parsed again)', async (t) => {
+  const c = new BoundedCache<string, number | undefined>(4)
+  c.set('not an address', undefined)
+  t.ok(c.has('not an address'))
+  t.equal(c.get('not an address'), undefined)
+})
