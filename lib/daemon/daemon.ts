@@ -162,6 +162,8 @@ export class Daemon {
     this.#stopped = true
     const p = this.#parts
     if (!p) return
+    // Not a StartOrder unwind: a running daemon first stops what could change routes (timers,
+    // probes, carrier and interface watches, packets), and removes its routes and rules last.
     p.scheduler.stop()
     p.probes.stop()
     await p.carrier.stop()
