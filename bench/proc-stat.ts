@@ -40,8 +40,11 @@ export function treeTicks(pid: number): number {
   return sum
 }
 
-export const rssMb = (pid: number): number =>
-  Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? NaN) / 1024
+/** A "Field:   N kB" line of a /proc file's text, in kB (NaN: no such line). */
+const kb = (text: string, field: string): number =>
+  Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(text)?.[1] ?? NaN)
+
+export const rssMb = (pid: number): number => kb(readFileSync(`/proc/${pid}/status`, 'utf8'), 'VmRSS') / 1024
 
 /**
  * What only this process holds, in MB: smaps_rollup's private pages. RSS counts besides the clean
@@ -50,8 +53,7 @@ export const rssMb = (pid: number): number =>
 export function privateMb(pid: number): number {
   try {
     const roll = readFileSync(`/proc/${pid}/smaps_rollup`, 'utf8')
-    const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+)`, 'm').exec(roll)?.[1] ?? NaN)
-    return (kb('Private_Clean') + kb('Private_Dirty')) / 1024
+    return (kb(roll, 'Private_Clean') + kb(roll, 'Private_Dirty')) / 1024
   } catch {
     return NaN // it exited
   }
