@@ -2,6 +2,7 @@
 import t from 'tap'
 import { type Effect, Engine } from '../../../lib/core/engine/engine.js'
 import { DEAF_EXCUSE_PACKETS, OVERLOAD_SILENCE } from '../../../lib/core/engine/timing.js'
+import { LinkState } from '../../../lib/core/path/link-fsm.js'
 import type { Message } from '../../../lib/core/wire/message.js'
 import { ackFrom, inqFrom } from '../../support/messages.js'
 import { TWO_LANS as base, ME, PEER, PEER_ADDR } from '../../support/two-lans.js'
@@ -237,4 +238,23 @@ t.test('so is one that begins soon after a judgement found faild blind (it read 
   both(e, 300, [], [0, 1], () => ++asked > 0)
   t.ok(asked > 0, 'the judgement asked and found faild blind')
   t.same(deafFrom(e, 360, 25), [`${DEAF_EXCUSE_PACKETS - 1}:0:up->down`], 'down at the 20th packet, not the first')
+})
+
+t.test('a peer that says it does not hear us owes no ACK: its INQs alone judge whether we hear it', async (t) => {
+  const e = new Engine(base)
+  run(e, 0, 300, [0, 1], [0, 1])
+  // From 300 the peer hears nothing of ours on LAN A, and says so in its INQs there, which still
+  // reach us; one of them, at 650, is lost. Our INQs on A go unanswered all along.
+  const seen: string[] = []
+  for (let now = 300; now < 1500; now += 100) {
+    const seq = seqOf(e.tick(now))
+    e.receive(now + 1, 1, PEER_ADDR[1]!, ack(1, seq))
+    e.expire(now + 49, () => false)
+    if (now !== 600) e.receive(now + 50, 0, PEER_ADDR[0]!, { ...inq(0, now / 100), down: [ME] })
+    e.receive(now + 50, 1, PEER_ADDR[1]!, inq(1, now / 100))
+    e.expire(now + 99, () => false)
+    seen.push(e.view().peers[0]!.paths[0]!.observed)
+  }
+  t.same(new Set(seen), new Set([LinkState.Up]), 'we hear it on LAN A all along: one lost INQ is one miss')
+  t.equal(e.view().peers[0]!.paths[0]!.state, LinkState.Down, 'and the path is down: it does not hear us')
 })
