@@ -1,4 +1,4 @@
-#!/usr/bin/env -S node --single-threaded-gc
+#!/usr/bin/env -S node --single-threaded-gc --v8-pool-size=1
 // The faild command: everything lives in lib/cli/faild.ts so specs can drive it.
 // The first two imports set the runtime up before any other module loads (see each).
 import '../lib/cli/tiering.js'

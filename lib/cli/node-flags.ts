@@ -9,4 +9,10 @@
 // measured 30.2 and 52.3 within minutes), so that is a lean, not a proof; idle was unchanged
 // (2.0-2.4% either way). It cannot be set from inside: v8.setFlagsFromString('--single-threaded-gc')
 // after start aborts node at the next collection.
-export const NODE_FLAGS: readonly string[] = ['--single-threaded-gc']
+//
+// --v8-pool-size=1: one helper thread, not four. With the collector on the main thread they only
+// compile (TurboFan), and each thread that compiled keeps a malloc arena of its own: an idle faild
+// at -t 0.1 held 58.1-58.3 MB of RSS with one (4 hosts in 2 runs), 59.0-61.6 with four (10 hosts
+// in 5 runs, NODE_ENV=production as lib/cli/production.ts sets it), where the target is 60; its
+// CPU did not move beyond this machine's noise (1.65-2.52% against 1.40-2.62%).
+export const NODE_FLAGS: readonly string[] = ['--single-threaded-gc', '--v8-pool-size=1']
