@@ -7,12 +7,12 @@
 // failovers). So a window that saw faild blind counts a miss only for a path silent far longer
 // than loss and lateness explain; every other judgement waits for windows that open after it.
 //
-// The same goes for what peers say of us: a peer stops hearing us when our own INQs go out later
-// than it waits for them (a stalled event loop, a drain that reads a flood for a second), so a
-// peer that begins to say so then, or soon after, or soon after faild was blind, is likely
-// describing faild's lateness, not the LAN.
+// The same goes for what peers say of us: a peer stops hearing us when our own INQs and ACKs go
+// out much later than it waits for them (a stalled event loop, a drain that reads a flood for a
+// second), so a peer that begins to say so then, or soon after, or soon after faild was blind, is
+// likely describing faild's stall, not the LAN.
 import type { Peer, PeerLan } from './peer.js'
-import { inqWaitMs, OVERLOAD_SILENCE } from './timing.js'
+import { inqWaitMs, OVERLOAD_SILENCE, STALL_INTERVALS } from './timing.js'
 
 /** OVERLOAD's value is a u16. */
 const MAX_OVERLOAD_MS = 0xffff
@@ -27,6 +27,8 @@ export class Blindness {
   #sentAt = -Infinity
   /** When an INQ last went out later than peers wait for it (-Infinity: never). */
   #lateAt = -Infinity
+  /** When an INQ last went out STALL_INTERVALS late or more (-Infinity: never). */
+  #stalledAt = -Infinity
   /** The most an INQ went out late beyond the interval since the last window without lateness (ms). */
   #lateByMs = 0
   readonly #intervalMs: () => number
@@ -60,6 +62,7 @@ export class Blindness {
       const recent = now - this.#lateAt <= OVERLOAD_SILENCE * intervalMs
       this.#lateByMs = Math.max(recent ? this.#lateByMs : 0, now - this.#sentAt - intervalMs)
       this.#lateAt = now
+      if (this.#stalled(now)) this.#stalledAt = now
     }
     this.#sentAt = now
   }
@@ -77,13 +80,21 @@ export class Blindness {
 
   /**
    * Whether a peer (its INQ interval `peerIntervalMs`) that begins at `now` to say it does not hear
-   * us is likely describing our own lateness: our INQ is overdue at the peers right now, or was, or
-   * faild was blind, within the last OVERLOAD_SILENCE intervals (the peer's misses and its report
-   * of them take a few intervals to reach us).
+   * us is likely describing our own lateness: our INQ is stalled right now, or was, or faild was
+   * blind, within the last OVERLOAD_SILENCE intervals (the peer's misses and its report of them
+   * take a few intervals to reach us). An INQ late by less than a stall (STALL_INTERVALS) does
+   * not excuse: it cost the peer one miss, not a run of them.
    */
   excuses(now: number, peerIntervalMs: number): boolean {
-    if (this.#sentAt !== -Infinity && now - this.#sentAt > inqWaitMs(this.#intervalMs())) return true
-    return this.#lately(now, OVERLOAD_SILENCE * Math.max(this.#intervalMs(), peerIntervalMs))
+    if (this.#stalled(now)) return true
+    const window = OVERLOAD_SILENCE * Math.max(this.#intervalMs(), peerIntervalMs)
+    return now - Math.max(this.#at, this.#stalledAt) <= window
+  }
+
+  /** An INQ sent at `now` would be a stall's (STALL_INTERVALS late or more): no INQ since for that long. */
+  #stalled(now: number): boolean {
+    const intervalMs = this.#intervalMs()
+    return this.#sentAt !== -Infinity && now - this.#sentAt >= (1 + STALL_INTERVALS) * intervalMs
   }
 
   /** faild was blind, or sent its INQs late, within `windowMs` of `now`. */

@@ -5,10 +5,9 @@ import { clearVerdict, type PathVerdict, packetState, pathState } from '../path/
 import type { EngineConfig } from './config.js'
 import type { Effect } from './effects.js'
 import type { LocalLans } from './local-lans.js'
-import type { Peer, PeerLan } from './peer.js'
+import { believedDeaf, type Peer, type PeerLan } from './peer.js'
 import type { PeerTable } from './peer-table.js'
 import type { ProbeRounds } from './probe-round.js'
-import { DEAF_EXCUSE_PACKETS } from './timing.js'
 import type { PathView } from './view.js'
 
 /** A path before an event: the state routes follow, what this host sees, and what the packets say. */
@@ -37,7 +36,7 @@ export class PathChanges {
   verdict(pl: PeerLan, lan: number): PathVerdict {
     const offlineHere = this.#d.lans.offline(lan)
     const { outOfService: peerOutOfService } = pl
-    const hearsUs = pl.hearsUs || (pl.deafExcused && pl.deafCount < DEAF_EXCUSE_PACKETS)
+    const hearsUs = !believedDeaf(pl)
     const isHeld = held(pl.flaps)
     // Asked several times per packet: a path nothing holds down is decided without a facts object.
     if (!offlineHere && !isHeld && !peerOutOfService && hearsUs) return clearVerdict(pl.link.state)

@@ -4,7 +4,7 @@ import { type Link, NEW_LINK } from '../path/link-fsm.js'
 import type { IPv6 } from '../util/ipv6.js'
 import type { HeldAddress } from '../wire/message.js'
 import { NO_SERVICES } from './services.js'
-import { FORGET_INTERVALS, FORGET_MIN_MS } from './timing.js'
+import { DEAF_EXCUSE_PACKETS, FORGET_INTERVALS, FORGET_MIN_MS } from './timing.js'
 
 const NO_IDS: readonly number[] = []
 
@@ -122,6 +122,13 @@ export function newPeer(id: number, now: number, lanCount: number): Peer {
 }
 
 /** A peer silent this long on every LAN is forgotten: 60 of the longer interval, at least 30 s. */
+/**
+ * The peer says it does not hear us on this path, and we believe it: not while its saying so is
+ * excused (it began while faild was blind or stalled) and has not been said DEAF_EXCUSE_PACKETS times.
+ */
+export const believedDeaf = (pl: PeerLan): boolean =>
+  !pl.hearsUs && !(pl.deafExcused && pl.deafCount < DEAF_EXCUSE_PACKETS)
+
 export function forgetMs(peer: Peer, ownIntervalMs: number): number {
   return Math.max(FORGET_MIN_MS, FORGET_INTERVALS * Math.max(peer.intervalMs, ownIntervalMs))
 }

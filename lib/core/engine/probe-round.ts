@@ -1,6 +1,6 @@
 // The requestor's probe rounds: sequence numbers, the INQs awaiting ACKs on each LAN, RTT, verdicts.
 import { ackTimeoutMs, NO_RTT, type Rtt, rttSample } from '../path/rtt.js'
-import type { Peer } from './peer.js'
+import { believedDeaf, type Peer } from './peer.js'
 import type { PeerTable } from './peer-table.js'
 
 /** One INQ broadcast on one LAN, and who answered it in time. */
@@ -24,15 +24,16 @@ export interface Round {
  * silence would be a miss. A peer discovered after the INQ went out owes nothing for it. A peer
  * that says it is behind (OVERLOAD) may answer late or not at all: its INQs (their deadlines
  * widened) and the down lists in them judge its paths in both directions until it catches up.
- * A peer that says it does not hear us cannot answer: its silence is our direction's fault, which
- * it has told us, so it is no miss of its direction, which its INQs alone judge. (Counted, the
- * misses between its INQs took a one-way fault's good direction down at the first late INQ, and
- * one miss after each INQ kept it down.)
+ * A peer we believe when it says it does not hear us cannot answer: its silence is our direction's
+ * fault, which it has told us, so it is no miss of its direction, which its INQs alone judge.
+ * (Counted, the misses between its INQs took a one-way fault's good direction down at the first
+ * late INQ, and one miss after each INQ kept it down.)
  */
 function wouldOwe(peer: Peer, lan: number, sentAt: number, whom: Round['asked']): boolean {
   const pl = peer.lans[lan]!
   const behind = peer.behindMs > 0 && peer.intervalMs > 0
-  return pl.address !== 0 && pl.hearsUs && peer.since < sentAt && (whom === 'all' || whom.has(peer.id)) && !behind
+  const asked = whom === 'all' || whom.has(peer.id)
+  return pl.address !== 0 && !believedDeaf(pl) && peer.since < sentAt && asked && !behind
 }
 
 /** Whether `peer` still owes round `r` on `lan` an ACK. */

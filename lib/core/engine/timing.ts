@@ -26,3 +26,13 @@ export const OVERLOAD_SILENCE = 10
  * deafness is likely our own doing, and a real one-way fault is still acted on, later.
  */
 export const DEAF_EXCUSE_PACKETS = 2 * OVERLOAD_SILENCE
+
+/**
+ * An INQ that went out this many intervals late (beyond its interval) was a stall that may have
+ * made peers say they do not hear us; one less late was a hiccup. Peers wait only a grace (20%) for
+ * it, so a hiccup costs a miss, but at -f 3 three in a row take our INQ and our ACKs to two of
+ * theirs: about a whole interval of silence. Half of one leaves room for phase. With the grace
+ * itself as the bound, any timer 21 ms late at -t 0.1 excused a real one-way fault for 20 packets
+ * (2 s, and TCP, backing off, stalled 3 s): the likely cause of two lab failures on a busy machine.
+ */
+export const STALL_INTERVALS = 0.5

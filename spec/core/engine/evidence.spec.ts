@@ -229,6 +229,39 @@ t.test('so is one that begins soon after our INQ went out late, and not later', 
   )
 })
 
+t.test(
+  'an INQ late by less than a stall excuses nothing: a one-way fault just after it is believed at once',
+  async (t) => {
+    const e = new Engine(base)
+    run(e, 0, 300, [0, 1], [0, 1])
+    // The INQ due at 300 goes out at 340: beyond the peers' grace (they counted one miss), short
+    // of half an interval (STALL_INTERVALS). A timer this late on a busy machine once held a real
+    // one-way fault back for 20 packets.
+    e.tick(340)
+    t.same(deafFrom(e, 350, 1), ['0:0:up->down'], 'believed at the first packet')
+    const stalled = new Engine(base)
+    run(stalled, 0, 300, [0, 1], [0, 1])
+    stalled.tick(350) // half an interval late: a stall
+    t.same(deafFrom(stalled, 360, 25), [`${DEAF_EXCUSE_PACKETS - 1}:0:up->down`], 'half an interval late: excused')
+  },
+)
+
+t.test('a peer owes its ACKs while its deafness is excused, and not once it is believed', async (t) => {
+  /** Misses on LAN A judged at 600 of our unanswered INQs since 300 (the peer's at 460 and 510 keep its own deadline off). */
+  const missedAfter = (ticks: number[]) => {
+    const e = new Engine(base)
+    run(e, 0, 300, [0, 1], [0, 1])
+    for (const at of ticks) e.tick(at)
+    deafFrom(e, 460, 1)
+    e.tick(500)
+    deafFrom(e, 510, 1)
+    e.expire(600, () => false)
+    return e.view().peers[0]!.paths[0]!.missed
+  }
+  t.equal(missedAfter([450]), 2, 'after a stall (excused): its unanswered rounds of 450 and 500 are misses')
+  t.equal(missedAfter([300, 400]), 0, 'on time (believed): no miss, it cannot hear the INQs')
+})
+
 t.test('so is one that begins soon after a judgement found faild blind (it read the drop counter first)', async (t) => {
   const e = new Engine(base)
   run(e, 0, 300, [0, 1], [0, 1])
