@@ -121,7 +121,6 @@ export function newPeer(id: number, now: number, lanCount: number): Peer {
   }
 }
 
-/** A peer silent this long on every LAN is forgotten: 60 of the longer interval, at least 30 s. */
 /**
  * The peer says it does not hear us on this path, and we believe it: not while its saying so is
  * excused (it began while faild was blind or stalled) and has not been said DEAF_EXCUSE_PACKETS times.
@@ -129,6 +128,7 @@ export function newPeer(id: number, now: number, lanCount: number): Peer {
 export const believedDeaf = (pl: PeerLan): boolean =>
   !pl.hearsUs && !(pl.deafExcused && pl.deafCount < DEAF_EXCUSE_PACKETS)
 
+/** A peer silent this long on every LAN is forgotten: 60 of the longer interval, at least 30 s. */
 export function forgetMs(peer: Peer, ownIntervalMs: number): number {
   return Math.max(FORGET_MIN_MS, FORGET_INTERVALS * Math.max(peer.intervalMs, ownIntervalMs))
 }

@@ -235,8 +235,8 @@ t.test(
     const e = new Engine(base)
     run(e, 0, 300, [0, 1], [0, 1])
     // The INQ due at 300 goes out at 340: beyond the peers' grace (they counted one miss), short
-    // of half an interval (STALL_INTERVALS). A timer this late on a busy machine once held a real
-    // one-way fault back for 20 packets.
+    // of half an interval (STALL_INTERVALS). With the grace as the bound, it excused a real one-way
+    // fault for 20 packets.
     e.tick(340)
     t.same(deafFrom(e, 350, 1), ['0:0:up->down'], 'believed at the first packet')
     const stalled = new Engine(base)
