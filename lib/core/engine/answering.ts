@@ -4,11 +4,14 @@
 // Between requestors the ACK carries little: the peer's own INQ arriving here proves its
 // direction, and its down list not naming us proves ours. So beyond ANSWER_ALL_PEERS an INQ asks
 // only the peers whose ACK is the evidence: responders (they send no INQs), peers not confirmed
-// yet, paths in doubt (not up, a miss counted, or the peer says it does not hear us), and each
-// peer once every RTT_EVERY rounds for a round-trip sample. In a small cluster ACKs are cheap and
+// yet, paths in doubt (not up, a miss counted, or the peer says it does not hear us and we do not
+// believe it yet), and each peer once every RTT_EVERY rounds for a round-trip sample. A peer we
+// believe does not hear us is not named: it cannot hear the INQ and owes nothing (probe-round.ts),
+// and in a fault that deafened half a large cluster its names would crowd the list into asking all. In a small cluster ACKs are cheap and
 // halve the time to find a dead path (two packets owed per interval instead of one), so all answer.
 import { LinkState } from '../path/link-fsm.js'
 import { MAX_PACKET_SIZE } from '../wire/constants.js'
+import { believedDeaf } from './peer.js'
 import type { PeerTable } from './peer-table.js'
 
 /** Up to this many peers, every INQ asks every receiver to answer (ANSWER-ALL). */
@@ -24,7 +27,7 @@ export function whoAnswers(peers: PeerTable, lan: number, seq: number): number[]
   const ids: number[] = []
   for (const p of peers) {
     const pl = p.lans[lan]!
-    if (pl.address === 0) continue
+    if (pl.address === 0 || believedDeaf(pl)) continue
     const doubt = pl.link.state !== LinkState.Up || pl.link.missed > 0 || !pl.hearsUs
     const sample = (p.id + seq) % RTT_EVERY === 0
     if (p.intervalMs === 0 || !p.confirmed || doubt || sample) ids.push(p.id)

@@ -63,6 +63,16 @@ t.test('a path in doubt is asked every round', async (t) => {
   t.ok(a?.includes(doubtful.from), 'asked on LAN A')
 })
 
+t.test('a peer that says it does not hear us, and is believed, is not asked there', async (t) => {
+  const n = ANSWER_ALL_PEERS + 8
+  const e = cluster(n)
+  const deaf = peer(5)
+  e.receive(50, 0, deaf.addresses[0]!, { ...inqFrom(deaf, { lan: 0, seq: 2 }), down: [base.nodeId] })
+  const [a] = inqs(e.tick(60)).map(answerOf)
+  t.ok(a !== undefined, 'the INQ on LAN A names whom it asks')
+  t.notOk(a?.includes(deaf.from), 'not the deaf peer: it cannot hear the INQ')
+})
+
 t.test('a receiver answers only an INQ that asks it', async (t) => {
   const e = new Engine({ ...base, requestor: false, upAfter: 5 })
   const p = peer(0)
