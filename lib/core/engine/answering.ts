@@ -7,8 +7,9 @@
 // yet, paths in doubt (not up, a miss counted, or the peer says it does not hear us and we do not
 // believe it yet), and each peer once every RTT_EVERY rounds for a round-trip sample. A peer we
 // believe does not hear us is not named: it cannot hear the INQ and owes nothing (probe-round.ts),
-// and in a fault that deafened half a large cluster its names would crowd the list into asking all. In a small cluster ACKs are cheap and
-// halve the time to find a dead path (two packets owed per interval instead of one), so all answer.
+// and in a fault that deafened half a large cluster its names would crowd the list into asking
+// all. In a small cluster ACKs are cheap and halve the time to find a dead path (two packets owed
+// per interval instead of one), so all answer.
 import { LinkState } from '../path/link-fsm.js'
 import { MAX_PACKET_SIZE } from '../wire/constants.js'
 import { believedDeaf } from './peer.js'
