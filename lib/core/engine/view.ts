@@ -1,7 +1,7 @@
 // EngineView: a read-only, plain-data snapshot of the engine, and what the shell derives from it.
 import { LinkState, type Thresholds } from '../path/link-fsm.js'
 import { PathReason } from '../path/path-state.js'
-import type { PlanPeer } from '../routes/plan.js'
+import type { PlanPeer } from '../routes/plan-input.js'
 import { type IPv6, sameIPv6 } from '../util/ipv6.js'
 import type { HeldAddress } from '../wire/message.js'
 

@@ -1,7 +1,7 @@
 // The pure planner of gateway routes: each prefix via the first of its gateways whose path is up, in either family.
 import { LinkState } from '../path/link-fsm.js'
 import { type IPv6, sameIPv6 } from '../util/ipv6.js'
-import type { PlanLan } from './plan.js'
+import type { PlanLan } from './plan-input.js'
 import type { Route } from './route.js'
 import type { Route6 } from './route6.js'
 

@@ -1,8 +1,9 @@
 // The pure route planners of lib/core/routes/plan.ts and plan-gateways.ts: which host and gateway routes faild wants.
 import t from 'tap'
 import { LinkState } from '../../../lib/core/path/link-fsm.js'
-import { type PlanLan, type PlanPath, type PlanPeer, planRoutes } from '../../../lib/core/routes/plan.js'
+import { planRoutes } from '../../../lib/core/routes/plan.js'
 import { type PlanGateway6, planGateways, planGateways6 } from '../../../lib/core/routes/plan-gateways.js'
+import type { PlanLan, PlanPath, PlanPeer } from '../../../lib/core/routes/plan-input.js'
 import { describeRoute } from '../../../lib/core/routes/route.js'
 import { describeRoute6 } from '../../../lib/core/routes/route6.js'
 import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
