@@ -9,9 +9,10 @@
 //                             --frr adds FRR in IPv6 (ospf6d + bfdd) beside them
 //   --targets-only [--runs N] only the default route moving between two routers that run no faild, and
 //                             a service address moving between two NICs
-//   --scale-only [--window S] [--rows 1000r,500q,1000q,1000n,2000q,1000b,1000h] [--no-pin]
+//   --scale-only [--window S] [--rows 1000r,500q,1000q:300,1000n,2000q,1000b,1000h] [--no-pin]
 //               only the scale rows (r responders, q requestors, b bursting, h a CPU hog on faild's core,
-//               n requestors against a bare Node receiver in faild's place: the floor under faild's CPU);
+//               n requestors against a bare Node receiver in faild's place: the floor under faild's CPU;
+//               :S after a row watches it S seconds instead of the window);
 //               FAILD_NODE_ARGS adds node flags to faild there (--cpu-prof --cpu-prof-dir=DIR to profile)
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg, release } from 'node:os'
@@ -57,7 +58,9 @@ interface Args {
   readonly pin: boolean
 }
 
-const FULL_ROWS = '1000r,500q,1000q,1000n,2000q,1000b,1000h'
+/** The 1000-requestor row is watched for five minutes, as its target says (no false down over 5 minutes). */
+const SOAK_S = 300
+const FULL_ROWS = `1000r,500q,1000q:${SOAK_S},1000n,2000q,1000b,1000h`
 const QUICK_ROWS = '1000r,1000q'
 
 function args(): Args {
@@ -151,7 +154,16 @@ function tables(cases: CaseResult[], scale: ScaleResult[], churn: ChurnResult, s
 /** The scale rows: a row whose generator fell behind says so instead of giving figures. */
 function scaleTable(scale: readonly ScaleResult[]): string[] {
   const out = ['Cost at scale, -t 0.1 -f 3 -s 3, 2 LANs, against a load generator of N hosts (bench/loadgen)', '']
-  const head = ['hosts', 'they are', 'CPU (% of one core)', 'RSS (MB)', 'pkt/s in', 'pkt/s out', 'paths up']
+  const head = [
+    'hosts',
+    'they are',
+    'watched (s)',
+    'CPU (% of one core)',
+    'RSS (MB)',
+    'pkt/s in',
+    'pkt/s out',
+    'paths up',
+  ]
   out.push(row([...head, 'false downs', 'routes moved', 'overload lines', 'all up after the load', 'generator']))
   out.push(row(Array(head.length + 5).fill('---')))
   for (const s of scale) {
@@ -162,13 +174,16 @@ function scaleTable(scale: readonly ScaleResult[]): string[] {
     const cpu = `${(s.cpu * 100).toFixed(1)} (${(s.cpuSystem * 100).toFixed(1)} kernel)`
     const figures = [cpu, s.rssMb.toFixed(0), Math.round(s.ppsIn), Math.round(s.ppsOut)]
     if (s.kind === 'floor') {
-      out.push(row([s.peers, "requestors, bare Node in faild's place", ...figures, ...Array(5).fill('-'), gen]))
+      out.push(
+        row([s.peers, "requestors, bare Node in faild's place", s.windowS, ...figures, ...Array(5).fill('-'), gen]),
+      )
       continue
     }
     out.push(
       row([
         s.peers,
         s.kind,
+        s.windowS,
         ...figures,
         `${s.pathsUp}/${2 * s.peers}`,
         s.falseDowns,
@@ -238,11 +253,21 @@ function targets(cases: CaseResult[], scale: ScaleResult[], churn: ChurnResult, 
     })
   }
   if (big) {
+    // Any path change at all is false here (no fault is injected), logged or summed up by the log's budget.
+    const changes = big.falseDowns + big.unlogged
     t.push({
       what: '1000 all-requestor hosts at -t 0.1',
-      target: '< 25% of one core, < 150 MB, no false down',
-      measured: `${(big.cpu * 100).toFixed(1)}%, ${big.rssMb.toFixed(0)} MB`,
-      met: big.cpu < 0.25 && big.rssMb < 150 && big.pathsUp === 2000 && big.falseDowns === 0,
+      target: `< 25% of one core, < 150 MB, every path up, no false down over ${SOAK_S} s`,
+      measured:
+        `${(big.cpu * 100).toFixed(1)}%, ${big.rssMb.toFixed(0)} MB, ${big.pathsUp}/2000 up, ` +
+        `${changes} path changes and ${big.routes} routes in ${big.windowS} s`,
+      met:
+        big.cpu < 0.25 &&
+        big.rssMb < 150 &&
+        big.pathsUp === 2000 &&
+        changes === 0 &&
+        big.routes === 0 &&
+        big.windowS >= SOAK_S,
     })
   }
   t.push({
@@ -568,7 +593,8 @@ async function ipv6Only(runs: number, frr: boolean): Promise<number> {
 
 /** `--scale-only`: the scale rows alone, written to bench/results/scale-only.json. */
 async function scaleOnly(rows: readonly ScaleRow[], o: ScaleOptions): Promise<number> {
-  say(`scale rows ${rows.map((r) => `${r.peers} ${r.kind}`).join(', ')}, ${o.windowS} s each`)
+  const seconds = (r: ScaleRow) => r.windowS ?? o.windowS
+  say(`scale rows ${rows.map((r) => `${r.peers} ${r.kind} (${seconds(r)} s)`).join(', ')}`)
   const scale = await benchScale(rows, o, say)
   const when = new Date().toISOString()
   say(`\n${scaleTable(scale).join('\n')}`)

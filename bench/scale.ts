@@ -20,6 +20,8 @@ const FLAGS = ['-r', '-t', '0.1', '-f', '3', '-s', '3', '-i', 'etha', '-i', 'eth
 export interface ScaleRow {
   readonly peers: number
   readonly kind: LoadKind
+  /** Seconds watched, where the row has its own (a soak); else the bench's window. */
+  readonly windowS?: number
 }
 
 export type LoadKind = 'responders' | 'requestors' | 'burst' | 'hog' | 'floor'
@@ -27,18 +29,23 @@ export type LoadKind = 'responders' | 'requestors' | 'burst' | 'hog' | 'floor'
 /**
  * "1000r": 1000 responders; q: requestors spreading their INQs; b: sending in one burst; h: requestors
  * with a CPU hog on faild's core; n: requestors against bench/bare-node.ts in faild's place (Node's floor).
+ * ":300" after a row watches it for 300 s instead of the bench's window.
  */
 const LOAD_KINDS: Record<string, LoadKind> = { r: 'responders', q: 'requestors', b: 'burst', h: 'hog', n: 'floor' }
 
 export function parseRows(text: string): ScaleRow[] {
   return text.split(',').map((r) => {
-    const m = /^(\d+)([rqbhn])$/.exec(r.trim())
-    if (!m) throw new Error(`--rows: "${r}" is not N followed by r, q, b, h or n (e.g. 1000q)`)
-    return { peers: Number(m[1]), kind: LOAD_KINDS[m[2]!]! }
+    const m = /^(\d+)([rqbhn])(?::(\d+))?$/.exec(r.trim())
+    if (!m || m[3] === '0')
+      throw new Error(`--rows: "${r}" is not N followed by r, q, b, h or n, and optionally :seconds (e.g. 1000q:300)`)
+    const row = { peers: Number(m[1]), kind: LOAD_KINDS[m[2]!]! }
+    return m[3] ? { ...row, windowS: Number(m[3]) } : row
   })
 }
 
 export interface ScaleResult extends ScaleRow {
+  /** Seconds the row was watched: its CPU is the mean over them, its false downs and routes all of theirs. */
+  readonly windowS: number
   /** Share of one core over the window (1 = 100%), and the part spent in the kernel. */
   readonly cpu: number
   readonly cpuSystem: number
@@ -135,16 +142,17 @@ export interface ScaleOptions {
   readonly pin: boolean
 }
 
-/** One row: faild on host 1, the generator of n hosts on host 2, a window of `windowS` seconds. */
+/** One row: faild on host 1, the generator of n hosts on host 2, a window of the row's or the bench's seconds. */
 async function measure(lab: Lab, bin: string, row: ScaleRow, o: ScaleOptions): Promise<ScaleResult> {
   const [h1, h2] = lab.hosts as [Host, Host]
   const n = row.peers
+  const windowS = row.windowS ?? o.windowS
   const intervalMs = 100
   const mode = row.kind === 'responders' ? 'responders' : row.kind === 'burst' ? 'burst' : 'spread'
   const templates = join(lab.dir, `templates-${n}-${mode}`)
   writeTemplates(templates, n, mode, intervalMs, 16)
   const pin = o.pin || row.kind === 'hog'
-  const total = o.windowS + 40
+  const total = windowS + 40
   const gen = await startLoadgen(lab, h2, {
     bin,
     templates,
@@ -173,7 +181,7 @@ async function measure(lab: Lab, bin: string, row: ScaleRow, o: ScaleOptions): P
     const c0 = cpuTicks(pid)
     const k0 = systemTicks(pid)
     const t0 = performance.now()
-    await sleep(o.windowS * 1000)
+    await sleep(windowS * 1000)
     const c1 = cpuTicks(pid)
     const k1 = systemTicks(pid)
     const t1 = performance.now()
@@ -191,6 +199,7 @@ async function measure(lab: Lab, bin: string, row: ScaleRow, o: ScaleOptions): P
     const invalid = invalidWhy(floor ? { ...w, inqRx: w.otherRx } : w, expected, intervalMs)
     return {
       ...row,
+      windowS,
       cpu: (c1 - c0) / CLK_TCK / ((t1 - t0) / 1000),
       cpuSystem: (k1 - k0) / CLK_TCK / ((t1 - t0) / 1000),
       rssMb: rss,
@@ -247,7 +256,7 @@ export async function benchScale(
 
 /** One line of a row's figures, or why it is not evidence. */
 export function describeRow(r: ScaleResult): string {
-  const what = `${r.peers} ${r.kind}`
+  const what = `${r.peers} ${r.kind} (${r.windowS} s)`
   const gen = `generator ${Math.round(r.inqRate)}/${Math.round(r.inqIntendedRate)} INQ/s`
   const cost = `CPU ${(r.cpu * 100).toFixed(1)}% of a core (${(r.cpuSystem * 100).toFixed(1)} in the kernel), RSS ${r.rssMb.toFixed(0)} MB`
   if (r.kind === 'floor')

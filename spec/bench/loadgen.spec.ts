@@ -42,4 +42,11 @@ t.test('--rows: N and a kind letter', async (t) => {
     { peers: 1000, kind: 'floor' },
   ])
   t.throws(() => parseRows('1000x'), /"1000x" is not N followed by r, q, b, h or n/)
+  t.same(
+    parseRows('1000q:300'),
+    [{ peers: 1000, kind: 'requestors', windowS: 300 }],
+    'a row may be watched for its own seconds',
+  )
+  t.throws(() => parseRows('1000q:0'), /"1000q:0"/)
+  t.throws(() => parseRows('1000q:'), /"1000q:"/)
 })
