@@ -260,7 +260,7 @@ export function describeRow(r: ScaleResult): string {
   const gen = `generator ${Math.round(r.inqRate)}/${Math.round(r.inqIntendedRate)} INQ/s`
   const cost = `CPU ${(r.cpu * 100).toFixed(1)}% of a core (${(r.cpuSystem * 100).toFixed(1)} in the kernel), RSS ${r.rssMb.toFixed(0)} MB`
   if (r.kind === 'floor')
-    return `${what} (bare Node in faild's place): ${r.invalid ? `invalid (${r.invalid}); ` : ''}${cost}; ${gen}`
+    return `${r.peers} floor, bare Node in faild's place (${r.windowS} s): ${r.invalid ? `invalid (${r.invalid}); ` : ''}${cost}; ${gen}`
   const figures =
     `${cost}, ${Math.round(r.ppsIn)} pkt/s in, ` +
     `${Math.round(r.ppsOut)} out, ${r.pathsUp}/${2 * r.peers} paths up, ${r.falseDowns} false downs (+${r.unlogged} unlogged changes), ${r.routes} routes, ` +
