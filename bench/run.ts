@@ -35,6 +35,7 @@ import {
   type ScaleResult,
   type ScaleRow,
   type StartupResult,
+  windowOf,
 } from './scale.js'
 import { ms, type Summary } from './stats.js'
 import { benchTargets } from './targets.js'
@@ -593,8 +594,7 @@ async function ipv6Only(runs: number, frr: boolean): Promise<number> {
 
 /** `--scale-only`: the scale rows alone, written to bench/results/scale-only.json. */
 async function scaleOnly(rows: readonly ScaleRow[], o: ScaleOptions): Promise<number> {
-  const seconds = (r: ScaleRow) => r.windowS ?? o.windowS
-  say(`scale rows ${rows.map((r) => `${r.peers} ${r.kind} (${seconds(r)} s)`).join(', ')}`)
+  say(`scale rows ${rows.map((r) => `${r.peers} ${r.kind} (${windowOf(r, o)} s)`).join(', ')}`)
   const scale = await benchScale(rows, o, say)
   const when = new Date().toISOString()
   say(`\n${scaleTable(scale).join('\n')}`)

@@ -142,11 +142,14 @@ export interface ScaleOptions {
   readonly pin: boolean
 }
 
-/** One row: faild on host 1, the generator of n hosts on host 2, a window of the row's or the bench's seconds. */
+/** The seconds a row is watched: its own, else the bench's window. */
+export const windowOf = (row: ScaleRow, o: ScaleOptions): number => row.windowS ?? o.windowS
+
+/** One row: faild on host 1, the generator of n hosts on host 2, a window of windowOf() seconds. */
 async function measure(lab: Lab, bin: string, row: ScaleRow, o: ScaleOptions): Promise<ScaleResult> {
   const [h1, h2] = lab.hosts as [Host, Host]
   const n = row.peers
-  const windowS = row.windowS ?? o.windowS
+  const windowS = windowOf(row, o)
   const intervalMs = 100
   const mode = row.kind === 'responders' ? 'responders' : row.kind === 'burst' ? 'burst' : 'spread'
   const templates = join(lab.dir, `templates-${n}-${mode}`)

@@ -74,7 +74,7 @@ export class Blindness {
    */
   behindMs(now: number): number {
     const window = OVERLOAD_SILENCE * this.#intervalMs()
-    if (!this.#lately(now, window)) return 0
+    if (!this.#lately(now, window, this.#lateAt)) return 0
     return Math.round(Math.min(window, MAX_OVERLOAD_MS, Math.max(this.#intervalMs(), this.#lateByMs)))
   }
 
@@ -87,8 +87,7 @@ export class Blindness {
    */
   excuses(now: number, peerIntervalMs: number): boolean {
     if (this.#stalled(now)) return true
-    const window = OVERLOAD_SILENCE * Math.max(this.#intervalMs(), peerIntervalMs)
-    return now - Math.max(this.#at, this.#stalledAt) <= window
+    return this.#lately(now, OVERLOAD_SILENCE * Math.max(this.#intervalMs(), peerIntervalMs), this.#stalledAt)
   }
 
   /** An INQ sent at `now` would be a stall's (STALL_INTERVALS late or more): no INQ since for that long. */
@@ -97,8 +96,8 @@ export class Blindness {
     return this.#sentAt !== -Infinity && now - this.#sentAt >= (1 + STALL_INTERVALS) * intervalMs
   }
 
-  /** faild was blind, or sent its INQs late, within `windowMs` of `now`. */
-  #lately(now: number, windowMs: number): boolean {
-    return now - Math.max(this.#at, this.#lateAt) <= windowMs
+  /** faild was blind, or sent its INQs late (last at `lateAt`), within `windowMs` of `now`. */
+  #lately(now: number, windowMs: number, lateAt: number): boolean {
+    return now - Math.max(this.#at, lateAt) <= windowMs
   }
 }
