@@ -1,8 +1,9 @@
 // The gauges and totals read at scrape time from faild's status: paths, RTT, LANs, peers, packets, the hook.
 //
 // Nothing is kept up to date between scrapes, so the daemon's own paths pay nothing for them.
-import { Counter, Gauge, type Registry } from 'prom-client'
+import type { Registry } from 'prom-client'
 import type { StatusReport } from '../core/report/status.js'
+import { mirrored, type Scrape, scraped, type Take, turns } from './metrics-scrape.js'
 
 /** The hook's tallies since faild started (a reload that replaces the hook keeps counting). */
 export interface NotifyTally {
@@ -23,66 +24,6 @@ const REASON = /^[A-Za-z0-9_-]{1,40}$/
 
 type PathLabels = 'peer' | 'lan'
 const secondsOf = (ms: number | null): number | undefined => (ms === null ? undefined : ms / 1000)
-
-/**
- * Each collect() waits for its own turn of the event loop, one after the other: at 1000 peers a
- * scrape sets 16,000 path series (about 40 ms of work), and packets are read between the gauges
- * instead of waiting behind all of them.
- */
-function turns(): () => Promise<void> {
-  let last = Promise.resolve()
-  return () => {
-    last = last.then(() => new Promise<void>((r) => setImmediate(r)))
-    return last
-  }
-}
-
-type Take = () => StatusReport | undefined
-
-interface Scrape {
-  readonly take: Take
-  readonly turn: () => Promise<void>
-}
-
-/**
- * A gauge whose values are all set at scrape time by `fill`, from one status taken per scrape.
- * Label values are peer addresses (only the known peers, at most maxPeers) and LAN labels (this
- * host's config): nothing a packet can invent.
- */
-function scraped<L extends string>(
-  registry: Registry,
-  { take, turn }: Scrape,
-  def: { name: string; help: string; labelNames: readonly L[] },
-  fill: (s: StatusReport, set: (labels: Record<L, string>, v: number | undefined) => void) => void,
-): void {
-  new Gauge<L>({
-    ...def,
-    registers: [registry],
-    async collect() {
-      await turn()
-      this.reset()
-      const s = take()
-      if (s) fill(s, (labels, v) => v !== undefined && this.set(labels, v))
-    },
-  })
-}
-
-/** A counter that mirrors a running total kept elsewhere (set at scrape time, never bumped per packet). */
-function mirrored<L extends string>(
-  registry: Registry,
-  def: { name: string; help: string; labelNames?: readonly L[] },
-  read: () => ReadonlyArray<readonly [Partial<Record<L, string>>, number]>,
-): void {
-  new Counter<L>({
-    ...def,
-    labelNames: def.labelNames ?? [],
-    registers: [registry],
-    collect() {
-      this.reset()
-      for (const [labels, v] of read()) this.inc(labels, v)
-    },
-  })
-}
 
 function pathGauges(registry: Registry, scrape: Scrape): void {
   const labelNames: readonly PathLabels[] = ['peer', 'lan']
