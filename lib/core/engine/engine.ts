@@ -7,16 +7,16 @@ import { LinkEvent } from '../path/link-fsm.js'
 import { sameSubnet } from '../util/ipv4.js'
 import type { HeldAddress, Message } from '../wire/message.js'
 import { type AdmitContext, admitContext } from './admit.js'
-import { whoAnswers } from './answering.js'
 import { Blindness } from './blindness.js'
 import type { EngineConfig, Tunables } from './config.js'
 import type { Effect } from './effects.js'
 import { expire, nextDeadline } from './expiry.js'
-import { downList, downOnFor, LocalLans } from './local-lans.js'
+import { LocalLans } from './local-lans.js'
 import { PathChanges, pathView } from './path-change.js'
 import { PeerTable } from './peer-table.js'
-import { owing, ProbeRounds } from './probe-round.js'
+import { ProbeRounds } from './probe-round.js'
 import { type ReceiveParts, receive } from './receive.js'
+import { tick } from './tick.js'
 import type { OwnIPv6 } from './trust6.js'
 import type { EngineView } from './view.js'
 
@@ -107,39 +107,9 @@ export class Engine {
     return out
   }
 
-  /**
-   * Requestor: broadcast an INQ on every LAN and open a round for the ACKs it asks for (see
-   * answering.ts). Judges nothing: expire() does.
-   */
+  /** Requestor: an INQ on every LAN and a round for its ACKs (see tick.ts); a responder sends nothing. */
   tick(now: number): Effect[] {
-    const cfg = this.#cfg
-    if (!cfg.requestor) return []
-    const out: Effect[] = []
-    if (cfg.addresses.some((a) => a !== 0)) this.#blindness.sent(now)
-    const behind = this.#blindness.behindMs(now)
-    const seq = this.#rounds.nextSeq()
-    const room = this.#lans.idRoom(cfg)
-    const down = cfg.addresses.map((_, lan) => downList(this.#peers, lan, room, seq))
-    cfg.addresses.forEach((address, lan) => {
-      if (address === 0) return // no address there yet (an interface not plugged in): nothing to send from
-      // An answer list that does not fit beside the down list asks everyone instead: cut short, the
-      // same peers at its end would never be asked, so never judged.
-      const named = whoAnswers(this.#peers, lan, seq)
-      const answer = named && named.length <= room - down[lan]!.length ? named : undefined
-      const asked = answer === undefined ? 'all' : new Set(answer)
-      const expected = owing(this.#peers, lan, now, asked)
-      this.#soonest = Math.min(this.#soonest, this.#rounds.open(lan, seq, now, cfg.intervalMs, asked, expected))
-      const downOn = downOnFor(down, lan, answer?.length ?? 0, room)
-      const inq = {
-        ...this.#lans.message(cfg, 'inq', lan, seq, down[lan]!),
-        ...(downOn ? { downOn } : {}),
-        ...(behind ? { overloadMs: behind } : {}),
-      }
-      const msg = answer === undefined ? inq : { ...inq, answer }
-      out.push({ kind: 'send', lan, to: 'broadcast', msg })
-      for (const to of cfg.unicast?.[lan] ?? []) out.push({ kind: 'send', lan, to, msg })
-    })
-    return out
+    return tick(this.#parts, now)
   }
 
   /** A decoded packet that arrived on LAN `lan` from source address `src` (see receive.ts). */
