@@ -4,14 +4,15 @@
 // figure; this one leaves both out, so a change to the packet path shows in microseconds per
 // packet within seconds and without root. The traffic is the generator's (loadgen.c): N
 // requestors, each sending an INQ on both LANs per interval, spread over it, asking for an ACK
-// once in 16 rounds, and answering the daemon's INQs that ask them. The clock is simulated, so
-// the figure is CPU time per packet, not whether faild keeps up.
+// as faild's peers would (answering.ts rttEvery), and answering the daemon's INQs that ask them.
+// The clock is simulated, so the figure is CPU time per packet, not whether faild keeps up.
 //
 //   node dist/bench/hot-path.js [--peers N] [--rounds R] [--cpu-prof]   (default 1000 peers, 300 rounds)
 import type dgram from 'node:dgram'
 import { EventEmitter } from 'node:events'
 import { parseArgs } from '../lib/cli/faild.js'
 import type { Options } from '../lib/config/types.js'
+import { rttEvery } from '../lib/core/engine/answering.js'
 import { toPacket } from '../lib/core/engine/pairing.js'
 import { parseIPv4 } from '../lib/core/util/ipv4.js'
 import type { Message } from '../lib/core/wire/message.js'
@@ -105,6 +106,8 @@ async function main(): Promise<void> {
   const daemon = new Daemon(options, { clock, log, ip, socketFactory: factory, carrierWatch })
   await daemon.start()
   const peers = Array.from({ length: n }, (_, i) => [templates(i, 0), templates(i, 1)])
+  // Each peer asks for a round-trip sample as faild would among n peers (answering.ts).
+  const asking = rttEvery(n)
   const from = peers.map((_, i) => [0, 1].map((lan) => ({ address: simAddress(lan, i), port: 4207, family: 'IPv4' })))
   // The unicast socket of each LAN (a LAN's broadcast socket follows it): where the generator sends.
   const socketOf = (lan: number) => bound[2 * lan]!
@@ -133,7 +136,7 @@ async function main(): Promise<void> {
         const lan = k & 1
         const t = peers[i]![lan]!
         // Patched in place, as the generator does: faild keeps no datagram it was given.
-        const data = (i + round) % 16 === 0 ? t.ask : t.inq
+        const data = (i + round) % asking === 0 ? t.ask : t.inq
         data.writeUInt32BE(round + 1, SEQ_AT)
         deliver(lan, i, data)
         delivered++

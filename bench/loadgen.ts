@@ -9,6 +9,7 @@ import { randomInt } from 'node:crypto'
 import { existsSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { rttEvery } from '../lib/core/engine/answering.js'
 import { toPacket } from '../lib/core/engine/pairing.js'
 import { parseIPv4 } from '../lib/core/util/ipv4.js'
 import type { Message } from '../lib/core/wire/message.js'
@@ -55,8 +56,20 @@ export function buildLoadgen(dir: string): string {
 
 /** The templates file: offsets, then per host and LAN its address and an INQ, an asking INQ and an ACK. */
 export function writeTemplates(path: string, n: number, mode: LoadMode, intervalMs: number, prefixLen: number): void {
-  const head = Buffer.alloc(9 * 4)
-  const fields = [WIRE.seq, WIRE.to, WIRE.type, WIRE.flags, WIRE.header, WIRE.answerAllBit, WIRE.inq, WIRE.ack, n]
+  // Each simulated host asks for a round-trip sample as faild would among its n peers (answering.ts).
+  const fields = [
+    WIRE.seq,
+    WIRE.to,
+    WIRE.type,
+    WIRE.flags,
+    WIRE.header,
+    WIRE.answerAllBit,
+    WIRE.inq,
+    WIRE.ack,
+    n,
+    rttEvery(n),
+  ]
+  const head = Buffer.alloc(fields.length * 4)
   fields.forEach((v, i) => head.writeInt32LE(v, 4 * i))
   const parts: Buffer[] = [head]
   const boot = randomInt(1, 2 ** 31)

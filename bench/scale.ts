@@ -2,6 +2,7 @@
 // start-up time. All in a wide lab (two /16 LANs) so thousands of simulated hosts fit.
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { rttEvery } from '../lib/core/engine/answering.js'
 import type { StatusReport } from '../lib/core/report/status.js'
 import { type Host, Lab, type Proc, sleep, until } from '../spec/lab/harness/netlab.js'
 import { between, buildLoadgen, invalidWhy, loadStats, startLoadgen, writeTemplates } from './loadgen.js'
@@ -169,7 +170,9 @@ async function measure(lab: Lab, bin: string, row: ScaleRow, o: ScaleOptions): P
   // FAILD_NODE_ARGS="--cpu-prof --cpu-prof-dir=/tmp/p": node flags for faild, to profile a row.
   const nodeArgs = (process.env.FAILD_NODE_ARGS ?? '').split(' ').filter(Boolean)
   const floor = row.kind === 'floor'
-  const args = floor ? [BARE, '4207', lab.address(0, 1), lab.address(1, 1)] : lab.faildArgv(h1, FLAGS, nodeArgs)
+  // Bare Node answers as many datagrams as faild sends ACKs: one in what each peer's samples are apart.
+  const bare = [BARE, '4207', lab.address(0, 1), lab.address(1, 1), `--answer-every=${rttEvery(n)}`]
+  const args = floor ? bare : lab.faildArgv(h1, FLAGS, nodeArgs)
   const daemon = pin
     ? lab.spawn(h1, 'taskset', ['-c', '0', process.execPath, ...args])
     : lab.spawn(h1, process.execPath, args)

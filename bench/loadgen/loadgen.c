@@ -7,6 +7,7 @@
 // interval). TEMPLATES holds, per host and LAN, the datagrams bench/loadgen.ts built with faild's
 // own encoder: an INQ that asks no answer, an INQ that asks every receiver, and an ACK; this
 // program only patches the sequence number (and an ACK's target) at the offsets the file gives,
+// asks for an ACK as many rounds apart as the file says (faild's rule for its cluster's size),
 // so it knows nothing else of the wire format. One socket on 0.0.0.0:PORT sends from each host's
 // address (IP_PKTINFO) and hears the daemon's broadcasts and ACKs; sendmmsg/recvmmsg batch the
 // system calls; SO_RXQ_OVFL counts what the kernel dropped at our socket. Every second it prints
@@ -45,6 +46,8 @@ static tmpl_t *tmpl; /* [host][lan][kind] */
 static uint32_t *host_addr; /* [host][lan], network order */
 static uint32_t *host_id; /* node id of host i, host order */
 static int off_seq, off_to, off_type, off_flags, header_size, answer_all_bit, type_inq, type_ack;
+/* Rounds between a host's INQs that ask for an ACK (faild's rttEvery for this many peers). */
+static int ask_every;
 static volatile sig_atomic_t stop;
 
 static struct {
@@ -253,8 +256,8 @@ static void on_term(int sig) {
 static void load(const char *path) {
   FILE *f = fopen(path, "rb");
   if (!f) die(path);
-  int fields[9];
-  if (fread(fields, sizeof(int32_t), 9, f) != 9) die("template header");
+  int fields[10];
+  if (fread(fields, sizeof(int32_t), 10, f) != 10) die("template header");
   off_seq = fields[0];
   off_to = fields[1];
   off_type = fields[2];
@@ -263,6 +266,8 @@ static void load(const char *path) {
   answer_all_bit = fields[5];
   type_inq = fields[6];
   type_ack = fields[7];
+  ask_every = fields[9];
+  if (ask_every < 1) die("template header: rounds between samples");
   if (fields[8] != n_hosts) {
     fprintf(stderr, "templates for %d hosts, asked for %d\n", fields[8], n_hosts);
     exit(2);
@@ -338,8 +343,8 @@ int main(int argc, char **argv) {
       queue_holds_inqs = 1;
       for (; sent_in_round < upto; sent_in_round++) {
         int h = sent_in_round / 2, lan = sent_in_round % 2;
-        /* Each host asks for an ACK once in 16 rounds (a round-trip sample), as faild does. */
-        int kind = ((uint32_t)h + round) % 16 == 0 ? T_ASK : T_INQ;
+        /* Each host asks for an ACK once in ask_every rounds (a round-trip sample), as faild does. */
+        int kind = ((uint32_t)h + round) % (uint32_t)ask_every == 0 ? T_ASK : T_INQ;
         queue(h, lan, kind, round + 1, 0, daemon_addr[lan]);
         c.inq_intended++;
       }

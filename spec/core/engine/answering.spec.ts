@@ -1,6 +1,6 @@
 // Who an INQ asks to answer (lib/core/engine/answering.ts), and that only those asked are judged by their ACKs.
 import t from 'tap'
-import { ANSWER_ALL_PEERS, RTT_EVERY } from '../../../lib/core/engine/answering.js'
+import { ANSWER_ALL_PEERS, RTT_EVERY, RTT_SAMPLES, rttEvery } from '../../../lib/core/engine/answering.js'
 import { type Effect, Engine } from '../../../lib/core/engine/engine.js'
 import type { Message } from '../../../lib/core/wire/message.js'
 import { ackFrom, inqFrom } from '../../support/messages.js'
@@ -49,6 +49,24 @@ t.test('beyond that, only the peers whose ACK adds something, and each once in a
     paths.every((s) => s === 'up'),
     'no miss counted for the ACKs not asked for',
   )
+})
+
+t.test('in a large cluster about RTT_SAMPLES peers a round are asked for a sample, whatever its size', async (t) => {
+  t.equal(rttEvery(ANSWER_ALL_PEERS + 8), RTT_EVERY, 'among 40 peers, each once in 16 rounds')
+  t.equal(rttEvery(RTT_EVERY * RTT_SAMPLES), RTT_EVERY, 'among 256, still once in 16')
+  t.equal(rttEvery(1000), 63, 'among 1000, once in 63: about 16 a round')
+  // Two /16 LANs, as the wide lab has them: room for a thousand peers.
+  const wide = { ...base, nodeId: 0xc6120001, addresses: [0xc6120001, 0xc6130001], prefixLens: [16, 16] }
+  const member = (i: number) => ({ from: 0xc6120100 + i, addresses: [0xc6120100 + i, 0xc6130100 + i] })
+  for (const n of [600, 1000]) {
+    const e = new Engine(wide)
+    for (let i = 0; i < n; i++)
+      for (const lan of [0, 1]) e.receive(1, lan, member(i).addresses[lan]!, inqFrom(member(i), { lan, seq: 1 }))
+    t.equal(e.view().peers.length, n, `${n} peers known`)
+    const [a] = inqs(e.tick(10)).map(answerOf)
+    const size = a?.length ?? n
+    t.ok(Math.abs(size - n / rttEvery(n)) <= 1, `${size} of ${n} asked, not ${n / RTT_EVERY}`)
+  }
 })
 
 t.test('a path in doubt is asked every round', async (t) => {
