@@ -7,9 +7,9 @@
 // yet, paths in doubt (not up, a miss counted, or the peer says it does not hear us and we do not
 // believe it yet), and each peer once in rttEvery() rounds for a round-trip sample: once in
 // RTT_EVERY, or in a cluster too large for that about RTT_SAMPLES peers a round, so that what a
-// host answers for samples stays the same whatever the cluster's size (at 1000 requestors, 320
-// ACKs a second instead of 1,250; the smoothed RTT of a LAN still gets RTT_SAMPLES a round). A peer we
-// believe does not hear us is not named: it cannot hear the INQ and owes nothing (probe-round.ts),
+// host answers for samples stays the same whatever the cluster's size (at 1000 requestors the
+// bench's faild sent 338 packets a second instead of 1,270; a LAN's smoothed RTT still gets about
+// RTT_SAMPLES a round). A peer we believe does not hear us is not named: it cannot hear the INQ and owes nothing (probe-round.ts),
 // and in a fault that deafened half a large cluster its names would crowd the list into asking
 // all. In a small cluster ACKs are cheap and halve the time to find a dead path (two packets owed
 // per interval instead of one), so all answer.
@@ -22,7 +22,7 @@ import type { PeerTable } from './peer-table.js'
 export const ANSWER_ALL_PEERS = 32
 /** Each peer is asked at least once in this many rounds even when nothing is in doubt. */
 export const RTT_EVERY = 16
-/** In a cluster of more than RTT_EVERY x RTT_SAMPLES peers, about this many are asked a round for a sample. */
+/** Past RTT_EVERY x RTT_SAMPLES peers, about this many are asked a round for a sample. */
 export const RTT_SAMPLES = 16
 
 /** How many rounds apart a peer is asked for a round-trip sample, among `peers`. */
