@@ -5,7 +5,7 @@ import { rateLimit, tunables } from '../config/derive.js'
 import type { Options } from '../config/types.js'
 import type { ServiceAddress } from '../core/addresses/placement.js'
 import type { Effect } from '../core/engine/effects.js'
-import { Engine } from '../core/engine/engine.js'
+import { Engine, type Routine } from '../core/engine/engine.js'
 import { FORGET_INTERVALS, FORGET_MIN_MS } from '../core/engine/timing.js'
 import type { EngineView } from '../core/engine/view.js'
 import { defaultNodeId, engineAddress, type Lan, ownLan } from '../core/lans.js'
@@ -98,6 +98,9 @@ export const targetConfig = (o: Options) => ({
   upAfter: o.upAfter,
 })
 
+/** What a routine INQ leaves to carry out: nothing (read only). */
+const NO_EFFECTS: Effect[] = []
+
 export function buildParts(
   deps: DaemonDeps,
   found: readonly Lan[],
@@ -122,7 +125,15 @@ export function buildParts(
   }
   const accept = (now: number, lan: number, src: number, msg: Parameters<Engine['receive']>[3]) => {
     arrivedAt = now
-    hooks.run(engine.receive(now, lan, src, msg, blindNow), false)
+    const effects = engine.receive(now, lan, src, msg, blindNow)
+    hooks.run(effects, false)
+    return effects.length === 0 ? engine.routineOf(lan, src, msg) : undefined
+  }
+  const takesRoutine = (r: Routine, seq: number) => engine.takesRoutine(r, seq)
+  const takeRoutine = (now: number, r: Routine, seq: number) => {
+    arrivedAt = now
+    engine.takeRoutine(now, r, seq)
+    hooks.run(NO_EFFECTS, false)
   }
   const own = lans.map(ownLan)
   const forget = () => Math.max(FORGET_MIN_MS, FORGET_INTERVALS * hooks.options().interval * 1000)
@@ -130,7 +141,8 @@ export function buildParts(
   const limiter = new RateLimiter(rateLimit(o))
   const wireVersion = () => hooks.options().wireVersion
   const handles = new LinkHandles((lan, handle) => engine.knows(lan, handle))
-  const ingress = { log, drops, label, own, versions, wireVersion, accept, handles }
+  const nodeId = engine.config.nodeId
+  const ingress = { log, drops, label, own, versions, wireVersion, accept, takesRoutine, takeRoutine, nodeId, handles }
   const packets = new PacketIn(ingress, limiter, keys, o.logPackets)
   const datagrams = new Datagrams(lans, o.port, handles, { udp4: deps.socketFactory, udp6: deps.socketFactory6 })
   const send = (lan: number, to: number | 'broadcast', data: Buffer) => datagrams.send(lan, to, data)

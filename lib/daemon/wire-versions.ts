@@ -18,6 +18,8 @@ export class WireVersions {
   readonly #forgetMs: () => number
   /** v1 copies of v2 senders, ignored. */
   copies = 0
+  /** Times the record of v2 senders started over: a repeat (packet-in.ts) is noted only while it has not. */
+  clears = 0
 
   constructor(lanCount: number, forgetMs: () => number) {
     this.#v1At = Array.from({ length: lanCount }, () => -Infinity)
@@ -28,7 +30,10 @@ export class WireVersions {
   copy(now: number, lan: number, p: Packet): boolean {
     if (p.version === 2) {
       const key = mapKey(p.from)
-      if (this.#v2.size >= MAX_SENDERS && !this.#v2.has(key)) this.#v2.clear()
+      if (this.#v2.size >= MAX_SENDERS && !this.#v2.has(key)) {
+        this.#v2.clear()
+        this.clears++
+      }
       this.#v2.set(key, p.boot)
       return false
     }

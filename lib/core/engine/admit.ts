@@ -125,7 +125,7 @@ export function seqOrder({ msg, lan }: Arrival, peer: Peer | undefined): 'same' 
 }
 
 /** The table holds exactly these addresses for the peer, on every LAN of this host. */
-function holds(peer: Peer, addresses: readonly number[]): boolean {
+export function holds(peer: Peer, addresses: readonly number[]): boolean {
   for (let lan = 0; lan < peer.lans.length; lan++) if (peer.lans[lan]!.address !== (addresses[lan] ?? 0)) return false
   return true
 }

@@ -16,12 +16,14 @@ import { PathChanges, pathView } from './path-change.js'
 import { PeerTable } from './peer-table.js'
 import { ProbeRounds } from './probe-round.js'
 import { type ReceiveParts, receive } from './receive.js'
+import { type Routine, routineOf, take, takes } from './routine.js'
 import { tick } from './tick.js'
 import type { OwnIPv6 } from './trust6.js'
 import type { EngineView } from './view.js'
 
 export type { EngineConfig, Tunables } from './config.js'
 export type { DropReason, Effect } from './effects.js'
+export type { Routine } from './routine.js'
 
 export class Engine {
   #cfg: EngineConfig
@@ -76,6 +78,7 @@ export class Engine {
     this.#cfg = { ...this.#cfg, ...t }
     this.#ignore = new Set(t.ignore)
     this.#admit = admitContext(this.#cfg, this.#ignore, this.#peers, this.#rounds)
+    this.#peers.newEpoch()
   }
 
   /**
@@ -96,6 +99,7 @@ export class Engine {
       ipv6: put(cfg.ipv6 ?? cfg.addresses.map(() => undefined), ipv6),
     }
     this.#admit = admitContext(this.#cfg, this.#ignore, this.#peers, this.#rounds)
+    this.#peers.newEpoch()
     const out: Effect[] = []
     if (moved) {
       for (const peer of this.#peers) {
@@ -115,6 +119,21 @@ export class Engine {
   /** A decoded packet that arrived on LAN `lan` from source address `src` (see receive.ts). */
   receive(now: number, lan: number, src: number, msg: Message, blind: () => boolean = () => false): Effect[] {
     return receive(this.#parts, now, lan, src, msg, blind)
+  }
+
+  /** Right after receive(msg) returned no effects: what INQs that say the same are taken against, if they may be (routine.ts). */
+  routineOf(lan: number, src: number, msg: Message): Routine | undefined {
+    return routineOf(this.#parts, lan, src, msg)
+  }
+
+  /** Whether `r`'s INQ again, numbered `seq`, may be taken by takeRoutine(). */
+  takesRoutine(r: Routine, seq: number): boolean {
+    return takes(this.#parts, r, seq)
+  }
+
+  /** Take it as receive() would (takesRoutine() first). */
+  takeRoutine(now: number, r: Routine, seq: number): void {
+    take(this.#parts, r, now, seq)
   }
 
   /**

@@ -32,6 +32,8 @@ export class PeerTable {
   /** By LAN index: who has each address there, keyed by mapKey(address). BOUNDED: one entry per peer and LAN. */
   readonly #holders: Map<number, Peer>[]
   readonly #lanCount: number
+  /** Counts what a routine INQ is taken against (routine.ts): see epoch. */
+  #epoch = 0
 
   constructor(lanCount: number) {
     this.#lanCount = lanCount
@@ -44,6 +46,19 @@ export class PeerTable {
 
   get size(): number {
     return this.#peers.size
+  }
+
+  /**
+   * Changes when a peer is forgotten or restarts, or an address (v4 or v6) is taken or given up,
+   * and when the engine's configuration or addresses change (newEpoch): a routine INQ
+   * (routine.ts) is taken as its last full receive() was only within one epoch.
+   */
+  get epoch(): number {
+    return this.#epoch
+  }
+
+  newEpoch(): void {
+    this.#epoch++
   }
 
   /** How many peers a newcomer could evict from a full table. */
@@ -88,6 +103,7 @@ export class PeerTable {
       else this.#unconfirmed.add(peer.id)
     } else if (peer.boot !== msg.boot) {
       out.push({ kind: 'peer', peer: peer.id, event: 'restarted' })
+      this.#epoch++
       // A new run counts its sequence numbers from a new random start, on every LAN, and its INQs
       // (if it sends any) are expected from its first one on.
       for (const pl of peer.lans) {
@@ -100,7 +116,10 @@ export class PeerTable {
       const address = msg.addresses[lan] ?? 0
       if (adopts(peer, lan, address, now, c)) this.#setAddress(peer, lan, address, out)
       const v6 = msg.addresses6?.[lan]
-      if (v6 && adopts6(peer, lan, v6, now, c)) peer.lans[lan]!.ipv6 = v6
+      if (v6 && adopts6(peer, lan, v6, now, c)) {
+        peer.lans[lan]!.ipv6 = v6
+        this.#epoch++
+      }
     }
     peer.boot = msg.boot
     peer.lastHeard = now
@@ -151,6 +170,7 @@ export class PeerTable {
 
   /** Move the peer to `address` on `lan`; an entry still holding it there is stale (a host under a new id). */
   #setAddress(peer: Peer, lan: number, address: number, out: PeerEvent[]): void {
+    this.#epoch++
     const holders = this.#holders[lan]!
     const stale = address !== 0 ? holders.get(mapKey(address)) : undefined
     if (stale && stale !== peer) out.push(this.#forget(stale))
@@ -169,6 +189,7 @@ export class PeerTable {
   }
 
   #forget(peer: Peer): PeerEvent {
+    this.#epoch++
     this.#peers.delete(mapKey(peer.id))
     this.#unconfirmed.delete(peer.id)
     peer.lans.forEach((pl, lan) => {

@@ -58,14 +58,26 @@ function behind(peer: Peer, msg: Message, c: WordContext): number {
  * the reorder, too short for a forged number to lock the word out.
  */
 function outOfService(peer: Peer, msg: Message, now: number, c: WordContext): void {
+  if (!takesMask(peer, msg.kind, msg.seq, now, c)) return
+  for (let i = 0; i < peer.lans.length; i++) peer.lans[i]!.outOfService = i < 8 && (msg.outOfService & (1 << i)) !== 0
+}
+
+/** Whether a packet of `kind` and `seq` heard at `now` gives the peer's mask (see outOfService); if so it is the mask's packet now. */
+export function takesMask(
+  peer: Peer,
+  kind: Message['kind'],
+  seq: number,
+  now: number,
+  c: Pick<WordContext, 'cfg' | 'ourSeq'>,
+): boolean {
   const m = peer.mask
   const recent = now - m.at <= Math.max(peer.intervalMs, c.cfg.intervalMs)
-  if (recent && msg.kind === 'inq' && m.seq >= 0 && !newer(msg.seq, m.seq)) return
-  if (recent && msg.kind === 'ack' && !newer(msg.seq, m.round)) return
-  if (msg.kind === 'inq') m.seq = msg.seq
+  if (recent && kind === 'inq' && m.seq >= 0 && !newer(seq, m.seq)) return false
+  if (recent && kind === 'ack' && !newer(seq, m.round)) return false
+  if (kind === 'inq') m.seq = seq
   m.round = c.ourSeq
   m.at = now
-  for (let i = 0; i < peer.lans.length; i++) peer.lans[i]!.outOfService = i < 8 && (msg.outOfService & (1 << i)) !== 0
+  return true
 }
 
 /** Heard on its LAN or not, and whether saying not began while we were blind (then believed only after DEAF_EXCUSE_PACKETS). */
@@ -81,7 +93,7 @@ function hears(pl: PeerLan, heard: boolean, blind: () => boolean): void {
 }
 
 /** The peer's down lists, on this LAN and (DOWN-ON) on its others: an INQ's are whole, an ACK's are not. */
-function reported(peer: Peer, lan: number, msg: Message, now: number): void {
+export function reported(peer: Peer, lan: number, msg: Pick<Message, 'down' | 'downOn'>, now: number): void {
   const pl = peer.lans[lan]!
   pl.reportedDown = msg.down
   pl.reportedAt = now

@@ -109,7 +109,7 @@ export function linkStep(link: Link, event: LinkEvent, th: Thresholds): Link {
 }
 
 /** Up with nothing missed in its window and its good count at the cap: a good packet leaves it as it is. */
-const steady = (link: Link, th: Thresholds): boolean =>
+export const steady = (link: Link, th: Thresholds): boolean =>
   link.state === LinkState.Up &&
   link.good === th.upAfter &&
   link.missed === 0 &&

@@ -14,9 +14,11 @@ export interface RateLimitConfig {
 
 import { mapKey } from './map-key.js'
 
-interface Bucket {
+/** One source's bucket; dropped once swept, so that a holder of it (spend) knows to look it up again. */
+export interface Bucket {
   tokens: number
   at: number
+  dropped?: true
 }
 
 /** The overflow bucket's key: above every u32, so no source's (see keyOf). */
@@ -47,6 +49,20 @@ export class RateLimiter {
       b = this.#buckets.get(key)
       if (!b) this.#buckets.set(key, (b = { tokens: this.#cfg.burst, at: now }))
     }
+    return this.#take(b, now)
+  }
+
+  /** The bucket `src` spends from, if it has one of its own: spent from again by spend(), without a lookup. */
+  bucket(src: number): Bucket | undefined {
+    return this.#buckets.get(keyOf(src))
+  }
+
+  /** allow() for the source of a bucket from bucket(); undefined if the bucket was dropped since (then ask allow()). */
+  spend(b: Bucket, now: number): boolean | undefined {
+    return b.dropped ? undefined : this.#take(b, now)
+  }
+
+  #take(b: Bucket, now: number): boolean {
     b.tokens = Math.min(this.#cfg.burst, b.tokens + ((now - b.at) / 1000) * this.#cfg.rate)
     b.at = now
     if (b.tokens < 1) return false
@@ -60,6 +76,10 @@ export class RateLimiter {
     // A flood of invented sources would sweep on every packet: at most four sweeps per quiet time.
     if (now - this.#sweptAt < quiet / 4) return
     this.#sweptAt = now
-    for (const [src, b] of this.#buckets) if (now - b.at >= quiet) this.#buckets.delete(src)
+    for (const [src, b] of this.#buckets) {
+      if (now - b.at < quiet) continue
+      b.dropped = true
+      this.#buckets.delete(src)
+    }
   }
 }

@@ -33,3 +33,16 @@ t.test('sources at the top of the address space have buckets of their own, apart
   t.notOk(r.allow(0x0a000002, 0), 'and a fourth shares it')
   t.notOk(r.allow(0xffffffff, 0), 'the first spent its own burst')
 })
+
+t.test('a bucket held spends as allow() does, until it is swept; one sharing the overflow is not held', async (t) => {
+  const r = new RateLimiter({ rate: 10, burst: 2, maxSources: 2 })
+  const other = new RateLimiter({ rate: 10, burst: 2, maxSources: 2 })
+  t.ok(r.allow(1, 0))
+  t.ok(other.allow(1, 0))
+  const b = r.bucket(1)!
+  for (const now of [0, 0, 50, 100, 100, 300]) t.equal(r.spend(b, now), other.allow(1, now), `at ${now} ms`)
+  r.allow(2, 300)
+  t.equal(r.bucket(3), undefined, 'a source with no bucket of its own')
+  r.allow(3, 10_000) // the table is full: quiet sources are swept first
+  t.equal(r.spend(b, 10_000), undefined, 'swept: ask allow() again')
+})
