@@ -37,6 +37,9 @@ export interface EffectRunnerDeps {
   readonly observer?: DaemonObserver | undefined
 }
 
+/** What carrying out no effects gives: no path change. */
+const NOTHING = Object.freeze({ links: Object.freeze([]) as readonly LinkChange[], changed: false })
+
 export class EffectRunner {
   readonly #deps: EffectRunnerDeps
   readonly #peerEvents = new LogBudget(PEER_EVENTS_PER_WINDOW, PEER_EVENT_WINDOW_MS)
@@ -50,7 +53,9 @@ export class EffectRunner {
   }
 
   /** Carry out `effects`; returns the path changes, and whether the routes may need planning again. */
-  run(now: number, effects: readonly Effect[]): { links: LinkChange[]; changed: boolean } {
+  run(now: number, effects: readonly Effect[]): { links: readonly LinkChange[]; changed: boolean } {
+    // A routine INQ's (nearly every packet at scale): nothing to carry out, and nothing made for it.
+    if (effects.length === 0) return NOTHING
     const links: LinkChange[] = []
     let changed = false
     for (const fx of effects) {

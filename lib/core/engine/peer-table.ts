@@ -153,10 +153,11 @@ export class PeerTable {
   expectInqs(peer: Peer, now: number, lan: number): number {
     const due = now + inqWaitMs(peer.intervalMs) + peer.behindMs
     let soonest = Infinity
-    peer.lans.forEach((pl, i) => {
+    for (let i = 0; i < peer.lans.length; i++) {
+      const pl = peer.lans[i]!
       if (pl.address !== 0 && (i === lan || pl.inqDue === Infinity)) pl.inqDue = due
       soonest = Math.min(soonest, pl.inqDue)
-    })
+    }
     return soonest
   }
 

@@ -58,24 +58,28 @@ function behind(peer: Peer, msg: Message, c: WordContext): number {
  * the reorder, too short for a forged number to lock the word out.
  */
 function outOfService(peer: Peer, msg: Message, now: number, c: WordContext): void {
-  if (!takesMask(peer, msg.kind, msg.seq, now, c)) return
+  if (!takesMask(peer, msg.kind, msg.seq, now, c.cfg.intervalMs, c.ourSeq)) return
   for (let i = 0; i < peer.lans.length; i++) peer.lans[i]!.outOfService = i < 8 && (msg.outOfService & (1 << i)) !== 0
 }
 
-/** Whether a packet of `kind` and `seq` heard at `now` gives the peer's mask (see outOfService); if so it is the mask's packet now. */
+/**
+ * Whether a packet of `kind` and `seq` heard at `now` gives the peer's mask (see outOfService); if
+ * so it is the mask's packet now. `ourSeq`: this host's sequence number last given out.
+ */
 export function takesMask(
   peer: Peer,
   kind: Message['kind'],
   seq: number,
   now: number,
-  c: Pick<WordContext, 'cfg' | 'ourSeq'>,
+  ownIntervalMs: number,
+  ourSeq: number,
 ): boolean {
   const m = peer.mask
-  const recent = now - m.at <= Math.max(peer.intervalMs, c.cfg.intervalMs)
+  const recent = now - m.at <= Math.max(peer.intervalMs, ownIntervalMs)
   if (recent && kind === 'inq' && m.seq >= 0 && !newer(seq, m.seq)) return false
   if (recent && kind === 'ack' && !newer(seq, m.round)) return false
   if (kind === 'inq') m.seq = seq
-  m.round = c.ourSeq
+  m.round = ourSeq
   m.at = now
   return true
 }
@@ -97,13 +101,15 @@ export function reported(peer: Peer, lan: number, msg: Pick<Message, 'down' | 'd
   const pl = peer.lans[lan]!
   pl.reportedDown = msg.down
   pl.reportedAt = now
-  msg.downOn?.forEach((ids, i) => {
+  const on = msg.downOn ?? []
+  for (let i = 0; i < on.length; i++) {
+    const ids = on[i]
     const other = peer.lans[i]
     if (ids && other && i !== lan) {
       other.reportedDown = ids
       other.reportedAt = now
     }
-  })
+  }
 }
 
 /**

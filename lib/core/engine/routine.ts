@@ -81,7 +81,7 @@ export function take(d: RoutineParts, r: Routine, now: number, seq: number): voi
   pl.lastHeard = now
   pl.lastSeq = seq
   reported(peer, lan, r, now)
-  takesMask(peer, 'inq', seq, now, { cfg: d.config(), ourSeq: d.rounds.seq })
+  takesMask(peer, 'inq', seq, now, d.config().intervalMs, d.rounds.seq)
   d.deadline(d.peers.expectInqs(peer, now, lan))
 }
 
