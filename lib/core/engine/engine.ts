@@ -9,8 +9,9 @@ import type { HeldAddress, Message } from '../wire/message.js'
 import { type AdmitContext, admitContext } from './admit.js'
 import { Blindness } from './blindness.js'
 import type { EngineConfig, Tunables } from './config.js'
+import { Deadlines } from './deadlines.js'
 import type { Effect } from './effects.js'
-import { expire, nextDeadline } from './expiry.js'
+import { expire } from './expiry.js'
 import { LocalLans } from './local-lans.js'
 import { PathChanges, pathView } from './path-change.js'
 import { PeerTable } from './peer-table.js'
@@ -37,11 +38,8 @@ export class Engine {
   readonly #blindness = new Blindness(() => this.#cfg.intervalMs)
   /** What the drop checks read; rebuilt when the configuration changes. */
   #admit: AdmitContext
-  /**
-   * A lower bound on the next deadline, kept in O(1) as deadlines are set, so the daemon can
-   * re-arm its timer per packet without scanning every peer (nextDeadline() is exact, O(peers)).
-   */
-  #soonest = Infinity
+  /** When there is next something to judge (deadlines.ts). */
+  readonly #deadlines: Deadlines
 
   constructor(cfg: EngineConfig) {
     this.#cfg = cfg
@@ -49,7 +47,7 @@ export class Engine {
     this.#peers = new PeerTable(cfg.addresses.length)
     this.#rounds = new ProbeRounds(cfg.addresses.length, cfg.firstSeq ?? 0)
     this.#lans = new LocalLans(cfg.addresses.length)
-    const deadline = (at: number) => void (this.#soonest = Math.min(this.#soonest, at))
+    const deadline = (at: number) => this.#deadlines.set(at)
     const parts = { lans: this.#lans, rounds: this.#rounds, peers: this.#peers }
     this.#paths = new PathChanges({ config: () => this.#cfg, ...parts, deadline })
     this.#parts = {
@@ -62,6 +60,7 @@ export class Engine {
       deadline,
     }
     this.#admit = admitContext(cfg, this.#ignore, this.#peers, this.#rounds)
+    this.#deadlines = new Deadlines(this.#parts)
   }
 
   /** A peer is known by `address` on `lan` (a handle in use: core/link-handles.ts). */
@@ -118,7 +117,7 @@ export class Engine {
 
   /** A decoded packet that arrived on LAN `lan` from source address `src` (see receive.ts). */
   receive(now: number, lan: number, src: number, msg: Message, blind: () => boolean = () => false): Effect[] {
-    return receive(this.#parts, now, lan, src, msg, blind)
+    return this.#deadlines.noted(receive(this.#parts, now, lan, src, msg, blind))
   }
 
   /** Right after receive(msg) returned no effects: what INQs that say the same are taken against, if they may be (routine.ts). */
@@ -145,7 +144,7 @@ export class Engine {
     if (!this.#lans.setCarrier(lan, up)) return []
     const out: Effect[] = []
     if (!up) for (const peer of this.#peers) this.#paths.step(peer, lan, LinkEvent.NoCarrier, now, out)
-    return this.#notices(out)
+    return this.#deadlines.noted(this.#notices(out))
   }
 
   /**
@@ -168,23 +167,23 @@ export class Engine {
     this.#lans.setOffline(lan, offline)
     const out: Effect[] = []
     peers.forEach((p, i) => this.#paths.report(p, lan, before[i]!, now, out))
-    return this.#notices(out)
+    return this.#deadlines.noted(this.#notices(out))
   }
 
   /** Judge every deadline that has passed (see expiry.ts); `blind`: faild may have missed packets of its own doing. */
   expire(now: number, blind: () => boolean = () => false): Effect[] {
-    return expire(this.#parts, now, blind)
+    this.#deadlines.judging(now)
+    return this.#deadlines.noted(expire(this.#parts, now, blind))
   }
 
-  /** The earliest time at which expire() has something to judge: exact, O(peers). */
+  /** The earliest time at which expire() has something to judge: exact, or early (deadlines.ts). */
   nextDeadline(): number {
-    this.#soonest = nextDeadline(this.#parts)
-    return this.#soonest
+    return this.#deadlines.next()
   }
 
   /** No deadline is earlier than this (O(1)); deadlines set since the last nextDeadline() included. */
   soonestDeadline(): number {
-    return this.#soonest
+    return this.#deadlines.soonest
   }
 
   /** A plain-data snapshot of LANs, peers and paths: O(peers), so once per plan, not per packet. */

@@ -54,16 +54,17 @@ export function expire(d: ExpiryParts, now: number, blind: () => boolean): Effec
   return out
 }
 
-/** The earliest time at which expire() has something to judge: exact, O(peers). */
-export function nextDeadline(d: ExpiryParts): number {
+/**
+ * The earliest time at which expire() has something to judge besides INQs and ACKs: a silent peer
+ * forgotten, services unsaid too long, a hold run out. Exact, O(peers): see deadlines.ts.
+ */
+export function slowDeadline(d: ExpiryParts): number {
   const intervalMs = d.config().intervalMs
-  let next = d.rounds.nextDue()
+  let next = Infinity
   for (const peer of d.peers) {
     const forget = forgetMs(peer, intervalMs)
     next = Math.min(next, peer.lastHeard + forget, peer.services.length > 0 ? peer.servicesAt + forget : Infinity)
-    for (const pl of peer.lans) {
-      next = Math.min(next, pl.inqDue, held(pl.flaps) ? pl.flaps.heldUntil : Infinity)
-    }
+    for (const pl of peer.lans) if (held(pl.flaps)) next = Math.min(next, pl.flaps.heldUntil)
   }
   return next
 }

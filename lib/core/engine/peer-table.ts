@@ -3,7 +3,8 @@ import { mapKey } from '../util/map-key.js'
 import type { Message } from '../wire/message.js'
 import type { PeerEvent } from './effects.js'
 import { Evicted } from './evicted.js'
-import { forgetMs, newPeer, noMask, type Peer } from './peer.js'
+import { InqDues } from './inq-dues.js'
+import { forgetMs, newPeer, noMask, type Peer, release } from './peer.js'
 import { inqWaitMs } from './timing.js'
 import { adopts } from './trust.js'
 import { adopts6, type Trust6Config } from './trust6.js'
@@ -32,6 +33,8 @@ export class PeerTable {
   /** By LAN index: who has each address there, keyed by mapKey(address). BOUNDED: one entry per peer and LAN. */
   readonly #holders: Map<number, Peer>[]
   readonly #lanCount: number
+  /** Every path's INQ deadline (inq-dues.ts). */
+  readonly #dues = new InqDues()
   /** Counts what a routine INQ is taken against (routine.ts): see epoch. */
   #epoch = 0
 
@@ -70,6 +73,11 @@ export class PeerTable {
     return this.#peers.values()
   }
 
+  /** The soonest INQ deadline of every path (Infinity: none). O(paths) over one array. */
+  soonestInq(): number {
+    return this.#dues.soonest()
+  }
+
   /** How many peers have an address on LAN `lan`. O(1). */
   on(lan: number): number {
     return this.#holders[lan]?.size ?? 0
@@ -96,7 +104,7 @@ export class PeerTable {
     const isNew = !peer
     if (!peer) {
       if (this.size >= (c.maxPeers ?? Infinity)) this.#evictOldestUnconfirmed(out)
-      peer = newPeer(msg.from, now, this.#lanCount)
+      peer = newPeer(msg.from, now, this.#lanCount, this.#dues)
       this.#peers.set(mapKey(peer.id), peer)
       out.push({ kind: 'peer', peer: peer.id, event: 'discovered' })
       if (this.#evicted.recall(peer.id, msg.lan)) peer.confirmed = true
@@ -130,6 +138,8 @@ export class PeerTable {
 
   /** A peer that stopped sending INQs (reloaded without -r) is no longer expected to send them. */
   #interval(peer: Peer, intervalMs: number): void {
+    // Its forget time follows its interval: the engine's slow deadlines are found again.
+    if (peer.intervalMs !== intervalMs) this.#epoch++
     peer.intervalMs = intervalMs
     if (intervalMs === 0) for (const pl of peer.lans) pl.inqDue = Infinity
   }
@@ -191,6 +201,7 @@ export class PeerTable {
 
   #forget(peer: Peer): PeerEvent {
     this.#epoch++
+    release(peer)
     this.#peers.delete(mapKey(peer.id))
     this.#unconfirmed.delete(peer.id)
     peer.lans.forEach((pl, lan) => {

@@ -3,6 +3,7 @@ import { type FlapState, NO_FLAPS } from '../path/flap-damping.js'
 import { type Link, NEW_LINK } from '../path/link-fsm.js'
 import type { IPv6 } from '../util/ipv6.js'
 import type { HeldAddress } from '../wire/message.js'
+import { InqDues } from './inq-dues.js'
 import { NO_SERVICES } from './services.js'
 import { DEAF_EXCUSE_PACKETS, FORGET_INTERVALS, FORGET_MIN_MS } from './timing.js'
 
@@ -48,6 +49,54 @@ export interface PeerLan {
   reportedAt: number
 }
 
+/** A PeerLan as the engine makes it: its INQ deadline in the table's InqDues while the peer is in the table. */
+class Path implements PeerLan {
+  address = 0
+  ipv6: IPv6 | undefined = undefined
+  link: Link = NEW_LINK
+  hearsUs = true
+  deafCount = 0
+  deafExcused = false
+  lastSeq = -1
+  lastHeard = -Infinity
+  outOfService = false
+  downSince = -Infinity
+  upSince = -Infinity
+  rttMs: number | undefined = undefined
+  flaps: FlapState = NO_FLAPS
+  reportedDown: readonly number[] = NO_IDS
+  reportedAt = -Infinity
+  #dues: InqDues
+  #slot: number
+
+  constructor(dues: InqDues) {
+    this.#dues = dues
+    this.#slot = dues.take()
+  }
+
+  get inqDue(): number {
+    return this.#dues.get(this.#slot)
+  }
+
+  set inqDue(at: number) {
+    this.#dues.set(this.#slot, at)
+  }
+
+  /** The peer is forgotten: its slot goes back to the table, and its deadline stays with it alone. */
+  release(): void {
+    const at = this.inqDue
+    this.#dues.give(this.#slot)
+    this.#dues = new InqDues()
+    this.#slot = this.#dues.take()
+    this.inqDue = at
+  }
+}
+
+/** A forgotten peer's paths give their slots back (see Path.release). */
+export function release(peer: Peer): void {
+  for (const pl of peer.lans) if (pl instanceof Path) pl.release()
+}
+
 export interface Peer {
   readonly id: number
   boot: number
@@ -87,25 +136,12 @@ export interface MaskWord {
 /** A mask word that says nothing yet (a new peer, a new run of one). */
 export const noMask = (): MaskWord => ({ seq: -1, round: 0, at: -Infinity })
 
-export function newPeer(id: number, now: number, lanCount: number): Peer {
-  const lans = Array.from({ length: lanCount }, () => ({
-    address: 0,
-    ipv6: undefined,
-    link: NEW_LINK,
-    hearsUs: true,
-    deafCount: 0,
-    deafExcused: false,
-    lastSeq: -1,
-    inqDue: Infinity,
-    lastHeard: -Infinity,
-    outOfService: false,
-    downSince: -Infinity,
-    upSince: -Infinity,
-    rttMs: undefined,
-    flaps: NO_FLAPS,
-    reportedDown: NO_IDS,
-    reportedAt: -Infinity,
-  }))
+/**
+ * A new peer's entry: its paths' INQ deadlines kept in `dues` (the table's; a peer made without
+ * one, as some specs make them, keeps its own).
+ */
+export function newPeer(id: number, now: number, lanCount: number, dues = new InqDues()): Peer {
+  const lans = Array.from({ length: lanCount }, () => new Path(dues))
   return {
     id,
     boot: 0,
