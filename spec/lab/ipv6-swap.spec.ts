@@ -141,8 +141,18 @@ t.test('an IPv6 swap through RouteTable6 moves an established TCP stream to LAN 
 
 t.test('without the refresh the same swap leaves the stream on the dead LAN until it heals', async (t) => {
   await withLab(t, { hosts: 2, ipv6: true }, async (lab) => {
-    const o = await outage(lab, await bareWriter(lab), 5002)
-    t.equal(o.result.bytes, o.result.sent, 'every byte sent arrived, after the heal')
-    t.notOk(o.resumedBeforeHeal, `the kernel kept the cached route: stalled until the heal (${o.stallMs} ms)`)
+    // Now and then the kernel looks the route up again by itself (once in CI at 67f7130: the
+    // stream resumed 72 ms after the swap). The refresh is needed as long as it may not: so the
+    // case needs one stream of two to wait for the heal, and says what both did.
+    const writer = await bareWriter(lab)
+    const stalls: number[] = []
+    for (const port of [5002, 5003]) {
+      const o = await outage(lab, writer, port)
+      t.equal(o.result.bytes, o.result.sent, 'every byte sent arrived, after the heal')
+      stalls.push(o.resumedBeforeHeal ? o.stallMs : Infinity)
+      if (!o.resumedBeforeHeal) break
+    }
+    const said = stalls.map((ms) => (ms === Infinity ? 'until the heal' : `${ms} ms`)).join(', then ')
+    t.ok(stalls.includes(Infinity), `the kernel kept the cached route: stalled ${said}`)
   })
 })

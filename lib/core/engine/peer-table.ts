@@ -52,9 +52,10 @@ export class PeerTable {
   }
 
   /**
-   * Changes when a peer is forgotten or restarts, or an address (v4 or v6) is taken or given up,
-   * and when the engine's configuration or addresses change (newEpoch): a routine INQ
-   * (routine.ts) is taken as its last full receive() was only within one epoch.
+   * Changes when a peer is forgotten, restarts or changes its interval, or an address (v4 or v6)
+   * is taken or given up, and when the engine's configuration or addresses change (newEpoch): a
+   * routine INQ (routine.ts) is taken as its last full receive() was only within one epoch, and
+   * the slow deadlines (deadlines.ts) are found again in a new one.
    */
   get epoch(): number {
     return this.#epoch
