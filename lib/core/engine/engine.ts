@@ -120,7 +120,7 @@ export class Engine {
     return this.#deadlines.noted(receive(this.#parts, now, lan, src, msg, blind))
   }
 
-  /** Right after receive(msg) returned no effects: what INQs that say the same are taken against, if they may be (routine.ts). */
+  /** Right after receive(msg) returned no effects: what INQs saying the same are taken against (routine.ts). */
   routineOf(lan: number, src: number, msg: Message): Routine | undefined {
     return routineOf(this.#parts, lan, src, msg)
   }

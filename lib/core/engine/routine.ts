@@ -1,17 +1,16 @@
 // Routine INQs (wire/routine-inq.ts): what receive() does with one, done without the message, and when that is all it does.
 //
-// At 1000 requestors, 98% of what faild reads is a routine INQ: one that says what its sender's
-// last INQ on that LAN said. receive() spends on each what
-// a new packet needs: a message decoded for it, the drop table, the sender found by its id, a
-// verdict per LAN before and after. From a peer whose paths are steady, all of that comes out
-// the same and changes nothing: what is left is a few times and sequence numbers set, and the
-// deadline of the next INQ. A Routine is made right after receive() of an INQ that changed
-// nothing (it returned no effects) and holds what the next ones are taken against: the peer's
-// entry itself, found without a lookup. takes() checks, on the live entry, everything
-// receive() would find different; anything else (a peer forgotten or restarted, an address
-// moved, a reload) starts a new epoch in the table, and the INQ goes the full way again.
-// routine.spec.ts runs receive() and take() side by side on random histories and finds the
-// same engine.
+// At 1000 requestors, 97% of what faild reads is a routine INQ: one that says what its sender's
+// last INQ on that LAN said. receive() spends on each what a new packet needs: a message decoded
+// for it, the drop table, the sender found by its id, a verdict per LAN before and after. From a
+// peer whose paths are steady, all of that comes out the same and changes nothing: what is left is
+// a few times and sequence numbers set, and the deadline of the next INQ. A Routine is made right
+// after receive() of an INQ that changed nothing (it returned no effects) and holds what the next
+// ones are taken against: the peer's entry itself, found without a lookup. takes() checks, on the
+// live entry, everything receive() would find different; anything else (a peer forgotten or
+// restarted, an address moved, a reload) starts a new epoch in the table, and the INQ goes the full
+// way again. routine.spec.ts runs receive() and take() side by side on random histories and finds
+// the same engine.
 import { steady } from '../path/link-fsm.js'
 import { sameIPv6 } from '../util/ipv6.js'
 import type { Message } from '../wire/message.js'

@@ -1,11 +1,12 @@
 // Routine INQs known by their bytes: a v2 INQ the same as an earlier one of its sender's but for its sequence number, whom it asks to answer, and its MAC.
 //
-// At scale nearly every datagram is a peer's INQ that says what its last one on that LAN said
-// (at 1000 requestors, 98% of 20,000 a second): a routine INQ. Known by its bytes, it needs no
+// At scale nearly every datagram is a peer's INQ that says what its last one on that LAN said (at
+// 1000 requestors, 97% of 20,300 a second): a routine INQ. Known by its bytes, it needs no
 // decoding: the engine takes it as the same message with a newer sequence number
-// (engine/routine.ts). The encoder writes TLVs in type order, so what may change between two lies in three
-// places: the sequence number (header bytes 12-15), the ANSWER TLV (the first TLV of its type
-// or later ones: LANs and DOWN come before it) and the MAC. Everything else must match byte for byte.
+// (engine/routine.ts). The encoder writes TLVs in type order, so what may change between two lies
+// in three places: the sequence number (header bytes 12-15), the ANSWER TLV (the first TLV of its
+// type or later ones: LANs and DOWN come before it) and the MAC. Everything else must match byte
+// for byte.
 import {
   FLAG_SIGNED,
   HEADER_SIZE_2,
