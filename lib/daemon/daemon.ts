@@ -127,7 +127,7 @@ export class Daemon {
    * Carry out the engine's effects and plan routes if a path changed; re-arm the deadline timer
    * exactly after an event, and after a packet only if it set an earlier deadline (O(1) per packet).
    */
-  #run(effects: Effect[], exact = true): void {
+  #run(effects: readonly Effect[], exact = true): void {
     const p = this.#parts
     if (this.#stopped || !p) return
     const r = p.effects.run(this.#deps.clock.now(), effects)

@@ -148,18 +148,17 @@ export class PacketIn {
     if (!kept || this.#trace || this.#deps.wireVersion() !== 2) return false
     const seq = routineSeq(kept.shape, data, this.#deps.nodeId)
     if (seq < 0 || kept.clears !== this.#deps.versions.clears) return false
-    const { drops } = this.#deps
-    if (this.#keys.length > 0) {
-      const end = signedEnd(data, this.#keys)
-      if (typeof end === 'string') {
-        drops.count(end, lan, () => `${data.length} bytes from ${formatIPv4(src)}`)
-        return true
-      }
-      // Not newer than the last let in: a replay, charged to REPLAYS on the full path.
-      const last = kept.latest!
-      if (last.boot !== kept.boot || !newer(seq, last.seq)) return false
-    }
+    // Not newer than the last let in (with a key): a replay, charged to REPLAYS on the full path.
+    const last = kept.latest
+    if (last && (last.boot !== kept.boot || !newer(seq, last.seq))) return false
     if (!this.#deps.takesRoutine(kept.routine, seq)) return false
+    // The MAC last: what goes the full way after all has it checked there, once.
+    const { drops } = this.#deps
+    const end = this.#keys.length > 0 ? signedEnd(data, this.#keys) : 0
+    if (typeof end === 'string') {
+      drops.count(end, lan, () => `${data.length} bytes from ${formatIPv4(src)}`)
+      return true
+    }
     // As #bucket moves the record on: before the budget is asked, whatever it says.
     if (kept.latest) kept.latest.seq = seq
     // A bucket swept since (its sender was quiet) is looked up again, as the full way would.

@@ -61,7 +61,7 @@ export interface Parts {
 export interface Hooks {
   readonly options: () => Options
   /** Carry out effects; `exact`: re-arm the deadline from the engine's exact next one. */
-  readonly run: (effects: Effect[], exact?: boolean) => void
+  readonly run: (effects: readonly Effect[], exact?: boolean) => void
   /** The routes wanted now, or with `view` in place of the engine's (what-if). */
   readonly plan: (view?: EngineView) => Wanted
   readonly statusInput: (view: EngineView) => StatusInput
@@ -98,8 +98,8 @@ export const targetConfig = (o: Options) => ({
   upAfter: o.upAfter,
 })
 
-/** What a routine INQ leaves to carry out: nothing (read only). */
-const NO_EFFECTS: Effect[] = []
+/** What a routine INQ leaves to carry out: nothing. */
+const NO_EFFECTS: readonly Effect[] = Object.freeze([])
 
 export function buildParts(
   deps: DaemonDeps,

@@ -23,7 +23,7 @@ export class Deadlines {
     this.#parts = parts
   }
 
-  /** A deadline was set at `at`. */
+  /** A deadline was set at `at`: the bound follows at once, so a packet never needs next(). */
   set(at: number): void {
     this.#soonest = Math.min(this.#soonest, at)
   }

@@ -7,15 +7,15 @@
 
 export class InqDues {
   #at = new Float64Array(16).fill(Infinity)
-  /** Slots given back, taken again first. BOUNDED: the slots ever taken. */
+  /** Places freed, given out again first. BOUNDED: the places ever given out. */
   readonly #free: number[] = []
-  /** Slots below this have been taken. */
+  /** Places below this have been given out. */
   #used = 0
 
-  /** A slot of its own for a path, not due (Infinity). */
-  take(): number {
-    const slot = this.#free.pop()
-    if (slot !== undefined) return slot
+  /** A place of its own for a path, not due (Infinity). */
+  alloc(): number {
+    const index = this.#free.pop()
+    if (index !== undefined) return index
     if (this.#used === this.#at.length) {
       const grown = new Float64Array(2 * this.#used).fill(Infinity)
       grown.set(this.#at)
@@ -24,18 +24,18 @@ export class InqDues {
     return this.#used++
   }
 
-  /** The path is gone: its slot is free for another. */
-  give(slot: number): void {
-    this.#at[slot] = Infinity
-    this.#free.push(slot)
+  /** The path is gone: its place is free for another. */
+  free(index: number): void {
+    this.#at[index] = Infinity
+    this.#free.push(index)
   }
 
-  get(slot: number): number {
-    return this.#at[slot]!
+  get(index: number): number {
+    return this.#at[index]!
   }
 
-  set(slot: number, at: number): void {
-    this.#at[slot] = at
+  set(index: number, at: number): void {
+    this.#at[index] = at
   }
 
   /** The soonest deadline of all (Infinity: none). */

@@ -4,7 +4,7 @@ import type { Message } from '../wire/message.js'
 import type { PeerEvent } from './effects.js'
 import { Evicted } from './evicted.js'
 import { InqDues } from './inq-dues.js'
-import { forgetMs, newPeer, noMask, type Peer, release } from './peer.js'
+import { forgetMs, freeDues, newPeer, noMask, type Peer } from './peer.js'
 import { inqWaitMs } from './timing.js'
 import { adopts } from './trust.js'
 import { adopts6, type Trust6Config } from './trust6.js'
@@ -35,7 +35,7 @@ export class PeerTable {
   readonly #lanCount: number
   /** Every path's INQ deadline (inq-dues.ts). */
   readonly #dues = new InqDues()
-  /** Counts what a routine INQ is taken against (routine.ts): see epoch. */
+  /** What a routine INQ and the slow deadlines were found in: changes that could make either wrong bump it (see epoch). */
   #epoch = 0
 
   constructor(lanCount: number) {
@@ -202,7 +202,7 @@ export class PeerTable {
 
   #forget(peer: Peer): PeerEvent {
     this.#epoch++
-    release(peer)
+    freeDues(peer)
     this.#peers.delete(mapKey(peer.id))
     this.#unconfirmed.delete(peer.id)
     peer.lans.forEach((pl, lan) => {

@@ -67,34 +67,37 @@ class Path implements PeerLan {
   reportedDown: readonly number[] = NO_IDS
   reportedAt = -Infinity
   #dues: InqDues
-  #slot: number
+  #index: number
 
   constructor(dues: InqDues) {
     this.#dues = dues
-    this.#slot = dues.take()
+    this.#index = dues.alloc()
   }
 
   get inqDue(): number {
-    return this.#dues.get(this.#slot)
+    return this.#dues.get(this.#index)
   }
 
   set inqDue(at: number) {
-    this.#dues.set(this.#slot, at)
+    this.#dues.set(this.#index, at)
   }
 
-  /** The peer is forgotten: its slot goes back to the table, and its deadline stays with it alone. */
-  release(): void {
+  /**
+   * The peer is forgotten: its place in the table's array is free for another path, and its
+   * deadline stays with it alone, since a Routine or a loop still holding the entry may write it.
+   */
+  freeDues(): void {
     const at = this.inqDue
-    this.#dues.give(this.#slot)
+    this.#dues.free(this.#index)
     this.#dues = new InqDues()
-    this.#slot = this.#dues.take()
+    this.#index = this.#dues.alloc()
     this.inqDue = at
   }
 }
 
-/** A forgotten peer's paths give their slots back (see Path.release). */
-export function release(peer: Peer): void {
-  for (const pl of peer.lans) if (pl instanceof Path) pl.release()
+/** A forgotten peer's paths free their places in the table's array (see Path.freeDues). */
+export function freeDues(peer: Peer): void {
+  for (const pl of peer.lans) if (pl instanceof Path) pl.freeDues()
 }
 
 export interface Peer {
@@ -136,11 +139,8 @@ export interface MaskWord {
 /** A mask word that says nothing yet (a new peer, a new run of one). */
 export const noMask = (): MaskWord => ({ seq: -1, round: 0, at: -Infinity })
 
-/**
- * A new peer's entry: its paths' INQ deadlines kept in `dues` (the table's; a peer made without
- * one, as some specs make them, keeps its own).
- */
-export function newPeer(id: number, now: number, lanCount: number, dues = new InqDues()): Peer {
+/** A new peer's entry: its paths' INQ deadlines kept in `dues`, the table's. */
+export function newPeer(id: number, now: number, lanCount: number, dues: InqDues): Peer {
   const lans = Array.from({ length: lanCount }, () => new Path(dues))
   return {
     id,

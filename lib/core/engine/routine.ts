@@ -54,7 +54,7 @@ export function routineOf(d: RoutineParts, lan: number, src: number, msg: Messag
   const peer = d.peers.get(msg.from)
   if (!peer || peer.boot !== msg.boot || peer.lans[lan]?.address !== src || !holds(peer, msg.addresses))
     return undefined
-  if (!keepsIPv6(peer, msg, cfg)) return undefined
+  if (!holds6(peer, msg, cfg)) return undefined
   const { intervalMs, outOfService, down, downOn } = msg
   const r: Routine = { peer, lan, epoch: d.peers.epoch, intervalMs, outOfService, down, downOn }
   return steadyFor(d, r) ? r : undefined
@@ -101,7 +101,7 @@ function steadyFor(d: RoutineParts, r: Routine): boolean {
 }
 
 /** With a key, the IPv6 addresses the INQ gives are the ones the table holds (else learn() may take one). */
-function keepsIPv6(peer: Peer, msg: Message, cfg: EngineConfig): boolean {
+function holds6(peer: Peer, msg: Message, cfg: EngineConfig): boolean {
   if (!cfg.authenticated || !msg.addresses6) return true
   return msg.addresses6.every((v6, lan) => {
     const held = peer.lans[lan]?.ipv6

@@ -5,17 +5,17 @@ import { InqDues } from '../../../lib/core/engine/inq-dues.js'
 import type { Message } from '../../../lib/core/wire/message.js'
 import { TWO_LANS as base, ME } from '../../support/two-lans.js'
 
-t.test('INQ deadlines: slots taken, given back and taken again, the soonest of them', async (t) => {
+t.test('INQ deadlines: places given out, freed and given out again, the soonest of them', async (t) => {
   const dues = new InqDues()
   t.equal(dues.soonest(), Infinity, 'none')
-  const slots = Array.from({ length: 40 }, () => dues.take())
-  t.same(new Set(slots).size, 40, 'each its own, past the first array')
-  slots.forEach((s, i) => dues.set(s, 1000 + i))
+  const places = Array.from({ length: 40 }, () => dues.alloc())
+  t.same(new Set(places).size, 40, 'each its own, past the first array')
+  places.forEach((at, i) => dues.set(at, 1000 + i))
   t.equal(dues.soonest(), 1000)
-  dues.give(slots[0]!)
+  dues.free(places[0]!)
   t.equal(dues.soonest(), 1001, 'one given back is not due')
-  t.equal(dues.take(), slots[0], 'and is taken again first')
-  t.equal(dues.get(slots[0]!), Infinity, 'not due until set')
+  t.equal(dues.alloc(), places[0], 'and is given out again first')
+  t.equal(dues.get(places[0]!), Infinity, 'not due until set')
 })
 
 /** Deterministic numbers in [0, 1). */
