@@ -175,7 +175,7 @@ export class PacketIn {
   #keep(lan: number, src: number, data: Buffer, msg: Message, budget: number, routine: Routine): void {
     const shape = shapeOf(Buffer.from(data))
     const bucket = this.#limiter.bucket(budget)
-    const latest = this.#keys.length > 0 ? this.#latest.get(`${msg.from}:${msg.kind}:${msg.lan}`) : undefined
+    const latest = this.#keys.length > 0 ? this.#latest.get(latestKey(msg)) : undefined
     if (!shape || !bucket || (this.#keys.length > 0 && !latest)) return
     const clears = this.#deps.versions.clears
     this.#kept.set(lan, { src, shape, routine, budget, bucket, boot: msg.boot, latest, clears })
@@ -194,7 +194,7 @@ export class PacketIn {
   /** Whose budget a decoded packet spends: its source without a key; with one, its node id, or REPLAYS. */
   #bucket(src: number, m: Message): number {
     if (this.#keys.length === 0) return src
-    const at = `${m.from}:${m.kind}:${m.lan}`
+    const at = latestKey(m)
     const last = this.#latest.get(at)
     // Serial order (RFC 1982): a sequence that wraps past 2^32 is still newer.
     if (last && (m.boot < last.boot || (m.boot === last.boot && !newer(m.seq, last.seq)))) return REPLAYS
@@ -212,6 +212,9 @@ export class PacketIn {
     return m.from
   }
 }
+
+/** Where #latest keeps a sender's newest (boot, seq) for one kind and LAN. */
+const latestKey = (m: Message): string => `${m.from}:${m.kind}:${m.lan}`
 
 /** What faild 0.1 reads: v1 only (a v2 packet is ERR_BAD_VERSION). */
 function v1Only(data: Buffer, keys: readonly WireKey[]): PacketResult {

@@ -10,6 +10,7 @@ import { PacketIn } from '../../lib/daemon/packet-in.js'
 import { WireVersions } from '../../lib/daemon/wire-versions.js'
 import { capturingLogger } from '../support/capturing-logger.js'
 import { inqFrom } from '../support/messages.js'
+import { random } from '../support/random.js'
 import { ME, MY_ADDR, TWO_LANS } from '../support/two-lans.js'
 
 const KEY: WireKey = { id: 7, secret: Buffer.from('the cluster key, long enough') }
@@ -49,15 +50,6 @@ function host(keys: readonly WireKey[], trace: boolean) {
     trace,
   )
   return { engine, packets, drops, effects, routine: () => routine }
-}
-
-/** Deterministic numbers in [0, 1). */
-function random(seed: number): () => number {
-  let x = seed
-  return () => {
-    x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) | 0
-    return (x >>> 0) / 2 ** 32
-  }
 }
 
 /** `msg` numbered later and, with a key, with a MAC the key did not make. */

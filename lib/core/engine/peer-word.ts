@@ -59,8 +59,11 @@ function behind(peer: Peer, msg: Message, c: WordContext): number {
  */
 function outOfService(peer: Peer, msg: Message, now: number, c: WordContext): void {
   if (!takesMask(peer, msg.kind, msg.seq, now, c.cfg.intervalMs, c.ourSeq)) return
-  for (let i = 0; i < peer.lans.length; i++) peer.lans[i]!.outOfService = i < 8 && (msg.outOfService & (1 << i)) !== 0
+  for (let i = 0; i < peer.lans.length; i++) peer.lans[i]!.outOfService = saysOutOfService(msg.outOfService, i)
 }
+
+/** Whether an out-of-service mask says LAN `lan` is out of service (it has bits for LANs 0-7). */
+export const saysOutOfService = (mask: number, lan: number): boolean => lan < 8 && (mask & (1 << lan)) !== 0
 
 /**
  * Whether a packet of `kind` and `seq` heard at `now` gives the peer's mask (see outOfService); if

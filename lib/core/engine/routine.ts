@@ -18,7 +18,7 @@ import { holds, newer } from './admit.js'
 import type { EngineConfig } from './config.js'
 import type { Peer } from './peer.js'
 import type { PeerTable } from './peer-table.js'
-import { reported, takesMask } from './peer-word.js'
+import { reported, saysOutOfService, takesMask } from './peer-word.js'
 
 /** The INQ routine ones are taken against, and the table's epoch when it was received. */
 export interface Routine {
@@ -95,7 +95,7 @@ function steadyFor(d: RoutineParts, r: Routine): boolean {
   if (r.epoch !== d.peers.epoch || !peer.confirmed || peer.intervalMs !== r.intervalMs) return false
   if (peer.behindMs !== 0 || peer.services.length > 0 || !pl.hearsUs || !steady(pl.link, d.config())) return false
   for (let i = 0; i < peer.lans.length; i++) {
-    if (peer.lans[i]!.outOfService !== (i < 8 && (r.outOfService & (1 << i)) !== 0)) return false
+    if (peer.lans[i]!.outOfService !== saysOutOfService(r.outOfService, i)) return false
   }
   return true
 }

@@ -3,6 +3,7 @@ import t from 'tap'
 import { Engine } from '../../../lib/core/engine/engine.js'
 import { InqDues } from '../../../lib/core/engine/inq-dues.js'
 import type { Message } from '../../../lib/core/wire/message.js'
+import { random } from '../../support/random.js'
 import { TWO_LANS as base, ME } from '../../support/two-lans.js'
 
 t.test('INQ deadlines: places given out, freed and given out again, the soonest of them', async (t) => {
@@ -17,15 +18,6 @@ t.test('INQ deadlines: places given out, freed and given out again, the soonest 
   t.equal(dues.alloc(), places[0], 'and is given out again first')
   t.equal(dues.get(places[0]!), Infinity, 'not due until set')
 })
-
-/** Deterministic numbers in [0, 1). */
-function random(seed: number): () => number {
-  let x = seed
-  return () => {
-    x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) | 0
-    return (x >>> 0) / 2 ** 32
-  }
-}
 
 type Step = (e: Engine) => void
 

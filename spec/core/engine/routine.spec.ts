@@ -2,6 +2,7 @@
 import t, { type Test } from 'tap'
 import { type Effect, Engine, type EngineConfig, type Routine } from '../../../lib/core/engine/engine.js'
 import type { Message } from '../../../lib/core/wire/message.js'
+import { random } from '../../support/random.js'
 import { TWO_LANS as base, ME } from '../../support/two-lans.js'
 
 /** A peer of the history: what its next INQ says. */
@@ -17,15 +18,6 @@ interface Sim {
   interval: number
   /** What its INQs said before: sent again as a forger (or a reordering LAN) would. */
   said: Array<Pick<Sim, 'oos' | 'down' | 'overloadMs' | 'downOn'>>
-}
-
-/** Deterministic numbers in [0, 1). */
-function random(seed: number): () => number {
-  let x = seed
-  return () => {
-    x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) | 0
-    return (x >>> 0) / 2 ** 32
-  }
 }
 
 const peers = (n: number): Sim[] =>

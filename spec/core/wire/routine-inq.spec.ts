@@ -3,6 +3,7 @@ import t from 'tap'
 import type { Packet } from '../../../lib/core/wire/packet.js'
 import { routineSeq, shapeOf } from '../../../lib/core/wire/routine-inq.js'
 import { decodeV2, encodeV2 } from '../../../lib/core/wire/v2.js'
+import { random } from '../../support/random.js'
 import { dualStack, KEY, OTHER_KEY } from './v2-vectors.js'
 
 /** This host: not among those the INQs below ask. */
@@ -115,15 +116,6 @@ t.test('TLVs in an order this encoder does not write give no shape', async (t) =
   t.ok(decodeV2(swapped).ok, 'a decoder takes it')
   t.equal(shapeOf(swapped), undefined)
 })
-
-/** Deterministic bytes for the fuzz below. */
-function random(seed: number): () => number {
-  let x = seed
-  return () => {
-    x = (Math.imul(x ^ (x >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) | 0
-    return (x >>> 0) / 2 ** 32
-  }
-}
 
 t.test(
   'whatever is taken for a routine INQ decodes as the one kept, but for its number and whom it asks',
