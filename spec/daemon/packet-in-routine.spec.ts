@@ -60,8 +60,22 @@ function forged(msg: Message, keys: readonly WireKey[]): Buffer {
 }
 
 /**
+ * INQs from `n` senders never heard before, after a second of silence: from 64 on, the rate
+ * limiter forgets the quiet peers' buckets, which their routine INQs then find dropped; from
+ * 4096 on, the records of v2 senders and of sequence numbers start over.
+ */
+function crowd(n: number, keys: readonly WireKey[], read: (lan: number, src: number, data: Buffer) => void): void {
+  for (let i = 0; i < n; i++) {
+    const addresses = [0xc6120110 + (i % 200), 0xc6120210 + (i % 200)]
+    const msg = inqFrom({ from: 0x0a000000 + i, addresses }, { answer: [] } as Partial<Message>)
+    read(0, addresses[0]!, encodeV2(fromV1(msg), keys[0]))
+  }
+}
+
+/**
  * Two hosts read the same datagrams: peers' INQs every 100 ms on both LANs (now and then asking
- * us), with junk, forged and replayed packets and bursts among them; `b` takes routine INQs undecoded, `a` not.
+ * us), with junk, forged and replayed packets, bursts and crowds of strangers among them; `b`
+ * takes routine INQs undecoded, `a` not.
  */
 function run(keys: readonly WireKey[], seed: number) {
   const rnd = random(seed)
@@ -72,7 +86,13 @@ function run(keys: readonly WireKey[], seed: number) {
   const read = (lan: number, src: number, data: Buffer) => {
     for (const h of [a, b]) h.packets.receive(now, lan, src, data)
   }
+  const taken: number[] = []
   for (let round = 1; round <= 400; round++) {
+    if (round === 150 || round === 300) {
+      taken.push(b.routine())
+      now += 1000
+      crowd(round === 150 ? 80 : 4200, keys, read)
+    }
     for (const p of PEERS) {
       const answer = rnd() < 0.1 ? [ME] : rnd() < 0.5 ? [] : [0xc6120199]
       for (const lan of [0, 1]) {
@@ -93,7 +113,8 @@ function run(keys: readonly WireKey[], seed: number) {
       }
     }
   }
-  return { a, b }
+  taken.push(b.routine())
+  return { a, b, taken }
 }
 
 for (const [name, keys] of [
@@ -102,8 +123,10 @@ for (const [name, keys] of [
 ] as const) {
   t.test(`${name}: routine INQs taken undecoded end as decoded ones do`, async (t) => {
     for (let seed = 1; seed <= 5; seed++) {
-      const { a, b } = run(keys, seed)
+      const { a, b, taken } = run(keys, seed)
       t.ok(b.routine() > 1000, `seed ${seed}: ${b.routine()} of ${b.packets.received} taken as routine`)
+      // After each crowd, once the peers' INQs are kept again: taken, not decoded for good.
+      t.ok(taken[1]! > taken[0]! && taken[2]! > taken[1]!, `taken as routine after each crowd: ${taken}`)
       t.equal(a.routine(), 0, 'none where every packet is logged')
       t.same(b.engine.view(), a.engine.view(), 'the same engine')
       t.equal(b.engine.nextDeadline(), a.engine.nextDeadline(), 'the same deadline')
@@ -113,3 +136,36 @@ for (const [name, keys] of [
     }
   })
 }
+
+t.test('with a key, a replay let in leaves its sender its own budget', async (t) => {
+  // A replay spends the bucket all replays share (packet-in.ts REPLAYS). Were it kept to know the
+  // sender's routine INQs by, they would spend that bucket too, and a flood of replays would drop them.
+  const h = host([KEY], false)
+  const p = PEERS[0]!
+  const inq = (lan: number, seq: number) =>
+    encodeV2(fromV1(inqFrom(p, { lan, seq, answer: [], downOn: [[], []] } as Partial<Message>)), KEY)
+  let now = 0
+  const both = (seq: number) => {
+    now += 100
+    for (const lan of [0, 1]) h.packets.receive(now, lan, p.addresses[lan]!, inq(lan, seq))
+  }
+  // A path is steady once its window (20 packets) is full: only then are its INQs routine.
+  for (let seq = 1; seq <= 25; seq++) both(seq)
+  t.ok(h.routine() > 0, 'routine INQs are taken')
+  // A burst beyond its budget: the last of it is rate limited, and its copy let in as a replay.
+  for (let seq = 26; seq <= 60; seq++) h.packets.receive(now, 0, p.addresses[0]!, inq(0, seq))
+  const accepted = h.packets.accepted
+  h.packets.receive(now, 0, p.addresses[0]!, inq(0, 60))
+  t.equal(h.packets.accepted, accepted + 1, 'the copy is let in')
+  const routine = h.routine()
+  let heard = 0
+  for (let seq = 61; seq <= 70; seq++) {
+    // That copy replayed 99 times before each INQ of the sender's: the replays' budget is spent.
+    for (let i = 0; i < 99; i++) h.packets.receive(now + 100, 0, p.addresses[0]!, inq(0, 60))
+    both(seq)
+    if (h.engine.view().peers[0]!.paths[0]!.lastHeard === now) heard++
+  }
+  t.ok((h.drops.counts.get('rate-limited') ?? 0) > 500, 'the flood of replays is rate limited')
+  t.equal(heard, 10, "every INQ of the sender's on LAN A is let in")
+  t.ok(h.routine() > routine, 'and taken as routine')
+})

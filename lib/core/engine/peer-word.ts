@@ -59,11 +59,12 @@ function behind(peer: Peer, msg: Message, c: WordContext): number {
  */
 function outOfService(peer: Peer, msg: Message, now: number, c: WordContext): void {
   if (!takesMask(peer, msg.kind, msg.seq, now, c.cfg.intervalMs, c.ourSeq)) return
+  peer.outOfService = msg.outOfService
   for (let i = 0; i < peer.lans.length; i++) peer.lans[i]!.outOfService = saysOutOfService(msg.outOfService, i)
 }
 
 /** Whether an out-of-service mask says LAN `lan` is out of service (it has bits for LANs 0-7). */
-export const saysOutOfService = (mask: number, lan: number): boolean => lan < 8 && (mask & (1 << lan)) !== 0
+const saysOutOfService = (mask: number, lan: number): boolean => lan < 8 && (mask & (1 << lan)) !== 0
 
 /**
  * Whether a packet of `kind` and `seq` heard at `now` gives the peer's mask (see outOfService); if

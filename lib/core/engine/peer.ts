@@ -122,6 +122,8 @@ export interface Peer {
   servicesAt: number
   /** Which packet last said which of its LANs are out of service (peer-word.ts outOfService). */
   readonly mask: MaskWord
+  /** The out-of-service mask that packet gave (bits by LAN): its paths' outOfService flags are set from it alone. */
+  outOfService: number
   /** How far behind its latest packet said it is (OVERLOAD, capped: peer-word.ts); 0: it keeps up. */
   behindMs: number
 }
@@ -153,6 +155,7 @@ export function newPeer(id: number, now: number, lanCount: number, dues: InqDues
     services: NO_SERVICES,
     servicesAt: now,
     mask: noMask(),
+    outOfService: 0,
     behindMs: 0,
   }
 }
