@@ -1,6 +1,6 @@
 // When the engine next has something to judge (lib/core/engine/deadlines.ts, inq-dues.ts): never later than the first thing due, over random histories.
 import t from 'tap'
-import { Engine } from '../../../lib/core/engine/engine.js'
+import { Engine, type Routine } from '../../../lib/core/engine/engine.js'
 import { InqDues } from '../../../lib/core/engine/inq-dues.js'
 import type { Message } from '../../../lib/core/wire/message.js'
 import { random } from '../../support/random.js'
@@ -21,11 +21,50 @@ t.test('INQ deadlines: places given out, freed and given out again, the soonest 
 
 type Step = (e: Engine) => void
 
+/** By engine, sender and LAN: the INQ routine ones are taken against, as packet-in.ts keeps it (shape: all but its number). */
+const kept = new WeakMap<Engine, Map<string, { shape: string; r: Routine }>>()
+/** INQs taken as routine, over every engine. */
+let routine = 0
+
+/** `msg` to `e` as packet-in.ts gives it: taken as routine when the engine lets it, else received. */
+function deliver(e: Engine, at: number, lan: number, src: number, msg: Message): void {
+  const mine = kept.get(e) ?? new Map<string, { shape: string; r: Routine }>()
+  kept.set(e, mine)
+  const key = `${lan}:${src}`
+  const shape = JSON.stringify({ ...msg, seq: 0 })
+  const k = mine.get(key)
+  if (k && k.shape === shape && e.takesRoutine(k.r, msg.seq)) {
+    e.takeRoutine(at, k.r, msg.seq)
+    routine++
+    return
+  }
+  const r = e.receive(at, lan, src, msg).length === 0 ? e.routineOf(lan, src, msg) : undefined
+  if (r) mine.set(key, { shape, r })
+}
+
+/** How a history runs. */
+interface Kind {
+  /** Of each INQ, lost on a LAN. */
+  readonly loss: number
+  /** Of steps, a long silence before it: time for peers to be forgotten. */
+  readonly silence: number
+  /** Steps are up to this far apart. */
+  readonly gapMs: number
+  /** Every peer's INQ at an INQ step, not one peer's: regular enough for paths to be steady. */
+  readonly everyPeer: boolean
+  /** Of INQs, one saying it does not hear us, and one saying it is behind. */
+  readonly odd: number
+}
+const LOSSY: Kind = { loss: 0.15, silence: 0.03, gapMs: 120, everyPeer: false, odd: 0.05 }
+/** Paths steady for long: routine INQs taken among the rest. */
+const STEADY: Kind = { loss: 0.01, silence: 0.002, gapMs: 60, everyPeer: true, odd: 0.005 }
+
 /**
  * A random history of `n` steps: peers' INQs (some lost, some behind, one quiet for good after
- * 5 s, one changing its interval), ticks, judgements, cable pulls, and long silences.
+ * 5 s, one changing its interval; routine ones taken as such), ticks, judgements, cable pulls,
+ * and long silences.
  */
-function history(seed: number, n: number): { steps: Step[]; times: number[]; judged: boolean[] } {
+function history(seed: number, n: number, k: Kind): { steps: Step[]; times: number[]; judged: boolean[] } {
   const rnd = random(seed)
   const steps: Step[] = []
   const times: number[] = []
@@ -34,36 +73,44 @@ function history(seed: number, n: number): { steps: Step[]; times: number[]; jud
   const seqs = [0, 0, 0, 0]
   /** Peer 2's interval: now and then it is reloaded with another, and with it its forget time. */
   let slow = 100
+  /** Peer `p`'s next INQ at `at`, on the LANs it is not lost on. */
+  const inqStep = (p: number, at: number): Step => {
+    const id = 0xc6120102 + p
+    const seq = ++seqs[p]!
+    const interval = p === 2 ? slow : 100
+    const down = rnd() < k.odd ? [ME] : []
+    const behind = rnd() < k.odd ? { overloadMs: 300 } : {}
+    const inq = (lan: number): Message => ({
+      kind: 'inq',
+      from: id,
+      boot: 1,
+      lan,
+      seq,
+      intervalMs: interval,
+      addresses: [id, id + 0x100],
+      down,
+      outOfService: 0,
+      cluster: 0,
+      answer: [],
+      ...behind,
+    })
+    const lans = [0, 1].filter(() => rnd() > k.loss)
+    return (e) => {
+      for (const lan of lans) deliver(e, at, lan, lan === 0 ? id : id + 0x100, inq(lan))
+    }
+  }
   for (let i = 0; i < n; i++) {
-    // Now and then a long silence: time for peers to be forgotten.
-    now += rnd() < 0.03 ? 6000 + Math.floor(rnd() * 6000) : Math.floor(rnd() * 120)
+    now += rnd() < k.silence ? 6000 + Math.floor(rnd() * 6000) : Math.floor(rnd() * k.gapMs)
     const at = now
     const p = Math.floor(rnd() * 4)
     const x = rnd()
     if (p === 2 && rnd() < 0.05) slow = slow === 100 ? 1000 : 100
-    if (x < 0.6 && !(p === 3 && at > 5000)) {
-      const id = 0xc6120102 + p
-      const seq = ++seqs[p]!
-      const interval = p === 2 ? slow : 100
-      const down = rnd() < 0.05 ? [ME] : []
-      const behind = rnd() < 0.05 ? { overloadMs: 300 } : {}
-      const inq = (lan: number): Message => ({
-        kind: 'inq',
-        from: id,
-        boot: 1,
-        lan,
-        seq,
-        intervalMs: interval,
-        addresses: [id, id + 0x100],
-        down,
-        outOfService: 0,
-        cluster: 0,
-        answer: [],
-        ...behind,
-      })
-      const lans = [0, 1].filter(() => rnd() > 0.15)
+    // Peer 3 goes quiet for good after 5 s.
+    const sending = (k.everyPeer ? [0, 1, 2, 3] : [p]).filter((q) => !(q === 3 && at > 5000))
+    if (x < 0.6 && sending.length > 0) {
+      const inqs = sending.map((q) => inqStep(q, at))
       steps.push((e) => {
-        for (const lan of lans) e.receive(at, lan, lan === 0 ? id : id + 0x100, inq(lan))
+        for (const step of inqs) step(e)
       })
     } else if (x < 0.75) steps.push((e) => void e.tick(at))
     else if (x < 0.95) steps.push((e) => void e.expire(at))
@@ -83,12 +130,19 @@ t.test(
   async (t) => {
     const config = { ...base, damping: { enabled: true, halfLifeMs: 3000, flaps: 2, maxHoldMs: 20_000 } }
     let checked = 0
-    for (let seed = 1; seed <= 30; seed++) {
-      const { steps, times, judged } = history(seed, 160)
+    // Short lossy histories, then long steady ones.
+    for (let seed = 1; seed <= 40; seed++) {
+      const { steps, times, judged } = seed <= 30 ? history(seed, 160, LOSSY) : history(seed, 300, STEADY)
       const e = new Engine(config)
       for (let i = 0; i < steps.length; i++) {
         steps[i]!(e)
+        // The bound the daemon re-arms by after a packet (O(1)) is never later than the deadline.
+        const bound = e.soonestDeadline()
         const next = e.nextDeadline()
+        if (bound > next) {
+          t.fail(`seed ${seed}, step ${i}: soonest deadline ${bound}, later than the next, ${next}`)
+          break
+        }
         // Right after judging, nothing is due: else the daemon's timer would fire again at once, and on.
         if (judged[i] && next <= times[i]!) {
           t.fail(`seed ${seed}, step ${i}: judged at ${times[i]}, next deadline ${next}`)
@@ -108,5 +162,6 @@ t.test(
       }
     }
     t.ok(checked > 1000, `${checked} deadlines checked`)
+    t.ok(routine > 1000, `${routine} INQs among them taken as routine (replays included)`)
   },
 )
