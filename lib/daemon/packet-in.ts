@@ -75,7 +75,8 @@ export class PacketIn {
   /** A datagram from `src` on `lan`; on an IPv6-only LAN `src` is 0 and `src6` the link-local source. */
   receive(now: number, lan: number, src: number, data: Buffer, src6?: IPv6): void {
     this.received++
-    if (src6 === undefined && !this.#trace && this.#deps.wireVersion() === 2) {
+    const version = this.#deps.wireVersion()
+    if (src6 === undefined && !this.#trace && version === 2) {
       const taken = this.#routine.take(now, lan, src, data, this.#limits)
       if (taken === 'in') this.accepted++
       if (taken !== 'decode') return
@@ -83,7 +84,7 @@ export class PacketIn {
     const { drops } = this.#deps
     const { keys, limiter } = this.#limits
     const from = () => (src6 ? formatIPv6(src6) : formatIPv4(src))
-    const r = this.#deps.wireVersion() === 1 ? v1Only(data, keys) : decodePacket(data, keys)
+    const r = version === 1 ? v1Only(data, keys) : decodePacket(data, keys)
     if (!r.ok) return drops.count(r.code, lan, () => `${data.length} bytes from ${from()}`)
     if (this.#deps.versions.copy(now, lan, r.packet)) return
     // Its size bounds what an unconfirmed sender gets back (no reflection, #11).

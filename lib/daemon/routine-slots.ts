@@ -1,4 +1,4 @@
-// One kept INQ per sender address and LAN, found by the address without hashing it: what packet-in.ts knows routine INQs by.
+// One kept INQ per sender address and LAN, found by the address without hashing it: what routine-in.ts knows routine INQs by.
 //
 // No Map: at 20,000 datagrams a second a Map lookup per datagram costs about what knowing a
 // routine INQ saves (README, the 1000-requestor row: fast paths through Maps saved 0-4 points of a

@@ -164,7 +164,7 @@ export class Scheduler {
 
   #run(): void {
     const now = this.#clock.now()
-    // Judging and ticking set deadlines: one exact re-arm at the end covers them (O(peers) once).
+    // Judging and ticking set deadlines: one exact re-arm at the end covers them (core/engine/deadlines.ts).
     this.#deadlineAt = -Infinity
     const late = now - this.#plannedAt
     const gaveUp = this.#gaveUp

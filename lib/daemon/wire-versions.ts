@@ -18,7 +18,7 @@ export class WireVersions {
   readonly #forgetMs: () => number
   /** v1 copies of v2 senders, ignored. */
   copies = 0
-  /** Times the record of v2 senders started over: a routine INQ (packet-in.ts) skips it only while it has not. */
+  /** Times the record of v2 senders started over: a routine INQ (routine-in.ts) skips it only while it has not. */
   clears = 0
 
   constructor(lanCount: number, forgetMs: () => number) {

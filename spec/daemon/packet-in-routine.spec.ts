@@ -1,4 +1,4 @@
-// Routine INQs taken undecoded by lib/daemon/packet-in.ts: the same datagrams through it with and without that path leave the same engine, counts and answers.
+// Routine INQs taken undecoded by lib/daemon/routine-in.ts, through packet-in.ts: the same datagrams through it with and without that path leave the same engine, counts and answers.
 import t from 'tap'
 import { type Effect, Engine, type EngineConfig } from '../../lib/core/engine/engine.js'
 import { RateLimiter } from '../../lib/core/util/rate-limit.js'

@@ -7,6 +7,9 @@
 import type { Effect } from './effects.js'
 import { type ExpiryParts, slowDeadline } from './expiry.js'
 
+/** No epoch of the table (they count up from 0): the slow deadline is found again at the next next(). */
+const STALE = -1
+
 export class Deadlines {
   readonly #parts: ExpiryParts
   /**
@@ -14,10 +17,9 @@ export class Deadlines {
    * re-arm its timer per packet without finding the next one (see next()).
    */
   #soonest = Infinity
-  /** slowDeadline() when last found, and the table's epoch then. */
+  /** slowDeadline() when last found, and the table's epoch then (STALE: to be found again). */
   #slow = Infinity
-  #slowEpoch = -1
-  #slowStale = true
+  #slowEpoch = STALE
 
   constructor(parts: ExpiryParts) {
     this.#parts = parts
@@ -36,10 +38,9 @@ export class Deadlines {
   /** The next deadline: exact, or earlier while a peer heard since has its forget time later. */
   next(): number {
     const { peers, rounds } = this.#parts
-    if (this.#slowStale || this.#slowEpoch !== peers.epoch) {
+    if (this.#slowEpoch !== peers.epoch) {
       this.#slow = slowDeadline(this.#parts)
       this.#slowEpoch = peers.epoch
-      this.#slowStale = false
     }
     this.#soonest = Math.min(rounds.nextDue(), peers.soonestInq(), this.#slow)
     return this.#soonest
@@ -47,12 +48,12 @@ export class Deadlines {
 
   /** Judging at `now`: once the slow deadline is reached, it is found again. */
   judging(now: number): void {
-    if (now >= this.#slow) this.#slowStale = true
+    if (now >= this.#slow) this.#slowEpoch = STALE
   }
 
   /** `out`, noting whether a slow deadline may be sooner after it (a peer met, services held, a hold begun). */
   noted(out: Effect[]): Effect[] {
-    if (out.some((e) => e.kind === 'peer' || e.kind === 'services' || e.kind === 'damped')) this.#slowStale = true
+    if (out.some((e) => e.kind === 'peer' || e.kind === 'services' || e.kind === 'damped')) this.#slowEpoch = STALE
     return out
   }
 }

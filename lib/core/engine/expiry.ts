@@ -1,4 +1,4 @@
-// Judging what fell due (unanswered rounds, overdue INQs, holds run out, silent peers), and when that next is.
+// Judging what fell due (unanswered rounds, overdue INQs, holds run out, silent peers), and when the slow part of that next is (deadlines.ts has the rest).
 import { held } from '../path/flap-damping.js'
 import type { Blindness } from './blindness.js'
 import type { EngineConfig } from './config.js'

@@ -21,12 +21,12 @@ t.test('INQ deadlines: places given out, freed and given out again, the soonest 
 
 type Step = (e: Engine) => void
 
-/** By engine, sender and LAN: the INQ routine ones are taken against, as packet-in.ts keeps it (shape: all but its number). */
+/** By engine, sender and LAN: the INQ routine ones are taken against, as routine-in.ts keeps it (shape: all but its number). */
 const kept = new WeakMap<Engine, Map<string, { shape: string; r: Routine }>>()
 /** INQs taken as routine, over every engine. */
 let routine = 0
 
-/** `msg` to `e` as packet-in.ts gives it: taken as routine when the engine lets it, else received. */
+/** `msg` to `e` as routine-in.ts gives it: taken as routine when the engine lets it, else received. */
 function deliver(e: Engine, at: number, lan: number, src: number, msg: Message): void {
   const mine = kept.get(e) ?? new Map<string, { shape: string; r: Routine }>()
   kept.set(e, mine)
@@ -163,5 +163,44 @@ t.test(
     }
     t.ok(checked > 1000, `${checked} deadlines checked`)
     t.ok(routine > 1000, `${routine} INQs among them taken as routine (replays included)`)
+  },
+)
+
+t.test(
+  'a peer heard only in ACKs is forgotten on time: the slow deadline, found again when its interval changes',
+  async (t) => {
+    const id = 0xc6120105
+    /** Our INQ at `at`, and the peer's ACK on LAN A a millisecond later, saying `intervalMs`. */
+    const round = (e: Engine, at: number, intervalMs: number) => {
+      const inq = e.tick(at).find((x) => x.kind === 'send' && x.lan === 0)
+      const seq = inq?.kind === 'send' ? inq.msg.seq : 0
+      const ack: Message = {
+        ...{ kind: 'ack', from: id, boot: 1, lan: 0, seq, intervalMs, addresses: [id, id + 0x100] },
+        ...{ down: [], outOfService: 0, cluster: 0, to: ME },
+      }
+      e.receive(at + 1, 0, id, ack)
+    }
+    /** Judge at each next deadline until the peer is forgotten: when that is (Infinity: never). */
+    const forgotten = (e: Engine): number => {
+      for (let i = 0; i < 50; i++) {
+        const next = e.nextDeadline()
+        if (!Number.isFinite(next)) return Infinity
+        if (e.expire(next).some((x) => x.kind === 'peer' && x.event === 'forgotten')) return next
+      }
+      return Infinity
+    }
+    const a = new Engine(base)
+    round(a, 100, 0)
+    const once = forgotten(a)
+    t.ok(Number.isFinite(once) && once >= 30_000, `a responder is forgotten, at ${once}`)
+    const b = new Engine(base)
+    round(b, 100, 10_000)
+    b.nextDeadline()
+    round(b, 200, 100)
+    const after = forgotten(b)
+    t.ok(
+      after <= 200 + 30_000 + 1000,
+      `a peer whose interval fell from 10 s to 0.1 s is forgotten by its new forget time, at ${after}`,
+    )
   },
 )

@@ -60,7 +60,7 @@ const shape = (m: Message) =>
 
 /**
  * One history: `steps` random events among `n` peers, fed to `full` by receive() alone and to
- * `fast` as packet-in.ts feeds the engine (a routine INQ by takeRoutine() when takesRoutine() lets
+ * `fast` as routine-in.ts feeds the engine (a routine INQ by takeRoutine() when takesRoutine() lets
  * it). After every step both must have given the same effects, and show the same view and deadline.
  */
 function history(t: Test, cfg: EngineConfig, seed: number, steps: number): { routine: number; full: number } {
