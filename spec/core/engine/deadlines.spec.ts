@@ -1,9 +1,10 @@
 // When the engine next has something to judge (lib/core/engine/deadlines.ts, inq-dues.ts): never later than the first thing due, over random histories.
 import t from 'tap'
-import { Engine, type Routine } from '../../../lib/core/engine/engine.js'
+import { Engine } from '../../../lib/core/engine/engine.js'
 import { InqDues } from '../../../lib/core/engine/inq-dues.js'
 import type { Message } from '../../../lib/core/wire/message.js'
 import { random } from '../../support/random.js'
+import { RoutineFeed } from '../../support/routine-feed.js'
 import { TWO_LANS as base, ME } from '../../support/two-lans.js'
 
 t.test('INQ deadlines: places given out, freed and given out again, the soonest of them', async (t) => {
@@ -21,25 +22,15 @@ t.test('INQ deadlines: places given out, freed and given out again, the soonest 
 
 type Step = (e: Engine) => void
 
-/** By engine, sender and LAN: the INQ routine ones are taken against, as routine-in.ts keeps it (shape: all but its number). */
-const kept = new WeakMap<Engine, Map<string, { shape: string; r: Routine }>>()
+/** By engine: its packets given as routine-in.ts gives them (every message's shape: all but its number). */
+const feeds = new WeakMap<Engine, RoutineFeed>()
 /** INQs taken as routine, over every engine. */
 let routine = 0
 
-/** `msg` to `e` as routine-in.ts gives it: taken as routine when the engine lets it, else received. */
 function deliver(e: Engine, at: number, lan: number, src: number, msg: Message): void {
-  const mine = kept.get(e) ?? new Map<string, { shape: string; r: Routine }>()
-  kept.set(e, mine)
-  const key = `${lan}:${src}`
-  const shape = JSON.stringify({ ...msg, seq: 0 })
-  const k = mine.get(key)
-  if (k && k.shape === shape && e.takesRoutine(k.r, msg.seq)) {
-    e.takeRoutine(at, k.r, msg.seq)
-    routine++
-    return
-  }
-  const r = e.receive(at, lan, src, msg).length === 0 ? e.routineOf(lan, src, msg) : undefined
-  if (r) mine.set(key, { shape, r })
+  const feed = feeds.get(e) ?? new RoutineFeed(e, (m) => JSON.stringify({ ...m, seq: 0 }))
+  feeds.set(e, feed)
+  if (feed.deliver(at, lan, src, msg) === undefined) routine++
 }
 
 /** How a history runs. */

@@ -1,8 +1,9 @@
 // Routine INQs (lib/core/engine/routine.ts): two engines fed the same random histories, one taking every routine INQ it may by takeRoutine(), end alike.
 import t, { type Test } from 'tap'
-import { type Effect, Engine, type EngineConfig, type Routine } from '../../../lib/core/engine/engine.js'
+import { type Effect, Engine, type EngineConfig } from '../../../lib/core/engine/engine.js'
 import type { Message } from '../../../lib/core/wire/message.js'
 import { random } from '../../support/random.js'
+import { RoutineFeed } from '../../support/routine-feed.js'
 import { TWO_LANS as base, ME } from '../../support/two-lans.js'
 
 /** A peer of the history: what its next INQ says. */
@@ -69,10 +70,9 @@ function history(t: Test, cfg: EngineConfig, seed: number, steps: number): { rou
   const full = new Engine(cfg)
   const fast = new Engine(cfg)
   const sims = peers(3)
-  const kept = new Map<string, { shape: string; r: Routine }>()
+  const feed = new RoutineFeed(fast, shape)
   let now = 1000
   let ourSeq = 0
-  let routine = 0
   let decoded = 0
   const both = (what: string, f: (e: Engine) => Effect[]): boolean => {
     const a = f(full)
@@ -87,18 +87,10 @@ function history(t: Test, cfg: EngineConfig, seed: number, steps: number): { rou
   const deliver = (lan: number, msg: Message): boolean => {
     const src = msg.addresses[lan]!
     const a = full.receive(now, lan, src, msg)
-    const key = `${lan}:${src}`
-    const k = kept.get(key)
-    if (k && k.shape === shape(msg) && fast.takesRoutine(k.r, msg.seq)) {
-      fast.takeRoutine(now, k.r, msg.seq)
-      routine++
-      return same(`routine ${key} seq ${msg.seq}`, a, [])
-    }
+    const b = feed.deliver(now, lan, src, msg)
+    if (b === undefined) return same(`routine ${lan}:${src} seq ${msg.seq}`, a, [])
     decoded++
-    const b = fast.receive(now, lan, src, msg)
-    const r = b.length === 0 ? fast.routineOf(lan, src, msg) : undefined
-    if (r) kept.set(key, { shape: shape(msg), r })
-    return same(`receive of ${key} seq ${msg.seq}`, a, b)
+    return same(`receive of ${lan}:${src} seq ${msg.seq}`, a, b)
   }
   for (let i = 0; i < steps; i++) {
     now += Math.floor(rnd() * 12)
@@ -135,7 +127,7 @@ function history(t: Test, cfg: EngineConfig, seed: number, steps: number): { rou
     if (!same(`view after step ${i}`, full.view(), fast.view())) break
     if (!same(`deadline after step ${i}`, full.nextDeadline(), fast.nextDeadline())) break
   }
-  return { routine, full: decoded }
+  return { routine: feed.taken, full: decoded }
 
   /** Something that makes the next INQs say otherwise, or the engine see otherwise. */
   function change(p: Sim): boolean {
