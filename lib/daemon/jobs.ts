@@ -22,6 +22,8 @@ export interface JobParts {
 
 /** The scheduler's jobs, done by these parts. */
 export function schedulerJobs(p: JobParts): Jobs {
+  /** When the last judgement ran. */
+  let judgedAt = -Infinity
   return {
     accepted: () => p.packets.accepted,
     judge: (now, behind) => {
@@ -35,9 +37,17 @@ export function schedulerJobs(p: JobParts): Jobs {
         return verdict
       }
       p.run(p.engine.expire(now, blind), false)
-      p.probes.expire(now, blind)
+      // The targets keep no record of blindness: one found since the last judgement (by a packet,
+      // or the kernel check) holds them too, as the engine's record holds the peers.
+      const since = judgedAt
+      p.probes.expire(now, () => blind() || p.engine.lastBlind > since)
+      judgedAt = now
       p.overload.judged(now)
       p.sync.retry()
+    },
+    blind: (now, why) => {
+      p.overload.held(now, why)
+      p.engine.foundBlind(now)
     },
     socketDrops: p.socketDrops,
     tick: (now) => p.run(p.engine.tick(now), false),

@@ -42,6 +42,8 @@ export interface Jobs {
   judge(now: number, behind: () => string | undefined): void
   /** Packets the kernel dropped at faild's sockets so far (receive buffer full). */
   socketDrops(): number
+  /** faild found itself blind at `now` for `why` outside a judgement (socket drops read by the kernel check). */
+  blind(now: number, why: string): void
   /** Send the next INQs (requestor only). */
   tick(now: number): void
   /** When judge() next has something to do, exactly (Infinity: nothing). */
@@ -171,7 +173,8 @@ export class Scheduler {
     this.#plannedAt = Infinity
     this.#gaveUp = false
     this.#jobs.judge(now, () => this.#behind(gaveUp, late))
-    if (this.#tickDue) this.#sendTick(now)
+    // Timed from when they leave, after the judgement: their round's ACK timeout is not spent judging.
+    if (this.#tickDue) this.#sendTick(this.#clock.now())
     this.rearm()
   }
 
@@ -211,6 +214,10 @@ export class Scheduler {
     const every = Math.max(RECONCILE_MIN_MS, this.#intervalMs)
     this.#reconcile = this.#clock.setTimeout(() => {
       if (this.#stopped) return
+      // The drop counter is read on this cadence too: drops no judgement asked about are found
+      // when they happen, not hours later at a real fault's first miss, which they would excuse.
+      const dropped = this.dropped()
+      if (dropped) this.#jobs.blind(this.#clock.now(), dropped)
       this.#jobs.reconcile()
       this.#scheduleReconcile()
     }, every)

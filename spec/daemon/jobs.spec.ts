@@ -8,7 +8,15 @@ import type { RouteSync } from '../../lib/daemon/route-sync.js'
 
 /** Parts whose peers and targets both ask `blind()` when judged; what happened is noted in `log`. */
 function parts(log: string[], engineNext = 300): JobParts {
+  let lastBlind = -Infinity
   const engine = {
+    get lastBlind() {
+      return lastBlind
+    },
+    foundBlind: (now: number) => {
+      log.push(`found blind ${now}`)
+      lastBlind = now
+    },
     expire: (_now: number, blind: () => boolean) => {
       log.push(`peers blind=${blind()}`)
       return []
@@ -73,4 +81,33 @@ t.test('the soonest deadline of peers and targets; ticks and counters pass throu
   jobs.tick(5)
   jobs.reconcile()
   t.same(log, ['run 1 exact=false', 'reconcile'])
+})
+
+t.test('faild found blind outside a judgement: said, recorded, and the targets are held at the next', async (t) => {
+  const log: string[] = []
+  const p = parts(log)
+  const jobs = schedulerJobs(p)
+  jobs.judge(1000, () => undefined)
+  jobs.blind(1050, 'the kernel dropped 2 packets')
+  t.same(log.splice(0), [
+    'peers blind=false',
+    'run 0 exact=false',
+    'targets blind=false',
+    'judged',
+    'retry',
+    'held: the kernel dropped 2 packets',
+    'found blind 1050',
+  ])
+  jobs.judge(1100, () => undefined)
+  t.same(
+    log.filter((l) => l.includes('blind=')),
+    ['peers blind=false', 'targets blind=true'],
+    'the engine holds the peers by its own record; the targets by it too',
+  )
+  jobs.judge(1200, () => undefined)
+  t.same(
+    log.filter((l) => l.startsWith('targets')).slice(-1),
+    ['targets blind=false'],
+    'found before the last judgement: no longer',
+  )
 })

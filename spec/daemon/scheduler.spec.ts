@@ -29,14 +29,18 @@ function setup(interval = 100) {
   let accepted = 0
   let deadline = Infinity
   let drops = 0
+  /** How long a judgement takes on the clock. */
+  let judging = 0
   const behind: Array<string | undefined> = []
   const jobs: Jobs = {
     accepted: () => accepted,
     judge: (now, why) => {
       calls.push(`judge ${now}`)
       behind.push(why())
+      clock.t += judging
     },
     socketDrops: () => drops,
+    blind: (now, why) => void calls.push(`blind ${now}: ${why}`),
     tick: (now) => void calls.push(`tick ${now}`),
     nextDeadline: () => deadline,
     reconcile: () => void calls.push('reconcile'),
@@ -49,7 +53,8 @@ function setup(interval = 100) {
     for (const fn of now) fn()
   }
   const drop = (n: number) => (drops += n)
-  return { clock, s, calls, turn, behind, drop, setDeadline: (at: number) => (deadline = at) }
+  const judgeFor = (ms: number) => (judging = ms)
+  return { clock, s, calls, turn, behind, drop, judgeFor, setDeadline: (at: number) => (deadline = at) }
 }
 
 t.test('the first tick waits for one drained turn, and judges first', async (t) => {
@@ -230,4 +235,41 @@ t.test('a deadline that moved on before its timer fired is only armed again: no 
   clock.fire(80)
   turn()
   t.same(calls, ['judge 80'], 'judged when due')
+})
+
+t.test('the kernel check reads the drop counter too: drops no judgement asked about are found then', async (t) => {
+  const quiet = setup(100)
+  quiet.s.start(false)
+  quiet.drop(3)
+  quiet.clock.fire(1000)
+  t.same(quiet.calls, ["blind 1000: the kernel dropped 3 packets at faild's socket (receive buffer full)", 'reconcile'])
+  quiet.clock.fire(2000)
+  t.same(quiet.calls.slice(2), ['reconcile'], 'counted once')
+
+  const busy = setup(100)
+  busy.s.start(true)
+  busy.turn()
+  busy.drop(2)
+  busy.clock.fire(100)
+  busy.turn()
+  t.match(busy.behind.pop(), /dropped 2 packets/, 'a judgement before the check reads them itself')
+  busy.clock.fire(1000)
+  busy.turn()
+  t.ok(busy.calls.includes('reconcile'))
+  t.notOk(
+    busy.calls.some((c) => c.startsWith('blind')),
+    'and the check finds none left',
+  )
+})
+
+t.test('the INQs go out when the judgement is done, and the next tick keeps the schedule', async (t) => {
+  const { clock, s, calls, turn, judgeFor } = setup(100)
+  s.start(true)
+  judgeFor(7)
+  turn()
+  t.same(calls, ['judge 0', 'tick 7'], 'timed from when they leave, not from the wake-up')
+  t.ok(
+    clock.timers.some((x) => x.at === 100),
+    'the next tick is still due at 100',
+  )
 })

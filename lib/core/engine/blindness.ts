@@ -25,6 +25,8 @@ export class Blindness {
   #at = -Infinity
   /** When this host's last INQ went out (-Infinity: none yet, or a responder). */
   #sentAt = -Infinity
+  /** The interval in force when it went out: the next INQ follows it, even across a reload. */
+  #sentIntervalMs = 0
   /** When an INQ last went out later than peers wait for it (-Infinity: never). */
   #lateAt = -Infinity
   /** When an INQ last went out STALL_INTERVALS late or more (-Infinity: never). */
@@ -48,16 +50,37 @@ export class Blindness {
     return (peer, pl, since) => {
       if (!asked) {
         asked = true
-        if (blind()) this.#at = now
+        this.check(now, blind)
       }
       if (since > this.#at) return true
       return now - pl.lastHeard >= OVERLOAD_SILENCE * Math.max(this.#intervalMs(), peer.intervalMs)
     }
   }
 
-  /** This host (a requestor) sent its INQs at `now`: later than peers wait since the last, they counted it missed. */
+  /**
+   * Whether `blind` says faild may have lost packets of its own doing; if so, it was blind at `now`
+   * and the next judgement holds every window opened before. Whoever reads the kernel's drop
+   * counter takes what it found (a judgement, a packet that begins to say we are not heard, the
+   * kernel check), so none may read it unnoticed.
+   */
+  check(now: number, blind: () => boolean): boolean {
+    if (!blind()) return false
+    this.found(now)
+    return true
+  }
+
+  /** faild found itself blind at `now`. */
+  found(now: number): void {
+    this.#at = Math.max(this.#at, now)
+  }
+
+  /**
+   * This host (a requestor) sent its INQs at `now`: later than peers wait since the last, they
+   * counted it missed. Measured against the interval the last INQ went out at: after a reload
+   * that shortened it, the INQ already scheduled still follows the old one and is on time.
+   */
   sent(now: number): void {
-    const intervalMs = this.#intervalMs()
+    const intervalMs = this.#sentIntervalMs
     if (now - this.#sentAt > inqWaitMs(intervalMs) && this.#sentAt !== -Infinity) {
       const recent = now - this.#lateAt <= OVERLOAD_SILENCE * intervalMs
       this.#lateByMs = Math.max(recent ? this.#lateByMs : 0, now - this.#sentAt - intervalMs)
@@ -65,6 +88,12 @@ export class Blindness {
       if (this.#stalled(now)) this.#stalledAt = now
     }
     this.#sentAt = now
+    this.#sentIntervalMs = this.#intervalMs()
+  }
+
+  /** No LAN has an address to send from: no INQ is owed, so the first one after is not late. */
+  unsent(): void {
+    this.#sentAt = -Infinity
   }
 
   /**
@@ -92,8 +121,7 @@ export class Blindness {
 
   /** An INQ sent at `now` would be a stall's (STALL_INTERVALS late or more): no INQ since for that long. */
   #stalled(now: number): boolean {
-    const intervalMs = this.#intervalMs()
-    return this.#sentAt !== -Infinity && now - this.#sentAt >= (1 + STALL_INTERVALS) * intervalMs
+    return this.#sentAt !== -Infinity && now - this.#sentAt >= (1 + STALL_INTERVALS) * this.#sentIntervalMs
   }
 
   /** faild was blind, or sent its INQs late (last at `lateAt`), within `windowMs` of `now`. */

@@ -176,6 +176,16 @@ export class Engine {
     return this.#deadlines.noted(expire(this.#parts, now, blind))
   }
 
+  /** faild found itself blind at `now` outside a judgement (the kernel check read socket drops): the next judgement holds the windows before. */
+  foundBlind(now: number): void {
+    this.#blindness.found(now)
+  }
+
+  /** When faild was last found blind (-Infinity: never). */
+  get lastBlind(): number {
+    return this.#blindness.at
+  }
+
   /** The earliest time at which expire() has something to judge: exact, or early (deadlines.ts). */
   nextDeadline(): number {
     return this.#deadlines.next()

@@ -43,7 +43,7 @@ export function receive(
   const peer = learn(d, cfg, now, msg, out)
   const before = peer.lans.map((p, i) => d.paths.before(p, i))
   const pl = peer.lans[lan]!
-  const ours = () => d.blindness.excuses(now, peer.intervalMs) || blind()
+  const ours = () => d.blindness.excuses(now, peer.intervalMs) || d.blindness.check(now, blind)
   const ourSeq = d.rounds.seq
   record(peer, lan, msg, now, { cfg, blind: ours, out, isPeerAddress: d.isPeerAddress, ourSeq })
   if (msg.kind === 'ack') {

@@ -17,6 +17,7 @@ export function tick(d: TickParts, now: number): Effect[] {
   if (!cfg.requestor) return []
   const out: Effect[] = []
   if (cfg.addresses.some((a) => a !== 0)) d.blindness.sent(now)
+  else d.blindness.unsent()
   const behind = d.blindness.behindMs(now)
   const seq = d.rounds.nextSeq()
   const room = d.lans.idRoom(cfg)

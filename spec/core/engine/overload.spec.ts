@@ -3,7 +3,7 @@ import t from 'tap'
 import { type Effect, Engine } from '../../../lib/core/engine/engine.js'
 import type { Message } from '../../../lib/core/wire/message.js'
 import { ackFrom, inqFrom } from '../../support/messages.js'
-import { TWO_LANS as base, ME, PEER, PEER_ADDR } from '../../support/two-lans.js'
+import { TWO_LANS as base, ME, MY_ADDR, PEER, PEER_ADDR } from '../../support/two-lans.js'
 
 const PEER_SENDER = { from: PEER, addresses: PEER_ADDR }
 const inq = (lan: number, seq: number, over: Partial<Message> = {}): Message =>
@@ -86,4 +86,38 @@ t.test('a round that only a peer saying it is behind still owes is settled: it w
   t.ok(owed < 120, 'the rounds are due before any INQ')
   for (const m of rounds) e.receive(12, m.lan, OTHER.addresses[m.lan]!, ackFrom(OTHER, ME, { lan: m.lan, seq: m.seq }))
   t.ok(e.nextDeadline() >= 120, 'the peer that keeps up answered: nothing is due before an INQ is')
+})
+
+t.test('after a reload that shortens the interval, the INQ due at the old one is on time', async (t) => {
+  const e = new Engine({ ...base, intervalMs: 1000 })
+  e.tick(0)
+  e.configure({ failAfter: 3, upAfter: 2, intervalMs: 100 })
+  t.same(behind(e.tick(1000)), [undefined, undefined], 'scheduled before the reload: it keeps its time')
+  t.same(behind(e.tick(1100)), [undefined, undefined], 'the next follows the new interval')
+  t.same(behind(e.tick(1400)), [200, 200], 'and is late by it')
+})
+
+t.test('no address to send from: the first INQ once there is one again is not late', async (t) => {
+  const e = new Engine(base)
+  e.tick(0)
+  for (const lan of [0, 1]) e.readdress(50, lan, 0, 24)
+  for (let now = 100; now < 1000; now += 100) t.same(sent(e.tick(now)), [], `nothing to send at ${now}`)
+  for (const lan of [0, 1]) e.readdress(950, lan, MY_ADDR[lan]!, 24)
+  t.same(behind(e.tick(1000)), [undefined, undefined])
+})
+
+t.test('a packet that finds faild blind holds the next judgement too', async (t) => {
+  const e = new Engine(base)
+  const seq = sent(e.tick(0))[0]!.seq
+  for (const lan of [0, 1]) {
+    e.receive(1, lan, PEER_ADDR[lan]!, inq(lan, 1))
+    e.receive(1, lan, PEER_ADDR[lan]!, ackFrom(PEER_SENDER, ME, { lan, seq }))
+  }
+  // The peer begins to say it does not hear us, and the socket dropped packets meanwhile.
+  e.receive(50, 0, PEER_ADDR[0]!, inq(0, 2, { down: [ME] }), () => true)
+  t.equal(e.lastBlind, 50)
+  e.expire(125, () => false) // LAN B's INQ overdue: its window opened before faild was found blind
+  t.same(missed(e), [0, 0], 'not judged: the INQ may have been among the drops')
+  e.expire(225, () => false)
+  t.same(missed(e), [1, 1], 'windows opened after: judged (LAN A silent since its INQ at 50)')
 })
