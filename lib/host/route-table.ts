@@ -43,6 +43,8 @@ export interface RouteTableDeps {
 export class FamilyRouteTable<R extends { readonly table: number }> {
   readonly #family: RouteFamily<R>
   readonly #batch: IpBatch
+  /** One `ip` per batch: the shutdown's way when the long-lived one cannot answer. */
+  readonly #oneOff: IpBatch
   readonly #log: Logger
   readonly #opt: RouteTableOptions
   readonly #repeats = new Repeats()
@@ -62,6 +64,7 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
     this.#now = deps.now ?? (() => performance.now())
     const { ip, log } = deps
     this.#batch = deps.batch ?? (ip.command ? new IpBatchProcess({ command: ip.command, log }) : new SpawnBatch(ip))
+    this.#oneOff = new SpawnBatch(ip)
   }
 
   get installed(): readonly R[] {
@@ -132,10 +135,14 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
     return true
   }
 
-  /** Remove every route and rule faild added, then stop ip. */
+  /**
+   * Remove every route and rule faild added, then stop ip. The long-lived ip may be restarting
+   * after it died (a backoff of up to 5 s): the cleanup then runs through one-off ip processes,
+   * so that no route or rule of faild's outlives it.
+   */
   async stop(): Promise<void> {
     this.#running = false
-    await this.#removeAll('at shutdown')
+    if (!(await this.#removeAll('at shutdown'))) await this.#removeAll('at shutdown', this.#oneOff)
     this.#installed = []
     await this.#batch.stop()
   }
@@ -204,11 +211,11 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
   }
 
   /** Routes and rules in one batch; undefined where unreadable (logged). */
-  async #readAll(): Promise<{ routes?: R[] | undefined; rules?: OwnRule[] | undefined }> {
+  async #readAll(batch = this.#batch): Promise<{ routes?: R[] | undefined; rules?: OwnRule[] | undefined }> {
     const { ip, adjective } = this.#family
     const what = `cannot read faild's ${adjective}routes and rules`
     const lines = [showRoutesLine(this.#opt.proto), SHOW_RULES_LINE]
-    const r = await this.#batch.run(lines)
+    const r = await batch.run(lines)
     if (!r.ok) {
       this.#warn('read-all', `${what}: ${batchErrorText(r, lines)}`)
       return {}
@@ -225,18 +232,21 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
     if (r.log) this.#log.warn(text + heldText(r.held))
   }
 
-  async #removeAll(why: string): Promise<void> {
+  /** Remove what the kernel holds of faild's, read through `batch`; false if it could not be read. */
+  async #removeAll(why: string, batch = this.#batch): Promise<boolean> {
     const o = this.#opt
-    const { routes = [], rules = [] } = await this.#readAll()
-    if (routes.length === 0 && rules.length === 0) return
+    const read = await this.#readAll(batch)
+    const { routes = [], rules = [] } = read
+    if (routes.length === 0 && rules.length === 0) return read.routes !== undefined && read.rules !== undefined
     const { ip, describe, delLine } = this.#family
     for (const rt of routes) this.#log.info(`removing route ${describe(rt)} table ${rt.table} ${why}`)
     for (const ru of rules) this.#log.info(`removing ${ip} rule pref ${ru.priority} table ${ru.table} ${why}`)
-    if (o.dryRun) return
+    if (o.dryRun) return true
     const dels = routes.map((rt) => delLine(rt, o.proto))
     const lines = [...dels, ...rules.map((ru) => ruleDelLine(ru.priority, o.proto))]
-    const r = await this.#batch.run(lines)
+    const r = await batch.run(lines)
     if (!r.ok) this.#log.warn(`cleanup ${why} incomplete: ${batchErrorText(r, lines)}`)
+    return true
   }
 }
 

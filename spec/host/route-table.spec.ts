@@ -223,3 +223,35 @@ t.test('stop removes every route and the rule, then stops ip', async (t) => {
   )
   t.equal(fake.stopped, 1)
 })
+
+t.test('stop while the long-lived ip is restarting: the cleanup runs through one-off ip processes', async (t) => {
+  const fake = new FakeBatch()
+  fake.run = async (lines) => {
+    fake.calls.push(lines.join('; '))
+    return { ok: false, errors: [{ line: -1, message: 'ip -batch process restarting' }], output: [] }
+  }
+  const oneOff: string[] = []
+  const runner: IpRunner = {
+    run: async (args, input) => {
+      oneOff.push(input ? `${args.join(' ')} <<< ${input.trim().split('\n').join('; ')}` : args.join(' '))
+      if (args.join(' ') === '-json route show table all proto 250')
+        return { code: 0, stdout: LEFTOVER_ROUTES, stderr: '' }
+      if (args.join(' ') === '-json rule show') return { code: 0, stdout: RULES, stderr: '' }
+      return { code: 0, stdout: '', stderr: '' }
+    },
+  }
+  const log = createLogger({ transports: [new transports.Console({ silent: true })] })
+  const table = new RouteTable(
+    { table: 4207, proto: 250, rulePriority: 32000, port: 4207, dryRun: false },
+    { ip: runner, log, batch: fake, now: () => 0 },
+  )
+  await table.stop()
+  t.same(fake.calls, [READ], 'the long-lived ip could not read')
+  t.same(oneOff, [
+    '-json route show table all proto 250',
+    '-json rule show',
+    '-force -batch - <<< route del 198.18.1.2/32 table 4207 proto 250; route del 0.0.0.0/0 table 4208 proto 250; ' +
+      'rule del pref 32000 protocol 250; rule del pref 32001 protocol 250',
+  ])
+  t.equal(fake.stopped, 1)
+})
