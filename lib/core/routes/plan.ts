@@ -94,18 +94,18 @@ function detour(
   x: number,
   order: readonly number[],
   ctx: PlanContext,
-  usable: (p: PlanPath) => boolean,
+  usable: (p: PlanPath, lan: number) => boolean,
 ): number | undefined {
   const dead = peer.lans[x]!
   return order.find((i) => {
     const via = peer.lans[i]
-    return i !== x && via !== undefined && usable(via) && carries(via, dead, peer.intervalMs, ctx)
+    return i !== x && via !== undefined && usable(via, i) && carries(via, dead, peer.intervalMs, ctx)
   })
 }
 
 /**
  * The IPv6 routes of the same swaps: a peer's IPv6 address on a dead LAN via its IPv6 address on
- * the most preferred LAN that carries it and where it has one (on dual-stack LANs, the LAN that
+ * the most preferred LAN that carries it and where both hosts have one (on dual-stack LANs, the LAN that
  * carries its IPv4 one: a fault moves both families together), out of this host's interface
  * there with this host's IPv6 address on the dead LAN as the source. In faild's table of the
  * same number: IPv6 tables are apart from IPv4's in the kernel.
@@ -117,7 +117,9 @@ export function planRoutes6(lans: readonly PlanLan[], peers: Iterable<PlanPeer>,
     peer.lans.forEach((dead, x) => {
       const src = lans[x]?.ipv6?.address
       if (dead.state !== LinkState.Down || dead.address === 0 || !dead.ipv6 || !src) return
-      const y = detour(peer, x, order, ctx, hasIPv6)
+      // Only where this host has IPv6 too: the kernel refuses a next hop off every prefix it has
+      // there (this host's IPv6 address on that LAN gone while the peer's is still known).
+      const y = detour(peer, x, order, ctx, (p, i) => hasIPv6(p) && lans[i]?.ipv6 !== undefined)
       const via = y === undefined ? undefined : peer.lans[y]!.ipv6
       const key = formatIPv6(dead.ipv6)
       if (!via || routes.has(key)) return
