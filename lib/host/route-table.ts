@@ -49,8 +49,12 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
   readonly #opt: RouteTableOptions
   readonly #repeats = new Repeats()
   readonly #now: () => number
-  /** What the kernel holds in our tables, as far as we know; re-read after any failure. */
-  #installed: R[] = []
+  /**
+   * What the kernel holds in our tables, as far as we know; re-read after any failure. undefined:
+   * not known (a failed batch could not be read back), so the next apply reads it first, and
+   * does not take the kernel for empty and leave a stale detour in it.
+   */
+  #installed: R[] | undefined = []
   /** Started and not stopped (the daemon starts IPv6's only on a host with IPv6 on some LAN). */
   #running = false
   /** Gateway-route prefix lengths, longest first: group i uses table + 1 + i. */
@@ -68,7 +72,7 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
   }
 
   get installed(): readonly R[] {
-    return this.#installed
+    return this.#installed ?? []
   }
 
   get running(): boolean {
@@ -150,6 +154,8 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
   /** Make the tables hold exactly `desired`, in one batch. Returns false if ip reported a failure. */
   async apply(desired: readonly R[]): Promise<boolean> {
     const { ip } = this.#family
+    this.#installed ??= await this.#read()
+    if (!this.#installed) return false
     const changes = this.#family.diff(this.#installed, desired)
     if (isEmptyChangeSet(changes)) return true
     const lines = this.#family.lines(changes, this.#opt)
@@ -166,7 +172,7 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
       return true
     }
     this.#warn('apply', `${ip} -batch failed, will retry: ${batchErrorText(r, lines)}`)
-    this.#installed = await this.read()
+    this.#installed = await this.#read()
     return false
   }
 
@@ -179,6 +185,7 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
     const { routes: kernel, rules } = await this.#readAll()
     if (!kernel || !rules) return []
     const { ip, describe } = this.#family
+    this.#installed ??= kernel
     const c = this.#family.diff(kernel, this.#installed)
     const out = [
       ...[...c.add, ...c.change].map((r) => `route ${describe(r)} missing`),
@@ -201,13 +208,18 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
 
   /** faild's routes as the kernel has them, in all of its tables (empty, with a warning, if unreadable). */
   async read(): Promise<R[]> {
+    return (await this.#read()) ?? []
+  }
+
+  /** faild's routes as the kernel has them; undefined, with a warning, if unreadable. */
+  async #read(): Promise<R[] | undefined> {
     const { ip, adjective } = this.#family
     const line = showRoutesLine(this.#opt.proto)
     const r = await this.#batch.run([line])
     const routes = r.ok ? this.#family.parseRoutes(r.output[0] ?? '', this.#opt) : undefined
     const why = r.ok ? `unexpected output of ${ip} -json` : batchErrorText(r, [line])
     if (!routes) this.#warn('read', `cannot read faild's ${adjective}routes: ${why}`)
-    return routes ?? []
+    return routes
   }
 
   /** Routes and rules in one batch; undefined where unreadable (logged). */

@@ -18,12 +18,13 @@ const route = (n: number): Route => ({
   src: ip('198.18.1.1'),
 })
 
-/** Records every batch as "line; line"; reads answer from `routes`/`rules`, a write fails while `fail` is set. */
+/** Records every batch as "line; line"; reads answer from `routes`/`rules`, a write fails while `fail` is set, a read while `readFail` is. */
 class FakeBatch implements IpBatch {
   calls: string[] = []
   routes = '[]'
   rules = '[]'
   fail: string | undefined
+  readFail: string | undefined
   started = 0
   stopped = 0
   async start(): Promise<void> {
@@ -35,12 +36,22 @@ class FakeBatch implements IpBatch {
   async run(lines: readonly string[]): Promise<BatchResult> {
     this.calls.push(lines.join('; '))
     const reads = lines.every((l) => l.includes(' show'))
+    if (reads && this.readFail) return { ok: false, errors: [{ line: 0, message: this.readFail }], output: [] }
     if (reads)
       return { ok: true, errors: [], output: lines.map((l) => (l.startsWith('route') ? this.routes : this.rules)) }
     if (this.fail) return { ok: false, errors: [{ line: 0, message: this.fail }], output: [] }
     return { ok: true, errors: [], output: [] }
   }
 }
+
+/** route(n) as `ip -json route show` prints it. */
+const kernel = (n: number) => ({
+  dst: `198.18.1.${n}`,
+  gateway: `198.18.2.${n}`,
+  dev: 'ethb',
+  prefsrc: '198.18.1.1',
+  table: '4207',
+})
 
 const noIp: IpRunner = { run: async () => ({ code: 1, stdout: '', stderr: 'not used' }) }
 const READ = 'route show table all proto 250; rule show'
@@ -103,13 +114,6 @@ t.test(
   async (t) => {
     const { fake, table } = setup()
     t.ok(await table.apply([route(2), route(3)]))
-    const kernel = (n: number) => ({
-      dst: `198.18.1.${n}`,
-      gateway: `198.18.2.${n}`,
-      dev: 'ethb',
-      prefsrc: '198.18.1.1',
-      table: '4207',
-    })
     fake.routes = JSON.stringify([kernel(3), kernel(9)])
     fake.rules = RULES
     t.same(await table.reconcile(), [
@@ -174,6 +178,30 @@ t.test('a failing batch is logged, the kernel re-read, and the next apply retrie
   t.ok(await table.apply([route(2)]))
   t.same(table.installed, [route(2)])
 })
+
+t.test(
+  'a failed batch that cannot be read back: the next apply reads the kernel first, and removes the stale detour',
+  async (t) => {
+    const { fake, table, lines } = setup()
+    t.ok(await table.apply([route(2)]))
+    fake.routes = JSON.stringify([kernel(2)])
+    fake.fail = 'ip died'
+    fake.readFail = 'ip died'
+    t.notOk(await table.apply([]), 'the failback batch fails, and so does the read after it')
+    t.notOk(await table.apply([]), 'the retry cannot read either: nothing is taken for granted')
+    t.equal(fake.calls.filter((c) => c.startsWith('route del')).length, 1, 'no batch written blind')
+    fake.fail = undefined
+    fake.readFail = undefined
+    t.ok(await table.apply([]))
+    t.equal(
+      fake.calls.at(-1),
+      'route del 198.18.1.2/32 table 4207 proto 250',
+      'the detour the kernel still holds is removed',
+    )
+    t.same(table.installed, [])
+    t.match(lines.join('\n'), /cannot read faild's routes: ip died/)
+  },
+)
 
 t.test(
   'a batch failing at every retry (ip gone, an address removed) is one warning a minute, not ten a second',
