@@ -215,12 +215,10 @@ export class RouteSync {
    * applied again. Same lengths (the usual reload): nothing is withdrawn, the next plan adjusts.
    */
   async regroupGateways(lengths: readonly number[], hostTable: number): Promise<void> {
-    await this.#applying
-    if (await this.#deps.routes.setGatewayLengths(lengths)) {
-      this.#target = this.#target.filter((r) => r.table === hostTable)
-      this.#apply()
-    }
-    this.queue([])
+    await this.#regroup(
+      () => this.#deps.routes.setGatewayLengths(lengths),
+      () => (this.#target = this.#target.filter((r) => r.table === hostTable)),
+    )
   }
 
   /**
@@ -228,11 +226,24 @@ export class RouteSync {
    * says whether it did; then the host routes are applied again and the next plan adds the rest.
    */
   async regroupGateways6(regroup: () => Promise<boolean>, hostTable: number): Promise<void> {
-    await this.#applying
-    if (await regroup()) {
-      this.#target6 = this.#target6.filter((r) => r.table === hostTable)
-      this.#apply()
+    await this.#regroup(regroup, () => (this.#target6 = this.#target6.filter((r) => r.table === hostTable)))
+  }
+
+  /**
+   * Renumber the tables as the one batch in flight: an apply or a kernel check started meanwhile
+   * would write into, or read, tables half removed. What was planned meanwhile is applied after.
+   */
+  async #regroup(renumber: () => Promise<boolean>, keepHostRoutes: () => void): Promise<void> {
+    while (this.#applying) await this.#applying
+    const job = async () => {
+      if (await renumber()) {
+        keepHostRoutes()
+        this.#dirty = true
+      }
+      await this.#catchUp()
     }
+    this.#applying = job().finally(() => (this.#applying = undefined))
+    await this.#applying
     this.queue([])
   }
 

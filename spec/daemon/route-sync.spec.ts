@@ -1,6 +1,7 @@
 // lib/daemon/route-sync.ts: the kernel is read only when it may have changed; IPv6 swaps are applied, logged and told to the hook.
 import t from 'tap'
 import type { NotifyEvent } from '../../lib/core/report/change-log.js'
+import type { Route } from '../../lib/core/routes/route.js'
 import type { Route6 } from '../../lib/core/routes/route6.js'
 import { parseIPv6 } from '../../lib/core/util/ipv6.js'
 import { RouteSync } from '../../lib/daemon/route-sync.js'
@@ -56,6 +57,9 @@ t.test('not watched (the monitor is down): read at every check, as before', asyn
   for (let at = 0; at < 5000; at += 1000) await check(at)
   t.equal(reads(), 5)
 })
+
+/** A host route's detour over LAN B. */
+const ROUTE: Route = { table: 4207, len: 32, dst: 0xc6120102, via: 0xc6130102, dev: 'ethb', src: 0xc6130101 }
 
 const ip6 = (s: string) => parseIPv6(s)!
 const SWAP6: Route6 = {
@@ -136,3 +140,55 @@ t.test("reconcile: the IPv6 table's differences are logged with the IPv4 ones an
   ])
   t.equal(applies6, 1, 'the IPv6 table applied again')
 })
+
+t.test(
+  'a reload renumbering the gateway tables is the one batch in flight: no apply or kernel check meanwhile',
+  async (t) => {
+    const { log } = capturingLogger()
+    const events: string[] = []
+    let renumbered: () => void = () => {}
+    const routes = {
+      reconcile: async () => {
+        events.push('read')
+        return []
+      },
+      apply: async () => {
+        events.push('apply')
+        return true
+      },
+      setGatewayLengths: () => {
+        events.push('renumber')
+        return new Promise<boolean>((done) => {
+          renumbered = () => {
+            events.push('renumbered')
+            done(true)
+          }
+        })
+      },
+    } as unknown as RouteTable
+    let planned = 0
+    const s = new RouteSync({
+      log,
+      routes,
+      defer: (fn) => void setImmediate(fn),
+      plan: () => ({ routes: [{ ...ROUTE, dst: ROUTE.dst + planned++ }], routes6: [], waiting: 0, why: () => '' }),
+      context: () => ({ table: 4207, thresholds: { failAfter: 3, upAfter: 3 }, label: () => 'A' }),
+      now: () => 0,
+      watched: () => false,
+    })
+    const turn = () => new Promise((r) => setImmediate(r))
+    const regrouped = s.regroupGateways([24], 4207)
+    await turn()
+    s.queue([])
+    await turn()
+    s.reconcile()
+    s.retry()
+    await turn()
+    t.same(events, ['renumber'], 'a plan, a kernel check and a retry wait for the renumbering')
+    renumbered()
+    await regrouped
+    await turn()
+    await turn()
+    t.same(events.slice(0, 3), ['renumber', 'renumbered', 'apply'], 'then what was planned meanwhile is applied')
+  },
+)
