@@ -235,15 +235,20 @@ export class RouteSync {
    */
   async #regroup(renumber: () => Promise<boolean>, keepHostRoutes: () => void): Promise<void> {
     while (this.#applying) await this.#applying
-    const job = async () => {
+    const job = (async () => {
       if (await renumber()) {
         keepHostRoutes()
         this.#dirty = true
       }
       await this.#catchUp()
-    }
-    this.#applying = job().finally(() => (this.#applying = undefined))
-    await this.#applying
+    })()
+    // A rule the kernel refused fails the reload that asked, not whoever waits for the batch next.
+    const settled = job.then(
+      () => {},
+      () => {},
+    )
+    this.#applying = settled.finally(() => (this.#applying = undefined))
+    await job
     this.queue([])
   }
 

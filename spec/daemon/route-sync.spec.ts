@@ -192,3 +192,25 @@ t.test(
     t.same(events.slice(0, 3), ['renumber', 'renumbered', 'apply'], 'then what was planned meanwhile is applied')
   },
 )
+
+t.test('a renumbering the kernel refuses fails the reload that asked, and stop() still resolves', async (t) => {
+  const { log } = capturingLogger()
+  const routes = {
+    reconcile: async () => [],
+    apply: async () => true,
+    setGatewayLengths: async () => {
+      throw new Error('cannot add ip rules: Operation not permitted')
+    },
+  } as unknown as RouteTable
+  const s = new RouteSync({
+    log,
+    routes,
+    defer: (fn) => void setImmediate(fn),
+    plan: () => ({ routes: [], routes6: [], waiting: 0, why: () => '' }),
+    context: () => ({ table: 4207, thresholds: { failAfter: 3, upAfter: 3 }, label: () => 'A' }),
+    now: () => 0,
+    watched: () => false,
+  })
+  await t.rejects(s.regroupGateways([24], 4207), /Operation not permitted/)
+  await t.resolves(s.stop())
+})
