@@ -6,9 +6,10 @@
 // (libuv reads 32 datagrams per socket per turn), up to DRAIN_TURNS turns, and only then judges
 // the deadlines and sends the next INQs, in that order, even when both fell due in the same turn;
 // a drain that lasts a tenth of the interval sends the INQs first, so that they keep time.
-// It also tells the judge when faild fell behind (the drain gave up, a timer ran an interval late,
-// the kernel dropped packets at the socket), so the engine judges nothing it could not observe.
+// It also tells the judge when faild fell behind (lateness.ts: the drain gave up, a timer ran an
+// interval late, the kernel dropped packets at the socket), so the engine judges nothing it could not observe.
 import type { Clock, Timer } from '../host/clock.js'
+import { Lateness } from './lateness.js'
 
 /** Runs `fn` after the next poll for I/O (setImmediate); specs pass their own. */
 export type Defer = (fn: () => void) => void
@@ -23,9 +24,6 @@ const DRAIN_TURNS = 100
  * the whole drain went out seconds late and peers, hearing nothing, said they did not hear us.
  */
 const TICK_WAIT_FRACTION = 0.1
-
-/** A timer this late (and at least one interval) means faild fell behind, not a scheduling hiccup. */
-const LATE_MIN_MS = 50
 
 /** Compare faild's routes with the kernel's at most this often (and at least once per interval above it). */
 const RECONCILE_MIN_MS = 1000
@@ -73,8 +71,7 @@ export class Scheduler {
   #wokeAt = 0
   /** When the earliest timer of this wake-up was meant to fire (Infinity: none yet). */
   #plannedAt = Infinity
-  /** The socket drop counter when last read. */
-  #drops = 0
+  readonly #lateness: Lateness
   #stopped = true
 
   constructor(clock: Clock, defer: Defer, jobs: Jobs, intervalMs: number) {
@@ -82,12 +79,13 @@ export class Scheduler {
     this.#defer = defer
     this.#jobs = jobs
     this.#intervalMs = intervalMs
+    this.#lateness = new Lateness(() => jobs.socketDrops())
   }
 
   /** The first INQ goes out at once (after a drain); the kernel check starts its cadence. */
   start(ticking: boolean): void {
     this.#stopped = false
-    this.#drops = this.#jobs.socketDrops()
+    this.#lateness.start()
     // Packets read before the start (the sockets open first) may have set deadlines: arm for them.
     this.rearm()
     if (ticking) {
@@ -172,7 +170,8 @@ export class Scheduler {
     const gaveUp = this.#gaveUp
     this.#plannedAt = Infinity
     this.#gaveUp = false
-    this.#jobs.judge(now, () => this.#behind(gaveUp, late))
+    const drainedFor = gaveUp ? `packets were still arriving after ${DRAIN_TURNS} turns of reading` : undefined
+    this.#jobs.judge(now, () => this.#lateness.behind(drainedFor, late, this.#intervalMs))
     // Timed from when they leave, after the judgement: their round's ACK timeout is not spent judging.
     if (this.#tickDue) this.#sendTick(this.#clock.now())
     this.rearm()
@@ -195,19 +194,7 @@ export class Scheduler {
 
   /** Whether the kernel dropped packets at faild's sockets since this was last asked, and how many. */
   dropped(): string | undefined {
-    const drops = this.#jobs.socketDrops()
-    const lost = drops - this.#drops
-    this.#drops = drops
-    return lost > 0 ? `the kernel dropped ${lost} packets at faild's socket (receive buffer full)` : undefined
-  }
-
-  /** Why faild may have lost packets of its own doing since last asked; undefined: it kept up. */
-  #behind(gaveUp: boolean, lateMs: number): string | undefined {
-    const dropped = this.dropped()
-    if (dropped) return dropped
-    if (gaveUp) return `packets were still arriving after ${DRAIN_TURNS} turns of reading`
-    if (lateMs >= Math.max(LATE_MIN_MS, this.#intervalMs)) return `timers ran ${Math.round(lateMs)} ms late`
-    return undefined
+    return this.#lateness.dropped()
   }
 
   #scheduleReconcile(): void {
@@ -216,7 +203,7 @@ export class Scheduler {
       if (this.#stopped) return
       // The drop counter is read on this cadence too: drops no judgement asked about are found
       // when they happen, not hours later at a real fault's first miss, which they would excuse.
-      const dropped = this.dropped()
+      const dropped = this.#lateness.dropped()
       if (dropped) this.#jobs.blind(this.#clock.now(), dropped)
       this.#jobs.reconcile()
       this.#scheduleReconcile()
