@@ -3,24 +3,18 @@
 // Everything faild installs is tagged with its own tables and protocol number, so it never touches
 // a route it did not create, and `ip route show table <table>` shows exactly what it changed. The
 // text of every command and the parsing of ip's answers live in core/routes/ (ip-batch.ts,
-// ip6-batch.ts); core/routes/family.ts says which a table writes. IPv6's table is route-table6.ts.
+// ip6-batch.ts); core/routes/family.ts says which a table writes. IPv6's table is route-table6.ts;
+// kernel-tables.ts reads what the kernel holds back, and removes it all, on this module's behalf.
 import { performance } from 'node:perf_hooks'
 import { isEmptyChangeSet } from '../core/routes/diff.js'
 import { IPV4, type RouteFamily } from '../core/routes/family.js'
-import {
-  MAX_GATEWAY_TABLES,
-  type OwnRule,
-  ruleArgs,
-  ruleDelLine,
-  SHOW_RULES_LINE,
-  showRoutesLine,
-  type TableLayout,
-} from '../core/routes/ip-batch.js'
+import { MAX_GATEWAY_TABLES, ruleArgs, ruleDelLine, type TableLayout } from '../core/routes/ip-batch.js'
 import type { Route } from '../core/routes/route.js'
 import { heldText, Repeats } from '../core/util/repeats.js'
 import { batchErrorText, type IpBatch, SpawnBatch } from './ip-batch.js'
 import { IpBatchProcess } from './ip-batch-process.js'
 import type { IpRunner } from './ip-runner.js'
+import { KernelTables } from './kernel-tables.js'
 import type { Logger } from './log.js'
 
 export interface RouteTableOptions extends TableLayout {
@@ -49,6 +43,7 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
   readonly #opt: RouteTableOptions
   readonly #repeats = new Repeats()
   readonly #now: () => number
+  readonly #kernel: KernelTables<R>
   /**
    * What the kernel holds in our tables, as far as we know; re-read after any failure. undefined:
    * not known (a failed batch could not be read back), so the next apply reads it first, and
@@ -69,6 +64,7 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
     const { ip, log } = deps
     this.#batch = deps.batch ?? (ip.command ? new IpBatchProcess({ command: ip.command, log }) : new SpawnBatch(ip))
     this.#oneOff = new SpawnBatch(ip)
+    this.#kernel = new KernelTables(family, opt, log, (kind, text) => this.#warn(kind, text))
   }
 
   get installed(): readonly R[] {
@@ -104,7 +100,7 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
   async start(gatewayLengths: readonly number[] = []): Promise<void> {
     await this.#batch.start()
     try {
-      await this.#removeAll('left by an earlier run')
+      await this.#kernel.removeAll('left by an earlier run', this.#batch)
       await this.#install(gatewayLengths)
       this.#running = true
     } catch (err) {
@@ -133,7 +129,7 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
   async setGatewayLengths(gatewayLengths: readonly number[]): Promise<boolean> {
     const next = [...new Set(gatewayLengths)].sort((a, b) => b - a)
     if (next.join() === this.#lengths.join()) return false
-    await this.#removeAll(`for the new ${this.#family.adjective}gateway routes`)
+    await this.#kernel.removeAll(`for the new ${this.#family.adjective}gateway routes`, this.#batch)
     this.#installed = []
     await this.#install(next)
     return true
@@ -146,7 +142,8 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
    */
   async stop(): Promise<void> {
     this.#running = false
-    if (!(await this.#removeAll('at shutdown'))) await this.#removeAll('at shutdown', this.#oneOff)
+    if (!(await this.#kernel.removeAll('at shutdown', this.#batch)))
+      await this.#kernel.removeAll('at shutdown', this.#oneOff)
     this.#installed = []
     await this.#batch.stop()
   }
@@ -154,7 +151,7 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
   /** Make the tables hold exactly `desired`, in one batch. Returns false if ip reported a failure. */
   async apply(desired: readonly R[]): Promise<boolean> {
     const { ip } = this.#family
-    this.#installed ??= await this.#read()
+    this.#installed ??= await this.#kernel.routes(this.#batch)
     if (!this.#installed) return false
     const changes = this.#family.diff(this.#installed, desired)
     if (isEmptyChangeSet(changes)) return true
@@ -172,7 +169,7 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
       return true
     }
     this.#warn('apply', `${ip} -batch failed, will retry: ${batchErrorText(r, lines)}`)
-    this.#installed = await this.#read()
+    this.#installed = await this.#kernel.routes(this.#batch)
     return false
   }
 
@@ -182,7 +179,7 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
    */
   async reconcile(): Promise<string[]> {
     if (this.#opt.dryRun) return []
-    const { routes: kernel, rules } = await this.#readAll()
+    const { routes: kernel, rules } = await this.#kernel.all(this.#batch)
     if (!kernel || !rules) return []
     const { ip, describe } = this.#family
     this.#installed ??= kernel
@@ -208,57 +205,13 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
 
   /** faild's routes as the kernel has them, in all of its tables (empty, with a warning, if unreadable). */
   async read(): Promise<R[]> {
-    return (await this.#read()) ?? []
-  }
-
-  /** faild's routes as the kernel has them; undefined, with a warning, if unreadable. */
-  async #read(): Promise<R[] | undefined> {
-    const { ip, adjective } = this.#family
-    const line = showRoutesLine(this.#opt.proto)
-    const r = await this.#batch.run([line])
-    const routes = r.ok ? this.#family.parseRoutes(r.output[0] ?? '', this.#opt) : undefined
-    const why = r.ok ? `unexpected output of ${ip} -json` : batchErrorText(r, [line])
-    if (!routes) this.#warn('read', `cannot read faild's ${adjective}routes: ${why}`)
-    return routes
-  }
-
-  /** Routes and rules in one batch; undefined where unreadable (logged). */
-  async #readAll(batch = this.#batch): Promise<{ routes?: R[] | undefined; rules?: OwnRule[] | undefined }> {
-    const { ip, adjective } = this.#family
-    const what = `cannot read faild's ${adjective}routes and rules`
-    const lines = [showRoutesLine(this.#opt.proto), SHOW_RULES_LINE]
-    const r = await batch.run(lines)
-    if (!r.ok) {
-      this.#warn('read-all', `${what}: ${batchErrorText(r, lines)}`)
-      return {}
-    }
-    const routes = this.#family.parseRoutes(r.output[0] ?? '', this.#opt)
-    const rules = this.#family.parseRules(r.output[1] ?? '', this.#opt)
-    if (!routes || !rules) this.#warn('read-all', `${what}: unexpected output of ${ip} -json`)
-    return { routes, rules }
+    return (await this.#kernel.routes(this.#batch)) ?? []
   }
 
   /** A warning that recurs every interval while its cause lasts: once, then summed up once a minute. */
   #warn(kind: string, text: string): void {
     const r = this.#repeats.take(kind, this.#now())
     if (r.log) this.#log.warn(text + heldText(r.held))
-  }
-
-  /** Remove what the kernel holds of faild's, read through `batch`; false if it could not be read. */
-  async #removeAll(why: string, batch = this.#batch): Promise<boolean> {
-    const o = this.#opt
-    const read = await this.#readAll(batch)
-    const { routes = [], rules = [] } = read
-    if (routes.length === 0 && rules.length === 0) return read.routes !== undefined && read.rules !== undefined
-    const { ip, describe, delLine } = this.#family
-    for (const rt of routes) this.#log.info(`removing route ${describe(rt)} table ${rt.table} ${why}`)
-    for (const ru of rules) this.#log.info(`removing ${ip} rule pref ${ru.priority} table ${ru.table} ${why}`)
-    if (o.dryRun) return true
-    const dels = routes.map((rt) => delLine(rt, o.proto))
-    const lines = [...dels, ...rules.map((ru) => ruleDelLine(ru.priority, o.proto))]
-    const r = await batch.run(lines)
-    if (!r.ok) this.#log.warn(`cleanup ${why} incomplete: ${batchErrorText(r, lines)}`)
-    return true
   }
 }
 
