@@ -10,7 +10,7 @@ import { ControlServer } from '../control/server.js'
 import { InterfaceError } from '../core/lans.js'
 import { KeyFileError } from '../core/wire/keys.js'
 import { loadMetrics, logOptions, Service, type Source, unwritable } from '../daemon/service.js'
-import { runUntilSignalled } from '../daemon/signals.js'
+import { catchSignals } from '../daemon/signals.js'
 import { Systemd, statusLine } from '../daemon/systemd.js'
 import { takeBoot } from '../host/boot-counter.js'
 import { systemClock } from '../host/clock.js'
@@ -116,13 +116,16 @@ export async function main(
   const svc: Service = new Service(opt, p.cl, log, deps, opt.metrics && (await loadMetrics()))
   const control = new ControlServer(opt.controlSocket, (req) => svc.handle(req), svc.events)
   const metrics = svc.metrics && new MetricsServer(svc.metrics)
-  const code = (await startServing(svc, { control, metrics, systemd }, log)) ?? (await runUntilSignalled(svc, log))
+  // From before the start: a signal must not end faild by Node's default action while it holds routes.
+  const signals = catchSignals(svc, log)
+  const code = (await startServing(svc, { control, metrics, systemd }, log)) ?? (await signals.run())
   await systemd?.stop()
   await metrics?.stop()
   await control.stop()
   await svc.idle()
   releasePidFile(opt.pidFile)
   await closeLogger(log)
+  signals.release()
   return code
 }
 

@@ -1,8 +1,12 @@
-// Runs the started daemon until a signal ends it: SIGTERM/SIGINT stop, SIGHUP reloads, SIGUSR1 logs the status.
+// Catches the daemon's signals from before it starts until it has stopped: SIGTERM/SIGINT stop, SIGHUP reloads, SIGUSR1 logs the status.
+//
+// No signal may end faild by Node's default action while it holds routes: a SIGTERM during the
+// start (after its rules went in) waits for the start and then stops; a second SIGTERM or a
+// Ctrl-C pressed twice, or logrotate's SIGHUP, during the stop does not cut the stop short and
+// leave every detour route and rule in the kernel.
 import { constants } from 'node:os'
 import { formatStatus } from '../core/report/status-format.js'
 import type { Logger } from '../host/log.js'
-import type { Service } from './service.js'
 
 /** Milliseconds a stop may take before the process exits anyway. */
 const STOP_TIMEOUT_MS = 10_000
@@ -10,34 +14,69 @@ const STOP_TIMEOUT_MS = 10_000
 /** EX_SOFTWARE (sysexits.h): an internal error. */
 const EX_SOFTWARE = 70
 
-/** Resolves to the process exit code once the daemon has stopped. */
-export function runUntilSignalled(svc: Service, log: Logger): Promise<number> {
-  const daemon = svc.daemon
-  return new Promise<number>((resolve) => {
-    const onHup = () => void svc.reload('SIGHUP')
-    const onUsr1 = () => log.info(`status (SIGUSR1):\n${formatStatus(daemon.status())}`)
-    const onSignal = (sig: NodeJS.Signals) => {
-      process.off('SIGTERM', onSignal).off('SIGINT', onSignal).off('SIGHUP', onHup).off('SIGUSR1', onUsr1)
-      log.info(`${sig}: stopping`)
-      const force = setTimeout(() => {
-        log.error(`stop took over ${STOP_TIMEOUT_MS / 1000}s, exiting anyway`)
-        resolve(128 + constants.signals[sig])
-      }, STOP_TIMEOUT_MS)
-      daemon
-        .stop()
-        .then(
-          () => resolve(0),
-          (err: Error) => {
-            log.error(`stop failed: ${err.message}`)
-            resolve(1)
-          },
-        )
-        .finally(() => clearTimeout(force))
-    }
-    process.on('SIGTERM', onSignal).on('SIGINT', onSignal).on('SIGHUP', onHup).on('SIGUSR1', onUsr1)
-    process.once('uncaughtException', (err) => {
-      log.error(`internal error, stopping: ${err.stack ?? err.message}`)
-      daemon.stop().finally(() => resolve(EX_SOFTWARE))
+/** What the signals act on (service.ts's Service). */
+export interface Signalled {
+  readonly daemon: { stop(): Promise<void>; status(): Parameters<typeof formatStatus>[0] }
+  reload(why: string): Promise<unknown>
+}
+
+export interface CaughtSignals {
+  /** Resolves to the process exit code once the daemon has stopped; at once if a stop was asked during the start. */
+  run(): Promise<number>
+  /** Let the signals go again (Node's default actions). */
+  release(): void
+}
+
+/** Catch the signals from now on; call run() once the daemon has started. */
+export function catchSignals(svc: Signalled, log: Logger): CaughtSignals {
+  let state: 'starting' | 'running' | 'stopping' = 'starting'
+  /** A stop asked during the start. */
+  let asked: NodeJS.Signals | undefined
+  let stop: (sig: NodeJS.Signals) => void = () => {}
+  const onStop = (sig: NodeJS.Signals) => {
+    if (state === 'running') return stop(sig)
+    if (state === 'stopping') return log.info(`${sig}: already stopping (faild removes its routes first)`)
+    asked ??= sig
+    log.info(`${sig}: stopping once the start is done`)
+  }
+  const onHup = () => (state === 'running' ? void svc.reload('SIGHUP') : log.info(`SIGHUP: ignored while ${state}`))
+  const onUsr1 = () =>
+    log.info(state === 'running' ? `status (SIGUSR1):\n${formatStatus(svc.daemon.status())}` : `SIGUSR1: ${state}`)
+  process.on('SIGTERM', onStop).on('SIGINT', onStop).on('SIGHUP', onHup).on('SIGUSR1', onUsr1)
+  const run = () =>
+    new Promise<number>((resolve) => {
+      /** Stop; resolve to `done` once stopped (1 if the stop failed and `done` is 0), to `late` if it takes too long. */
+      const stopping = (done: number, late: number) => {
+        state = 'stopping'
+        const force = setTimeout(() => {
+          log.error(`stop took over ${STOP_TIMEOUT_MS / 1000}s, exiting anyway`)
+          resolve(late)
+        }, STOP_TIMEOUT_MS)
+        svc.daemon
+          .stop()
+          .then(
+            () => resolve(done),
+            (err: Error) => {
+              log.error(`stop failed: ${err.message}`)
+              resolve(done || 1)
+            },
+          )
+          .finally(() => clearTimeout(force))
+      }
+      stop = (sig) => {
+        log.info(`${sig}: stopping`)
+        stopping(0, 128 + constants.signals[sig])
+      }
+      process.once('uncaughtException', (err) => {
+        log.error(`internal error, stopping: ${err.stack ?? err.message}`)
+        // A stop already under way goes on, bounded by its own timeout.
+        if (state !== 'stopping') stopping(EX_SOFTWARE, EX_SOFTWARE)
+      })
+      state = 'running'
+      if (asked) stop(asked)
     })
-  })
+  const release = () => {
+    process.off('SIGTERM', onStop).off('SIGINT', onStop).off('SIGHUP', onHup).off('SIGUSR1', onUsr1)
+  }
+  return { run, release }
 }
