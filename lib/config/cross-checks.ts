@@ -7,7 +7,7 @@ import { parseIPv4 } from '../core/util/ipv4.js'
 import { isRoutable6, parseIPv6 } from '../core/util/ipv6.js'
 import { MAX_LANS } from '../core/wire/constants.js'
 import type { ConfigFile } from './config-file.js'
-import { addressKey, familyProblems, gatewayLengthCounts } from './families.js'
+import { familyProblems, gatewayLengthCounts } from './families.js'
 import { isLoopback, parseListen, parsePrefix } from './values.js'
 
 /** What the schema's pattern lets through but a service address cannot be: bad IPv6 text, no subnet left around it. */
@@ -34,9 +34,6 @@ export function crossChecks(c: ConfigFile): string[] {
     })
     errors.push(...serviceAddressProblems(a.address, `/addresses/${i}/address`))
   })
-  const targets = new Set(c.targets.map((x) => addressKey(x.address)))
-  if (!c.requestor && c.routes.some((r) => r.via.some((v) => !targets.has(addressKey(v)))))
-    errors.push('/routes: gateways that are not targets need requestor: true (-r), to probe them')
   errors.push(...familyProblems(c))
   c.routes.forEach((r, i) => {
     if (r.prefix.includes(':')) return // IPv6: familyProblems
@@ -47,15 +44,6 @@ export function crossChecks(c: ConfigFile): string[] {
   const counts = gatewayLengthCounts(c.routes)
   if (counts.ipv6 > MAX_GATEWAY_TABLES)
     errors.push(`/routes: IPv6 prefixes of at most ${MAX_GATEWAY_TABLES} lengths (each takes a table and two rules)`)
-  // IPv6 tables are apart from IPv4's in the kernel, numbered alike: the family with more lengths uses the most.
-  const lengths = Math.max(counts.ipv4, counts.ipv6)
-  for (let t = c.table; t <= c.table + lengths; t++) {
-    if (t >= 253 && t <= 255)
-      errors.push(
-        `/table: ${t} is a kernel table (default, main, local); faild uses tables ${c.table} to ${c.table + lengths}`,
-      )
-  }
-  if (c.table + lengths > 0xfffffeff) errors.push(`/table: faild needs tables ${c.table} to ${c.table + lengths}`)
   if (c.logPackets && c.logLevel !== 'debug') {
     errors.push(`/logPackets: needs logLevel "debug" (-v), not "${c.logLevel}"`)
   }

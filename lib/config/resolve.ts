@@ -8,6 +8,7 @@ import { parseIPv6 } from '../core/util/ipv6.js'
 import type { ConfigFile } from './config-file.js'
 import { crossChecks } from './cross-checks.js'
 import { parsePrefix6 } from './families.js'
+import { optionChecks } from './option-checks.js'
 import { PATTERN_TEXT } from './schema.js'
 import type { AnyGatewayRoute, Options } from './types.js'
 import { loadValidator } from './validator.js'
@@ -128,5 +129,8 @@ export function resolveConfig(
   if (!validate(merged)) return { ok: false, errors: describe(validate.errors ?? []) }
   const config = merged as unknown as ConfigFile // the schema holds, defaults filled in
   const errors = crossChecks(config)
-  return errors.length ? { ok: false, errors } : { ok: true, options: toOptions(config, configFile) }
+  if (errors.length) return { ok: false, errors }
+  const options = toOptions(config, configFile)
+  const broken = optionChecks(options)
+  return broken.length ? { ok: false, errors: broken } : { ok: true, options }
 }

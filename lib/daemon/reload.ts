@@ -1,5 +1,6 @@
 // A reloaded config: prepared in full before anything changes (what applies now, what waits for a restart), then applied.
 import { placeGateways, placeGateways6, rateLimit, tunables } from '../config/derive.js'
+import { optionChecks } from '../config/option-checks.js'
 import { keepRestartKeys, pendingRestart } from '../config/restart.js'
 import type { Options } from '../config/types.js'
 import type { Tunables } from '../core/engine/engine.js'
@@ -26,6 +27,12 @@ export interface Prepared {
 export function prepareReload(running: Options, next: Options, lans: readonly Lan[], signing: boolean): Prepared {
   const pending = pendingRestart(running, next)
   const options = keepRestartKeys(running, next)
+  const broken = optionChecks(options)
+  if (broken.length > 0) {
+    const which = pending.length === 1 ? 'which changes' : 'which change'
+    const kept = pending.length > 0 ? ` (checked with the running ${pending.join(', ')}, ${which} only at restart)` : ''
+    throw new Error(`${broken.join('; ')}${kept}`)
+  }
   const keys = options.keyFile ? readKeyFile(options.keyFile) : []
   if (keys.length > 0 !== signing) throw new Error('the key file holds no key any more: restart faild to run unsigned')
   return {

@@ -35,12 +35,6 @@ t.test('each error names its key and why', async (t) => {
       { routes: [{ prefix: '198.18.5.1/32', via: ['198.18.1.9'] }] },
       /^\/routes\/0\/prefix: a \/32 is a host/,
     ],
-    ['a kernel table', { table: 254 }, /^\/table: 254 is a kernel table/],
-    [
-      'no table left for a gateway route',
-      { table: 0xfffffeff, routes: [{ prefix: '198.18.5.0/24', via: ['198.18.1.9'] }] },
-      /^\/table: faild needs tables 4294967039 to 4294967040$/,
-    ],
     [
       'a label used twice',
       {
@@ -50,11 +44,6 @@ t.test('each error names its key and why', async (t) => {
         ] as ConfigFile['lans'],
       },
       /^\/lans\/1\/label: 'X' is used twice$/,
-    ],
-    [
-      'gateways probed by a responder',
-      { requestor: false, routes: [{ prefix: '198.18.5.0/24', via: ['198.18.1.9'] }] },
-      /^\/routes: gateways that are not targets need requestor: true/,
     ],
     ['packet logs without debug', { logPackets: true }, /^\/logPackets: needs logLevel "debug"/],
     ['metrics off loopback', { metrics: '198.18.1.1:9420' }, /^\/metrics: 198\.18\.1\.1 is not a loopback address/],

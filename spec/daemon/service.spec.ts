@@ -15,10 +15,10 @@ const write = (c: object) => writeFileSync(file, JSON.stringify(c))
 const key = join(dir, 'key')
 const BASE = { requestor: true, interval: 0.1, lans: [{ interface: 'etha' }, { interface: 'ethb' }], keyFile: key }
 
-async function service(t: Test) {
+async function service(t: Test, start: object = BASE) {
   writeFileSync(key, `${'k'.repeat(32)}\n`, { mode: 0o600 })
   chmodSync(key, 0o600)
-  write(BASE)
+  write(start)
   const loaded = loadOptions(file, {})
   if (!loaded.ok) throw new Error(loaded.errors.join('; '))
   const log = makeLogger({ level: 'info', silent: true })
@@ -48,6 +48,26 @@ for (const [what, change] of refused) {
     t.equal(svc.daemon.options.failAfter, 3, 'the thresholds are the running ones')
   })
 }
+
+t.test('a reload is checked with the running values of the keys that change only at restart', async (t) => {
+  const { svc } = await service(t, { ...BASE, table: 250 })
+  // On its own the file passes (tables 300 to 304); faild keeps table 250, so it would use 251 to 254: main.
+  const routes = ['10.0.0.0/8', '10.1.0.0/16', '10.1.2.0/24', '0.0.0.0/0'].map((prefix) => ({
+    prefix,
+    via: ['198.18.1.254'],
+  }))
+  write({ ...BASE, table: 300, routes, failAfter: 7 })
+  const r = await svc.reload('spec')
+  t.match(r, {
+    ok: false,
+    error:
+      /\/table: 253 is a kernel table .*faild uses tables 250 to 254 \(checked with the running table, which changes only at restart\)$/,
+  })
+  t.equal(svc.daemon.options.failAfter, 3, 'nothing applied')
+  t.same(svc.daemon.options.routes, [], 'no gateway route')
+  write({ ...BASE, table: 300, routes: routes.slice(0, 2), failAfter: 7 })
+  t.match(await svc.reload('spec'), { ok: true, message: /changed but applied only at restart: table/ }, 'two fit')
+})
 
 t.test('a good reload applies the log, the hook and the daemon together', async (t) => {
   const { svc, log } = await service(t)
