@@ -125,13 +125,16 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
   /**
    * New gateway prefix lengths (a reloaded config): everything is removed and the rules redone, so
    * the caller must apply its routes again. Returns false (and changes nothing) if they are the same.
+   * The reload has applied its other settings by then: rules the kernel refuses now (ip restarting
+   * after it died) are warned of and put back by the kernel check, as a rule deleted by hand is.
    */
   async setGatewayLengths(gatewayLengths: readonly number[]): Promise<boolean> {
     const next = [...new Set(gatewayLengths)].sort((a, b) => b - a)
     if (next.join() === this.#lengths.join()) return false
-    await this.#kernel.removeAll(`for the new ${this.#family.adjective}gateway routes`, this.#batch)
-    this.#installed = []
-    await this.#install(next)
+    const removed = await this.#kernel.removeAll(`for the new ${this.#family.adjective}gateway routes`, this.#batch)
+    // Unread, the kernel may still hold routes: the next apply reads it first.
+    this.#installed = removed ? [] : undefined
+    await this.#install(next).catch((err: Error) => this.#warn('rules', `${err.message}; the kernel check retries`))
     return true
   }
 

@@ -110,6 +110,22 @@ t.test('gateway routes: one table per prefix length, longest first', async (t) =
 })
 
 t.test(
+  'a renumbering whose rules the kernel refuses is warned of, and the kernel check puts the rules back',
+  async (t) => {
+    const { fake, table, lines } = setup()
+    await table.start([0])
+    fake.fail = 'RTNETLINK answers: No buffer space available'
+    t.ok(await table.setGatewayLengths([8]), 'renumbered: the reload goes on')
+    t.equal(table.gatewayTable(8), 4208)
+    t.match(lines.join('\n'), /cannot add ip rules .*No buffer space available.*; the kernel check retries/)
+    fake.fail = undefined
+    fake.rules = '[]'
+    t.match(await table.reconcile(), [/ip rules at no priority instead of 32000, 32001, 32002/])
+    t.match(fake.calls.at(-1), /^rule add .*table 4207.*; rule add .*table 4208/, 'the new rules go in')
+  },
+)
+
+t.test(
   "reconcile: a route deleted by hand or added behind faild's back is reported and put right by the next apply",
   async (t) => {
     const { fake, table } = setup()
