@@ -97,6 +97,11 @@ export class PacketIn {
       src = h.src
       msg = h.msg
     }
+    // An ACK for another host is the engine's to drop, but before its sender's replay record or
+    // budget moves: its sequence number counts the other requestor's rounds, so one replayed here
+    // would pass for new and make the sender's next ACKs to us look replayed.
+    if (msg.kind === 'ack' && msg.to !== this.#deps.nodeId)
+      return drops.count('not-for-us', lan, () => `from ${from()}`)
     const bucket = this.#bucket(src, msg)
     if (!limiter.allow(bucket, now)) return drops.count('rate-limited', lan, () => `from ${from()}`)
     this.accepted++

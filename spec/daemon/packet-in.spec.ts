@@ -9,7 +9,7 @@ import { Drops } from '../../lib/daemon/drops.js'
 import { PacketIn } from '../../lib/daemon/packet-in.js'
 import { WireVersions } from '../../lib/daemon/wire-versions.js'
 import { capturingLogger } from '../support/capturing-logger.js'
-import { inqFrom } from '../support/messages.js'
+import { ackFrom, inqFrom } from '../support/messages.js'
 
 const PEER = { from: 0xc6120102, addresses: [0xc6120102, 0xc6120202] }
 const KEY: WireKey = { id: 7, secret: Buffer.from('the cluster key, long enough') }
@@ -98,6 +98,21 @@ t.test('with a key, captured packets replayed share one budget and leave the pee
   for (let i = 0; i < 20; i++) fresh.packets.receive(0, 0, src, encode(inqFrom({ ...PEER, boot: 10 }, { seq: 5 }), KEY))
   t.equal(fresh.drops.counts.get('rate-limited'), 10, "a restarted peer's packets are new; its old run's are replays")
 })
+
+t.test(
+  "with a key, a peer's ACK to another host replayed here moves neither its replay record nor its budget",
+  async (t) => {
+    const { packets, accepted, drops } = ingress([KEY])
+    const src = PEER.addresses[0]!
+    const ack = (to: number, seq: number) => encode(ackFrom(PEER, to, { seq }), KEY)
+    // Captured on the LAN: the peer's ACK to 198.18.1.3 for its round 0x7fff0000, far ahead of ours.
+    for (let i = 0; i < 20; i++) packets.receive(0, 0, src, ack(0xc6120103, 0x7fff0000 + i))
+    t.equal(drops.counts.get('not-for-us'), 20, 'dropped as not for us')
+    for (let seq = 1; seq <= 10; seq++) packets.receive(0, 0, src, ack(0xc6120101, seq))
+    t.equal(accepted.length, 10, 'its ACKs to us, for our rounds 1-10, are new and within its budget')
+    t.equal(drops.counts.get('rate-limited'), undefined)
+  },
+)
 
 t.test('with a key, a sequence that wraps past 2^32 is new, not a replay', async (t) => {
   const { packets, accepted, drops } = ingress([KEY])
