@@ -45,20 +45,25 @@ export function catchSignals(svc: Signalled, log: Logger): CaughtSignals {
   process.on('SIGTERM', onStop).on('SIGINT', onStop).on('SIGHUP', onHup).on('SIGUSR1', onUsr1)
   const run = () =>
     new Promise<number>((resolve) => {
+      // Stopped, the routes are gone: a signal may end the rest of the exit at once.
+      const exit = (code: number) => {
+        release()
+        resolve(code)
+      }
       /** Stop; resolve to `done` once stopped (1 if the stop failed and `done` is 0), to `late` if it takes too long. */
       const stopping = (done: number, late: number) => {
         state = 'stopping'
         const force = setTimeout(() => {
           log.error(`stop took over ${STOP_TIMEOUT_MS / 1000}s, exiting anyway`)
-          resolve(late)
+          exit(late)
         }, STOP_TIMEOUT_MS)
         svc.daemon
           .stop()
           .then(
-            () => resolve(done),
+            () => exit(done),
             (err: Error) => {
               log.error(`stop failed: ${err.message}`)
-              resolve(done || 1)
+              exit(done || 1)
             },
           )
           .finally(() => clearTimeout(force))

@@ -49,6 +49,7 @@ t.test('a SIGTERM during the start: nothing stops until it is done, then the sto
 
 t.test('a second SIGTERM, a Ctrl-C and a SIGHUP during the stop do not cut it short', async (t) => {
   const { svc, finish } = service()
+  const before = process.listenerCount('SIGHUP')
   const { log, text } = capturingLogger()
   const caught = catchSignals(svc, log)
   t.teardown(caught.release)
@@ -66,6 +67,7 @@ t.test('a second SIGTERM, a Ctrl-C and a SIGHUP during the stop do not cut it sh
   t.equal(process.listenerCount('SIGTERM') > 0 && process.listenerCount('SIGHUP') > 0, true, 'still caught')
   finish()
   t.equal(await code, 0)
+  t.equal(process.listenerCount('SIGHUP'), before, 'stopped: let go')
   t.match(text(), /SIGTERM: already stopping[\s\S]*SIGINT: already stopping[\s\S]*SIGHUP: ignored while stopping/)
 })
 
