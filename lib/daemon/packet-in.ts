@@ -27,8 +27,8 @@ import { type Latest, type Limits, RoutineIn, type RoutineInDeps } from './routi
 
 /** The rate limiter's key for replayed signed packets: above every node id and address (u32s). */
 const REPLAYS = 2 ** 32 + 1
-/** Senders, kinds and LANs whose latest sequence number is kept; beyond it the record starts over. */
-const MAX_LATEST = 4096
+/** Peers whose latest sequence numbers are kept, at least: the record holds maxPeers' if that is more. */
+const MIN_LATEST_PEERS = 2048
 
 export interface PacketInDeps extends Omit<RoutineInDeps, 'prefixLen'> {
   readonly log: Logger
@@ -39,6 +39,8 @@ export interface PacketInDeps extends Omit<RoutineInDeps, 'prefixLen'> {
   readonly wireVersion: () => 1 | 2
   /** The handles of hosts on IPv6-only LANs (core/link-handles.ts); absent: this host has none. */
   readonly handles?: LinkHandles
+  /** Peers the engine keeps at most (config maxPeers): the replay record holds theirs before it starts over. */
+  readonly maxPeers: number
   /** A decoded packet from `src` on `lan`, at `now`; returns what routine INQs like it are taken against, if they may be. */
   readonly accept: (now: number, lan: number, src: number, msg: Message) => Routine | undefined
 }
@@ -48,8 +50,13 @@ export class PacketIn {
   #limits: Limits
   /** Log a line for every packet (-vv, logPackets). */
   #trace: boolean
-  /** With a key, the newest (boot, seq) let in per sender, kind and LAN. BOUNDED: MAX_LATEST. */
+  /** With a key, the newest (boot, seq) let in per sender, kind and LAN. BOUNDED: #maxLatest. */
   readonly #latest = new Map<string, Latest>()
+  /**
+   * An INQ and an ACK record per LAN for every peer faild keeps: started over any sooner, the
+   * record would be wiped again and again at scale, and each wipe lets replays pass for new once.
+   */
+  readonly #maxLatest: number
   /** The routine INQs of each sender and LAN, taken undecoded. */
   readonly #routine: RoutineIn
   /** The first peer heard claiming a service address without a key was logged (once a run: see services.ts). */
@@ -62,6 +69,7 @@ export class PacketIn {
     this.#deps = deps
     this.#limits = { limiter, keys }
     this.#trace = trace
+    this.#maxLatest = 2 * deps.own.length * Math.max(MIN_LATEST_PEERS, deps.maxPeers)
     this.#routine = new RoutineIn({ ...deps, prefixLen: (lan) => deps.own[lan]?.prefixLen ?? 32 })
   }
 
@@ -141,7 +149,7 @@ export class PacketIn {
       last.seq = m.seq
       return m.from
     }
-    if (this.#latest.size >= MAX_LATEST) {
+    if (this.#latest.size >= this.#maxLatest) {
       this.#latest.clear()
       // What is kept holds records no longer on it.
       this.#routine.clear()

@@ -142,7 +142,21 @@ export function buildParts(
   const wireVersion = () => hooks.options().wireVersion
   const handles = new LinkHandles((lan, handle) => engine.knows(lan, handle))
   const nodeId = engine.config.nodeId
-  const ingress = { log, drops, label, own, versions, wireVersion, accept, takesRoutine, takeRoutine, nodeId, handles }
+  const maxPeers = o.maxPeers
+  const ingress = {
+    log,
+    drops,
+    label,
+    own,
+    versions,
+    wireVersion,
+    accept,
+    takesRoutine,
+    takeRoutine,
+    nodeId,
+    handles,
+    maxPeers,
+  }
   const packets = new PacketIn(ingress, limiter, keys, o.logPackets)
   const datagrams = new Datagrams(lans, o.port, handles, { udp4: deps.socketFactory, udp6: deps.socketFactory6 })
   const send = (lan: number, to: number | 'broadcast', data: Buffer) => datagrams.send(lan, to, data)

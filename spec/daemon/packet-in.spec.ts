@@ -20,24 +20,26 @@ const OWN = [
 ]
 const OTHER: WireKey = { id: 7, secret: Buffer.from('an attacker guessing the key') }
 
-function ingress(keys: readonly WireKey[]) {
+/** This host's ingress with `keys`; the rate limiter keeps `sources` senders, the engine `maxPeers` peers. */
+function ingress(keys: readonly WireKey[], sources = 64, maxPeers = 4096, own = OWN) {
   const { log } = capturingLogger()
   const drops = new Drops(log, () => 'A', false)
   const accepted: Message[] = []
-  const limiter = new RateLimiter({ rate: 10, burst: 10, maxSources: 64 })
+  const limiter = new RateLimiter({ rate: 10, burst: 10, maxSources: sources })
   const versions = new WireVersions(2, () => 30_000)
   const packets = new PacketIn(
     {
       log,
       drops,
       label: () => 'A',
-      own: OWN,
+      own,
       versions,
       wireVersion: () => 2,
       accept: (_n, _l, _s, m) => void accepted.push(m),
       takesRoutine: () => false,
       takeRoutine: () => {},
       nodeId: 0xc6120101,
+      maxPeers,
     },
     limiter,
     keys,
@@ -111,6 +113,26 @@ t.test(
     for (let seq = 1; seq <= 10; seq++) packets.receive(0, 0, src, ack(0xc6120101, seq))
     t.equal(accepted.length, 10, 'its ACKs to us, for our rounds 1-10, are new and within its budget')
     t.equal(drops.counts.get('rate-limited'), undefined)
+  },
+)
+
+t.test(
+  'with a key, 2100 peers on two LANs: the replay record holds them all, so no replay passes for new',
+  async (t) => {
+    // This host on two /16s, 198.18.0.1 and 198.19.0.1: room for 2100 peers.
+    const own = [0xc6120001, 0xc6130001].map((address) => ({ address, prefixLen: 16, nameTag: 0 }))
+    const { packets, accepted, drops } = ingress([KEY], 4096, 2100, own)
+    const peer = (i: number) => ({ from: 0xc6121000 + i, addresses: [0xc6121000 + i, 0xc6131000 + i] })
+    const inq = (i: number, lan: number, seq: number) => encode(inqFrom(peer(i), { lan, seq }), KEY)
+    const captured = inq(0, 0, 1)
+    for (let seq = 1; seq <= 2; seq++)
+      for (let i = 0; i < 2100; i++)
+        for (const lan of [0, 1]) packets.receive(0, lan, peer(i).addresses[lan]!, inq(i, lan, seq))
+    t.equal(accepted.length, 8400)
+    for (let n = 0; n < 20; n++) packets.receive(0, 0, peer(0).addresses[0]!, captured)
+    packets.receive(0, 0, peer(0).addresses[0]!, inq(0, 0, 3))
+    t.equal(accepted.at(-1)?.seq, 3, "the peer's next INQ is let in: the replays spent only their own budget")
+    t.equal(drops.counts.get('rate-limited'), 20 - 10, 'the replays beyond their own burst are limited')
   },
 )
 
