@@ -39,8 +39,8 @@ export interface PacketInDeps extends Omit<RoutineInDeps, 'prefixLen'> {
   readonly wireVersion: () => 1 | 2
   /** The handles of hosts on IPv6-only LANs (core/link-handles.ts); absent: this host has none. */
   readonly handles?: LinkHandles
-  /** Peers the engine keeps at most (config maxPeers): the replay record holds theirs before it starts over. */
-  readonly maxPeers: number
+  /** Peers the engine keeps at most (config maxPeers, which a reload may change): the replay record holds theirs before it starts over. */
+  readonly maxPeers: () => number
   /** A decoded packet from `src` on `lan`, at `now`; returns what routine INQs like it are taken against, if they may be. */
   readonly accept: (now: number, lan: number, src: number, msg: Message) => Routine | undefined
 }
@@ -50,13 +50,8 @@ export class PacketIn {
   #limits: Limits
   /** Log a line for every packet (-vv, logPackets). */
   #trace: boolean
-  /** With a key, the newest (boot, seq) let in per sender, kind and LAN. BOUNDED: #maxLatest. */
+  /** With a key, the newest (boot, seq) let in per sender, kind and LAN. BOUNDED: #maxLatest(). */
   readonly #latest = new Map<string, Latest>()
-  /**
-   * An INQ and an ACK record per LAN for every peer faild keeps: started over any sooner, the
-   * record would be wiped again and again at scale, and each wipe lets replays pass for new once.
-   */
-  readonly #maxLatest: number
   /** The routine INQs of each sender and LAN, taken undecoded. */
   readonly #routine: RoutineIn
   /** The first peer heard claiming a service address without a key was logged (once a run: see services.ts). */
@@ -69,7 +64,6 @@ export class PacketIn {
     this.#deps = deps
     this.#limits = { limiter, keys }
     this.#trace = trace
-    this.#maxLatest = 2 * deps.own.length * Math.max(MIN_LATEST_PEERS, deps.maxPeers)
     this.#routine = new RoutineIn({ ...deps, prefixLen: (lan) => deps.own[lan]?.prefixLen ?? 32 })
   }
 
@@ -137,6 +131,14 @@ export class PacketIn {
     )
   }
 
+  /**
+   * An INQ and an ACK record per LAN for every peer faild keeps: started over any sooner, the
+   * record would be wiped again and again at scale, and each wipe lets replays pass for new once.
+   */
+  #maxLatest(): number {
+    return 2 * this.#deps.own.length * Math.max(MIN_LATEST_PEERS, this.#deps.maxPeers())
+  }
+
   /** Whose budget a decoded packet spends: its source without a key; with one, its node id, or REPLAYS. */
   #bucket(src: number, m: Message): number {
     if (this.#limits.keys.length === 0) return src
@@ -149,7 +151,7 @@ export class PacketIn {
       last.seq = m.seq
       return m.from
     }
-    if (this.#latest.size >= this.#maxLatest) {
+    if (this.#latest.size >= this.#maxLatest()) {
       this.#latest.clear()
       // What is kept holds records no longer on it.
       this.#routine.clear()

@@ -142,7 +142,7 @@ export function buildParts(
   const wireVersion = () => hooks.options().wireVersion
   const handles = new LinkHandles((lan, handle) => engine.knows(lan, handle))
   const nodeId = engine.config.nodeId
-  const maxPeers = o.maxPeers
+  const maxPeers = () => hooks.options().maxPeers
   const ingress = {
     log,
     drops,

@@ -31,7 +31,7 @@ function host(keys: readonly WireKey[], trace: boolean) {
       drops,
       label: () => 'A',
       own: OWN,
-      maxPeers: 4096,
+      maxPeers: () => 4096,
       versions: new WireVersions(2, () => 30_000),
       wireVersion: () => 2,
       accept: (now, lan, src, msg) => {

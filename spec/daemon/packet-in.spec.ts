@@ -39,7 +39,7 @@ function ingress(keys: readonly WireKey[], sources = 64, maxPeers = 4096, own = 
       takesRoutine: () => false,
       takeRoutine: () => {},
       nodeId: 0xc6120101,
-      maxPeers,
+      maxPeers: () => maxPeers,
     },
     limiter,
     keys,
