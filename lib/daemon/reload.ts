@@ -42,8 +42,18 @@ export function prepareReload(running: Options, next: Options, lans: readonly La
     gateways6: placeGateways6(options, lans),
     keys,
     limiter: new RateLimiter(rateLimit(options)),
-    pending,
+    pending: [...pending, ...addressFailback(running, next)],
   }
+}
+
+/**
+ * The global failback applies at once to gateway routes, but the service addresses (placed at
+ * start, their list a restart key) took it then: said as waiting for a restart where one of them
+ * follows it.
+ */
+function addressFailback(running: Options, next: Options): string[] {
+  const follows = running.addresses.some((a) => a.failback === undefined)
+  return follows && running.failback !== next.failback ? ['failback (for the service addresses without their own)'] : []
 }
 
 /** Hand a prepared reload to the running parts: thresholds, interval, keys, rate limit, probe targets, gateway routes. */
