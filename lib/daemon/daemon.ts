@@ -33,6 +33,8 @@ export class Daemon {
   #stopped = false
   /** True once the route table is ours: only then does stop() have something to undo. */
   #owning = false
+  /** The IPv6 routes starting after the daemon did (#startRoutes6). */
+  #starting6: Promise<void> | undefined
 
   constructor(opt: Options, deps: DaemonDeps) {
     this.#opt = opt
@@ -61,6 +63,7 @@ export class Daemon {
       run: (fx, exact) => this.#run(fx, exact),
       plan: (view) => this.#plan(view),
       statusInput: (view) => this.#statusInput(view),
+      ipv6: () => this.#startRoutes6(),
     }))
     const order = new StartOrder()
     try {
@@ -82,7 +85,8 @@ export class Daemon {
         () => p.routes.start(this.#gateways.map((g) => g.len)),
         () => p.routes.stop(),
       )
-      // IPv6 swaps need a LAN with an IPv6 address at start (a kernel without IPv6 has no `ip -6 rule`).
+      // IPv6 swaps need a LAN with an IPv6 address (a kernel without IPv6 has no `ip -6 rule`):
+      // now, or once one has one (#startRoutes6).
       if (p.lans.some((l) => l.ipv6))
         await order.start(
           () => p.routes6.start(this.#gateways6.map((g) => g.len)),
@@ -104,6 +108,27 @@ export class Daemon {
       kernel: () => p.sync.kernelChanged(),
       interfaces: () => p.interfaces.changed(),
     })
+  }
+
+  /**
+   * A LAN has an IPv6 address it did not have at start (SLAAC after faild started, an address
+   * added by hand): start the IPv6 routes then, or its IPv6 gateway routes and swaps would never
+   * be installed. One start at a time; one that fails (a kernel without IPv6) is tried again at
+   * the next address.
+   */
+  #startRoutes6(): void {
+    const p = this.#parts
+    if (!p || this.#stopped || !this.#owning || p.routes6.running || this.#starting6) return
+    this.#starting6 = p.routes6
+      .start(this.#gateways6.map((g) => g.len))
+      .then(
+        () => {
+          this.#deps.log.info('IPv6 routes: a LAN has an IPv6 address now; faild adds its IPv6 rules and routes')
+          p.sync.queue([])
+        },
+        (err: Error) => void this.#deps.log.warn(`IPv6 routes: cannot start them: ${err.message}`),
+      )
+      .finally(() => (this.#starting6 = undefined))
   }
 
   #onCarrier(iface: string, carrier: boolean): void {
@@ -173,6 +198,7 @@ export class Daemon {
     await p.addresses.stop()
     if (!this.#owning) return
     await p.routes.stop()
+    await this.#starting6
     if (p.routes6.running) await p.routes6.stop()
     this.#deps.log.info(`stopped: every route and rule faild added is removed; packets ${this.stats()}`)
   }
@@ -215,6 +241,8 @@ export class Daemon {
     this.#keys = r.keys
     this.#gateways = r.gateways
     this.#gateways6 = r.gateways6
+    // An IPv6 table starting now takes the lengths it was started with: let it, then regroup.
+    await this.#starting6
     await applyReload(p, r)
   }
 

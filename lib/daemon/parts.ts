@@ -65,6 +65,8 @@ export interface Hooks {
   /** The routes wanted now, or with `view` in place of the engine's (what-if). */
   readonly plan: (view?: EngineView) => Wanted
   readonly statusInput: (view: EngineView) => StatusInput
+  /** A LAN has an IPv6 address now: IPv6 routes may be needed where none were at start. */
+  readonly ipv6: () => void
 }
 
 /** The engine for this host's LANs: a fresh boot id and a random first sequence number per start. */
@@ -238,7 +240,11 @@ export function buildParts(
     lans,
     own,
     rebind: (lan) => datagrams.rebind(lan),
-    readdress: (lan, address, prefixLen, ipv6) => engine.readdress(clock.now(), lan, address, prefixLen, ipv6),
+    readdress: (lan, address, prefixLen, ipv6) => {
+      const effects = engine.readdress(clock.now(), lan, address, prefixLen, ipv6)
+      if (ipv6) hooks.ipv6()
+      return effects
+    },
     run: (fx) => hooks.run(fx),
     replan: () => sync.queue([]),
     clock,

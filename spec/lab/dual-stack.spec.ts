@@ -90,3 +90,36 @@ t.test('dual-stack: one fault swaps both families; an IPv4-only host gets IPv4 s
     await lab.heal(h1, A)
   }),
 )
+
+t.test('IPv6 given after faild started (SLAAC late): its IPv6 rules and swaps come then', (t) =>
+  withLab(t, { hosts: 2, ipv6: true }, async (lab) => {
+    const [h1, h2] = lab.hosts as [Host, Host]
+    const v6 = (h: Host, lan: number, op: 'add' | 'del') =>
+      lab.exec(h, 'ip', [
+        'addr',
+        op,
+        `${lab.address6(lan, h.n)}/64`,
+        'dev',
+        h.ifaces[lan]!,
+        ...(op === 'add' ? ['nodad'] : []),
+      ])
+    const rule6 = async (h: Host) => (await run('ip', ['-6', '-n', h.ns, 'rule', 'show'])).stdout
+    for (const h of lab.hosts) for (let lan = 0; lan < lab.lans; lan++) await v6(h, lan, 'del')
+    const args = [...FAST, '--key-file', labKey(lab)]
+    const [p1, p2] = [await lab.faild(h1, args), await lab.faild(h2, args)]
+    await sleep(500)
+    t.notMatch(await rule6(h2), /lookup 4207/, 'no IPv6 address at start: no IPv6 rule')
+    for (const h of lab.hosts) for (let lan = 0; lan < lab.lans; lan++) await v6(h, lan, 'add')
+    await p2.waitFor(/IPv6 routes: a LAN has an IPv6 address now/)
+    await p1.waitFor(/IPv6 routes: a LAN has an IPv6 address now/)
+    t.match(await rule6(h2), /lookup 4207/, 'the IPv6 rule goes in once a LAN has an address')
+    await sleep(800) // the peers' next packets carry their IPv6 addresses
+    await lab.fault(h1, A, 'both')
+    await expectRoute6(lab, h2, h1, A, B)
+    t.pass("host 2 routes host 1's LAN A IPv6 address over LAN B")
+    await lab.heal(h1, A)
+    await p2.stop()
+    t.notMatch(await rule6(h2), /lookup 4207/, 'stopped: its IPv6 rule is gone')
+    t.equal(await faildRoutes6(h2), '', 'and its IPv6 routes')
+  }),
+)
