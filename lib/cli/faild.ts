@@ -179,15 +179,17 @@ export async function startServing(svc: Service, front: Front, log: Logger): Pro
     await front.systemd?.ready()
     return undefined
   } catch (err) {
+    // A placement error of a config key names it by its JSON path: only an interface's is the flag's.
+    const message = (err as Error).message
     const flag =
-      err instanceof InterfaceError
+      err instanceof InterfaceError && !message.startsWith('/')
         ? 'option -i/--interface: '
         : err instanceof KeyFileError
           ? 'option --key-file: '
           : err instanceof MetricsBindError
             ? 'option --metrics: '
             : ''
-    log.error(`cannot start: ${flag}${(err as Error).message}`)
+    log.error(`cannot start: ${flag}${message}`)
     await svc.daemon.stop().catch(() => {})
     return 1
   }

@@ -145,7 +145,7 @@ export function placeGateways6(o: Options, lans: readonly Lan[]): Gateway6[] {
 /** What the engine may change while running: thresholds, interval, peer lists, damping, peer bound. */
 export function tunables(o: Options, lans: readonly Lan[]): Tunables {
   const unicast: number[][] = lans.map(() => [])
-  o.staticPeers.forEach((address, i) => unicast[lanIndexOf(lans, address, `staticPeers[${i}]`)]!.push(address))
+  o.staticPeers.forEach((address, i) => unicast[lanIndexOf(lans, address, `/staticPeers/${i}`)]!.push(address))
   const d = o.flapDamping
   const damping = {
     enabled: d.enabled,

@@ -80,6 +80,14 @@ t.test('with --metrics: READY=1 once /metrics listens', async (t) => {
   t.equal(order.at(-1), 'READY=1')
 })
 
+t.test('a config key on none of the LANs: the start is refused naming the key, not the interface flag', async (t) => {
+  const { svc, front, log } = world({ staticPeers: [0xc6130909] })
+  const lines: string[] = []
+  log.on('data', (i: { message: string }) => lines.push(i.message))
+  t.equal(await startServing(svc, front, log), 1)
+  t.match(lines.join('\n'), /^cannot start: \/staticPeers\/0: 198\.19\.9\.9 is on none of this host's LANs$/m)
+})
+
 t.test('a refused start never says READY=1: rules refused, or the metrics port taken', async (t) => {
   const refused = world({}, { code: 2, stdout: '', stderr: 'RTNETLINK answers: Operation not permitted' })
   t.equal(await startServing(refused.svc, refused.front, refused.log), 1)
