@@ -203,6 +203,11 @@ export class Daemon {
     this.#deps.log.info(`stopped: every route and rule faild added is removed; packets ${this.stats()}`)
   }
 
+  /** stop() was called: nothing may change the routes any more. */
+  get stopping(): boolean {
+    return this.#stopped
+  }
+
   /** faildctl offline/online: take a LAN out of service, or put it back. Returns what happened. */
   setOffline(name: string, offline: boolean): { ok: boolean; message: string } {
     return this.#parts!.operator.setOffline(name, offline)

@@ -235,6 +235,7 @@ export class RouteSync {
    */
   async #regroup(renumber: () => Promise<boolean>, keepHostRoutes: () => void): Promise<void> {
     while (this.#applying) await this.#applying
+    if (this.#stopped) return
     const job = (async () => {
       if (await renumber()) {
         keepHostRoutes()

@@ -140,6 +140,11 @@ export class Service {
 
   async #reload(why: string): Promise<Reply> {
     const log = this.#log
+    // A faildctl reload while faild stops would renumber tables the stop is removing.
+    if (this.daemon.stopping) {
+      log.info(`${why}: faild is stopping; not reloaded`)
+      return { ok: false, error: 'faild is stopping: not reloaded' }
+    }
     const r = loadOptions(this.#source.configFile, this.#source.flags)
     if (!r.ok) {
       for (const e of r.errors) log.error(`${why}: ${e}`)

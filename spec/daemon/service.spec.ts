@@ -69,6 +69,15 @@ t.test('a reload is checked with the running values of the keys that change only
   t.match(await svc.reload('spec'), { ok: true, message: /changed but applied only at restart: table/ }, 'two fit')
 })
 
+t.test('a reload while faild stops is refused: the stop is removing the tables a reload would renumber', async (t) => {
+  const { svc } = await service(t)
+  write({ ...BASE, failAfter: 7 })
+  const stopped = svc.daemon.stop()
+  t.match(await svc.reload('spec'), { ok: false, error: 'faild is stopping: not reloaded' })
+  await stopped
+  t.equal(svc.daemon.options.failAfter, 3)
+})
+
 t.test('a good reload applies the log, the hook and the daemon together', async (t) => {
   const { svc, log } = await service(t)
   const newLog = join(dir, 'good.log')
