@@ -10,6 +10,9 @@ import {
 import { batchErrorText, type IpBatch } from './ip-batch.js'
 import type { Logger } from './log.js'
 
+/** route-table.ts's RouteTableOptions (not imported: it imports this). */
+type Layout = TableLayout & { readonly dryRun: boolean }
+
 /** A warning that may recur every interval while its cause lasts (the caller sums repeats up). */
 export type Warn = (kind: string, text: string) => void
 
@@ -21,11 +24,11 @@ export interface KernelState<R> {
 
 export class KernelTables<R extends { readonly table: number }> {
   readonly #family: RouteFamily<R>
-  readonly #opt: TableLayout & { readonly dryRun: boolean }
+  readonly #opt: Layout
   readonly #log: Logger
   readonly #warn: Warn
 
-  constructor(family: RouteFamily<R>, opt: TableLayout & { readonly dryRun: boolean }, log: Logger, warn: Warn) {
+  constructor(family: RouteFamily<R>, opt: Layout, log: Logger, warn: Warn) {
     this.#family = family
     this.#opt = opt
     this.#log = log

@@ -4,12 +4,25 @@ import type { NotifyEvent } from '../../lib/core/report/change-log.js'
 import type { Route } from '../../lib/core/routes/route.js'
 import type { Route6 } from '../../lib/core/routes/route6.js'
 import { parseIPv6 } from '../../lib/core/util/ipv6.js'
-import { RouteSync } from '../../lib/daemon/route-sync.js'
+import { RouteSync, type RouteSyncDeps } from '../../lib/daemon/route-sync.js'
 import type { RouteTable } from '../../lib/host/route-table.js'
 import { capturingLogger } from '../support/capturing-logger.js'
 
+/** A RouteSync over `routes`, the rest plain (nothing planned, the clock at 0, no monitor), with `over` on top. */
+function routeSync(routes: object, over: Partial<RouteSyncDeps> = {}): RouteSync {
+  return new RouteSync({
+    log: capturingLogger().log,
+    routes: routes as RouteTable,
+    defer: (fn) => void setImmediate(fn),
+    plan: () => ({ routes: [], routes6: [], waiting: 0, why: () => '' }),
+    context: () => ({ table: 4207, thresholds: { failAfter: 3, upAfter: 3 }, label: () => 'A' }),
+    now: () => 0,
+    watched: () => false,
+    ...over,
+  })
+}
+
 function sync(watched: () => boolean) {
-  const { log } = capturingLogger()
   let now = 0
   let reads = 0
   const routes = {
@@ -19,15 +32,7 @@ function sync(watched: () => boolean) {
     },
     apply: async () => true,
   } as unknown as RouteTable
-  const s = new RouteSync({
-    log,
-    routes,
-    defer: (fn) => void setImmediate(fn),
-    plan: () => ({ routes: [], routes6: [], waiting: 0, why: () => '' }),
-    context: () => ({ table: 4207, thresholds: { failAfter: 3, upAfter: 3 }, label: () => 'A' }),
-    now: () => now,
-    watched,
-  })
+  const s = routeSync(routes, { now: () => now, watched })
   /** One kernel check at `at`, waited for. */
   const check = async (at: number) => {
     now = at
@@ -76,23 +81,22 @@ t.test('an IPv6 swap: applied, logged and told to the notify hook as add, then r
   const events: NotifyEvent[] = []
   const applied: Array<readonly Route6[]> = []
   let routes6: Route6[] = []
-  const s = new RouteSync({
-    log,
-    routes: { apply: async () => true, reconcile: async () => [] } as unknown as RouteTable,
-    routes6: () => ({
-      apply: async (r: readonly Route6[]) => {
-        applied.push(r)
-        return true
-      },
-      reconcile: async () => [],
-    }),
-    defer: (fn) => void setImmediate(fn),
-    notify: (e) => events.push(e),
-    plan: () => ({ routes: [], routes6, waiting: 0, why: () => '' }),
-    context: () => ({ table: 4207, thresholds: { failAfter: 3, upAfter: 3 }, label: () => 'A' }),
-    now: () => 0,
-    watched: () => true,
-  })
+  const s = routeSync(
+    { apply: async () => true, reconcile: async () => [] },
+    {
+      log,
+      routes6: () => ({
+        apply: async (r: readonly Route6[]) => {
+          applied.push(r)
+          return true
+        },
+        reconcile: async () => [],
+      }),
+      notify: (e) => events.push(e),
+      plan: () => ({ routes: [], routes6, waiting: 0, why: () => '' }),
+      watched: () => true,
+    },
+  )
   const replan = async () => {
     s.queue([])
     for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r))
@@ -117,22 +121,19 @@ t.test('an IPv6 swap: applied, logged and told to the notify hook as add, then r
 t.test("reconcile: the IPv6 table's differences are logged with the IPv4 ones and put right", async (t) => {
   const { log, at } = capturingLogger()
   let applies6 = 0
-  const s = new RouteSync({
-    log,
-    routes: { apply: async () => true, reconcile: async () => ['route 198.18.1.2 missing'] } as unknown as RouteTable,
-    routes6: () => ({
-      apply: async () => {
-        applies6++
-        return true
-      },
-      reconcile: async () => ['route fd00:1:a::2 missing'],
-    }),
-    defer: (fn) => void setImmediate(fn),
-    plan: () => ({ routes: [], routes6: [], waiting: 0, why: () => '' }),
-    context: () => ({ table: 4207, thresholds: { failAfter: 3, upAfter: 3 }, label: () => 'A' }),
-    now: () => 0,
-    watched: () => false,
-  })
+  const s = routeSync(
+    { apply: async () => true, reconcile: async () => ['route 198.18.1.2 missing'] },
+    {
+      log,
+      routes6: () => ({
+        apply: async () => {
+          applies6++
+          return true
+        },
+        reconcile: async () => ['route fd00:1:a::2 missing'],
+      }),
+    },
+  )
   s.reconcile()
   for (let i = 0; i < 5; i++) await new Promise((r) => setImmediate(r))
   t.same(at('warn'), [
@@ -144,7 +145,6 @@ t.test("reconcile: the IPv6 table's differences are logged with the IPv4 ones an
 t.test(
   'a reload renumbering the gateway tables is the one batch in flight: no apply or kernel check meanwhile',
   async (t) => {
-    const { log } = capturingLogger()
     const events: string[] = []
     let renumbered: () => void = () => {}
     const routes = {
@@ -167,15 +167,8 @@ t.test(
       },
     } as unknown as RouteTable
     let planned = 0
-    const s = new RouteSync({
-      log,
-      routes,
-      defer: (fn) => void setImmediate(fn),
-      plan: () => ({ routes: [{ ...ROUTE, dst: ROUTE.dst + planned++ }], routes6: [], waiting: 0, why: () => '' }),
-      context: () => ({ table: 4207, thresholds: { failAfter: 3, upAfter: 3 }, label: () => 'A' }),
-      now: () => 0,
-      watched: () => false,
-    })
+    const plan = () => ({ routes: [{ ...ROUTE, dst: ROUTE.dst + planned++ }], routes6: [], waiting: 0, why: () => '' })
+    const s = routeSync(routes, { plan })
     const turn = () => new Promise((r) => setImmediate(r))
     const regrouped = s.regroupGateways([24], 4207)
     await turn()
@@ -194,7 +187,6 @@ t.test(
 )
 
 t.test('a renumbering the kernel refuses fails the reload that asked, and stop() still resolves', async (t) => {
-  const { log } = capturingLogger()
   const routes = {
     reconcile: async () => [],
     apply: async () => true,
@@ -202,15 +194,7 @@ t.test('a renumbering the kernel refuses fails the reload that asked, and stop()
       throw new Error('cannot add ip rules: Operation not permitted')
     },
   } as unknown as RouteTable
-  const s = new RouteSync({
-    log,
-    routes,
-    defer: (fn) => void setImmediate(fn),
-    plan: () => ({ routes: [], routes6: [], waiting: 0, why: () => '' }),
-    context: () => ({ table: 4207, thresholds: { failAfter: 3, upAfter: 3 }, label: () => 'A' }),
-    now: () => 0,
-    watched: () => false,
-  })
+  const s = routeSync(routes)
   await t.rejects(s.regroupGateways([24], 4207), /Operation not permitted/)
   await t.resolves(s.stop())
 })
