@@ -44,7 +44,8 @@ function parseCommandLine(argv: readonly string[], io: Io): CommandLine | number
   }
   const configFile =
     (o.config as string | undefined) ?? (existsSync(DEFAULT_CONFIG_FILE) ? DEFAULT_CONFIG_FILE : undefined)
-  return { flags: givenFlags(cmd), configFile, check: o.check === true }
+  const defaultFile = o.config === undefined ? DEFAULT_CONFIG_FILE : undefined
+  return { flags: givenFlags(cmd), configFile, defaultFile, check: o.check === true }
 }
 
 type Prepared =

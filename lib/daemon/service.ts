@@ -19,6 +19,11 @@ import type { Prepared } from './reload.js'
 export interface Source {
   /** undefined: no file (none given, and the default is absent). */
   readonly configFile: string | undefined
+  /**
+   * With no file named, the default one (/etc/faild.json): when it was absent at start, a reload
+   * reads it once it exists (made after faild started), and from then on as if named.
+   */
+  readonly defaultFile?: string
   /** The flags given on the command line: they override the file on every reload too. */
   readonly flags: Readonly<Record<string, unknown>>
 }
@@ -49,7 +54,7 @@ export const loadMetrics = async (): Promise<MetricsClass> => (await import('./m
 export const logOptions = (o: Options): LogOptions => ({ level: o.logLevel, format: o.logFormat, file: o.logFile })
 
 export class Service {
-  readonly #source: Source
+  #source: Source
   readonly #log: Logger
   readonly daemon: Daemon
   /** faildctl events and watch: every notify event goes to them too. */
@@ -145,7 +150,8 @@ export class Service {
       log.info(`${why}: faild is stopping; not reloaded`)
       return { ok: false, error: 'faild is stopping: not reloaded' }
     }
-    const r = loadOptions(this.#source.configFile, this.#source.flags)
+    const file = this.#source.configFile ?? this.#madeSinceStart()
+    const r = loadOptions(file, this.#source.flags)
     if (!r.ok) {
       for (const e of r.errors) log.error(`${why}: ${e}`)
       log.error(`${why}: the config is not valid; the running one is kept`)
@@ -168,10 +174,19 @@ export class Service {
     reconfigureLogger(log, logOptions(o))
     this.#setNotifier(o)
     await this.daemon.commit(prepared)
+    const made = file !== this.#source.configFile
+    if (made) this.#source = { ...this.#source, configFile: file }
     const rest = prepared.pending.length ? `; changed but applied only at restart: ${prepared.pending.join(', ')}` : ''
-    const message = `${why}: config${this.#source.configFile ? ` ${this.#source.configFile}` : ''} reloaded, log reopened${rest}`
+    const named = file ? ` ${file}${made ? ' (made since faild started: read from now on)' : ''}` : ''
+    const message = `${why}: config${named} reloaded, log reopened${rest}`
     log.info(message)
     return { ok: true, message }
+  }
+
+  /** The default file, absent at start and there now; undefined otherwise. */
+  #madeSinceStart(): string | undefined {
+    const d = this.#source.defaultFile
+    return d !== undefined && existsSync(d) ? d : undefined
   }
 
   #setNotifier(o: Options): void {

@@ -105,3 +105,28 @@ t.test('a deeply nested file is refused; reloads after any failure still work', 
   t.match(r, { ok: true }, 'the next reload works')
   t.equal(svc.daemon.options.failAfter, 5)
 })
+
+t.test('with no file at start, a reload reads the default file once it exists, and from then on', async (t) => {
+  const made = join(dir, 'made-later.json')
+  rmSync(made, { force: true })
+  const flags = { lans: BASE.lans, requestor: true, interval: 0.1 }
+  const loaded = loadOptions(undefined, flags)
+  if (!loaded.ok) throw new Error(loaded.errors.join('; '))
+  const deps = { clock: new StallClock(), ip, socketFactory: new Sockets().factory, carrierWatch: () => carrier }
+  const log = makeLogger({ level: 'info', silent: true })
+  const svc = new Service(loaded.options, { configFile: undefined, defaultFile: made, flags }, log, deps)
+  await svc.daemon.start()
+  t.teardown(() => svc.daemon.stop())
+  t.match(await svc.reload('spec'), { ok: true, message: 'spec: config reloaded, log reopened' }, 'no file yet')
+  writeFileSync(made, JSON.stringify({ failAfter: 7 }))
+  t.match(await svc.reload('spec'), {
+    ok: true,
+    message: `spec: config ${made} (made since faild started: read from now on) reloaded, log reopened`,
+  })
+  t.equal(svc.daemon.options.failAfter, 7, 'its settings applied')
+  writeFileSync(made, '{')
+  t.match(await svc.reload('spec'), { ok: false, error: /not valid JSON/ }, 'read as if named: a bad one is refused')
+  rmSync(made)
+  t.match(await svc.reload('spec'), { ok: false, error: /cannot read it/ }, 'and so is its removal')
+  t.equal(svc.daemon.options.failAfter, 7, 'the running config kept')
+})
