@@ -105,6 +105,7 @@ export class PacketIn {
     if (msg.kind === 'ack' && msg.to !== this.#deps.nodeId)
       return drops.count('not-for-us', lan, () => `from ${from()}`)
     const bucket = this.#bucket(src, msg)
+    if (r.packet.version === 2 && bucket !== REPLAYS) this.#deps.versions.heard(r.packet)
     if (!limiter.allow(bucket, now)) return drops.count('rate-limited', lan, () => `from ${from()}`)
     this.accepted++
     if (this.#trace) {

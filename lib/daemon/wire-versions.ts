@@ -26,17 +26,23 @@ export class WireVersions {
     this.#forgetMs = forgetMs
   }
 
-  /** Note a decoded packet on `lan`; true if it is a v1 copy of a v2 sender, to be ignored. */
-  copy(now: number, lan: number, p: Packet): boolean {
-    if (p.version === 2) {
-      const key = mapKey(p.from)
-      if (this.#v2.size >= MAX_SENDERS && !this.#v2.has(key)) {
-        this.#v2.clear()
-        this.clears++
-      }
-      this.#v2.set(key, p.boot)
-      return false
+  /**
+   * A v2 packet let in, not as a replay: its sender's v1 copies of this boot are ignored from now
+   * on. A replay of an earlier run must not set the record back, or the sender's v1 copies would
+   * pass for a v1 host's until its next packet that is not a routine INQ.
+   */
+  heard(p: Packet): void {
+    const key = mapKey(p.from)
+    if (this.#v2.size >= MAX_SENDERS && !this.#v2.has(key)) {
+      this.#v2.clear()
+      this.clears++
     }
+    this.#v2.set(key, p.boot)
+  }
+
+  /** A decoded packet on `lan`: true if it is a v1 copy of a v2 sender, to be ignored; a v1 one else marks a v1 host there. */
+  copy(now: number, lan: number, p: Packet): boolean {
+    if (p.version === 2) return false
     if (this.#v2.get(mapKey(p.from)) === p.boot) {
       this.copies++
       return true

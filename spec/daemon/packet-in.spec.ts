@@ -167,3 +167,31 @@ t.test("either wire version, in this host's LAN order; v1 copies of a v2 sender 
   packets.receive(3, 0, stranger.addresses[0]!, encodeV2(fromV1(inqFrom(stranger, { seq: 1 }))))
   t.equal(drops.counts.get('unpaired-lan'), 1, 'a sending LAN in none of our subnets is dropped')
 })
+
+t.test(
+  "with a key, a replay of a v2 sender's earlier run does not make its v1 copies pass for a v1 host",
+  async (t) => {
+    const { packets, accepted, versions } = ingress([KEY])
+    const src = PEER.addresses[0]!
+    const v2 = (boot: number, seq: number) => encodeV2(fromV1(inqFrom({ ...PEER, boot }, { seq })), KEY)
+    const v1 = (boot: number, seq: number) => encode(inqFrom({ ...PEER, boot }, { seq }), KEY)
+    const captured = v2(10, 7) // on the LAN before the peer restarted
+    packets.receive(0, 0, src, captured)
+    packets.receive(1, 0, src, v2(11, 1))
+    packets.receive(2, 0, src, v1(11, 1))
+    t.equal(versions.copies, 1, 'the v1 copy of its new run is ignored')
+    packets.receive(3, 0, src, captured)
+    packets.receive(4, 0, src, v1(11, 2))
+    t.equal(versions.copies, 2, 'and still is after the replay')
+    t.notOk(versions.v1Heard(0, 5), 'no v1 host heard')
+    t.same(
+      accepted.map((m) => [m.boot, m.seq, m.version]),
+      [
+        [10, 7, 2],
+        [11, 1, 2],
+        [10, 7, 2],
+      ],
+      'the replay goes on to the engine (which drops an earlier run), the copies do not',
+    )
+  },
+)
