@@ -45,10 +45,18 @@ export interface Subscription {
   close(): void
 }
 
-/** Subscribe to faild's events: `onEvent` gets each one, parsed; rejects if faild refuses. */
-export function subscribe(socket: string, onEvent: (e: Record<string, unknown>) => void): Promise<Subscription> {
+/** Subscribe to faild's events: `onEvent` gets each one, parsed; rejects if faild refuses, closes or is silent first. */
+export function subscribe(
+  socket: string,
+  onEvent: (e: Record<string, unknown>) => void,
+  timeoutMs = REPLY_TIMEOUT_MS,
+): Promise<Subscription> {
   return new Promise((resolve, reject) => {
     const sock = connect(socket)
+    const timer = setTimeout(() => {
+      sock.destroy()
+      reject(new Error(`faild at ${socket} did not answer within ${timeoutMs / 1000}s`))
+    }, timeoutMs)
     let buf = ''
     let subscribed = false
     let closing = false
@@ -71,6 +79,7 @@ export function subscribe(socket: string, onEvent: (e: Record<string, unknown>) 
           continue
         }
         if (!subscribed) {
+          clearTimeout(timer)
           if (v.ok !== true) return reject(new Error(String(v.error ?? 'faild refused the subscription')))
           subscribed = true
           const close = () => {
@@ -86,6 +95,11 @@ export function subscribe(socket: string, onEvent: (e: Record<string, unknown>) 
       if (!subscribed) reject(new Error(`cannot talk to faild at ${socket}: ${err.message}`))
       why ??= err.message
     })
-    sock.on('close', () => finish(closing ? undefined : (why ?? 'faild closed the stream (it stopped)')))
+    sock.on('close', () => {
+      clearTimeout(timer)
+      // Settled already if it answered or failed; else faild closed before it answered (at its limit, or stopping).
+      reject(new Error(`faild at ${socket} closed the connection before it answered`))
+      finish(closing ? undefined : (why ?? 'faild closed the stream (it stopped)'))
+    })
   })
 }

@@ -2,6 +2,7 @@
 import { lstatSync, mkdirSync, unlinkSync } from 'node:fs'
 import { createServer, type Server, type Socket } from 'node:net'
 import { dirname } from 'node:path'
+import { endConnection } from './ending.js'
 import { parseRequest, type Reply, type Request } from './protocol.js'
 import { MAX_SUBSCRIBERS, type Subscribers } from './subscribers.js'
 
@@ -9,8 +10,10 @@ export type Handler = (req: Request) => Reply | Promise<Reply>
 
 /** A request line longer than this is refused; no command needs more. */
 const MAX_REQUEST_BYTES = 4096
-/** A client that sends no full line within this is dropped. */
-const IDLE_MS = 5000
+/** A client that sends no full line within this (a deadline, not idleness: no trickling) is dropped. */
+const LINE_MS = 5000
+/** A request still unanswered after this is dropped (faildctl gave up after 5 s). */
+const ANSWER_MS = 60_000
 const MAX_CLIENTS = 16
 
 export class ControlServer {
@@ -18,6 +21,8 @@ export class ControlServer {
   readonly #handler: Handler
   readonly #subscribers: Subscribers | undefined
   #server: Server | undefined
+  /** Every open connection, to end at stop. BOUNDED: MAX_CLIENTS. */
+  readonly #open = new Set<Socket>()
 
   /** `subscribers`: where an events request's connection goes (none: events are refused). */
   constructor(path: string, handler: Handler, subscribers?: Subscribers) {
@@ -35,7 +40,8 @@ export class ControlServer {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err
     }
-    const server = createServer((sock) => this.#serve(sock))
+    // Half-open allowed: a client that sends its request and then EOF (`socat`, `nc -N`) still gets the answer.
+    const server = createServer({ allowHalfOpen: true }, (sock) => this.#serve(sock))
     server.maxConnections = MAX_CLIENTS
     const umask = process.umask(0o177)
     try {
@@ -56,7 +62,10 @@ export class ControlServer {
     if (!s) return
     this.#server = undefined
     this.#subscribers?.close()
-    await new Promise<void>((resolve) => s.close(() => resolve()))
+    const closed = new Promise<void>((resolve) => s.close(() => resolve()))
+    // A request in flight loses its answer: faild is going.
+    for (const sock of this.#open) endConnection(sock)
+    await closed
     try {
       unlinkSync(this.#path)
     } catch {
@@ -65,22 +74,29 @@ export class ControlServer {
   }
 
   #serve(sock: Socket): void {
+    this.#open.add(sock)
+    sock.once('close', () => this.#open.delete(sock))
     let buf = ''
+    let timer = setTimeout(() => sock.destroy(), LINE_MS)
+    sock.once('close', () => clearTimeout(timer))
     sock.setEncoding('utf8')
-    sock.setTimeout(IDLE_MS, () => sock.destroy())
     sock.on('error', () => sock.destroy())
+    // EOF before a full line: nothing to answer. (A request in flight is answered; a subscriber's is in Subscribers.)
+    const early = () => endConnection(sock)
+    sock.once('end', early)
     sock.on('data', (d: string) => {
       buf += d
       const nl = buf.indexOf('\n')
-      if (nl < 0) {
-        if (buf.length > MAX_REQUEST_BYTES)
-          this.#reply(sock, { ok: false, error: `request over ${MAX_REQUEST_BYTES} bytes` })
-        return
-      }
+      if (nl < 0 && buf.length <= MAX_REQUEST_BYTES) return
       sock.removeAllListeners('data')
+      sock.off('end', early)
+      clearTimeout(timer)
+      if (nl < 0 || nl > MAX_REQUEST_BYTES)
+        return this.#reply(sock, { ok: false, error: `request over ${MAX_REQUEST_BYTES} bytes` })
       const req = parseRequest(buf.slice(0, nl))
       if (typeof req === 'string') return this.#reply(sock, { ok: false, error: req })
       if (req.command === 'events') return this.#subscribe(sock)
+      timer = setTimeout(() => sock.destroy(), ANSWER_MS)
       Promise.resolve()
         .then(() => this.#handler(req))
         .then(
@@ -95,11 +111,10 @@ export class ControlServer {
     if (!this.#subscribers?.add(sock)) {
       return this.#reply(sock, { ok: false, error: `too many event subscribers (${MAX_SUBSCRIBERS})` })
     }
-    sock.setTimeout(0) // a subscriber may wait for hours between changes
     sock.write(`${JSON.stringify({ ok: true, message: 'subscribed' })}\n`)
   }
 
   #reply(sock: Socket, r: Reply): void {
-    sock.end(`${JSON.stringify(r)}\n`)
+    endConnection(sock, `${JSON.stringify(r)}\n`)
   }
 }

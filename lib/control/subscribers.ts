@@ -3,6 +3,7 @@
 // A subscriber that reads too slowly is let go rather than buffered for: its socket's queue is
 // bounded, and when it is full the subscriber gets a last line saying so and is closed.
 import type { Socket } from 'node:net'
+import { endConnection } from './ending.js'
 
 /** At most this many subscribers at once (the server takes 16 connections in all). */
 export const MAX_SUBSCRIBERS = 8
@@ -22,6 +23,11 @@ export class Subscribers {
     if (this.#socks.size >= MAX_SUBSCRIBERS) return false
     this.#socks.add(sock)
     sock.once('close', () => this.#socks.delete(sock))
+    // The client closed its side (faildctl events ended): so does faild.
+    sock.once('end', () => {
+      this.#socks.delete(sock)
+      endConnection(sock)
+    })
     return true
   }
 
@@ -32,7 +38,8 @@ export class Subscribers {
     for (const sock of this.#socks) {
       if (sock.writableLength > MAX_QUEUED_BYTES) {
         this.#socks.delete(sock)
-        sock.end(`${JSON.stringify({ ok: false, error: 'events came faster than they were read: subscribe again' })}\n`)
+        const error = 'events came faster than they were read: subscribe again'
+        endConnection(sock, `${JSON.stringify({ ok: false, error })}\n`)
         continue
       }
       sock.write(line)
@@ -41,7 +48,7 @@ export class Subscribers {
 
   /** faild stops: every subscriber's stream ends. */
   close(): void {
-    for (const sock of this.#socks) sock.end()
+    for (const sock of this.#socks) endConnection(sock)
     this.#socks.clear()
   }
 }

@@ -1,11 +1,12 @@
 // The control socket of lib/control.ts and faildctl of lib/faildctl.ts, over a real Unix socket.
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
-import { connect } from 'node:net'
+import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
 import { ctl } from '../../lib/cli/faildctl.js'
 import { subscribe } from '../../lib/control/client.js'
+import { CLOSE_GRACE_MS } from '../../lib/control/ending.js'
 import { parseRequest, type Request } from '../../lib/control/protocol.js'
 import { ControlServer } from '../../lib/control/server.js'
 import { MAX_SUBSCRIBERS, Subscribers } from '../../lib/control/subscribers.js'
@@ -197,7 +198,93 @@ t.test(
   },
 )
 
-async function until(ok: () => boolean): Promise<void> {
-  for (let i = 0; i < 200 && !ok(); i++) await new Promise((r) => setTimeout(r, 5))
+async function until(ok: () => boolean, ms = 1000): Promise<void> {
+  for (let i = 0; i < ms / 5 && !ok(); i++) await new Promise((r) => setTimeout(r, 5))
   if (!ok()) throw new Error('timed out')
 }
+
+t.test('subscribers that stop reading never hold up the stop', async (t) => {
+  const path = join(dir, 'stuck.sock')
+  const subs = new Subscribers()
+  const server = new ControlServer(path, () => ({ ok: true }), subs)
+  await server.start()
+  // Suspended with Ctrl-Z: they neither read nor close.
+  const stuck = [connect(path), connect(path)]
+  for (const s of stuck) {
+    s.write('{"command":"events"}\n')
+    s.pause()
+  }
+  await until(() => subs.count === 2)
+  const big = { event: 'route', route: 'x'.repeat(60_000) }
+  for (let i = 0; i < 200 && subs.count > 1; i++) subs.publish(big)
+  t.equal(subs.count, 0, 'both let go once far behind')
+  const late = connect(path)
+  late.write('{"command":"events"}\n')
+  late.pause()
+  await until(() => subs.count === 1)
+  const started = Date.now()
+  const bound = new Promise((r) => setTimeout(() => r('still waiting'), CLOSE_GRACE_MS + 3000))
+  t.equal(await Promise.race([server.stop().then(() => 'stopped'), bound]), 'stopped')
+  t.ok(Date.now() - started < CLOSE_GRACE_MS + 1000, 'within the grace')
+  for (const s of [...stuck, late]) s.destroy()
+})
+
+t.test('a client that sends its request and then EOF still gets the answer', async (t) => {
+  const path = join(dir, 'half.sock')
+  const server = new ControlServer(path, async () => {
+    await new Promise((r) => setTimeout(r, 50)) // a reload takes a while
+    return { ok: true, message: 'reloaded' }
+  })
+  await server.start()
+  t.teardown(() => server.stop())
+  const reply = await new Promise<string>((resolve) => {
+    const c = connect(path)
+    let buf = ''
+    c.on('data', (d) => (buf += d))
+    c.on('close', () => resolve(buf))
+    c.end('{"command":"reload"}\n') // as `socat` or `nc -N` do
+  })
+  t.same(JSON.parse(reply), { ok: true, message: 'reloaded' })
+})
+
+t.test('a request refused for its size is not run when its newline comes later', async (t) => {
+  const path = join(dir, 'big.sock')
+  const asked: Request[] = []
+  const server = new ControlServer(path, (req) => {
+    asked.push(req)
+    return { ok: true }
+  })
+  await server.start()
+  t.teardown(() => server.stop())
+  const reply = await new Promise<string>((resolve) => {
+    // It goes on writing after faild's answer (half-open, as a raw socket may).
+    const c = connect({ path, allowHalfOpen: true })
+    let buf = ''
+    c.on('data', (d) => (buf += d))
+    c.on('close', () => resolve(buf))
+    c.on('error', () => {})
+    c.write(`{"command":"offline","lan":"A","pad":"${'x'.repeat(5000)}`)
+    c.on('end', () => c.end('"}\n'))
+  })
+  t.match(JSON.parse(reply), { ok: false, error: /request over 4096 bytes/ })
+  await new Promise((r) => setTimeout(r, 50))
+  t.same(asked, [], 'never run')
+})
+
+t.test('faildctl events: a faild that closes or stays silent before it answers is said, not waited on', async (t) => {
+  const closing = join(dir, 'closing.sock')
+  const silent = join(dir, 'silent.sock')
+  const servers = [createServer((s) => s.end()), createServer(() => {})]
+  await Promise.all([closing, silent].map((p, i) => new Promise<void>((r) => servers[i]!.listen(p, r))))
+  t.teardown(() => {
+    for (const s of servers) s.close()
+  })
+  await t.rejects(
+    subscribe(closing, () => {}),
+    /closed the connection before it answered/,
+  )
+  await t.rejects(
+    subscribe(silent, () => {}, 200),
+    /did not answer within 0\.2s/,
+  )
+})
