@@ -17,6 +17,7 @@ import { systemClock } from '../host/clock.js'
 import { systemIp } from '../host/ip-runner.js'
 import { closeLogger, type Logger, makeLogger } from '../host/log.js'
 import { MetricsServer } from '../host/metrics-server.js'
+import { offlineFile, offlineFileOf } from '../host/offline-file.js'
 import { acquirePidFile, releasePidFile } from '../host/pid-file.js'
 import { systemdNotify, takeSystemdEnv } from '../host/sd-notify.js'
 import { buildCommand, givenFlags } from './faild-command.js'
@@ -113,7 +114,8 @@ export async function main(
   const log = makeLogger(logOptions(opt))
   const boot = () => bootId(opt.stateDir, log)
   const systemd = systemdSession(log, () => statusLine(svc.daemon.status()))
-  const deps = { clock: systemClock, ip: systemIp, version: version(), boot, observer: systemd?.observer }
+  const offline = offlineFile(offlineFileOf(opt.pidFile))
+  const deps = { clock: systemClock, ip: systemIp, version: version(), boot, observer: systemd?.observer, offline }
   const svc: Service = new Service(opt, p.cl, log, deps, opt.metrics && (await loadMetrics()))
   const control = new ControlServer(opt.controlSocket, (req) => svc.handle(req), svc.events)
   const metrics = svc.metrics && new MetricsServer(svc.metrics)

@@ -103,6 +103,7 @@ export class Daemon {
     logStart(this.#deps.log, o, p.lans, p.engine.config.nodeId, this.#keys.length > 0)
     p.scheduler.start(o.requestor)
     p.probes.start(targetConfig(o))
+    p.operator.restoreOffline()
     // After the first INQ is due: at start no peer is known yet, so no carrier event can move a route.
     await p.carrier.start((iface, up) => this.#onCarrier(iface, up), {
       kernel: () => p.sync.kernelChanged(),
@@ -210,6 +211,9 @@ export class Daemon {
 
   /** faildctl offline/online: take a LAN out of service, or put it back. Returns what happened. */
   setOffline(name: string, offline: boolean): { ok: boolean; message: string } {
+    // Its peers would be told nothing: stop() has ended what carries out the change.
+    if (this.#stopped)
+      return { ok: false, message: `faild is stopping: LAN ${name} not taken ${offline ? 'off' : 'on'}line` }
     return this.#parts!.operator.setOffline(name, offline)
   }
 

@@ -4,6 +4,7 @@ import type { Clock } from '../host/clock.js'
 import type { IpRunner } from '../host/ip-runner.js'
 import type { Logger } from '../host/log.js'
 import type { NotifyEvent } from '../host/notify.js'
+import type { OfflineStore } from '../host/offline-file.js'
 import type { SocketFactory } from '../host/udp-socket.js'
 import type { DaemonObserver } from './observer.js'
 import type { Defer } from './scheduler.js'
@@ -29,4 +30,6 @@ export interface DaemonDeps {
   readonly socketDrops?: (port: number) => number
   /** Told of plans, route batches and flap holds (metrics, systemd status); never per packet. */
   readonly observer?: DaemonObserver
+  /** Where the LANs taken offline are kept across a restart (host/offline-file.ts); none: in memory. */
+  readonly offline?: OfflineStore
 }

@@ -12,6 +12,7 @@ import { describeRoute, type Route } from '../core/routes/route.js'
 import { describeRoute6, type Route6, route6Key, sameRoute6 } from '../core/routes/route6.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
 import type { Logger } from '../host/log.js'
+import type { OfflineStore } from '../host/offline-file.js'
 import type { Drops } from './drops.js'
 import type { Wanted } from './route-sync.js'
 
@@ -34,6 +35,8 @@ export interface OperatorDeps {
   readonly plan: (view: EngineView) => Wanted
   /** The routes faild wants now. */
   readonly target: () => readonly Route[]
+  /** Where the LANs offline are kept across a restart; none: in memory only. */
+  readonly offline?: OfflineStore
 }
 
 export class Operator {
@@ -65,7 +68,48 @@ export class Operator {
       : `${it} back online: its paths that stayed healthy carry traffic again`
     log.info(message) // the operator's doing, not a fault
     this.#deps.run(engine.setOffline(this.#deps.now(), lan.index, offline))
-    return { ok: true, message }
+    const unkept = this.#keep()
+    return { ok: true, message: unkept ? `${message}; ${unkept}` : message }
+  }
+
+  /** Write down the LANs offline now; what went wrong, if it could not be kept. */
+  #keep(): string | undefined {
+    const { offline, engine, lans, log } = this.#deps
+    if (!offline) return undefined
+    const off = engine.view().lans.flatMap((l, i) => (l.offline && lans[i] ? [lans[i].iface] : []))
+    try {
+      offline.write(off)
+      return undefined
+    } catch (err) {
+      const why = `not kept for a restart (${(err as Error).message}): a restart puts every LAN online`
+      log.warn(why)
+      return why
+    }
+  }
+
+  /** At start: the LANs faildctl left offline before this start stay offline. */
+  restoreOffline(): void {
+    const { offline, engine, lans, log } = this.#deps
+    let kept: string[]
+    try {
+      kept = offline?.read() ?? []
+    } catch (err) {
+      log.warn(`LANs taken offline before this start: cannot read them (${(err as Error).message}); none is`)
+      return
+    }
+    for (const name of kept) {
+      const lan = lans.find((l) => l.iface === name)
+      if (!lan) {
+        log.warn(`LAN ${name} was offline before this start and is no LAN now: forgotten`)
+        continue
+      }
+      log.warn(
+        `LAN ${lan.label} (${lan.iface}) stays offline, as faildctl left it before this start: ` +
+          `every path on it is down for routing; 'faildctl online ${lan.label}' puts it back`,
+      )
+      this.#deps.run(engine.setOffline(this.#deps.now(), lan.index, true))
+    }
+    if (kept.some((name) => !lans.some((l) => l.iface === name))) this.#keep()
   }
 
   /**

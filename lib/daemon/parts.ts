@@ -233,6 +233,7 @@ export function buildParts(
     run: (fx) => hooks.run(fx),
     plan: (view) => hooks.plan(view),
     target: () => sync.target,
+    ...(deps.offline ? { offline: deps.offline } : {}),
   })
   const interfaces = new Interfaces({
     ip,

@@ -9,7 +9,7 @@ import { parseIPv4 } from '../../lib/core/util/ipv4.js'
 import { encode } from '../../lib/core/wire/codec.js'
 import type { Message } from '../../lib/core/wire/message.js'
 import { decodePacket, toV1 } from '../../lib/core/wire/v1-bridge.js'
-import { Daemon } from '../../lib/daemon/daemon.js'
+import { Daemon, type DaemonDeps } from '../../lib/daemon/daemon.js'
 import type { CarrierWatch } from '../../lib/host/carrier-watch.js'
 import type { Clock, Timer } from '../../lib/host/clock.js'
 import type { IpResult, IpRunner } from '../../lib/host/ip-runner.js'
@@ -99,15 +99,18 @@ export const PEER = [parseIPv4('198.18.1.2')!, parseIPv4('198.18.2.2')!]
 export const ack = (inq: Message, lan: number): Message =>
   ackFrom({ from: PEER[0]!, addresses: PEER, boot: 7 }, inq.from, { lan, seq: inq.seq })
 
-/** A started daemon with `argv`'s options; its log lines are captured as "level: message". */
-export async function oneHost(argv: readonly string[], opt: Partial<Options> = {}) {
+/** A started daemon with `argv`'s options (and `more` deps); its log lines are captured as "level: message". */
+export async function oneHost(argv: readonly string[], opt: Partial<Options> = {}, more: Partial<DaemonDeps> = {}) {
   const clock = new StallClock()
   const sockets = new Sockets()
   const lines: string[] = []
   const log: Logger = makeLogger({ level: 'debug', silent: true })
   log.on('data', (info: { level: string; message: string }) => lines.push(`${info.level}: ${info.message}`))
   const options = { ...(parseArgs(argv) as Options), ...opt }
-  const daemon = new Daemon(options, { clock, log, ip, socketFactory: sockets.factory, carrierWatch: () => carrier })
+  const daemon = new Daemon(options, {
+    ...{ clock, log, ip, socketFactory: sockets.factory, carrierWatch: () => carrier },
+    ...more,
+  })
   await daemon.start()
   await turns(5) // the first INQs go out once the sockets are drained
   /** ACK the latest INQ on every LAN, as the peer would. */

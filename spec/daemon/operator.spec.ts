@@ -27,6 +27,55 @@ t.test("faildctl offline and online are logged at info: an operator's drain is n
   t.match(daemon.setOffline('C', true), { ok: false, message: "no LAN 'C': LANs are A (etha), B (ethb)" })
 })
 
+t.test('a LAN taken offline stays offline across a restart of faild, until faildctl online', async (t) => {
+  let kept: string[] = []
+  const offline = { read: () => kept, write: (ifaces: readonly string[]) => void (kept = [...ifaces]) }
+  const first = await oneHost(['-r', '-t', '0.1'], {}, { offline })
+  first.daemon.setOffline('B', true)
+  t.same(kept, ['ethb'], 'written down when taken offline')
+  await first.daemon.stop()
+  t.match(first.daemon.setOffline('A', true), { ok: false, message: 'faild is stopping: LAN A not taken offline' })
+  t.same(kept, ['ethb'], 'nothing taken offline during the stop')
+  const second = await oneHost(['-r', '-t', '0.1'], {}, { offline })
+  t.teardown(() => second.daemon.stop())
+  t.same(
+    second.daemon.status().lans.map((l) => l.state === 'offline'),
+    [false, true],
+    'LAN B starts offline',
+  )
+  t.match(second.lines.join('\n'), /warn: LAN B \(ethb\) stays offline, as faildctl left it before this start/)
+  second.daemon.setOffline('B', false)
+  t.same(kept, [], 'online: forgotten')
+})
+
+t.test(
+  'a LAN kept offline that is no LAN now, or a list that cannot be kept, is said and changes nothing else',
+  async (t) => {
+    let kept = ['eth9', 'etha']
+    const offline = {
+      read: () => kept,
+      write: (ifaces: readonly string[]) => {
+        if (ifaces.includes('ethb')) throw new Error('EROFS: read-only file system')
+        kept = [...ifaces]
+      },
+    }
+    const { daemon, lines } = await oneHost(['-r', '-t', '0.1'], {}, { offline })
+    t.teardown(() => daemon.stop())
+    t.match(lines.join('\n'), /warn: LAN eth9 was offline before this start and is no LAN now: forgotten/)
+    t.same(kept, ['etha'], 'the list keeps the LANs there are')
+    t.match(daemon.setOffline('B', true), {
+      ok: true,
+      message:
+        /taken offline.*; not kept for a restart \(EROFS: read-only file system\): a restart puts every LAN online$/,
+    })
+    t.same(
+      daemon.status().lans.map((l) => l.state === 'offline'),
+      [true, true],
+      'offline all the same',
+    )
+  },
+)
+
 // what-if, planned by the daemon's own wanted() from a view of one dual-stack peer, both paths up.
 const ip4 = (s: string) => parseIPv4(s)!
 const ip6 = (s: string) => parseIPv6(s)!
