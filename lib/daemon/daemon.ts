@@ -227,6 +227,11 @@ export class Daemon {
     return this.#parts!.operator.matrix()
   }
 
+  /** By LAN: its carrier is lost (cheap: for the metrics of a plan being applied). */
+  carrierLost(): boolean[] {
+    return this.#parts?.engine.lanViews().map((l) => !l.carrier) ?? []
+  }
+
   /** Everything `faildctl status` shows. */
   status(): StatusReport {
     return this.#parts!.operator.status()

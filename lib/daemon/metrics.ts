@@ -7,6 +7,8 @@ import type { DaemonObserver } from './observer.js'
 export interface MetricsSource extends StateSource {
   /** faild's host-route table (for telling failovers from gateway moves). */
   readonly table: () => number
+  /** By LAN: its carrier is lost. Asked while a plan is applied: O(LANs), never a whole status. */
+  readonly carrierLost: () => readonly boolean[]
 }
 
 /** Coarser than prom-client's 10 ms: the event-loop delay sampler runs only while --metrics is on, but then always. */
@@ -21,7 +23,7 @@ export class Metrics {
 
   constructor(source: MetricsSource, processMetrics = true) {
     // Looked up once per plan, and only when a route moved for a path with nothing else to explain it.
-    const carrierLost = () => source.status()?.lans.map((l) => !l.carrier) ?? []
+    const { carrierLost } = source
     const lanLabels = () => source.status()?.lans.map((l) => l.label)
     this.observer = new ChangeMetrics(this.registry, { table: source.table, carrierLost, lanLabels })
     this.#begin = stateMetrics(this.registry, source)

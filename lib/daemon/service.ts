@@ -94,6 +94,7 @@ export class Service {
       status: () => (this.daemon.lans.length > 0 ? this.daemon.status() : undefined),
       notify: () => this.notifyTally(),
       table: () => this.daemon.options.table,
+      carrierLost: () => this.daemon.carrierLost(),
     })
   }
 

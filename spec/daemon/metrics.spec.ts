@@ -109,7 +109,8 @@ function status(carrierB = true): StatusReport {
 
 function metrics(s: StatusReport | undefined) {
   let tally: NotifyTally = { runs: 4, failures: 1, dropped: 2 }
-  const m = new Metrics({ status: () => s, notify: () => tally, table: () => 4207 }, false)
+  const carrierLost = () => s?.lans.map((l) => !l.carrier) ?? []
+  const m = new Metrics({ status: () => s, notify: () => tally, table: () => 4207, carrierLost }, false)
   const scrape = async () => parsePromText(await m.text())
   return { m, scrape, setTally: (n: NotifyTally) => (tally = n) }
 }
@@ -211,6 +212,22 @@ t.test('ACK round trips fill a histogram per LAN; none before the daemon has LAN
   t.equal(sampleValue(f, 'faild_rtt_seconds_count', { lan: 'B' }), 1)
 })
 
+t.test('a plan being applied asks only for carrier, never for a whole status', async (t) => {
+  let statuses = 0
+  const m = new Metrics(
+    {
+      status: () => (statuses++, status(false)),
+      notify: () => ({ runs: 0, failures: 0, dropped: 0 }),
+      table: () => 4207,
+      carrierLost: () => [false, true],
+    },
+    false,
+  )
+  m.observer.planned?.([down(1, { address: PEER_B })], [], [hostRoute(PEER_B, PEER_A)])
+  t.equal(statuses, 0, 'no status built (routes x peers, before the batch went to the kernel)')
+  t.equal(sampleValue(parsePromText(await m.text()), 'faild_failovers_total', { reason: 'carrier-lost' }), 1)
+})
+
 t.test('the reason of a failover: what holds the path down, else carrier, else misses', async (t) => {
   const carrierLost = metrics(status(false))
   carrierLost.m.observer.planned?.([down(1, { address: PEER_B })], [], [hostRoute(PEER_B, PEER_A)])
@@ -235,6 +252,7 @@ t.test('process metrics, under their standard names', async (t) => {
     status: () => undefined,
     notify: () => ({ runs: 0, failures: 0, dropped: 0 }),
     table: () => 1,
+    carrierLost: () => [],
   })
   const f = parsePromText(await m.text())
   t.ok(f.has('process_cpu_seconds_total'))
@@ -261,6 +279,7 @@ t.test('the Grafana dashboard (examples/grafana/faild.json) asks only for metric
     status: () => status(),
     notify: () => ({ runs: 0, failures: 0, dropped: 0 }),
     table: () => 1,
+    carrierLost: () => [],
   })
   const f = parsePromText(await m.text())
   const series = new Set([...f.values()].flatMap((x) => x.samples.map((s) => s.name)))

@@ -20,7 +20,7 @@ import { type ReceiveParts, receive } from './receive.js'
 import { type Routine, routineOf, take, takes } from './routine.js'
 import { tick } from './tick.js'
 import type { OwnIPv6 } from './trust6.js'
-import type { EngineView } from './view.js'
+import type { EngineView, LanView } from './view.js'
 
 export type { EngineConfig, Tunables } from './config.js'
 export type { DropReason, Effect } from './effects.js'
@@ -204,11 +204,7 @@ export class Engine {
       requestor: cfg.requestor,
       intervalMs: cfg.intervalMs,
       thresholds: { failAfter: cfg.failAfter, upAfter: cfg.upAfter },
-      lans: cfg.addresses.map((_, lan) => ({
-        carrier: !this.#lans.carrierLost(lan),
-        offline: this.#lans.offline(lan),
-        srttMs: this.#rounds.srtt(lan),
-      })),
+      lans: this.lanViews(),
       peers: [...this.#peers].map((p) => ({
         id: p.id,
         intervalMs: p.intervalMs,
@@ -218,6 +214,15 @@ export class Engine {
         paths: p.lans.map((pl, lan) => pathView(pl, this.#paths.verdict(pl, lan))),
       })),
     }
+  }
+
+  /** This host's LANs as view() has them, without the peers: O(LANs). */
+  lanViews(): LanView[] {
+    return this.#cfg.addresses.map((_, lan) => ({
+      carrier: !this.#lans.carrierLost(lan),
+      offline: this.#lans.offline(lan),
+      srttMs: this.#rounds.srtt(lan),
+    }))
   }
 
   /** Tell every peer at once that this host's out-of-service mask changed. */

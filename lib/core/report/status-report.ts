@@ -39,21 +39,51 @@ function pathWhy(s: StatusInput, peer: PeerView, lan: number): string {
   return `peer ${formatIPv4(peer.id)} down on LAN ${lanName(s.lans, lan)} (${why})`
 }
 
+interface At {
+  readonly peer: PeerView
+  readonly lan: number
+}
+
+/** Every peer's path and service address by its address: the first peer's, as the view lists them. */
+interface Addresses {
+  readonly paths: Map<number, At>
+  readonly paths6: Map<string, At>
+  readonly services: Map<number, At>
+}
+
+/**
+ * Built once per view: a status asks routeWhy of every route, and a scan of every peer for each
+ * cost routes x peers (a million steps with 1000 peers down on a LAN, for each faildctl watch frame).
+ */
+const indexed = new WeakMap<EngineView, Addresses>()
+
+function addressesOf(view: EngineView): Addresses {
+  let at = indexed.get(view)
+  if (at) return at
+  at = { paths: new Map(), paths6: new Map(), services: new Map() }
+  for (const peer of view.peers) {
+    peer.paths.forEach((x, lan) => {
+      if (!at.paths.has(x.address)) at.paths.set(x.address, { peer, lan })
+      const v6 = x.ipv6 && formatIPv6(x.ipv6)
+      if (v6 && !at.paths6.has(v6)) at.paths6.set(v6, { peer, lan })
+    })
+    for (const h of peer.services) if (!at.services.has(h.address)) at.services.set(h.address, { peer, lan: h.lan })
+  }
+  indexed.set(view, at)
+  return at
+}
+
 /** Why faild installed route `r`, for logs and faildctl status. */
 export function routeWhy(s: StatusInput, r: Route): string {
   const { view, lans } = s
   if (r.table === s.table && r.len === 32) {
-    for (const peer of view.peers) {
-      const lan = peer.paths.findIndex((x) => x.address === r.dst)
-      if (lan >= 0) return pathWhy(s, peer, lan)
-    }
-    for (const peer of view.peers) {
-      const held = peer.services.find((x) => x.address === r.dst)
-      if (!held) continue
-      const where = `service address of peer ${formatIPv4(peer.id)}, held on LAN ${lanName(lans, held.lan)}`
-      return r.via === 0 ? where : `${where}, down there`
-    }
-    return 'peer path down'
+    const at = addressesOf(view)
+    const path = at.paths.get(r.dst)
+    if (path) return pathWhy(s, path.peer, path.lan)
+    const held = at.services.get(r.dst)
+    if (!held) return 'peer path down'
+    const where = `service address of peer ${formatIPv4(held.peer.id)}, held on LAN ${lanName(lans, held.lan)}`
+    return r.via === 0 ? where : `${where}, down there`
   }
   const g = s.gateways.find((x) => x.dst === r.dst && x.len === r.len)
   const skipped =
@@ -72,11 +102,8 @@ export function routeWhy(s: StatusInput, r: Route): string {
 /** Why faild installed IPv6 route `r`: the peer path whose IPv6 address it moves, or its gateways' states. */
 export function routeWhy6(s: StatusInput, r: Route6): string {
   if (r.table !== s.table || r.len !== 128) return gatewayWhy6(s, r)
-  for (const peer of s.view.peers) {
-    const lan = peer.paths.findIndex((x) => x.ipv6 !== undefined && sameIPv6(x.ipv6, r.dst))
-    if (lan >= 0) return pathWhy(s, peer, lan)
-  }
-  return 'peer path down'
+  const path = addressesOf(s.view).paths6.get(formatIPv6(r.dst))
+  return path ? pathWhy(s, path.peer, path.lan) : 'peer path down'
 }
 
 /** routeWhy's words for an IPv6 gateway route: the preferred gateways passed over, and their states. */
