@@ -45,7 +45,17 @@ t.test('/etc/default/faild (examples/default/faild) is valid sh, and its FAILD_O
 
 t.test('the systemd unit verifies (Type=notify with a watchdog), and its faild command line is valid', async (t) => {
   const unit = read('examples/systemd/faild.service')
-  t.match(unit, /CapabilityBoundingSet=CAP_NET_ADMIN\n/, 'only CAP_NET_ADMIN')
+  t.match(unit, /^CapabilityBoundingSet=CAP_NET_ADMIN CAP_NET_RAW$/m, 'routes, and raw sockets for arping and ping')
+  t.match(unit, /^AmbientCapabilities=CAP_NET_ADMIN CAP_NET_RAW$/m)
+  const families = /^RestrictAddressFamilies=(.*)$/m.exec(unit)?.[1]?.split(' ') ?? []
+  for (const [family, why] of [
+    ['AF_INET6', 'IPv6 LANs'],
+    ['AF_PACKET', 'arping'],
+    ['AF_NETLINK', 'ip and its monitors'],
+    ['AF_UNIX', 'the control socket'],
+  ])
+    t.ok(families.includes(family!), `${family} for ${why}`)
+  t.notMatch(unit, /^ProtectKernelTunables=yes$/m, 'the IPv6 ndisc sysctls of service addresses stay writable')
   t.match(unit, /^Type=notify$/m, 'ready when faild says so (READY=1)')
   t.match(unit, /^NotifyAccess=all$/m, 'the messages come from systemd-notify, a child of faild')
   t.match(unit, /^WatchdogSec=\d+s$/m, 'a wedged faild is restarted')
