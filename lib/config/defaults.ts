@@ -11,6 +11,9 @@ export const DEFAULTS = {
   routeProto: 250, // rtnetlink protocol number that tags faild's routes and rule
 } as const
 
+/** Each service address's reply routes live in table `--table` + this + its index (gateway tables follow `--table`). */
+export const ADDRESS_TABLE_OFFSET = 40
+
 /** Bounds on operator input; outside them the value is refused at start-up. */
 export const LIMITS = {
   minInterval: 0.01,

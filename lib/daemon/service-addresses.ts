@@ -1,4 +1,5 @@
 // Service addresses at work: claimed at start (after checking nobody else answers for them), moved to a working interface when theirs fails, left or removed at stop.
+import { ADDRESS_TABLE_OFFSET } from '../config/defaults.js'
 import { onSubnet6 } from '../core/addresses/lines6.js'
 import { lanTrouble, placement, type ServiceAddress } from '../core/addresses/placement.js'
 import type { EngineView } from '../core/engine/view.js'
@@ -13,8 +14,6 @@ import { NdiscSysctls, type Sysctl } from '../host/ndisc-sysctl.js'
 import { OneAtATime } from './one-at-a-time.js'
 import { type Mover, mover4, mover6, type ReplyOptions } from './service-mover.js'
 
-/** Each address's reply routes live in table `--table` + this + its index (gateway tables use + 1 to + 33). */
-export const ADDRESS_TABLE_OFFSET = 40
 export interface ServiceAddressesDeps {
   readonly ip: IpRunner
   readonly log: Logger
