@@ -40,12 +40,16 @@ interface Item {
   readonly mover: Mover
   /** The LAN the address is on now; undefined before the start placed it. */
   current: number | undefined
+  /** This run's start put it on (it was on no interface): a start that fails takes it off again. */
+  claimed?: boolean
 }
 
 export class ServiceAddresses {
   readonly #deps: ServiceAddressesDeps
   readonly #items: Item[]
   readonly #passes = new OneAtATime(() => this.#pass())
+  /** start() went through: a stop leaves the addresses it claimed (unless owned), as the host's services. */
+  #started = false
   /** What faild changed of the interfaces' IPv6 sysctls, put back at stop. */
   readonly #sysctls: NdiscSysctls
   /** The addresses of the config: a peer's claim to one of them is never routed. */
@@ -89,12 +93,14 @@ export class ServiceAddresses {
         const why = await mover.duplicate(iface)
         if (why) throw new Error(`${key}: ${it} is in use by another host (${why}): nothing claimed`)
       }
+      item.claimed = on === undefined
       await mover.move(iface, undefined, this.#foreign(spec, lan))
       item.current = lan
       this.#deps.log.info(
         `address ${it} ${on === undefined ? 'claimed' : 'kept'} on ${iface} (LAN ${this.#label(lan)})`,
       )
     }
+    this.#started = true
     this.#tell()
   }
 
@@ -114,9 +120,10 @@ export class ServiceAddresses {
 
   async stop(): Promise<void> {
     await this.#passes.stop()
-    for (const { spec, mover } of this.#items) {
+    for (const { spec, mover, claimed } of this.#items) {
       try {
-        await mover.release(spec.owned)
+        // A start that failed leaves the host as it found it: no address it put on.
+        await mover.release(spec.owned || (claimed === true && !this.#started))
       } catch (err) {
         this.#deps.log.warn(`address ${textOf(spec)}: ${(err as Error).message}`)
       }
@@ -150,8 +157,12 @@ export class ServiceAddresses {
     try {
       await item.mover.move(iface, from, this.#foreign(spec, to))
     } catch (err) {
-      log.warn(`address ${it}: cannot move to ${iface}: ${(err as Error).message}; tried again at the next change`)
-      return
+      // The address goes on first: if it is there, it moved, whatever failed after (peers must be told).
+      const on = await item.mover.holder().catch(() => undefined)
+      const e = (err as Error).message
+      if (on !== iface)
+        return void log.warn(`address ${it}: cannot move to ${iface}: ${e}; tried again at the next change`)
+      log.warn(`address ${it}: on ${iface} now, but the rest of the move failed: ${e}`)
     }
     item.current = to
     this.#tell()

@@ -61,7 +61,7 @@ export function mover6(
     holder: () => m.holder(ipv6),
     duplicate: (iface) => m.duplicate(iface, ipv6, len),
     move: async (to, from, foreign) => {
-      m.announceOn(ifaces())
+      m.announceOn(to, ifaces())
       await m.move(ipv6, len, to, from, foreign)
     },
     release: (owned) => m.release(ipv6, len, owned),

@@ -11,6 +11,7 @@
 // LANs), the address goes on without a prefix route (that subnet lives on the other NIC) and its
 // replies get no route of their own: they follow faild's host routes and the main table, as the
 // host's other traffic to a peer's address on the dead LAN does.
+import { moveErrors } from '../core/addresses/move-errors.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
 import { type IpRunner, ipJson, runProcess } from './ip-runner.js'
 import type { Logger } from './log.js'
@@ -87,14 +88,11 @@ export class AddressMover {
     ])
   }
 
-  /** Several commands in one `ip -force -batch`: an error in one (a rule not there to delete) does not stop the rest. */
+  /** Several commands in one `ip -force -batch`: one that fails does not stop the rest; what was done already is no error (move-errors.ts). */
   async #batch(lines: ReadonlyArray<readonly string[]>): Promise<void> {
     if (this.#o.dryRun) return void lines.forEach((l) => this.#log.info(`dry run: would run ip ${l.join(' ')}`))
     const r = await this.#ip.run(['-force', '-batch', '-'], `${lines.map((l) => l.join(' ')).join('\n')}\n`)
-    // Only the rule deletion may fail (there was none): anything else is reported.
-    const errors = r.stderr
-      .split('\n')
-      .filter((l) => l.trim() && !/RTNETLINK answers: No such file or directory|Command failed/.test(l))
+    const errors = moveErrors(lines, r.stderr)
     if (errors.length > 0) throw new Error(`ip -batch: ${errors.join('; ')}`)
   }
 

@@ -14,8 +14,10 @@
 // So faild sets ndisc_notify=1 and accept_dad=0 on the address's interfaces after the start's
 // DAD, and restores both at stop (host/ndisc-sysctl.ts). One NA a move (IPv4 sends three ARPs):
 // a lost one leaves a client on the old MAC until its neighbour entry is probed again.
+
 import { setTimeout as sleep } from 'node:timers/promises'
 import { ADDR_FLAGS6, addLine6, moveBatch6, type Reply6, rule6 } from '../core/addresses/lines6.js'
+import { moveErrors } from '../core/addresses/move-errors.js'
 import type { IpAddrInfo } from '../core/lan-ipv6.js'
 import { type IpRunner, ipJson } from './ip-runner.js'
 import type { Logger } from './log.js'
@@ -53,12 +55,20 @@ export class AddressMover6 {
     return (await this.#find(address))?.ifname
   }
 
-  /** Each interface the address may live on announces what is added there at once (no DAD, ndisc_notify). */
-  announceOn(ifaces: readonly string[]): void {
+  /**
+   * Each interface the address may live on announces what is added there at once (no DAD,
+   * ndisc_notify). Only `to`, where it goes now, must take it: another may be gone (the NIC
+   * that failed, unplugged), and the address must still move.
+   */
+  announceOn(to: string, ifaces: readonly string[]): void {
     if (this.#o.dryRun) return
-    for (const i of ifaces) {
-      this.#sysctls.set(i, 'ndisc_notify', '1')
-      this.#sysctls.set(i, 'accept_dad', '0')
+    for (const i of new Set([to, ...ifaces])) {
+      try {
+        this.#sysctls.set(i, 'ndisc_notify', '1')
+        this.#sysctls.set(i, 'accept_dad', '0')
+      } catch (err) {
+        if (i === to) throw err
+      }
     }
   }
 
@@ -112,13 +122,11 @@ export class AddressMover6 {
     return undefined
   }
 
-  /** Several commands in one `ip -6 -force -batch`: a rule not there to delete does not stop the rest. */
+  /** Several commands in one `ip -6 -force -batch`: as the IPv4 mover's (move-errors.ts). */
   async #batch(lines: ReadonlyArray<readonly string[]>): Promise<void> {
     if (this.#o.dryRun) return void lines.forEach((l) => this.#log.info(`dry run: would run ip -6 ${l.join(' ')}`))
     const r = await this.#ip.run(['-6', '-force', '-batch', '-'], `${lines.map((l) => l.join(' ')).join('\n')}\n`)
-    const errors = r.stderr
-      .split('\n')
-      .filter((l) => l.trim() && !/RTNETLINK answers: No such file or directory|Command failed/.test(l))
+    const errors = moveErrors(lines, r.stderr)
     if (errors.length > 0) throw new Error(`ip -6 -batch: ${errors.join('; ')}`)
   }
 

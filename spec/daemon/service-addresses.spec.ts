@@ -102,3 +102,112 @@ t.test('DAD fails: the start throws naming the key, nothing claimed', async (t) 
   )
   await addresses.stop()
 })
+
+/** `ip -6` over a fake kernel that holds addresses on interfaces, as `addr add/replace/del` leave them. */
+function kernel(dadFails: ReadonlySet<string> = new Set()) {
+  const on = new Map<string, string>() // address -> interface
+  const ip = new FakeIp()
+  const change = (args: readonly string[]): string | undefined => {
+    const [verb, cidr, , iface] = args.slice(1) // addr VERB X/64 dev IF
+    const address = cidr!.split('/')[0]!
+    if (verb === 'del') {
+      if (on.get(address) !== iface) return 'RTNETLINK answers: Cannot assign requested address'
+      on.delete(address)
+    } else on.set(address, iface!)
+    return undefined
+  }
+  ip.answer(SHOW, () => ({
+    stdout: JSON.stringify(
+      [...on].map(([a, ifname]) => ({
+        ifname,
+        addr_info: [{ family: 'inet6', local: a, prefixlen: 64, ...(dadFails.has(a) ? { dadfailed: true } : {}) }],
+      })),
+    ),
+  }))
+  ip.answer('-6 addr', (c) => {
+    const error = change(c.args.slice(1))
+    return error ? { code: 2, stderr: `${error}\n` } : {}
+  })
+  ip.answer('-6 -force -batch -', (c) => {
+    const lines = c.input!.trim().split('\n')
+    const stderr = lines.flatMap((l, i) => {
+      const error = l.startsWith('addr ') ? change(['-6', ...l.split(' ')]) : undefined
+      return error ? [error, `Command failed -:${i + 1}`] : []
+    })
+    return { stderr: stderr.join('\n') }
+  })
+  return { ip, on }
+}
+
+function twoAddresses(ip: FakeIp) {
+  const logger = capturingLogger()
+  let carrier = [true, true]
+  const sysctl = fakeSysctl({
+    'eth0/accept_dad': '1',
+    'eth0/ndisc_notify': '0',
+    'eth1/accept_dad': '1',
+    'eth1/ndisc_notify': '0',
+  })
+  const specs = [A, B].map((ipv6) => ({ ...spec, ipv6, owned: false }))
+  const addresses = new ServiceAddresses(specs, {
+    ...{ ip, log: logger.log, lans: LANS, view: () => view(carrier), targets: () => [], table: 4207 },
+    ...{ rulePriority: 100, dryRun: false, sysctl },
+  })
+  return { logger, addresses, setCarrier: (c: boolean[]) => (carrier = c) }
+}
+
+const B = '2001:db8:1::200'
+
+t.test('a start that fails half-way takes off the addresses it put on, even those faild does not own', async (t) => {
+  const { ip, on } = kernel(new Set([B]))
+  const { addresses } = twoAddresses(ip)
+  await t.rejects(addresses.start(), /^\/addresses\/1: .* is in use by another host/)
+  t.equal(on.get(A), 'eth0', 'the first was claimed')
+  await addresses.stop() // the daemon's unwind
+  t.same([...on], [], 'and is gone again: the host as faild found it')
+})
+
+t.test('a started faild leaves an address it does not own where it is at stop', async (t) => {
+  const { ip, on } = kernel()
+  const { addresses } = twoAddresses(ip)
+  await addresses.start()
+  await addresses.stop()
+  t.same(
+    [...on],
+    [
+      [A, 'eth0'],
+      [B, 'eth0'],
+    ],
+  )
+})
+
+t.test('a move whose old copy is gone already (its NIC deleted, its address flushed) is a move', async (t) => {
+  const { ip, on } = kernel()
+  const { addresses, logger, setCarrier } = twoAddresses(ip)
+  t.teardown(() => addresses.stop())
+  await addresses.start()
+  on.delete(A) // eth0 flushed: the address went with it
+  setCarrier([false, true])
+  addresses.review()
+  await addresses.stop()
+  t.match(logger.at('warn'), [
+    `address ${A}/64 moved eth0 -> eth1 (LAN B; no carrier), announced with an unsolicited neighbour advertisement`,
+    `address ${B}/64 moved eth0 -> eth1 (LAN B; no carrier), announced with an unsolicited neighbour advertisement`,
+  ])
+  t.same(on.get(A), 'eth1')
+})
+
+t.test('a move that put the address on but failed after is a move all the same, said as such', async (t) => {
+  const { ip, on } = kernel()
+  const { addresses, logger, setCarrier } = twoAddresses(ip)
+  await addresses.start()
+  ip.answer('-6 -force -batch -', { stderr: 'Error: Nexthop has invalid gateway.\n' }, 1)
+  setCarrier([false, true])
+  addresses.review()
+  await new Promise((r) => setTimeout(r, 20))
+  t.match(logger.at('warn')[0], `address ${A}/64: on eth1 now, but the rest of the move failed: `)
+  setCarrier([true, false])
+  addresses.review()
+  await addresses.stop()
+  t.same(on.get(A), 'eth0', 'and it moves back from eth1 when eth1 fails')
+})

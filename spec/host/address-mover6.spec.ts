@@ -54,7 +54,7 @@ t.test('DAD that never ends: the address comes off and the start fails', async (
 
 t.test('a move: the address on the new interface alone, then one batch for route, rule and the old copy', async (t) => {
   const { ip, values, mover } = setup()
-  mover.announceOn(['eth1', 'eth2'])
+  mover.announceOn('eth2', ['eth1', 'eth2'])
   t.same(
     [values['eth1/accept_dad'], values['eth1/ndisc_notify'], values['eth2/accept_dad'], values['eth2/ndisc_notify']],
     ['0', '1', '0', '1'],
@@ -66,6 +66,18 @@ t.test('a move: the address on the new interface alone, then one batch for route
     `-6 -force -batch - <<route replace 2001:db8:1::/64 dev eth2 src ${A} table 4247; rule del from ${A} lookup 4247 pref 99; rule add from ${A} lookup 4247 pref 99; addr del ${A}/64 dev eth1`,
   ])
 })
+
+t.test(
+  'an interface of the address that is gone (the NIC that failed) does not stop the move; the new one must be there',
+  async (t) => {
+    const { values, mover } = setup()
+    delete (values as Record<string, string>)['eth1/accept_dad']
+    delete (values as Record<string, string>)['eth1/ndisc_notify']
+    mover.announceOn('eth2', ['eth1', 'eth2'])
+    t.same([values['eth2/accept_dad'], values['eth2/ndisc_notify']], ['0', '1'], 'eth2 set')
+    t.throws(() => mover.announceOn('eth1', ['eth1', 'eth2']), /no eth1/, 'the interface it goes to must take it')
+  },
+)
 
 t.test('a failing move says which ip failed; a missing rule to delete is no error', async (t) => {
   const { ip, mover } = setup()
@@ -93,7 +105,7 @@ t.test('holder and release: the rule and table always, the address only when own
 
 t.test('dry run: lines logged, nothing run, no sysctl changed, DAD skipped', async (t) => {
   const { ip, sysctl, logger, mover } = setup(true)
-  mover.announceOn(['eth1'])
+  mover.announceOn('eth1', ['eth1'])
   t.equal(await mover.duplicate('eth1', A, 64), undefined)
   await mover.move(A, 64, 'eth2', 'eth1')
   t.same(ip.calls, [])
