@@ -1,4 +1,5 @@
 // The peers this host has heard, keyed by node id: learning, restarts, who holds an address, eviction, forgetting.
+import { type IPv6, sameIPv6 } from '../util/ipv6.js'
 import { mapKey } from '../util/map-key.js'
 import type { Message } from '../wire/message.js'
 import type { PeerEvent } from './effects.js'
@@ -94,6 +95,15 @@ export class PeerTable {
     return this.#holders[lan]?.get(mapKey(address))
   }
 
+  /** The peer whose IPv6 address on LAN `lan` is `address`, if any. O(peers): asked only when an address would change. */
+  #holder6(lan: number, address: IPv6): Peer | undefined {
+    for (const p of this.#peers.values()) {
+      const held = p.lans[lan]?.ipv6
+      if (held && sameIPv6(held, address)) return p
+    }
+    return undefined
+  }
+
   /**
    * Find or create the sender's entry (evicting the oldest unconfirmed peer from a full table) and
    * take the addresses it may change (trust.ts adopts): admit() has refused a packet that would
@@ -125,8 +135,13 @@ export class PeerTable {
       const address = msg.addresses[lan] ?? 0
       if (adopts(peer, lan, address, now, c)) this.#setAddress(peer, lan, address, out)
       const v6 = msg.addresses6?.[lan]
-      if (v6 && adopts6(peer, lan, v6, now, c)) {
-        peer.lans[lan]!.ipv6 = v6
+      const pl = peer.lans[lan]!
+      if (v6 && adopts6(peer, lan, v6, now, c, (l, a) => this.#holder6(l, a))) {
+        pl.ipv6 = v6
+        this.#epoch++
+      } else if (!v6 && pl.ipv6 && msg.version === 2) {
+        // A v2 packet gives every IPv6 address its sender has: this one is gone (trust6.ts).
+        pl.ipv6 = undefined
         this.#epoch++
       }
     }

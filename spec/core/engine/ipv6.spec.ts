@@ -9,7 +9,7 @@ import { planRoutes, planRoutes6 } from '../../../lib/core/routes/plan.js'
 import { describeRoute } from '../../../lib/core/routes/route.js'
 import { describeRoute6 } from '../../../lib/core/routes/route6.js'
 import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
-import { parseIPv6 } from '../../../lib/core/util/ipv6.js'
+import { type IPv6, parseIPv6 } from '../../../lib/core/util/ipv6.js'
 import { inqFrom } from '../../support/messages.js'
 import { TWO_LANS as base, PEER, PEER_ADDR } from '../../support/two-lans.js'
 
@@ -63,9 +63,41 @@ t.test("a peer's IPv6 address is taken only with a key, in this host's subnet, n
   t.notOk(adopts6(peer, 0, v6('fe80::2'), 0, keyed), 'link-local: never routed')
   t.notOk(adopts6(peer, 1, PEER6[1]!, 0, { ...keyed, ipv6: [MY6[0]] }), 'a LAN where this host has no IPv6')
   const known = { ...peer, lans: [{ address: PEER, lastHeard: 0, ipv6: PEER6[0] }] }
-  t.notOk(adopts6(known, 0, v6('2001:db8:a::3'), 100, keyed), 'another while it is heard there: kept')
-  t.ok(adopts6(known, 0, v6('2001:db8:a::3'), 10_000, keyed), 'once it has gone silent there: a re-addressed host')
+  t.ok(adopts6(known, 0, v6('2001:db8:a::3'), 100, keyed), 'another while it is heard: renumbered, its own word')
+  const other = { ...peer, id: PEER + 1, lastHeard: 100 }
+  t.notOk(
+    adopts6(known, 0, v6('2001:db8:a::3'), 100, keyed, () => other),
+    'not one another peer still heard holds there',
+  )
+  t.ok(
+    adopts6(known, 0, v6('2001:db8:a::3'), 10_000, keyed, () => other),
+    'one whose holder has gone silent',
+  )
 })
+
+t.test(
+  'with a key, a renumbered peer that goes on sending: its new IPv6 address is routed, the old dropped',
+  async (t) => {
+    const e = new Engine({ ...base, requestor: false, authenticated: true, ipv6: MY6 })
+    const inq = (lan: number, seq: number, addresses6: ReadonlyArray<IPv6 | undefined>) =>
+      inqFrom({ from: PEER, addresses: PEER_ADDR }, { lan, seq, addresses6, version: 2 })
+    const renumbered = [v6('2001:db8:a::7'), PEER6[1]]
+    for (let seq = 1; seq <= 3; seq++)
+      for (const lan of [0, 1]) e.receive(seq * 100, lan, PEER_ADDR[lan]!, inq(lan, seq, PEER6))
+    e.receive(400, 0, PEER_ADDR[0]!, inq(0, 4, renumbered))
+    t.same(
+      e.view().peers[0]!.paths.map((p) => p.ipv6),
+      renumbered,
+      'the new address at once, the peer never silent',
+    )
+    e.receive(500, 0, PEER_ADDR[0]!, inq(0, 5, [undefined, PEER6[1]]))
+    t.same(
+      e.view().peers[0]!.paths.map((p) => p.ipv6),
+      [undefined, PEER6[1]],
+      'an address it no longer gives: dropped',
+    )
+  },
+)
 
 t.test('a dead path swaps both families of the peer at once', async (t) => {
   const e = new Engine({ ...base, requestor: false, authenticated: true, ipv6: MY6 })
