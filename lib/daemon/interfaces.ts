@@ -98,7 +98,9 @@ export class Interfaces {
     lans[i] = next
     own[i] = ownLan(next)
     const readdressed = next.address !== before.address || next.prefixLen !== before.prefixLen
-    const relinked = isIPv6Only(next) && !sameLinkLocal(before, next)
+    // An IPv6-only LAN's sockets are bound to its interface by index (the link-local's scope, the
+    // multicast group): one deleted and created again, same name and link-local, needs new ones.
+    const relinked = isIPv6Only(next) && (!sameLinkLocal(before, next) || next.ifindex !== before.ifindex)
     if (readdressed || relinked || next.broadcast !== before.broadcast) {
       try {
         await this.#deps.rebind(i)

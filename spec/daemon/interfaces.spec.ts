@@ -16,10 +16,10 @@ const link = (ifname: string, ifindex: number, local?: string): IpLink => ({
 })
 const START = [link('etha', 3, '198.18.1.1'), link('ethb', 4, '198.18.2.1')]
 
-function setup(now: IpLink[], bindFails = false) {
+function setup(now: IpLink[], bindFails = false, start = START) {
   const ip = new FakeIp().answer('-json addr show', { stdout: JSON.stringify(now) })
   const logs = capturingLogger()
-  const lans: Lan[] = selectLans(START, ['etha', 'ethb'])
+  const lans: Lan[] = selectLans(start, ['etha', 'ethb'])
   const own: OwnLan[] = lans.map((l) => ({ address: l.address, prefixLen: l.prefixLen, nameTag: 0 }))
   const did: string[] = []
   const clock = new FakeClock()
@@ -74,6 +74,25 @@ t.test('readdressed: rebound, the engine told, routes planned again', async (t) 
   t.same(s.did, ['rebind 1', 'readdress 1 c6120601', 'run', 'replan'])
   t.equal(s.own[1]!.address, 0xc6120601)
   t.match(s.log.text(), /LAN B \(ethb\): address 198\.18\.2\.1\/24 -> 198\.18\.6\.1\/24/)
+})
+
+t.test('an IPv6-only interface deleted and created again with the same addresses: its sockets are bound again', async (t) => {
+  // Same name, MAC and so link-local; a new index: the old sockets' scope and group are gone with it.
+  const six = (ifindex: number): IpLink => ({
+    ifname: 'ethb',
+    ifindex,
+    flags: ['BROADCAST', 'UP'],
+    addr_info: [
+      { family: 'inet6', local: 'fd00:2::1', prefixlen: 64, scope: 'global' },
+      { family: 'inet6', local: 'fe80::2', prefixlen: 64, scope: 'link' },
+    ],
+  })
+  const s = setup([START[0]!, six(9)], false, [START[0]!, six(4)])
+  s.interfaces.changed()
+  await s.settle()
+  await s.interfaces.stop()
+  t.same(s.did, ['rebind 1'])
+  t.equal(s.lans[1]!.ifindex, 9)
 })
 
 t.test('a bind that fails leaves the LAN as it was, to be tried at the next change', async (t) => {
