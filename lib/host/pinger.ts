@@ -5,7 +5,8 @@
 // interval (root may go down to 2 ms). One process per target, not one per probe: spawning ten
 // processes a second per target would cost more than everything else faild does. iputils ping
 // (since 20190709) takes either family and prints an IPv6 reply in the same words.
-import { type ChildProcess, spawn } from 'node:child_process'
+import { type ChildProcess, type ChildProcessByStdio, spawn } from 'node:child_process'
+import type { Readable } from 'node:stream'
 import { formatAddress, parseAddress } from '../core/wire/address.js'
 import type { Logger } from './log.js'
 
@@ -24,6 +25,10 @@ export function sameAddressText(a: string, b: string): boolean {
 }
 
 export type AnswerHandler = (target: number, rttMs: number | undefined) => void
+
+/** Starts a ping (node:child_process spawn; a fake in specs). */
+export type Spawn = (command: string, args: readonly string[]) => ChildProcessByStdio<null, Readable, Readable>
+const spawnPiped: Spawn = (command, args) => spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] })
 
 /** "64 bytes from 198.18.1.254: icmp_seq=3 ttl=64 time=0.052 ms" (or "from fd00:1::fe: ..."); not a duplicate. */
 export function parsePingLine(line: string): { from: string; rttMs: number | undefined } | undefined {
@@ -46,9 +51,12 @@ export class Pinger {
   /** Targets whose ping failed, already warned about (once each). BOUNDED: the targets. */
   readonly #warned = new Set<number>()
 
-  constructor(targets: readonly ProbeTarget[], log: Logger) {
+  readonly #spawnPing: Spawn
+
+  constructor(targets: readonly ProbeTarget[], log: Logger, spawnPing: Spawn = spawnPiped) {
     this.#targets = targets
     this.#log = log
+    this.#spawnPing = spawnPing
   }
 
   start(intervalMs: number, onAnswer: AnswerHandler): void {
@@ -78,7 +86,7 @@ export class Pinger {
     const t = this.#targets[i]!
     const address = t.address
     const args = ['-n', '-i', (this.#intervalMs / 1000).toFixed(3), '-I', t.iface(), address]
-    const child = spawn('ping', args, { stdio: ['ignore', 'pipe', 'pipe'] })
+    const child = this.#spawnPing('ping', args)
     this.#children[i] = child
     let partial = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
@@ -96,7 +104,8 @@ export class Pinger {
       if (this.#stopped || this.#children[i] !== child) return
       this.#children[i] = undefined
       this.#warn(i, `ping ${args.join(' ')} exited (${code}): ${err.trim() || 'no message'}; started again`)
-      setTimeout(() => this.#spawn(i), RESPAWN_MS).unref()
+      // Unless a restart (a reload) has started one in the meantime: two would both answer, one unkilled.
+      setTimeout(() => this.#children[i] === undefined && this.#spawn(i), RESPAWN_MS).unref()
     })
   }
 

@@ -76,24 +76,27 @@ t.test('readdressed: rebound, the engine told, routes planned again', async (t) 
   t.match(s.log.text(), /LAN B \(ethb\): address 198\.18\.2\.1\/24 -> 198\.18\.6\.1\/24/)
 })
 
-t.test('an IPv6-only interface deleted and created again with the same addresses: its sockets are bound again', async (t) => {
-  // Same name, MAC and so link-local; a new index: the old sockets' scope and group are gone with it.
-  const six = (ifindex: number): IpLink => ({
-    ifname: 'ethb',
-    ifindex,
-    flags: ['BROADCAST', 'UP'],
-    addr_info: [
-      { family: 'inet6', local: 'fd00:2::1', prefixlen: 64, scope: 'global' },
-      { family: 'inet6', local: 'fe80::2', prefixlen: 64, scope: 'link' },
-    ],
-  })
-  const s = setup([START[0]!, six(9)], false, [START[0]!, six(4)])
-  s.interfaces.changed()
-  await s.settle()
-  await s.interfaces.stop()
-  t.same(s.did, ['rebind 1'])
-  t.equal(s.lans[1]!.ifindex, 9)
-})
+t.test(
+  'an IPv6-only interface deleted and created again with the same addresses: its sockets are bound again',
+  async (t) => {
+    // Same name, MAC and so link-local; a new index: the old sockets' scope and group are gone with it.
+    const six = (ifindex: number): IpLink => ({
+      ifname: 'ethb',
+      ifindex,
+      flags: ['BROADCAST', 'UP'],
+      addr_info: [
+        { family: 'inet6', local: 'fd00:2::1', prefixlen: 64, scope: 'global' },
+        { family: 'inet6', local: 'fe80::2', prefixlen: 64, scope: 'link' },
+      ],
+    })
+    const s = setup([START[0]!, six(9)], false, [START[0]!, six(4)])
+    s.interfaces.changed()
+    await s.settle()
+    await s.interfaces.stop()
+    t.same(s.did, ['rebind 1'])
+    t.equal(s.lans[1]!.ifindex, 9)
+  },
+)
 
 t.test('a bind that fails leaves the LAN as it was, to be tried at the next change', async (t) => {
   const s = setup([link('etha', 3, '198.18.1.1'), link('ethb', 4, '198.18.6.1')], true)

@@ -1,6 +1,10 @@
 // host/pinger.ts: which lines of iputils ping are answers.
+import type { ChildProcessByStdio } from 'node:child_process'
+import { EventEmitter } from 'node:events'
+import { PassThrough, type Readable } from 'node:stream'
 import t from 'tap'
-import { parsePingLine, sameAddressText } from '../../lib/host/pinger.js'
+import { Pinger, parsePingLine, sameAddressText } from '../../lib/host/pinger.js'
+import { capturingLogger } from '../support/capturing-logger.js'
 
 t.test('an echo reply, with or without its time; nothing else', async (t) => {
   t.same(parsePingLine('64 bytes from 198.18.1.254: icmp_seq=3 ttl=64 time=0.052 ms'), {
@@ -28,4 +32,35 @@ t.test('an IPv6 echo reply; its sender compared with the target whatever the spe
   t.notOk(sameAddressText('fd00:1:a::fe', 'fd00:1:a::ff'))
   t.ok(sameAddressText('198.18.1.254', '198.18.1.254'))
   t.notOk(sameAddressText('198.18.1.254', 'garbage'))
+})
+
+/** A ping that runs until killed or ended by the spec. */
+class FakePing extends EventEmitter {
+  readonly stdout = new PassThrough()
+  readonly stderr = new PassThrough()
+  killed = false
+  kill(): boolean {
+    this.killed = true
+    this.emit('close', null)
+    return true
+  }
+}
+
+t.test('a ping that died is started again once, even when a reload restarted it in the meantime', async (t) => {
+  const started: FakePing[] = []
+  const log = capturingLogger().log
+  const spawnPing = () => {
+    const p = new FakePing()
+    started.push(p)
+    return p as unknown as ChildProcessByStdio<null, Readable, Readable>
+  }
+  const pinger = new Pinger([{ address: '198.18.1.254', iface: () => 'eth0' }], log, spawnPing)
+  pinger.start(1000, () => {})
+  started[0]!.emit('close', 2) // ping exits: started again a second later
+  pinger.restart(500) // a reload within that second starts one now
+  await new Promise((r) => setTimeout(r, 1100))
+  t.equal(started.length, 2, 'the one the reload started, and no other')
+  t.notOk(started[1]!.killed)
+  pinger.stop()
+  t.ok(started[1]!.killed, 'the stop ends it')
 })
