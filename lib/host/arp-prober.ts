@@ -14,12 +14,27 @@
 // one-shot `ping`, whose send makes the kernel resolve the address by multicast solicitation; the
 // advertisement shows in the monitor with its MAC, whether or not the target answers the echo.
 import { type ChildProcess, spawn } from 'node:child_process'
-import { runProcess } from './ip-runner.js'
+import { type IpResult, runProcess } from './ip-runner.js'
 import type { Logger } from './log.js'
 import type { AnswerHandler, ProbeTarget } from './pinger.js'
 
 /** A broadcast ARP request at most this often per target (each is an arping process). */
 const BROADCAST_EVERY_MS = 1000
+/** An `ip` process of the prober's that exited is started again after this. */
+export const RESPAWN_MS = 1000
+
+/** The processes the prober starts; fakes in specs. */
+export interface ArpProcesses {
+  /** A long-running `ip` (the monitor, the batch), its stdin and stdout piped. */
+  readonly spawnIp: (args: readonly string[]) => ChildProcess
+  /** A one-shot arping or ping, to its end. */
+  readonly run: (cmd: string, args: readonly string[]) => Promise<IpResult>
+}
+
+const realProcesses: ArpProcesses = {
+  spawnIp: (args) => spawn('ip', args, { stdio: ['pipe', 'pipe', 'ignore'] }),
+  run: (cmd, args) => runProcess(cmd, args, undefined, 3000),
+}
 
 /** "198.18.1.2 dev etha lladdr 4e:..:01 REACHABLE" or "fd00:1::fe dev etha lladdr ... router REACHABLE" (also "Deleted ...", or FAILED without lladdr). */
 export function parseNeighLine(
@@ -51,8 +66,14 @@ export class ArpProber {
   #timer: NodeJS.Timeout | undefined
   #onAnswer: AnswerHandler = () => {}
   #stopped = false
+  readonly #processes: ArpProcesses
+  /** Targets whose arping failed, already warned about (once each). BOUNDED: the targets. */
+  readonly #warned = new Set<Probe>()
+  /** The ip processes that exited, already said. BOUNDED: two. */
+  readonly #exited = new Set<string>()
 
-  constructor(targets: readonly ProbeTarget[], log: Logger) {
+  constructor(targets: readonly ProbeTarget[], log: Logger, processes: ArpProcesses = realProcesses) {
+    this.#processes = processes
     this.#probes = targets.map((target) => ({
       target,
       text: target.address,
@@ -69,9 +90,7 @@ export class ArpProber {
     if (this.#probes.length === 0) return
     this.#onAnswer = onAnswer
     this.#monitor = this.#spawnMonitor()
-    this.#batch = spawn('ip', ['-force', '-batch', '-'], { stdio: ['pipe', 'ignore', 'ignore'] })
-    this.#batch.on('error', (e) => this.#log.warn(`ARP probes: cannot run ip: ${e.message}`))
-    this.#batch.stdin?.on('error', () => {}) // ip gone: the probes stop, the misses say so
+    this.#batch = this.#spawnBatch()
     this.restart(intervalMs)
   }
 
@@ -91,11 +110,18 @@ export class ArpProber {
 
   #probeAll(): void {
     const lines: string[] = []
+    const broadcasts: Array<[Probe, string]> = []
     const now = performance.now()
     for (const p of this.#probes) {
       if (p.permanent) continue
       const dev = p.target.iface()
-      if (p.mac) {
+      const broadcast = (!p.mac || p.pending) && now - p.lastBroadcast >= BROADCAST_EVERY_MS
+      if (broadcast && p.six && p.mac) {
+        // No arping for IPv6: the kernel solicits by multicast only an entry it must resolve, and
+        // the unicast probes would keep the old MAC's entry for ever. So the entry goes, and the
+        // one-shot ping finds the target where it is now (a new MAC after a takeover or a swap).
+        lines.push(`neigh del ${p.text} dev ${dev}`)
+      } else if (p.mac) {
         const entry = `neigh replace ${p.text} dev ${dev} lladdr ${p.mac}`
         // The kernel sends a probe when an entry enters PROBE, not when it is set to PROBE again:
         // an entry left in PROBE by an unanswered probe would wait for its own one-second
@@ -103,24 +129,29 @@ export class ArpProber {
         if (p.pending) lines.push(`${entry} nud stale`)
         lines.push(`${entry} nud probe`)
       }
-      if ((!p.mac || p.pending) && now - p.lastBroadcast >= BROADCAST_EVERY_MS) {
+      if (broadcast) {
         p.lastBroadcast = now
-        void this.#broadcast(p, dev)
+        broadcasts.push([p, dev])
       }
       p.pending = true
     }
     if (lines.length > 0) this.#batch?.stdin?.write(`${lines.join('\n')}\n`)
+    // After the lines: an IPv6 entry is gone before the ping that resolves it again.
+    for (const [p, dev] of broadcasts) void this.#broadcast(p, dev)
   }
 
   /** One broadcast request; a reply gives the MAC, and is an answer. */
   async #broadcast(p: Probe, dev: string): Promise<void> {
     if (p.six) return this.#solicit(p, dev)
-    const r = await runProcess('arping', ['-c', '1', '-w', '1', '-I', dev, p.text], undefined, 3000)
+    const r = await this.#processes.run('arping', ['-c', '1', '-w', '1', '-I', dev, p.text])
     const mac = /reply from [0-9.]+ \[([0-9A-Fa-f:]{17})\]/.exec(r.stdout)?.[1]?.toLowerCase()
-    if (r.code === 127) this.#log.warn(`ARP probes: cannot run arping (apt-get install iputils-arping): ${r.stderr}`)
+    // 1 is no reply; anything else is arping failing (no CAP_NET_RAW, no AF_PACKET under a sandbox).
+    if (r.code === 127) this.#warn(p, `cannot run arping (apt-get install iputils-arping): ${r.stderr.trim()}`)
+    else if (r.code > 1) this.#warn(p, `arping on ${dev} failed (exit ${r.code}): ${r.stderr.trim() || 'no message'}`)
     if (!mac || this.#stopped) return
     p.mac = mac
-    this.#answer(p)
+    // The unicast probe of the same round may have been answered already: one probe, one answer.
+    if (p.pending) this.#answer(p)
   }
 
   /**
@@ -128,8 +159,14 @@ export class ArpProber {
    * multicast; the advertisement reaches #onLine through the monitor (MAC and answer).
    */
   async #solicit(p: Probe, dev: string): Promise<void> {
-    const r = await runProcess('ping', ['-n', '-c', '1', '-W', '1', '-I', dev, p.text], undefined, 3000)
-    if (r.code === 127) this.#log.warn(`neighbour probes: cannot run ping (apt-get install iputils-ping): ${r.stderr}`)
+    const r = await this.#processes.run('ping', ['-n', '-c', '1', '-W', '1', '-I', dev, p.text])
+    if (r.code === 127) this.#warn(p, `cannot run ping (apt-get install iputils-ping): ${r.stderr.trim()}`)
+  }
+
+  #warn(p: Probe, message: string): void {
+    if (this.#warned.has(p)) return
+    this.#warned.add(p)
+    this.#log.warn(`target ${p.text}: ${message} (said once)`)
   }
 
   #answer(p: Probe): void {
@@ -154,18 +191,35 @@ export class ArpProber {
   }
 
   #spawnMonitor(): ChildProcess {
-    const child = spawn('ip', ['-o', 'monitor', 'neigh'], { stdio: ['ignore', 'pipe', 'ignore'] })
+    const child = this.#processes.spawnIp(['-o', 'monitor', 'neigh'])
     let partial = ''
     child.stdout?.setEncoding('utf8').on('data', (d: string) => {
       const lines = (partial + d).split('\n')
       partial = lines.pop() ?? ''
       for (const line of lines) this.#onLine(line)
     })
-    child.on('error', (e) => this.#log.warn(`ARP probes: cannot run ip monitor: ${e.message}`))
-    child.on('close', () => {
-      if (!this.#stopped)
-        this.#log.warn('ARP probes: ip monitor neigh exited; ARP targets get no answers until restart')
-    })
+    this.#respawned(child, 'ip monitor neigh', () => (this.#monitor = this.#spawnMonitor()))
     return child
+  }
+
+  #spawnBatch(): ChildProcess {
+    const child = this.#processes.spawnIp(['-force', '-batch', '-'])
+    child.stdin?.on('error', () => {}) // ip gone: 'close' starts another
+    child.stdout?.resume() // nothing to read: drained, never blocking ip
+    this.#respawned(child, 'ip -batch', () => (this.#batch = this.#spawnBatch()))
+    return child
+  }
+
+  /** An `ip` of ours that exits is said, and started again a second later: probes that cannot go or be seen read as a dead target. */
+  #respawned(child: ChildProcess, what: string, again: () => void): void {
+    child.on('error', (e) => this.#log.warn(`ARP probes: cannot run ${what}: ${e.message}`))
+    child.on('close', (code) => {
+      if (this.#stopped) return
+      // Said the first time: one that dies again and again would say it every second.
+      if (!this.#exited.has(what))
+        this.#log.warn(`ARP probes: ${what} exited (${code}); started again every ${RESPAWN_MS / 1000} s`)
+      this.#exited.add(what)
+      setTimeout(() => this.#stopped || again(), RESPAWN_MS).unref()
+    })
   }
 }
