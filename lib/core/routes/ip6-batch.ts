@@ -5,7 +5,7 @@
 // IPv6 rule (a batch line cannot carry the option). The rules themselves are IPv4's (ruleArgs): the
 // same table numbers, priorities and exemption of faild's own UDP port, in the IPv6 rule list, with
 // IPv6's own gateway prefix lengths.
-import { formatIPv6, parseIPv6 } from '../util/ipv6.js'
+import { formatIPv6, type IPv6, parseIPv6 } from '../util/ipv6.js'
 import type { ChangeSet } from './diff.js'
 import {
   type IpRoute,
@@ -69,15 +69,22 @@ export function route6Lines(c: ChangeSet<Route6>, o: Pick<TableLayout, 'rulePrio
  */
 export const rule6AddLines = (o: TableLayout, lengths: readonly number[] = []): string[] => ruleAddLines(o, lengths)
 
-/** One route of `ip -6 -json route show` as a Route6, or undefined (not faild's kind, or not whole). */
+/**
+ * One route of `ip -6 -json route show` as a Route6, or undefined (not faild's kind, or not
+ * whole). One without a source is still faild's: the kernel clears an IPv6 route's source when
+ * that address is deleted (IPv4 deletes the route), and unread it would outlive faild's stop.
+ */
 function toRoute6(x: IpRoute, table: number): Route6 | undefined {
   const [d, l] = (x.dst === 'default' ? '::/0' : (x.dst ?? '')).split('/')
   const dst = parseIPv6(d ?? '')
   const via = x.gateway === undefined ? undefined : parseIPv6(x.gateway)
-  const src = parseIPv6(x.prefsrc ?? '')
+  const src = x.prefsrc === undefined ? NO_SOURCE : parseIPv6(x.prefsrc)
   if (!dst || (x.gateway !== undefined && !via) || !src || !x.dev) return undefined
   return { table, dst, len: l === undefined ? 128 : Number(l), ...(via ? { via } : {}), dev: x.dev, src }
 }
+
+/** The source of a route whose source address is gone: `::`, which no route faild wants has. */
+const NO_SOURCE: IPv6 = new Uint8Array(16)
 
 /** faild's unicast routes in its tables, from `ip -6 -json route show table all`; undefined if unparseable. */
 export function parseRoutes6(json: string, o: Pick<TableLayout, 'table'>): Route6[] | undefined {

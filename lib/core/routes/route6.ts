@@ -34,5 +34,7 @@ export const sameRoute6 = (a: Route6, b: Route6): boolean =>
 export function describeRoute6(r: Route6): string {
   const dst = r.len === 128 ? formatIPv6(r.dst) : `${formatIPv6(r.dst)}/${r.len}`
   const via = r.via ? ` via ${formatIPv6(r.via)}` : ''
-  return `${dst}${via} dev ${r.dev} src ${formatIPv6(r.src)}`
+  // `::`: the kernel cleared it, its address deleted (ip6-batch.ts).
+  const src = r.src.every((b) => b === 0) ? ' (its source address gone)' : ` src ${formatIPv6(r.src)}`
+  return `${dst}${via} dev ${r.dev}${src}`
 }
