@@ -8,7 +8,7 @@ import type { NotifyEvent } from '../core/report/change-log.js'
 import type { TargetView } from '../core/targets/targets.js'
 import { formatIPv4, sameSubnet } from '../core/util/ipv4.js'
 import type { HeldAddress } from '../core/wire/message.js'
-import type { IpRunner } from '../host/ip-runner.js'
+import { type IpRunner, ipJson } from '../host/ip-runner.js'
 import type { Logger } from '../host/log.js'
 import { NdiscSysctls, type Sysctl } from '../host/ndisc-sysctl.js'
 import { OneAtATime } from './one-at-a-time.js'
@@ -78,6 +78,12 @@ export class ServiceAddresses {
    * carrier otherwise, unless another host answers for it (nothing claimed then). Throws naming the key.
    */
   async start(): Promise<void> {
+    const up = this.#items.length > 0 ? await this.#carrier() : new Set<string>()
+    if (this.#items.some((i) => i.spec.ipv6 !== undefined) && this.#sysctls.dadForced())
+      this.#deps.log.warn(
+        'net.ipv6.conf.all.accept_dad is on: the kernel runs DAD at every move of an IPv6 service ' +
+          'address, which can fail against the copy it replaces on the same link; set it to 0 in /etc/sysctl.d/',
+      )
     for (const item of this.#items) {
       const { spec, mover, key } = item
       const it = textOf(spec)
@@ -86,8 +92,7 @@ export class ServiceAddresses {
       const on = spec.lans.find((l) => this.#deps.lans[l]?.iface === holder)
       if (holder !== undefined && on === undefined)
         throw new Error(`${key}: ${it} is on ${holder}, not one of its interfaces: nothing claimed`)
-      const view = this.#deps.view()
-      const lan = on ?? spec.lans.find((l) => view.lans[l]?.carrier) ?? spec.lans[0]!
+      const lan = on ?? spec.lans.find((l) => up.has(this.#deps.lans[l]?.iface ?? '')) ?? spec.lans[0]!
       const iface = this.#deps.lans[lan]!.iface
       if (on === undefined) {
         const why = await mover.duplicate(iface)
@@ -102,6 +107,21 @@ export class ServiceAddresses {
     }
     this.#started = true
     this.#tell()
+  }
+
+  /**
+   * The interfaces with carrier (LOWER_UP) now: the start runs before the carrier watch, so the
+   * engine would say every LAN has it, and the address would go on the first even with its cable
+   * out (where DAD never ends, and arping -D fails or hears nothing).
+   */
+  async #carrier(): Promise<Set<string>> {
+    try {
+      const links = await ipJson<Array<{ ifname: string; flags?: string[] }>>(this.#deps.ip, ['link', 'show'])
+      return new Set(links.filter((l) => l.flags?.includes('LOWER_UP')).map((l) => l.ifname))
+    } catch (err) {
+      this.#deps.log.warn(`cannot read carrier: ${(err as Error).message}; addresses claimed on their first interface`)
+      return new Set()
+    }
   }
 
   /** Tell peers where the addresses are now (faild clients route them over that LAN). */

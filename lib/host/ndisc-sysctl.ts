@@ -38,6 +38,19 @@ export class NdiscSysctls {
     if (before !== value) this.#sysctl.write(iface, key, value)
   }
 
+  /**
+   * `net.ipv6.conf.all.accept_dad` is on: the kernel then runs DAD on every interface, whatever
+   * the interface's own says, and a move between two NICs on one link can fail its DAD against
+   * the copy it replaces. Unreadable: false (a kernel without IPv6).
+   */
+  dadForced(): boolean {
+    try {
+      return Number(this.#sysctl.read('all', 'accept_dad')) >= 1
+    } catch {
+      return false
+    }
+  }
+
   /** Every value back as faild found it; the errors (an interface gone) as text. */
   restore(): string[] {
     const errors: string[] = []

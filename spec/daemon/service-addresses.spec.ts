@@ -211,3 +211,34 @@ t.test('a move that put the address on but failed after is a move all the same, 
   await addresses.stop()
   t.same(on.get(A), 'eth0', 'and it moves back from eth1 when eth1 fails')
 })
+
+t.test('claimed on the first interface with carrier now, read before the carrier watch starts', async (t) => {
+  const { ip, on } = kernel()
+  ip.answer('-json link show', {
+    stdout: JSON.stringify([
+      { ifname: 'eth0', flags: ['NO-CARRIER', 'BROADCAST', 'UP'] },
+      { ifname: 'eth1', flags: ['BROADCAST', 'UP', 'LOWER_UP'] },
+    ]),
+  })
+  const { addresses, logger } = twoAddresses(ip)
+  await addresses.start()
+  await addresses.stop()
+  t.same(
+    [...on],
+    [
+      [A, 'eth1'],
+      [B, 'eth1'],
+    ],
+    "eth0's cable is out",
+  )
+  t.match(logger.at('info'), [`address ${A}/64 claimed on eth1 (LAN B)`])
+})
+
+t.test('net.ipv6.conf.all.accept_dad on is said at start: it forces DAD on every move', async (t) => {
+  const { ip, values, logger, addresses } = setup()
+  ip.answer(SHOW, { stdout: holding('eth0') }).answer(SHOW, { stdout: '[]' }, 1)
+  values['all/accept_dad'] = '1'
+  await addresses.start()
+  await addresses.stop()
+  t.match(logger.at('warn'), [/^net\.ipv6\.conf\.all\.accept_dad is on: the kernel runs DAD at every move/])
+})
