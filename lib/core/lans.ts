@@ -57,11 +57,20 @@ export class InterfaceError extends Error {
 /** A /32 (a service or loopback address) has no LAN around it to probe. */
 const MAX_LAN_PREFIX = 31
 
-/** The interface's first IPv4 address with a broadcast address, else its first on a subnet. */
-function lanAddress(link: IpLink) {
-  const inet = (link.addr_info ?? []).filter(
-    (x) => x.family === 'inet' && parseIPv4(x.local ?? '') !== undefined && (x.prefixlen ?? 32) <= MAX_LAN_PREFIX,
-  )
+/** faild's service addresses: never a LAN's own (see lanAddress). */
+export type ServiceSet = ReadonlySet<number>
+const NONE: ServiceSet = new Set()
+
+/**
+ * The interface's first IPv4 address with a broadcast address, else its first on a subnet; never
+ * a service address faild moves (`services`): on a NIC that lost its own address, one put there
+ * (without a broadcast address, and as the primary of another subnet) would pass for the LAN's.
+ */
+function lanAddress(link: IpLink, services: ServiceSet) {
+  const inet = (link.addr_info ?? []).filter((x) => {
+    const a = parseIPv4(x.local ?? '')
+    return x.family === 'inet' && a !== undefined && (x.prefixlen ?? 32) <= MAX_LAN_PREFIX && !services.has(a)
+  })
   return inet.find((x) => parseIPv4(x.broadcast ?? '') !== undefined) ?? inet[0]
 }
 
@@ -75,8 +84,8 @@ export const isIPv6Only = (l: Lan): boolean => l.address === 0 && l.ipv6 !== und
 export const engineAddress = (l: Lan): { address: number; prefixLen: number } =>
   isIPv6Only(l) ? { address: ownHandle(l.index), prefixLen: HANDLE_PREFIX_LEN } : l
 
-function toLan(link: IpLink, index: number): Lan | undefined {
-  const a = lanAddress(link)
+function toLan(link: IpLink, index: number, services: ServiceSet = NONE): Lan | undefined {
+  const a = lanAddress(link, services)
   if (!a) return toIPv6Lan(link, index)
   return {
     index,
@@ -107,7 +116,12 @@ function toIPv6Lan(link: IpLink, index: number): Lan | undefined {
  * with what an IPv6-only LAN needs (isIPv6Only), in name order. Each LAN uses the interface's
  * first IPv4 address with a broadcast address, or else its first such address.
  */
-export function selectLans(links: readonly IpLink[], requested: readonly string[], dynamic = false): Lan[] {
+export function selectLans(
+  links: readonly IpLink[],
+  requested: readonly string[],
+  dynamic = false,
+  services: ServiceSet = NONE,
+): Lan[] {
   if (requested.length > 0) {
     if (new Set(requested).size !== requested.length)
       throw new InterfaceError(`an interface is named twice: ${requested.join(', ')}`)
@@ -115,7 +129,7 @@ export function selectLans(links: readonly IpLink[], requested: readonly string[
       if (!IFNAME_RE.test(name))
         throw new InterfaceError(`'${name}': faild cannot use a name holding '#', a quote or white space (rename it)`)
       const link = links.find((l) => l.ifname === name)
-      const lan = link && toLan(link, i)
+      const lan = link && toLan(link, i, services)
       if (lan) return lan
       if (dynamic) return absentLan(name, i, link?.ifindex)
       if (!link) throw new InterfaceError(`'${name}': no such interface`)
@@ -133,7 +147,7 @@ export function selectLans(links: readonly IpLink[], requested: readonly string[
     .filter((l) => l.flags?.includes('UP') && !l.flags.includes('LOOPBACK') && !l.flags.includes('POINTOPOINT'))
     .filter((l) => IFNAME_RE.test(l.ifname))
     .sort((a, b) => (a.ifname < b.ifname ? -1 : a.ifname > b.ifname ? 1 : 0))
-    .flatMap((l) => toLan(l, 0) ?? [])
+    .flatMap((l) => toLan(l, 0, services) ?? [])
   const lans = usable.slice(0, MAX_LANS).map((l, i) => ({ ...l, index: i, label: lanLabel(i), preference: i }))
   if (lans.length === 0)
     throw new InterfaceError(
@@ -164,12 +178,12 @@ function absentLan(iface: string, index: number, ifindex: number | undefined): L
  * one whose address is gone, keeps the LAN as it was: sockets stay bound to the address, and all
  * works again when it returns. Unchanged: the same object.
  */
-export function follow(lan: Lan, links: readonly IpLink[]): Lan {
+export function follow(lan: Lan, links: readonly IpLink[], services: ServiceSet = NONE): Lan {
   const link =
     (lan.ifindex === undefined ? undefined : links.find((l) => l.ifindex === lan.ifindex)) ??
     links.find((l) => l.ifname === lan.iface)
   if (!link) return lan
-  const now = toLan(link, lan.index)
+  const now = toLan(link, lan.index, services)
   const iface = IFNAME_RE.test(link.ifname) ? link.ifname : lan.iface
   const ifindex = link.ifindex ?? lan.ifindex
   // An IPv4 address gone keeps the LAN as it was, even with IPv6 left (the LAN does not turn IPv6-only).

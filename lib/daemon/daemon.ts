@@ -54,7 +54,8 @@ export class Daemon {
     const { ip } = this.#deps
     const o = this.#opt
     this.#keys = o.keyFile ? readKeyFile(o.keyFile) : []
-    const lans = await discoverLans(ip, o.lans, o.dynamicInterfaces)
+    const services = new Set(o.addresses.flatMap((a) => (a.ipv6 === undefined ? [a.address] : [])))
+    const lans = await discoverLans(ip, o.lans, o.dynamicInterfaces, services)
     this.#gateways = placeGateways(o, lans)
     this.#gateways6 = placeGateways6(o, lans)
     const placed = { targets: placeTargets(o, lans), addresses: placeAddresses(o, lans) }

@@ -10,7 +10,7 @@ import type { Effect } from '../core/engine/effects.js'
 import type { OwnLan } from '../core/engine/pairing.js'
 import type { OwnIPv6 } from '../core/engine/trust6.js'
 import { sameGlobal6, sameLinkLocal } from '../core/lan-ipv6.js'
-import { engineAddress, follow, type IpLink, isIPv6Only, type Lan, ownLan } from '../core/lans.js'
+import { engineAddress, follow, type IpLink, isIPv6Only, type Lan, ownLan, type ServiceSet } from '../core/lans.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
 import { formatIPv6 } from '../core/util/ipv6.js'
 import type { Clock, Timer } from '../host/clock.js'
@@ -33,6 +33,8 @@ export interface InterfacesDeps {
   /** Plan the routes again (they name the interfaces and addresses). */
   readonly replan: () => void
   readonly clock: Pick<Clock, 'setTimeout'>
+  /** faild's IPv4 service addresses: never taken for a LAN's own (core/lans.ts lanAddress). */
+  readonly services?: ServiceSet
 }
 
 /**
@@ -83,7 +85,7 @@ export class Interfaces {
     }
     let moved = false
     for (const [i, lan] of this.#deps.lans.entries()) {
-      const next = follow(lan, links)
+      const next = follow(lan, links, this.#deps.services)
       if (next === lan || this.#reads.stopped) continue
       moved = (await this.#move(i, lan, next)) || moved
     }

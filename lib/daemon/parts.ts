@@ -249,6 +249,7 @@ export function buildParts(
     run: (fx) => hooks.run(fx),
     replan: () => sync.queue([]),
     clock,
+    services: addresses.own,
   })
   const parts = {
     lans,

@@ -11,7 +11,7 @@ import {
   selectLans,
 } from '../../lib/core/lans.js'
 import { HANDLE_PREFIX_LEN, ownHandle } from '../../lib/core/link-handles.js'
-import { formatIPv4 } from '../../lib/core/util/ipv4.js'
+import { formatIPv4, parseIPv4 } from '../../lib/core/util/ipv4.js'
 import { formatIPv6 } from '../../lib/core/util/ipv6.js'
 
 const link = (ifname: string, local: string | undefined, flags = ['BROADCAST', 'UP'], broadcast = true): IpLink => ({
@@ -122,6 +122,24 @@ t.test('follow: by index through a rename, by name once re-created, with its add
   t.equal(follow(a!, [indexed(link('other', '198.18.3.3'), 4)]), a, 'gone: kept')
   const bad = follow(a!, [indexed(link('et#ha', '198.18.1.1'), 3)])
   t.equal(bad.iface, 'etha', 'a new name faild cannot put in a batch line is not taken')
+})
+
+t.test("a service address of faild's is never a LAN's own, at start or when the LAN's own address goes", async (t) => {
+  const vip = parseIPv4('198.18.5.100')!
+  // Moved here from LAN B's subnet: no broadcast address, the primary of its own subnet.
+  const withVip = (own: string | undefined): IpLink => ({
+    ifname: 'etha',
+    ifindex: 3,
+    flags: ['BROADCAST', 'UP'],
+    addr_info: [
+      { family: 'inet', local: '198.18.5.100', prefixlen: 24 },
+      ...(own ? [{ family: 'inet', local: own, prefixlen: 24 }] : []),
+    ],
+  })
+  const [a] = selectLans([withVip('198.18.1.1')], ['etha'], false, new Set([vip]))
+  t.same(show([a!]), ['A=etha 198.18.1.1/24 no brd'], 'at start')
+  t.same(show(selectLans([withVip('198.18.1.1')], ['etha'])), ['A=etha 198.18.5.100/24 no brd'], 'unknown: taken')
+  t.equal(follow(a!, [withVip(undefined)], new Set([vip])), a, 'its own address flushed: kept, to come back')
 })
 
 /** `ip -json addr show` of a dual-stack interface: IPv4, then the inet6 entries given. */
