@@ -84,29 +84,33 @@ export class ServiceAddresses {
         'net.ipv6.conf.all.accept_dad is on: the kernel runs DAD at every move of an IPv6 service ' +
           'address, which can fail against the copy it replaces on the same link; set it to 0 in /etc/sysctl.d/',
       )
-    for (const item of this.#items) {
-      const { spec, mover, key } = item
-      const it = textOf(spec)
-      await mover.release(false) // a crashed run's rule and route
-      const holder = await mover.holder()
-      const on = spec.lans.find((l) => this.#deps.lans[l]?.iface === holder)
-      if (holder !== undefined && on === undefined)
-        throw new Error(`${key}: ${it} is on ${holder}, not one of its interfaces: nothing claimed`)
-      const lan = on ?? spec.lans.find((l) => up.has(this.#deps.lans[l]?.iface ?? '')) ?? spec.lans[0]!
-      const iface = this.#deps.lans[lan]!.iface
-      if (on === undefined) {
-        const why = await mover.duplicate(iface)
-        if (why) throw new Error(`${key}: ${it} is in use by another host (${why}): nothing claimed`)
-      }
-      item.claimed = on === undefined
-      await mover.move(iface, undefined, this.#foreign(spec, lan))
-      item.current = lan
-      this.#deps.log.info(
-        `address ${it} ${on === undefined ? 'claimed' : 'kept'} on ${iface} (LAN ${this.#label(lan)})`,
-      )
-    }
+    for (const item of this.#items) await this.#claim(item, up)
     this.#started = true
     this.#tell()
+  }
+
+  /** One address at start: kept where it is on one of its interfaces, else claimed (see start). */
+  async #claim(item: Item, up: ReadonlySet<string>): Promise<void> {
+    const { spec, mover, key } = item
+    const it = textOf(spec)
+    await mover.release(false) // a crashed run's rule and route
+    const holders = await mover.holders()
+    const ifaceOf = (l: number) => this.#deps.lans[l]?.iface
+    const stray = holders.find((h) => !spec.lans.some((l) => ifaceOf(l) === h))
+    if (stray !== undefined) throw new Error(`${key}: ${it} is on ${stray}, not one of its interfaces: nothing claimed`)
+    const on = spec.lans.find((l) => holders.includes(ifaceOf(l) ?? ''))
+    // A crash between a move's two steps leaves a copy on two of its interfaces: the move takes the other off.
+    const other = holders.find((h) => on !== undefined && h !== ifaceOf(on))
+    const lan = on ?? spec.lans.find((l) => up.has(ifaceOf(l) ?? '')) ?? spec.lans[0]!
+    const iface = this.#deps.lans[lan]!.iface
+    if (on === undefined) {
+      const why = await mover.duplicate(iface)
+      if (why) throw new Error(`${key}: ${it} is in use by another host (${why}): nothing claimed`)
+    }
+    item.claimed = on === undefined
+    await mover.move(iface, other, this.#foreign(spec, lan))
+    item.current = lan
+    this.#deps.log.info(`address ${it} ${on === undefined ? 'claimed' : 'kept'} on ${iface} (LAN ${this.#label(lan)})`)
   }
 
   /**
@@ -178,9 +182,9 @@ export class ServiceAddresses {
       await item.mover.move(iface, from, this.#foreign(spec, to))
     } catch (err) {
       // The address goes on first: if it is there, it moved, whatever failed after (peers must be told).
-      const on = await item.mover.holder().catch(() => undefined)
+      const on: string[] = await item.mover.holders().catch(() => [])
       const e = (err as Error).message
-      if (on !== iface)
+      if (!on.includes(iface))
         return void log.warn(`address ${it}: cannot move to ${iface}: ${e}; tried again at the next change`)
       log.warn(`address ${it}: on ${iface} now, but the rest of the move failed: ${e}`)
     }

@@ -23,7 +23,8 @@ interface MoverDeps {
 
 /** One address's mover, whatever its family. */
 export interface Mover {
-  holder(): Promise<string | undefined>
+  /** The interfaces that hold the address now. */
+  holders(): Promise<string[]>
   /** Who else has the address on `iface`, in words; undefined: nobody. */
   duplicate(iface: string): Promise<string | undefined>
   move(to: string, from: string | undefined, foreign: boolean): Promise<void>
@@ -36,7 +37,7 @@ export function mover4(spec: ServiceAddress, o: ReplyOptions, deps: MoverDeps): 
   const m = new AddressMover({ ...o, announce: ANNOUNCE }, deps)
   const { address, len } = spec
   return {
-    holder: () => m.holder(address),
+    holders: () => m.holders(address),
     duplicate: async (iface) => {
       const mac = await m.duplicate(iface, address)
       return mac && `${mac} answers ARP for it on ${iface}`
@@ -58,7 +59,7 @@ export function mover6(
   const { ipv6, len } = spec
   const ifaces = () => spec.lans.flatMap((l) => deps.lans[l]?.iface ?? [])
   return {
-    holder: () => m.holder(ipv6),
+    holders: () => m.holders(ipv6),
     duplicate: (iface) => m.duplicate(iface, ipv6, len),
     move: async (to, from, foreign) => {
       m.announceOn(to, ifaces())

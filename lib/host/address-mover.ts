@@ -44,11 +44,11 @@ export class AddressMover {
     this.#log = deps.log
   }
 
-  /** The interface that holds `address` now, if any. */
-  async holder(address: number): Promise<string | undefined> {
+  /** The interfaces that hold `address` now: one, or two after a crash between a move's two steps. */
+  async holders(address: number): Promise<string[]> {
     const links = await ipJson<AddrLink[]>(this.#ip, ['-4', 'addr', 'show'])
     const want = formatIPv4(address)
-    return links.find((l) => l.addr_info?.some((a) => a.family === 'inet' && a.local === want))?.ifname
+    return links.filter((l) => l.addr_info?.some((a) => a.family === 'inet' && a.local === want)).map((l) => l.ifname)
   }
 
   /** Who else answers ARP for `address` on `iface` (a MAC), by duplicate address detection; undefined: nobody. */
@@ -101,8 +101,8 @@ export class AddressMover {
     await this.#run(['rule', 'del', ...this.#ruleOf(address)], true) // none there is no error
     await this.#run(['route', 'flush', 'table', `${this.#o.table}`], true)
     if (!owned) return
-    const holder = await this.holder(address)
-    if (holder) await this.#run(['addr', 'del', text(address, len), 'dev', holder])
+    for (const holder of await this.holders(address))
+      await this.#run(['addr', 'del', text(address, len), 'dev', holder])
   }
 
   /** The selector of the address's reply rule: the same for its add and its deletes. */

@@ -50,9 +50,12 @@ export class AddressMover6 {
     this.#sysctls = deps.sysctls
   }
 
-  /** The interface that holds `address` now (past DAD or not), if any. */
-  async holder(address: string): Promise<string | undefined> {
-    return (await this.#find(address))?.ifname
+  /** The interfaces that hold `address` now (past DAD or not): one, or two after a crash between a move's two steps. */
+  async holders(address: string): Promise<string[]> {
+    const links = await ipJson<AddrLink[]>(this.#ip, ['-6', 'addr', 'show'])
+    return links
+      .filter((l) => l.addr_info?.some((a) => a.family === 'inet6' && a.local === address))
+      .map((l) => l.ifname)
   }
 
   /**
@@ -109,8 +112,8 @@ export class AddressMover6 {
     await this.#run(['rule', 'del', ...rule6(address, this.#o)], true) // none there is no error
     await this.#run(['route', 'flush', 'table', `${this.#o.table}`], true)
     if (!owned) return
-    const holder = await this.holder(address)
-    if (holder) await this.#run(['addr', 'del', `${address}/${len}`, 'dev', holder])
+    for (const holder of await this.holders(address))
+      await this.#run(['addr', 'del', `${address}/${len}`, 'dev', holder])
   }
 
   async #find(address: string): Promise<{ ifname: string; info: IpAddrInfo } | undefined> {

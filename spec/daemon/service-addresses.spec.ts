@@ -242,3 +242,25 @@ t.test('net.ipv6.conf.all.accept_dad on is said at start: it forces DAD on every
   await addresses.stop()
   t.match(logger.at('warn'), [/^net\.ipv6\.conf\.all\.accept_dad is on: the kernel runs DAD at every move/])
 })
+
+t.test('a copy left on two of its interfaces (a crash mid-move) is kept on one, the other taken off', async (t) => {
+  const { ip, addresses, logger } = setup()
+  const both = JSON.stringify(
+    ['eth1', 'eth0'].map((ifname) => ({ ifname, addr_info: [{ family: 'inet6', local: A, prefixlen: 64 }] })),
+  )
+  ip.answer(SHOW, { stdout: both })
+  await addresses.start()
+  t.match(logger.at('info'), [`address ${A}/64 kept on eth0 (LAN A)`])
+  t.match(
+    ip.commands().find((c) => c.startsWith('-6 -force -batch')),
+    `addr del ${A}/64 dev eth1`,
+    'the copy on eth1 goes',
+  )
+  ip.clear()
+  await addresses.stop()
+  t.same(
+    ip.commands().filter((c) => c.includes('addr del')),
+    [`-6 addr del ${A}/64 dev eth1`, `-6 addr del ${A}/64 dev eth0`],
+    'owned: every copy the kernel still shows goes at stop',
+  )
+})

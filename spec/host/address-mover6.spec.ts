@@ -93,8 +93,8 @@ t.test('a failing move says which ip failed; a missing rule to delete is no erro
 t.test('holder and release: the rule and table always, the address only when owned', async (t) => {
   const { ip, mover } = setup()
   ip.answer(SHOW, { stdout: links({}, 'eth2') })
-  t.equal(await mover.holder(A), 'eth2')
-  t.equal(await mover.holder('2001:db8:1::200'), undefined)
+  t.same(await mover.holders(A), ['eth2'])
+  t.same(await mover.holders('2001:db8:1::200'), [])
   ip.clear()
   await mover.release(A, 64, false)
   t.same(ip.commands(), [`-6 rule del from ${A} lookup 4247 pref 99`, '-6 route flush table 4247'])
