@@ -10,7 +10,14 @@ import { type AnyGatewayRoute, isRoute6, type Options } from './types.js'
 
 /** What the options break of these rules, each naming its key by JSON path; empty: none. */
 export function optionChecks(o: Options): string[] {
-  return [...tableProblems(o.table, gatewayTables(o.routes), o.addresses.length), ...unprobedGateways(o)]
+  return [
+    ...tableProblems(o.table, gatewayTables(o.routes), o.addresses.length),
+    ...unprobedGateways(o),
+    // Peers drop a packet from node 0 (ERR_BAD_NODE): the host would run unseen. (--node-id refuses it too.)
+    ...(o.nodeId === 0
+      ? ["/nodeId: 0.0.0.0 is no node id (peers drop its packets); leave it out for LAN A's address"]
+      : []),
+  ]
 }
 
 /** The tables after `table` that gateway routes take: one per prefix length, the family with more lengths setting it. */

@@ -146,6 +146,9 @@ export class Service {
 
   async #reload(why: string): Promise<Reply> {
     const log = this.#log
+    // Reopened first, whatever becomes of the reload: logrotate's SIGHUP must move faild to the new
+    // file even when the config on disk is half-edited, or the next rotation deletes what it wrote.
+    reconfigureLogger(log, logOptions(this.daemon.options))
     // A faildctl reload while faild stops would renumber tables the stop is removing.
     if (this.daemon.stopping) {
       log.info(`${why}: faild is stopping; not reloaded`)

@@ -11,6 +11,9 @@ import type { Logger } from '../host/log.js'
 /** Milliseconds a stop may take before the process exits anyway. */
 const STOP_TIMEOUT_MS = 10_000
 
+/** Internal errors logged in full; a recurring one would fill the log during the stop. */
+const MAX_ERRORS_LOGGED = 3
+
 /** EX_SOFTWARE (sysexits.h): an internal error. */
 const EX_SOFTWARE = 70
 
@@ -33,6 +36,8 @@ export function catchSignals(svc: Signalled, log: Logger): CaughtSignals {
   /** A stop asked during the start. */
   let asked: NodeJS.Signals | undefined
   let stop: (sig: NodeJS.Signals) => void = () => {}
+  let onError: (err: Error) => void = () => {}
+  let errors = 0
   const onStop = (sig: NodeJS.Signals) => {
     if (state === 'running') return stop(sig)
     if (state === 'stopping') return log.info(`${sig}: already stopping (faild removes its routes first)`)
@@ -72,16 +77,21 @@ export function catchSignals(svc: Signalled, log: Logger): CaughtSignals {
         log.info(`${sig}: stopping`)
         stopping(0, 128 + constants.signals[sig])
       }
-      process.once('uncaughtException', (err) => {
-        log.error(`internal error, stopping: ${err.stack ?? err.message}`)
-        // A stop already under way goes on, bounded by its own timeout.
+      // Every one caught, not the first only: a second (a timer that throws each interval) would
+      // otherwise end faild by Node's default and leave its routes. A stop under way goes on.
+      onError = (err) => {
+        errors++
+        if (errors <= MAX_ERRORS_LOGGED) log.error(`internal error, stopping: ${err.stack ?? err.message}`)
+        else if (errors === MAX_ERRORS_LOGGED + 1) log.error('more internal errors: not logged, the stop goes on')
         if (state !== 'stopping') stopping(EX_SOFTWARE, EX_SOFTWARE)
-      })
+      }
+      process.on('uncaughtException', onError)
       state = 'running'
       if (asked) stop(asked)
     })
   const release = () => {
     process.off('SIGTERM', onStop).off('SIGINT', onStop).off('SIGHUP', onHup).off('SIGUSR1', onUsr1)
+    process.off('uncaughtException', onError)
   }
   return { run, release }
 }

@@ -50,6 +50,13 @@ export class LogFile extends Writable {
     done() // at once, always: the logger's pipe must never wait on this file
   }
 
+  /** The lines `before` (the file this one replaces at a reopen) lost and never said: this one says them. */
+  inherit(before: LogFile): void {
+    if (before.lost === 0) return
+    this.lost += before.lost
+    this.#why = before.path === this.path ? before.#why : `${before.#why} in ${before.path}`
+  }
+
   /** Append one line, or count it lost. */
   append(text: string): void {
     if (this.lost > 0 && this.#now() < this.#retryAt) return void this.lost++

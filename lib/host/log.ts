@@ -67,7 +67,10 @@ export function makeLogger(opts: LogOptions): Logger {
  */
 export function reconfigureLogger(log: Logger, opts: LogOptions): void {
   const old = [...log.transports]
+  const before = logFileOf(log)
   log.configure(settings(opts))
+  const after = logFileOf(log)
+  if (before && after) after.inherit(before)
   for (const t of old) {
     t.close?.()
     files.get(t)?.end()

@@ -19,6 +19,7 @@ t.test('each error names its key and why', async (t) => {
   const lengths = ['10.0.0.0/8', '10.1.0.0/16', '10.1.2.0/24'].map((prefix) => ({ prefix, via: ['198.18.1.9'] }))
   t.match(errors({ table: 250, routes: lengths }), [/^\/table: 253 is a kernel table .* faild uses tables 250 to 253$/])
   t.same(errors({ table: 249, routes: lengths }), [], 'tables 249 to 252')
+  t.match(errors({ nodeId: '0.0.0.0' }), [/^\/nodeId: 0\.0\.0\.0 is no node id \(peers drop its packets\)/])
   t.match(errors({ requestor: false, routes: [{ prefix: '198.18.5.0/24', via: ['198.18.1.9'] }] }), [
     /^\/routes: gateways that are not targets need requestor: true/,
   ])

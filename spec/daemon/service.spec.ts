@@ -21,7 +21,7 @@ async function service(t: Test, start: object = BASE) {
   write(start)
   const loaded = loadOptions(file, {})
   if (!loaded.ok) throw new Error(loaded.errors.join('; '))
-  const log = makeLogger({ level: 'info', silent: true })
+  const log = makeLogger({ level: 'info', silent: true, file: loaded.options.logFile })
   const deps = { clock: new StallClock(), ip, socketFactory: new Sockets().factory, carrierWatch: () => carrier }
   const svc = new Service(loaded.options, { configFile: file, flags: {} }, log, deps)
   await svc.daemon.start()
@@ -129,4 +129,16 @@ t.test('with no file at start, a reload reads the default file once it exists, a
   rmSync(made)
   t.match(await svc.reload('spec'), { ok: false, error: /cannot read it/ }, 'and so is its removal')
   t.equal(svc.daemon.options.failAfter, 7, 'the running config kept')
+})
+
+t.test("a refused reload still reopens the log: logrotate's SIGHUP moves faild to the new file", async (t) => {
+  const logFile = join(dir, 'rotated.log')
+  const { svc } = await service(t, { ...BASE, logFile })
+  const { renameSync, readFileSync } = await import('node:fs')
+  renameSync(logFile, `${logFile}.1`) // logrotate
+  write({ ...BASE, logFile, failAfter: 0 }) // a half-edited file
+  t.equal((await svc.reload('SIGHUP')).ok, false, 'refused')
+  await new Promise((r) => setTimeout(r, 50))
+  t.ok(existsSync(logFile), 'a new file')
+  t.match(readFileSync(logFile, 'utf8'), /SIGHUP: .*failAfter/, 'where the refusal is said')
 })

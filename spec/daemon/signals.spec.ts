@@ -79,3 +79,24 @@ t.test('release lets the signals go', async (t) => {
   caught.release()
   t.equal(process.listenerCount('SIGTERM'), before)
 })
+
+t.test(
+  'internal errors: the first starts the stop, later ones are caught too (one uncaught would end faild with its routes)',
+  async (t) => {
+    const { svc, finish } = service()
+    const { log, text } = capturingLogger()
+    const caught = catchSignals(svc, log)
+    t.teardown(caught.release)
+    const before = process.listenerCount('uncaughtException')
+    const code = caught.run()
+    const raise = (err: Error) => (process.emit as (e: string, err: Error) => boolean)('uncaughtException', err)
+    for (let i = 0; i < 6; i++) raise(new Error(`timer ${i}`))
+    t.equal(process.listenerCount('uncaughtException'), before + 1, 'still caught after the first')
+    t.equal(svc.stops, 1, 'one stop')
+    finish()
+    t.equal(await code, 70, 'EX_SOFTWARE')
+    t.equal(process.listenerCount('uncaughtException'), before, 'stopped: let go')
+    t.equal(text().match(/internal error, stopping/g)?.length, 3, 'three in full')
+    t.match(text(), /more internal errors: not logged, the stop goes on/)
+  },
+)

@@ -76,3 +76,29 @@ t.test('a file that works gets every line, in order', async (t) => {
   t.equal(lines.length, 100)
   t.match(lines[99], /info: line 99$/)
 })
+
+t.test('lines lost before a reopen (SIGHUP) are said by the file that replaces it', async (t) => {
+  const { d, fs } = disk()
+  const old = new LogFile('/var/log/faild.log', fs)
+  d.full = true
+  for (let i = 0; i < 5; i++) old.append(`lost ${i}\n`)
+  d.full = false
+  const reopened = new LogFile('/var/log/faild.log', fs)
+  reopened.inherit(old)
+  reopened.append('after\n')
+  t.match(d.written, [
+    /warn: 5 log lines lost while \/var\/log\/faild\.log could not be written \(ENOSPC\)\n$/,
+    'after\n',
+  ])
+  const moved = new LogFile('/srv/faild.log', fs)
+  const again = new LogFile('/var/log/faild.log', fs)
+  d.full = true
+  again.append('lost\n')
+  d.full = false
+  moved.inherit(again)
+  moved.append('x\n')
+  t.match(
+    d.written.at(-2),
+    /1 log lines lost while \/srv\/faild\.log could not be written \(ENOSPC in \/var\/log\/faild\.log\)/,
+  )
+})
