@@ -26,7 +26,9 @@ export function schedulerJobs(p: JobParts): Jobs {
   let judgedAt = -Infinity
   return {
     accepted: () => p.packets.accepted,
-    judge: (now, behind) => {
+    judge: (now, behind, stalled) => {
+      // Back from a stall: what was silent only since before it is not judged silent (blindness.ts).
+      if (stalled) p.engine.stalled(now)
       // Asked at most once per judgement, whoever asks first (the peers' misses or the targets').
       let verdict: boolean | undefined
       const blind = () => {

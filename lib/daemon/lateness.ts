@@ -37,7 +37,12 @@ export class Lateness {
     const dropped = this.dropped()
     if (dropped) return dropped
     if (gaveUp) return gaveUp
-    if (lateMs >= Math.max(LATE_MIN_MS, intervalMs)) return `timers ran ${Math.round(lateMs)} ms late`
+    if (stalled(lateMs, intervalMs)) return `timers ran ${Math.round(lateMs)} ms late`
     return undefined
   }
+}
+
+/** Timers `lateMs` late mean faild read nothing for that long: a stall, not a scheduling hiccup. */
+export function stalled(lateMs: number, intervalMs: number): boolean {
+  return lateMs >= Math.max(LATE_MIN_MS, intervalMs)
 }

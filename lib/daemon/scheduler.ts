@@ -9,7 +9,7 @@
 // It also tells the judge when faild fell behind (lateness.ts: the drain gave up, a timer ran an
 // interval late, the kernel dropped packets at the socket), so the engine judges nothing it could not observe.
 import type { Clock, Timer } from '../host/clock.js'
-import { Lateness } from './lateness.js'
+import { Lateness, stalled } from './lateness.js'
 
 /** Runs `fn` after the next poll for I/O (setImmediate); specs pass their own. */
 export type Defer = (fn: () => void) => void
@@ -35,9 +35,10 @@ export interface Jobs {
   /**
    * Judge every deadline due by `now`; `behind()` says why faild may have lost packets of its own
    * doing since it was last asked (undefined: it kept up). Ask it only when it matters: it reads
-   * the kernel's socket counters.
+   * the kernel's socket counters. `stalled`: its timers ran an interval late or more (it read
+   * nothing for that long).
    */
-  judge(now: number, behind: () => string | undefined): void
+  judge(now: number, behind: () => string | undefined, stalled?: boolean): void
   /** Packets the kernel dropped at faild's sockets so far (receive buffer full). */
   socketDrops(): number
   /** faild found itself blind at `now` for `why` outside a judgement (socket drops read by the kernel check). */
@@ -171,7 +172,11 @@ export class Scheduler {
     this.#plannedAt = Infinity
     this.#gaveUp = false
     const drainedFor = gaveUp ? `packets were still arriving after ${DRAIN_TURNS} turns of reading` : undefined
-    this.#jobs.judge(now, () => this.#lateness.behind(drainedFor, late, this.#intervalMs))
+    this.#jobs.judge(
+      now,
+      () => this.#lateness.behind(drainedFor, late, this.#intervalMs),
+      stalled(late, this.#intervalMs),
+    )
     // Timed from when they leave, after the judgement: their round's ACK timeout is not spent judging.
     if (this.#tickDue) this.#sendTick(this.#clock.now())
     this.rearm()

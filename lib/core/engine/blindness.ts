@@ -23,6 +23,12 @@ export type Judge = (peer: Peer, pl: PeerLan, since: number) => boolean
 export class Blindness {
   /** When faild last found itself blind (monotonic ms; -Infinity: never). */
   #at = -Infinity
+  /**
+   * When faild last came back from a stall (its timers ran an interval late or more: it read
+   * nothing meanwhile, and the kernel dropped what its socket could not queue). Silence is
+   * counted from here: a path silent only since before the stall says nothing of the LAN.
+   */
+  #readingSince = -Infinity
   /** When this host's last INQ went out (-Infinity: none yet, or a responder). */
   #sentAt = -Infinity
   /** The interval in force when it went out: the next INQ follows it, even across a reload. */
@@ -53,7 +59,8 @@ export class Blindness {
         this.check(now, blind)
       }
       if (since > this.#at) return true
-      return now - pl.lastHeard >= OVERLOAD_SILENCE * Math.max(this.#intervalMs(), peer.intervalMs)
+      const silence = now - Math.max(pl.lastHeard, this.#readingSince)
+      return silence >= OVERLOAD_SILENCE * Math.max(this.#intervalMs(), peer.intervalMs)
     }
   }
 
@@ -72,6 +79,12 @@ export class Blindness {
   /** faild found itself blind at `now`. */
   found(now: number): void {
     this.#at = Math.max(this.#at, now)
+  }
+
+  /** faild comes back from a stall at `now`: blind, and silence counts again from now (see #readingSince). */
+  stalled(now: number): void {
+    this.found(now)
+    this.#readingSince = Math.max(this.#readingSince, now)
   }
 
   /**

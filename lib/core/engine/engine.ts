@@ -170,6 +170,11 @@ export class Engine {
     return this.#deadlines.noted(this.#notices(out))
   }
 
+  /** faild comes back from a stall (its timers ran an interval late or more): see Blindness.stalled. */
+  stalled(now: number): void {
+    this.#blindness.stalled(now)
+  }
+
   /** Judge every deadline that has passed (see expiry.ts); `blind`: faild may have missed packets of its own doing. */
   expire(now: number, blind: () => boolean = () => false): Effect[] {
     this.#deadlines.judging(now)

@@ -121,3 +121,41 @@ t.test('a packet that finds faild blind holds the next judgement too', async (t)
   e.expire(225, () => false)
   t.same(missed(e), [1, 1], 'windows opened after: judged (LAN A silent since its INQ at 50)')
 })
+
+t.test(
+  'back from a stall of many intervals: silence counts from the end of the stall, not from the last packet read',
+  async (t) => {
+    const e = new Engine({ ...base, requestor: false })
+    const both = (now: number, seq: number) => {
+      for (const lan of [0, 1]) e.receive(now, lan, PEER_ADDR[lan]!, inq(lan, seq))
+    }
+    for (let seq = 1; seq <= 5; seq++) both(seq * 100, seq)
+    // The event loop stalls 1.5 s: the socket overflowed, and the drain reads LAN B's queued INQ, not LAN A's.
+    e.stalled(2000)
+    e.receive(2000, 1, PEER_ADDR[1]!, inq(1, 20))
+    e.expire(2001, () => true)
+    t.same(
+      e.view().peers[0]!.paths.map((p) => p.state),
+      ['up', 'up'],
+      'LAN A silent 1.5 s, but faild read nothing for 1.5 s: held',
+    )
+    for (let now = 2100; now <= 3000; now += 100) {
+      e.receive(now, 1, PEER_ADDR[1]!, inq(1, now / 100))
+      e.expire(now + 21, () => true)
+    }
+    t.same(
+      e.view().peers[0]!.paths.map((p) => p.state),
+      ['up', 'up'],
+      'within 10 intervals of the stall still held',
+    )
+    for (let now = 3100; now <= 3400; now += 100) {
+      e.receive(now, 1, PEER_ADDR[1]!, inq(1, now / 100))
+      e.expire(now + 21, () => true)
+    }
+    t.equal(
+      e.view().peers[0]!.paths[0]!.state,
+      'down',
+      'silent while faild read for 10 intervals and more: a real fault',
+    )
+  },
+)
