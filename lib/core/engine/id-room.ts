@@ -2,7 +2,7 @@
 //
 // Everything else an INQ may carry is this host's own: its LANs and their addresses (an IPv4 one,
 // a global IPv6 one, on an IPv6-only LAN a link-local one), the service addresses it holds now,
-// a cluster tag, the TLV headers and a MAC. What is left, in
+// a cluster tag, OVERLOAD and DOWN-TOTAL, the TLV headers and a MAC. What is left, in
 // 4-byte ids, is the room; a host with two or three LANs has more than it ever needs
 // (ID_ROOM_MAX), one with 16 dual-stack or IPv6-only LANs less.
 import { isHandle } from '../link-handles.js'
@@ -45,6 +45,7 @@ export function idRoom(cfg: Pick<EngineConfig, 'addresses' | 'ipv6'>, services: 
     TRAILER_SIZE +
     2 * TLV_HEADER_SIZE + // cluster tag
     2 * TLV_HEADER_SIZE + // DOWN and ANSWER
+    2 * (TLV_HEADER_SIZE + 2) + // OVERLOAD (while behind) and DOWN-TOTAL (a cut list): a u16 each
     Math.max(0, lans - 1) * (TLV_HEADER_SIZE + DOWN_ON_FIXED) +
     Math.min(services, MAX_SERVICES) * SERVICE
   const room = Math.floor((MAX_PACKET_SIZE - fixed - lanBytes(cfg)) / 4)

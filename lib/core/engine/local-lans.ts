@@ -103,9 +103,9 @@ export class LocalLans {
   }
 
   /** A notice: an INQ with interval 0, never answered, that tells peers at once what changed. */
-  notice(me: Sender, lan: number, seq: number, down: number[], to: number | 'broadcast'): SendCommand {
+  notice(me: Sender, lan: number, seq: number, down: DownList, to: number | 'broadcast'): SendCommand {
     const inq = this.message(me, 'inq', lan, seq, down)
-    return { kind: 'send', lan, to, msg: { ...inq, intervalMs: 0 } }
+    return { kind: 'send', lan, to, msg: { ...inq, intervalMs: 0, ...downTotalOf(down) } }
   }
 
   /** A notice of what changed here (the out-of-service mask, the service addresses held), on every LAN that still has carrier. */
@@ -159,10 +159,20 @@ export function downOnFor(
  * so every such peer is told within a few intervals: an INQ that named them all did not fit a
  * datagram, was refused by the encoder, and was not sent at all.
  */
-export function downList(peers: Iterable<Peer>, lan: number, room: number, seq = 0): number[] {
+export function downList(peers: Iterable<Peer>, lan: number, room: number, seq = 0): DownList {
   const down: number[] = [] // BOUNDED: peers
   for (const p of peers) if (p.lans[lan]!.link.state === LinkState.Down) down.push(p.id)
   if (down.length <= room) return down
   const start = (seq * room) % down.length
-  return Array.from({ length: room }, (_, i) => down[(start + i) % down.length]!)
+  const window: DownList = Array.from({ length: room }, (_, i) => down[(start + i) % down.length]!)
+  // Said (DOWN-TOTAL): a peer not in this window must not take it for "heard".
+  window.total = down.length
+  return window
 }
+
+/** A down list, and how many are down in all when it names only a window of them. */
+export type DownList = number[] & { total?: number }
+
+/** The DOWN-TOTAL of a message carrying `down`: only for a window. */
+export const downTotalOf = (down: DownList): { downTotal?: number } =>
+  down.total === undefined ? {} : { downTotal: down.total }

@@ -141,6 +141,7 @@ export function toLocal(p: Packet, own: readonly OwnLan[], bytes?: number): Pair
     addresses6,
     linkLocals,
     overloadMs: p.overloadMs,
+    downTotal: p.downTotal,
     // Only an INQ asks for answers; undefined: every receiver answers (ANSWER-ALL, or v1).
     answer: p.kind === 'inq' && !p.answerAll ? p.answer : undefined,
   }

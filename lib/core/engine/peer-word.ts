@@ -21,7 +21,9 @@ export interface WordContext {
 /** Record what `msg`, heard from `peer` on LAN `lan` at `now`, says; a change of its service addresses is an event. */
 export function record(peer: Peer, lan: number, msg: Message, now: number, c: WordContext): void {
   const pl = peer.lans[lan]!
-  hears(pl, !msg.down.includes(c.cfg.nodeId), c.blind)
+  const named = msg.down.includes(c.cfg.nodeId)
+  // A window of a longer list that does not name us says nothing either way (DOWN-TOTAL).
+  if (named || msg.downTotal === undefined || msg.downTotal <= msg.down.length) hears(pl, !named, c.blind)
   services(peer, msg, now, c)
   pl.lastHeard = now
   // A notice (interval 0) tells what changed, built apart from the INQs: it says nothing of lateness.

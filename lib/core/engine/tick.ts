@@ -1,7 +1,7 @@
 // What a requestor sends each interval: an INQ on every LAN, and the round that waits for the ACKs it asks for.
 import { whoAnswers } from './answering.js'
 import type { Effect } from './effects.js'
-import { downList, downOnFor } from './local-lans.js'
+import { downList, downOnFor, downTotalOf } from './local-lans.js'
 import { owing } from './probe-round.js'
 import type { ReceiveParts } from './receive.js'
 
@@ -34,6 +34,7 @@ export function tick(d: TickParts, now: number): Effect[] {
     const downOn = downOnFor(down, lan, answer?.length ?? 0, room)
     const inq = {
       ...d.lans.message(cfg, 'inq', lan, seq, down[lan]!),
+      ...downTotalOf(down[lan]!),
       ...(downOn ? { downOn } : {}),
       ...(behind ? { overloadMs: behind } : {}),
     }

@@ -47,6 +47,12 @@ export enum TlvType {
   DownOn = 7,
   /** A service address the sender holds, and the slot of the LAN it holds it on: one per address (service-tlv.ts). */
   Service = 8,
+  /**
+   * u16: how many peers the sender does not hear on this LAN in all, sent only when its DOWN list
+   * names fewer (cut to fit the datagram): a receiver not named then learns nothing of whether the
+   * sender hears it.
+   */
+  DownTotal = 9,
 }
 
 /** Service addresses one packet may carry. */

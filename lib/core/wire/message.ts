@@ -49,6 +49,11 @@ interface Common {
    */
   readonly overloadMs?: number
   /**
+   * Wire format 2's DOWN-TOTAL: how many peers the sender does not hear on this LAN, when `down`
+   * names fewer (a window of them, moving on each packet); undefined: `down` is whole.
+   */
+  readonly downTotal?: number
+  /**
    * Wire format 2: the sender's down lists on its other LANs, by this host's LAN index (what a
    * packet on one LAN says of the others: the cluster's matrix). undefined where not said.
    */

@@ -71,6 +71,8 @@ export interface Packet {
   readonly heard?: number
   /** How many ms the sender is behind, when it says: peers widen their deadline for it. */
   readonly overloadMs?: number
+  /** How many peers the sender does not hear on this LAN, when `down` names fewer (DOWN-TOTAL). */
+  readonly downTotal?: number
   /** The sender's down lists on its other LANs (DOWN-ON), by its slot; INQs and notices only. */
   readonly downOn?: ReadonlyArray<{ readonly slot: number; readonly ids: readonly number[] }>
   /** The service addresses the sender holds now (see service-tlv.ts for what saying none means). */

@@ -67,6 +67,7 @@ export function packetOf(msg: Message, describe: DescribeLan, version: 1 | 2): P
     ...(downOn.length > 0 ? { downOn } : {}),
     ...(services.length > 0 ? { services } : {}),
     ...(msg.overloadMs ? { overloadMs: msg.overloadMs } : {}),
+    ...(msg.downTotal !== undefined && kind !== 'ack' ? { downTotal: msg.downTotal } : {}),
   }
 }
 
@@ -99,9 +100,15 @@ export function toV1(p: Packet): Message {
 
 /** What a placed message carries beyond v1's fields; an undefined one is left out of the message. */
 export type Extra = {
-  readonly [K in 'version' | 'bytes' | 'downOn' | 'services' | 'addresses6' | 'linkLocals' | 'overloadMs']?:
-    | Message[K]
-    | undefined
+  readonly [K in
+    | 'version'
+    | 'bytes'
+    | 'downOn'
+    | 'services'
+    | 'addresses6'
+    | 'linkLocals'
+    | 'overloadMs'
+    | 'downTotal']?: Message[K] | undefined
 } & { readonly answer?: readonly number[] | undefined }
 
 const NO_EXTRA: Extra = {}
@@ -140,6 +147,7 @@ export function placed(
   if (extra.linkLocals !== undefined) m.linkLocals = extra.linkLocals
   if (extra.answer !== undefined) m.answer = extra.answer
   if (extra.overloadMs !== undefined) m.overloadMs = extra.overloadMs
+  if (extra.downTotal !== undefined) m.downTotal = extra.downTotal
   return m as Message
 }
 

@@ -14,7 +14,7 @@ export function hasSlot(lans: readonly PacketLan[], slot: number): boolean {
 }
 
 /** What the TLVs say; DOWN-ON and SERVICE only when the packet has them (few do). */
-export type Body = Pick<Packet, 'lans' | 'down' | 'answer' | 'cluster' | 'heard' | 'overloadMs'> & {
+export type Body = Pick<Packet, 'lans' | 'down' | 'answer' | 'cluster' | 'heard' | 'overloadMs' | 'downTotal'> & {
   readonly downOn?: Array<{ slot: number; ids: readonly number[] }>
   readonly services?: PacketService[]
 }
@@ -73,6 +73,7 @@ const READERS: Readonly<Record<number, Reader | undefined>> = {
   [TlvType.Overload]: (b, at, length, into) => put(u16(b, at, length), (n) => (into.overloadMs = n)),
   [TlvType.DownOn]: addDownOn,
   [TlvType.Service]: (b, at, length, into) => readService(b, at, length, (into.services ??= [])),
+  [TlvType.DownTotal]: (b, at, length, into) => put(u16(b, at, length), (n) => (into.downTotal = n)),
 }
 
 /** TLV types a packet may carry more than once: one per LAN or per address. */

@@ -44,6 +44,7 @@ function extras(p: Packet): Array<[TlvType, readonly number[], 2 | 4]> {
   if (p.cluster !== 0) out.push([TlvType.Cluster, [p.cluster], 4])
   if (p.heard !== undefined) out.push([TlvType.Heard, [p.heard], 2])
   if (p.overloadMs !== undefined) out.push([TlvType.Overload, [p.overloadMs], 2])
+  if (p.downTotal !== undefined) out.push([TlvType.DownTotal, [p.downTotal], 2])
   return out
 }
 
@@ -179,6 +180,7 @@ export function decodeV2(buf: Uint8Array, keys: readonly WireKey[] = []): Packet
   // In this order whatever order the TLVs came in, so that equal packets print the same.
   if (body.heard !== undefined) packet.heard = body.heard
   if (body.overloadMs !== undefined) packet.overloadMs = body.overloadMs
+  if (body.downTotal !== undefined) packet.downTotal = body.downTotal
   if (body.downOn) packet.downOn = body.downOn
   if (body.services) packet.services = body.services
   return { ok: true, packet }

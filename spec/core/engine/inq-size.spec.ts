@@ -100,7 +100,17 @@ for (const shape of SHAPES) {
       }
     }
     t.ok(largest <= MAX_PACKET_SIZE, `the largest INQ: ${largest} bytes`)
-    t.ok(largest > MAX_PACKET_SIZE - 4 * 16, 'and the room is not wasted: within 16 ids of the limit')
+    // 16 ids, and the 12 bytes kept for OVERLOAD (an INQ sent while behind) and DOWN-TOTAL.
+    t.ok(largest > MAX_PACKET_SIZE - 12 - 4 * 16, `and the room is not wasted: within 16 ids of the limit (${largest})`)
+    t.ok(
+      e.tick(now).some((fx) => fx.kind === 'send' && fx.lan === 0 && fx.msg.downTotal === PEERS),
+      'a cut list says how many are down in all',
+    )
+    // A second late: the INQs say how far behind (OVERLOAD), and still fit.
+    const late = e.tick(now + 1100).flatMap((fx) => (fx.kind === 'send' ? [fx.msg] : []))
+    t.ok(
+      late.every((m) => m.overloadMs !== undefined && encodeV2(toPacket(m, shape.own), KEY).length <= MAX_PACKET_SIZE),
+    )
     t.equal(named.size, PEERS, 'in a few INQs every down peer is named')
   })
 }

@@ -159,3 +159,18 @@ t.test(
     )
   },
 )
+
+t.test(
+  'a down list cut to a window (DOWN-TOTAL) that does not name us says nothing of whether the peer hears us',
+  async (t) => {
+    const e = new Engine({ ...base, requestor: false })
+    const hears = () => e.view().peers[0]!.paths.map((p) => p.hearsUs)
+    for (const lan of [0, 1]) e.receive(0, lan, PEER_ADDR[lan]!, inq(lan, 1))
+    e.receive(100, 0, PEER_ADDR[0]!, inq(0, 2, { down: [ME, 0x0a000001], downTotal: 300 }))
+    t.same(hears(), [false, true], 'named: not heard')
+    e.receive(200, 0, PEER_ADDR[0]!, inq(0, 3, { down: [0x0a000002, 0x0a000003], downTotal: 300 }))
+    t.same(hears(), [false, true], 'a window without us: still not heard')
+    e.receive(300, 0, PEER_ADDR[0]!, inq(0, 4, { down: [0x0a000002] }))
+    t.same(hears(), [true, true], 'a whole list without us: heard')
+  },
+)

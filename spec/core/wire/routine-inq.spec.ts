@@ -42,6 +42,7 @@ t.test('an INQ that asks this host, or all, or says anything else is not routine
     ['sent on another slot', { slot: 1, downOn: [{ slot: 0, ids: [] }] }],
     ['another cluster', { cluster: 1 }],
     ['says it is behind', { overloadMs: 100 }],
+    ['a down list cut to a window', { down: [0xc6120105], downTotal: 300 }],
     ['a LAN out of service', { lans: inq.lans.map((l, i) => ({ ...l, outOfService: i === 1 })) }],
     ['another DOWN-ON', { downOn: [{ slot: 1, ids: [ME] }] }],
     ['a service address', { services: [{ slot: 0, address: { family: 4, prefix: 24, address: '198.18.1.100' } }] }],

@@ -132,6 +132,8 @@ const malformed: Array<{ name: string; bytes: Buffer; code: PacketDecodeError; k
     code: 'ERR_DUPLICATE_TLV',
   },
   { name: 'duplicate HEARD', bytes: pkt(head(), LAN0, tlv(5, '0001'), tlv(5, '0001')), code: 'ERR_DUPLICATE_TLV' },
+  { name: 'duplicate DOWN-TOTAL', bytes: pkt(head(), LAN0, tlv(9, '0100'), tlv(9, '0100')), code: 'ERR_DUPLICATE_TLV' },
+  { name: 'DOWN-TOTAL not a u16', bytes: pkt(head(), LAN0, tlv(9, '000100')), code: 'ERR_BAD_LENGTH' },
   // LAN TLVs
   { name: 'no LAN', bytes: pkt(head()), code: 'ERR_BAD_LAN' },
   {
@@ -282,7 +284,11 @@ const plain = { ok: true, packet: minInq }
 t.test('an unknown TLV without the critical bit is skipped, wherever it is', async (t) => {
   t.same(decodeV2(pkt(head({ flags: 1 }), LAN0, tlv(17, 'abcdef'))), plain, 'after the LANs')
   t.same(decodeV2(pkt(head({ flags: 1 }), tlv(255, ''), LAN0)), plain, 'empty, before them')
-  t.same(decodeV2(pkt(head({ flags: 1 }), tlv(9, '01'), LAN0, tlv(9, '02'))), plain, 'twice: only known types are once')
+  t.same(
+    decodeV2(pkt(head({ flags: 1 }), tlv(99, '01'), LAN0, tlv(99, '02'))),
+    plain,
+    'twice: only known types are once',
+  )
 })
 
 t.test('1400 bytes are fine', async (t) => {

@@ -100,6 +100,14 @@ export const DUAL_STACK = hex(`
   03 00 0008 | c6120102 c6120103
   06 00 0002 | 00fa`)
 
+/** The smallest INQ whose down list is a window of 300 peers not heard (DOWN-TOTAL). */
+export const windowInq: Packet = { ...minInq, down: [0xc6120102], downTotal: 300 }
+export const WINDOW_INQ = hex(`
+  fa1d 02 01 | c6120101 | 01020304 | 00000007 | 00000000 | 0064 | 00 | 01
+  01 00 000e | 00 00 01 00 | 00000000 | 04 18 c6120101
+  02 00 0004 | c6120102
+  09 00 0002 | 012c`)
+
 /** The smallest INQ signed with KEY: flag SIGNED, key id 0x5a, HMAC-SHA256 of every byte before it. */
 export const SIGNED = hex(`
   fa1d 02 01 | c6120101 | 01020304 | 00000007 | 00000000 | 0064 | 00 | 03

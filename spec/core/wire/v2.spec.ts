@@ -19,6 +19,8 @@ import {
   SERVICE_NOTICE,
   SIGNED,
   serviceNotice,
+  WINDOW_INQ,
+  windowInq,
 } from './v2-vectors.js'
 
 const golden = [
@@ -32,6 +34,7 @@ const golden = [
   },
   { name: 'the smallest INQ, signed', packet: minInq, hex: SIGNED, signed: true },
   { name: 'a notice saying where a service address is held', packet: serviceNotice, hex: SERVICE_NOTICE },
+  { name: 'an INQ whose down list is a window of a longer one (DOWN-TOTAL)', packet: windowInq, hex: WINDOW_INQ },
 ]
 
 for (const { name, packet, hex, signed } of golden) {
