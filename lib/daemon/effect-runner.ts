@@ -1,12 +1,13 @@
 // Carries out the engine's effects: sends packets, counts drops, and reports peer and damping events.
 import type { BehindEvent, Effect, LinkChange, SendCommand, ServicesEvent } from '../core/engine/effects.js'
 import { type OwnLan, toPacket } from '../core/engine/pairing.js'
+import { isHandle } from '../core/link-handles.js'
 import type { NotifyEvent } from '../core/report/change-log.js'
 import { saysBehind } from '../core/report/status-format.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
 import { LogBudget } from '../core/util/log-budget.js'
 import { encode } from '../core/wire/codec.js'
-import type { WireKey } from '../core/wire/message.js'
+import type { Message, WireKey } from '../core/wire/message.js'
 import { encodeV2 } from '../core/wire/v2.js'
 import type { Logger } from '../host/log.js'
 import type { Drops } from './drops.js'
@@ -39,6 +40,15 @@ export interface EffectRunnerDeps {
 
 /** What carrying out no effects gives: no path change. */
 const NOTHING = Object.freeze({ links: Object.freeze([]) as readonly LinkChange[], changed: false })
+
+/**
+ * `msg` as v1 carries it: an IPv6-only LAN's handle (core/link-handles.ts, this host's stand-in
+ * for an address there) never leaves this host, a 0 in its place as v2's toPacket writes none.
+ */
+function v1Of(msg: Message): Message {
+  if (!msg.addresses.some(isHandle)) return msg
+  return { ...msg, addresses: msg.addresses.map((a) => (isHandle(a) ? 0 : a)) }
+}
 
 export class EffectRunner {
   readonly #deps: EffectRunnerDeps
@@ -97,18 +107,22 @@ export class EffectRunner {
   #send(now: number, fx: SendCommand): void {
     const { msg, lan, to } = fx
     const v1 = this.#deps.wireVersion() === 1 || msg.version === 1
-    let data: Buffer
-    try {
-      data = v1 ? encode(msg, this.key) : encodeV2(toPacket(msg, this.#deps.own), this.key)
-    } catch (err) {
-      // A message the format cannot carry (a bug, never the network's doing): not sent, said once.
-      this.#deps.drops.count('unsendable', lan, () => (err as Error).message)
-      return
-    }
-    if (fx.maxBytes !== undefined && data.length > fx.maxBytes) return
+    const data = this.#encode(lan, msg, v1)
+    if (data === undefined || (fx.maxBytes !== undefined && data.length > fx.maxBytes)) return
     this.#deps.send(lan, to, data)
     if (v1 || msg.kind !== 'inq' || !this.#deps.versions.v1Heard(lan, now)) return
-    this.#deps.send(lan, to === 'broadcast' ? this.#deps.v1Broadcast(lan) : to, encode(msg, this.key))
+    const copy = this.#encode(lan, msg, true)
+    if (copy) this.#deps.send(lan, to === 'broadcast' ? this.#deps.v1Broadcast(lan) : to, copy)
+  }
+
+  /** `msg` as a datagram, or undefined (counted): a message the format cannot carry is a bug, never the network's doing. */
+  #encode(lan: number, msg: Message, v1: boolean): Buffer | undefined {
+    try {
+      return v1 ? encode(v1Of(msg), this.key) : encodeV2(toPacket(msg, this.#deps.own), this.key)
+    } catch (err) {
+      this.#deps.drops.count('unsendable', lan, () => (err as Error).message)
+      return undefined
+    }
   }
 
   /** Where a peer says its service addresses are now: within the peer events' budget (a key holder could flip them per packet). */

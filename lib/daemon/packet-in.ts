@@ -88,6 +88,10 @@ export class PacketIn {
     const from = () => (src6 ? formatIPv6(src6) : formatIPv4(src))
     const r = version === 1 ? v1Only(data, keys) : decodePacket(data, keys)
     if (!r.ok) return drops.count(r.code, lan, () => `${data.length} bytes from ${from()}`)
+    // Our own broadcast looped back (a v1 copy sent to the subnet's broadcast address comes back on
+    // the socket bound there, which keeps no record of echoes): never a v1 host heard.
+    if (r.packet.from === this.#deps.nodeId && src !== 0 && src === this.#deps.own[lan]?.address)
+      return drops.count('looped-back', lan, () => `${data.length} bytes`)
     if (this.#deps.versions.copy(now, lan, r.packet)) return
     // Its size bounds what an unconfirmed sender gets back (no reflection, #11).
     const paired = toLocal(r.packet, this.#deps.own, data.length)

@@ -1,6 +1,8 @@
 // The effect runner of lib/daemon/effect-runner.ts: lines an outsider can cause per packet are budgeted.
 import t from 'tap'
 import type { Effect } from '../../lib/core/engine/effects.js'
+import { ownHandle } from '../../lib/core/link-handles.js'
+import { decode } from '../../lib/core/wire/codec.js'
 import { Drops } from '../../lib/daemon/drops.js'
 import { EffectRunner } from '../../lib/daemon/effect-runner.js'
 import { WireVersions } from '../../lib/daemon/wire-versions.js'
@@ -93,4 +95,19 @@ t.test('a peer that says it is behind, and catches up: a line each, what it mean
     /^peer 198\.18\.1\.2 says it is 200 ms behind \(overloaded\): its INQs are waited for that much longer/,
     /^peer 198\.18\.1\.2 caught up: its deadlines are as before$/,
   ])
+})
+
+t.test("a v1 copy from a host with an IPv6-only LAN carries 0 there, never the LAN's handle", async (t) => {
+  const { log } = capturingLogger()
+  const drops = new Drops(log, () => 'A', false)
+  const data: Buffer[] = []
+  const w = { ...wire(), send: (_lan: number, _to: number | 'broadcast', d: Buffer) => void data.push(d) }
+  const runner = new EffectRunner({ ...w, log, drops, label: () => 'A' }, undefined)
+  w.versions.copy(0, 0, { version: 1, from: 3, boot: 1 } as never)
+  const handle = ownHandle(1) // LAN B is IPv6-only here
+  runner.run(1, [
+    { kind: 'send', lan: 0, to: 'broadcast', msg: inqFrom({ ...ME, addresses: [ME.addresses[0]!, handle] }) },
+  ])
+  const v1 = decode(data.find((d) => d[2] === 1)!)
+  t.same(v1.ok && v1.msg.addresses, [ME.addresses[0], 0])
 })

@@ -195,3 +195,11 @@ t.test(
     )
   },
 )
+
+t.test('our own v1 copy looped back by the kernel is no v1 host heard', async (t) => {
+  const { packets, drops, versions } = ingress([])
+  const me = { from: 0xc6120101, addresses: [0xc6120101, 0xc6120201] }
+  packets.receive(0, 0, me.addresses[0]!, encode(inqFrom(me, { seq: 1 })))
+  t.notOk(versions.v1Heard(0, 1), 'v1 copies stop once the last v1 host is gone')
+  t.equal(drops.counts.get('looped-back'), 1)
+})
