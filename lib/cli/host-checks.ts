@@ -6,13 +6,20 @@ import { KeyFileError } from '../core/wire/keys.js'
 import { type IpRunner, systemIp } from '../host/ip-runner.js'
 import { readKeyFile } from '../host/key-file.js'
 import { discoverLans } from '../host/lan-discovery.js'
+import { unwritable } from '../host/log-file.js'
 
 /** What this host has against valid options, as lines naming the key (and flag); none: faild would start. */
 export type HostChecks = (o: Options) => Promise<string[]>
 
 /** The checks of faild's start, read-only: `ip -json addr show` and the key file; `ip` injectable for specs. */
 export function hostChecks(ip: IpRunner = systemIp): HostChecks {
-  return async (o) => [...keyFileProblems(o), ...(await lanProblems(ip, o))]
+  return async (o) => [...keyFileProblems(o), ...logFileProblems(o), ...(await lanProblems(ip, o))]
+}
+
+/** The start refuses a log file it cannot append to: so does -n (faild.8: what passes -n starts). */
+function logFileProblems(o: Options): string[] {
+  const bad = o.logFile === undefined ? undefined : unwritable(o.logFile)
+  return bad ? [`/logFile (-l, --log-file): ${o.logFile} cannot be opened for appending: ${bad}`] : []
 }
 
 function keyFileProblems(o: Options): string[] {

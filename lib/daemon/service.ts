@@ -1,13 +1,13 @@
 // The running daemon with what surrounds it: logger, notify hook, operator commands, and reload as
 // prepare-then-commit (as ifstated's load_config()): a config that cannot be applied changes nothing.
-import { accessSync, constants, existsSync } from 'node:fs'
-import { dirname } from 'node:path'
+import { existsSync } from 'node:fs'
 import { loadOptions } from '../config/load.js'
 import type { Options } from '../config/types.js'
 import type { Reply, Request } from '../control/protocol.js'
 import { Subscribers } from '../control/subscribers.js'
 import type { NotifyEvent } from '../core/report/change-log.js'
 import { type Logger, type LogOptions, reconfigureLogger } from '../host/log.js'
+import { unwritable } from '../host/log-file.js'
 import { Notifier } from '../host/notify.js'
 import { Daemon, type DaemonDeps } from './daemon.js'
 import type { Metrics } from './metrics.js'
@@ -26,19 +26,6 @@ export interface Source {
   readonly defaultFile?: string
   /** The flags given on the command line: they override the file on every reload too. */
   readonly flags: Readonly<Record<string, unknown>>
-}
-
-/**
- * Why `file` cannot be appended to, or undefined; creates nothing (a refused reload leaves no trace,
- * and winston would create missing directories).
- */
-export function unwritable(file: string): string | undefined {
-  try {
-    accessSync(existsSync(file) ? file : dirname(file), constants.W_OK)
-    return undefined
-  } catch (err) {
-    return (err as Error).message
-  }
 }
 
 /** The metrics registry's class: loaded only for a faild that serves /metrics (see loadMetrics). */

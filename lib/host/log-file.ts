@@ -5,7 +5,8 @@
 // in 40 s), and freeing space did not help. This writer never holds a line: one that cannot be
 // written is counted and dropped, the file is tried again RETRY_MS later, and the first line that
 // reaches it says how many were lost and why.
-import { closeSync, openSync, writeSync } from 'node:fs'
+import { accessSync, closeSync, constants, existsSync, openSync, statSync, writeSync } from 'node:fs'
+import { dirname } from 'node:path'
 import { Writable } from 'node:stream'
 
 /** How long after a failed write the file is tried again. */
@@ -26,6 +27,21 @@ const realFs: LogFs = {
     if (writeSync(fd, bytes) < bytes.length) throw Object.assign(new Error('short write'), { code: 'ENOSPC' })
   },
   close: (fd) => closeSync(fd),
+}
+
+/**
+ * Why `file` cannot be appended to, or undefined; creates nothing (a refused reload leaves no trace,
+ * and winston would create missing directories). A directory is refused: root may write in it, but
+ * every line would then be lost, and the line that says so with them.
+ */
+export function unwritable(file: string): string | undefined {
+  try {
+    if (existsSync(file) && statSync(file).isDirectory()) return 'a directory'
+    accessSync(existsSync(file) ? file : dirname(file), constants.W_OK)
+    return undefined
+  } catch (err) {
+    return (err as Error).message
+  }
 }
 
 export class LogFile extends Writable {

@@ -153,3 +153,16 @@ t.test('config errors first: the host is not looked at while the config is bad',
 t.test('parseArgs (sync, for specs and the packaging check) checks the flags and config only', async (t) => {
   t.equal(parseArgs(['-n', '-i', 'eth9'], { out: () => {}, err: () => {} }), 0)
 })
+
+t.test('-n refuses a log file the start would refuse, or a directory, naming the key', async (t) => {
+  const missing = await check(['-c', GOOD, '-l', join(dir, 'no-such-dir', 'faild.log')])
+  t.equal(missing.code, 1)
+  t.match(
+    missing.err,
+    /host: \/logFile \(-l, --log-file\): .*no-such-dir\/faild\.log cannot be opened for appending: ENOENT/,
+  )
+  const directory = await check(['-c', GOOD, '-l', dir])
+  t.equal(directory.code, 1)
+  t.match(directory.err, /cannot be opened for appending: a directory/)
+  t.equal((await check(['-c', GOOD, '-l', join(dir, 'faild.log')])).code, 0, 'a new file in a directory there')
+})
