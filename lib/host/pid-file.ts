@@ -1,5 +1,5 @@
 // The pid file, which is also the lock that keeps one faild per host.
-import { closeSync, mkdirSync, openSync, readFileSync, unlinkSync, writeSync } from 'node:fs'
+import { linkSync, mkdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import { dirname } from 'node:path'
 
 /**
@@ -28,7 +28,9 @@ function isFaild(pid: number): boolean {
 
 /**
  * Create `path` holding our pid. Refuses (with the reason) while another faild holds it; a stale
- * file (its process gone) is replaced. Exclusive create, so two starting at once cannot both win.
+ * file (its process gone) is replaced. The file is written aside and linked into place, so it is
+ * never seen empty (a starter reading an empty file took it for stale, removed it and ran too),
+ * and the link is exclusive, so two starting at once cannot both win.
  */
 export function acquirePidFile(path: string): string | undefined {
   try {
@@ -36,11 +38,23 @@ export function acquirePidFile(path: string): string | undefined {
   } catch (err) {
     return `cannot create the directory of pid file ${path}: ${(err as Error).message}`
   }
+  const aside = `${path}.${process.pid}`
+  try {
+    writeFileSync(aside, `${process.pid}\n`, { mode: 0o644 })
+  } catch (err) {
+    return `cannot create pid file ${path}: ${(err as Error).message}`
+  }
+  try {
+    return take(path, aside)
+  } finally {
+    rmSync(aside, { force: true })
+  }
+}
+
+function take(path: string, aside: string): string | undefined {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const fd = openSync(path, 'wx', 0o644)
-      writeSync(fd, `${process.pid}\n`)
-      closeSync(fd)
+      linkSync(aside, path)
       return undefined
     } catch (err) {
       const e = err as NodeJS.ErrnoException

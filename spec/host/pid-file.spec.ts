@@ -1,7 +1,7 @@
 // The pid file of lib/pid-file.ts: one faild per host, a stale file replaced, only our own removed.
 
 import { spawn } from 'node:child_process'
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import t from 'tap'
@@ -59,4 +59,16 @@ t.test('only a process running faild itself holds the lock, not one whose comman
   writeFileSync(path, `${other.pid}\n`)
   t.equal(acquirePidFile(path), undefined, 'a stale pid file naming such a process is replaced')
   releasePidFile(path)
+})
+
+t.test('the pid file is linked into place whole: nothing is left beside it, taken or refused', async (t) => {
+  const d = mkdtempSync(join(tmpdir(), 'faild-pid-aside-'))
+  t.teardown(() => rmSync(d, { recursive: true, force: true }))
+  const path = join(d, 'faild.pid')
+  t.equal(acquirePidFile(path), undefined)
+  t.equal(readFileSync(path, 'utf8'), `${process.pid}\n`)
+  t.same(readdirSync(d), ['faild.pid'], 'no file aside')
+  writeFileSync(path, `${process.ppid}\n`) // a live process: refused (isFaild checks its command line)
+  acquirePidFile(path)
+  t.same(readdirSync(d), ['faild.pid'], 'none left when refused either')
 })
