@@ -41,6 +41,11 @@ export function parseLinkLine(line: string): { index: number; iface: string; car
 /** Respawn a monitor that died, at most this often. */
 const RESPAWN_MS = 1000
 
+/** `ip` monitors; a reader of our pipe on fd 3 (not holding stdout) kills it at EOF; sh waits for ip alone. */
+const MONITOR =
+  'exec 3<&0; ip -o monitor link route rule address </dev/null & m=$!; ' +
+  '(read _ <&3; kill $m 2>/dev/null) >/dev/null 2>&1 & r=$!; wait $m; kill $r 2>/dev/null'
+
 export class CarrierMonitor implements CarrierWatch {
   readonly #ifaces: ReadonlySet<string>
   readonly #ip: IpRunner
@@ -115,10 +120,13 @@ export class CarrierMonitor implements CarrierWatch {
 
   /**
    * The monitor runs under sh, which kills it when our end of its stdin closes: when faild stops,
-   * and also when faild dies by SIGKILL, so no `ip monitor` outlives the daemon.
+   * and also when faild dies by SIGKILL, so no `ip monitor` outlives the daemon. And sh ends with
+   * it: a monitor that dies (the OOM killer, a stray kill) closes our pipe and is started again.
+   * (sh used to wait on stdin with the pipe open, so a dead monitor went unseen: no carrier, no
+   * address change, the kernel check back to once a minute, and nothing said.)
    */
   #spawn(): void {
-    const child = spawn('sh', ['-c', 'ip -o monitor link route rule address & read _; kill $! 2>/dev/null'], {
+    const child = spawn('sh', ['-c', MONITOR], {
       stdio: ['pipe', 'pipe', 'ignore'],
     })
     this.#child = child
