@@ -43,6 +43,9 @@ export interface InterfacesDeps {
  */
 export const SETTLE_MS = 100
 
+/** A LAN whose sockets could not be bound again is tried again this often, change or none: until then it hears nothing. */
+export const REBIND_RETRY_MS = 5000
+
 const where = (l: Lan) => (l.address === 0 ? 'none' : `${formatIPv4(l.address)}/${l.prefixLen}`)
 const where6 = (l: Lan) => (l.ipv6 ? `${formatIPv6(l.ipv6.address)}/${l.ipv6.prefixLen}` : 'none')
 
@@ -50,6 +53,7 @@ export class Interfaces {
   readonly #deps: InterfacesDeps
   readonly #reads = new OneAtATime(() => this.#read())
   #settling: Timer | undefined
+  #retrying: Timer | undefined
 
   constructor(deps: InterfacesDeps) {
     this.#deps = deps
@@ -72,7 +76,17 @@ export class Interfaces {
   /** Resolves once the current read is done. */
   stop(): Promise<void> {
     this.#settling?.cancel()
+    this.#retrying?.cancel()
     return this.#reads.stop()
+  }
+
+  /** Read again later: a LAN whose bind failed has no sockets, and the change that would fix it may never come. */
+  #retry(): void {
+    if (this.#retrying || this.#reads.stopped) return
+    this.#retrying = this.#deps.clock.setTimeout(() => {
+      this.#retrying = undefined
+      this.#reads.request()
+    }, REBIND_RETRY_MS)
   }
 
   async #read(): Promise<void> {
@@ -107,9 +121,10 @@ export class Interfaces {
       try {
         await this.#deps.rebind(i)
       } catch (err) {
-        lans[i] = before // read again at the next change
+        lans[i] = before // read again at the next change, or the retry
         own[i] = ownBefore
-        log.warn(`${it} (${next.iface}): ${(err as Error).message}; tried again at the next interface change`)
+        log.warn(`${it} (${next.iface}): ${(err as Error).message}; tried again in ${REBIND_RETRY_MS / 1000} s`)
+        this.#retry()
         return false
       }
     }

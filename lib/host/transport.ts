@@ -91,8 +91,11 @@ export class Transport {
     const onFail = (err: Error) => this.#onError(index, err)
     const mine = [await this.#open(lan.address, onMessage, onFail)]
     mine[0]!.setBroadcast(true)
-    // Two NICs on one subnet share its broadcast address: the first LAN's socket hears both.
-    const shared = this.#lans.some((l) => l.index < index && l.broadcast === lan.broadcast)
+    // Two NICs on one subnet share its broadcast address: the socket another LAN holds hears both
+    // (any other: a LAN readdressed into another's subnet must not bind it twice, EADDRINUSE).
+    const shared = this.#lans.some(
+      (l) => l.index !== index && l.broadcast === lan.broadcast && (this.#sockets[l.index]?.length ?? 0) > 1,
+    )
     try {
       if (lan.broadcast !== 0 && !shared) mine.push(await this.#open(lan.broadcast, onMessage, onFail))
     } catch (err) {

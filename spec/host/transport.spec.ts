@@ -94,3 +94,30 @@ t.test('a literal socket sends to a literal address as a resolving one would', a
   s.send('hello', s.address().port, '127.0.0.1')
   t.equal(await got, 'hello')
 })
+
+t.test("a LAN readdressed into another LAN's subnet shares its broadcast socket, whatever their order", async (t) => {
+  const sockets: FakeSocket[] = []
+  const withBrd = (index: number): Lan => ({ ...lan(index), broadcast: parseIPv4(`198.18.${index + 1}.255`)! })
+  const lans = [withBrd(0), withBrd(1)]
+  const transport = new Transport(lans, PORT, () => {
+    const s = new FakeSocket()
+    sockets.push(s)
+    return s as unknown as dgram.Socket
+  })
+  await transport.start(
+    () => {},
+    () => {},
+  )
+  t.same(
+    sockets.map((s) => s.bound),
+    ['198.18.1.1', '198.18.1.255', '198.18.2.1', '198.18.2.255', '255.255.255.255'],
+  )
+  lans[0] = { ...lans[0]!, address: parseIPv4('198.18.2.9')!, broadcast: lans[1]!.broadcast }
+  await transport.rebind(0)
+  t.same(
+    sockets.slice(5).map((s) => s.bound),
+    ['198.18.2.9'],
+    "LAN B's broadcast socket hears LAN A now too: not bound twice",
+  )
+  await transport.stop()
+})
