@@ -168,15 +168,13 @@ export class Scheduler {
     // Judging and ticking set deadlines: one exact re-arm at the end covers them (core/engine/deadlines.ts).
     this.#deadlineAt = -Infinity
     const late = now - this.#plannedAt
+    // A stall is the timer firing late (faild ran nothing meanwhile), not a long drain (it was reading).
+    const stall = stalled(this.#wokeAt - this.#plannedAt, this.#intervalMs)
     const gaveUp = this.#gaveUp
     this.#plannedAt = Infinity
     this.#gaveUp = false
     const drainedFor = gaveUp ? `packets were still arriving after ${DRAIN_TURNS} turns of reading` : undefined
-    this.#jobs.judge(
-      now,
-      () => this.#lateness.behind(drainedFor, late, this.#intervalMs),
-      stalled(late, this.#intervalMs),
-    )
+    this.#jobs.judge(now, () => this.#lateness.behind(drainedFor, late, this.#intervalMs), stall)
     // Timed from when they leave, after the judgement: their round's ACK timeout is not spent judging.
     if (this.#tickDue) this.#sendTick(this.#clock.now())
     this.rearm()

@@ -32,11 +32,13 @@ function setup(interval = 100) {
   /** How long a judgement takes on the clock. */
   let judging = 0
   const behind: Array<string | undefined> = []
+  const stalls: boolean[] = []
   const jobs: Jobs = {
     accepted: () => accepted,
-    judge: (now, why) => {
+    judge: (now, why, stalled) => {
       calls.push(`judge ${now}`)
       behind.push(why())
+      stalls.push(stalled === true)
       clock.t += judging
     },
     socketDrops: () => drops,
@@ -54,7 +56,7 @@ function setup(interval = 100) {
   }
   const drop = (n: number) => (drops += n)
   const judgeFor = (ms: number) => (judging = ms)
-  return { clock, s, calls, turn, behind, drop, judgeFor, setDeadline: (at: number) => (deadline = at) }
+  return { clock, s, calls, turn, behind, stalls, drop, judgeFor, setDeadline: (at: number) => (deadline = at) }
 }
 
 t.test('the first tick waits for one drained turn, and judges first', async (t) => {
@@ -216,6 +218,22 @@ t.test('the judge is told why faild fell behind: socket drops, a drain that gave
   clock.fire(500) // the tick due at 400 is the earliest timer of this wake-up
   turn()
   t.match(behind.pop(), /timers ran 100 ms late/, 'an interval late')
+})
+
+t.test('a stall is a timer that fired late, not a drain that read for long', async (t) => {
+  const { clock, s, turn, stalls } = setup(100)
+  s.start(true)
+  turn()
+  clock.fire(100)
+  for (let i = 0; i < 30; i++) {
+    clock.t += 10 // a flood: each turn reads for 10 ms, 300 ms in all
+    turn(1)
+  }
+  turn()
+  t.same(stalls.splice(0), [false, false], 'read all along: no stall')
+  clock.fire(1500) // the loop ran nothing for 1.3 s
+  turn()
+  t.same(stalls.splice(0), [true], 'a stall')
 })
 
 t.test('a deadline that moved on before its timer fired is only armed again: no drain, no judgement', async (t) => {
