@@ -55,6 +55,9 @@ export class Notifier {
     this.#now = now
   }
 
+  /** Events dropped in this spell of a full queue (0: none now). */
+  #dropping = 0
+
   configure(program: string, timeoutS: number): void {
     this.#program = program
     this.#timeoutMs = timeoutS * 1000
@@ -71,9 +74,15 @@ export class Notifier {
       if (!budget.ok) return void this.skipped++
     }
     if (this.#queue.length >= MAX_QUEUED) {
-      if (this.dropped++ === 0)
+      this.dropped++
+      // Said once a spell, not once a life: a later spell may drop route events too.
+      if (this.#dropping++ === 0)
         this.#log.warn(`notify: ${MAX_QUEUED} events waiting, dropping more (is ${this.#program} hanging?)`)
       return
+    }
+    if (this.#dropping > 0) {
+      this.#log.warn(`notify: the queue has room again; ${this.#dropping} events were dropped`)
+      this.#dropping = 0
     }
     this.#queue.push(e)
     this.#next()

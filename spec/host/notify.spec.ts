@@ -73,6 +73,12 @@ t.test('a flood of events is bounded: the excess is dropped and counted, with on
   for (let i = 0; i < 300; i++) n.notify({ event: 'route', route: `${i}`, action: 'add' })
   t.equal(n.dropped, 300 - 4 - 256, '4 running, 256 waiting, the rest dropped')
   t.equal(lines.filter((l) => /dropping more/.test(l)).length, 1)
+  await n.idle(5000)
+  n.notify({ event: 'route', route: 'after', action: 'add' })
+  t.match(lines.at(-1), /notify: the queue has room again; 40 events were dropped/)
+  for (let i = 0; i < 300; i++) n.notify({ event: 'route', route: `${i}`, action: 'add' })
+  t.equal(lines.filter((l) => /dropping more/.test(l)).length, 2, 'a second spell is said too')
+  await n.idle(5000)
 })
 
 t.test('path and peer events an outsider can cause are budgeted; route events always run', async (t) => {
