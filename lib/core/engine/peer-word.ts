@@ -5,7 +5,7 @@ import type { EngineConfig } from './config.js'
 import type { Effect } from './effects.js'
 import type { Peer, PeerLan } from './peer.js'
 import { claimed, sameHeld } from './services.js'
-import { DEAF_EXCUSE_PACKETS, OVERLOAD_SILENCE } from './timing.js'
+import { deafExcuse, OVERLOAD_SILENCE } from './timing.js'
 
 export interface WordContext {
   readonly cfg: EngineConfig
@@ -23,7 +23,8 @@ export function record(peer: Peer, lan: number, msg: Message, now: number, c: Wo
   const pl = peer.lans[lan]!
   const named = msg.down.includes(c.cfg.nodeId)
   // A window of a longer list that does not name us says nothing either way (DOWN-TOTAL).
-  if (named || msg.downTotal === undefined || msg.downTotal <= msg.down.length) hears(pl, !named, c.blind)
+  if (named || msg.downTotal === undefined || msg.downTotal <= msg.down.length)
+    hears(pl, !named, c.blind, c.cfg.upAfter)
   services(peer, msg, now, c)
   pl.lastHeard = now
   // A notice (interval 0) tells what changed, built apart from the INQs: it says nothing of lateness.
@@ -90,14 +91,14 @@ export function takesMask(
   return true
 }
 
-/** Heard on its LAN or not, and whether saying not began while we were blind (then believed only after DEAF_EXCUSE_PACKETS). */
-function hears(pl: PeerLan, heard: boolean, blind: () => boolean): void {
+/** Heard on its LAN or not, and whether saying not began while we were blind (then believed only after deafExcuse packets). */
+function hears(pl: PeerLan, heard: boolean, blind: () => boolean, upAfter: number): void {
   if (heard) {
     pl.deafCount = 0
-    pl.deafExcused = false
+    pl.deafExcuse = 0
   } else {
-    if (pl.hearsUs) pl.deafExcused = blind()
-    pl.deafCount = Math.min(pl.deafCount + 1, DEAF_EXCUSE_PACKETS)
+    if (pl.hearsUs) pl.deafExcuse = blind() ? deafExcuse(upAfter) : 0
+    pl.deafCount = Math.min(pl.deafCount + 1, pl.deafExcuse)
   }
   pl.hearsUs = heard
 }

@@ -5,7 +5,7 @@ import type { IPv6 } from '../util/ipv6.js'
 import type { HeldAddress } from '../wire/message.js'
 import { InqDues } from './inq-dues.js'
 import { NO_SERVICES } from './services.js'
-import { DEAF_EXCUSE_PACKETS, FORGET_INTERVALS, FORGET_MIN_MS } from './timing.js'
+import { FORGET_INTERVALS, FORGET_MIN_MS } from './timing.js'
 
 const NO_IDS: readonly number[] = []
 
@@ -20,8 +20,8 @@ export interface PeerLan {
   hearsUs: boolean
   /** Packets in a row on this LAN that said the peer does not hear us. */
   deafCount: number
-  /** It began to say so while faild was blind: believed only after DEAF_EXCUSE_PACKETS (timing.ts). */
-  deafExcused: boolean
+  /** Packets saying so before it is believed: 0, or deafExcuse (timing.ts) if it began while faild was blind. */
+  deafExcuse: number
   /**
    * Sequence number of the peer's last INQ or notice on this LAN (one counter in the sender feeds
    * both; a static peer may get an INQ twice); -1: none in this run.
@@ -56,7 +56,7 @@ class Path implements PeerLan {
   link: Link = NEW_LINK
   hearsUs = true
   deafCount = 0
-  deafExcused = false
+  deafExcuse = 0
   lastSeq = -1
   lastHeard = -Infinity
   outOfService = false
@@ -162,10 +162,9 @@ export function newPeer(id: number, now: number, lanCount: number, dues: InqDues
 
 /**
  * The peer says it does not hear us on this path, and we believe it: not while its saying so is
- * excused (it began while faild was blind or stalled) and has not been said DEAF_EXCUSE_PACKETS times.
+ * excused (it began while faild was blind or stalled) and has not been said deafExcuse times.
  */
-export const believedDeaf = (pl: PeerLan): boolean =>
-  !pl.hearsUs && !(pl.deafExcused && pl.deafCount < DEAF_EXCUSE_PACKETS)
+export const believedDeaf = (pl: PeerLan): boolean => !pl.hearsUs && pl.deafCount >= pl.deafExcuse
 
 /** A peer silent this long on every LAN is forgotten: 60 of the longer interval, at least 30 s. */
 export function forgetMs(peer: Peer, ownIntervalMs: number): number {

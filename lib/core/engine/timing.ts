@@ -28,6 +28,12 @@ export const OVERLOAD_SILENCE = 10
 export const DEAF_EXCUSE_PACKETS = 2 * OVERLOAD_SILENCE
 
 /**
+ * The excuse at `-s upAfter`: after our stall a peer that took our path down needs upAfter good
+ * packets from us (one or two an interval) to take it up again, and says it does not hear us in
+ * each of its own meanwhile (one or two an interval): with -s past about 10, twenty ran out first.
+ */
+export const deafExcuse = (upAfter: number): number => Math.max(DEAF_EXCUSE_PACKETS, 2 * upAfter + 4)
+/**
  * An INQ that went out this many intervals late (beyond its interval) was a stall that may have
  * made peers say they do not hear us; one less late was a hiccup. Peers wait only a grace (20%) for
  * it, so a hiccup costs a miss, but at -f 3 three in a row take our INQ and our ACKs to two of

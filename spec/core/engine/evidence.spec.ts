@@ -1,7 +1,7 @@
 // Every valid packet is evidence, and nothing faild could not observe is judged: lib/core/engine/engine.ts with blindness.ts.
 import t from 'tap'
 import { type Effect, Engine } from '../../../lib/core/engine/engine.js'
-import { DEAF_EXCUSE_PACKETS, OVERLOAD_SILENCE } from '../../../lib/core/engine/timing.js'
+import { DEAF_EXCUSE_PACKETS, deafExcuse, OVERLOAD_SILENCE } from '../../../lib/core/engine/timing.js'
 import { LinkState } from '../../../lib/core/path/link-fsm.js'
 import type { Message } from '../../../lib/core/wire/message.js'
 import { ackFrom, inqFrom } from '../../support/messages.js'
@@ -152,6 +152,18 @@ t.test(
     t.same(changes, [`${DEAF_EXCUSE_PACKETS - 1}:0:up->down`], 'blind when it began: down at the 20th packet saying so')
   },
 )
+
+t.test('at -s 30 the excuse lasts as long as the peer needs to take our path up again: 64 packets', async (t) => {
+  const deaf = (e: Engine, now: number, blind: boolean) =>
+    e.receive(now, 0, PEER_ADDR[0]!, { ...inq(0, now, 0), down: [ME] }, () => blind)
+  const e = new Engine({ ...base, upAfter: 30 })
+  run(e, 0, 300, [0, 1], [0, 1])
+  const changes: string[] = []
+  for (let i = 0; i < 70; i++) changes.push(...links(deaf(e, 300 + i * 10, i === 0)).map((l) => `${i}:${l}`))
+  t.same(changes, [`${deafExcuse(30) - 1}:0:up->down`])
+  t.equal(deafExcuse(30), 64)
+  t.equal(deafExcuse(3), DEAF_EXCUSE_PACKETS, 'at the usual -s, twenty')
+})
 
 t.test(
   'a word on the LANs out of service older than the one taken changes nothing (packets read out of order)',
