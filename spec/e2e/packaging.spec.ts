@@ -60,6 +60,7 @@ t.test('the systemd unit verifies (Type=notify with a watchdog), and its faild c
   t.match(unit, /^NotifyAccess=all$/m, 'the messages come from systemd-notify, a child of faild')
   t.match(unit, /^WatchdogSec=\d+s$/m, 'a wedged faild is restarted')
   t.match(unit, /^Restart=on-failure$/m, 'restarted after a watchdog kill')
+  t.match(unit, /^RuntimeDirectoryPreserve=restart$/m, 'the LANs taken offline outlive a restart')
   const exec = /^ExecStart=\S+ (.*) \$FAILD_OPTS$/m.exec(unit)
   t.ok(exec, 'ExecStart passes FAILD_OPTS')
   const empty = join(dir, 'empty.json')
