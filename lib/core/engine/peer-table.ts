@@ -137,6 +137,9 @@ export class PeerTable {
       const v6 = msg.addresses6?.[lan]
       const pl = peer.lans[lan]!
       if (v6 && adopts6(peer, lan, v6, now, c, (l, a) => this.#holder6(l, a))) {
+        // A holder that no longer keeps it (silent, unconfirmed) gives it up, as an IPv4 one does.
+        const stale = this.#holder6(lan, v6)
+        if (stale && stale !== peer) stale.lans[lan]!.ipv6 = undefined
         pl.ipv6 = v6
         this.#epoch++
       } else if (!v6 && pl.ipv6 && msg.version === 2) {

@@ -21,10 +21,10 @@ export interface WordContext {
 /** Record what `msg`, heard from `peer` on LAN `lan` at `now`, says; a change of its service addresses is an event. */
 export function record(peer: Peer, lan: number, msg: Message, now: number, c: WordContext): void {
   const pl = peer.lans[lan]!
-  const named = msg.down.includes(c.cfg.nodeId)
-  // A window of a longer list that does not name us says nothing either way (DOWN-TOTAL).
-  if (named || msg.downTotal === undefined || msg.downTotal <= msg.down.length)
-    hears(pl, !named, c.blind, c.cfg.upAfter)
+  if (msg.down.includes(c.cfg.nodeId)) {
+    pl.unnamedWindows = 0
+    hears(pl, false, c.blind, c.cfg.upAfter)
+  } else if (!unnamedWindow(pl, msg)) hears(pl, true, c.blind, c.cfg.upAfter)
   services(peer, msg, now, c)
   pl.lastHeard = now
   // A notice (interval 0) tells what changed, built apart from the INQs: it says nothing of lateness.
@@ -89,6 +89,22 @@ export function takesMask(
   m.round = ourSeq
   m.at = now
   return true
+}
+
+/**
+ * A window of a longer down list (DOWN-TOTAL) that does not name us says nothing either way: true
+ * while so; once a whole turn of windows went by without naming us, the peer hears us (false).
+ */
+function unnamedWindow(pl: PeerLan, msg: Pick<Message, 'down' | 'downTotal'>): boolean {
+  const total = msg.downTotal ?? 0
+  if (total <= msg.down.length || msg.down.length === 0) {
+    pl.unnamedWindows = 0
+    return false
+  }
+  pl.unnamedWindows++
+  if (pl.unnamedWindows < Math.ceil(total / msg.down.length)) return true
+  pl.unnamedWindows = 0
+  return false
 }
 
 /** Heard on its LAN or not, and whether saying not began while we were blind (then believed only after deafExcuse packets). */

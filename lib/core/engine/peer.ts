@@ -22,6 +22,8 @@ export interface PeerLan {
   deafCount: number
   /** Packets saying so before it is believed: 0, or deafExcuse (timing.ts) if it began while faild was blind. */
   deafExcuse: number
+  /** Windows of the peer's cut down list in a row that did not name us (peer-word.ts unnamedWindow). */
+  unnamedWindows: number
   /**
    * Sequence number of the peer's last INQ or notice on this LAN (one counter in the sender feeds
    * both; a static peer may get an INQ twice); -1: none in this run.
@@ -57,6 +59,7 @@ class Path implements PeerLan {
   hearsUs = true
   deafCount = 0
   deafExcuse = 0
+  unnamedWindows = 0
   lastSeq = -1
   lastHeard = -Infinity
   outOfService = false

@@ -3,9 +3,9 @@
 // At scale nearly every datagram is a peer's INQ that says what its last one on that LAN said (at
 // 1000 requestors, 97% of 20,300 a second): a routine INQ. Known by its bytes, it needs no
 // decoding: the engine takes it as the same message with a newer sequence number
-// (engine/routine.ts). The encoder writes TLVs in type order, so what may change between two lies
-// in three places: the sequence number (header bytes 12-15), the ANSWER TLV (the first TLV of its
-// type or later ones: LANs and DOWN come before it) and the MAC. Everything else must match byte
+// (engine/routine.ts). The encoder writes LAN, DOWN and ANSWER first, in that order, so what may
+// change between two lies in three places: the sequence number (header bytes 12-15), the ANSWER
+// TLV (after the LANs and DOWN) and the MAC. Everything else must match byte
 // for byte.
 import {
   FLAG_SIGNED,
