@@ -99,7 +99,7 @@ export function subscribe(
       clearTimeout(timer)
       // Settled already if it answered or failed; else faild closed before it answered (at its limit, or stopping).
       reject(new Error(`faild at ${socket} closed the connection before it answered`))
-      finish(closing ? undefined : (why ?? 'faild closed the stream (it stopped)'))
+      finish(closing ? undefined : (why ?? 'faild closed the stream (it stopped, or this reader fell far behind)'))
     })
   })
 }

@@ -2,7 +2,7 @@
 import { lstatSync, mkdirSync, unlinkSync } from 'node:fs'
 import { createServer, type Server, type Socket } from 'node:net'
 import { dirname } from 'node:path'
-import { endConnection } from './ending.js'
+import { CLOSE_GRACE_MS, endConnection } from './ending.js'
 import { parseRequest, type Reply, type Request } from './protocol.js'
 import { MAX_SUBSCRIBERS, type Subscribers } from './subscribers.js'
 
@@ -63,9 +63,14 @@ export class ControlServer {
     this.#server = undefined
     this.#subscribers?.close()
     const closed = new Promise<void>((resolve) => s.close(() => resolve()))
-    // A request in flight loses its answer: faild is going.
+    // A request in flight loses its answer: faild is going. Any still open a grace later (one let
+    // go earlier, with a longer grace) is destroyed then: the stop waits for no reader.
     for (const sock of this.#open) endConnection(sock)
+    const late = setTimeout(() => {
+      for (const sock of this.#open) sock.destroy()
+    }, CLOSE_GRACE_MS)
     await closed
+    clearTimeout(late)
     try {
       unlinkSync(this.#path)
     } catch {

@@ -3,7 +3,7 @@
 // A subscriber that reads too slowly is let go rather than buffered for: its socket's queue is
 // bounded, and when it is full the subscriber gets a last line saying so and is closed.
 import type { Socket } from 'node:net'
-import { endConnection } from './ending.js'
+import { BEHIND_GRACE_MS, endConnection } from './ending.js'
 
 /** At most this many subscribers at once (the server takes 16 connections in all). */
 export const MAX_SUBSCRIBERS = 8
@@ -39,7 +39,7 @@ export class Subscribers {
       if (sock.writableLength > MAX_QUEUED_BYTES) {
         this.#socks.delete(sock)
         const error = 'events came faster than they were read: subscribe again'
-        endConnection(sock, `${JSON.stringify({ ok: false, error })}\n`)
+        endConnection(sock, `${JSON.stringify({ ok: false, error })}\n`, BEHIND_GRACE_MS)
         continue
       }
       sock.write(line)
