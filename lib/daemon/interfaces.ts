@@ -54,6 +54,8 @@ export class Interfaces {
   readonly #reads = new OneAtATime(() => this.#read())
   #settling: Timer | undefined
   #retrying: Timer | undefined
+  /** LANs whose rebind failed, said once until it works. BOUNDED: the LANs. */
+  readonly #unbound = new Set<number>()
 
   constructor(deps: InterfacesDeps) {
     this.#deps = deps
@@ -123,10 +125,13 @@ export class Interfaces {
       } catch (err) {
         lans[i] = before // read again at the next change, or the retry
         own[i] = ownBefore
-        log.warn(`${it} (${next.iface}): ${(err as Error).message}; tried again in ${REBIND_RETRY_MS / 1000} s`)
+        if (!this.#unbound.has(i))
+          log.warn(`${it} (${next.iface}): ${(err as Error).message}; tried again every ${REBIND_RETRY_MS / 1000} s`)
+        this.#unbound.add(i)
         this.#retry()
         return false
       }
+      if (this.#unbound.delete(i)) log.info(`${it} (${next.iface}): its sockets are bound again`)
     }
     if (next.iface !== before.iface)
       log.warn(`${it}: interface ${before.iface} is now called ${next.iface}; routes follow it`)

@@ -26,7 +26,7 @@ export interface Signalled {
 export interface CaughtSignals {
   /** Resolves to the process exit code once the daemon has stopped; at once if a stop was asked during the start. */
   run(): Promise<number>
-  /** Let the signals go again (Node's default actions). */
+  /** Let the signals and internal errors go again (Node's default actions): once faild has nothing left to do. */
   release(): void
 }
 
@@ -50,9 +50,10 @@ export function catchSignals(svc: Signalled, log: Logger): CaughtSignals {
   process.on('SIGTERM', onStop).on('SIGINT', onStop).on('SIGHUP', onHup).on('SIGUSR1', onUsr1)
   const run = () =>
     new Promise<number>((resolve) => {
-      // Stopped, the routes are gone: a signal may end the rest of the exit at once.
+      // Stopped, the routes are gone: a signal may end the rest of the exit at once. An internal
+      // error is still caught (the pid file, the log's last lines) until release().
       const exit = (code: number) => {
-        release()
+        releaseSignals()
         resolve(code)
       }
       /** Stop; resolve to `done` once stopped (1 if the stop failed and `done` is 0), to `late` if it takes too long. */
@@ -89,8 +90,11 @@ export function catchSignals(svc: Signalled, log: Logger): CaughtSignals {
       state = 'running'
       if (asked) stop(asked)
     })
-  const release = () => {
+  const releaseSignals = () => {
     process.off('SIGTERM', onStop).off('SIGINT', onStop).off('SIGHUP', onHup).off('SIGUSR1', onUsr1)
+  }
+  const release = () => {
+    releaseSignals()
     process.off('uncaughtException', onError)
   }
   return { run, release }

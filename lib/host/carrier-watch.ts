@@ -40,6 +40,10 @@ export function parseLinkLine(line: string): { index: number; iface: string; car
 
 /** Respawn a monitor that died, at most this often. */
 const RESPAWN_MS = 1000
+/** A monitor that lived this long was working: its exit starts the count of quick ones again. */
+const LIVED_MS = 10_000
+/** A monitor that keeps dying is started again at most this seldom. */
+const RESPAWN_MAX_MS = 30_000
 
 /** `ip` monitors; a reader of our pipe on fd 3 (not holding stdout) kills it at EOF; sh waits for ip alone. */
 const MONITOR =
@@ -65,6 +69,8 @@ export class CarrierMonitor implements CarrierWatch {
   #onInterfaces: () => void = () => {}
   /** The monitor has printed its first line or is running since a respawn: changes are seen. */
   #running = false
+  /** Monitors in a row that exited before LIVED_MS. */
+  #quickExits = 0
 
   constructor(ifaces: readonly string[], deps: { ip: IpRunner; log: Logger }) {
     this.#ifaces = new Set(ifaces)
@@ -149,13 +155,18 @@ export class CarrierMonitor implements CarrierWatch {
       if (interfaces) this.#onInterfaces()
     })
     child.on('error', (err) => this.#log.warn(`link monitor: ${err.message}`))
+    const spawnedAt = performance.now()
     child.on('close', () => {
       this.#running = false
       if (this.#stopped) return
-      this.#log.warn(
-        `link monitor exited; restarting in ${RESPAWN_MS} ms (carrier changes meanwhile are found by probes)`,
-      )
-      setTimeout(() => !this.#stopped && this.#spawn(), RESPAWN_MS).unref()
+      // One that dies at once again and again (netlink refused) is said once, and tried less often.
+      if (performance.now() - spawnedAt >= LIVED_MS) this.#quickExits = 0
+      const delay = Math.min(RESPAWN_MAX_MS, RESPAWN_MS * 2 ** this.#quickExits)
+      if (this.#quickExits++ === 0)
+        this.#log.warn(
+          `link monitor exited; restarting in ${RESPAWN_MS} ms, less often while it keeps exiting (carrier changes meanwhile are found by probes)`,
+        )
+      setTimeout(() => !this.#stopped && this.#spawn(), delay).unref()
     })
   }
 }

@@ -95,7 +95,9 @@ t.test(
     t.equal(svc.stops, 1, 'one stop')
     finish()
     t.equal(await code, 70, 'EX_SOFTWARE')
-    t.equal(process.listenerCount('uncaughtException'), before, 'stopped: let go')
+    t.equal(process.listenerCount('uncaughtException'), before + 1, 'stopped: still caught while faild exits')
+    caught.release()
+    t.equal(process.listenerCount('uncaughtException'), before, 'released: let go')
     t.equal(text().match(/internal error, stopping/g)?.length, 3, 'three in full')
     t.match(text(), /more internal errors: not logged, the stop goes on/)
   },
