@@ -8,8 +8,8 @@ import { LinkState } from '../../../lib/core/path/link-fsm.js'
 import { planRoutes, planRoutes6 } from '../../../lib/core/routes/plan.js'
 import { describeRoute } from '../../../lib/core/routes/route.js'
 import { describeRoute6 } from '../../../lib/core/routes/route6.js'
-import { parseIPv4 } from '../../../lib/core/util/ipv4.js'
-import { type IPv6, parseIPv6 } from '../../../lib/core/util/ipv6.js'
+import { formatIPv4, parseIPv4 } from '../../../lib/core/util/ipv4.js'
+import { formatIPv6, type IPv6, parseIPv6 } from '../../../lib/core/util/ipv6.js'
 import { inqFrom } from '../../support/messages.js'
 import { TWO_LANS as base, PEER, PEER_ADDR } from '../../support/two-lans.js'
 
@@ -143,3 +143,22 @@ t.test('a dead path swaps both families of the peer at once', async (t) => {
     'this host has no IPv6: none',
   )
 })
+
+t.test(
+  'with a key, an IPv6 address taken from a holder gone silent is cleared there: one holder at a time',
+  async (t) => {
+    const e = new Engine({ ...base, requestor: false, authenticated: true, ipv6: MY6 })
+    const other = { from: parseIPv4('198.18.1.3')!, addresses: [parseIPv4('198.18.1.3')!, parseIPv4('198.18.2.3')!] }
+    const inq = (who: typeof other, lan: number, seq: number, addresses6: ReadonlyArray<IPv6 | undefined>) =>
+      inqFrom(who, { lan, seq, addresses6, version: 2 })
+    for (const lan of [0, 1])
+      e.receive(100, lan, PEER_ADDR[lan]!, inq({ from: PEER, addresses: PEER_ADDR }, lan, 1, PEER6))
+    // The first holder falls silent; another peer (its address renumbered onto the same one) gives it.
+    e.receive(20_000, 0, other.addresses[0]!, inq(other, 0, 1, [PEER6[0], undefined]))
+    const held = e.view().peers.map((p) => [formatIPv4(p.id), p.paths[0]!.ipv6 && formatIPv6(p.paths[0]!.ipv6)])
+    t.same(held, [
+      ['198.18.1.2', undefined],
+      ['198.18.1.3', '2001:db8:a::2'],
+    ])
+  },
+)
