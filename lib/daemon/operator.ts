@@ -76,7 +76,7 @@ export class Operator {
   #keep(): string | undefined {
     const { offline, engine, lans, log } = this.#deps
     if (!offline) return undefined
-    const off = engine.view().lans.flatMap((l, i) => (l.offline && lans[i] ? [lans[i].iface] : []))
+    const off = engine.lanViews().flatMap((l, i) => (l.offline && lans[i] ? [lans[i].iface] : []))
     try {
       offline.write(off)
       return undefined
