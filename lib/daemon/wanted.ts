@@ -1,14 +1,15 @@
 // The routes wanted now, from one snapshot of the engine: host routes for down paths and gateway routes, both families.
 import type { Options } from '../config/types.js'
-import { type EngineView, gatewayState, gatewayState6, planPeers } from '../core/engine/view.js'
+import { type EngineView, type PathView, pathAt, pathAt6, planPeers } from '../core/engine/view.js'
 import type { Lan } from '../core/lans.js'
+import { LinkState } from '../core/path/link-fsm.js'
 import { routeWhy, type StatusInput } from '../core/report/status-report.js'
 import type { Gateway, Gateway6 } from '../core/routes/gateway.js'
 import { planRoutes, planRoutes6 } from '../core/routes/plan.js'
 import { planGateways, planGateways6 } from '../core/routes/plan-gateways.js'
 import type { Route } from '../core/routes/route.js'
 import type { Route6 } from '../core/routes/route6.js'
-import { type TargetView, targetState, targetState6 } from '../core/targets/targets.js'
+import { type TargetView, targetAt, targetAt6 } from '../core/targets/targets.js'
 import { sameIPv6 } from '../core/util/ipv6.js'
 import type { Wanted } from './route-sync.js'
 
@@ -50,7 +51,7 @@ export function wanted(w: WantedInput): Wanted {
     if (table === undefined) return [] // its table is being made (a reload): the next plan has it
     const via = g.via.map((v) => ({
       ...v,
-      state: targetState(w.targets, v.lan, v.address) ?? gatewayState(w.view, v.lan, v.address),
+      ...judged(targetAt(w.targets, v.lan, v.address) ?? pathAt(w.view, v.lan, v.address)),
     }))
     const current = w.routes.find((r) => r.table === table && r.dst === g.dst && r.len === g.len)?.via
     return [{ table, dst: g.dst, len: g.len, failback: g.failback, current, via }]
@@ -80,8 +81,13 @@ function gateways6(w: WantedInput) {
     const now = w.routes6?.find((r) => r.table === t && r.len === g.len && sameIPv6(r.dst, g.dst))
     const via = g.via.map((v) => ({
       ...v,
-      state: targetState6(w.targets, v.lan, v.address) ?? gatewayState6(w.view, v.lan, v.address),
+      ...judged(targetAt6(w.targets, v.lan, v.address) ?? pathAt6(w.view, v.lan, v.address)),
     }))
     return [{ table: t, dst: g.dst, len: g.len, failback: g.failback, current: now?.via, via }]
   })
+}
+
+/** A gateway's state, a target's or a faild peer's path (unknown: neither), and whether it has gone down since faild started. */
+function judged(at: TargetView | PathView | undefined): { state: LinkState; failed: boolean } {
+  return { state: at?.state ?? LinkState.Unknown, failed: (at?.downSince ?? -Infinity) > -Infinity }
 }

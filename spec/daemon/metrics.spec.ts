@@ -216,7 +216,10 @@ t.test('a plan being applied asks only for carrier, never for a whole status', a
   let statuses = 0
   const m = new Metrics(
     {
-      status: () => (statuses++, status(false)),
+      status: () => {
+        statuses++
+        return status(false)
+      },
       notify: () => ({ runs: 0, failures: 0, dropped: 0 }),
       table: () => 4207,
       carrierLost: () => [false, true],

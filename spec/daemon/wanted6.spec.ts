@@ -19,26 +19,29 @@ const lan = (index: number, iface: string, address: string, ipv6: string): Lan =
   ...{ broadcast: 0, preference: index, nameTag: 0, ipv6: { address: ip6(ipv6), prefixLen: 64 } },
 })
 const LANS = [lan(0, 'etha', '198.18.1.1', 'fd00:1:a::1'), lan(1, 'ethb', '198.18.2.1', 'fd00:1:b::1')]
-const path = (address: string, ipv6: string, state: LinkState): PathView => ({
+const path = (address: string, ipv6: string, state: LinkState, downSince = -Infinity): PathView => ({
   ...{ address: ip4(address), ipv6: ip6(ipv6), state, observed: state, missed: 0, good: 5 },
-  ...{ hearsUs: true, peerOutOfService: false, lastHeard: 9900, downSince: -Infinity, upSince: 0, rttMs: 0.3 },
+  ...{ hearsUs: true, peerOutOfService: false, lastHeard: 9900, downSince, upSince: 0, rttMs: 0.3 },
   ...{ why: [], reportedDown: [], reportedAt: -Infinity },
 })
-/** Gateway A (a faild peer on LAN A only, as far as this matters) in `state`. */
-const view = (state: LinkState): EngineView => ({
+/** Gateway A (a faild peer on LAN A only, as far as this matters) in `state`, down last at `downSince`. */
+const view = (state: LinkState, downSince = -Infinity): EngineView => ({
   ...{ nodeId: ip4('198.18.1.1'), requestor: true, intervalMs: 100, thresholds: { failAfter: 3, upAfter: 5 } },
   lans: LANS.map(() => ({ carrier: true, offline: false, srttMs: 0.3 })),
   peers: [
     {
       ...{ id: ip4('198.18.1.254'), intervalMs: 100, lastHeard: 9900, services: [] },
-      paths: [path('198.18.1.254', 'fd00:1:a::fe', state), path('198.18.2.254', 'fd00:1:b::fe', LinkState.Up)],
+      paths: [
+        path('198.18.1.254', 'fd00:1:a::fe', state, downSince),
+        path('198.18.2.254', 'fd00:1:b::fe', LinkState.Up),
+      ],
     },
   ],
 })
 /** Router B: a target on LAN B. */
 const routerB = (state: LinkState): TargetView => ({
   ...{ address: 0, ipv6: ip6('fd00:1:b::fd'), lan: 1, method: 'arp', state, missed: 0, good: 3 },
-  ...{ lastAnswer: 9900, rttMs: undefined, since: 0 },
+  ...{ lastAnswer: 9900, rttMs: undefined, since: 0, downSince: -Infinity },
 })
 const gateway = (failback: boolean): Gateway6 => ({
   dst: ip6('::'),
@@ -83,8 +86,14 @@ t.test('failback: false reads where the route goes now from the IPv6 routes held
     dev: 'ethb',
     src: ip6('fd00:1:b::1'),
   }
-  t.same(plan({ gateways6: [gateway(false)], routes6: [onB] }), [VIA_B], 'A up again: stays on B')
-  t.same(plan({ gateways6: [gateway(true)], routes6: [onB] }), [VIA_A], 'with failback: back to A')
+  const aBack = view(LinkState.Up, 5000)
+  t.same(plan({ view: aBack, gateways6: [gateway(false)], routes6: [onB] }), [VIA_B], 'A up again: stays on B')
+  t.same(plan({ view: aBack, gateways6: [gateway(true)], routes6: [onB] }), [VIA_A], 'with failback: back to A')
+  t.same(
+    plan({ gateways6: [gateway(false)], routes6: [onB] }),
+    [VIA_A],
+    'A never went down (B was judged first): to A, not a failback',
+  )
   t.same(plan({ gateways6: [gateway(false)], routes6: [] }), [VIA_A], 'nothing held: the first up')
 })
 

@@ -109,11 +109,16 @@ export function gatewayState(view: EngineView, lan: number, address: number): Li
 
 /** The routing state of the path to an IPv6 gateway (a peer with that IPv6 address on `lan`); unknown if none. O(peers). */
 export function gatewayState6(view: EngineView, lan: number, address: IPv6): LinkState {
+  return pathAt6(view, lan, address)?.state ?? LinkState.Unknown
+}
+
+/** The path to whichever peer has IPv6 address `address` on LAN `lan` (a gateway), if any. O(peers). */
+export function pathAt6(view: EngineView, lan: number, address: IPv6): PathView | undefined {
   for (const p of view.peers) {
     const path = p.paths[lan]
-    if (path?.ipv6 && sameIPv6(path.ipv6, address)) return path.state
+    if (path?.ipv6 && sameIPv6(path.ipv6, address)) return path
   }
-  return LinkState.Unknown
+  return undefined
 }
 
 /** A peer's address on every LAN, by LAN index (0: none); empty if the peer is not known. */

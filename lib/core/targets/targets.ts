@@ -6,7 +6,7 @@
 // `failAfter` probe periods after the last answer. A lost carrier on the target's LAN takes it
 // down at once.
 import { OVERLOAD_SILENCE } from '../engine/timing.js'
-import { type Link, LinkEvent, type LinkState, linkStep, NEW_LINK, type Thresholds } from '../path/link-fsm.js'
+import { type Link, LinkEvent, LinkState, linkStep, NEW_LINK, type Thresholds } from '../path/link-fsm.js'
 import { formatIPv4 } from '../util/ipv4.js'
 import { formatIPv6, type IPv6, sameIPv6 } from '../util/ipv6.js'
 
@@ -57,6 +57,8 @@ export interface TargetView {
   readonly lastAnswer: number
   readonly rttMs: number | undefined
   readonly since: number
+  /** When it last went down (-Infinity: never since faild started). */
+  readonly downSince: number
 }
 
 /** A target's path changed state. */
@@ -79,6 +81,7 @@ interface Target {
   lastAnswer: number
   rttMs: number | undefined
   since: number
+  downSince: number
 }
 
 export class Targets {
@@ -93,6 +96,7 @@ export class Targets {
       lastAnswer: -Infinity,
       rttMs: undefined,
       since: -Infinity,
+      downSince: -Infinity,
     }))
     this.#cfg = cfg
   }
@@ -159,6 +163,7 @@ export class Targets {
       lastAnswer: t.lastAnswer,
       rttMs: t.rttMs,
       since: t.since,
+      downSince: t.downSince,
     }))
   }
 
@@ -167,6 +172,7 @@ export class Targets {
     t.link = linkStep(t.link, event, this.#cfg)
     if (t.link.state === from) return []
     t.since = now
+    if (t.link.state === LinkState.Down) t.downSince = now
     const ipv6 = t.spec.ipv6 ? { ipv6: t.spec.ipv6 } : {}
     return [{ address: t.spec.address, ...ipv6, lan: t.spec.lan, from, to: t.link.state, link: t.link, carrier }]
   }
@@ -176,12 +182,22 @@ const grace = (periodMs: number) => Math.max(TARGET_GRACE_MIN_MS, TARGET_GRACE_F
 
 /** The state of the target at `address` on `lan`, if it is one. */
 export function targetState(targets: readonly TargetView[], lan: number, address: number): LinkState | undefined {
-  return targets.find((t) => t.lan === lan && !t.ipv6 && t.address === address)?.state
+  return targetAt(targets, lan, address)?.state
+}
+
+/** The IPv4 target at `address` on `lan`, if it is one. */
+export function targetAt(targets: readonly TargetView[], lan: number, address: number): TargetView | undefined {
+  return targets.find((t) => t.lan === lan && !t.ipv6 && t.address === address)
 }
 
 /** The state of the IPv6 target at `address` on `lan`, if it is one. */
 export function targetState6(targets: readonly TargetView[], lan: number, address: IPv6): LinkState | undefined {
-  return targets.find((t) => t.lan === lan && t.ipv6 !== undefined && sameIPv6(t.ipv6, address))?.state
+  return targetAt6(targets, lan, address)?.state
+}
+
+/** The IPv6 target at `address` on `lan`, if it is one. */
+export function targetAt6(targets: readonly TargetView[], lan: number, address: IPv6): TargetView | undefined {
+  return targets.find((t) => t.lan === lan && t.ipv6 !== undefined && sameIPv6(t.ipv6, address))
 }
 
 /** A target's address as text, of whichever family. */

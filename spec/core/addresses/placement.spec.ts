@@ -33,6 +33,7 @@ const target = (lan: number, state: LinkState): TargetView => ({
   lastAnswer: 0,
   rttMs: undefined,
   since: 0,
+  downSince: -Infinity,
 })
 
 t.test('a LAN works while a watched target answers there, with carrier, online', async (t) => {

@@ -185,7 +185,7 @@ t.test('a path held back for lack of fresh evidence is reported as waiting', asy
 })
 
 t.test('failback false: a prefix stays on the gateway it moved to while that is up', async (t) => {
-  const gw = (a: LinkState, b: LinkState, current?: number) => [
+  const gw = (a: LinkState, b: LinkState, current?: number, aFailed = true) => [
     {
       table: 4208,
       dst: 0,
@@ -193,7 +193,7 @@ t.test('failback false: a prefix stays on the gateway it moved to while that is 
       failback: false,
       current,
       via: [
-        { lan: 0, address: ip('198.18.1.254'), state: a },
+        { lan: 0, address: ip('198.18.1.254'), state: a, failed: aFailed },
         { lan: 1, address: ip('198.18.2.254'), state: b },
       ],
     },
@@ -210,6 +210,11 @@ t.test('failback false: a prefix stays on the gateway it moved to while that is 
     via(planGateways(lans2, gw(Up, Down, onB))),
     ['0.0.0.0/0 via 198.18.1.254 dev etha src 198.18.1.1'],
     'B fails: to A',
+  )
+  t.same(
+    via(planGateways(lans2, gw(Up, Up, onB, false))),
+    ['0.0.0.0/0 via 198.18.1.254 dev etha src 198.18.1.1'],
+    'A never failed (B answered first at start): to A, the first placement finished',
   )
 })
 
@@ -286,7 +291,7 @@ t.test(
       { ...lans2[0]!, ipv6: { address: v6('fd00:1:a::1'), prefixLen: 64 } },
       { ...lans2[1]!, ipv6: { address: v6('fd00:1:b::1'), prefixLen: 64 } },
     ]
-    const gw = (a: LinkState, b: LinkState, failback = true, current?: string): PlanGateway6[] => [
+    const gw = (a: LinkState, b: LinkState, failback = true, current?: string, aFailed = true): PlanGateway6[] => [
       {
         table: 4208,
         dst: v6('2001:db8::'),
@@ -294,7 +299,7 @@ t.test(
         failback,
         current: current === undefined ? undefined : v6(current),
         via: [
-          { lan: 0, address: v6('fd00:1:a::fe'), state: a },
+          { lan: 0, address: v6('fd00:1:a::fe'), state: a, failed: aFailed },
           { lan: 1, address: v6('fd00:1:b::fe'), state: b },
         ],
       },
@@ -310,6 +315,7 @@ t.test(
     t.same(show(gw(Up, Up, true, 'fd00:1:b::fe')), [viaA], 'failback: back to A once it is up')
     t.same(show(gw(Up, Up, false, 'fd00:1:b::fe')), [viaB], 'no failback: stays on B while B is up')
     t.same(show(gw(Up, Down, false, 'fd00:1:b::fe')), [viaA], 'no failback, B fails: to A')
+    t.same(show(gw(Up, Up, false, 'fd00:1:b::fe', false)), [viaA], 'no failback, but A never failed: to A')
     t.same(show(gw(Up, Up), [lans2[0]!, lans[1]!]), [viaB], 'a LAN without IPv6 carries no IPv6 gateway route')
   },
 )

@@ -59,6 +59,11 @@ t.test("a lost carrier on the target's LAN takes it down at once; other LANs' ta
   t.same(states(tg), [LinkState.Down, LinkState.Up])
   t.equal(targetState(tg.view(), 0, ROUTER), LinkState.Down)
   t.equal(targetState(tg.view(), 1, ROUTER), undefined, 'a target is one address on one LAN')
+  t.same(
+    tg.view().map((v) => v.downSince),
+    [50, -Infinity],
+    'when each went down: never for the one still up (failback: false takes a gateway that never failed)',
+  )
 })
 
 t.test('a new interval applies from the next answer on', async (t) => {
