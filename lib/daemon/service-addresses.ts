@@ -1,7 +1,14 @@
 // Service addresses at work: claimed at start (after checking nobody else answers for them), moved to a working interface when theirs fails, left or removed at stop.
 import { ADDRESS_TABLE_OFFSET } from '../config/defaults.js'
 import { onSubnet6 } from '../core/addresses/lines6.js'
-import { lanTrouble, placement, type ServiceAddress } from '../core/addresses/placement.js'
+import {
+  type LanHistory,
+  lanTrouble,
+  newHistory,
+  placement,
+  remember,
+  type ServiceAddress,
+} from '../core/addresses/placement.js'
 import type { EngineView } from '../core/engine/view.js'
 import type { Lan } from '../core/lans.js'
 import type { NotifyEvent } from '../core/report/change-log.js'
@@ -42,6 +49,8 @@ interface Item {
   current: number | undefined
   /** This run's start put it on (it was on no interface): a start that fails takes it off again. */
   claimed?: boolean
+  /** The LANs that have worked for it, and those that have failed. */
+  readonly history: LanHistory
 }
 
 export class ServiceAddresses {
@@ -68,7 +77,7 @@ export class ServiceAddresses {
       }
       const mover =
         spec.ipv6 === undefined ? mover4(spec, o, deps) : mover6({ ...spec, ipv6: spec.ipv6 }, o, deps, this.#sysctls)
-      return { spec, key: `/addresses/${i}`, mover, current: undefined }
+      return { spec, key: `/addresses/${i}`, mover, current: undefined, history: newHistory() }
     })
   }
 
@@ -110,6 +119,8 @@ export class ServiceAddresses {
     item.claimed = on === undefined
     await mover.move(iface, other, this.#foreign(spec, lan))
     item.current = lan
+    // Kept where an earlier run moved it: the LANs ahead of it count as failed, so failback: false keeps it there.
+    if (on !== undefined) for (const l of spec.lans.slice(0, spec.lans.indexOf(on))) item.history.failed.add(l)
     this.#deps.log.info(`address ${it} ${on === undefined ? 'claimed' : 'kept'} on ${iface} (LAN ${this.#label(lan)})`)
   }
 
@@ -161,10 +172,13 @@ export class ServiceAddresses {
     for (const item of this.#items) {
       if (item.current === undefined) continue
       const trouble = item.spec.lans.map((l) => lanTrouble(item.spec, l, view, targets))
+      remember(item.history, item.spec, trouble, view)
+      const failed = item.spec.lans.map((l) => item.history.failed.has(l))
       const to = placement(
         item.spec,
         trouble.map((x) => x === undefined),
         item.current,
+        failed,
       )
       if (to === undefined || to === item.current) continue
       const why = trouble[item.spec.lans.indexOf(item.current)]

@@ -3,6 +3,8 @@ import t from 'tap'
 import type { ServiceAddress } from '../../lib/core/addresses/placement.js'
 import type { EngineView } from '../../lib/core/engine/view.js'
 import type { Lan } from '../../lib/core/lans.js'
+import { LinkState } from '../../lib/core/path/link-fsm.js'
+import type { TargetView } from '../../lib/core/targets/targets.js'
 import { parseIPv6 } from '../../lib/core/util/ipv6.js'
 import { ServiceAddresses } from '../../lib/daemon/service-addresses.js'
 import { capturingLogger } from '../support/capturing-logger.js'
@@ -139,7 +141,7 @@ function kernel(dadFails: ReadonlySet<string> = new Set()) {
   return { ip, on }
 }
 
-function twoAddresses(ip: FakeIp) {
+function twoAddresses(ip: FakeIp, targets: () => TargetView[] = () => []) {
   const logger = capturingLogger()
   let carrier = [true, true]
   const sysctl = fakeSysctl({
@@ -150,7 +152,7 @@ function twoAddresses(ip: FakeIp) {
   })
   const specs = [A, B].map((ipv6) => ({ ...spec, ipv6, owned: false }))
   const addresses = new ServiceAddresses(specs, {
-    ...{ ip, log: logger.log, lans: LANS, view: () => view(carrier), targets: () => [], table: 4207 },
+    ...{ ip, log: logger.log, lans: LANS, view: () => view(carrier), targets, table: 4207 },
     ...{ rulePriority: 100, dryRun: false, sysctl },
   })
   return { logger, addresses, setCarrier: (c: boolean[]) => (carrier = c) }
@@ -263,4 +265,38 @@ t.test('a copy left on two of its interfaces (a crash mid-move) is kept on one, 
     [`-6 addr del ${A}/64 dev eth1`, `-6 addr del ${A}/64 dev eth0`],
     'owned: every copy the kernel still shows goes at stop',
   )
+})
+
+t.test('failback: false passes over only a LAN that failed, not one whose target had not answered yet', async (t) => {
+  const { ip, on } = kernel()
+  const router = (lan: number, state: LinkState): TargetView => ({
+    ...{ address: 0, ipv6: parseIPv6(`2001:db8:1::fe${lan}`)!, lan, method: 'arp', state },
+    ...{ missed: 0, good: 0, lastAnswer: 0, rttMs: undefined, since: 0, downSince: -Infinity },
+  })
+  let states = [LinkState.Unknown, LinkState.Up] // at start, LAN B's router answers first
+  const { addresses } = twoAddresses(ip, () => states.map((s, lan) => router(lan, s)))
+  const pass = async (next: LinkState[]) => {
+    states = next
+    addresses.review()
+    await new Promise((r) => setTimeout(r, 20))
+    return on.get(A)
+  }
+  await addresses.start()
+  t.equal(on.get(A), 'eth0', 'claimed on the first interface')
+  t.equal(await pass(states), 'eth1', "LAN A's router has not answered yet: to LAN B")
+  t.equal(await pass([LinkState.Up, LinkState.Up]), 'eth0', 'it answers: back to LAN A, which never failed')
+  t.equal(await pass([LinkState.Down, LinkState.Up]), 'eth1', 'LAN A fails: to LAN B')
+  t.equal(await pass([LinkState.Up, LinkState.Up]), 'eth1', 'LAN A is back: no failback')
+  await addresses.stop()
+})
+
+t.test('failback: false: an address a restart finds on its second interface stays there', async (t) => {
+  const { ip, on } = kernel()
+  on.set(A, 'eth1') // an earlier run moved it
+  const { addresses, logger } = twoAddresses(ip)
+  await addresses.start()
+  addresses.review()
+  await addresses.stop()
+  t.match(logger.at('info'), [`address ${A}/64 kept on eth1 (LAN B)`])
+  t.equal(on.get(A), 'eth1', 'LAN A works, but the address left it in an earlier run')
 })

@@ -42,16 +42,45 @@ export function lanTrouble(
   return 'no target or peer answers'
 }
 
+/** Which of an address's LANs have worked for it since faild started, and which have failed. */
+export interface LanHistory {
+  readonly worked: Set<number>
+  readonly failed: Set<number>
+}
+
+export const newHistory = (): LanHistory => ({ worked: new Set(), failed: new Set() })
+
 /**
- * The LAN the address belongs on: `current` while it works and failback is off; otherwise the
- * first that works. When none works it stays where it is (moving it to a dead LAN helps no one).
+ * Add this judgement (lanTrouble of each of the address's LANs, by place) to `h`: a LAN fails when
+ * it stops working, loses carrier or goes offline; one whose targets have not answered yet has not.
+ */
+export function remember(
+  h: LanHistory,
+  a: ServiceAddress,
+  trouble: ReadonlyArray<string | undefined>,
+  view: EngineView,
+): void {
+  a.lans.forEach((l, i) => {
+    const lan = view.lans[l]
+    if (trouble[i] === undefined) h.worked.add(l)
+    else if (h.worked.has(l) || !lan?.carrier || lan.offline) h.failed.add(l)
+  })
+}
+
+/**
+ * The LAN the address belongs on: the first that works; without failback, `current` while it
+ * works, unless a working LAN preferred to it has never `failed` (it was still being judged when
+ * the address left it: the start's placement finished, not a failback). When none works it stays
+ * where it is (moving it to a dead LAN helps no one). `works` and `failed` are by place in `a.lans`.
  */
 export function placement(
   a: ServiceAddress,
   works: readonly boolean[],
   current: number | undefined,
+  failed: readonly boolean[],
 ): number | undefined {
-  if (current !== undefined && !a.failback && works[a.lans.indexOf(current)]) return current
+  if (current !== undefined && !a.failback && works[a.lans.indexOf(current)])
+    return a.lans.find((l, i) => works[i] && (l === current || !failed[i]))
   const first = a.lans.find((_, i) => works[i])
   return first ?? current
 }

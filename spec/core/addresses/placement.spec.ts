@@ -1,6 +1,12 @@
 // core/addresses/placement.ts: which LAN a service address belongs on, and why a LAN cannot carry it.
 import t from 'tap'
-import { lanTrouble, placement, type ServiceAddress } from '../../../lib/core/addresses/placement.js'
+import {
+  lanTrouble,
+  newHistory,
+  placement,
+  remember,
+  type ServiceAddress,
+} from '../../../lib/core/addresses/placement.js'
 import type { EngineView } from '../../../lib/core/engine/view.js'
 import { LinkState } from '../../../lib/core/path/link-fsm.js'
 import type { TargetView } from '../../../lib/core/targets/targets.js'
@@ -47,9 +53,29 @@ t.test('a LAN works while a watched target answers there, with carrier, online',
 })
 
 t.test('placement: the first that works; without failback, where it is while that works; none: stays', async (t) => {
-  t.equal(placement(spec(), [true, true], 1), 0, 'failback: back to the first')
-  t.equal(placement(spec({ failback: false }), [true, true], 1), 1, 'no failback: stays')
-  t.equal(placement(spec({ failback: false }), [true, false], 1), 0, 'no failback, its LAN fails: moves')
-  t.equal(placement(spec(), [false, false], 0), 0, 'nothing works: stays where it is')
-  t.equal(placement(spec(), [false, true], 0), 1)
+  const aFailed = [true, false]
+  t.equal(placement(spec(), [true, true], 1, aFailed), 0, 'failback: back to the first')
+  t.equal(placement(spec({ failback: false }), [true, true], 1, aFailed), 1, 'no failback: stays')
+  t.equal(placement(spec({ failback: false }), [true, false], 1, aFailed), 0, 'no failback, its LAN fails: moves')
+  t.equal(placement(spec(), [false, false], 0, []), 0, 'nothing works: stays where it is')
+  t.equal(placement(spec(), [false, true], 0, []), 1)
+  t.equal(
+    placement(spec({ failback: false }), [true, true], 1, [false, false]),
+    0,
+    'no failback, but the first never failed (its target answered late at start): to the first',
+  )
 })
+
+t.test(
+  'remember: a LAN fails when it stops working or loses carrier, not while its targets have not answered',
+  async (t) => {
+    const h = newHistory()
+    remember(h, spec(), ['no watched target answers', undefined], view())
+    t.same([[...h.worked], [...h.failed]], [[1], []], 'LAN A not answered yet: not failed')
+    remember(h, spec(), [undefined, 'no watched target answers'], view())
+    t.same([[...h.worked], [...h.failed]], [[1, 0], [1]], 'LAN B worked, then stopped: failed')
+    const fresh = newHistory()
+    remember(fresh, spec(), ['no carrier', undefined], view([false, true]))
+    t.same([...fresh.failed], [0], 'no carrier: failed, even before it worked')
+  },
+)
