@@ -8,7 +8,7 @@ import { parseArgs } from '../../lib/cli/faild.js'
 import { buildCommand } from '../../lib/cli/faild-command.js'
 import { buildCtl } from '../../lib/cli/faildctl.js'
 import { runProcess } from '../../lib/host/ip-runner.js'
-import { FAILD, ROOT } from '../lab/harness/netlab.js'
+import { FAILD, FAILDCTL, ROOT } from '../lab/harness/netlab.js'
 
 const dir = mkdtempSync(join(tmpdir(), 'faild-pack-'))
 t.teardown(() => rmSync(dir, { recursive: true, force: true }))
@@ -61,6 +61,12 @@ t.test('the systemd unit verifies (Type=notify with a watchdog), and its faild c
   t.match(unit, /^WatchdogSec=\d+s$/m, 'a wedged faild is restarted')
   t.match(unit, /^Restart=on-failure$/m, 'restarted after a watchdog kill')
   t.match(unit, /^RuntimeDirectoryPreserve=restart$/m, 'the LANs taken offline outlive a restart')
+  t.match(
+    unit,
+    /^ExecReload=\/usr\/local\/bin\/faildctl --socket \/run\/faild\/faild\.sock reload$/m,
+    'reload through faildctl on the socket ExecStart names: a refused config fails the reload',
+  )
+  t.match(unit, /^ExecStart=.* --control-socket \/run\/faild\/faild\.sock /m)
   const exec = /^ExecStart=\S+ (.*) \$FAILD_OPTS$/m.exec(unit)
   t.ok(exec, 'ExecStart passes FAILD_OPTS')
   const empty = join(dir, 'empty.json')
@@ -72,7 +78,10 @@ t.test('the systemd unit verifies (Type=notify with a watchdog), and its faild c
   )
   if (!(await have('systemd-analyze'))) return void t.comment('systemd-analyze not installed: unit not verified')
   const copy = join(dir, 'faild.service')
-  writeFileSync(copy, unit.replaceAll('/usr/local/bin/faild', FAILD))
+  writeFileSync(
+    copy,
+    unit.replaceAll('/usr/local/bin/faildctl', FAILDCTL).replaceAll('/usr/local/bin/faild ', `${FAILD} `),
+  )
   const r = await runProcess('systemd-analyze', ['verify', '--man=no', copy], undefined, 30_000)
   t.equal(r.code, 0, r.stderr)
   t.equal(r.stderr.trim(), '', 'no warnings (unknown keys, bad values)')

@@ -1,5 +1,5 @@
-// Lab: examples/init.d/faild driven for real (start, status, reload, restart, stop, a refused start),
-// and examples/logrotate.d/faild run by logrotate against the faild it started.
+// Lab: examples/init.d/faild driven for real (start, status, reload and a refused one, restart,
+// stop, a refused start), and examples/logrotate.d/faild run by logrotate against the faild it started.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import t, { type Test } from 'tap'
@@ -16,11 +16,13 @@ t.test('the LSB init script runs faild in a lab host, and logrotate rotates its 
     const pidFile = join(lab.dir, 'init.pid')
     const log = join(lab.dir, 'faild.log')
     const defaults = join(lab.dir, 'default-faild')
+    const config = join(lab.dir, 'init.json')
+    writeFileSync(config, '{}\n')
     const writeDefaults = (opts: string) =>
       writeFileSync(
         defaults,
         `DAEMON=${FAILD}\nFAILDCTL=${FAILDCTL}\nPIDFILE=${pidFile}\nSOCKET=${join(lab.dir, 'init.sock')}\n` +
-          `CONSOLE=${join(lab.dir, 'console')}\nFAILD_OPTS="-c ${join(lab.dir, 'empty.json')} ${opts}"\n`,
+          `CONSOLE=${join(lab.dir, 'console')}\nFAILD_OPTS="-c ${config} ${opts}"\n`,
       )
     const initd = (action: string) => lab.exec(h1, 'env', [`FAILD_DEFAULTS=${defaults}`, 'sh', SCRIPT, action])
     t.teardown(() => killLeftover(pidFile))
@@ -42,9 +44,14 @@ t.test('the LSB init script runs faild in a lab host, and logrotate rotates its 
     await expectRoute(lab, h1, h2, A)
     t.pass('the faild it started fails over and back')
 
-    t.equal((await initd('reload')).code, 0)
-    await until(() => /SIGHUP: config .* reloaded/.test(readFileSync(log, 'utf8')), 5000, 'the reload in the log')
-    t.pass('reload sends SIGHUP')
+    const reload = await initd('reload')
+    t.equal(reload.code, 0, reload.stderr)
+    t.match(reload.stdout, /config .*init\.json reloaded/, "faild's answer, through faildctl")
+    writeFileSync(config, JSON.stringify({ upAfter: 'many' }))
+    const refused = await initd('reload')
+    t.equal(refused.code, 1, 'a refused config fails the reload')
+    t.match(refused.stderr, /running config kept:\n.*\/upAfter: must be integer/, "with faild's reason")
+    writeFileSync(config, '{}\n')
 
     await rotate(t, lab, h1, log, pidFile)
 
@@ -58,9 +65,9 @@ t.test('the LSB init script runs faild in a lab host, and logrotate rotates its 
     t.notMatch((await lab.exec(h1, 'ip', ['rule', 'show'])).stdout, /4207/, "faild's rule removed")
 
     writeDefaults('-f 0')
-    const refused = await initd('start')
-    t.not(refused.code, 0, 'a bad config: start fails')
-    t.match(refused.stderr, /-f, --fail-after.*'0' is invalid/, "with faild's explanation")
+    const badStart = await initd('start')
+    t.not(badStart.code, 0, 'a bad config: start fails')
+    t.match(badStart.stderr, /-f, --fail-after.*'0' is invalid/, "with faild's explanation")
     t.equal((await initd('status')).code, 3, 'and nothing runs')
   }),
 )
