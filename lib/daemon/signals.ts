@@ -3,7 +3,8 @@
 // No signal may end faild by Node's default action while it holds routes: a SIGTERM during the
 // start (after its rules went in) waits for the start and then stops; a second SIGTERM or a
 // Ctrl-C pressed twice, or logrotate's SIGHUP, during the stop does not cut the stop short and
-// leave every detour route and rule in the kernel.
+// leave every detour route and rule in the kernel. A SIGHUP during the start reloads once it is
+// done: the log logrotate moved meanwhile is reopened.
 import { constants } from 'node:os'
 import { formatStatus } from '../core/report/status-format.js'
 import type { Logger } from '../host/log.js'
@@ -35,6 +36,8 @@ export function catchSignals(svc: Signalled, log: Logger): CaughtSignals {
   let state: 'starting' | 'running' | 'stopping' = 'starting'
   /** A stop asked during the start. */
   let asked: NodeJS.Signals | undefined
+  /** A reload asked during the start (logrotate moved the log, or the config changed after it was read). */
+  let hup = false
   let stop: (sig: NodeJS.Signals) => void = () => {}
   let onError: (err: Error) => void = () => {}
   let errors = 0
@@ -44,7 +47,12 @@ export function catchSignals(svc: Signalled, log: Logger): CaughtSignals {
     asked ??= sig
     log.info(`${sig}: stopping once the start is done`)
   }
-  const onHup = () => (state === 'running' ? void svc.reload('SIGHUP') : log.info(`SIGHUP: ignored while ${state}`))
+  const onHup = () => {
+    if (state === 'running') return void svc.reload('SIGHUP')
+    if (state === 'stopping') return log.info('SIGHUP: ignored while stopping')
+    hup = true
+    log.info('SIGHUP: reloading once the start is done')
+  }
   const onUsr1 = () =>
     log.info(state === 'running' ? `status (SIGUSR1):\n${formatStatus(svc.daemon.status())}` : `SIGUSR1: ${state}`)
   process.on('SIGTERM', onStop).on('SIGINT', onStop).on('SIGHUP', onHup).on('SIGUSR1', onUsr1)
@@ -89,6 +97,7 @@ export function catchSignals(svc: Signalled, log: Logger): CaughtSignals {
       process.on('uncaughtException', onError)
       state = 'running'
       if (asked) stop(asked)
+      else if (hup) void svc.reload('SIGHUP')
     })
   const releaseSignals = () => {
     process.off('SIGTERM', onStop).off('SIGINT', onStop).off('SIGHUP', onHup).off('SIGUSR1', onUsr1)

@@ -44,7 +44,24 @@ t.test('a SIGTERM during the start: nothing stops until it is done, then the sto
   t.equal(svc.stops, 1, 'stopping once started')
   finish()
   t.equal(await code, 0)
-  t.match(text(), /SIGTERM: stopping once the start is done[\s\S]*SIGHUP: ignored while starting/)
+  t.match(text(), /SIGTERM: stopping once the start is done[\s\S]*SIGHUP: reloading once the start is done/)
+  t.equal(svc.reloads, 0, 'the stop asked wins: no reload')
+})
+
+t.test('a SIGHUP during the start (logrotate at boot) reloads once started', async (t) => {
+  const { svc, finish } = service()
+  const { log } = capturingLogger()
+  const caught = catchSignals(svc, log)
+  t.teardown(caught.release)
+  signal('SIGHUP')
+  signal('SIGHUP')
+  await turn()
+  t.equal(svc.reloads, 0, 'not while starting')
+  const code = caught.run()
+  t.equal(svc.reloads, 1, 'one reload once started, however many came')
+  signal('SIGTERM')
+  finish()
+  t.equal(await code, 0)
 })
 
 t.test('a second SIGTERM, a Ctrl-C and a SIGHUP during the stop do not cut it short', async (t) => {
