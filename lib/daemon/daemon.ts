@@ -35,6 +35,8 @@ export class Daemon {
   #owning = false
   /** The IPv6 routes starting after the daemon did (#startRoutes6). */
   #starting6: Promise<void> | undefined
+  /** The gateways that have failed since the start (see wanted.ts); a what-if plans on a copy. */
+  readonly #failedGateways = new Set<string>()
 
   constructor(opt: Options, deps: DaemonDeps) {
     this.#opt = opt
@@ -181,6 +183,7 @@ export class Daemon {
       now,
       routes: p.sync.target,
       ownServices: p.addresses.own,
+      failedGateways: view ? new Set(this.#failedGateways) : this.#failedGateways,
     })
   }
 

@@ -10,7 +10,8 @@ import { planGateways, planGateways6 } from '../core/routes/plan-gateways.js'
 import type { Route } from '../core/routes/route.js'
 import type { Route6 } from '../core/routes/route6.js'
 import { type TargetView, targetAt, targetAt6 } from '../core/targets/targets.js'
-import { sameIPv6 } from '../core/util/ipv6.js'
+import { formatIPv4 } from '../core/util/ipv4.js'
+import { formatIPv6, sameIPv6 } from '../core/util/ipv6.js'
 import type { Wanted } from './route-sync.js'
 
 export interface WantedInput {
@@ -32,6 +33,12 @@ export interface WantedInput {
   readonly routes6?: readonly Route6[]
   /** This host's own service addresses (peers' claims to them are not routed). */
   readonly ownServices?: ReadonlySet<number>
+  /**
+   * The gateways ("LAN address") that have failed since faild started, added to by this plan and
+   * kept to the config's (absent: none yet). A peer gateway silent long enough is forgotten by the
+   * engine, and found again with no past: this keeps failback: false from taking it back.
+   */
+  readonly failedGateways?: Set<string>
 }
 
 /** Each gateway route via its first gateway whose path is up; each down path via a LAN that carries it. */
@@ -44,6 +51,8 @@ export function wanted(w: WantedInput): Wanted {
     ...w.gateways.flatMap((g) => g.via.map((v) => v.address)),
   ])
   const ctx = { table: o.table, now: w.now, upAfter: o.upAfter, notServices }
+  const history = w.failedGateways ?? new Set<string>()
+  const judge = judging(w, history)
   const peers = planPeers(w.view)
   const plan = planRoutes(w.lans, peers, ctx)
   const gateways = w.gateways.flatMap((g) => {
@@ -51,7 +60,7 @@ export function wanted(w: WantedInput): Wanted {
     if (table === undefined) return [] // its table is being made (a reload): the next plan has it
     const via = g.via.map((v) => ({
       ...v,
-      ...judged(targetAt(w.targets, v.lan, v.address) ?? pathAt(w.view, v.lan, v.address)),
+      ...judge(v.lan, formatIPv4(v.address), targetAt(w.targets, v.lan, v.address) ?? pathAt(w.view, v.lan, v.address)),
     }))
     const current = w.routes.find((r) => r.table === table && r.dst === g.dst && r.len === g.len)?.via
     return [{ table, dst: g.dst, len: g.len, failback: g.failback, current, via }]
@@ -67,12 +76,13 @@ export function wanted(w: WantedInput): Wanted {
     routes: w.routes,
     now: w.now,
   }
-  const routes6 = [...planRoutes6(w.lans, peers, ctx), ...planGateways6(w.lans, gateways6(w))]
+  const routes6 = [...planRoutes6(w.lans, peers, ctx), ...planGateways6(w.lans, gateways6(w, judge))]
+  forgetRemoved(history, w)
   return { routes, routes6, waiting: plan.waiting, why: (r) => routeWhy(snapshot, r) }
 }
 
 /** The IPv6 gateway routes with their tables, where each goes now, and the state of each gateway (a target or a faild peer). */
-function gateways6(w: WantedInput) {
+function gateways6(w: WantedInput, judge: Judge) {
   const table = w.gatewayTable6
   if (!table) return []
   return (w.gateways6 ?? []).flatMap((g) => {
@@ -81,13 +91,41 @@ function gateways6(w: WantedInput) {
     const now = w.routes6?.find((r) => r.table === t && r.len === g.len && sameIPv6(r.dst, g.dst))
     const via = g.via.map((v) => ({
       ...v,
-      ...judged(targetAt6(w.targets, v.lan, v.address) ?? pathAt6(w.view, v.lan, v.address)),
+      ...judge(
+        v.lan,
+        formatIPv6(v.address),
+        targetAt6(w.targets, v.lan, v.address) ?? pathAt6(w.view, v.lan, v.address),
+      ),
     }))
     return [{ table: t, dst: g.dst, len: g.len, failback: g.failback, current: now?.via, via }]
   })
 }
 
-/** A gateway's state, a target's or a faild peer's path (unknown: neither), and whether it has gone down since faild started. */
-function judged(at: TargetView | PathView | undefined): { state: LinkState; failed: boolean } {
-  return { state: at?.state ?? LinkState.Unknown, failed: (at?.downSince ?? -Infinity) > -Infinity }
+type Judge = (
+  lan: number,
+  address: string,
+  at: TargetView | PathView | undefined,
+) => { state: LinkState; failed: boolean }
+
+/**
+ * A gateway's state (a target's, or a faild peer's path; unknown: neither; down on a LAN taken
+ * offline) and whether it has failed since faild started, remembered in `history`.
+ */
+function judging(w: WantedInput, history: Set<string>): Judge {
+  return (lan, address, at) => {
+    const state = w.view.lans[lan]?.offline ? LinkState.Down : (at?.state ?? LinkState.Unknown)
+    const key = `${lan} ${address}`
+    if (state === LinkState.Down || (at?.downSince ?? -Infinity) > -Infinity) history.add(key)
+    return { state, failed: history.has(key) }
+  }
+}
+
+/** Keep `history` to the gateways of the config: a reload may remove some. */
+function forgetRemoved(history: Set<string>, w: WantedInput): void {
+  if (history.size === 0) return
+  const keys = new Set([
+    ...w.gateways.flatMap((g) => g.via.map((v) => `${v.lan} ${formatIPv4(v.address)}`)),
+    ...(w.gateways6 ?? []).flatMap((g) => g.via.map((v) => `${v.lan} ${formatIPv6(v.address)}`)),
+  ])
+  for (const k of history) if (!keys.has(k)) history.delete(k)
 }

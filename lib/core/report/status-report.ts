@@ -92,7 +92,9 @@ export function routeWhy(s: StatusInput, r: Route): string {
       g.via.findIndex((v) => v.address === r.via),
     ) ?? []
   const state = (v: { lan: number; address: number }) =>
-    targetState(s.targets, v.lan, v.address) ?? gatewayState(view, v.lan, v.address)
+    view.lans[v.lan]?.offline
+      ? OFFLINE
+      : (targetState(s.targets, v.lan, v.address) ?? gatewayState(view, v.lan, v.address))
   const down = skipped.map((v) => `${formatIPv4(v.address)} on LAN ${lanName(lans, v.lan)} ${state(v)}`)
   // A preferred gateway up and passed over: the route stays where it moved (failback: false).
   const stays = skipped.some((v) => state(v) === LinkState.Up) ? 'no failback, ' : ''
@@ -112,11 +114,16 @@ function gatewayWhy6(s: StatusInput, r: Route6): string {
   const taken = g?.via.findIndex((v) => r.via !== undefined && sameIPv6(v.address, r.via)) ?? -1
   const skipped = g?.via.slice(0, Math.max(0, taken)) ?? []
   const state = (v: { lan: number; address: IPv6 }) =>
-    targetState6(s.targets, v.lan, v.address) ?? gatewayState6(s.view, v.lan, v.address)
+    s.view.lans[v.lan]?.offline
+      ? OFFLINE
+      : (targetState6(s.targets, v.lan, v.address) ?? gatewayState6(s.view, v.lan, v.address))
   const down = skipped.map((v) => `${formatIPv6(v.address)} on LAN ${lanName(s.lans, v.lan)} ${state(v)}`)
   const stays = skipped.some((v) => state(v) === LinkState.Up) ? 'no failback, ' : ''
   return down.length ? `${stays}preferred gateway ${down.join(', ')}` : 'preferred gateway up'
 }
+
+/** A gateway on a LAN taken offline carries no route, whatever its state. */
+const OFFLINE = 'offline'
 
 type Report = Pick<StatusReport, 'lans' | 'peers' | 'targets' | 'routes' | 'routes6'>
 
