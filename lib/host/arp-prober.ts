@@ -14,9 +14,11 @@
 // one-shot `ping`, whose send makes the kernel resolve the address by multicast solicitation; the
 // advertisement shows in the monitor with its MAC, whether or not the target answers the echo.
 import { type ChildProcess, spawn } from 'node:child_process'
+import type { Clock } from './clock.js'
 import { type IpResult, runProcess } from './ip-runner.js'
 import type { Logger } from './log.js'
 import type { AnswerHandler, ProbeTarget } from './pinger.js'
+import { Respawned, type Started } from './respawned.js'
 
 /** A broadcast ARP request at most this often per target (each is an arping process). */
 const BROADCAST_EVERY_MS = 1000
@@ -61,19 +63,21 @@ interface Probe {
 export class ArpProber {
   readonly #probes: Probe[]
   readonly #log: Logger
-  #monitor: ChildProcess | undefined
-  #batch: ChildProcess | undefined
+  /** The `ip` processes, kept running: probes that cannot go or be seen read as a dead target. */
+  readonly #monitor: Respawned<ChildProcess>
+  readonly #batch: Respawned<ChildProcess>
   #timer: NodeJS.Timeout | undefined
   #onAnswer: AnswerHandler = () => {}
   #stopped = false
   readonly #processes: ArpProcesses
   /** Targets whose arping failed, already warned about (once each). BOUNDED: the targets. */
   readonly #warned = new Set<Probe>()
-  /** The ip processes that exited, already said. BOUNDED: two. */
-  readonly #exited = new Set<string>()
 
-  constructor(targets: readonly ProbeTarget[], log: Logger, processes: ArpProcesses = realProcesses) {
+  constructor(targets: readonly ProbeTarget[], log: Logger, processes: ArpProcesses = realProcesses, clock?: Clock) {
     this.#processes = processes
+    const timing = { firstMs: RESPAWN_MS, clock }
+    this.#monitor = new Respawned(() => this.#spawnMonitor(), { ...timing, end: (c) => c.kill() })
+    this.#batch = new Respawned(() => this.#spawnBatch(), { ...timing, end: (c) => c.stdin?.end() })
     this.#probes = targets.map((target) => ({
       target,
       text: target.address,
@@ -89,13 +93,13 @@ export class ArpProber {
   start(intervalMs: number, onAnswer: AnswerHandler): void {
     if (this.#probes.length === 0) return
     this.#onAnswer = onAnswer
-    this.#monitor = this.#spawnMonitor()
-    this.#batch = this.#spawnBatch()
+    this.#monitor.start()
+    this.#batch.start()
     this.restart(intervalMs)
   }
 
   restart(intervalMs: number): void {
-    if (this.#stopped || !this.#batch) return
+    if (this.#stopped || !this.#batch.child) return // not started (or no targets)
     if (this.#timer) clearInterval(this.#timer)
     this.#timer = setInterval(() => this.#probeAll(), intervalMs)
     this.#timer.unref()
@@ -104,8 +108,8 @@ export class ArpProber {
   stop(): void {
     this.#stopped = true
     if (this.#timer) clearInterval(this.#timer)
-    this.#monitor?.kill()
-    this.#batch?.stdin?.end()
+    this.#monitor.stop()
+    this.#batch.stop()
   }
 
   #probeAll(): void {
@@ -135,7 +139,7 @@ export class ArpProber {
       }
       p.pending = true
     }
-    if (lines.length > 0) this.#batch?.stdin?.write(`${lines.join('\n')}\n`)
+    if (lines.length > 0) this.#batch.child?.stdin?.write(`${lines.join('\n')}\n`)
     // After the lines: an IPv6 entry is gone before the ping that resolves it again.
     for (const [p, dev] of broadcasts) void this.#broadcast(p, dev)
   }
@@ -190,7 +194,7 @@ export class ArpProber {
     if (ev.state === 'REACHABLE' && p.pending) this.#answer(p)
   }
 
-  #spawnMonitor(): ChildProcess {
+  #spawnMonitor(): Started<ChildProcess> {
     const child = this.#processes.spawnIp(['-o', 'monitor', 'neigh'])
     let partial = ''
     child.stdout?.setEncoding('utf8').on('data', (d: string) => {
@@ -198,28 +202,21 @@ export class ArpProber {
       partial = lines.pop() ?? ''
       for (const line of lines) this.#onLine(line)
     })
-    this.#respawned(child, 'ip monitor neigh', () => (this.#monitor = this.#spawnMonitor()))
-    return child
+    return this.#said(child, 'ip monitor neigh')
   }
 
-  #spawnBatch(): ChildProcess {
+  #spawnBatch(): Started<ChildProcess> {
     const child = this.#processes.spawnIp(['-force', '-batch', '-'])
     child.stdin?.on('error', () => {}) // ip gone: 'close' starts another
     child.stdout?.resume() // nothing to read: drained, never blocking ip
-    this.#respawned(child, 'ip -batch', () => (this.#batch = this.#spawnBatch()))
-    return child
+    return this.#said(child, 'ip -batch')
   }
 
-  /** An `ip` of ours that exits is said, and started again a second later: probes that cannot go or be seen read as a dead target. */
-  #respawned(child: ChildProcess, what: string, again: () => void): void {
+  /** An `ip` of ours that cannot run, or exits, is said: the latter the first time, not every second. */
+  #said(child: ChildProcess, what: string): Started<ChildProcess> {
     child.on('error', (e) => this.#log.warn(`ARP probes: cannot run ${what}: ${e.message}`))
-    child.on('close', (code) => {
-      if (this.#stopped) return
-      // Said the first time: one that dies again and again would say it every second.
-      if (!this.#exited.has(what))
-        this.#log.warn(`ARP probes: ${what} exited (${code}); started again every ${RESPAWN_MS / 1000} s`)
-      this.#exited.add(what)
-      setTimeout(() => this.#stopped || again(), RESPAWN_MS).unref()
-    })
+    const exited = (code: number | null, inARow: number) =>
+      inARow === 0 && this.#log.warn(`ARP probes: ${what} exited (${code}); started again every ${RESPAWN_MS / 1000} s`)
+    return { child, exited }
   }
 }

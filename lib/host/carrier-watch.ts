@@ -6,6 +6,7 @@
 import { type ChildProcess, spawn } from 'node:child_process'
 import { type IpRunner, ipJson } from './ip-runner.js'
 import type { Logger } from './log.js'
+import { Respawned, type Started } from './respawned.js'
 
 export type CarrierHandler = (iface: string, carrier: boolean) => void
 
@@ -62,15 +63,18 @@ export class CarrierMonitor implements CarrierWatch {
    * name gets a new index, which is learnt. BOUNDED: the LAN interfaces.
    */
   readonly #byIndex = new Map<number, string>()
-  #child: ChildProcess | undefined
-  #stopped = false
+  /** The monitor, started again when it dies; one that dies at once again and again (netlink refused) is tried less often. */
+  readonly #monitor = new Respawned(() => this.#spawn(), {
+    firstMs: RESPAWN_MS,
+    maxMs: RESPAWN_MAX_MS,
+    livedMs: LIVED_MS,
+    end: (c: ChildProcess) => c.stdin?.end(),
+  })
   #onChange: CarrierHandler = () => {}
   #onKernel: () => void = () => {}
   #onInterfaces: () => void = () => {}
   /** The monitor has printed its first line or is running since a respawn: changes are seen. */
   #running = false
-  /** Monitors in a row that exited before LIVED_MS. */
-  #quickExits = 0
 
   constructor(ifaces: readonly string[], deps: { ip: IpRunner; log: Logger }) {
     this.#ifaces = new Set(ifaces)
@@ -83,7 +87,7 @@ export class CarrierMonitor implements CarrierWatch {
     this.#onChange = onChange
     if (on.kernel) this.#onKernel = on.kernel
     if (on.interfaces) this.#onInterfaces = on.interfaces
-    this.#spawn()
+    this.#monitor.start()
     const links = await ipJson<Array<{ ifindex?: number; ifname: string; flags?: string[] }>>(this.#ip, [
       'link',
       'show',
@@ -111,10 +115,8 @@ export class CarrierMonitor implements CarrierWatch {
   }
 
   async stop(): Promise<void> {
-    this.#stopped = true
     this.#running = false
-    this.#child?.stdin?.end()
-    this.#child = undefined
+    this.#monitor.stop()
   }
 
   #report(iface: string, carrier: boolean): void {
@@ -131,11 +133,10 @@ export class CarrierMonitor implements CarrierWatch {
    * (sh used to wait on stdin with the pipe open, so a dead monitor went unseen: no carrier, no
    * address change, the kernel check back to once a minute, and nothing said.)
    */
-  #spawn(): void {
+  #spawn(): Started<ChildProcess> {
     const child = spawn('sh', ['-c', MONITOR], {
       stdio: ['pipe', 'pipe', 'ignore'],
     })
-    this.#child = child
     child.on('spawn', () => {
       this.#running = true
       // What changed while it was not running is unknown: the kernel check reads once.
@@ -155,18 +156,13 @@ export class CarrierMonitor implements CarrierWatch {
       if (interfaces) this.#onInterfaces()
     })
     child.on('error', (err) => this.#log.warn(`link monitor: ${err.message}`))
-    const spawnedAt = performance.now()
-    child.on('close', () => {
-      this.#running = false
-      if (this.#stopped) return
-      // One that dies at once again and again (netlink refused) is said once, and tried less often.
-      if (performance.now() - spawnedAt >= LIVED_MS) this.#quickExits = 0
-      const delay = Math.min(RESPAWN_MAX_MS, RESPAWN_MS * 2 ** this.#quickExits)
-      if (this.#quickExits++ === 0)
-        this.#log.warn(
-          `link monitor exited; restarting in ${RESPAWN_MS} ms, less often while it keeps exiting (carrier changes meanwhile are found by probes)`,
-        )
-      setTimeout(() => !this.#stopped && this.#spawn(), delay).unref()
-    })
+    child.on('close', () => (this.#running = false))
+    // Said the first time in a run, not at every try.
+    const exited = (_: number | null, inARow: number) =>
+      inARow === 0 &&
+      this.#log.warn(
+        `link monitor exited; restarting in ${RESPAWN_MS} ms, less often while it keeps exiting (carrier changes meanwhile are found by probes)`,
+      )
+    return { child, exited }
   }
 }

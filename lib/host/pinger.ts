@@ -8,7 +8,9 @@
 import { type ChildProcess, type ChildProcessByStdio, spawn } from 'node:child_process'
 import type { Readable } from 'node:stream'
 import { formatAddress, parseAddress } from '../core/wire/address.js'
+import type { Clock } from './clock.js'
 import type { Logger } from './log.js'
+import { Respawned, type Started } from './respawned.js'
 
 /** What the prober needs of a target: where to send and through which interface. */
 export interface ProbeTarget {
@@ -44,50 +46,46 @@ const RESPAWN_MS = 1000
 export class Pinger {
   readonly #targets: readonly ProbeTarget[]
   readonly #log: Logger
-  #children: Array<ChildProcess | undefined> = []
+  /** One ping per target, by index. */
+  readonly #pings: Array<Respawned<ChildProcess>>
   #intervalMs = 1000
-  #stopped = false
   #onAnswer: AnswerHandler = () => {}
   /** Targets whose ping failed, already warned about (once each). BOUNDED: the targets. */
   readonly #warned = new Set<number>()
 
   readonly #spawnPing: Spawn
 
-  constructor(targets: readonly ProbeTarget[], log: Logger, spawnPing: Spawn = spawnPiped) {
+  constructor(targets: readonly ProbeTarget[], log: Logger, spawnPing: Spawn = spawnPiped, clock?: Clock) {
     this.#targets = targets
     this.#log = log
     this.#spawnPing = spawnPing
+    const timing = { firstMs: RESPAWN_MS, end: (c: ChildProcess) => c.kill(), clock }
+    this.#pings = targets.map((_, i) => new Respawned(() => this.#spawn(i), timing))
   }
 
   start(intervalMs: number, onAnswer: AnswerHandler): void {
     this.#intervalMs = intervalMs
     this.#onAnswer = onAnswer
-    this.#targets.forEach((_, i) => this.#spawn(i))
+    for (const p of this.#pings) p.start()
   }
 
   /** A new interval (a reload): every ping starts again at it. */
   restart(intervalMs: number): void {
     if (intervalMs === this.#intervalMs) return
     this.#intervalMs = intervalMs
-    const old = this.#children
-    this.#children = []
-    for (const c of old) c?.kill()
-    this.#targets.forEach((_, i) => this.#spawn(i))
+    // One that died starts now and its respawn due is called off: two would both answer, one unkilled.
+    for (const p of this.#pings) p.start()
   }
 
   stop(): void {
-    this.#stopped = true
-    for (const c of this.#children) c?.kill()
-    this.#children = []
+    for (const p of this.#pings) p.stop()
   }
 
-  #spawn(i: number): void {
-    if (this.#stopped) return
+  #spawn(i: number): Started<ChildProcess> {
     const t = this.#targets[i]!
     const address = t.address
     const args = ['-n', '-i', (this.#intervalMs / 1000).toFixed(3), '-I', t.iface(), address]
     const child = this.#spawnPing('ping', args)
-    this.#children[i] = child
     let partial = ''
     child.stdout.setEncoding('utf8').on('data', (d: string) => {
       const lines = (partial + d).split('\n')
@@ -100,13 +98,9 @@ export class Pinger {
     let err = ''
     child.stderr.setEncoding('utf8').on('data', (d: string) => (err = (err + d).slice(-500)))
     child.on('error', (e) => this.#warn(i, `cannot run ping: ${e.message} (apt-get install iputils-ping)`))
-    child.on('close', (code) => {
-      if (this.#stopped || this.#children[i] !== child) return
-      this.#children[i] = undefined
+    const exited = (code: number | null) =>
       this.#warn(i, `ping ${args.join(' ')} exited (${code}): ${err.trim() || 'no message'}; started again`)
-      // Unless a restart (a reload) has started one in the meantime: two would both answer, one unkilled.
-      setTimeout(() => this.#children[i] === undefined && this.#spawn(i), RESPAWN_MS).unref()
-    })
+    return { child, exited }
   }
 
   #warn(i: number, message: string): void {

@@ -6,6 +6,7 @@ import t from 'tap'
 import { ArpProber, type ArpProcesses, parseNeighLine, RESPAWN_MS } from '../../lib/host/arp-prober.js'
 import type { IpResult } from '../../lib/host/ip-runner.js'
 import { capturingLogger } from '../support/capturing-logger.js'
+import { FakeClock } from '../support/fake-clock.js'
 
 t.test('neighbour lines: address, device, MAC when there is one, state', async (t) => {
   t.same(parseNeighLine('198.18.9.254 dev etha lladdr c6:a5:41:4f:0d:c0 REACHABLE'), {
@@ -61,13 +62,15 @@ function prober(address = '198.18.1.254') {
       return new Promise((resolve) => arpings.push(resolve))
     },
   }
-  const arp = new ArpProber([{ address, iface: () => 'eth0' }], logger.log, processes)
+  /** Times the respawns; the probe rounds and broadcasts keep to real time. */
+  const clock = new FakeClock()
+  const arp = new ArpProber([{ address, iface: () => 'eth0' }], logger.log, processes, clock)
   const monitor = () => ips.filter((_, i) => i % 2 === 0).at(-1)!
   /** What was written to the batch ip, line by line, and the one-shot runs, in order. */
   const log: string[] = []
   const batch = () => ips[1]!
   queueMicrotask(() => batch()?.stdin.on('data', (d: Buffer) => log.push(...d.toString().trim().split('\n'))))
-  return { arp, ips, arpings, answers, logger, monitor, runs, log }
+  return { arp, ips, arpings, answers, logger, monitor, runs, log, clock }
 }
 
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -87,17 +90,17 @@ t.test('a probe answered by the kernel and by the broadcast of the same round co
 })
 
 t.test('an ip of the prober that exits is said once and started again', async (t) => {
-  const { arp, ips, answers, logger, monitor } = prober()
+  const { arp, ips, answers, logger, monitor, clock } = prober()
   arp.start(60, (k) => answers.push(k))
   t.teardown(() => arp.stop())
   t.equal(ips.length, 2, 'the monitor and the batch')
   monitor().emit('close', 1)
-  await wait(RESPAWN_MS + 100)
+  clock.advance(RESPAWN_MS + 100)
   t.equal(ips.length, 3, 'a new monitor')
   t.match(logger.at('warn'), ['ARP probes: ip monitor neigh exited (1); started again every 1 s'])
   arp.stop()
   monitor().kill()
-  await wait(10)
+  clock.advance(RESPAWN_MS + 100)
   t.equal(ips.length, 3, 'none after the stop')
 })
 

@@ -5,6 +5,7 @@ import { PassThrough, type Readable } from 'node:stream'
 import t from 'tap'
 import { Pinger, parsePingLine, sameAddressText } from '../../lib/host/pinger.js'
 import { capturingLogger } from '../support/capturing-logger.js'
+import { FakeClock } from '../support/fake-clock.js'
 
 t.test('an echo reply, with or without its time; nothing else', async (t) => {
   t.same(parsePingLine('64 bytes from 198.18.1.254: icmp_seq=3 ttl=64 time=0.052 ms'), {
@@ -54,11 +55,12 @@ t.test('a ping that died is started again once, even when a reload restarted it 
     started.push(p)
     return p as unknown as ChildProcessByStdio<null, Readable, Readable>
   }
-  const pinger = new Pinger([{ address: '198.18.1.254', iface: () => 'eth0' }], log, spawnPing)
+  const clock = new FakeClock()
+  const pinger = new Pinger([{ address: '198.18.1.254', iface: () => 'eth0' }], log, spawnPing, clock)
   pinger.start(1000, () => {})
   started[0]!.emit('close', 2) // ping exits: started again a second later
   pinger.restart(500) // a reload within that second starts one now
-  await new Promise((r) => setTimeout(r, 1100))
+  clock.advance(1100)
   t.equal(started.length, 2, 'the one the reload started, and no other')
   t.notOk(started[1]!.killed)
   pinger.stop()
