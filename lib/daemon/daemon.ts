@@ -1,4 +1,4 @@
-// The composition root: builds every component once, starts them in order and stops them in reverse.
+// The composition root: builds every component once, carries out what they call back for, and answers for the running daemon (status, reload).
 import { placeAddresses, placeGateways, placeGateways6, placeTargets } from '../config/derive.js'
 import type { Options } from '../config/types.js'
 import type { Effect } from '../core/engine/effects.js'
@@ -8,17 +8,15 @@ import type { Matrix } from '../core/report/matrix.js'
 import type { StatusReport } from '../core/report/status.js'
 import type { StatusInput } from '../core/report/status-report.js'
 import type { Gateway, Gateway6 } from '../core/routes/gateway.js'
-import { formatIPv4 } from '../core/util/ipv4.js'
 import type { WireKey } from '../core/wire/message.js'
 import { readKeyFile } from '../host/key-file.js'
 import { discoverLans } from '../host/lan-discovery.js'
-import { linkReturned } from '../host/neighbours.js'
+import { carrierChanged } from './carrier-change.js'
 import type { DaemonDeps } from './deps.js'
-import { buildParts, type Parts, targetConfig } from './parts.js'
+import { Lifecycle } from './lifecycle.js'
+import { buildParts, type Parts } from './parts.js'
 import { applyReload, type Prepared, prepareReload } from './reload.js'
 import type { Wanted } from './route-sync.js'
-import { logBuffer, logStart } from './start-log.js'
-import { StartOrder } from './start-order.js'
 import { wanted } from './wanted.js'
 
 export type { DaemonDeps }
@@ -30,17 +28,22 @@ export class Daemon {
   #gateways: Gateway[] = []
   #gateways6: Gateway6[] = []
   #keys: WireKey[] = []
-  #stopped = false
-  /** True once the route table is ours: only then does stop() have something to undo. */
-  #owning = false
-  /** The IPv6 routes starting after the daemon did (#startRoutes6). */
-  #starting6: Promise<void> | undefined
+  /** Starts and stops the parts; knows whether stop() was called. */
+  readonly #life: Lifecycle
   /** The gateways that have failed since the start (see wanted.ts); a what-if plans on a copy. */
   readonly #failedGateways = new Set<string>()
 
   constructor(opt: Options, deps: DaemonDeps) {
     this.#opt = opt
     this.#deps = deps
+    this.#life = new Lifecycle(deps, {
+      parts: () => this.#parts,
+      gateways: () => this.#gateways,
+      gateways6: () => this.#gateways6,
+      keyed: () => this.#keys.length > 0,
+      carrier: (iface, up) => this.#onCarrier(iface, up),
+      stats: () => this.stats(),
+    })
   }
 
   get options(): Options {
@@ -66,90 +69,16 @@ export class Daemon {
       run: (fx, exact) => this.#run(fx, exact),
       plan: (view) => this.#plan(view),
       statusInput: (view) => this.#statusInput(view),
-      ipv6: () => this.#startRoutes6(),
+      ipv6: () => this.#life.startRoutes6(),
     }))
-    const order = new StartOrder()
-    try {
-      const now = () => this.#deps.clock.now()
-      const buffer = await order.start(
-        () =>
-          p.datagrams.start({
-            packet: (lan, src, data) => !this.#stopped && p.packets.receive(now(), lan, src, data),
-            packet6: (lan, src, data) => !this.#stopped && p.packets.receive(now(), lan, 0, data, src),
-            error: (lan, err) => p.drops.count('socket-error', lan, () => err.message),
-            stray: (src, data) =>
-              p.drops.count('off-lan', undefined, () => `${data.length} bytes from ${formatIPv4(src)}`),
-          }),
-        () => p.datagrams.stop(),
-      )
-      logBuffer(this.#deps.log, buffer)
-      this.#owning = true
-      await order.start(
-        () => p.routes.start(this.#gateways.map((g) => g.len)),
-        () => p.routes.stop(),
-      )
-      // IPv6 swaps need a LAN with an IPv6 address (a kernel without IPv6 has no `ip -6 rule`):
-      // now, or once one has one (#startRoutes6).
-      if (p.lans.some((l) => l.ipv6))
-        await order.start(
-          () => p.routes6.start(this.#gateways6.map((g) => g.len)),
-          () => p.routes6.stop(),
-        )
-      await order.startGuarded(
-        () => p.addresses.start(),
-        () => p.addresses.stop(),
-      )
-    } catch (err) {
-      await order.unwind()
-      throw err
-    }
-    logStart(this.#deps.log, o, p.lans, p.engine.config.nodeId, this.#keys.length > 0)
-    p.scheduler.start(o.requestor)
-    p.probes.start(targetConfig(o))
-    p.operator.restoreOffline()
-    // After the first INQ is due: at start no peer is known yet, so no carrier event can move a route.
-    await p.carrier.start((iface, up) => this.#onCarrier(iface, up), {
-      kernel: () => p.sync.kernelChanged(),
-      interfaces: () => p.interfaces.changed(),
-    })
-  }
-
-  /**
-   * A LAN has an IPv6 address it did not have at start (SLAAC after faild started, an address
-   * added by hand): start the IPv6 routes then, or its IPv6 gateway routes and swaps would never
-   * be installed. One start at a time; one that fails (a kernel without IPv6) is tried again at
-   * the next address.
-   */
-  #startRoutes6(): void {
-    const p = this.#parts
-    if (!p || this.#stopped || !this.#owning || p.routes6.running || this.#starting6) return
-    this.#starting6 = p.routes6
-      .start(this.#gateways6.map((g) => g.len))
-      .then(
-        () => {
-          this.#deps.log.info('IPv6 routes: a LAN has an IPv6 address now; faild adds its IPv6 rules and routes')
-          p.sync.queue([])
-        },
-        (err: Error) => void this.#deps.log.warn(`IPv6 routes: cannot start them: ${err.message}`),
-      )
-      .finally(() => (this.#starting6 = undefined))
+    await this.#life.start(p, o)
   }
 
   #onCarrier(iface: string, carrier: boolean): void {
-    const p = this.#parts
-    const index = p?.ifaces.indexOf(iface) ?? -1
-    const lan = p?.lans[index]
-    if (!p || !lan || this.#stopped) return
-    this.#deps.log.info(
-      carrier
-        ? `LAN ${lan.label} (${lan.iface}): carrier back; its paths return after ${this.#opt.upAfter} good packets`
-        : `LAN ${lan.label} (${lan.iface}): ${lan.address === 0 ? 'no interface or address yet' : 'carrier lost'}; every path on it is down, peers told over the other LANs`,
-    )
-    this.#run(p.engine.carrier(this.#deps.clock.now(), lan.index, carrier))
-    p.probes.carrier(this.#deps.clock.now(), lan.index, carrier)
-    p.addresses.review()
-    if (carrier && lan.address !== 0 && !this.#opt.dryRun)
-      void linkReturned(this.#deps.ip, this.#deps.log, lan.iface, lan.address)
+    const parts = this.#parts
+    if (!parts || this.#life.stopped) return
+    const run = (effects: readonly Effect[]) => this.#run(effects)
+    carrierChanged({ parts, options: this.#opt, deps: this.#deps, run }, iface, carrier)
   }
 
   /**
@@ -158,7 +87,7 @@ export class Daemon {
    */
   #run(effects: readonly Effect[], exact = true): void {
     const p = this.#parts
-    if (this.#stopped || !p) return
+    if (this.#life.stopped || !p) return
     const r = p.effects.run(this.#deps.clock.now(), effects)
     if (r.changed || p.sync.waiting) p.sync.queue(r.links)
     if (exact) p.scheduler.rearm()
@@ -187,36 +116,20 @@ export class Daemon {
     })
   }
 
+  /** Stops what could change routes first, and removes faild's routes and rules last. */
   async stop(): Promise<void> {
-    if (this.#stopped) return
-    this.#stopped = true
-    const p = this.#parts
-    if (!p) return
-    // Not a StartOrder unwind: a running daemon first stops what could change routes (timers,
-    // probes, carrier and interface watches, packets), and removes its routes and rules last.
-    p.scheduler.stop()
-    p.probes.stop()
-    await p.carrier.stop()
-    await p.interfaces.stop()
-    await p.datagrams.stop()
-    await p.sync.stop()
-    await p.addresses.stop()
-    if (!this.#owning) return
-    await p.routes.stop()
-    await this.#starting6
-    if (p.routes6.running) await p.routes6.stop()
-    this.#deps.log.info(`stopped: every route and rule faild added is removed; packets ${this.stats()}`)
+    await this.#life.stop()
   }
 
   /** stop() was called: nothing may change the routes any more. */
   get stopping(): boolean {
-    return this.#stopped
+    return this.#life.stopped
   }
 
   /** faildctl offline/online: take a LAN out of service, or put it back. Returns what happened. */
   setOffline(name: string, offline: boolean): { ok: boolean; message: string } {
     // Its peers would be told nothing: stop() has ended what carries out the change.
-    if (this.#stopped)
+    if (this.#life.stopped)
       return { ok: false, message: `faild is stopping: LAN ${name} not taken ${offline ? 'off' : 'on'}line` }
     return this.#parts!.operator.setOffline(name, offline)
   }
@@ -260,7 +173,7 @@ export class Daemon {
     this.#gateways = r.gateways
     this.#gateways6 = r.gateways6
     // An IPv6 table starting now takes the lengths it was started with: let it, then regroup.
-    await this.#starting6
+    await this.#life.starting6
     await applyReload(p, r)
   }
 

@@ -28,7 +28,7 @@ const PATH_LINE_WINDOW_MS = 10_000
 export interface RouteSyncDeps {
   readonly log: Logger
   readonly routes: RouteTable
-  /** faild's IPv6 table, once started (none while no LAN has IPv6: see Daemon.start). */
+  /** faild's IPv6 table, once started (none while no LAN has IPv6: see Lifecycle.start). */
   readonly routes6?: () => Pick<RouteTable6, 'apply' | 'reconcile'> | undefined
   readonly defer: Defer
   readonly notify?: ((e: NotifyEvent) => void) | undefined
