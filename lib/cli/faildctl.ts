@@ -1,7 +1,7 @@
 // faildctl: the operator's view of a running faild, and its LAN drain switch, over the control socket.
 import { Command, CommanderError } from 'commander'
 import { CONFIG_SCHEMA } from '../config/schema.js'
-import { request, type Subscription, subscribe } from '../control/client.js'
+import { RELOAD_TIMEOUT_MS, request, type Subscription, subscribe } from '../control/client.js'
 import type { Reply, Request } from '../control/protocol.js'
 import { formatEvent } from '../core/report/event-format.js'
 import { formatMatrix } from '../core/report/matrix-format.js'
@@ -88,7 +88,7 @@ export async function ctl(argv: readonly string[], io: Io): Promise<number> {
   }
   let reply: Reply
   try {
-    reply = await request(socket, req)
+    reply = await request(socket, req, req.command === 'reload' ? RELOAD_TIMEOUT_MS : undefined)
   } catch (err) {
     io.err(`faildctl: ${(err as Error).message}\n`)
     return 2

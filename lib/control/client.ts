@@ -4,6 +4,12 @@ import type { Reply, Request } from './protocol.js'
 
 /** A daemon that does not answer within this is reported, not waited for. */
 const REPLY_TIMEOUT_MS = 5000
+/**
+ * A reload waits behind the one before it (logrotate's SIGHUP) and the route batch in flight:
+ * systemd's ExecReload and the init script would say it failed while faild went on to apply it.
+ * The server drops a request after 60 s; this stays under it.
+ */
+export const RELOAD_TIMEOUT_MS = 50_000
 
 /** Send one request, read one reply. Rejects with a message an operator can act on. */
 export function request(socket: string, req: Request, timeoutMs = REPLY_TIMEOUT_MS): Promise<Reply> {

@@ -12,7 +12,7 @@ export type Handler = (req: Request) => Reply | Promise<Reply>
 const MAX_REQUEST_BYTES = 4096
 /** A client that sends no full line within this (a deadline, not idleness: no trickling) is dropped. */
 const LINE_MS = 5000
-/** A request still unanswered after this is dropped (faildctl gave up after 5 s). */
+/** A request still unanswered after this is dropped (faildctl gave up after 5 s, 50 s for a reload). */
 const ANSWER_MS = 60_000
 const MAX_CLIENTS = 16
 

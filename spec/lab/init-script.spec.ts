@@ -18,10 +18,10 @@ t.test('the LSB init script runs faild in a lab host, and logrotate rotates its 
     const defaults = join(lab.dir, 'default-faild')
     const config = join(lab.dir, 'init.json')
     writeFileSync(config, '{}\n')
-    const writeDefaults = (opts: string) =>
+    const writeDefaults = (opts: string, socket = join(lab.dir, 'init.sock')) =>
       writeFileSync(
         defaults,
-        `DAEMON=${FAILD}\nFAILDCTL=${FAILDCTL}\nPIDFILE=${pidFile}\nSOCKET=${join(lab.dir, 'init.sock')}\n` +
+        `DAEMON=${FAILD}\nFAILDCTL=${FAILDCTL}\nPIDFILE=${pidFile}\nSOCKET=${socket}\n` +
           `CONSOLE=${join(lab.dir, 'console')}\nFAILD_OPTS="-c ${config} ${opts}"\n`,
       )
     const initd = (action: string) => lab.exec(h1, 'env', [`FAILD_DEFAULTS=${defaults}`, 'sh', SCRIPT, action])
@@ -52,6 +52,12 @@ t.test('the LSB init script runs faild in a lab host, and logrotate rotates its 
     t.equal(refused.code, 1, 'a refused config fails the reload')
     t.match(refused.stderr, /running config kept:\n.*\/upAfter: must be integer/, "with faild's reason")
     writeFileSync(config, '{}\n')
+    // The script told of another socket than faild's (one set in FAILD_OPTS): a SIGHUP still reaches it.
+    writeDefaults(`${FAST.join(' ')} -l ${log}`, join(lab.dir, 'elsewhere.sock'))
+    t.equal((await initd('reload')).code, 0)
+    await until(() => /SIGHUP: config .* reloaded/.test(readFileSync(log, 'utf8')), 5000, 'the reload in the log')
+    t.pass('no faild on the socket it knows: the reload is a SIGHUP')
+    writeDefaults(`${FAST.join(' ')} -l ${log}`)
 
     await rotate(t, lab, h1, log, pidFile)
 
