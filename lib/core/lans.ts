@@ -1,7 +1,7 @@
-// This host's LANs: chosen from `ip -json addr show` output, labelled A, B, C..., found by address, and followed as interfaces change.
+// This host's LANs: chosen from `ip -json addr show` output, labelled A, B, C..., and found by address (core/lan-follow.ts follows them).
 
 import type { OwnLan } from './engine/pairing.js'
-import { type IpAddrInfo, type LanIPv6, lanIPv6, sameLanIPv6 } from './lan-ipv6.js'
+import { type IpAddrInfo, type LanIPv6, lanIPv6 } from './lan-ipv6.js'
 import { HANDLE_PREFIX_LEN, ownHandle } from './link-handles.js'
 import { parseIPv4, sameSubnet } from './util/ipv4.js'
 import { MAX_LANS } from './wire/constants.js'
@@ -47,7 +47,7 @@ export const lanLabel = (index: number): string => String.fromCharCode(65 + inde
  * on a line, quotes group words), so that no name can cut or reshape a batch line.
  */
 export const IFNAME = '^(?!\\.\\.?$)[^/:#"\'\\s\\u0000-\\u001f\\u007f]{1,15}$'
-const IFNAME_RE = new RegExp(IFNAME, 'u')
+export const IFNAME_RE = new RegExp(IFNAME, 'u')
 
 /** Reported to the operator as a bad -i/--interface value (or no usable interface at all). */
 export class InterfaceError extends Error {
@@ -84,7 +84,8 @@ export const isIPv6Only = (l: Lan): boolean => l.address === 0 && l.ipv6 !== und
 export const engineAddress = (l: Lan): { address: number; prefixLen: number } =>
   isIPv6Only(l) ? { address: ownHandle(l.index), prefixLen: HANDLE_PREFIX_LEN } : l
 
-function toLan(link: IpLink, index: number, services: ServiceSet = NONE): Lan | undefined {
+/** The LAN `link` makes as the `index`th, as it is now; undefined: it has no address a LAN needs. */
+export function toLan(link: IpLink, index: number, services: ServiceSet = NONE): Lan | undefined {
   const a = lanAddress(link, services)
   if (!a) return toIPv6Lan(link, index)
   return {
@@ -170,45 +171,6 @@ function absentLan(iface: string, index: number, ifindex: number | undefined): L
     preference: index,
     nameTag: 0,
   }
-}
-
-/**
- * `lan` as the interfaces are now: its interface found by index (a rename keeps it), else by
- * name (deleted and created again, or plugged in), with its current address. An interface gone, or
- * one whose address is gone, keeps the LAN as it was: sockets stay bound to the address, and all
- * works again when it returns. Unchanged: the same object.
- */
-export function follow(lan: Lan, links: readonly IpLink[], services: ServiceSet = NONE): Lan {
-  const link =
-    (lan.ifindex === undefined ? undefined : links.find((l) => l.ifindex === lan.ifindex)) ??
-    links.find((l) => l.ifname === lan.iface)
-  if (!link) return lan
-  const now = toLan(link, lan.index, services)
-  const iface = IFNAME_RE.test(link.ifname) ? link.ifname : lan.iface
-  const ifindex = link.ifindex ?? lan.ifindex
-  // An IPv4 address gone keeps the LAN as it was, even with IPv6 left (the LAN does not turn IPv6-only).
-  const v4 = now && (now.address !== 0 || lan.address === 0)
-  const addressed = v4 ? { address: now.address, prefixLen: now.prefixLen, broadcast: now.broadcast } : {}
-  const next = { ...lan, iface, ...(ifindex === undefined ? {} : { ifindex }), ...addressed, ...followIPv6(lan, link) }
-  const same =
-    next.iface === lan.iface &&
-    next.ifindex === lan.ifindex &&
-    next.address === lan.address &&
-    next.prefixLen === lan.prefixLen &&
-    next.broadcast === lan.broadcast &&
-    sameLanIPv6(next, lan)
-  return same ? lan : next
-}
-
-/**
- * The LAN's IPv6 addresses as the interface has them now; one gone (or tentative again while a
- * relinked interface redoes duplicate address detection) is kept, as the IPv4 address is.
- */
-function followIPv6(lan: Lan, link: IpLink): LanIPv6 {
-  const now = lanIPv6(link.addr_info ?? [])
-  const ipv6 = now.ipv6 ?? lan.ipv6
-  const linkLocal = now.linkLocal ?? lan.linkLocal
-  return { ...(ipv6 ? { ipv6 } : {}), ...(linkLocal ? { linkLocal } : {}) }
 }
 
 /** The LAN whose subnet holds `address`, or undefined. */

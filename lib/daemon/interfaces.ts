@@ -2,15 +2,16 @@
 //
 // The netlink monitor says that a link or an address changed; this reads `ip -json addr show`
 // once (one read at a time, and one more if something changed meanwhile) and moves each LAN to
-// what its interface is now (core/lans.ts follow). A new name only changes what routes name; a
+// what its interface is now (core/lan-follow.ts). A new name only changes what routes name; a
 // new address rebinds the LAN's sockets and tells the engine, which meets the peers there again
 // if the subnet changed. Carrier is the monitor's own business, as before.
 
 import type { Effect } from '../core/engine/effects.js'
 import type { OwnLan } from '../core/engine/pairing.js'
 import type { OwnIPv6 } from '../core/engine/trust6.js'
+import { follow } from '../core/lan-follow.js'
 import { sameGlobal6, sameLinkLocal } from '../core/lan-ipv6.js'
-import { engineAddress, follow, type IpLink, isIPv6Only, type Lan, ownLan, type ServiceSet } from '../core/lans.js'
+import { engineAddress, type IpLink, isIPv6Only, type Lan, ownLan, type ServiceSet } from '../core/lans.js'
 import { formatIPv4 } from '../core/util/ipv4.js'
 import { formatIPv6 } from '../core/util/ipv6.js'
 import type { Clock, Timer } from '../host/clock.js'

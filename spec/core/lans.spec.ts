@@ -1,15 +1,8 @@
-// LAN selection of lib/core/lans.ts from `ip -json addr show` output.
+// LAN selection of lib/core/lans.ts from `ip -json addr show` output, and following it (lib/core/lan-follow.ts).
 import t from 'tap'
+import { follow } from '../../lib/core/lan-follow.js'
 import type { IpAddrInfo } from '../../lib/core/lan-ipv6.js'
-import {
-  defaultNodeId,
-  engineAddress,
-  follow,
-  type IpLink,
-  isIPv6Only,
-  type Lan,
-  selectLans,
-} from '../../lib/core/lans.js'
+import { defaultNodeId, engineAddress, type IpLink, isIPv6Only, type Lan, selectLans } from '../../lib/core/lans.js'
 import { HANDLE_PREFIX_LEN, ownHandle } from '../../lib/core/link-handles.js'
 import { formatIPv4, parseIPv4 } from '../../lib/core/util/ipv4.js'
 import { formatIPv6 } from '../../lib/core/util/ipv6.js'
