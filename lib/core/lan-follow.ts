@@ -1,4 +1,4 @@
-// A LAN moved to what its interface is now: found again after a rename or a re-creation, its addresses taken as they come and kept as they go.
+// A LAN moved to what its interface is now: found after a rename or re-creation, addresses taken as they come and kept as they go.
 
 import { type LanIPv6, lanIPv6, sameLanIPv6 } from './lan-ipv6.js'
 import { IFNAME_RE, type IpLink, type Lan, type ServiceSet, toLan } from './lans.js'

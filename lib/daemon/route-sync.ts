@@ -1,4 +1,4 @@
-// Keeps the kernel's routes in step with what the engine wants: plan once per turn, apply one batch at a time.
+// Keeps the kernel's routes in step with what the engine wants: plan once per turn, log what moves, have RouteWriter apply it.
 
 import type { LinkChange } from '../core/engine/effects.js'
 import {
@@ -15,36 +15,24 @@ import { changeSet, isEmptyChangeSet } from '../core/routes/diff.js'
 import type { Route } from '../core/routes/route.js'
 import type { Route6 } from '../core/routes/route6.js'
 import { LogBudget } from '../core/util/log-budget.js'
-import type { Logger } from '../host/log.js'
-import type { RouteTable } from '../host/route-table.js'
-import type { RouteTable6 } from '../host/route-table6.js'
-import type { DaemonObserver } from './observer.js'
+import { RouteWriter, type RouteWriterDeps } from './route-writer.js'
 import type { Defer } from './scheduler.js'
 
 /** Path changes that move no route, logged at most this many per 10 s (those that move one always are). */
 const PATH_LINES_PER_WINDOW = 100
 const PATH_LINE_WINDOW_MS = 10_000
 
-export interface RouteSyncDeps {
-  readonly log: Logger
-  readonly routes: RouteTable
-  /** faild's IPv6 table, once started (none while no LAN has IPv6: see Lifecycle.start). */
-  readonly routes6?: () => Pick<RouteTable6, 'apply' | 'reconcile'> | undefined
+/**
+ * RouteWriter's, and what planning needs; `now` also times the budget of path lines that move no
+ * route, and `observer` is told of every plan as well.
+ */
+export interface RouteSyncDeps extends RouteWriterDeps {
   readonly defer: Defer
   readonly notify?: ((e: NotifyEvent) => void) | undefined
   /** The routes wanted now (host and gateway routes), how many down paths wait for evidence, and why. */
   readonly plan: () => Wanted
   readonly context: () => ChangeContext
-  /** Monotonic ms, for the budget of path lines that move no route. */
-  readonly now: () => number
-  /** True while the kernel's changes are watched (see kernelChanged); false: read at every check. */
-  readonly watched: () => boolean
-  /** Told of every plan and every batch applied (metrics, systemd status). */
-  readonly observer?: DaemonObserver | undefined
 }
-
-/** Even when watched, read the kernel's tables this often: a change the monitor could not tell. */
-const READ_ANYWAY_MS = 60_000
 
 export interface Wanted {
   readonly routes: Route[]
@@ -57,35 +45,27 @@ export interface Wanted {
 
 export class RouteSync {
   readonly #deps: RouteSyncDeps
-  /** The routes the engine wants now; the route table catches up with it one batch at a time. */
-  #target: Route[] = []
-  #target6: Route6[] = []
+  /** Holds the routes the engine wants now; the route table catches up with them one batch at a time. */
+  readonly #writer: RouteWriter
   /** Down paths waiting for fresh evidence on another LAN (see Plan.waiting): plan on every event. */
   #waiting = 0
   /** Path changes since the last plan. BOUNDED: one turn's effects. */
   #links: LinkChange[] = []
   #queued = false
-  #applying: Promise<void> | undefined
-  /** The target differs from what was last applied (or the last apply failed). */
-  #dirty = false
-  #stopped = false
-  /** The kernel may have changed since it was last read (a monitor line, or not read yet). */
-  #kernelChanged = true
-  /** When the kernel's tables were last read (monotonic ms). */
-  #readAt = -Infinity
 
   readonly #pathLines = new LogBudget(PATH_LINES_PER_WINDOW, PATH_LINE_WINDOW_MS)
 
   constructor(deps: RouteSyncDeps) {
     this.#deps = deps
+    this.#writer = new RouteWriter(deps)
   }
 
   get target(): readonly Route[] {
-    return this.#target
+    return this.#writer.target
   }
 
   get target6(): readonly Route6[] {
-    return this.#target6
+    return this.#writer.target6
   }
 
   /** Whether an event should be planned even if it changed no path. */
@@ -105,7 +85,7 @@ export class RouteSync {
       this.#queued = false
       const batch = this.#links
       this.#links = []
-      if (!this.#stopped) this.#replan(batch)
+      if (!this.#writer.stopped) this.#replan(batch)
     })
   }
 
@@ -113,19 +93,19 @@ export class RouteSync {
   #replan(links: readonly LinkChange[]): void {
     const plan = this.#deps.plan()
     this.#waiting = plan.waiting
-    const before = routeMap(this.#target)
+    const { target, target6 } = this.#writer
+    const before = routeMap(target)
     const after = routeMap(plan.routes)
     const { table } = this.#deps.context()
     this.#report(linkChanges(links, before, after, this.#deps.context()))
-    this.#report(gatewayChanges(this.#target, plan.routes, table, plan.why))
-    this.#report({ info: [], warn: [], events: routeEvents(this.#target, plan.routes) })
-    const moved6 = route6Changes(this.#target6, plan.routes6)
+    this.#report(gatewayChanges(target, plan.routes, table, plan.why))
+    this.#report({ info: [], warn: [], events: routeEvents(target, plan.routes) })
+    const moved6 = route6Changes(target6, plan.routes6)
     this.#report(moved6)
-    const unchanged = isEmptyChangeSet(changeSet(this.#target, plan.routes)) && moved6.events.length === 0
-    this.#deps.observer?.planned?.(links, this.#target, plan.routes)
-    this.#target = plan.routes
-    this.#target6 = plan.routes6
-    if (!unchanged) this.#apply()
+    const unchanged = isEmptyChangeSet(changeSet(target, plan.routes)) && moved6.events.length === 0
+    this.#deps.observer?.planned?.(links, target, plan.routes)
+    this.#writer.aim(plan.routes, plan.routes6)
+    if (!unchanged) this.#writer.apply()
   }
 
   #report(c: Changes): void {
@@ -147,115 +127,31 @@ export class RouteSync {
 
   /** A failed batch stays dirty: try again (called at every judged deadline, within one interval). */
   retry(): void {
-    if (this.#dirty) this.#apply()
+    this.#writer.retry()
   }
 
-  /** Serialise applies: one batch at a time, always towards the latest target. */
-  #apply(): void {
-    this.#dirty = true
-    if (this.#applying) return
-    this.#applying = this.#catchUp().finally(() => (this.#applying = undefined))
-  }
-
-  async #catchUp(): Promise<void> {
-    while (this.#dirty && !this.#stopped) {
-      this.#dirty = false
-      if (!(await this.#timedApply())) return void (this.#dirty = true)
-    }
-  }
-
-  /** Apply the target; its latency is told only when someone listens (an observer). */
-  async #timedApply(): Promise<boolean> {
-    const observer = this.#deps.observer
-    if (!observer?.applied) return this.#applyBoth()
-    const start = this.#deps.now()
-    const ok = await this.#applyBoth()
-    observer.applied((this.#deps.now() - start) / 1000, ok)
-    return ok
-  }
-
-  /** IPv4 first: the IPv6 batch adds a rule change (its refresh), so it comes second. */
-  async #applyBoth(): Promise<boolean> {
-    const ok = await this.#deps.routes.apply(this.#target)
-    const ok6 = (await this.#deps.routes6?.()?.apply(this.#target6)) ?? true
-    return ok && ok6
-  }
-
-  /**
-   * Compare the kernel with what faild believes it installed: a route deleted or added by hand is
-   * put right, a lost rule re-added. Skipped while a batch is being applied.
-   */
+  /** Put right what the kernel lost or gained by hand since faild wrote it (RouteWriter.reconcile). */
   reconcile(): void {
-    if (this.#applying) return
-    const now = this.#deps.now()
-    // Nothing changed in the kernel since it was read: reading would find what faild wrote (idle cost).
-    if (this.#deps.watched() && !this.#kernelChanged && now - this.#readAt < READ_ANYWAY_MS) return
-    this.#kernelChanged = false
-    this.#readAt = now
-    this.#applying = this.#reconcile().finally(() => (this.#applying = undefined))
+    this.#writer.reconcile()
   }
 
   /** The monitor saw a route, rule, address or link change: the next check reads the kernel. */
   kernelChanged(): void {
-    this.#kernelChanged = true
+    this.#writer.kernelChanged()
   }
 
-  async #reconcile(): Promise<void> {
-    const found = [...(await this.#deps.routes.reconcile()), ...((await this.#deps.routes6?.()?.reconcile()) ?? [])]
-    if (found.length > 0 && !this.#stopped) {
-      this.#deps.log.warn(`the kernel differs from what faild installed, putting it right: ${found.join('; ')}`)
-      this.#dirty = true
-    }
-    // Also a change planned while the kernel was being read: it waited for us, not for the next deadline.
-    await this.#catchUp()
-  }
-
-  /**
-   * A reload changed the gateway routes' prefix lengths: the tables are renumbered, so everything is
-   * applied again. Same lengths (the usual reload): nothing is withdrawn, the next plan adjusts.
-   */
+  /** Renumber the gateway tables for a reload (RouteWriter.regroupGateways), then plan again. */
   async regroupGateways(lengths: readonly number[], hostTable: number): Promise<void> {
-    await this.#regroup(
-      () => this.#deps.routes.setGatewayLengths(lengths),
-      () => (this.#target = this.#target.filter((r) => r.table === hostTable)),
-    )
+    if (await this.#writer.regroupGateways(lengths, hostTable)) this.queue([])
   }
 
-  /**
-   * regroupGateways for the IPv6 table: `regroup` renumbers it (RouteTable6.setGatewayLengths) and
-   * says whether it did; then the host routes are applied again and the next plan adds the rest.
-   */
+  /** The same for the IPv6 table (RouteWriter.regroupGateways6). */
   async regroupGateways6(regroup: () => Promise<boolean>, hostTable: number): Promise<void> {
-    await this.#regroup(regroup, () => (this.#target6 = this.#target6.filter((r) => r.table === hostTable)))
-  }
-
-  /**
-   * Renumber the tables as the one batch in flight: an apply or a kernel check started meanwhile
-   * would write into, or read, tables half removed. What was planned meanwhile is applied after.
-   */
-  async #regroup(renumber: () => Promise<boolean>, keepHostRoutes: () => void): Promise<void> {
-    while (this.#applying) await this.#applying
-    if (this.#stopped) return
-    const job = (async () => {
-      if (await renumber()) {
-        keepHostRoutes()
-        this.#dirty = true
-      }
-      await this.#catchUp()
-    })()
-    // A rule the kernel refused fails the reload that asked, not whoever waits for the batch next.
-    const settled = job.then(
-      () => {},
-      () => {},
-    )
-    this.#applying = settled.finally(() => (this.#applying = undefined))
-    await job
-    this.queue([])
+    if (await this.#writer.regroupGateways6(regroup, hostTable)) this.queue([])
   }
 
   /** No more plans or batches; resolves once the batch in flight is done. */
-  async stop(): Promise<void> {
-    this.#stopped = true
-    await this.#applying
+  stop(): Promise<void> {
+    return this.#writer.stop()
   }
 }

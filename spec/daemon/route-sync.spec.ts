@@ -1,4 +1,4 @@
-// lib/daemon/route-sync.ts: the kernel is read only when it may have changed; IPv6 swaps are applied, logged and told to the hook.
+// lib/daemon/route-sync.ts and the RouteWriter it applies through: the kernel is read only when it may have changed; IPv6 swaps are applied, logged and told to the hook.
 import t from 'tap'
 import type { NotifyEvent } from '../../lib/core/report/change-log.js'
 import type { Route } from '../../lib/core/routes/route.js'
