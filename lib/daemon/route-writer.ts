@@ -10,7 +10,7 @@ import type { DaemonObserver } from './observer.js'
 export interface RouteWriterDeps {
   readonly log: Logger
   readonly routes: RouteTable
-  /** faild's IPv6 table, once started (none while no LAN has IPv6: see Daemon.start). */
+  /** faild's IPv6 table, once started (none while no LAN has IPv6: see Lifecycle.start). */
   readonly routes6?: () => Pick<RouteTable6, 'apply' | 'reconcile'> | undefined
   /** Monotonic ms: a batch's latency, and when the kernel was last read. */
   readonly now: () => number
