@@ -1,39 +1,38 @@
 // The daemon's components, built once its LANs are known, each handed the collaborators it needs.
 import { randomInt } from 'node:crypto'
-import { DEFAULTS } from '../config/defaults.js'
-import { rateLimit, tunables } from '../config/derive.js'
+import { tunables } from '../config/derive.js'
 import type { Options } from '../config/types.js'
 import type { ServiceAddress } from '../core/addresses/placement.js'
 import type { Effect } from '../core/engine/effects.js'
-import { Engine, type Routine } from '../core/engine/engine.js'
+import { Engine } from '../core/engine/engine.js'
 import { FORGET_INTERVALS, FORGET_MIN_MS } from '../core/engine/timing.js'
 import type { EngineView } from '../core/engine/view.js'
 import { defaultNodeId, engineAddress, type Lan, ownLan } from '../core/lans.js'
-import { LinkHandles } from '../core/link-handles.js'
 import { lanName, type StatusInput } from '../core/report/status-report.js'
 import type { TargetSpec } from '../core/targets/targets.js'
-import { RateLimiter } from '../core/util/rate-limit.js'
 import { clusterTag } from '../core/wire/codec.js'
 import type { WireKey } from '../core/wire/message.js'
 import { clockBoot } from '../host/boot-counter.js'
 import { CarrierMonitor, type CarrierWatch } from '../host/carrier-watch.js'
-import { RouteTable } from '../host/route-table.js'
-import { RouteTable6 } from '../host/route-table6.js'
+import type { RouteTable } from '../host/route-table.js'
+import type { RouteTable6 } from '../host/route-table6.js'
 import { socketDrops } from '../host/socket-drops.js'
-import { Datagrams } from './datagrams.js'
+import type { Datagrams } from './datagrams.js'
 import type { DaemonDeps } from './deps.js'
 import { Drops } from './drops.js'
 import { EffectRunner } from './effect-runner.js'
+import { buildIngress } from './ingress.js'
 import { Interfaces } from './interfaces.js'
 import { schedulerJobs } from './jobs.js'
 import type { DaemonObserver } from './observer.js'
 import { Operator } from './operator.js'
 import { Overload } from './overload.js'
-import { PacketIn } from './packet-in.js'
+import type { PacketIn } from './packet-in.js'
 import { Probes } from './probes.js'
-import { RouteSync, type Wanted } from './route-sync.js'
+import type { RouteSync, Wanted } from './route-sync.js'
+import { buildRouting } from './routing.js'
 import { Scheduler } from './scheduler.js'
-import { ServiceAddresses } from './service-addresses.js'
+import type { ServiceAddresses } from './service-addresses.js'
 import { WireVersions } from './wire-versions.js'
 
 export interface Parts {
@@ -100,9 +99,6 @@ export const targetConfig = (o: Options) => ({
   upAfter: o.upAfter,
 })
 
-/** What a routine INQ leaves to carry out: nothing. */
-const NO_EFFECTS: readonly Effect[] = Object.freeze([])
-
 export function buildParts(
   deps: DaemonDeps,
   found: readonly Lan[],
@@ -117,91 +113,33 @@ export function buildParts(
   const label = (lan: number) => lanName(lans, lan)
   const engine = newEngine(o, lans, keys, deps.boot?.() ?? clockBoot(Date.now()), deps.observer)
   const drops = new Drops(log, label, o.logPackets)
-  // Asked only when a peer begins to say it does not hear us: is that our own doing? (One
-  // function for every packet, not a closure each.)
-  let arrivedAt = 0
-  const blindNow = () => {
-    const why = scheduler.dropped()
-    if (why !== undefined) overload.held(arrivedAt, why)
-    return why !== undefined
-  }
-  const accept = (now: number, lan: number, src: number, msg: Parameters<Engine['receive']>[3]) => {
-    arrivedAt = now
-    const effects = engine.receive(now, lan, src, msg, blindNow)
-    hooks.run(effects, false)
-    return effects.length === 0 ? engine.routineOf(lan, src, msg) : undefined
-  }
-  const takesRoutine = (r: Routine, seq: number) => engine.takesRoutine(r, seq)
-  const takeRoutine = (now: number, r: Routine, seq: number) => {
-    arrivedAt = now
-    engine.takeRoutine(now, r, seq)
-    hooks.run(NO_EFFECTS, false)
-  }
   const own = lans.map(ownLan)
   const forget = () => Math.max(FORGET_MIN_MS, FORGET_INTERVALS * hooks.options().interval * 1000)
   const versions = new WireVersions(lans.length, forget)
-  const limiter = new RateLimiter(rateLimit(o))
   const wireVersion = () => hooks.options().wireVersion
-  const handles = new LinkHandles((lan, handle) => engine.knows(lan, handle))
-  const nodeId = engine.config.nodeId
-  const maxPeers = () => hooks.options().maxPeers
-  const ingress = {
-    log,
-    drops,
-    label,
-    own,
-    versions,
-    wireVersion,
-    accept,
-    takesRoutine,
-    takeRoutine,
-    nodeId,
-    handles,
-    maxPeers,
-  }
-  const packets = new PacketIn(ingress, limiter, keys, o.logPackets)
-  const datagrams = new Datagrams(lans, o.port, handles, { udp4: deps.socketFactory, udp6: deps.socketFactory6 })
+  const overload = new Overload(log, () => hooks.options().interval * 1000)
+  const { packets, datagrams } = buildIngress(deps, {
+    ...{ engine, lans, keys, drops, label, own, versions, wireVersion, overload },
+    options: hooks.options,
+    run: hooks.run,
+    dropped: () => scheduler.dropped(),
+  })
   const send = (lan: number, to: number | 'broadcast', data: Buffer) => datagrams.send(lan, to, data)
   const v1Broadcast = (lan: number) => lans[lan]?.broadcast || 'broadcast'
   const { observer } = deps
   const egress = { log, drops, label, notify, send, own, versions, wireVersion, v1Broadcast, observer }
   const effects = new EffectRunner(egress, keys[0])
-  const layout = {
-    table: o.table,
-    proto: DEFAULTS.routeProto,
-    rulePriority: o.rulePriority,
-    port: o.port,
-    dryRun: o.dryRun,
-  }
-  const routes = new RouteTable(layout, { ip, log, now: () => clock.now() })
-  const routes6 = new RouteTable6(layout, { ip, log, now: () => clock.now() })
-  const context = () => ({ table: hooks.options().table, thresholds: hooks.options(), label })
   const ifaces = found.map((l) => l.iface)
-  const carrier = deps.carrierWatch?.(ifaces) ?? new CarrierMonitor(ifaces, { ip, log })
-  const watched = () => carrier.watchesKernel?.() ?? false
-  const now = () => clock.now()
-  const addresses = new ServiceAddresses(placed.addresses, {
-    ip,
-    log,
-    lans,
-    view: () => engine.view(),
+  const { routes, routes6, addresses, sync } = buildRouting(deps, {
+    ...{ engine, lans, label, defer, placed: placed.addresses },
     targets: () => probes.view(),
-    notify,
-    held: (held) => hooks.run(engine.hold(held)),
-    table: o.table,
-    rulePriority: o.rulePriority,
-    dryRun: o.dryRun,
+    watched: () => carrier.watchesKernel?.() ?? false,
+    options: hooks.options,
+    run: hooks.run,
+    plan: hooks.plan,
   })
-  // Every plan follows a change of paths, targets or carrier: the service addresses are reviewed with it.
-  const plan = () => {
-    addresses.review()
-    return hooks.plan()
-  }
-  const sync = new RouteSync({
-    ...{ log, routes, defer, notify, plan, context, now, watched, observer },
-    routes6: () => (routes6.running ? routes6 : undefined),
-  })
-  const overload = new Overload(log, () => hooks.options().interval * 1000)
+  const carrier = deps.carrierWatch?.(ifaces) ?? new CarrierMonitor(ifaces, { ip, log })
+  const now = () => clock.now()
   const probes = new Probes(placed.targets, targetConfig(o), {
     log,
     now,
@@ -251,21 +189,6 @@ export function buildParts(
     clock,
     services: addresses.own,
   })
-  const parts = {
-    lans,
-    ifaces,
-    interfaces,
-    probes,
-    addresses,
-    engine,
-    drops,
-    packets,
-    effects,
-    datagrams,
-    routes,
-    routes6,
-    sync,
-    scheduler,
-  }
-  return { ...parts, carrier, operator }
+  const parts = { lans, ifaces, interfaces, probes, addresses, engine, drops, packets, effects, datagrams }
+  return { ...parts, routes, routes6, sync, scheduler, carrier, operator }
 }
