@@ -1,5 +1,5 @@
 // lib/daemon/signals.ts: no signal ends faild mid-start or mid-stop; a stop asked during the start comes once started.
-import t from 'tap'
+import t, { type Test } from 'tap'
 import { catchSignals, type Signalled } from '../../lib/daemon/signals.js'
 import { capturingLogger } from '../support/capturing-logger.js'
 
@@ -27,14 +27,20 @@ function service() {
   return { svc: svc as typeof svc & Signalled, finish: () => finish() }
 }
 
-const turn = () => new Promise((r) => setImmediate(r))
-const signal = (sig: NodeJS.Signals) => process.emit(sig as 'SIGTERM', sig)
-
-t.test('a SIGTERM during the start: nothing stops until it is done, then the stop comes at once', async (t) => {
+/** The signals caught for a service whose stop waits for `finish()`; let go at the test's end. */
+function caughtFor(t: Test) {
   const { svc, finish } = service()
   const { log, text } = capturingLogger()
   const caught = catchSignals(svc, log)
   t.teardown(caught.release)
+  return { svc, finish, caught, text }
+}
+
+const turn = () => new Promise((r) => setImmediate(r))
+const signal = (sig: NodeJS.Signals) => process.emit(sig as 'SIGTERM', sig)
+
+t.test('a SIGTERM during the start: nothing stops until it is done, then the stop comes at once', async (t) => {
+  const { svc, finish, caught, text } = caughtFor(t)
   signal('SIGTERM')
   signal('SIGHUP')
   await turn()
@@ -49,10 +55,7 @@ t.test('a SIGTERM during the start: nothing stops until it is done, then the sto
 })
 
 t.test('a SIGHUP during the start (logrotate at boot) reloads once started', async (t) => {
-  const { svc, finish } = service()
-  const { log } = capturingLogger()
-  const caught = catchSignals(svc, log)
-  t.teardown(caught.release)
+  const { svc, finish, caught } = caughtFor(t)
   signal('SIGHUP')
   signal('SIGHUP')
   await turn()
