@@ -130,6 +130,7 @@ export function buildParts(
   const egress = { log, drops, label, notify, send, own, versions, wireVersion, v1Broadcast, observer }
   const effects = new EffectRunner(egress, keys[0])
   const ifaces = found.map((l) => l.iface)
+  const carrier = deps.carrierWatch?.(ifaces) ?? new CarrierMonitor(ifaces, { ip, log })
   const { routes, routes6, addresses, sync } = buildRouting(deps, {
     ...{ engine, lans, label, defer, placed: placed.addresses },
     targets: () => probes.view(),
@@ -138,7 +139,6 @@ export function buildParts(
     run: hooks.run,
     plan: hooks.plan,
   })
-  const carrier = deps.carrierWatch?.(ifaces) ?? new CarrierMonitor(ifaces, { ip, log })
   const now = () => clock.now()
   const probes = new Probes(placed.targets, targetConfig(o), {
     log,
