@@ -24,7 +24,12 @@ export async function withLab(t: Test, opt: LabOptions, body: (lab: Lab) => Prom
   }
   const lab = await Lab.create(opt)
   t.teardown(() => lab.destroy())
-  await body(lab)
+  try {
+    await body(lab)
+  } finally {
+    // A failure in CI cannot be run again by hand: what each faild said is the evidence.
+    if (!t.passing()) for (const log of lab.faildLogs()) t.comment(log)
+  }
 }
 
 /** The first program of `opt.tools` this machine lacks, as a reason to skip. */

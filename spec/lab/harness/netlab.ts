@@ -192,6 +192,8 @@ export class Lab {
   readonly ipv6: boolean
   ipv4 = true
   readonly #procs: Proc[] = []
+  /** Every faild started here, with its host: their logs are shown when a test fails. */
+  readonly #failds: Array<{ readonly ns: string; readonly proc: Proc }> = []
   readonly #faults = new Map<string, string>() // keyed by host/LAN/kind; BOUNDED: hosts x LANs x 2
   #destroyed = false
   /** Files of this run (pid files, control sockets, configs, logs); removed by destroy(). */
@@ -419,9 +421,18 @@ export class Lab {
   /** Start faild in a host (node flags first: `--import` a preload); waits (bounded) for its "started" line. */
   async faild(h: Host, args: readonly string[], nodeFlags: readonly string[] = []): Promise<Proc> {
     const p = this.spawn(h, process.execPath, this.faildArgv(h, args, nodeFlags))
+    this.#failds.push({ ns: h.ns, proc: p })
     await p.waitFor(/started as node|cannot start/)
     if (/cannot start/.test(p.output)) throw new Error(`faild did not start in ${h.ns}:\n${p.output}`)
     return p
+  }
+
+  /** The last lines each faild started here logged (what a failed lab test shows). */
+  faildLogs(lines = 60): string[] {
+    return this.#failds.map(({ ns, proc }) => {
+      const tail = proc.output.trimEnd().split('\n').slice(-lines).join('\n')
+      return `faild in ${ns}, its last ${lines} lines:\n${tail}`
+    })
   }
 
   /** Run faildctl in host h against its faild's control socket. */
