@@ -3,8 +3,6 @@
 // It reads no clock and does no I/O: every call takes `now` (monotonic ms) and returns effects
 // for the daemon to carry out, like dhcpleased's engine.c composing imsgs for the parent. What
 // the shell wants to know it reads from view(), a plain-data snapshot, never from live state.
-import { LinkEvent } from '../path/link-fsm.js'
-import { sameSubnet } from '../util/ipv4.js'
 import type { HeldAddress, Message } from '../wire/message.js'
 import { type AdmitContext, admitContext } from './admit.js'
 import { Blindness } from './blindness.js'
@@ -12,6 +10,7 @@ import type { EngineConfig, Tunables } from './config.js'
 import { Deadlines } from './deadlines.js'
 import type { Effect } from './effects.js'
 import { expire } from './expiry.js'
+import { carrier, hold, leaveSubnet, readdressed, setOffline } from './local-change.js'
 import { LocalLans } from './local-lans.js'
 import { PathChanges, pathView } from './path-change.js'
 import { PeerTable } from './peer-table.js'
@@ -82,32 +81,16 @@ export class Engine {
 
   /**
    * This host's address on `lan` is now `address`/`prefixLen` (an interface plugged in late, or
-   * readdressed). In a new subnet the peers' addresses there mean nothing: their paths on the LAN
-   * go down as at a pulled cable (routes move), and each is met again from its next packet.
+   * readdressed). In a new subnet the peers' paths on the LAN go down (local-change.ts leaveSubnet).
    * `ipv6` is its IPv6 address there now (undefined: none): peers' IPv6 addresses are checked against it.
    */
   readdress(now: number, lan: number, address: number, prefixLen: number, ipv6?: OwnIPv6): Effect[] {
-    const cfg = this.#cfg
-    if (lan >= cfg.addresses.length) return []
-    const moved = !sameSubnet(address, cfg.addresses[lan]!, Math.min(prefixLen, cfg.prefixLens[lan]!))
-    const put = <T>(xs: readonly T[], x: T) => xs.map((old, i) => (i === lan ? x : old))
-    this.#cfg = {
-      ...cfg,
-      addresses: put(cfg.addresses, address),
-      prefixLens: put(cfg.prefixLens, prefixLen),
-      ipv6: put(cfg.ipv6 ?? cfg.addresses.map(() => undefined), ipv6),
-    }
+    const next = readdressed(this.#cfg, lan, address, prefixLen, ipv6)
+    if (!next) return []
+    this.#cfg = next.cfg
     this.#admit = admitContext(this.#cfg, this.#ignore, this.#peers, this.#rounds)
     this.#peers.newEpoch()
-    const out: Effect[] = []
-    if (moved) {
-      for (const peer of this.#peers) {
-        if (peer.lans[lan]!.address === 0) continue
-        this.#paths.step(peer, lan, LinkEvent.NoCarrier, now, out)
-        this.#peers.leave(peer, lan)
-      }
-    }
-    return out
+    return next.moved ? leaveSubnet(this.#parts, now, lan) : []
   }
 
   /** Requestor: an INQ on every LAN and a round for its ACKs (see tick.ts); a responder sends nothing. */
@@ -135,39 +118,19 @@ export class Engine {
     take(this.#parts, r, now, seq)
   }
 
-  /**
-   * This host's interface on `lan` lost or regained carrier. Lost: every path on it is down at
-   * once, without waiting for misses, and a notice goes out on the other LANs so peers reroute
-   * within milliseconds. Back: paths still need `upAfter` good packets; peers are told too.
-   */
+  /** This host's interface on `lan` lost or regained carrier: its paths and the peers follow at once (see local-change.ts). */
   carrier(now: number, lan: number, up: boolean): Effect[] {
-    if (!this.#lans.setCarrier(lan, up)) return []
-    const out: Effect[] = []
-    if (!up) for (const peer of this.#peers) this.#paths.step(peer, lan, LinkEvent.NoCarrier, now, out)
-    return this.#deadlines.noted(this.#notices(out))
+    return this.#deadlines.noted(carrier(this.#parts, now, lan, up))
   }
 
-  /**
-   * This host holds these service addresses now (placed at start, or moved): every packet says so
-   * from now on, and a notice on every LAN says it at once, so peers reroute before the next INQ.
-   */
+  /** This host holds these service addresses now (placed at start, or moved): the peers are told at once (see local-change.ts). */
   hold(held: readonly HeldAddress[]): Effect[] {
-    return this.#lans.setHeld(held) ? this.#notices([]) : []
+    return hold(this.#parts, held)
   }
 
-  /**
-   * The operator takes LAN `lan` out of service (faildctl offline) or puts it back. Offline, every
-   * path on it is down for routing while the probes go on, so `online` restores at once the paths
-   * that stayed healthy; peers are told at once, like a pulled cable, and route around it too.
-   */
+  /** The operator takes LAN `lan` out of service (faildctl offline) or puts it back (see local-change.ts). */
   setOffline(now: number, lan: number, offline: boolean): Effect[] {
-    if (lan >= this.#lans.count || this.#lans.offline(lan) === offline) return []
-    const peers = [...this.#peers]
-    const before = peers.map((p) => this.#paths.before(p.lans[lan]!, lan))
-    this.#lans.setOffline(lan, offline)
-    const out: Effect[] = []
-    peers.forEach((p, i) => this.#paths.report(p, lan, before[i]!, now, out))
-    return this.#deadlines.noted(this.#notices(out))
+    return this.#deadlines.noted(setOffline(this.#parts, now, lan, offline))
   }
 
   /** faild comes back from a stall (its timers ran an interval late or more): see Blindness.stalled. */
@@ -228,11 +191,5 @@ export class Engine {
       offline: this.#lans.offline(lan),
       srttMs: this.#rounds.srtt(lan),
     }))
-  }
-
-  /** Tell every peer at once that this host's out-of-service mask changed. */
-  #notices(out: Effect[]): Effect[] {
-    out.push(...this.#lans.notices(this.#cfg, this.#rounds.nextSeq(), this.#peers))
-    return out
   }
 }
