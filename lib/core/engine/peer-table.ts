@@ -1,14 +1,13 @@
-// The peers this host has heard, keyed by node id: learning, restarts, who holds an address, eviction, forgetting.
-import { type IPv6, sameIPv6 } from '../util/ipv6.js'
+// The peers this host has heard, keyed by node id: learning, restarts, eviction, forgetting (their addresses: peer-addresses.ts).
 import { mapKey } from '../util/map-key.js'
 import type { Message } from '../wire/message.js'
 import type { PeerEvent } from './effects.js'
 import { Evicted } from './evicted.js'
 import { InqDues } from './inq-dues.js'
 import { forgetMs, freeDues, newPeer, noMask, type Peer } from './peer.js'
+import { PeerAddresses } from './peer-addresses.js'
 import { inqWaitMs } from './timing.js'
-import { adopts } from './trust.js'
-import { adopts6, type Trust6Config } from './trust6.js'
+import type { Trust6Config } from './trust6.js'
 
 export interface Learned {
   readonly peer: Peer
@@ -31,8 +30,8 @@ export class PeerTable {
   readonly #unconfirmed = new Set<number>()
   /** Unconfirmed peers evicted for newcomers, and the LANs they were heard on (evicted.ts). */
   readonly #evicted = new Evicted()
-  /** By LAN index: who has each address there, keyed by mapKey(address). BOUNDED: one entry per peer and LAN. */
-  readonly #holders: Map<number, Peer>[]
+  /** Who holds each address on each LAN (peer-addresses.ts). */
+  readonly #addresses: PeerAddresses
   readonly #lanCount: number
   /** Every path's INQ deadline (inq-dues.ts). */
   readonly #dues = new InqDues()
@@ -41,7 +40,11 @@ export class PeerTable {
 
   constructor(lanCount: number) {
     this.#lanCount = lanCount
-    this.#holders = Array.from({ length: lanCount }, () => new Map())
+    this.#addresses = new PeerAddresses(lanCount, {
+      peers: () => this.#peers.values(),
+      forget: (peer) => this.#forget(peer),
+      changed: () => this.newEpoch(),
+    })
   }
 
   get(id: number): Peer | undefined {
@@ -82,26 +85,17 @@ export class PeerTable {
 
   /** How many peers have an address on LAN `lan`. O(1). */
   on(lan: number): number {
-    return this.#holders[lan]?.size ?? 0
+    return this.#addresses.on(lan)
   }
 
   /** Whether `address` is some peer's address on some LAN. O(LANs). */
   isPeerAddress(address: number): boolean {
-    return this.#holders.some((h) => h.has(mapKey(address)))
+    return this.#addresses.isPeerAddress(address)
   }
 
   /** The peer whose address on LAN `lan` is `address`, if any. O(1). */
   holderOf(lan: number, address: number): Peer | undefined {
-    return this.#holders[lan]?.get(mapKey(address))
-  }
-
-  /** The peer whose IPv6 address on LAN `lan` is `address`, if any. O(peers): asked only when an address would change. */
-  #holder6(lan: number, address: IPv6): Peer | undefined {
-    for (const p of this.#peers.values()) {
-      const held = p.lans[lan]?.ipv6
-      if (held && sameIPv6(held, address)) return p
-    }
-    return undefined
+    return this.#addresses.holderOf(lan, address)
   }
 
   /**
@@ -131,23 +125,7 @@ export class PeerTable {
       }
       Object.assign(peer.mask, noMask())
     }
-    for (let lan = 0; lan < this.#lanCount; lan++) {
-      const address = msg.addresses[lan] ?? 0
-      if (adopts(peer, lan, address, now, c)) this.#setAddress(peer, lan, address, out)
-      const v6 = msg.addresses6?.[lan]
-      const pl = peer.lans[lan]!
-      if (v6 && adopts6(peer, lan, v6, now, c, (l, a) => this.#holder6(l, a))) {
-        // A holder that no longer keeps it (silent, unconfirmed) gives it up, as an IPv4 one does.
-        const stale = this.#holder6(lan, v6)
-        if (stale && stale !== peer) stale.lans[lan]!.ipv6 = undefined
-        pl.ipv6 = v6
-        this.#epoch++
-      } else if (!v6 && pl.ipv6 && msg.version === 2) {
-        // A v2 packet gives every IPv6 address its sender has: this one is gone (trust6.ts).
-        pl.ipv6 = undefined
-        this.#epoch++
-      }
-    }
+    this.#addresses.learn(peer, msg, now, c, out)
     peer.boot = msg.boot
     peer.lastHeard = now
     // An INQ or an ACK says the sender's interval (0: it sends no INQs); a notice carries 0 always.
@@ -192,22 +170,10 @@ export class PeerTable {
 
   /** The peer's address on `lan` is forgotten (this host left that subnet); its next packet there gives it again. */
   leave(peer: Peer, lan: number): void {
-    this.#setAddress(peer, lan, 0, [])
+    this.#addresses.set(peer, lan, 0, [])
     const pl = peer.lans[lan]!
     pl.inqDue = Infinity
     pl.lastSeq = -1
-  }
-
-  /** Move the peer to `address` on `lan`; an entry still holding it there is stale (a host under a new id). */
-  #setAddress(peer: Peer, lan: number, address: number, out: PeerEvent[]): void {
-    this.#epoch++
-    const holders = this.#holders[lan]!
-    const stale = address !== 0 ? holders.get(mapKey(address)) : undefined
-    if (stale && stale !== peer) out.push(this.#forget(stale))
-    const pl = peer.lans[lan]!
-    if (holders.get(mapKey(pl.address)) === peer) holders.delete(mapKey(pl.address))
-    pl.address = address
-    if (address !== 0) holders.set(mapKey(address), peer)
   }
 
   #evictOldestUnconfirmed(out: PeerEvent[]): void {
@@ -223,10 +189,7 @@ export class PeerTable {
     freeDues(peer)
     this.#peers.delete(mapKey(peer.id))
     this.#unconfirmed.delete(peer.id)
-    peer.lans.forEach((pl, lan) => {
-      const holders = this.#holders[lan]!
-      if (holders.get(mapKey(pl.address)) === peer) holders.delete(mapKey(pl.address))
-    })
+    this.#addresses.drop(peer)
     return { kind: 'peer', peer: peer.id, event: 'forgotten' }
   }
 }
