@@ -91,7 +91,7 @@ export function setOffline(d: LocalParts, now: number, lan: number, offline: boo
   return notices(d, out)
 }
 
-/** Tell every peer at once that this host's out-of-service mask changed. */
+/** Tell every peer at once what changed here: the out-of-service mask, or the service addresses held. */
 function notices(d: LocalParts, out: Effect[]): Effect[] {
   out.push(...d.lans.notices(d.config(), d.rounds.nextSeq(), d.peers))
   return out

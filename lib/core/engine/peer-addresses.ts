@@ -27,11 +27,6 @@ export class PeerAddresses {
     this.#d = deps
   }
 
-  /** How many peers have an address on LAN `lan`. O(1). */
-  on(lan: number): number {
-    return this.#holders[lan]?.size ?? 0
-  }
-
   /** Whether `address` is some peer's address on some LAN. O(LANs). */
   isPeerAddress(address: number): boolean {
     return this.#holders.some((h) => h.has(mapKey(address)))

@@ -83,11 +83,6 @@ export class PeerTable {
     return this.#dues.soonest()
   }
 
-  /** How many peers have an address on LAN `lan`. O(1). */
-  on(lan: number): number {
-    return this.#addresses.on(lan)
-  }
-
   /** Whether `address` is some peer's address on some LAN. O(LANs). */
   isPeerAddress(address: number): boolean {
     return this.#addresses.isPeerAddress(address)

@@ -8,7 +8,7 @@ import { HANDLE_PREFIX_LEN, isHandle } from '../link-handles.js'
 import { isHostOn, sameSubnet } from '../util/ipv4.js'
 import type { Message } from '../wire/message.js'
 
-/** What the rules read of a peer's entry (peer-table.ts Peer and PeerLan, which import these rules). */
+/** What the rules read of a peer's entry (peer.ts Peer and PeerLan; peer-addresses.ts applies these rules). */
 export interface Known {
   readonly id: number
   readonly intervalMs: number

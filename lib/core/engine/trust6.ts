@@ -25,7 +25,7 @@ export interface Trust6Config extends TrustConfig {
   readonly ipv6?: ReadonlyArray<OwnIPv6 | undefined>
 }
 
-/** What the rule reads of the peer's entry (peer-table.ts Peer). */
+/** What the rule reads of the peer's entry (peer.ts Peer). */
 interface Known6 extends Known {
   readonly lans: ReadonlyArray<Known['lans'][number] & { readonly ipv6?: IPv6 | undefined }>
 }
