@@ -13,30 +13,15 @@
 // entry REACHABLE. There is no arping for IPv6 (ndisc6 is seldom installed): the "broadcast" is a
 // one-shot `ping`, whose send makes the kernel resolve the address by multicast solicitation; the
 // advertisement shows in the monitor with its MAC, whether or not the target answers the echo.
-import { type ChildProcess, spawn } from 'node:child_process'
+import { ArpIps, type ArpProcesses, realProcesses } from './arp-processes.js'
 import type { Clock } from './clock.js'
-import { type IpResult, runProcess } from './ip-runner.js'
 import type { Logger } from './log.js'
 import type { AnswerHandler, ProbeTarget } from './pinger.js'
-import { Respawned, type Started } from './respawned.js'
+
+export { type ArpProcesses, RESPAWN_MS } from './arp-processes.js'
 
 /** A broadcast ARP request at most this often per target (each is an arping process). */
 const BROADCAST_EVERY_MS = 1000
-/** An `ip` process of the prober's that exited is started again after this. */
-export const RESPAWN_MS = 1000
-
-/** The processes the prober starts; fakes in specs. */
-export interface ArpProcesses {
-  /** A long-running `ip` (the monitor, the batch), its stdin and stdout piped. */
-  readonly spawnIp: (args: readonly string[]) => ChildProcess
-  /** A one-shot arping or ping, to its end. */
-  readonly run: (cmd: string, args: readonly string[]) => Promise<IpResult>
-}
-
-const realProcesses: ArpProcesses = {
-  spawnIp: (args) => spawn('ip', args, { stdio: ['pipe', 'pipe', 'ignore'] }),
-  run: (cmd, args) => runProcess(cmd, args, undefined, 3000),
-}
 
 /** "198.18.1.2 dev etha lladdr 4e:..:01 REACHABLE" or "fd00:1::fe dev etha lladdr ... router REACHABLE" (also "Deleted ...", or FAILED without lladdr). */
 export function parseNeighLine(
@@ -63,9 +48,7 @@ interface Probe {
 export class ArpProber {
   readonly #probes: Probe[]
   readonly #log: Logger
-  /** The `ip` processes, kept running: probes that cannot go or be seen read as a dead target. */
-  readonly #monitor: Respawned<ChildProcess>
-  readonly #batch: Respawned<ChildProcess>
+  readonly #ips: ArpIps
   #timer: NodeJS.Timeout | undefined
   #onAnswer: AnswerHandler = () => {}
   #stopped = false
@@ -75,9 +58,7 @@ export class ArpProber {
 
   constructor(targets: readonly ProbeTarget[], log: Logger, processes: ArpProcesses = realProcesses, clock?: Clock) {
     this.#processes = processes
-    const timing = { firstMs: RESPAWN_MS, clock }
-    this.#monitor = new Respawned(() => this.#spawnMonitor(), { ...timing, end: (c) => c.kill() })
-    this.#batch = new Respawned(() => this.#spawnBatch(), { ...timing, end: (c) => c.stdin?.end() })
+    this.#ips = new ArpIps(processes, log, (line) => this.#onLine(line), clock)
     this.#probes = targets.map((target) => ({
       target,
       text: target.address,
@@ -93,13 +74,12 @@ export class ArpProber {
   start(intervalMs: number, onAnswer: AnswerHandler): void {
     if (this.#probes.length === 0) return
     this.#onAnswer = onAnswer
-    this.#monitor.start()
-    this.#batch.start()
+    this.#ips.start()
     this.restart(intervalMs)
   }
 
   restart(intervalMs: number): void {
-    if (this.#stopped || !this.#batch.child) return // not started (or no targets)
+    if (this.#stopped || !this.#ips.started) return // not started (or no targets)
     if (this.#timer) clearInterval(this.#timer)
     this.#timer = setInterval(() => this.#probeAll(), intervalMs)
     this.#timer.unref()
@@ -108,8 +88,7 @@ export class ArpProber {
   stop(): void {
     this.#stopped = true
     if (this.#timer) clearInterval(this.#timer)
-    this.#monitor.stop()
-    this.#batch.stop()
+    this.#ips.stop()
   }
 
   #probeAll(): void {
@@ -139,7 +118,7 @@ export class ArpProber {
       }
       p.pending = true
     }
-    if (lines.length > 0) this.#batch.child?.stdin?.write(`${lines.join('\n')}\n`)
+    if (lines.length > 0) this.#ips.write(lines)
     // After the lines: an IPv6 entry is gone before the ping that resolves it again.
     for (const [p, dev] of broadcasts) void this.#broadcast(p, dev)
   }
@@ -192,31 +171,5 @@ export class ArpProber {
     }
     if (ev.mac) p.mac = ev.mac
     if (ev.state === 'REACHABLE' && p.pending) this.#answer(p)
-  }
-
-  #spawnMonitor(): Started<ChildProcess> {
-    const child = this.#processes.spawnIp(['-o', 'monitor', 'neigh'])
-    let partial = ''
-    child.stdout?.setEncoding('utf8').on('data', (d: string) => {
-      const lines = (partial + d).split('\n')
-      partial = lines.pop() ?? ''
-      for (const line of lines) this.#onLine(line)
-    })
-    return this.#said(child, 'ip monitor neigh')
-  }
-
-  #spawnBatch(): Started<ChildProcess> {
-    const child = this.#processes.spawnIp(['-force', '-batch', '-'])
-    child.stdin?.on('error', () => {}) // ip gone: 'close' starts another
-    child.stdout?.resume() // nothing to read: drained, never blocking ip
-    return this.#said(child, 'ip -batch')
-  }
-
-  /** An `ip` of ours that cannot run, or exits, is said: the latter the first time, not every second. */
-  #said(child: ChildProcess, what: string): Started<ChildProcess> {
-    child.on('error', (e) => this.#log.warn(`ARP probes: cannot run ${what}: ${e.message}`))
-    const exited = (code: number | null, inARow: number) =>
-      inARow === 0 && this.#log.warn(`ARP probes: ${what} exited (${code}); started again every ${RESPAWN_MS / 1000} s`)
-    return { child, exited }
   }
 }

@@ -5,6 +5,7 @@
 // route message of its own: IPv4 routes removed at link down are not announced).
 import { type ChildProcess, spawn } from 'node:child_process'
 import { type IpRunner, ipJson } from './ip-runner.js'
+import { readLines } from './lines.js'
 import type { Logger } from './log.js'
 import { Respawned, type Started } from './respawned.js'
 
@@ -142,10 +143,7 @@ export class CarrierMonitor implements CarrierWatch {
       // What changed while it was not running is unknown: the kernel check reads once.
       this.#onKernel()
     })
-    let partial = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      const lines = (partial + d).split('\n')
-      partial = lines.pop() ?? ''
+    readLines(child.stdout, (lines) => {
       if (lines.length > 0) this.#onKernel()
       let interfaces = false
       for (const line of lines) {

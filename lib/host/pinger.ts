@@ -9,6 +9,7 @@ import { type ChildProcess, type ChildProcessByStdio, spawn } from 'node:child_p
 import type { Readable } from 'node:stream'
 import { formatAddress, parseAddress } from '../core/wire/address.js'
 import type { Clock } from './clock.js'
+import { readLines } from './lines.js'
 import type { Logger } from './log.js'
 import { Respawned, type Started } from './respawned.js'
 
@@ -86,10 +87,7 @@ export class Pinger {
     const address = t.address
     const args = ['-n', '-i', (this.#intervalMs / 1000).toFixed(3), '-I', t.iface(), address]
     const child = this.#spawnPing('ping', args)
-    let partial = ''
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      const lines = (partial + d).split('\n')
-      partial = lines.pop() ?? ''
+    readLines(child.stdout, (lines) => {
       for (const line of lines) {
         const a = parsePingLine(line)
         if (a && sameAddressText(a.from, address)) this.#onAnswer(i, a.rttMs)
