@@ -1,25 +1,18 @@
-// Service addresses at work: claimed at start (after checking nobody else answers for them), moved to a working interface when theirs fails, left or removed at stop.
+// Service addresses at work: claimed at start (daemon/address-claim.ts), moved to a working interface when theirs fails, left or removed at stop.
 import { ADDRESS_TABLE_OFFSET } from '../config/defaults.js'
-import { onSubnet6 } from '../core/addresses/lines6.js'
-import {
-  type LanHistory,
-  lanTrouble,
-  newHistory,
-  placement,
-  remember,
-  type ServiceAddress,
-} from '../core/addresses/placement.js'
+import { lanTrouble, newHistory, placement, remember, type ServiceAddress } from '../core/addresses/placement.js'
 import type { EngineView } from '../core/engine/view.js'
 import type { Lan } from '../core/lans.js'
 import type { NotifyEvent } from '../core/report/change-log.js'
+import { lanName } from '../core/report/status-report.js'
 import type { TargetView } from '../core/targets/targets.js'
-import { formatIPv4, sameSubnet } from '../core/util/ipv4.js'
 import type { HeldAddress } from '../core/wire/message.js'
-import { type IpRunner, ipJson } from '../host/ip-runner.js'
+import type { IpRunner } from '../host/ip-runner.js'
 import type { Logger } from '../host/log.js'
 import { NdiscSysctls, type Sysctl } from '../host/ndisc-sysctl.js'
+import { type AddressItem, addressText, claimAll, foreignOn } from './address-claim.js'
 import { OneAtATime } from './one-at-a-time.js'
-import { type Mover, mover4, mover6, type ReplyOptions } from './service-mover.js'
+import { mover4, mover6, type ReplyOptions } from './service-mover.js'
 
 export interface ServiceAddressesDeps {
   readonly ip: IpRunner
@@ -38,24 +31,9 @@ export interface ServiceAddressesDeps {
   readonly sysctl?: Sysctl
 }
 
-/** "198.18.1.100/24" or "2001:db8:1::100/64". */
-const textOf = (spec: ServiceAddress): string => `${spec.ipv6 ?? formatIPv4(spec.address)}/${spec.len}`
-
-interface Item {
-  readonly spec: ServiceAddress
-  readonly key: string
-  readonly mover: Mover
-  /** The LAN the address is on now; undefined before the start placed it. */
-  current: number | undefined
-  /** This run's start put it on (it was on no interface): a start that fails takes it off again. */
-  claimed?: boolean
-  /** The LANs that have worked for it, and those that have failed. */
-  readonly history: LanHistory
-}
-
 export class ServiceAddresses {
   readonly #deps: ServiceAddressesDeps
-  readonly #items: Item[]
+  readonly #items: AddressItem[]
   readonly #passes = new OneAtATime(() => this.#pass())
   /** start() went through: a stop leaves the addresses it claimed (unless owned), as the host's services. */
   #started = false
@@ -87,56 +65,9 @@ export class ServiceAddresses {
    * carrier otherwise, unless another host answers for it (nothing claimed then). Throws naming the key.
    */
   async start(): Promise<void> {
-    const up = this.#items.length > 0 ? await this.#carrier() : new Set<string>()
-    if (this.#items.some((i) => i.spec.ipv6 !== undefined) && this.#sysctls.dadForced())
-      this.#deps.log.warn(
-        'net.ipv6.conf.all.accept_dad is on: the kernel runs DAD at every move of an IPv6 service ' +
-          'address, which can fail against the copy it replaces on the same link; set it to 0 in /etc/sysctl.d/',
-      )
-    for (const item of this.#items) await this.#claim(item, up)
+    await claimAll(this.#items, this.#deps, this.#sysctls)
     this.#started = true
     this.#tell()
-  }
-
-  /** One address at start: kept where it is on one of its interfaces, else claimed (see start). */
-  async #claim(item: Item, up: ReadonlySet<string>): Promise<void> {
-    const { spec, mover, key } = item
-    const it = textOf(spec)
-    await mover.release(false) // a crashed run's rule and route
-    const holders = await mover.holders()
-    const ifaceOf = (l: number) => this.#deps.lans[l]?.iface
-    const stray = holders.find((h) => !spec.lans.some((l) => ifaceOf(l) === h))
-    if (stray !== undefined) throw new Error(`${key}: ${it} is on ${stray}, not one of its interfaces: nothing claimed`)
-    const on = spec.lans.find((l) => holders.includes(ifaceOf(l) ?? ''))
-    // A crash between a move's two steps leaves a copy on two of its interfaces: the move takes the other off.
-    const other = holders.find((h) => on !== undefined && h !== ifaceOf(on))
-    const lan = on ?? spec.lans.find((l) => up.has(ifaceOf(l) ?? '')) ?? spec.lans[0]!
-    const iface = this.#deps.lans[lan]!.iface
-    if (on === undefined) {
-      const why = await mover.duplicate(iface)
-      if (why) throw new Error(`${key}: ${it} is in use by another host (${why}): nothing claimed`)
-    }
-    item.claimed = on === undefined
-    await mover.move(iface, other, this.#foreign(spec, lan))
-    item.current = lan
-    // Kept where an earlier run moved it: the LANs ahead of it count as failed, so failback: false keeps it there.
-    if (on !== undefined) for (const l of spec.lans.slice(0, spec.lans.indexOf(on))) item.history.failed.add(l)
-    this.#deps.log.info(`address ${it} ${on === undefined ? 'claimed' : 'kept'} on ${iface} (LAN ${this.#label(lan)})`)
-  }
-
-  /**
-   * The interfaces with carrier (LOWER_UP) now: the start runs before the carrier watch, so the
-   * engine would say every LAN has it, and the address would go on the first even with its cable
-   * out (where DAD never ends, and arping -D fails or hears nothing).
-   */
-  async #carrier(): Promise<Set<string>> {
-    try {
-      const links = await ipJson<Array<{ ifname: string; flags?: string[] }>>(this.#deps.ip, ['link', 'show'])
-      return new Set(links.filter((l) => l.flags?.includes('LOWER_UP')).map((l) => l.ifname))
-    } catch (err) {
-      this.#deps.log.warn(`cannot read carrier: ${(err as Error).message}; addresses claimed on their first interface`)
-      return new Set()
-    }
   }
 
   /** Tell peers where the addresses are now (faild clients route them over that LAN). */
@@ -160,7 +91,7 @@ export class ServiceAddresses {
         // A start that failed leaves the host as it found it: no address it put on.
         await mover.release(spec.owned || (claimed === true && !this.#started))
       } catch (err) {
-        this.#deps.log.warn(`address ${textOf(spec)}: ${(err as Error).message}`)
+        this.#deps.log.warn(`address ${addressText(spec)}: ${(err as Error).message}`)
       }
     }
     for (const e of this.#sysctls.restore()) this.#deps.log.warn(`cannot restore ${e}`)
@@ -186,14 +117,14 @@ export class ServiceAddresses {
     }
   }
 
-  async #move(item: Item, to: number, why: string): Promise<void> {
+  async #move(item: AddressItem, to: number, why: string): Promise<void> {
     const { lans, log, notify } = this.#deps
     const { spec } = item
-    const it = textOf(spec)
+    const it = addressText(spec)
     const from = item.current === undefined ? undefined : lans[item.current]?.iface
     const iface = lans[to]!.iface
     try {
-      await item.mover.move(iface, from, this.#foreign(spec, to))
+      await item.mover.move(iface, from, foreignOn(spec, lans[to]))
     } catch (err) {
       // The address goes on first: if it is there, it moved, whatever failed after (peers must be told).
       const on: string[] = await item.mover.holders().catch(() => [])
@@ -205,21 +136,9 @@ export class ServiceAddresses {
     item.current = to
     this.#tell()
     log.warn(
-      `address ${it} moved ${from ?? '-'} -> ${iface} (LAN ${this.#label(to)}; ${why}), ` +
+      `address ${it} moved ${from ?? '-'} -> ${iface} (LAN ${lanName(lans, to)}; ${why}), ` +
         `announced with ${item.mover.announced}`,
     )
-    notify?.({ event: 'address', address: it, lan: this.#label(to), action: 'move' })
-  }
-
-  /** LAN `lan`'s own subnet does not hold the address: it was moved there from another LAN's. */
-  #foreign(spec: ServiceAddress, lan: number): boolean {
-    const l = this.#deps.lans[lan]
-    if (l === undefined) return false
-    if (spec.ipv6 !== undefined) return !onSubnet6(l, spec.ipv6)
-    return l.address !== 0 && !sameSubnet(spec.address, l.address, l.prefixLen)
-  }
-
-  #label(lan: number): string {
-    return this.#deps.lans[lan]?.label ?? `#${lan}`
+    notify?.({ event: 'address', address: it, lan: lanName(lans, to), action: 'move' })
   }
 }
