@@ -3,12 +3,13 @@
 // Everything faild installs is tagged with its own tables and protocol number, so it never touches
 // a route it did not create, and `ip route show table <table>` shows exactly what it changed. The
 // text of every command and the parsing of ip's answers live in core/routes/ (ip-batch.ts,
-// ip6-batch.ts); core/routes/family.ts says which a table writes. IPv6's table is route-table6.ts;
-// kernel-tables.ts reads what the kernel holds back, and removes it all, on this module's behalf.
+// ip6-batch.ts); core/routes/family.ts says which a table writes. IPv6's table is route-table6.ts.
+// On this module's behalf, kernel-tables.ts reads what the kernel holds back and removes it all,
+// and table-rules.ts numbers the gateway tables and keeps the rules that lead to them.
 import { performance } from 'node:perf_hooks'
 import { isEmptyChangeSet } from '../core/routes/diff.js'
 import { IPV4, type RouteFamily } from '../core/routes/family.js'
-import { MAX_GATEWAY_TABLES, ruleArgs, ruleDelLine, type TableLayout } from '../core/routes/ip-batch.js'
+import type { TableLayout } from '../core/routes/ip-batch.js'
 import type { Route } from '../core/routes/route.js'
 import { heldText, Repeats } from '../core/util/repeats.js'
 import { batchErrorText, type IpBatch, SpawnBatch } from './ip-batch.js'
@@ -16,6 +17,7 @@ import { IpBatchProcess } from './ip-batch-process.js'
 import type { IpRunner } from './ip-runner.js'
 import { KernelTables } from './kernel-tables.js'
 import type { Logger } from './log.js'
+import { TableRules } from './table-rules.js'
 
 export interface RouteTableOptions extends TableLayout {
   readonly dryRun: boolean
@@ -52,8 +54,8 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
   #installed: R[] | undefined = []
   /** Started and not stopped (the daemon starts IPv6's only on a host with IPv6 on some LAN). */
   #running = false
-  /** Gateway-route prefix lengths, longest first: group i uses table + 1 + i. */
-  #lengths: number[] = []
+  /** The rules and the gateway tables they lead to. */
+  readonly #rules: TableRules
 
   /** `deps.ip` (and `deps.batch`, when given) must run the family's `ip`. */
   constructor(opt: RouteTableOptions, deps: RouteTableDeps, family: RouteFamily<R>) {
@@ -65,6 +67,7 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
     this.#batch = deps.batch ?? (ip.command ? new IpBatchProcess({ command: ip.command, log }) : new SpawnBatch(ip))
     this.#oneOff = new SpawnBatch(ip)
     this.#kernel = new KernelTables(family, opt, log, (kind, text) => this.#warn(kind, text))
+    this.#rules = new TableRules(family, opt, log, (kind, text) => this.#warn(kind, text))
   }
 
   get installed(): readonly R[] {
@@ -77,9 +80,7 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
 
   /** The table that holds gateway routes of prefix length `len` (see setGatewayLengths). */
   gatewayTable(len: number): number {
-    const table = this.gatewayTableOf(len)
-    if (table === undefined) throw new RangeError(`no ${this.#family.adjective}gateway table for /${len}`)
-    return table
+    return this.#rules.table(len)
   }
 
   /**
@@ -87,13 +88,12 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
    * still removes the old tables (a plan made then, on a packet, leaves that route out for now).
    */
   gatewayTableOf(len: number): number | undefined {
-    const i = this.#lengths.indexOf(len)
-    return i < 0 ? undefined : this.#opt.table + 1 + i
+    return this.#rules.tableOf(len)
   }
 
   /** The rules' arguments, in priority order (see ruleArgs). */
   rules(): string[][] {
-    return ruleArgs(this.#opt, this.#lengths)
+    return this.#rules.args()
   }
 
   /** Start ip, remove what an earlier run left (kill -9, power loss), then install the rules. */
@@ -101,25 +101,12 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
     await this.#batch.start()
     try {
       await this.#kernel.removeAll('left by an earlier run', this.#batch)
-      await this.#install(gatewayLengths)
+      await this.#rules.install(gatewayLengths, this.#batch)
       this.#running = true
     } catch (err) {
       await this.#batch.stop()
       throw err
     }
-  }
-
-  async #install(gatewayLengths: readonly number[]): Promise<void> {
-    this.#lengths = [...new Set(gatewayLengths)].sort((a, b) => b - a).slice(0, MAX_GATEWAY_TABLES)
-    const { ip } = this.#family
-    const lines = this.#family.ruleAddLines(this.#opt, this.#lengths)
-    if (this.#opt.dryRun) {
-      for (const l of lines) this.#log.info(`dry run: would run ${ip} ${l}`)
-      return
-    }
-    const r = await this.#batch.run(lines)
-    if (r.ok) return
-    throw new Error(`cannot add ${ip} rules (${batchErrorText(r, lines)}): faild needs root or CAP_NET_ADMIN`)
   }
 
   /**
@@ -129,12 +116,13 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
    * after it died) are warned of and put back by the kernel check, as a rule deleted by hand is.
    */
   async setGatewayLengths(gatewayLengths: readonly number[]): Promise<boolean> {
-    const next = [...new Set(gatewayLengths)].sort((a, b) => b - a)
-    if (next.join() === this.#lengths.join()) return false
+    if (!this.#rules.changed(gatewayLengths)) return false
     const removed = await this.#kernel.removeAll(`for the new ${this.#family.adjective}gateway routes`, this.#batch)
     // Unread, the kernel may still hold routes: the next apply reads it first.
     this.#installed = removed ? [] : undefined
-    await this.#install(next).catch((err: Error) => this.#warn('rules', `${err.message}; the kernel check retries`))
+    await this.#rules
+      .install(gatewayLengths, this.#batch)
+      .catch((err: Error) => this.#warn('rules', `${err.message}; the kernel check retries`))
     return true
   }
 
@@ -184,25 +172,18 @@ export class FamilyRouteTable<R extends { readonly table: number }> {
     if (this.#opt.dryRun) return []
     const { routes: kernel, rules } = await this.#kernel.all(this.#batch)
     if (!kernel || !rules) return []
-    const { ip, describe } = this.#family
+    const { describe } = this.#family
     this.#installed ??= kernel
     const c = this.#family.diff(kernel, this.#installed)
     const out = [
       ...[...c.add, ...c.change].map((r) => `route ${describe(r)} missing`),
       ...c.remove.map((r) => `stray route ${describe(r)}`),
     ]
-    const want = this.rules().map((r) => Number(r[1]))
-    const have = rules.map((r) => r.priority)
-    const rulesDiffer = want.length !== have.length || want.some((p) => !have.includes(p))
-    if (rulesDiffer) out.push(`${ip} rules at ${have.join(', ') || 'no priority'} instead of ${want.join(', ')}`)
+    const ruleMismatch = this.#rules.mismatch(rules)
+    if (ruleMismatch) out.push(ruleMismatch)
     if (out.length === 0) return out
     this.#installed = kernel
-    if (rulesDiffer) {
-      const dels = rules.map((ru) => ruleDelLine(ru.priority, this.#opt.proto))
-      const lines = [...dels, ...this.#family.ruleAddLines(this.#opt, this.#lengths)]
-      const r = await this.#batch.run(lines)
-      if (!r.ok) this.#warn('rules', `cannot restore the ${ip} rules, will retry: ${batchErrorText(r, lines)}`)
-    }
+    if (ruleMismatch) await this.#rules.restore(rules, this.#batch)
     return out
   }
 
