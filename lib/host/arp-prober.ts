@@ -26,10 +26,11 @@ const BROADCAST_EVERY_MS = 1000
 /** "198.18.1.2 dev etha lladdr 4e:..:01 REACHABLE" or "fd00:1::fe dev etha lladdr ... router REACHABLE" (also "Deleted ...", or FAILED without lladdr). */
 export function parseNeighLine(
   line: string,
-): { address: string; dev: string; mac?: string; state: string } | undefined {
-  const m = /^(?:Deleted )?([0-9a-f.:]+) dev (\S+)(?: lladdr ([0-9a-f:]{17}))?.* ([A-Z]+)\s*$/.exec(line.trim())
+): { address: string; dev: string; mac?: string; state: string; deleted?: true } | undefined {
+  const m = /^(Deleted )?([0-9a-f.:]+) dev (\S+)(?: lladdr ([0-9a-f:]{17}))?.* ([A-Z]+)\s*$/.exec(line.trim())
   if (!m) return undefined
-  return { address: m[1]!, dev: m[2]!, ...(m[3] ? { mac: m[3] } : {}), state: m[4]! }
+  const deleted = m[1] ? { deleted: true as const } : {}
+  return { address: m[2]!, dev: m[3]!, ...(m[4] ? { mac: m[4] } : {}), state: m[5]!, ...deleted }
 }
 
 interface Probe {
@@ -159,7 +160,9 @@ export class ArpProber {
 
   #onLine(line: string): void {
     const ev = parseNeighLine(line)
-    if (!ev) return
+    // An entry going away says its last state, not a new one: faild deletes an IPv6 target's own
+    // entry while it is unanswered, and its last REACHABLE would be taken for an answer.
+    if (!ev || ev.deleted) return
     const p = this.#probes.find((x) => x.text === ev.address && x.target.iface() === ev.dev)
     if (!p) return
     if (ev.state === 'PERMANENT' && !p.permanent) {

@@ -31,6 +31,7 @@ t.test('neighbour lines: address, device, MAC when there is one, state', async (
     address: 'fd00:1:a::fe',
     dev: 'etha',
     state: 'FAILED',
+    deleted: true,
   })
   t.equal(parseNeighLine('garbage'), undefined)
 })
@@ -87,6 +88,18 @@ t.test('a probe answered by the kernel and by the broadcast of the same round co
   arpings[0]!(REPLY)
   await wait(1)
   t.same(answers, [0], 'one probe, one good packet')
+})
+
+t.test('an entry deleted while REACHABLE, or PERMANENT, is no answer and no static entry', async (t) => {
+  const { arp, answers, monitor, logger } = prober()
+  arp.start(60, (k) => answers.push(k))
+  t.teardown(() => arp.stop())
+  await wait(80) // a probe is pending
+  monitor().stdout.write('Deleted 198.18.1.254 dev eth0 lladdr aa:bb:cc:dd:ee:ff REACHABLE\n')
+  monitor().stdout.write('Deleted 198.18.1.254 dev eth0 lladdr aa:bb:cc:dd:ee:ff PERMANENT\n')
+  await wait(1)
+  t.same(answers, [], 'no answer')
+  t.same(logger.at('warn'), [], 'not taken for a static entry')
 })
 
 t.test('an ip of the prober that exits is said once and started again', async (t) => {
