@@ -73,6 +73,8 @@ async function claim(item: AddressItem, up: ReadonlySet<string>, deps: ClaimDeps
   item.current = lan
   // Kept where an earlier run moved it: the LANs ahead of it count as failed, so failback: false keeps it there.
   if (on !== undefined) for (const l of spec.lans.slice(0, spec.lans.indexOf(on))) item.history.failed.add(l)
+  // So does a LAN without carrier now: until the carrier watch reports, the engine says it has it.
+  if (up.size > 0) for (const l of spec.lans) if (!up.has(ifaceOf(l) ?? '')) item.history.failed.add(l)
   deps.log.info(`address ${it} ${on === undefined ? 'claimed' : 'kept'} on ${iface} (LAN ${lanName(deps.lans, lan)})`)
 }
 

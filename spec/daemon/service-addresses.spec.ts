@@ -224,6 +224,7 @@ t.test('claimed on the first interface with carrier now, read before the carrier
   })
   const { addresses, logger } = twoAddresses(ip)
   await addresses.start()
+  addresses.review() // before the carrier watch reports, the engine says eth0 has carrier
   await addresses.stop()
   t.same(
     [...on],
@@ -231,7 +232,7 @@ t.test('claimed on the first interface with carrier now, read before the carrier
       [A, 'eth1'],
       [B, 'eth1'],
     ],
-    "eth0's cable is out",
+    "eth0's cable is out: claimed on eth1, and failback: false keeps them there",
   )
   t.match(logger.at('info'), [`address ${A}/64 claimed on eth1 (LAN B)`])
 })
