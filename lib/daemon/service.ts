@@ -164,7 +164,14 @@ export class Service {
     // Everything is checked: from here on, the logger, the hook and the daemon change together.
     reconfigureLogger(log, logOptions(o))
     this.#setNotifier(o)
-    await this.daemon.commit(prepared)
+    try {
+      await this.daemon.commit(prepared)
+    } catch (err) {
+      // Not "the running config is kept": the logger, the hook and the daemon's options changed.
+      const message = `the new config is running, but applying it failed part-way: ${(err as Error).message}`
+      log.error(`${why}: ${message}`)
+      return { ok: false, error: message }
+    }
     const made = file !== this.#source.configFile
     if (made) this.#source = { ...this.#source, configFile: file }
     const rest = prepared.pending.length ? `; changed but applied only at restart: ${prepared.pending.join(', ')}` : ''
