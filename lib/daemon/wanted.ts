@@ -76,9 +76,10 @@ export function wanted(w: WantedInput): Wanted {
     routes: w.routes,
     now: w.now,
   }
-  const routes6 = [...planRoutes6(w.lans, peers, ctx), ...planGateways6(w.lans, gateways6(w, judge))]
+  const plan6 = planRoutes6(w.lans, peers, ctx)
+  const routes6 = [...plan6.routes, ...planGateways6(w.lans, gateways6(w, judge))]
   forgetRemoved(history, w)
-  return { routes, routes6, waiting: plan.waiting, why: (r) => routeWhy(snapshot, r) }
+  return { routes, routes6, waiting: plan.waiting + plan6.waiting, why: (r) => routeWhy(snapshot, r) }
 }
 
 /** The IPv6 gateway routes with their tables, where each goes now, and the state of each gateway (a target or a faild peer). */

@@ -22,6 +22,12 @@ function carries(via: PlanPath, dead: PlanPath, intervalMs: number, ctx: PlanCon
   return dead.downSince > via.upSince || ctx.now - via.upSince >= (ctx.upAfter + 1) * intervalMs
 }
 
+/** The IPv6 swaps, and their paths held back as in Plan. */
+export interface Plan6 {
+  readonly routes: Route6[]
+  readonly waiting: number
+}
+
 export interface Plan {
   readonly routes: Route[]
   /**
@@ -76,13 +82,17 @@ export function planRoutes(lans: readonly PlanLan[], peers: Iterable<PlanPeer>, 
         routes.set(dead.address, around(dead.address))
         if (peer.services?.length) detours.set(peer, (detours.get(peer) ?? new Map()).set(x, around))
       }
-      // Held back, or carried by a less preferred LAN while a better one is up but not yet trusted.
-      const better = order.slice(0, y === undefined ? order.length : order.indexOf(y))
-      if (better.some((i) => i !== x && peer.lans[i]?.state === LinkState.Up)) waiting++
+      if (heldBack(peer, x, y, order)) waiting++
     })
   }
   serviceRoutes(lans, all, detours, ctx, routes)
   return { routes: [...routes.values()], waiting }
+}
+
+/** Held back, or carried (via LAN `y`) by a less preferred LAN while a better one is up but not yet trusted. */
+function heldBack(peer: PlanPeer, x: number, y: number | undefined, order: readonly number[]): boolean {
+  const better = order.slice(0, y === undefined ? order.length : order.indexOf(y))
+  return better.some((i) => i !== x && peer.lans[i]?.state === LinkState.Up)
 }
 
 const hasIPv4 = (p: PlanPath): boolean => !isHandle(p.address)
@@ -110,9 +120,10 @@ function detour(
  * there with this host's IPv6 address on the dead LAN as the source. In faild's table of the
  * same number: IPv6 tables are apart from IPv4's in the kernel.
  */
-export function planRoutes6(lans: readonly PlanLan[], peers: Iterable<PlanPeer>, ctx: PlanContext): Route6[] {
+export function planRoutes6(lans: readonly PlanLan[], peers: Iterable<PlanPeer>, ctx: PlanContext): Plan6 {
   const order = preferenceOrder(lans)
   const routes = new Map<string, Route6>() // keyed by dst; BOUNDED: peers x LANs
+  let waiting = 0
   for (const peer of peers) {
     peer.lans.forEach((dead, x) => {
       const src = lans[x]?.ipv6?.address
@@ -120,13 +131,16 @@ export function planRoutes6(lans: readonly PlanLan[], peers: Iterable<PlanPeer>,
       // Only where this host has IPv6 too: the kernel refuses a next hop off every prefix it has
       // there (this host's IPv6 address on that LAN gone while the peer's is still known).
       const y = detour(peer, x, order, ctx, (p, i) => hasIPv6(p) && lans[i]?.ipv6 !== undefined)
+      // On an IPv6-only LAN planRoutes skips the path (its address is a handle): counted here, or a
+      // swap held back for lack of fresh evidence waited for a plan that never came.
+      if (heldBack(peer, x, y, order)) waiting++
       const via = y === undefined ? undefined : peer.lans[y]!.ipv6
       const key = formatIPv6(dead.ipv6)
       if (!via || routes.has(key)) return
       routes.set(key, { table: ctx.table, dst: dead.ipv6, len: 128, via, dev: lans[y!]!.iface, src })
     })
   }
-  return [...routes.values()]
+  return { routes: [...routes.values()], waiting }
 }
 
 /**

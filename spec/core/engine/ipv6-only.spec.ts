@@ -98,7 +98,7 @@ t.test('two IPv6-only hosts: paired by subnet, known by handles, swapped in IPv6
   const ctx = { table: 4207, now, upAfter: 2 }
   t.same(planRoutes(plans, planPeers(e2.view()), ctx).routes, [], 'no IPv4 route to or via a handle')
   t.same(
-    planRoutes6(plans, planPeers(e2.view()), ctx).map(describeRoute6),
+    planRoutes6(plans, planPeers(e2.view()), ctx).routes.map(describeRoute6),
     ['2001:db8:a::1 via 2001:db8:b::1 dev ethb src 2001:db8:a::2'],
     "host 1's LAN A address via its LAN B address",
   )

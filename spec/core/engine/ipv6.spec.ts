@@ -125,20 +125,20 @@ t.test('a dead path swaps both families of the peer at once', async (t) => {
     '198.18.1.2 via 198.18.2.2 dev ethb src 198.18.1.1',
   ])
   t.same(
-    planRoutes6(lans, planPeers(view), ctx).map(describeRoute6),
+    planRoutes6(lans, planPeers(view), ctx).routes.map(describeRoute6),
     ['2001:db8:a::2 via 2001:db8:b::2 dev ethb src 2001:db8:a::1'],
     'and the same swap in IPv6',
   )
   const [laneA, laneB] = lans
   const { ipv6: _gone, ...noV6OnB } = laneB!
   t.same(
-    planRoutes6([laneA!, noV6OnB], planPeers(view), ctx),
+    planRoutes6([laneA!, noV6OnB], planPeers(view), ctx).routes,
     [],
     'no IPv6 of this host on the LAN that would carry it: none (the kernel would refuse the next hop)',
   )
   const noV6Here = lans.map(({ ipv6: _, ...l }) => l)
   t.same(
-    planRoutes6(noV6Here, planPeers(view), { table: 4207, now: 800, upAfter: 2 }),
+    planRoutes6(noV6Here, planPeers(view), { table: 4207, now: 800, upAfter: 2 }).routes,
     [],
     'this host has no IPv6: none',
   )

@@ -1,7 +1,7 @@
 // The pure route planners of lib/core/routes/plan.ts and plan-gateways.ts: which host and gateway routes faild wants.
 import t from 'tap'
 import { LinkState } from '../../../lib/core/path/link-fsm.js'
-import { planRoutes } from '../../../lib/core/routes/plan.js'
+import { planRoutes, planRoutes6 } from '../../../lib/core/routes/plan.js'
 import { type PlanGateway6, planGateways, planGateways6 } from '../../../lib/core/routes/plan-gateways.js'
 import type { PlanLan, PlanPath, PlanPeer } from '../../../lib/core/routes/plan-input.js'
 import { describeRoute } from '../../../lib/core/routes/route.js'
@@ -182,6 +182,21 @@ t.test('a path held back for lack of fresh evidence is reported as waiting', asy
   t.equal(planRoutes(lans2, [withPath(peer(Down, Up), 1, { lastHeard: 850 })], CTX).waiting, 1)
   t.equal(planRoutes(lans2, [peer(Down, Up)], CTX).waiting, 0, 'not when it is routed')
   t.equal(planRoutes(lans2, [peer(Down, Down)], CTX).waiting, 0, 'nor when there is no alternative at all')
+})
+
+t.test('on IPv6-only LANs too: an IPv6 swap held back is reported as waiting', async (t) => {
+  const v6 = (s: string) => parseIPv6(s)!
+  const lans = lans2.map((l, i) => ({ ...l, address: 0, ipv6: { address: v6(`fd00:${i + 1}::1`), prefixLen: 64 } }))
+  // Known by handles (core/link-handles.ts), with IPv6 addresses: planRoutes has nothing to do with them.
+  const only6 = (p: PlanPeer): PlanPeer => ({
+    ...p,
+    lans: p.lans.map((x, i) => ({ ...x, address: 0x100 + i, ipv6: v6(`fd00:${i + 1}::2`) })),
+  })
+  const stale = only6(withPath(peer(Down, Up), 1, { lastHeard: 850 }))
+  t.equal(planRoutes(lans, [stale], CTX).waiting, 0, 'no IPv4 plan for a handle')
+  t.same(planRoutes6(lans, [stale], CTX), { routes: [], waiting: 1 }, 'held back, and the caller plans again')
+  const fresh = planRoutes6(lans, [only6(peer(Down, Up))], CTX)
+  t.same([fresh.routes.map(describeRoute6), fresh.waiting], [['fd00:1::2 via fd00:2::2 dev ethb src fd00:1::1'], 0])
 })
 
 t.test('failback false: a prefix stays on the gateway it moved to while that is up', async (t) => {
