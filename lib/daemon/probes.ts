@@ -1,6 +1,7 @@
 // The probe targets at work: answers from the prober judged by the core's Targets, each change logged, notified and planned.
 
 import type { NotifyEvent } from '../core/report/change-log.js'
+import { targetText } from '../core/targets/target-lookup.js'
 import {
   probeMs,
   type TargetChange,
@@ -8,7 +9,6 @@ import {
   type TargetSpec,
   Targets,
   type TargetView,
-  targetText,
 } from '../core/targets/targets.js'
 import { ArpProber } from '../host/arp-prober.js'
 import type { Logger } from '../host/log.js'

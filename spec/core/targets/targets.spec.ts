@@ -1,7 +1,8 @@
 // core/targets/targets.ts: answers are good packets, each passed deadline a miss, a lost carrier down at once.
 import t from 'tap'
 import { LinkState } from '../../../lib/core/path/link-fsm.js'
-import { Targets, targetState, targetState6, targetText } from '../../../lib/core/targets/targets.js'
+import { targetState, targetState6, targetText } from '../../../lib/core/targets/target-lookup.js'
+import { Targets } from '../../../lib/core/targets/targets.js'
 import { parseIPv6 } from '../../../lib/core/util/ipv6.js'
 
 const ROUTER = 0xc61201fe
